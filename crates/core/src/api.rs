@@ -1,0 +1,318 @@
+//! The terminal's boundary types: what the desktop UI sends and receives over
+//! IPC and what `merchantctl --json` prints. TypeScript bindings for the UI
+//! are generated from these (see `ui/src/bindings/`, checked by a test), so
+//! the UI and the core cannot drift apart.
+//!
+//! Errors cross as an [`ErrorReport`]: a stable [`ErrorCode`] the UI branches
+//! on and a message safe to show. The conversion from the core's error enums
+//! happens here, once.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::config::{ConfigError, Mode};
+use crate::counter::CounterError;
+use crate::gateway::training::SimulatedCard;
+use crate::gateway::{CardSummary, DeclineReason};
+use crate::money::{format_minor, Currency, DecimalSeparator, MinorUnits, MoneyError};
+use crate::store::{Sale, SaleId, SaleStatus, StoreError};
+use crate::vault::{KeychainError, SealError};
+
+/// `charge_sale`: take a payment.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ChargeSaleRequest {
+    /// The amount as the cashier typed it, e.g. `"12.50"`.
+    pub amount: String,
+    /// Defaults to the till's currency.
+    #[ts(optional)]
+    pub currency: Option<Currency>,
+    #[ts(optional)]
+    pub description: Option<String>,
+    /// Training mode: the card presented to the simulated reader.
+    #[ts(optional)]
+    pub simulated_card: Option<SimulatedCard>,
+}
+
+/// `cancel_charge`: stop the charge waiting at the reader.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CancelChargeRequest {}
+
+/// `list_sales`: sales created in `[since_ms, until_ms)` (UTC epoch ms).
+/// The UI sends its local day's bounds; both default to "the last 24 hours".
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ListSalesRequest {
+    #[ts(optional, type = "number")]
+    pub since_ms: Option<i64>,
+    #[ts(optional, type = "number")]
+    pub until_ms: Option<i64>,
+}
+
+/// `get_status`: what the counter screen needs to draw itself.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct GetStatusRequest {}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SimulatedCardOption {
+    pub card: SimulatedCard,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct StatusView {
+    pub mode: Mode,
+    /// `Some` when the terminal could not start (keychain locked, say): the
+    /// screen shows it and takes no payments.
+    pub startup_error: Option<ErrorReport>,
+    pub terminal_id: Option<String>,
+    pub currency: Currency,
+    pub currencies: Vec<CurrencyOption>,
+    pub decimal_separator: DecimalSeparator,
+    pub max_description_chars: u32,
+    pub simulated_cards: Vec<SimulatedCardOption>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct CurrencyOption {
+    pub code: Currency,
+    pub decimals: u32,
+}
+
+impl CurrencyOption {
+    pub fn all() -> Vec<Self> {
+        Currency::ALL
+            .into_iter()
+            .map(|c| Self {
+                code: c,
+                decimals: c.exponent(),
+            })
+            .collect()
+    }
+}
+
+impl SimulatedCardOption {
+    pub fn all() -> Vec<Self> {
+        SimulatedCard::ALL
+            .into_iter()
+            .map(|card| Self {
+                card,
+                label: card.label().into(),
+            })
+            .collect()
+    }
+}
+
+/// A sale as the cashier sees it: no gateway ids, card as brand + last 4.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SaleView {
+    #[ts(type = "string")]
+    pub id: SaleId,
+    #[ts(type = "number")]
+    pub created_at_ms: i64,
+    pub amount_minor: MinorUnits,
+    pub currency: Currency,
+    /// The amount with the currency's own decimals, e.g. `"12.50"`.
+    pub amount_display: String,
+    pub status: SaleStatus,
+    /// Stable outcome code: a decline code or a gateway failure code.
+    pub outcome_code: Option<String>,
+    /// What to tell the customer, in words a cashier may say out loud.
+    pub message: String,
+    pub description: Option<String>,
+    pub card: Option<CardSummary>,
+    pub training: bool,
+}
+
+impl SaleView {
+    pub fn new(sale: &Sale, mode: Mode) -> Self {
+        Self {
+            id: sale.id,
+            created_at_ms: sale.created_at_ms,
+            amount_minor: sale.money.amount,
+            currency: sale.money.currency,
+            amount_display: format_minor(sale.money.amount, sale.money.currency),
+            status: sale.status,
+            outcome_code: sale.outcome_code.clone(),
+            message: cashier_message(sale),
+            description: sale.description.clone(),
+            card: sale.card.clone(),
+            training: mode == Mode::Training,
+        }
+    }
+}
+
+fn cashier_message(sale: &Sale) -> String {
+    let code = sale.outcome_code.as_deref().unwrap_or("");
+    match sale.status {
+        SaleStatus::Approved => "Approved.".into(),
+        SaleStatus::Declined => DeclineReason::from_code(code).cashier_message().into(),
+        SaleStatus::Cancelled => "Cancelled: the card was not charged.".into(),
+        SaleStatus::Failed => match code {
+            "processing_error" => "The payment could not be processed. The card was not charged; try again.".into(),
+            "reader_timeout" => "The reader timed out waiting for a card. The card was not charged; try again.".into(),
+            "interrupted_not_charged" => "Interrupted before the card was charged. Not charged.".into(),
+            _ => "The payment failed. The card was not charged.".into(),
+        },
+        SaleStatus::InDoubt | SaleStatus::Pending => {
+            "In doubt: the payment may have gone through. Do not charge again until it is resolved.".into()
+        }
+    }
+}
+
+/// The error every IPC command and `merchantctl --json` returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ErrorReport {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+/// Stable error codes. Add new ones; never rename or reuse one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    InvalidAmount,
+    InvalidInput,
+    ChargeInProgress,
+    NothingToCancel,
+    InDoubt,
+    LiveNotConfigured,
+    KeychainLocked,
+    KeychainUnavailable,
+    KeyMissing,
+    DiskFull,
+    StoreBusy,
+    StoreError,
+    DataTampered,
+    ConfigError,
+    NotReady,
+    GatewayError,
+    Internal,
+}
+
+impl ErrorCode {
+    /// The `merchantctl` exit status for this class of failure.
+    pub fn exit_status(self) -> u8 {
+        match self {
+            Self::InvalidAmount | Self::InvalidInput => 3,
+            Self::ChargeInProgress | Self::NothingToCancel | Self::InDoubt => 4,
+            Self::KeychainLocked | Self::KeychainUnavailable | Self::KeyMissing => 5,
+            Self::DiskFull | Self::StoreBusy | Self::StoreError | Self::DataTampered => 6,
+            Self::LiveNotConfigured | Self::ConfigError | Self::NotReady => 7,
+            Self::GatewayError => 8,
+            Self::Internal => 10,
+        }
+    }
+}
+
+impl ErrorReport {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<&CounterError> for ErrorReport {
+    fn from(e: &CounterError) -> Self {
+        let code = match e {
+            CounterError::Money(MoneyError::UnknownCurrency(_)) => ErrorCode::InvalidInput,
+            CounterError::Money(_) => ErrorCode::InvalidAmount,
+            CounterError::InvalidInput(_) => ErrorCode::InvalidInput,
+            CounterError::ChargeInProgress => ErrorCode::ChargeInProgress,
+            CounterError::NothingToCancel => ErrorCode::NothingToCancel,
+            CounterError::InDoubt(_) => ErrorCode::InDoubt,
+            CounterError::LiveNotConfigured => ErrorCode::LiveNotConfigured,
+            CounterError::Keychain(KeychainError::Locked) => ErrorCode::KeychainLocked,
+            CounterError::Keychain(KeychainError::Missing(_) | KeychainError::Corrupt(_)) => ErrorCode::KeyMissing,
+            CounterError::Keychain(_) => ErrorCode::KeychainUnavailable,
+            CounterError::Store(StoreError::DiskFull) => ErrorCode::DiskFull,
+            CounterError::Store(StoreError::Busy) => ErrorCode::StoreBusy,
+            CounterError::Store(StoreError::Tampered(SealError::Tampered { .. })) => ErrorCode::DataTampered,
+            CounterError::Store(_) => ErrorCode::StoreError,
+            CounterError::Config(ConfigError::Settings(_) | ConfigError::NoHome) => ErrorCode::ConfigError,
+            CounterError::Config(_) => ErrorCode::StoreError,
+        };
+        Self::new(code, e.to_string())
+    }
+}
+
+impl From<CounterError> for ErrorReport {
+    fn from(e: CounterError) -> Self {
+        Self::from(&e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regenerates with `UPDATE_BINDINGS=1 cargo test -p merchant-core bindings`.
+    #[test]
+    fn typescript_bindings_match_the_checked_in_files() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/bindings");
+        let update = std::env::var_os("UPDATE_BINDINGS").is_some();
+        let mut drift = Vec::new();
+        for (name, text) in generated() {
+            let path = dir.join(format!("{name}.ts"));
+            if update {
+                if let Err(e) = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, &text)) {
+                    panic!("writing {}: {e}", path.display());
+                }
+            } else if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+                drift.push(name);
+            }
+        }
+        assert!(
+            drift.is_empty(),
+            "TypeScript bindings are out of date for {drift:?}; run UPDATE_BINDINGS=1 cargo test -p merchant-core bindings"
+        );
+    }
+
+    fn generated() -> Vec<(String, String)> {
+        use ts_rs::{Config, TS};
+        let cfg = Config::default();
+        macro_rules! all {
+            ($($t:ty),* $(,)?) => {
+                vec![$((<$t as TS>::name(&cfg), match <$t as TS>::export_to_string(&cfg) {
+                    Ok(s) => s,
+                    Err(e) => panic!("{e}"),
+                })),*]
+            };
+        }
+        all![
+            ChargeSaleRequest,
+            CancelChargeRequest,
+            ListSalesRequest,
+            GetStatusRequest,
+            StatusView,
+            SaleView,
+            ErrorReport,
+            ErrorCode,
+            SimulatedCardOption,
+            CurrencyOption,
+            Currency,
+            DecimalSeparator,
+            Mode,
+            SaleStatus,
+            SimulatedCard,
+            CardSummary,
+            MinorUnits,
+        ]
+    }
+
+    #[test]
+    fn error_reports_carry_codes_and_safe_messages() {
+        let r = ErrorReport::from(CounterError::Money(MoneyError::Negative));
+        assert_eq!(r.code, ErrorCode::InvalidAmount);
+        assert!(r.message.contains("negative"));
+        let r = ErrorReport::from(CounterError::Keychain(KeychainError::Locked));
+        assert_eq!(r.code, ErrorCode::KeychainLocked);
+        assert_eq!(r.code.exit_status(), 5);
+        let json = serde_json::to_string(&r).unwrap_or_default();
+        assert!(json.starts_with(r#"{"code":"keychain_locked","message":"#), "{json}");
+    }
+}

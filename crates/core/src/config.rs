@@ -1,0 +1,220 @@
+//! The terminal's data folder and its settings.
+//!
+//! One folder holds everything a terminal keeps on disk (the keys are in the
+//! OS keychain, never here):
+//!
+//! ```text
+//! <home>/terminal-id            this terminal's id (names its keychain entries)
+//! <home>/settings.toml          owner settings (mode, currency, limits)
+//! <home>/training/cache.sqlite3 the training mode cache
+//! <home>/live/cache.sqlite3     the live cache
+//! ```
+//!
+//! The folder is `--home`, else `MERCHANT_TERMINAL_HOME`, else the platform's
+//! data folder. The app and `merchantctl` resolve it the same way.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::gateway::training::ReaderTiming;
+use crate::money::{Currency, DecimalSeparator, ParseRules};
+
+pub const HOME_ENV: &str = "MERCHANT_TERMINAL_HOME";
+
+/// Training keeps its own cache and can never reach a real gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    #[default]
+    Training,
+    Live,
+}
+
+impl Mode {
+    fn folder(self) -> &'static str {
+        match self {
+            Self::Training => "training",
+            Self::Live => "live",
+        }
+    }
+}
+
+/// Owner settings, read from `settings.toml`. Every field has a safe default
+/// so a fresh install runs in training mode with nothing configured.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub mode: Mode,
+    pub currency: Currency,
+    pub decimal_separator: DecimalSeparator,
+    /// Largest single charge, in major units of the currency.
+    pub max_charge_major: u64,
+    /// Longest description accepted on a sale, in characters.
+    pub max_description_chars: usize,
+    pub training_reader: ReaderTiming,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            mode: Mode::Training,
+            currency: Currency::Usd,
+            decimal_separator: DecimalSeparator::Point,
+            max_charge_major: 10_000,
+            max_description_chars: 200,
+            training_reader: ReaderTiming::default(),
+        }
+    }
+}
+
+impl Settings {
+    pub fn parse_rules(&self) -> ParseRules {
+        ParseRules {
+            decimal_separator: self.decimal_separator,
+            max_major_units: self.max_charge_major,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    #[error("No data folder: set {HOME_ENV} or pass --home.")]
+    NoHome,
+    #[error("The data folder {path} cannot be used: {reason}")]
+    Io { path: String, reason: String },
+    #[error("settings.toml is not valid: {0}")]
+    Settings(String),
+}
+
+/// A resolved data folder.
+#[derive(Debug, Clone)]
+pub struct Home {
+    root: PathBuf,
+}
+
+impl Home {
+    /// `explicit`, else `MERCHANT_TERMINAL_HOME`, else the platform data folder.
+    pub fn resolve(explicit: Option<PathBuf>) -> Result<Self, ConfigError> {
+        let root = explicit
+            .or_else(|| std::env::var_os(HOME_ENV).filter(|v| !v.is_empty()).map(PathBuf::from))
+            .or_else(platform_data_dir)
+            .ok_or(ConfigError::NoHome)?;
+        Ok(Self { root })
+    }
+
+    pub fn at(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Creates the folder (owner-only on Unix) if it does not exist.
+    pub fn ensure(&self) -> Result<(), ConfigError> {
+        fs::create_dir_all(&self.root).map_err(|e| self.io(&self.root, &e))?;
+        restrict_permissions(&self.root);
+        Ok(())
+    }
+
+    pub fn cache_path(&self, mode: Mode) -> PathBuf {
+        self.root.join(mode.folder()).join("cache.sqlite3")
+    }
+
+    /// True when any encrypted cache exists: the master key must then already
+    /// be in the keychain, and is never silently replaced.
+    pub fn has_encrypted_data(&self) -> bool {
+        [Mode::Training, Mode::Live].iter().any(|m| self.cache_path(*m).exists())
+    }
+
+    pub fn prepare_cache_dir(&self, mode: Mode) -> Result<PathBuf, ConfigError> {
+        let path = self.cache_path(mode);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| self.io(dir, &e))?;
+            restrict_permissions(dir);
+        }
+        Ok(path)
+    }
+
+    /// This terminal's id, created on first use.
+    pub fn terminal_id(&self) -> Result<String, ConfigError> {
+        let path = self.root.join("terminal-id");
+        match fs::read_to_string(&path) {
+            Ok(s) if Uuid::parse_str(s.trim()).is_ok() => Ok(s.trim().to_string()),
+            Ok(_) => Err(ConfigError::Settings("terminal-id is damaged".into())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let id = Uuid::new_v4().to_string();
+                fs::write(&path, &id).map_err(|e| self.io(&path, &e))?;
+                Ok(id)
+            }
+            Err(e) => Err(self.io(&path, &e)),
+        }
+    }
+
+    pub fn settings(&self) -> Result<Settings, ConfigError> {
+        let path = self.root.join("settings.toml");
+        match fs::read_to_string(&path) {
+            Ok(text) => toml::from_str(&text).map_err(|e| ConfigError::Settings(e.message().to_string())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
+            Err(e) => Err(self.io(&path, &e)),
+        }
+    }
+
+    fn io(&self, path: &Path, e: &std::io::Error) -> ConfigError {
+        ConfigError::Io {
+            path: path.display().to_string(),
+            reason: e.kind().to_string(),
+        }
+    }
+}
+
+fn platform_data_dir() -> Option<PathBuf> {
+    if cfg!(target_os = "windows") {
+        std::env::var_os("APPDATA").map(|p| PathBuf::from(p).join("Merchant Terminal"))
+    } else if cfg!(target_os = "macos") {
+        std::env::var_os("HOME").map(|h| PathBuf::from(h).join("Library/Application Support/Merchant Terminal"))
+    } else {
+        std::env::var_os("XDG_DATA_HOME")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+            .map(|p| p.join("merchant-terminal"))
+    }
+}
+
+#[cfg(unix)]
+fn restrict_permissions(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    // Best effort: a folder we cannot chmod (say, on a mounted share) still
+    // only holds sealed data.
+    let _ = fs::set_permissions(path, fs::Permissions::from_mode(0o700));
+}
+
+#[cfg(not(unix))]
+fn restrict_permissions(_path: &Path) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_training_and_settings_are_strict() -> Result<(), ConfigError> {
+        let dir = tempfile::tempdir().map_err(|_| ConfigError::NoHome)?;
+        let home = Home::at(dir.path());
+        assert_eq!(home.settings()?.mode, Mode::Training);
+        let id = home.terminal_id()?;
+        assert_eq!(home.terminal_id()?, id, "terminal id is stable");
+        fs::write(dir.path().join("settings.toml"), "currency = \"JPY\"\nmax_charge_major = 50000\n")
+            .map_err(|_| ConfigError::NoHome)?;
+        let s = home.settings()?;
+        assert_eq!((s.currency, s.max_charge_major), (Currency::Jpy, 50_000));
+        fs::write(dir.path().join("settings.toml"), "curency = \"JPY\"\n").map_err(|_| ConfigError::NoHome)?;
+        assert!(matches!(home.settings(), Err(ConfigError::Settings(_))), "a typo is an error, not a default");
+        Ok(())
+    }
+}

@@ -1,0 +1,304 @@
+//! The counter: taking a payment from typed amount to recorded outcome.
+//!
+//! This is the one place the charge sequence lives, shared by the desktop
+//! app and `merchantctl`:
+//!
+//! 1. validate what the cashier typed (amount, currency, description);
+//! 2. write the sale to the journal as `pending` with a fresh idempotency key
+//!    (durably, before any request);
+//! 3. ask the gateway, cancellable while the reader waits;
+//! 4. record the answer: approved, declined, failed (no money moved),
+//!    cancelled, or in doubt (money may have moved; nobody knows yet).
+//!
+//! Guarantees: one charge at a time per till (a double press cannot send
+//! two); no new charge while any sale is in doubt; on opening, every
+//! unsettled sale is settled with the gateway before new work.
+
+use std::sync::{Arc, Mutex};
+
+use time::OffsetDateTime;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{ConfigError, Home, Mode, Settings};
+use crate::gateway::training::{SimulatedCard, TrainingGateway, TRAINING_READER_ID};
+use crate::gateway::{ChargeOutcome, ChargeRequest, Gateway, GatewayError, IdempotencyKey, PaymentSource};
+use crate::money::{Currency, Money, MoneyError};
+use crate::store::{NewSale, Sale, SaleId, SaleStatus, Settlement, Store, StoreError};
+use crate::vault::{BuildKind, KeyVersion, Keychain, KeychainError, KeychainNamespace, Sealer, SubKeys};
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CounterError {
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("A charge is already in progress on this till.")]
+    ChargeInProgress,
+    #[error("No charge is in progress.")]
+    NothingToCancel,
+    #[error("{0} sale(s) are in doubt: resolve them before taking a new charge. Do not charge the customer again.")]
+    InDoubt(usize),
+    #[error("Live mode has no gateway configured yet. Switch to training mode or configure the gateway.")]
+    LiveNotConfigured,
+    #[error(transparent)]
+    Keychain(#[from] KeychainError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+}
+
+/// What a cashier asks for at the counter.
+#[derive(Debug, Clone)]
+pub struct ChargeInput {
+    pub amount: String,
+    pub currency: Option<Currency>,
+    pub description: Option<String>,
+    pub simulated_card: Option<SimulatedCard>,
+}
+
+pub struct Counter {
+    settings: Settings,
+    terminal_id: String,
+    store: Store,
+    gateway: Arc<dyn Gateway>,
+    in_flight: Mutex<Option<CancellationToken>>,
+}
+
+impl std::fmt::Debug for Counter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Counter").field("terminal_id", &self.terminal_id).finish_non_exhaustive()
+    }
+}
+
+impl Counter {
+    /// Opens the terminal in `home`: settings, keychain, store, gateway, then
+    /// settles every unsettled sale. Fails closed if the keychain is not
+    /// usable: there is no way to open the cache without it.
+    pub async fn open(home: &Home) -> Result<Self, CounterError> {
+        home.ensure()?;
+        let settings = home.settings()?;
+        let terminal_id = home.terminal_id()?;
+        let keychain = Keychain::new(KeychainNamespace::new(BuildKind::current(), &terminal_id));
+        let master = keychain.load_or_create_master_key(!home.has_encrypted_data())?;
+        let sealer = Sealer::new(&SubKeys::new(master), KeyVersion::FIRST);
+        let gateway: Arc<dyn Gateway> = match settings.mode {
+            Mode::Training => Arc::new(TrainingGateway::new(settings.training_reader)),
+            Mode::Live => return Err(CounterError::LiveNotConfigured),
+        };
+        let store = Store::open(&home.prepare_cache_dir(settings.mode)?, sealer)?;
+        let counter = Self {
+            settings,
+            terminal_id,
+            store,
+            gateway,
+            in_flight: Mutex::new(None),
+        };
+        let unresolved = counter.resolve_in_doubt().await?;
+        if unresolved > 0 {
+            tracing::warn!(unresolved, "sales still in doubt after start-up recovery");
+        }
+        Ok(counter)
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn terminal_id(&self) -> &str {
+        &self.terminal_id
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.settings.mode
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Takes one payment. Declines and gateway failures are recorded outcomes
+    /// (returned as a `Sale` with that status), not errors: the sale exists.
+    pub async fn charge(&self, input: ChargeInput) -> Result<Sale, CounterError> {
+        let currency = input.currency.unwrap_or(self.settings.currency);
+        let amount = crate::money::parse_amount(&input.amount, currency, &self.settings.parse_rules())?;
+        let description = self.clean_description(input.description)?;
+        let cancel = self.begin_charge()?;
+        let _done = InFlight(&self.in_flight);
+
+        let in_doubt = self.store.unsettled()?.len();
+        if in_doubt > 0 {
+            return Err(CounterError::InDoubt(in_doubt));
+        }
+
+        let sale = NewSale {
+            id: SaleId::new(),
+            terminal_id: self.terminal_id.clone(),
+            money: Money::new(amount, currency),
+            idempotency_key: IdempotencyKey::generate(),
+            source: "reader",
+            description,
+            created_at: OffsetDateTime::now_utc(),
+        };
+        self.store.insert_pending(&sale)?;
+        let span = tracing::info_span!("charge", sale = %sale.id, amount = amount.get(), currency = %currency);
+        let _enter = span.enter();
+        tracing::info!("journaled; asking gateway");
+
+        let request = ChargeRequest {
+            sale_id: sale.id,
+            terminal_id: sale.terminal_id.clone(),
+            money: sale.money,
+            idempotency_key: sale.idempotency_key.clone(),
+            source: PaymentSource::Reader {
+                reader_id: TRAINING_READER_ID.into(),
+                test_card: input.simulated_card,
+            },
+        };
+        let result = self.gateway.charge(&request, cancel).await;
+        let settlement = settlement_for(result);
+        tracing::info!(status = ?settlement.status, outcome = settlement.outcome_code.as_deref().unwrap_or(""), "settled");
+        self.store.settle(sale.id, &settlement)?;
+        self.store
+            .get(sale.id)?
+            .ok_or(CounterError::Store(StoreError::Corrupt("a settled sale vanished")))
+    }
+
+    /// Cancels the charge waiting at the reader, if any.
+    pub fn cancel_charge(&self) -> Result<(), CounterError> {
+        let guard = self.in_flight.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match guard.as_ref() {
+            Some(token) => {
+                token.cancel();
+                Ok(())
+            }
+            None => Err(CounterError::NothingToCancel),
+        }
+    }
+
+    /// Sales created in `[since_ms, until_ms)`, newest first.
+    pub fn list_sales(&self, since_ms: i64, until_ms: i64) -> Result<Vec<Sale>, CounterError> {
+        Ok(self.store.list(since_ms, until_ms, 500)?)
+    }
+
+    /// Settles every pending or in-doubt sale with the gateway. Returns how
+    /// many are still in doubt (the gateway could not be asked).
+    pub async fn resolve_in_doubt(&self) -> Result<usize, CounterError> {
+        let mut unresolved = 0;
+        for sale in self.store.unsettled()? {
+            let request = ChargeRequest {
+                sale_id: sale.id,
+                terminal_id: sale.terminal_id.clone(),
+                money: sale.money,
+                idempotency_key: sale.idempotency_key.clone(),
+                source: PaymentSource::Reader {
+                    reader_id: TRAINING_READER_ID.into(),
+                    test_card: None,
+                },
+            };
+            let settlement = match self.gateway.find_charge(&request).await {
+                Ok(Some(outcome)) => settlement_for(Ok(outcome)),
+                Ok(None) => Settlement {
+                    status: SaleStatus::Failed,
+                    outcome_code: Some("interrupted_not_charged".into()),
+                    gateway_ref: None,
+                    card: None,
+                },
+                Err(e) => {
+                    tracing::warn!(sale = %sale.id, error = %e, "in-doubt sale could not be looked up");
+                    unresolved += 1;
+                    if sale.status == SaleStatus::Pending {
+                        self.store.settle(sale.id, &settlement_for(Err(GatewayError::OutcomeUnknown)))?;
+                    }
+                    continue;
+                }
+            };
+            tracing::info!(sale = %sale.id, status = ?settlement.status, "settled after interruption");
+            self.store.settle(sale.id, &settlement)?;
+        }
+        Ok(unresolved)
+    }
+
+    fn begin_charge(&self) -> Result<CancellationToken, CounterError> {
+        let mut guard = self.in_flight.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if guard.is_some() {
+            return Err(CounterError::ChargeInProgress);
+        }
+        let token = CancellationToken::new();
+        *guard = Some(token.clone());
+        Ok(token)
+    }
+
+    fn clean_description(&self, text: Option<String>) -> Result<Option<String>, CounterError> {
+        let Some(text) = text else { return Ok(None) };
+        let max = self.settings.max_description_chars;
+        // Count only up to the limit: a 10 MB paste is refused without a full scan.
+        if text.chars().nth(max).is_some() {
+            return Err(CounterError::InvalidInput(format!(
+                "The description is too long: at most {max} characters."
+            )));
+        }
+        let text = text.trim();
+        if text.chars().any(char::is_control) {
+            return Err(CounterError::InvalidInput(
+                "The description cannot contain line breaks or control characters.".into(),
+            ));
+        }
+        if crate::pan::contains_card_number(text) {
+            return Err(CounterError::InvalidInput(
+                "The description looks like it holds a card number. Card numbers are never typed into the terminal."
+                    .into(),
+            ));
+        }
+        Ok((!text.is_empty()).then(|| text.to_string()))
+    }
+}
+
+/// Clears the in-flight slot when a charge ends, however it ends.
+struct InFlight<'a>(&'a Mutex<Option<CancellationToken>>);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    }
+}
+
+fn settlement_for(result: Result<ChargeOutcome, GatewayError>) -> Settlement {
+    let plain = |status, code: &str| Settlement {
+        status,
+        outcome_code: Some(code.to_string()),
+        gateway_ref: None,
+        card: None,
+    };
+    match result {
+        Ok(ChargeOutcome::Approved { gateway_ref, card }) => Settlement {
+            status: SaleStatus::Approved,
+            outcome_code: None,
+            gateway_ref: Some(gateway_ref),
+            card: Some(card),
+        },
+        Ok(ChargeOutcome::Declined { gateway_ref, reason, card }) => Settlement {
+            status: SaleStatus::Declined,
+            outcome_code: Some(reason.code().to_string()),
+            gateway_ref,
+            card,
+        },
+        Ok(ChargeOutcome::Cancelled) => plain(SaleStatus::Cancelled, "cancelled"),
+        Err(e) if e.outcome_unknown() => plain(SaleStatus::InDoubt, "outcome_unknown"),
+        Err(e) => plain(SaleStatus::Failed, gateway_error_code(&e)),
+    }
+}
+
+/// Stable codes for gateway failures, stored with the sale and sent to the UI.
+pub fn gateway_error_code(e: &GatewayError) -> &'static str {
+    match e {
+        GatewayError::ProcessingError => "processing_error",
+        GatewayError::ReaderTimeout => "reader_timeout",
+        GatewayError::ReaderOffline => "reader_offline",
+        GatewayError::Unreachable => "gateway_unreachable",
+        GatewayError::OutcomeUnknown => "outcome_unknown",
+        GatewayError::RateLimited => "rate_limited",
+        GatewayError::KeyRejected => "key_rejected",
+    }
+}

@@ -1,0 +1,191 @@
+//! The seam between the terminal and whoever moves the money.
+//!
+//! [`Gateway`] is the only thing the counter knows about a payment provider.
+//! The training gateway ([`training`]) implements it in-process; Stripe
+//! implements it over HTTPS; another provider can be added without touching
+//! the UI or the store, because both only see the types in this module.
+//!
+//! Guarantees every implementation keeps:
+//! - a charge is identified by the caller's [`IdempotencyKey`]; calling
+//!   `charge` twice with one key never moves money twice;
+//! - `find_charge` answers "what happened to this key?" so an interrupted
+//!   charge can be settled instead of retried blind;
+//! - no card number or CVC ever crosses this trait: only brand, last 4,
+//!   expiry and the provider's own ids ([`CardSummary`], [`GatewayRef`]).
+
+pub mod training;
+
+use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::money::Money;
+
+/// The key that makes a charge safe to repeat. Written to the journal before
+/// the request leaves the terminal and reused on every retry.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    pub fn generate() -> Self {
+        Self(format!("mt-{}", Uuid::new_v4()))
+    }
+
+    pub fn from_stored(s: String) -> Self {
+        Self(s)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The provider's id for a payment (a Stripe PaymentIntent id, say).
+/// Sealed at rest; shown to nobody but support tools.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewayRef(pub String);
+
+/// What the terminal may keep about a card: nothing a thief can pay with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CardSummary {
+    pub brand: String,
+    pub last4: String,
+    pub exp_month: u8,
+    pub exp_year: u16,
+}
+
+/// Why a card was declined, in words a cashier may say out loud.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DeclineReason {
+    Generic,
+    InsufficientFunds,
+    ExpiredCard,
+    IncorrectCvc,
+    LostOrStolen,
+    Fraudulent,
+}
+
+impl DeclineReason {
+    /// What the cashier can tell the customer. Deliberately vague for fraud
+    /// and lost/stolen cards, as card networks ask.
+    pub fn cashier_message(self) -> &'static str {
+        match self {
+            Self::InsufficientFunds => "Declined: insufficient funds. Ask for another card.",
+            Self::ExpiredCard => "Declined: the card has expired. Ask for another card.",
+            Self::IncorrectCvc => "Declined: the security code was wrong. Try again or use another card.",
+            Self::Generic | Self::LostOrStolen | Self::Fraudulent => "Declined by the card issuer. Ask for another card.",
+        }
+    }
+
+    /// Stripe's `decline_code` for this reason (also the training gateway's).
+    pub fn from_code(code: &str) -> Self {
+        match code {
+            "insufficient_funds" => Self::InsufficientFunds,
+            "expired_card" => Self::ExpiredCard,
+            "incorrect_cvc" => Self::IncorrectCvc,
+            "lost_card" | "stolen_card" => Self::LostOrStolen,
+            "fraudulent" => Self::Fraudulent,
+            _ => Self::Generic,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Generic => "generic_decline",
+            Self::InsufficientFunds => "insufficient_funds",
+            Self::ExpiredCard => "expired_card",
+            Self::IncorrectCvc => "incorrect_cvc",
+            Self::LostOrStolen => "lost_card",
+            Self::Fraudulent => "fraudulent",
+        }
+    }
+}
+
+/// Where the card comes from for one charge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaymentSource {
+    /// A registered card reader (Stripe Terminal reader id, or the training
+    /// reader). The card never touches the terminal.
+    /// `test_card` is the card a simulated reader is asked to present
+    /// (training mode, or Stripe's test-mode readers).
+    Reader {
+        reader_id: String,
+        test_card: Option<training::SimulatedCard>,
+    },
+    /// A payment method the gateway's hosted fields already tokenised.
+    PaymentMethod { id: String },
+}
+
+/// One charge, as the counter asks for it.
+#[derive(Debug, Clone)]
+pub struct ChargeRequest {
+    pub sale_id: crate::store::SaleId,
+    pub terminal_id: String,
+    pub money: Money,
+    pub idempotency_key: IdempotencyKey,
+    pub source: PaymentSource,
+}
+
+/// A settled answer from the gateway about a charge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChargeOutcome {
+    Approved { gateway_ref: GatewayRef, card: CardSummary },
+    Declined { gateway_ref: Option<GatewayRef>, reason: DeclineReason, card: Option<CardSummary> },
+    /// The reader wait was cancelled before a card was taken.
+    Cancelled,
+}
+
+/// A charge that did not reach a settled answer. `outcome_known` tells the
+/// counter whether money might have moved (and so whether the sale is in
+/// doubt rather than simply failed).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum GatewayError {
+    #[error("The payment could not be processed. Try again.")]
+    ProcessingError,
+    #[error("The card reader timed out waiting for a card. Try again.")]
+    ReaderTimeout,
+    #[error("The card reader is offline.")]
+    ReaderOffline,
+    #[error("The payment service cannot be reached.")]
+    Unreachable,
+    #[error("The payment service did not answer in time; the outcome is unknown.")]
+    OutcomeUnknown,
+    #[error("The payment service is limiting requests. Wait a moment and try again.")]
+    RateLimited,
+    #[error("The payment service rejected the terminal's key.")]
+    KeyRejected,
+}
+
+impl GatewayError {
+    /// True when the request may have been acted on: the sale must be held
+    /// as in doubt until `find_charge` settles it.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(self, Self::OutcomeUnknown)
+    }
+}
+
+/// Which kind of gateway is behind the trait object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum GatewayKind {
+    Training,
+    Stripe,
+}
+
+#[async_trait::async_trait]
+pub trait Gateway: Send + Sync {
+    fn kind(&self) -> GatewayKind;
+
+    /// Takes a payment. Returns when the reader has a settled answer or the
+    /// `cancel` token fires (then `Ok(ChargeOutcome::Cancelled)` if no card
+    /// was taken yet).
+    async fn charge(&self, request: &ChargeRequest, cancel: CancellationToken) -> Result<ChargeOutcome, GatewayError>;
+
+    /// Looks up what became of a charge made with `key` for `sale`.
+    /// `Ok(None)`: the gateway never acted on it, so it is safe to close the
+    /// sale as not charged.
+    async fn find_charge(&self, request: &ChargeRequest) -> Result<Option<ChargeOutcome>, GatewayError>;
+}

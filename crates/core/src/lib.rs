@@ -1,0 +1,26 @@
+//! Merchant Terminal's core: everything but the window.
+//!
+//! The desktop shell (`src-tauri`), the `merchantctl` CLI, the tests and the
+//! benchmarks all drive the terminal through this crate, so a rule enforced
+//! here holds everywhere. It has no Tauri dependency on purpose.
+//!
+//! | module      | concept                                                     |
+//! |-------------|-------------------------------------------------------------|
+//! | [`money`]   | minor units, currencies, parsing what a cashier types       |
+//! | [`gateway`] | the payment-provider seam; the training gateway             |
+//! | [`vault`]   | keychain, key hierarchy, sealing column values              |
+//! | [`store`]   | the encrypted SQLite transaction cache and its journal      |
+//! | [`counter`] | the charge sequence, in-doubt recovery                      |
+//! | [`config`]  | the data folder and owner settings                          |
+//! | [`pan`]     | card-number detection (refuse / redact)                     |
+//! | [`api`]     | IPC / JSON boundary types and stable error codes            |
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod config;
+pub mod counter;
+pub mod gateway;
+pub mod money;
+pub mod pan;
+pub mod store;
+pub mod vault;

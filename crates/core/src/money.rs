@@ -1,0 +1,474 @@
+//! Money as the terminal handles it: integer minor units with an ISO 4217
+//! currency, and a strict parser for what a cashier types.
+//!
+//! Guarantees:
+//! - no floating point anywhere: amounts are `i64` minor units, parsed digit
+//!   by digit and checked for overflow;
+//! - the currency's own exponent decides how many decimals are allowed
+//!   (JPY 0, USD 2, KWD 3), so `12.5` in JPY or `12.345` in USD is refused
+//!   rather than rounded;
+//! - every refusal is a distinct [`MoneyError`] a cashier can act on.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// An amount in the currency's smallest unit (cents for USD, yen for JPY).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(transparent)]
+#[ts(type = "number")]
+pub struct MinorUnits(i64);
+
+impl MinorUnits {
+    pub const ZERO: Self = Self(0);
+
+    pub const fn new(value: i64) -> Self {
+        Self(value)
+    }
+
+    pub const fn get(self) -> i64 {
+        self.0
+    }
+
+    pub fn checked_add(self, other: Self) -> Option<Self> {
+        self.0.checked_add(other.0).map(Self)
+    }
+
+    pub fn checked_sub(self, other: Self) -> Option<Self> {
+        self.0.checked_sub(other.0).map(Self)
+    }
+}
+
+/// The ISO 4217 currencies the terminal accepts, with their exponents.
+///
+/// Kept as a closed list on purpose: an unknown code is refused rather than
+/// guessed at, because a wrong exponent multiplies an amount by 10 or 100.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Currency {
+    Aud,
+    Bhd,
+    Cad,
+    Chf,
+    Czk,
+    Dkk,
+    Eur,
+    Gbp,
+    Isk,
+    Jpy,
+    Krw,
+    Kwd,
+    Nok,
+    Nzd,
+    Pln,
+    Sek,
+    Usd,
+}
+
+impl Currency {
+    pub const ALL: [Currency; 17] = [
+        Self::Aud,
+        Self::Bhd,
+        Self::Cad,
+        Self::Chf,
+        Self::Czk,
+        Self::Dkk,
+        Self::Eur,
+        Self::Gbp,
+        Self::Isk,
+        Self::Jpy,
+        Self::Krw,
+        Self::Kwd,
+        Self::Nok,
+        Self::Nzd,
+        Self::Pln,
+        Self::Sek,
+        Self::Usd,
+    ];
+
+    /// Number of decimal places of the minor unit.
+    pub const fn exponent(self) -> u32 {
+        match self {
+            Self::Isk | Self::Jpy | Self::Krw => 0,
+            Self::Bhd | Self::Kwd => 3,
+            _ => 2,
+        }
+    }
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Aud => "AUD",
+            Self::Bhd => "BHD",
+            Self::Cad => "CAD",
+            Self::Chf => "CHF",
+            Self::Czk => "CZK",
+            Self::Dkk => "DKK",
+            Self::Eur => "EUR",
+            Self::Gbp => "GBP",
+            Self::Isk => "ISK",
+            Self::Jpy => "JPY",
+            Self::Krw => "KRW",
+            Self::Kwd => "KWD",
+            Self::Nok => "NOK",
+            Self::Nzd => "NZD",
+            Self::Pln => "PLN",
+            Self::Sek => "SEK",
+            Self::Usd => "USD",
+        }
+    }
+
+    /// Symbols a cashier might type in front of or behind an amount. Only
+    /// unambiguous ones: `$` alone could be USD, CAD, AUD or NZD, so it is
+    /// accepted for each of them but never used to pick a currency.
+    fn symbols(self) -> &'static [&'static str] {
+        match self {
+            Self::Usd | Self::Cad | Self::Aud | Self::Nzd => &["$"],
+            Self::Eur => &["€"],
+            Self::Gbp => &["£"],
+            Self::Jpy => &["¥", "￥"],
+            Self::Krw => &["₩"],
+            _ => &[],
+        }
+    }
+
+    /// `10^exponent`, the number of minor units in one major unit.
+    pub const fn minor_per_major(self) -> i64 {
+        10_i64.pow(self.exponent())
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for Currency {
+    type Err = MoneyError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let code = s.trim().to_ascii_uppercase();
+        Self::ALL
+            .into_iter()
+            .find(|c| c.code() == code)
+            .ok_or_else(|| MoneyError::UnknownCurrency(truncate_for_message(s)))
+    }
+}
+
+/// An amount with its currency. The only way money moves through the core.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Money {
+    pub amount: MinorUnits,
+    pub currency: Currency,
+}
+
+impl Money {
+    pub const fn new(amount: MinorUnits, currency: Currency) -> Self {
+        Self { amount, currency }
+    }
+
+    /// Formats with the currency's own decimals, e.g. `12.50 USD`, `1250 JPY`.
+    pub fn display(&self) -> String {
+        format!("{} {}", format_minor(self.amount, self.currency), self.currency)
+    }
+}
+
+/// Formats minor units as a plain decimal string with the currency's
+/// exponent (`1250` USD → `12.50`). Used by receipts, the CLI and exports.
+pub fn format_minor(amount: MinorUnits, currency: Currency) -> String {
+    let exp = currency.exponent();
+    let value = amount.get();
+    let sign = if value < 0 { "-" } else { "" };
+    let abs = value.unsigned_abs();
+    if exp == 0 {
+        return format!("{sign}{abs}");
+    }
+    let per = 10_u64.pow(exp);
+    format!("{sign}{}.{:0width$}", abs / per, abs % per, width = exp as usize)
+}
+
+/// How amounts are typed at this till.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DecimalSeparator {
+    /// `1,234.50`
+    Point,
+    /// `1.234,50`
+    Comma,
+}
+
+/// Rules for [`parse_amount`]: the till's decimal separator and the ceiling
+/// above which a single charge is refused (a typo guard, owner-configurable).
+#[derive(Debug, Clone, Copy)]
+pub struct ParseRules {
+    pub decimal_separator: DecimalSeparator,
+    /// Largest accepted amount in major units of the currency.
+    pub max_major_units: u64,
+}
+
+impl Default for ParseRules {
+    fn default() -> Self {
+        Self {
+            decimal_separator: DecimalSeparator::Point,
+            max_major_units: 10_000,
+        }
+    }
+}
+
+/// Why a typed amount was refused. Each variant's message is safe to show.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MoneyError {
+    #[error("Enter an amount.")]
+    Empty,
+    #[error("Amounts cannot be negative; use a refund to give money back.")]
+    Negative,
+    #[error("The amount must be more than zero.")]
+    Zero,
+    #[error("'{0}' is not allowed in an amount; type digits and one decimal separator.")]
+    InvalidCharacter(char),
+    #[error("{currency} has {allowed} decimal places; '{input}' has more.")]
+    TooManyDecimals {
+        currency: Currency,
+        allowed: u32,
+        input: String,
+    },
+    #[error("The amount has more than one decimal separator.")]
+    SeveralDecimalSeparators,
+    #[error("Digit grouping in '{0}' is not valid; group thousands in threes or leave them out.")]
+    BadGrouping(String),
+    #[error("The amount was typed in {typed} but the sale is in {expected}.")]
+    CurrencyMismatch { typed: String, expected: Currency },
+    #[error("The amount is above this till's limit of {limit}.")]
+    AboveCeiling { limit: String },
+    #[error("Unknown or unsupported currency '{0}'.")]
+    UnknownCurrency(String),
+}
+
+/// Parses an amount as a person types it into minor units of `currency`.
+///
+/// Accepted: `12`, `12.5`, `12.50`, `1,234.50` / `1.234,50` (per the
+/// decimal separator), `1 234` (space or no-break space grouping), an
+/// optional currency code or symbol that matches `currency`.
+/// Refused: signs, exponents, more decimals than the currency has, zero,
+/// anything above the ceiling, and any other character.
+pub fn parse_amount(input: &str, currency: Currency, rules: &ParseRules) -> Result<MinorUnits, MoneyError> {
+    let number = strip_currency(input.trim(), currency)?;
+    if number.is_empty() {
+        return Err(MoneyError::Empty);
+    }
+    if number.starts_with('-') || number.starts_with('\u{2212}') {
+        return Err(MoneyError::Negative);
+    }
+    let (decimal, group) = match rules.decimal_separator {
+        DecimalSeparator::Point => ('.', ','),
+        DecimalSeparator::Comma => (',', '.'),
+    };
+
+    let mut parts = number.split(decimal);
+    let whole = parts.next().unwrap_or_default();
+    let fraction = parts.next();
+    if parts.next().is_some() {
+        return Err(MoneyError::SeveralDecimalSeparators);
+    }
+
+    let whole_digits = whole_digits(whole, group)?;
+    let fraction = fraction.unwrap_or("");
+    if let Some(bad) = fraction.chars().find(|c| !c.is_ascii_digit()) {
+        return Err(MoneyError::InvalidCharacter(bad));
+    }
+    if whole_digits.is_empty() && fraction.is_empty() {
+        return Err(MoneyError::Empty);
+    }
+    let exp = currency.exponent();
+    if fraction.len() > exp as usize {
+        return Err(MoneyError::TooManyDecimals {
+            currency,
+            allowed: exp,
+            input: truncate_for_message(input),
+        });
+    }
+
+    let limit = MinorUnits(i64::try_from(rules.max_major_units).unwrap_or(i64::MAX).saturating_mul(currency.minor_per_major()));
+    let above = || MoneyError::AboveCeiling {
+        limit: Money::new(limit, currency).display(),
+    };
+    let mut minor: i64 = 0;
+    let padded = fraction.chars().chain(std::iter::repeat('0')).take(exp as usize);
+    for c in whole_digits.chars().chain(padded) {
+        let d = i64::from(c as u8 - b'0');
+        minor = minor.checked_mul(10).and_then(|m| m.checked_add(d)).ok_or_else(above)?;
+    }
+    if minor == 0 {
+        return Err(MoneyError::Zero);
+    }
+    if minor > limit.get() {
+        return Err(above());
+    }
+    Ok(MinorUnits(minor))
+}
+
+/// Removes one leading or trailing currency marker, refusing one that names
+/// a different currency than the sale's.
+fn strip_currency(input: &str, currency: Currency) -> Result<&str, MoneyError> {
+    let mut rest = input;
+    let mut markers = vec![currency.code()];
+    markers.extend_from_slice(currency.symbols());
+    for m in &markers {
+        if let Some(r) = strip_marker(rest, m) {
+            rest = r;
+            break;
+        }
+    }
+    // A marker for another currency (or a letter run) left behind is named
+    // back to the cashier rather than reported as a stray character.
+    let letters: String = rest.chars().filter(|c| !c.is_ascii_digit() && !" .,'\u{a0}\u{202f}-\u{2212}".contains(*c)).collect();
+    if !letters.is_empty() {
+        let typed = letters.trim().to_string();
+        let is_other_currency = Currency::from_str(&typed).is_ok() || Currency::ALL.iter().any(|c| c.symbols().contains(&typed.as_str()));
+        if is_other_currency {
+            return Err(MoneyError::CurrencyMismatch { typed, expected: currency });
+        }
+    }
+    Ok(rest.trim())
+}
+
+fn strip_marker<'a>(s: &'a str, marker: &str) -> Option<&'a str> {
+    if let Some(r) = s.strip_prefix(marker) {
+        return Some(r.trim_start());
+    }
+    let upper = s.to_ascii_uppercase();
+    if upper.ends_with(marker) {
+        return s.get(..s.len() - marker.len()).map(str::trim_end);
+    }
+    None
+}
+
+/// Validates digit grouping in the whole part and returns its digits.
+fn whole_digits(whole: &str, group: char) -> Result<String, MoneyError> {
+    let is_space = |c: char| c == ' ' || c == '\u{a0}' || c == '\u{202f}';
+    if let Some(bad) = whole.chars().find(|&c| !(c.is_ascii_digit() || c == group || is_space(c))) {
+        return Err(MoneyError::InvalidCharacter(bad));
+    }
+    let groups: Vec<&str> = whole.split(|c: char| c == group || is_space(c)).collect();
+    if groups.len() > 1 {
+        let first_ok = (1..=3).contains(&groups[0].len());
+        let rest_ok = groups[1..].iter().all(|g| g.len() == 3);
+        if !first_ok || !rest_ok {
+            return Err(MoneyError::BadGrouping(truncate_for_message(whole)));
+        }
+    }
+    Ok(groups.concat())
+}
+
+/// Echoes user input back in an error without letting a 10 MB paste through.
+fn truncate_for_message(s: &str) -> String {
+    const MAX: usize = 32;
+    let mut out: String = s.chars().filter(|c| !c.is_control()).take(MAX).collect();
+    if s.chars().count() > MAX {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usd(s: &str) -> Result<i64, MoneyError> {
+        parse_amount(s, Currency::Usd, &ParseRules::default()).map(MinorUnits::get)
+    }
+
+    #[test]
+    fn accepts_what_people_type() {
+        assert_eq!(usd("12.50"), Ok(1250));
+        assert_eq!(usd("12.5"), Ok(1250));
+        assert_eq!(usd("12"), Ok(1200));
+        assert_eq!(usd(".99"), Ok(99));
+        assert_eq!(usd("1,234.56"), Ok(123_456));
+        assert_eq!(usd("1 000"), Ok(100_000));
+        assert_eq!(usd("1\u{a0}000.01"), Ok(100_001));
+        assert_eq!(usd("$12.50"), Ok(1250));
+        assert_eq!(usd("12.50 USD"), Ok(1250));
+        assert_eq!(usd("12.50 usd"), Ok(1250));
+        assert_eq!(usd("  7.05  "), Ok(705));
+        assert_eq!(usd("10000"), Ok(1_000_000));
+    }
+
+    #[test]
+    fn comma_locale() {
+        let rules = ParseRules {
+            decimal_separator: DecimalSeparator::Comma,
+            ..ParseRules::default()
+        };
+        assert_eq!(parse_amount("12,50", Currency::Eur, &rules).map(MinorUnits::get), Ok(1250));
+        assert_eq!(parse_amount("1.234,50 €", Currency::Eur, &rules).map(MinorUnits::get), Ok(123_450));
+        assert!(matches!(parse_amount("12,505", Currency::Eur, &rules), Err(MoneyError::TooManyDecimals { .. })));
+    }
+
+    #[test]
+    fn exponent_aware() {
+        let r = ParseRules::default();
+        assert_eq!(parse_amount("1250", Currency::Jpy, &r).map(MinorUnits::get), Ok(1250));
+        assert_eq!(parse_amount("¥1,250", Currency::Jpy, &r).map(MinorUnits::get), Ok(1250));
+        assert_eq!(parse_amount("12.345", Currency::Kwd, &r).map(MinorUnits::get), Ok(12_345));
+        assert!(matches!(parse_amount("¥12.5", Currency::Jpy, &r), Err(MoneyError::TooManyDecimals { allowed: 0, .. })));
+        assert!(matches!(parse_amount("12.3456", Currency::Kwd, &r), Err(MoneyError::TooManyDecimals { allowed: 3, .. })));
+    }
+
+    #[test]
+    fn refuses_bad_input_with_a_reason() {
+        assert_eq!(usd("-1"), Err(MoneyError::Negative));
+        assert_eq!(usd("−1"), Err(MoneyError::Negative));
+        assert_eq!(usd("1e9"), Err(MoneyError::InvalidCharacter('e')));
+        assert!(matches!(usd("12.345 USD"), Err(MoneyError::TooManyDecimals { allowed: 2, .. })));
+        assert!(matches!(usd("¥12.5"), Err(MoneyError::CurrencyMismatch { .. })));
+        assert!(matches!(usd("12.50 EUR"), Err(MoneyError::CurrencyMismatch { .. })));
+        assert_eq!(usd(""), Err(MoneyError::Empty));
+        assert_eq!(usd("   "), Err(MoneyError::Empty));
+        assert_eq!(usd("."), Err(MoneyError::Empty));
+        assert_eq!(usd("0"), Err(MoneyError::Zero));
+        assert_eq!(usd("0.00"), Err(MoneyError::Zero));
+        assert_eq!(usd("1.2.3"), Err(MoneyError::SeveralDecimalSeparators));
+        assert_eq!(usd("+5"), Err(MoneyError::InvalidCharacter('+')));
+        assert_eq!(usd("12,50"), Err(MoneyError::BadGrouping("12,50".into())));
+        assert_eq!(usd("1,2345"), Err(MoneyError::BadGrouping("1,2345".into())));
+        assert_eq!(usd("1; DROP TABLE sales"), Err(MoneyError::InvalidCharacter(';')));
+        assert_eq!(usd("0x10"), Err(MoneyError::InvalidCharacter('x')));
+        assert_eq!(usd("NaN"), Err(MoneyError::InvalidCharacter('N')));
+        assert!(matches!(usd("10000.01"), Err(MoneyError::AboveCeiling { .. })));
+        assert!(matches!(usd("1000000000"), Err(MoneyError::AboveCeiling { .. })));
+        assert!(matches!(usd("99999999999999999999999999"), Err(MoneyError::AboveCeiling { .. })));
+    }
+
+    #[test]
+    fn huge_input_is_refused_without_echoing_it() {
+        let big = "9".repeat(10 * 1024 * 1024);
+        let err = usd(&big).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("limit"), "{err}");
+        assert!(err.len() < 200);
+        let junk = format!("1.{}", "5".repeat(1_000_000));
+        let err = usd(&junk).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.len() < 200, "message must not echo a 1 MB input");
+    }
+
+    #[test]
+    fn formats_with_currency_decimals() {
+        assert_eq!(format_minor(MinorUnits::new(1250), Currency::Usd), "12.50");
+        assert_eq!(format_minor(MinorUnits::new(1250), Currency::Jpy), "1250");
+        assert_eq!(format_minor(MinorUnits::new(12_345), Currency::Kwd), "12.345");
+        assert_eq!(format_minor(MinorUnits::new(-5), Currency::Usd), "-0.05");
+        assert_eq!(Money::new(MinorUnits::new(7), Currency::Eur).display(), "0.07 EUR");
+    }
+
+    #[test]
+    fn currency_codes() {
+        assert_eq!("usd".parse::<Currency>(), Ok(Currency::Usd));
+        assert!(matches!("XXX".parse::<Currency>(), Err(MoneyError::UnknownCurrency(_))));
+        for c in Currency::ALL {
+            assert_eq!(c.code().parse::<Currency>(), Ok(c));
+        }
+    }
+}

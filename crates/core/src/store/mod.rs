@@ -1,0 +1,491 @@
+//! The local transaction cache: one SQLite file per mode (live, training).
+//!
+//! Guarantees:
+//! - every sensitive value (gateway ids, card brand/last 4/expiry,
+//!   description) is sealed before it reaches SQLite; only report columns are
+//!   plain, so the file and its WAL never hold those values in clear;
+//! - a sale is written as `pending` together with its idempotency key, with
+//!   `synchronous=FULL`, *before* the gateway is asked: a crash at any point
+//!   leaves a journal entry that start-up recovery can settle;
+//! - queries are parameterised, always; the schema moves only through
+//!   `rusqlite_migration`;
+//! - a value that fails to open is reported as tampered, never shown.
+
+mod migrations;
+
+pub use migrations::migrations;
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::gateway::{CardSummary, GatewayRef, IdempotencyKey};
+use crate::money::{Currency, MinorUnits, Money};
+use crate::vault::{Cell, SealError, Sealer};
+
+/// A sale's id: a UUIDv7, so ids sort by creation time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(transparent)]
+#[ts(type = "string")]
+pub struct SaleId(Uuid);
+
+impl SaleId {
+    pub fn new() -> Self {
+        Self(Uuid::now_v7())
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Uuid::parse_str(s).ok().map(Self)
+    }
+}
+
+impl Default for SaleId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Display for SaleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Where a sale stands. `Pending` is the journal state: written before the
+/// gateway call; `InDoubt` means the gateway may have acted and nobody knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SaleStatus {
+    Pending,
+    Approved,
+    Declined,
+    Failed,
+    Cancelled,
+    InDoubt,
+}
+
+impl SaleStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Declined => "declined",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+            Self::InDoubt => "in_doubt",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        [Self::Pending, Self::Approved, Self::Declined, Self::Failed, Self::Cancelled, Self::InDoubt]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+
+    /// True once the gateway's answer is known and recorded.
+    pub fn is_settled(self) -> bool {
+        !matches!(self, Self::Pending | Self::InDoubt)
+    }
+}
+
+/// A sale as the journal first records it.
+#[derive(Debug, Clone)]
+pub struct NewSale {
+    pub id: SaleId,
+    pub terminal_id: String,
+    pub money: Money,
+    pub idempotency_key: IdempotencyKey,
+    pub source: &'static str,
+    pub description: Option<String>,
+    pub created_at: OffsetDateTime,
+}
+
+/// What the gateway's answer changes on a sale.
+#[derive(Debug, Clone)]
+pub struct Settlement {
+    pub status: SaleStatus,
+    pub outcome_code: Option<String>,
+    pub gateway_ref: Option<GatewayRef>,
+    pub card: Option<CardSummary>,
+}
+
+/// A sale read back from the cache, opened.
+#[derive(Debug, Clone)]
+pub struct Sale {
+    pub id: SaleId,
+    pub terminal_id: String,
+    pub money: Money,
+    pub status: SaleStatus,
+    pub created_at_ms: i64,
+    pub updated_at_ms: i64,
+    pub idempotency_key: IdempotencyKey,
+    pub source: String,
+    pub outcome_code: Option<String>,
+    pub gateway_ref: Option<GatewayRef>,
+    pub card: Option<CardSummary>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    #[error("The disk is full: the sale could not be saved. Free some space; nothing was charged.")]
+    DiskFull,
+    #[error("The sales database is in use by another program.")]
+    Busy,
+    #[error("The sales database could not be opened or written ({0}).")]
+    Database(String),
+    #[error("The sales database's schema could not be brought up to date ({0}).")]
+    Migration(String),
+    #[error(transparent)]
+    Tampered(#[from] SealError),
+    #[error("A stored sale is not readable ({0}).")]
+    Corrupt(&'static str),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ffi::ErrorCode;
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DiskFull) => Self::DiskFull,
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Self::Busy,
+            // SQLite's own message names the failing operation, never a
+            // bound value, so it is safe to keep for support.
+            _ => Self::Database(e.to_string()),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+const TABLE: &str = "sales";
+
+/// The column list every sale query reads, as a literal so queries can be
+/// assembled with `concat!` at compile time (never from runtime strings).
+macro_rules! select_sale {
+    () => {
+        "SELECT id, terminal_id, status, created_at_ms, updated_at_ms, amount_minor, currency,
+        idempotency_key, source, outcome_code, gateway_ref, card_brand, card_last4, card_expiry, description
+         FROM sales"
+    };
+}
+
+/// A row as SQLite holds it, sealed columns still sealed.
+struct RawSale {
+    id: String,
+    terminal_id: String,
+    status: String,
+    created_at_ms: i64,
+    updated_at_ms: i64,
+    amount_minor: i64,
+    currency: String,
+    idempotency_key: String,
+    source: String,
+    outcome_code: Option<String>,
+    gateway_ref: Option<Vec<u8>>,
+    card_brand: Option<Vec<u8>>,
+    card_last4: Option<Vec<u8>>,
+    card_expiry: Option<Vec<u8>>,
+    description: Option<Vec<u8>>,
+}
+
+impl RawSale {
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: r.get(0)?,
+            terminal_id: r.get(1)?,
+            status: r.get(2)?,
+            created_at_ms: r.get(3)?,
+            updated_at_ms: r.get(4)?,
+            amount_minor: r.get(5)?,
+            currency: r.get(6)?,
+            idempotency_key: r.get(7)?,
+            source: r.get(8)?,
+            outcome_code: r.get(9)?,
+            gateway_ref: r.get(10)?,
+            card_brand: r.get(11)?,
+            card_last4: r.get(12)?,
+            card_expiry: r.get(13)?,
+            description: r.get(14)?,
+        })
+    }
+}
+
+
+pub struct Store {
+    conn: Mutex<Connection>,
+    sealer: Sealer,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the cache at `path` and migrates it.
+    pub fn open(path: &Path, sealer: Sealer) -> Result<Self> {
+        let mut conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "secure_delete", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrations()
+            .to_latest(&mut conn)
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+            sealer,
+        })
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite itself consistent
+        // (every write is one transaction), so a poisoned lock is reusable.
+        self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Writes the journal entry for a charge that is about to be sent.
+    pub fn insert_pending(&self, sale: &NewSale) -> Result<()> {
+        let id = sale.id.to_string();
+        let description = sale
+            .description
+            .as_deref()
+            .map(|d| self.sealer.seal_str(Cell::new(TABLE, "description", &id), d));
+        let now = sale.created_at.unix_timestamp_nanos() / 1_000_000;
+        self.conn().execute(
+            "INSERT INTO sales (id, terminal_id, kind, status, created_at_ms, updated_at_ms, amount_minor,
+                                currency, idempotency_key, source, key_version, description)
+             VALUES (?1, ?2, 'sale', 'pending', ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                id,
+                sale.terminal_id,
+                now as i64,
+                sale.money.amount.get(),
+                sale.money.currency.code(),
+                sale.idempotency_key.as_str(),
+                sale.source,
+                self.sealer.current_version().0,
+                description,
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Records the gateway's answer for a sale.
+    pub fn settle(&self, id: SaleId, s: &Settlement) -> Result<()> {
+        let row = id.to_string();
+        let seal = |column, value: &str| self.sealer.seal_str(Cell::new(TABLE, column, &row), value);
+        let gateway_ref = s.gateway_ref.as_ref().map(|g| seal("gateway_ref", &g.0));
+        let brand = s.card.as_ref().map(|c| seal("card_brand", &c.brand));
+        let last4 = s.card.as_ref().map(|c| seal("card_last4", &c.last4));
+        let expiry = s
+            .card
+            .as_ref()
+            .map(|c| seal("card_expiry", &format!("{:02}/{}", c.exp_month, c.exp_year)));
+        let bidx = s
+            .card
+            .as_ref()
+            .map(|c| self.sealer.blind_index().compute(TABLE, "card_last4", &c.last4));
+        let changed = self.conn().execute(
+            "UPDATE sales SET status = ?2, outcome_code = ?3, gateway_ref = ?4, card_brand = ?5,
+                    card_last4 = ?6, card_expiry = ?7, card_last4_bidx = ?8, updated_at_ms = ?9
+             WHERE id = ?1",
+            params![
+                row,
+                s.status.as_str(),
+                s.outcome_code,
+                gateway_ref,
+                brand,
+                last4,
+                expiry,
+                bidx,
+                now_ms()
+            ],
+        )?;
+        if changed == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt("the sale to settle is not in the cache"))
+        }
+    }
+
+    pub fn get(&self, id: SaleId) -> Result<Option<Sale>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(concat!(select_sale!(), " WHERE id = ?1"))?;
+        let raw = stmt.query_row(params![id.to_string()], RawSale::from_row).optional()?;
+        raw.map(|r| self.open_sale(r)).transpose()
+    }
+
+    /// Sales created in `[since_ms, until_ms)`, newest first.
+    pub fn list(&self, since_ms: i64, until_ms: i64, limit: u32) -> Result<Vec<Sale>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(concat!(
+            select_sale!(),
+            " WHERE created_at_ms >= ?1 AND created_at_ms < ?2 ORDER BY created_at_ms DESC, id DESC LIMIT ?3"
+        ))?;
+        let raws = stmt
+            .query_map(params![since_ms, until_ms, limit], RawSale::from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        drop(stmt);
+        drop(conn);
+        raws.into_iter().map(|r| self.open_sale(r)).collect()
+    }
+
+    /// Sales whose outcome is not yet known (journal entries and in-doubt).
+    pub fn unsettled(&self) -> Result<Vec<Sale>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(concat!(
+            select_sale!(),
+            " WHERE status IN ('pending', 'in_doubt') ORDER BY created_at_ms"
+        ))?;
+        let raws = stmt
+            .query_map([], RawSale::from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        drop(stmt);
+        drop(conn);
+        raws.into_iter().map(|r| self.open_sale(r)).collect()
+    }
+
+    /// `PRAGMA integrity_check` — `Ok(())` when SQLite reports "ok".
+    pub fn integrity_check(&self) -> Result<()> {
+        let result: String = self.conn().query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if result == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt("SQLite integrity check failed"))
+        }
+    }
+
+    fn open_sale(&self, r: RawSale) -> Result<Sale> {
+        let row = r.id.clone();
+        let open = |column, v: Option<Vec<u8>>| -> Result<Option<String>> {
+            v.map(|b| self.sealer.open_str(Cell::new(TABLE, column, &row), &b))
+                .transpose()
+                .map_err(StoreError::from)
+        };
+        let brand = open("card_brand", r.card_brand)?;
+        let last4 = open("card_last4", r.card_last4)?;
+        let expiry = open("card_expiry", r.card_expiry)?;
+        let card = match (brand, last4) {
+            (Some(brand), Some(last4)) => {
+                let (exp_month, exp_year) = expiry.as_deref().and_then(parse_expiry).unwrap_or((0, 0));
+                Some(CardSummary {
+                    brand,
+                    last4,
+                    exp_month,
+                    exp_year,
+                })
+            }
+            _ => None,
+        };
+        Ok(Sale {
+            id: SaleId::parse(&r.id).ok_or(StoreError::Corrupt("sale id"))?,
+            terminal_id: r.terminal_id,
+            money: Money::new(
+                MinorUnits::new(r.amount_minor),
+                r.currency.parse::<Currency>().map_err(|_| StoreError::Corrupt("currency"))?,
+            ),
+            status: SaleStatus::parse(&r.status).ok_or(StoreError::Corrupt("status"))?,
+            created_at_ms: r.created_at_ms,
+            updated_at_ms: r.updated_at_ms,
+            idempotency_key: IdempotencyKey::from_stored(r.idempotency_key),
+            source: r.source,
+            outcome_code: r.outcome_code,
+            gateway_ref: open("gateway_ref", r.gateway_ref)?.map(GatewayRef),
+            card,
+            description: open("description", r.description)?,
+        })
+    }
+}
+
+
+fn parse_expiry(s: &str) -> Option<(u8, u16)> {
+    let (m, y) = s.split_once('/')?;
+    Some((m.parse().ok()?, y.parse().ok()?))
+}
+
+pub fn now_ms() -> i64 {
+    (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vault::{KeyVersion, MasterKey, SubKeys};
+
+    fn sealer() -> Sealer {
+        match MasterKey::from_slice(&[9u8; 32]) {
+            Some(m) => Sealer::new(&SubKeys::new(m), KeyVersion::FIRST),
+            None => panic!("key"),
+        }
+    }
+
+    fn new_sale(description: &str) -> NewSale {
+        NewSale {
+            id: SaleId::new(),
+            terminal_id: "t1".into(),
+            money: Money::new(MinorUnits::new(1250), Currency::Usd),
+            idempotency_key: IdempotencyKey::generate(),
+            source: "reader",
+            description: Some(description.into()),
+            created_at: OffsetDateTime::now_utc(),
+        }
+    }
+
+    #[test]
+    fn journal_then_settle_round_trip() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| StoreError::Database(e.to_string()))?;
+        let store = Store::open(&dir.path().join("c.sqlite3"), sealer())?;
+        let sale = new_sale("latte'); DROP TABLE sales; --");
+        store.insert_pending(&sale)?;
+        assert_eq!(store.unsettled()?.len(), 1);
+        store.settle(
+            sale.id,
+            &Settlement {
+                status: SaleStatus::Approved,
+                outcome_code: None,
+                gateway_ref: Some(GatewayRef("pi_123".into())),
+                card: Some(CardSummary {
+                    brand: "visa".into(),
+                    last4: "4242".into(),
+                    exp_month: 4,
+                    exp_year: 2031,
+                }),
+            },
+        )?;
+        let got = store.get(sale.id)?.ok_or(StoreError::Corrupt("missing"))?;
+        assert_eq!(got.status, SaleStatus::Approved);
+        assert_eq!(got.description.as_deref(), Some("latte'); DROP TABLE sales; --"));
+        assert_eq!(got.card.as_ref().map(|c| (c.last4.as_str(), c.exp_month)), Some(("4242", 4)));
+        assert_eq!(got.gateway_ref, Some(GatewayRef("pi_123".into())));
+        assert!(store.unsettled()?.is_empty());
+        assert_eq!(store.list(0, i64::MAX, 10)?.len(), 1);
+        store.integrity_check()
+    }
+
+    #[test]
+    fn a_swapped_value_is_reported_not_shown() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| StoreError::Database(e.to_string()))?;
+        let store = Store::open(&dir.path().join("c.sqlite3"), sealer())?;
+        let a = new_sale("for alice");
+        let b = new_sale("for bob");
+        store.insert_pending(&a)?;
+        store.insert_pending(&b)?;
+        // An attacker with the file copies Bob's sealed description onto Alice's row.
+        store.conn().execute(
+            "UPDATE sales SET description = (SELECT description FROM sales WHERE id = ?2) WHERE id = ?1",
+            params![a.id.to_string(), b.id.to_string()],
+        )?;
+        assert!(matches!(store.get(a.id), Err(StoreError::Tampered(SealError::Tampered { .. }))));
+        assert_eq!(store.get(b.id)?.and_then(|s| s.description).as_deref(), Some("for bob"));
+        Ok(())
+    }
+}

@@ -1,0 +1,173 @@
+//! The OS keychain, through `keyring`.
+//!
+//! Entries live under the service `merchant-terminal.<build kind>` and the
+//! user `<terminal id>/<name>`, so a development build, a test run and the
+//! shop's release build never read each other's keys, and two data folders
+//! on one machine (a live terminal and a training one) never share a key.
+//!
+//! Every keychain failure is an error; nothing here ever writes a secret to a
+//! file. The caller decides whether a missing key may be created (first run)
+//! or must be reported (an existing store whose key vanished).
+
+use secrecy::{ExposeSecret, SecretString};
+use zeroize::Zeroizing;
+
+use super::keys::MasterKey;
+
+/// Which kind of build is running; keychain entries never cross kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuildKind {
+    Dev,
+    Test,
+    Release,
+}
+
+impl BuildKind {
+    /// The kind of the running binary. Debug builds may be switched to the
+    /// `test` namespace by the test harness; release builds never move.
+    pub fn current() -> Self {
+        if !cfg!(debug_assertions) {
+            return Self::Release;
+        }
+        match std::env::var("MERCHANT_TERMINAL_BUILD_KIND").as_deref() {
+            Ok("test") => Self::Test,
+            _ => Self::Dev,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Dev => "dev",
+            Self::Test => "test",
+            Self::Release => "release",
+        }
+    }
+}
+
+/// Where in the keychain one terminal's entries live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeychainNamespace {
+    service: String,
+    terminal: String,
+}
+
+impl KeychainNamespace {
+    pub fn new(kind: BuildKind, terminal_id: &str) -> Self {
+        Self {
+            service: format!("merchant-terminal.{}", kind.as_str()),
+            terminal: terminal_id.to_string(),
+        }
+    }
+
+    fn user(&self, name: &str) -> String {
+        format!("{}/{}", self.terminal, name)
+    }
+}
+
+/// Why the keychain could not be used. Messages are safe to show and say what
+/// the person at the till can do.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeychainError {
+    #[error("The system keychain is locked. Unlock it (sign in to the desktop session) and start the terminal again.")]
+    Locked,
+    #[error("The system keychain is not available ({0}). The terminal will not run without it.")]
+    Unavailable(String),
+    #[error("The terminal's key '{0}' is missing from the system keychain; the encrypted data cannot be opened.")]
+    Missing(String),
+    #[error("The keychain entry '{0}' is damaged.")]
+    Corrupt(String),
+}
+
+const MASTER_KEY: &str = "master-key";
+
+/// A handle on this terminal's keychain entries.
+#[derive(Debug, Clone)]
+pub struct Keychain {
+    ns: KeychainNamespace,
+}
+
+impl Keychain {
+    pub fn new(ns: KeychainNamespace) -> Self {
+        Self { ns }
+    }
+
+    fn entry(&self, name: &str) -> Result<keyring::Entry, KeychainError> {
+        keyring::Entry::new(&self.ns.service, &self.ns.user(name)).map_err(map_err)
+    }
+
+    /// Reads the master key; `Ok(None)` when there is none yet.
+    pub fn master_key(&self) -> Result<Option<MasterKey>, KeychainError> {
+        match self.entry(MASTER_KEY)?.get_secret() {
+            Ok(bytes) => {
+                let bytes = Zeroizing::new(bytes);
+                MasterKey::from_slice(&bytes)
+                    .map(Some)
+                    .ok_or_else(|| KeychainError::Corrupt(MASTER_KEY.into()))
+            }
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(map_err(e)),
+        }
+    }
+
+    /// Returns the master key, creating it only when `may_create` (a data
+    /// folder with no encrypted data yet).
+    pub fn load_or_create_master_key(&self, may_create: bool) -> Result<MasterKey, KeychainError> {
+        if let Some(key) = self.master_key()? {
+            return Ok(key);
+        }
+        if !may_create {
+            return Err(KeychainError::Missing(MASTER_KEY.into()));
+        }
+        let key = MasterKey::generate();
+        self.entry(MASTER_KEY)?.set_secret(key.expose_bytes()).map_err(map_err)?;
+        // Read back: a keychain that accepts a write and then loses it must
+        // not leave the store sealed with a key nobody has.
+        match self.master_key()? {
+            Some(stored) if stored.expose_bytes() == key.expose_bytes() => Ok(key),
+            _ => Err(KeychainError::Unavailable("the key could not be read back after saving".into())),
+        }
+    }
+
+    /// Stores a named secret (a gateway key, later). Text only.
+    pub fn set_secret(&self, name: &str, value: &SecretString) -> Result<(), KeychainError> {
+        self.entry(name)?.set_password(value.expose_secret()).map_err(map_err)
+    }
+
+    pub fn secret(&self, name: &str) -> Result<Option<SecretString>, KeychainError> {
+        match self.entry(name)?.get_password() {
+            Ok(v) => Ok(Some(SecretString::from(v))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(map_err(e)),
+        }
+    }
+
+    pub fn delete(&self, name: &str) -> Result<(), KeychainError> {
+        match self.entry(name)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(map_err(e)),
+        }
+    }
+}
+
+/// Keyring's platform errors carry D-Bus or OS text; only a short, secret-free
+/// description of the class of failure is kept.
+fn map_err(e: keyring::Error) -> KeychainError {
+    match e {
+        keyring::Error::NoStorageAccess(_) => KeychainError::Locked,
+        keyring::Error::PlatformFailure(inner) => KeychainError::Unavailable(platform_reason(&inner.to_string())),
+        keyring::Error::BadEncoding(_) => KeychainError::Corrupt(MASTER_KEY.into()),
+        other => KeychainError::Unavailable(platform_reason(&other.to_string())),
+    }
+}
+
+fn platform_reason(detail: &str) -> String {
+    let lower = detail.to_ascii_lowercase();
+    if lower.contains("dbus") || lower.contains("d-bus") || lower.contains("bus") {
+        "no Secret Service on the session bus".into()
+    } else if lower.contains("locked") {
+        "keychain locked".into()
+    } else {
+        "platform keychain error".into()
+    }
+}

@@ -1,0 +1,131 @@
+//! The key hierarchy: one master key, purpose-bound subkeys by HKDF-SHA256.
+//!
+//! | subkey        | info string                               |
+//! |---------------|-------------------------------------------|
+//! | cache, v*N*   | `merchant-terminal/cache/v{N}`            |
+//! | blind index   | `merchant-terminal/blind-index/v1`        |
+//! | audit MAC     | `merchant-terminal/audit-mac/v1`          |
+//! | PIN pepper    | `merchant-terminal/pin-pepper/v1`         |
+//!
+//! The cache key is versioned so rotation can re-seal rows under a new
+//! version while old rows still open; the version is bound into every sealed
+//! value's associated data.
+
+use hkdf::Hkdf;
+use rand::RngCore;
+use secrecy::{ExposeSecret, SecretBox};
+use sha2::Sha256;
+
+/// The 256-bit root of every key the terminal uses. Never leaves memory
+/// except into the OS keychain; zeroed on drop; prints as `[REDACTED]`.
+pub struct MasterKey(SecretBox<[u8; 32]>);
+
+impl std::fmt::Debug for MasterKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MasterKey([REDACTED])")
+    }
+}
+
+impl MasterKey {
+    pub fn generate() -> Self {
+        let mut bytes = Box::new([0u8; 32]);
+        rand::rngs::OsRng.fill_bytes(bytes.as_mut());
+        Self(SecretBox::new(bytes))
+    }
+
+    pub fn from_slice(bytes: &[u8]) -> Option<Self> {
+        let arr: [u8; 32] = bytes.try_into().ok()?;
+        Some(Self(SecretBox::new(Box::new(arr))))
+    }
+
+    pub(crate) fn expose_bytes(&self) -> &[u8; 32] {
+        self.0.expose_secret()
+    }
+}
+
+/// Version of the cache-sealing key; stored with every sealed value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct KeyVersion(pub u32);
+
+impl KeyVersion {
+    pub const FIRST: Self = Self(1);
+}
+
+/// A 256-bit derived key, zeroed on drop.
+pub(crate) type Key32 = SecretBox<[u8; 32]>;
+
+/// The subkeys derived from one master key.
+pub struct SubKeys {
+    master: MasterKey,
+}
+
+impl std::fmt::Debug for SubKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SubKeys([REDACTED])")
+    }
+}
+
+impl SubKeys {
+    pub fn new(master: MasterKey) -> Self {
+        Self { master }
+    }
+
+    fn derive(&self, info: &str) -> Key32 {
+        let hk = Hkdf::<Sha256>::new(Some(b"merchant-terminal/v1"), self.master.expose_bytes());
+        let mut out = Box::new([0u8; 32]);
+        // 32 bytes is far below HKDF-SHA256's 8160-byte output limit, so
+        // `expand` cannot fail here.
+        if hk.expand(info.as_bytes(), out.as_mut()).is_err() {
+            unreachable!("HKDF output length is fixed at 32 bytes");
+        }
+        SecretBox::new(out)
+    }
+
+    pub(crate) fn cache(&self, version: KeyVersion) -> Key32 {
+        self.derive(&format!("merchant-terminal/cache/v{}", version.0))
+    }
+
+    pub(crate) fn blind_index(&self) -> Key32 {
+        self.derive("merchant-terminal/blind-index/v1")
+    }
+
+    pub fn audit_mac(&self) -> SecretBox<[u8; 32]> {
+        self.derive("merchant-terminal/audit-mac/v1")
+    }
+
+    pub fn pin_pepper(&self) -> SecretBox<[u8; 32]> {
+        self.derive("merchant-terminal/pin-pepper/v1")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subkeys_are_distinct_and_deterministic() {
+        let m = MasterKey::from_slice(&[7u8; 32]);
+        let Some(m) = m else { panic!("32 bytes is a key") };
+        let k = SubKeys::new(m);
+        let all = [
+            *k.cache(KeyVersion(1)).expose_secret(),
+            *k.cache(KeyVersion(2)).expose_secret(),
+            *k.blind_index().expose_secret(),
+            *k.audit_mac().expose_secret(),
+            *k.pin_pepper().expose_secret(),
+        ];
+        for i in 0..all.len() {
+            for j in i + 1..all.len() {
+                assert_ne!(all[i], all[j], "subkeys {i} and {j} collide");
+            }
+        }
+        assert_eq!(*k.cache(KeyVersion(1)).expose_secret(), all[0]);
+    }
+
+    #[test]
+    fn master_key_debug_is_redacted() {
+        let k = MasterKey::generate();
+        assert_eq!(format!("{k:?}"), "MasterKey([REDACTED])");
+        assert!(MasterKey::from_slice(&[0u8; 31]).is_none());
+    }
+}

@@ -1,0 +1,18 @@
+//! The vault: where the terminal's keys come from and how values are sealed.
+//!
+//! - [`keychain`] holds the one 256-bit master key in the OS keychain
+//!   (Secret Service, macOS Keychain, Windows Credential Manager), namespaced
+//!   per build kind and per terminal. If the keychain is locked or missing the
+//!   vault fails closed: there is no file fallback anywhere.
+//! - [`keys`] derives purpose-bound subkeys from the master key with HKDF, so
+//!   a leak of one (say the blind-index key) says nothing about the others.
+//! - [`seal`] encrypts single column values with XChaCha20-Poly1305, binding
+//!   each ciphertext to its table, column, row and key version.
+
+pub mod keychain;
+pub mod keys;
+pub mod seal;
+
+pub use keychain::{BuildKind, Keychain, KeychainError, KeychainNamespace};
+pub use keys::{KeyVersion, MasterKey, SubKeys};
+pub use seal::{BlindIndex, Cell, SealError, Sealer};
