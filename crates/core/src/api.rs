@@ -34,6 +34,17 @@ pub struct ChargeSaleRequest {
     pub simulated_card: Option<SimulatedCard>,
 }
 
+impl From<ChargeSaleRequest> for crate::counter::ChargeInput {
+    fn from(r: ChargeSaleRequest) -> Self {
+        Self {
+            amount: r.amount,
+            currency: r.currency,
+            description: r.description,
+            simulated_card: r.simulated_card,
+        }
+    }
+}
+
 /// `cancel_charge`: stop the charge waiting at the reader.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]

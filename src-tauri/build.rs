@@ -1,0 +1,16 @@
+fn main() {
+    // generate_context! embeds ui/dist and the icon but cannot ask Cargo to
+    // watch them; without these lines a UI rebuild would not reach the app.
+    println!("cargo:rerun-if-changed=../ui/dist");
+    println!("cargo:rerun-if-changed=../icons");
+    println!("cargo:rerun-if-changed=../tauri.conf.json");
+    // Declaring the app's commands makes Tauri generate one permission per
+    // command; the window gets only those its capability file lists.
+    let manifest = tauri_build::AppManifest::new().commands(&["get_status", "charge_sale", "cancel_charge", "list_sales"]);
+    let attributes = tauri_build::Attributes::new()
+        .config_path("../tauri.conf.json")
+        .app_manifest(manifest);
+    if let Err(e) = tauri_build::try_build(attributes) {
+        panic!("tauri build step failed: {e:#}");
+    }
+}

@@ -1,0 +1,40 @@
+//! Merchant Terminal's desktop shell.
+//!
+//! Deliberately thin: it opens the window, holds the core's `Counter` in
+//! Tauri state and exposes a handful of commands (see `commands`), each a
+//! short adapter into `merchant-core`. No business rule lives here.
+#![forbid(unsafe_code)]
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod state;
+
+use merchant_core::config::Home;
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("MERCHANT_TERMINAL_LOG").unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let app = tauri::Builder::default()
+        .setup(|app| {
+            use tauri::Manager;
+            let state = tauri::async_runtime::block_on(state::AppState::start(Home::resolve(None)));
+            app.manage(state);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::get_status,
+            commands::charge_sale,
+            commands::cancel_charge,
+            commands::list_sales,
+        ])
+        .run(tauri::generate_context!("../tauri.conf.json"));
+    if let Err(e) = app {
+        tracing::error!(error = %e, "the window could not be started");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,247 @@
+// The counter screen. Built for speed at the till: the amount field has
+// focus, Enter charges, Esc cancels, and every result is shown in words and
+// colour. User and gateway text is only ever set with textContent.
+import { api, asErrorReport } from "./api";
+import type { SaleStatus } from "./bindings/SaleStatus";
+import type { SaleView } from "./bindings/SaleView";
+import type { StatusView } from "./bindings/StatusView";
+
+const $ = <T extends HTMLElement>(id: string): T => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`missing #${id}`);
+  return el as T;
+};
+
+const el = {
+  band: $("training-band"),
+  counter: $("counter"),
+  form: $<HTMLFormElement>("charge-form"),
+  amount: $<HTMLInputElement>("amount"),
+  amountError: $("amount-error"),
+  currency: $<HTMLSelectElement>("currency"),
+  description: $<HTMLInputElement>("description"),
+  cardRow: $("simulated-card-row"),
+  card: $<HTMLSelectElement>("simulated-card"),
+  charge: $<HTMLButtonElement>("charge-button"),
+  keypad: $("keypad"),
+  decimalKey: $("key-decimal"),
+  wait: $("reader-wait"),
+  waitAmount: $("reader-wait-amount"),
+  cancel: $<HTMLButtonElement>("cancel-button"),
+  result: $("result"),
+  resultStatus: $("result-status"),
+  resultAmount: $("result-amount"),
+  resultCard: $("result-card"),
+  resultMessage: $("result-message"),
+  resultTraining: $("result-training"),
+  newSale: $<HTMLButtonElement>("new-sale-button"),
+  salesList: $("sales-list"),
+  summary: $("today-summary"),
+  startupError: $("startup-error"),
+  startupErrorMessage: $("startup-error-message"),
+  startupErrorCode: $("startup-error-code"),
+};
+
+type Screen = "entry" | "waiting" | "result";
+let screen: Screen = "entry";
+let status: StatusView | null = null;
+
+const STATUS_WORDS: Record<SaleStatus, string> = {
+  approved: "APPROVED",
+  declined: "DECLINED",
+  failed: "NOT CHARGED",
+  cancelled: "CANCELLED",
+  in_doubt: "IN DOUBT",
+  pending: "IN DOUBT",
+};
+
+function show(next: Screen): void {
+  screen = next;
+  el.wait.hidden = next !== "waiting";
+  el.result.hidden = next !== "result";
+  el.charge.disabled = next !== "entry";
+  if (next === "entry") el.amount.focus();
+  if (next === "waiting") el.cancel.focus();
+  if (next === "result") el.newSale.focus();
+}
+
+function option(value: string, label: string): HTMLOptionElement {
+  const o = document.createElement("option");
+  o.value = value;
+  o.textContent = label;
+  return o;
+}
+
+function cardLine(sale: SaleView): string {
+  return sale.card ? `${sale.card.brand.toUpperCase()} •••• ${sale.card.last4}` : "";
+}
+
+function localDayBounds(now = new Date()): { since_ms: number; until_ms: number } {
+  const start = new Date(now.getFullYear(), now.getMonth(), now.getDate());
+  const end = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1);
+  return { since_ms: start.getTime(), until_ms: end.getTime() };
+}
+
+async function refreshSales(): Promise<void> {
+  let sales: SaleView[];
+  try {
+    sales = await api.listSales(localDayBounds());
+  } catch (e) {
+    el.summary.textContent = asErrorReport(e).message;
+    return;
+  }
+  const rows = sales.map((s) => {
+    const li = document.createElement("li");
+    li.className = `sale-row status-${s.status}`;
+    li.dataset.saleId = s.id;
+    li.dataset.status = s.status;
+    const time = document.createElement("span");
+    time.className = "time";
+    time.textContent = new Date(s.created_at_ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    const amount = document.createElement("span");
+    amount.className = "amount";
+    amount.textContent = `${s.amount_display} ${s.currency}`;
+    const word = document.createElement("span");
+    word.className = "word";
+    word.textContent = STATUS_WORDS[s.status];
+    const card = document.createElement("span");
+    card.className = "card";
+    card.textContent = cardLine(s);
+    const desc = document.createElement("span");
+    desc.className = "desc";
+    desc.textContent = s.description ?? "";
+    li.append(time, amount, word, card, desc);
+    return li;
+  });
+  el.salesList.replaceChildren(...rows);
+  const approved = sales.filter((s) => s.status === "approved");
+  const totals = new Map<string, number>();
+  for (const s of approved) totals.set(s.currency, (totals.get(s.currency) ?? 0) + s.amount_minor);
+  const totalText = [...totals.entries()]
+    .map(([cur, minor]) => {
+      const decimals = status?.currencies.find((c) => c.code === cur)?.decimals ?? 2;
+      return `${(minor / 10 ** decimals).toFixed(decimals)} ${cur}`;
+    })
+    .join(" · ");
+  el.summary.textContent = `${approved.length} approved of ${sales.length}${totalText ? ` — ${totalText}` : ""}`;
+}
+
+function showResult(sale: SaleView): void {
+  el.result.dataset.status = sale.status;
+  el.resultStatus.textContent = STATUS_WORDS[sale.status];
+  el.resultAmount.textContent = `${sale.amount_display} ${sale.currency}`;
+  el.resultCard.textContent = cardLine(sale);
+  el.resultMessage.textContent = sale.message;
+  el.resultTraining.hidden = !sale.training;
+  show("result");
+}
+
+async function charge(): Promise<void> {
+  if (screen !== "entry" || !status) return;
+  el.amountError.textContent = "";
+  const amount = el.amount.value;
+  const currency = el.currency.value as StatusView["currency"];
+  el.waitAmount.textContent = `${amount} ${currency}`;
+  show("waiting");
+  try {
+    const sale = await api.chargeSale({
+      amount,
+      currency,
+      description: el.description.value || undefined,
+      simulated_card: status.mode === "training" ? (el.card.value as never) : undefined,
+    });
+    showResult(sale);
+    void refreshSales();
+  } catch (e) {
+    const err = asErrorReport(e);
+    show("entry");
+    el.amountError.textContent = err.message;
+    el.amountError.dataset.code = err.code;
+  }
+}
+
+function newSale(): void {
+  el.amount.value = "";
+  el.description.value = "";
+  el.amountError.textContent = "";
+  show("entry");
+}
+
+async function cancel(): Promise<void> {
+  if (screen !== "waiting") return;
+  el.cancel.disabled = true;
+  try {
+    await api.cancelCharge();
+  } catch {
+    // The charge finished first; its result arrives through charge().
+  } finally {
+    el.cancel.disabled = false;
+  }
+}
+
+function onKeypad(key: string): void {
+  if (screen !== "entry") return;
+  if (key === "back") el.amount.value = el.amount.value.slice(0, -1);
+  else el.amount.value += key === "." ? el.decimalKey.textContent ?? "." : key;
+  el.amount.focus();
+}
+
+function wire(): void {
+  el.form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    void charge();
+  });
+  el.keypad.addEventListener("click", (ev) => {
+    const key = (ev.target as HTMLElement).closest("button")?.dataset.key;
+    if (key) onKeypad(key);
+  });
+  el.cancel.addEventListener("click", () => void cancel());
+  el.newSale.addEventListener("click", newSale);
+  document.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape") {
+      ev.preventDefault();
+      if (screen === "waiting") void cancel();
+      else if (screen === "result") newSale();
+      else newSale();
+    } else if (ev.key === "Enter" && screen === "result") {
+      ev.preventDefault();
+      newSale();
+    }
+  });
+}
+
+function applyStatus(s: StatusView): void {
+  status = s;
+  if (s.startup_error) {
+    el.startupError.hidden = false;
+    el.startupErrorMessage.textContent = s.startup_error.message;
+    el.startupErrorCode.textContent = `code: ${s.startup_error.code}`;
+    return;
+  }
+  el.band.hidden = s.mode !== "training";
+  document.body.classList.toggle("training", s.mode === "training");
+  el.currency.replaceChildren(...s.currencies.map((c) => option(c.code, c.code)));
+  el.currency.value = s.currency;
+  el.decimalKey.textContent = s.decimal_separator === "comma" ? "," : ".";
+  el.description.maxLength = s.max_description_chars;
+  el.cardRow.hidden = s.mode !== "training";
+  el.card.replaceChildren(...s.simulated_cards.map((c) => option(c.card, c.label)));
+  el.counter.hidden = false;
+  show("entry");
+}
+
+async function start(): Promise<void> {
+  wire();
+  try {
+    applyStatus(await api.getStatus());
+  } catch (e) {
+    const err = asErrorReport(e);
+    el.startupError.hidden = false;
+    el.startupErrorMessage.textContent = err.message;
+    return;
+  }
+  await refreshSales();
+  document.body.dataset.ready = "true";
+}
+
+void start();
