@@ -1,0 +1,389 @@
+//! Test harness: the real parts the suite runs against.
+//!
+//! - [`KeyringSession`]: a private D-Bus session bus with a real
+//!   `gnome-keyring-daemon` (Secret Service) on it, unlocked or locked, in
+//!   temporary folders, torn down on drop. Nothing touches the developer's
+//!   own keychain.
+//! - [`TerminalHome`]: a fresh data folder.
+//! - [`AppDriver`]: the real desktop app in a real window (under the
+//!   `DISPLAY` the test command provides with Xvfb), driven through
+//!   `tauri-driver` + `WebKitWebDriver` with fantoccini.
+//! - [`merchantctl`]: runs the real CLI binary.
+//!
+//! Binaries are the ones `cargo build` put next to the test executable;
+//! the test command builds them first.
+#![forbid(unsafe_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+pub type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// Fails a test with a message (for use with `?`).
+pub fn fail<T>(msg: impl Into<String>) -> TestResult<T> {
+    Err(msg.into().into())
+}
+
+/// `target/debug` (or whichever profile built the tests).
+pub fn bin_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap_or_default();
+    // target/<profile>/deps/<test>-<hash>
+    exe.parent().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default()
+}
+
+pub fn binary(name: &str) -> TestResult<PathBuf> {
+    let p = bin_dir().join(name);
+    if p.exists() {
+        Ok(p)
+    } else {
+        fail(format!("{} is not built; run the test command (scripts/test) or `cargo build --workspace` first", p.display()))
+    }
+}
+
+/// Folder for artefacts a person looks at after a run (screenshots).
+pub fn artefact_dir(kind: &str) -> PathBuf {
+    let dir = bin_dir().parent().map(|t| t.join(kind)).unwrap_or_else(|| PathBuf::from(kind));
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}
+
+/// A private session bus with the Secret Service on it.
+pub struct KeyringSession {
+    dir: tempfile::TempDir,
+    bus: Child,
+    keyring: Option<Child>,
+    address: String,
+}
+
+impl KeyringSession {
+    /// A session whose keychain is unlocked (a signed-in desktop).
+    pub fn unlocked() -> TestResult<Self> {
+        Self::start(true)
+    }
+
+    /// A session whose keychain exists but is locked (no one unlocked it).
+    pub fn locked() -> TestResult<Self> {
+        Self::start(false)
+    }
+
+    fn start(unlock: bool) -> TestResult<Self> {
+        let dir = tempfile::tempdir()?;
+        for sub in ["run", "data", "config", "cache"] {
+            std::fs::create_dir_all(dir.path().join(sub))?;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir.path().join("run"), std::fs::Permissions::from_mode(0o700))?;
+        }
+        let socket = dir.path().join("run/bus");
+        let mut bus = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--nopidfile", "--print-address=1"])
+            .arg(format!("--address=unix:path={}", socket.display()))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("dbus-daemon: {e} (install with scripts/setup)"))?;
+        let mut line = String::new();
+        if let Some(out) = bus.stdout.take() {
+            BufReader::new(out).read_line(&mut line)?;
+        }
+        let address = line.trim().to_string();
+        if address.is_empty() {
+            let _ = bus.kill();
+            return fail("dbus-daemon printed no address");
+        }
+        let mut session = Self {
+            dir,
+            bus,
+            keyring: None,
+            address,
+        };
+        let mut cmd = Command::new("gnome-keyring-daemon");
+        cmd.args(["--foreground", "--components=secrets"]);
+        if unlock {
+            cmd.arg("--unlock");
+        }
+        let mut keyring = session
+            .envs(&mut cmd)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("gnome-keyring-daemon: {e} (install with scripts/setup)"))?;
+        if let Some(mut stdin) = keyring.stdin.take() {
+            if unlock {
+                stdin.write_all(b"test-keyring-password")?;
+            }
+        }
+        session.keyring = Some(keyring);
+        session.wait_for_secret_service()?;
+        Ok(session)
+    }
+
+    fn wait_for_secret_service(&self) -> TestResult {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            let out = self
+                .envs(&mut Command::new("dbus-send"))
+                .args([
+                    "--session",
+                    "--print-reply",
+                    "--dest=org.freedesktop.DBus",
+                    "/org/freedesktop/DBus",
+                    "org.freedesktop.DBus.NameHasOwner",
+                    "string:org.freedesktop.secrets",
+                ])
+                .output()?;
+            if String::from_utf8_lossy(&out.stdout).contains("boolean true") {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        fail("the Secret Service did not appear on the test bus")
+    }
+
+    /// The environment a process needs to use this session.
+    pub fn env(&self) -> Vec<(String, String)> {
+        let p = |s: &str| self.dir.path().join(s).display().to_string();
+        vec![
+            ("DBUS_SESSION_BUS_ADDRESS".into(), self.address.clone()),
+            ("XDG_RUNTIME_DIR".into(), p("run")),
+            ("XDG_DATA_HOME".into(), p("data")),
+            ("XDG_CONFIG_HOME".into(), p("config")),
+            ("XDG_CACHE_HOME".into(), p("cache")),
+            ("NO_AT_BRIDGE".into(), "1".into()),
+            ("MERCHANT_TERMINAL_BUILD_KIND".into(), "test".into()),
+        ]
+    }
+
+    pub fn envs<'a>(&self, cmd: &'a mut Command) -> &'a mut Command {
+        cmd.envs(self.env())
+    }
+}
+
+impl Drop for KeyringSession {
+    fn drop(&mut self) {
+        if let Some(k) = self.keyring.as_mut() {
+            let _ = k.kill();
+            let _ = k.wait();
+        }
+        let _ = self.bus.kill();
+        let _ = self.bus.wait();
+    }
+}
+
+/// A fresh terminal data folder.
+pub struct TerminalHome {
+    dir: tempfile::TempDir,
+}
+
+impl TerminalHome {
+    pub fn new() -> TestResult<Self> {
+        Ok(Self {
+            dir: tempfile::tempdir()?,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes `settings.toml`.
+    pub fn settings(&self, toml: &str) -> TestResult {
+        std::fs::write(self.dir.path().join("settings.toml"), toml)?;
+        Ok(())
+    }
+
+    /// Every file of the training cache (database, WAL, shared memory).
+    pub fn training_cache_files(&self) -> Vec<PathBuf> {
+        let base = self.dir.path().join("training/cache.sqlite3");
+        ["", "-wal", "-shm", "-journal"]
+            .iter()
+            .map(|suffix| PathBuf::from(format!("{}{suffix}", base.display())))
+            .filter(|p| p.exists())
+            .collect()
+    }
+}
+
+/// Runs `merchantctl --home <home> <args>` in `session` (none: no bus at all).
+pub fn merchantctl(session: Option<&KeyringSession>, home: &TerminalHome, args: &[&str]) -> TestResult<Output> {
+    let mut cmd = Command::new(binary("merchantctl")?);
+    cmd.arg("--home").arg(home.path()).args(args);
+    cmd.env_remove("MERCHANT_TERMINAL_HOME");
+    match session {
+        Some(s) => {
+            s.envs(&mut cmd);
+        }
+        None => {
+            cmd.env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/merchant-terminal-test-bus")
+                .env("MERCHANT_TERMINAL_BUILD_KIND", "test");
+        }
+    }
+    Ok(cmd.stdin(Stdio::null()).output()?)
+}
+
+fn free_port() -> TestResult<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// The real app in a real window, driven over WebDriver.
+pub struct AppDriver {
+    pub client: Client,
+    driver: Child,
+}
+
+impl AppDriver {
+    /// Starts `tauri-driver` and, through it, the app with `home` as its data
+    /// folder inside `session`.
+    pub async fn launch(session: &KeyringSession, home: &TerminalHome) -> TestResult<Self> {
+        if std::env::var_os("DISPLAY").is_none() {
+            return fail("no DISPLAY: the window tests run under Xvfb from the test command (scripts/test)");
+        }
+        let app = binary("merchant-terminal")?;
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let mut cmd = Command::new("tauri-driver");
+        // Its own process group, so teardown reaches WebKitWebDriver and the
+        // app even when a test fails half-way.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        cmd.args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("MERCHANT_TERMINAL_HOME", home.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        session.envs(&mut cmd);
+        let driver = cmd.spawn().map_err(|e| format!("tauri-driver: {e} (install with scripts/setup)"))?;
+        let mut this_driver = Some(driver);
+
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app.display().to_string() }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
+                Ok(c) => break c,
+                Err(e) if Instant::now() < deadline => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => {
+                    if let Some(mut d) = this_driver.take() {
+                        kill_group(&mut d);
+                    }
+                    return fail(format!("could not open a WebDriver session: {e}"));
+                }
+            }
+        };
+        let driver = this_driver.take().ok_or("driver")?;
+        let me = Self { client, driver };
+        me.wait_until("the counter screen", Duration::from_secs(30), || async {
+            Ok(me.client.execute("return document.body.dataset.ready === 'true' || !document.getElementById('startup-error').hidden", vec![]).await?.as_bool() == Some(true))
+        })
+        .await?;
+        Ok(me)
+    }
+
+    /// Polls `cond` until it holds or `timeout` passes.
+    pub async fn wait_until<F, Fut>(&self, what: &str, timeout: Duration, mut cond: F) -> TestResult
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = TestResult<bool>>,
+    {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if cond().await.unwrap_or(false) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return fail(format!("timed out waiting for {what}"));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn by_id(&self, id: &str) -> TestResult<fantoccini::elements::Element> {
+        Ok(self.client.find(Locator::Id(id)).await?)
+    }
+
+    pub async fn text(&self, id: &str) -> TestResult<String> {
+        Ok(self.by_id(id).await?.text().await?)
+    }
+
+    pub async fn is_shown(&self, id: &str) -> TestResult<bool> {
+        let v = self
+            .client
+            .execute("const e = document.getElementById(arguments[0]); return !!e && !e.hidden;", vec![id.into()])
+            .await?;
+        Ok(v.as_bool() == Some(true))
+    }
+
+    /// Selects `value` in the `<select>` with `id` (and fires `change`).
+    pub async fn select(&self, id: &str, value: &str) -> TestResult {
+        self.client
+            .execute(
+                "const s = document.getElementById(arguments[0]); s.value = arguments[1]; s.dispatchEvent(new Event('change')); return s.value;",
+                vec![id.into(), value.into()],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Saves a PNG of the window under `target/screenshots/<name>.png`, after
+    /// two animation frames so the picture is the current one.
+    pub async fn screenshot(&self, name: &str) -> TestResult<PathBuf> {
+        self.client
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await?;
+        let png = self.client.screenshot().await?;
+        let path = artefact_dir("screenshots").join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+
+    /// Ends the session (which closes the app) and stops the driver.
+    pub async fn close(mut self) -> TestResult {
+        let closed = self.client.clone().close().await;
+        // Give the app a moment to exit on its own (it checkpoints SQLite).
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        kill_group(&mut self.driver);
+        closed?;
+        Ok(())
+    }
+}
+
+impl Drop for AppDriver {
+    fn drop(&mut self) {
+        kill_group(&mut self.driver);
+    }
+}
+
+fn kill_group(child: &mut Child) {
+    #[cfg(unix)]
+    {
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &format!("-{}", child.id())])
+            .stderr(Stdio::null())
+            .status();
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// True if `needle` occurs anywhere in `haystack`.
+pub fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
