@@ -33,7 +33,10 @@ pub fn fail<T>(msg: impl Into<String>) -> TestResult<T> {
 pub fn bin_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap_or_default();
     // target/<profile>/deps/<test>-<hash>
-    exe.parent().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default()
+    exe.parent()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 pub fn binary(name: &str) -> TestResult<PathBuf> {
@@ -41,13 +44,19 @@ pub fn binary(name: &str) -> TestResult<PathBuf> {
     if p.exists() {
         Ok(p)
     } else {
-        fail(format!("{} is not built; run the test command (scripts/test) or `cargo build --workspace` first", p.display()))
+        fail(format!(
+            "{} is not built; run the test command (scripts/test) or `cargo build --workspace` first",
+            p.display()
+        ))
     }
 }
 
 /// Folder for artefacts a person looks at after a run (screenshots).
 pub fn artefact_dir(kind: &str) -> PathBuf {
-    let dir = bin_dir().parent().map(|t| t.join(kind)).unwrap_or_else(|| PathBuf::from(kind));
+    let dir = bin_dir()
+        .parent()
+        .map(|t| t.join(kind))
+        .unwrap_or_else(|| PathBuf::from(kind));
     let _ = std::fs::create_dir_all(&dir);
     dir
 }
@@ -221,8 +230,11 @@ pub fn merchantctl(session: Option<&KeyringSession>, home: &TerminalHome, args: 
             s.envs(&mut cmd);
         }
         None => {
-            cmd.env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/merchant-terminal-test-bus")
-                .env("MERCHANT_TERMINAL_BUILD_KIND", "test");
+            cmd.env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                "unix:path=/nonexistent/merchant-terminal-test-bus",
+            )
+            .env("MERCHANT_TERMINAL_BUILD_KIND", "test");
         }
     }
     Ok(cmd.stdin(Stdio::null()).output()?)
@@ -258,7 +270,9 @@ impl AppDriver {
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         session.envs(&mut cmd);
-        let driver = cmd.spawn().map_err(|e| format!("tauri-driver: {e} (install with scripts/setup)"))?;
+        let driver = cmd
+            .spawn()
+            .map_err(|e| format!("tauri-driver: {e} (install with scripts/setup)"))?;
         let mut this_driver = Some(driver);
 
         let mut caps = serde_json::Map::new();
@@ -271,7 +285,11 @@ impl AppDriver {
         let deadline = Instant::now() + Duration::from_secs(30);
         let client = loop {
             let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-            match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
                 Ok(c) => break c,
                 Err(e) if Instant::now() < deadline => {
                     let _ = e;
@@ -288,7 +306,15 @@ impl AppDriver {
         let driver = this_driver.take().ok_or("driver")?;
         let me = Self { client, driver };
         me.wait_until("the counter screen", Duration::from_secs(30), || async {
-            Ok(me.client.execute("return document.body.dataset.ready === 'true' || !document.getElementById('startup-error').hidden", vec![]).await?.as_bool() == Some(true))
+            Ok(me
+                .client
+                .execute(
+                    "return document.body.dataset.ready === 'true' || !document.getElementById('startup-error').hidden",
+                    vec![],
+                )
+                .await?
+                .as_bool()
+                == Some(true))
         })
         .await?;
         Ok(me)
@@ -323,7 +349,10 @@ impl AppDriver {
     pub async fn is_shown(&self, id: &str) -> TestResult<bool> {
         let v = self
             .client
-            .execute("const e = document.getElementById(arguments[0]); return !!e && !e.hidden;", vec![id.into()])
+            .execute(
+                "const e = document.getElementById(arguments[0]); return !!e && !e.hidden;",
+                vec![id.into()],
+            )
             .await?;
         Ok(v.as_bool() == Some(true))
     }

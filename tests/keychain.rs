@@ -16,7 +16,11 @@ fn error_code(out: &std::process::Output) -> String {
 fn first_run_creates_the_master_key_and_later_runs_reuse_it() -> TestResult {
     let session = KeyringSession::unlocked()?;
     let home = TerminalHome::new()?;
-    let out = merchantctl(Some(&session), &home, &["--json", "charge", "4.20", "--description", "flat white"])?;
+    let out = merchantctl(
+        Some(&session),
+        &home,
+        &["--json", "charge", "4.20", "--description", "flat white"],
+    )?;
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(json(&out)["sale"]["status"], "approved");
 
@@ -27,10 +31,15 @@ fn first_run_creates_the_master_key_and_later_runs_reuse_it() -> TestResult {
     assert_eq!(json(&out)["sales"][0]["description"], "flat white");
 
     // Nothing key-like was written to the data folder.
-    let mut names: Vec<String> = walk(home.path()).iter().map(|p| p.strip_prefix(home.path()).unwrap_or(p).display().to_string()).collect();
+    let mut names: Vec<String> = walk(home.path())
+        .iter()
+        .map(|p| p.strip_prefix(home.path()).unwrap_or(p).display().to_string())
+        .collect();
     names.sort();
     assert!(
-        names.iter().all(|n| n == "terminal-id" || n.starts_with("training/cache.sqlite3")),
+        names
+            .iter()
+            .all(|n| n == "terminal-id" || n.starts_with("training/cache.sqlite3")),
         "unexpected files in the data folder: {names:?}"
     );
     Ok(())
@@ -44,7 +53,10 @@ fn a_locked_keychain_fails_closed_and_writes_nothing() -> TestResult {
     assert_eq!(out.status.code(), Some(5));
     assert_eq!(error_code(&out), "keychain_locked");
     assert!(json(&out)["error"]["message"].as_str().unwrap_or("").contains("locked"));
-    assert!(home.training_cache_files().is_empty(), "no cache may be created without the key");
+    assert!(
+        home.training_cache_files().is_empty(),
+        "no cache may be created without the key"
+    );
     Ok(())
 }
 
@@ -62,7 +74,11 @@ fn no_secret_service_fails_closed() -> TestResult {
 fn a_missing_key_is_reported_never_replaced() -> TestResult {
     let original = KeyringSession::unlocked()?;
     let home = TerminalHome::new()?;
-    let out = merchantctl(Some(&original), &home, &["--json", "charge", "9.99", "--description", "kept"])?;
+    let out = merchantctl(
+        Some(&original),
+        &home,
+        &["--json", "charge", "9.99", "--description", "kept"],
+    )?;
     assert_eq!(out.status.code(), Some(0));
 
     // Same data folder, a keychain that never saw this terminal.
@@ -82,7 +98,10 @@ fn a_missing_key_is_reported_never_replaced() -> TestResult {
 fn build_kinds_never_share_keychain_entries() -> TestResult {
     let session = KeyringSession::unlocked()?;
     let home = TerminalHome::new()?;
-    assert_eq!(merchantctl(Some(&session), &home, &["charge", "2.00"])?.status.code(), Some(0));
+    assert_eq!(
+        merchantctl(Some(&session), &home, &["charge", "2.00"])?.status.code(),
+        Some(0)
+    );
     // The same folder opened by a development build looks in its own namespace.
     let mut cmd = std::process::Command::new(merchant_tests::binary("merchantctl")?);
     session.envs(&mut cmd);

@@ -1,1 +1,179 @@
+//! End to end in a real window: the desktop app under Xvfb, driven through
+//! tauri-driver + WebKitWebDriver, with a real keychain and a real SQLite
+//! file. Screenshots of each final screen land in `target/screenshots/`.
 
+use std::time::Duration;
+
+use fantoccini::key::Key;
+use merchant_tests::{contains_bytes, fail, merchantctl, AppDriver, KeyringSession, TerminalHome, TestResult};
+
+/// Reader timings short enough for a test, long enough to press Cancel.
+const FAST_READER: &str = "[training_reader]\ntap_ms = 300\nslow_ms = 20000\ntimeout_ms = 500\n";
+
+async fn wait_result(app: &AppDriver) -> TestResult<String> {
+    app.wait_until("the result screen", Duration::from_secs(30), || async {
+        app.is_shown("result").await
+    })
+    .await?;
+    app.text("result-status").await
+}
+
+async fn type_amount(app: &AppDriver, amount: &str) -> TestResult {
+    let input = app.by_id("amount").await?;
+    input.clear().await?;
+    input.send_keys(amount).await?;
+    Ok(())
+}
+
+async fn new_sale(app: &AppDriver) -> TestResult {
+    app.by_id("new-sale-button")
+        .await?
+        .send_keys(&String::from(char::from(Key::Enter)))
+        .await?;
+    app.wait_until("the entry screen", Duration::from_secs(5), || async {
+        Ok(!app.is_shown("result").await?)
+    })
+    .await
+}
+
+async fn sales_statuses(app: &AppDriver) -> TestResult<Vec<String>> {
+    let v = app
+        .client
+        .execute(
+            "return [...document.querySelectorAll('#sales-list li')].map(li => li.dataset.status);",
+            vec![],
+        )
+        .await?;
+    Ok(v.as_array()
+        .map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect())
+        .unwrap_or_default())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cashier_charges_declines_cancels_and_sales_survive_a_restart() -> TestResult {
+    let session = KeyringSession::unlocked()?;
+    let home = TerminalHome::new()?;
+    home.settings(FAST_READER)?;
+    let canary = format!("CANARY-{}", std::process::id()) + "-latte-for-table-7";
+
+    let app = AppDriver::launch(&session, &home).await?;
+    assert!(
+        app.is_shown("training-band").await?,
+        "training mode must be unmistakable"
+    );
+    assert!(app.text("training-band").await?.contains("TRAINING"));
+
+    // 1. 12.50 approved, typed and charged with the keyboard only.
+    type_amount(&app, "12.50").await?;
+    app.by_id("description").await?.send_keys(&canary).await?;
+    app.select("simulated-card", "approve").await?;
+    app.by_id("amount")
+        .await?
+        .send_keys(&String::from(char::from(Key::Enter)))
+        .await?;
+    assert_eq!(wait_result(&app).await?, "APPROVED");
+    assert_eq!(app.text("result-amount").await?, "12.50 USD");
+    assert!(app.text("result-card").await?.contains("4242"));
+    assert!(
+        app.is_shown("result-training").await?,
+        "training results say they are not payments"
+    );
+    app.screenshot("01-charge-approved").await?;
+    new_sale(&app).await?;
+
+    // 2. A declined card shows the decline in words.
+    type_amount(&app, "7").await?;
+    app.select("simulated-card", "insufficient_funds").await?;
+    app.by_id("charge-button").await?.click().await?;
+    assert_eq!(wait_result(&app).await?, "DECLINED");
+    assert!(app.text("result-message").await?.contains("insufficient funds"));
+    app.screenshot("02-charge-declined").await?;
+    new_sale(&app).await?;
+
+    // 3. Cancel while the reader waits.
+    type_amount(&app, "3.00").await?;
+    app.select("simulated-card", "slow_reader").await?;
+    app.by_id("charge-button").await?.click().await?;
+    app.wait_until("the reader wait", Duration::from_secs(10), || async {
+        app.is_shown("reader-wait").await
+    })
+    .await?;
+    app.screenshot("03-reader-waiting").await?;
+    app.by_id("cancel-button").await?.click().await?;
+    assert_eq!(wait_result(&app).await?, "CANCELLED");
+    assert!(app.text("result-message").await?.contains("not charged"));
+    app.screenshot("04-charge-cancelled").await?;
+    new_sale(&app).await?;
+
+    // 4. Bad amounts are refused with a clear message and charge nothing.
+    for (typed, expect) in [("-1", "negative"), ("12.345", "decimal"), ("1e9", "'e'")] {
+        type_amount(&app, typed).await?;
+        app.by_id("charge-button").await?.click().await?;
+        app.wait_until("the amount error", Duration::from_secs(5), || async {
+            Ok(app.text("amount-error").await?.contains(expect))
+        })
+        .await?;
+        assert!(!app.is_shown("result").await?);
+    }
+    app.screenshot("05-bad-amount").await?;
+
+    let before = sales_statuses(&app).await?;
+    assert_eq!(before, vec!["cancelled", "declined", "approved"], "newest first");
+    app.close().await?;
+
+    // 5. Restart: the day's sales are still there.
+    let app = AppDriver::launch(&session, &home).await?;
+    app.wait_until("today's sales", Duration::from_secs(10), || async {
+        Ok(sales_statuses(&app).await?.len() == 3)
+    })
+    .await?;
+    assert_eq!(sales_statuses(&app).await?, before);
+    let listed = app
+        .client
+        .execute("return document.getElementById('sales-list').textContent;", vec![])
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    if !listed.contains(&canary) {
+        return fail(format!(
+            "the approved sale's description is not listed after restart: {listed}"
+        ));
+    }
+    app.screenshot("06-after-restart").await?;
+    app.close().await?;
+
+    // 6. The canary is stored (it opens through the core)…
+    let out = merchantctl(Some(&session), &home, &["--json", "sales", "list"])?;
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(listed["sales"][2]["description"], canary.as_str());
+    // …and never in clear in the database, its WAL or shared memory.
+    let files = home.training_cache_files();
+    assert!(!files.is_empty());
+    for f in files {
+        let bytes = std::fs::read(&f)?;
+        for needle in [canary.as_str(), "CANARY-", "pi_training_", "latte-for-table"] {
+            assert!(
+                !contains_bytes(&bytes, needle.as_bytes()),
+                "{needle} found in clear in {}",
+                f.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_locked_keychain_shows_a_clear_stop_screen() -> TestResult {
+    let session = KeyringSession::locked()?;
+    let home = TerminalHome::new()?;
+    let app = AppDriver::launch(&session, &home).await?;
+    assert!(app.is_shown("startup-error").await?);
+    assert!(!app.is_shown("counter").await?, "no payments without the keychain");
+    assert!(app.text("startup-error-message").await?.contains("locked"));
+    assert_eq!(app.text("startup-error-code").await?, "code: keychain_locked");
+    app.screenshot("07-keychain-locked").await?;
+    app.close().await?;
+    assert!(home.training_cache_files().is_empty());
+    Ok(())
+}

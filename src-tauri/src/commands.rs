@@ -3,8 +3,8 @@
 //! core once, wrap the answer.
 
 use merchant_core::api::{
-    CancelChargeRequest, ChargeSaleRequest, CurrencyOption, ErrorReport, GetStatusRequest, ListSalesRequest,
-    SaleView, SimulatedCardOption, StatusView,
+    CancelChargeRequest, ChargeSaleRequest, CurrencyOption, ErrorReport, GetStatusRequest, ListSalesRequest, SaleView,
+    SimulatedCardOption, StatusView,
 };
 use merchant_core::counter::ChargeInput;
 use merchant_core::store::now_ms;

@@ -192,7 +192,11 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
         Command::Resolve => {
             let unresolved = counter.resolve_in_doubt().await?;
             let text = format!("{unresolved} sale(s) still in doubt");
-            Output::new(&serde_json::json!({ "unresolved": unresolved }), text, if unresolved == 0 { 0 } else { 13 })
+            Output::new(
+                &serde_json::json!({ "unresolved": unresolved }),
+                text,
+                if unresolved == 0 { 0 } else { 13 },
+            )
         }
     }
 }

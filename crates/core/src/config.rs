@@ -129,7 +129,9 @@ impl Home {
     /// True when any encrypted cache exists: the master key must then already
     /// be in the keychain, and is never silently replaced.
     pub fn has_encrypted_data(&self) -> bool {
-        [Mode::Training, Mode::Live].iter().any(|m| self.cache_path(*m).exists())
+        [Mode::Training, Mode::Live]
+            .iter()
+            .any(|m| self.cache_path(*m).exists())
     }
 
     pub fn prepare_cache_dir(&self, mode: Mode) -> Result<PathBuf, ConfigError> {
@@ -209,12 +211,18 @@ mod tests {
         assert_eq!(home.settings()?.mode, Mode::Training);
         let id = home.terminal_id()?;
         assert_eq!(home.terminal_id()?, id, "terminal id is stable");
-        fs::write(dir.path().join("settings.toml"), "currency = \"JPY\"\nmax_charge_major = 50000\n")
-            .map_err(|_| ConfigError::NoHome)?;
+        fs::write(
+            dir.path().join("settings.toml"),
+            "currency = \"JPY\"\nmax_charge_major = 50000\n",
+        )
+        .map_err(|_| ConfigError::NoHome)?;
         let s = home.settings()?;
         assert_eq!((s.currency, s.max_charge_major), (Currency::Jpy, 50_000));
         fs::write(dir.path().join("settings.toml"), "curency = \"JPY\"\n").map_err(|_| ConfigError::NoHome)?;
-        assert!(matches!(home.settings(), Err(ConfigError::Settings(_))), "a typo is an error, not a default");
+        assert!(
+            matches!(home.settings(), Err(ConfigError::Settings(_))),
+            "a typo is an error, not a default"
+        );
         Ok(())
     }
 }

@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex};
 
 use time::OffsetDateTime;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 use crate::config::{ConfigError, Home, Mode, Settings};
 use crate::gateway::training::{SimulatedCard, TrainingGateway, TRAINING_READER_ID};
@@ -68,7 +69,9 @@ pub struct Counter {
 
 impl std::fmt::Debug for Counter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Counter").field("terminal_id", &self.terminal_id).finish_non_exhaustive()
+        f.debug_struct("Counter")
+            .field("terminal_id", &self.terminal_id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -143,8 +146,7 @@ impl Counter {
         };
         self.store.insert_pending(&sale)?;
         let span = tracing::info_span!("charge", sale = %sale.id, amount = amount.get(), currency = %currency);
-        let _enter = span.enter();
-        tracing::info!("journaled; asking gateway");
+        span.in_scope(|| tracing::info!("journaled; asking gateway"));
 
         let request = ChargeRequest {
             sale_id: sale.id,
@@ -156,9 +158,11 @@ impl Counter {
                 test_card: input.simulated_card,
             },
         };
-        let result = self.gateway.charge(&request, cancel).await;
+        let result = self.gateway.charge(&request, cancel).instrument(span.clone()).await;
         let settlement = settlement_for(result);
-        tracing::info!(status = ?settlement.status, outcome = settlement.outcome_code.as_deref().unwrap_or(""), "settled");
+        span.in_scope(|| {
+            tracing::info!(status = ?settlement.status, outcome = settlement.outcome_code.as_deref().unwrap_or(""), "settled")
+        });
         self.store.settle(sale.id, &settlement)?;
         self.store
             .get(sale.id)?
@@ -209,7 +213,8 @@ impl Counter {
                     tracing::warn!(sale = %sale.id, error = %e, "in-doubt sale could not be looked up");
                     unresolved += 1;
                     if sale.status == SaleStatus::Pending {
-                        self.store.settle(sale.id, &settlement_for(Err(GatewayError::OutcomeUnknown)))?;
+                        self.store
+                            .settle(sale.id, &settlement_for(Err(GatewayError::OutcomeUnknown)))?;
                     }
                     continue;
                 }
@@ -278,7 +283,11 @@ fn settlement_for(result: Result<ChargeOutcome, GatewayError>) -> Settlement {
             gateway_ref: Some(gateway_ref),
             card: Some(card),
         },
-        Ok(ChargeOutcome::Declined { gateway_ref, reason, card }) => Settlement {
+        Ok(ChargeOutcome::Declined {
+            gateway_ref,
+            reason,
+            card,
+        }) => Settlement {
             status: SaleStatus::Declined,
             outcome_code: Some(reason.code().to_string()),
             gateway_ref,

@@ -291,7 +291,11 @@ pub fn parse_amount(input: &str, currency: Currency, rules: &ParseRules) -> Resu
         });
     }
 
-    let limit = MinorUnits(i64::try_from(rules.max_major_units).unwrap_or(i64::MAX).saturating_mul(currency.minor_per_major()));
+    let limit = MinorUnits(
+        i64::try_from(rules.max_major_units)
+            .unwrap_or(i64::MAX)
+            .saturating_mul(currency.minor_per_major()),
+    );
     let above = || MoneyError::AboveCeiling {
         limit: Money::new(limit, currency).display(),
     };
@@ -324,12 +328,19 @@ fn strip_currency(input: &str, currency: Currency) -> Result<&str, MoneyError> {
     }
     // A marker for another currency (or a letter run) left behind is named
     // back to the cashier rather than reported as a stray character.
-    let letters: String = rest.chars().filter(|c| !c.is_ascii_digit() && !" .,'\u{a0}\u{202f}-\u{2212}".contains(*c)).collect();
+    let letters: String = rest
+        .chars()
+        .filter(|c| !c.is_ascii_digit() && !" .,'\u{a0}\u{202f}-\u{2212}".contains(*c))
+        .collect();
     if !letters.is_empty() {
         let typed = letters.trim().to_string();
-        let is_other_currency = Currency::from_str(&typed).is_ok() || Currency::ALL.iter().any(|c| c.symbols().contains(&typed.as_str()));
+        let is_other_currency =
+            Currency::from_str(&typed).is_ok() || Currency::ALL.iter().any(|c| c.symbols().contains(&typed.as_str()));
         if is_other_currency {
-            return Err(MoneyError::CurrencyMismatch { typed, expected: currency });
+            return Err(MoneyError::CurrencyMismatch {
+                typed,
+                expected: currency,
+            });
         }
     }
     Ok(rest.trim())
@@ -349,7 +360,10 @@ fn strip_marker<'a>(s: &'a str, marker: &str) -> Option<&'a str> {
 /// Validates digit grouping in the whole part and returns its digits.
 fn whole_digits(whole: &str, group: char) -> Result<String, MoneyError> {
     let is_space = |c: char| c == ' ' || c == '\u{a0}' || c == '\u{202f}';
-    if let Some(bad) = whole.chars().find(|&c| !(c.is_ascii_digit() || c == group || is_space(c))) {
+    if let Some(bad) = whole
+        .chars()
+        .find(|&c| !(c.is_ascii_digit() || c == group || is_space(c)))
+    {
         return Err(MoneyError::InvalidCharacter(bad));
     }
     let groups: Vec<&str> = whole.split(|c: char| c == group || is_space(c)).collect();
@@ -403,9 +417,18 @@ mod tests {
             decimal_separator: DecimalSeparator::Comma,
             ..ParseRules::default()
         };
-        assert_eq!(parse_amount("12,50", Currency::Eur, &rules).map(MinorUnits::get), Ok(1250));
-        assert_eq!(parse_amount("1.234,50 €", Currency::Eur, &rules).map(MinorUnits::get), Ok(123_450));
-        assert!(matches!(parse_amount("12,505", Currency::Eur, &rules), Err(MoneyError::TooManyDecimals { .. })));
+        assert_eq!(
+            parse_amount("12,50", Currency::Eur, &rules).map(MinorUnits::get),
+            Ok(1250)
+        );
+        assert_eq!(
+            parse_amount("1.234,50 €", Currency::Eur, &rules).map(MinorUnits::get),
+            Ok(123_450)
+        );
+        assert!(matches!(
+            parse_amount("12,505", Currency::Eur, &rules),
+            Err(MoneyError::TooManyDecimals { .. })
+        ));
     }
 
     #[test]
@@ -413,9 +436,18 @@ mod tests {
         let r = ParseRules::default();
         assert_eq!(parse_amount("1250", Currency::Jpy, &r).map(MinorUnits::get), Ok(1250));
         assert_eq!(parse_amount("¥1,250", Currency::Jpy, &r).map(MinorUnits::get), Ok(1250));
-        assert_eq!(parse_amount("12.345", Currency::Kwd, &r).map(MinorUnits::get), Ok(12_345));
-        assert!(matches!(parse_amount("¥12.5", Currency::Jpy, &r), Err(MoneyError::TooManyDecimals { allowed: 0, .. })));
-        assert!(matches!(parse_amount("12.3456", Currency::Kwd, &r), Err(MoneyError::TooManyDecimals { allowed: 3, .. })));
+        assert_eq!(
+            parse_amount("12.345", Currency::Kwd, &r).map(MinorUnits::get),
+            Ok(12_345)
+        );
+        assert!(matches!(
+            parse_amount("¥12.5", Currency::Jpy, &r),
+            Err(MoneyError::TooManyDecimals { allowed: 0, .. })
+        ));
+        assert!(matches!(
+            parse_amount("12.3456", Currency::Kwd, &r),
+            Err(MoneyError::TooManyDecimals { allowed: 3, .. })
+        ));
     }
 
     #[test]
@@ -423,7 +455,10 @@ mod tests {
         assert_eq!(usd("-1"), Err(MoneyError::Negative));
         assert_eq!(usd("−1"), Err(MoneyError::Negative));
         assert_eq!(usd("1e9"), Err(MoneyError::InvalidCharacter('e')));
-        assert!(matches!(usd("12.345 USD"), Err(MoneyError::TooManyDecimals { allowed: 2, .. })));
+        assert!(matches!(
+            usd("12.345 USD"),
+            Err(MoneyError::TooManyDecimals { allowed: 2, .. })
+        ));
         assert!(matches!(usd("¥12.5"), Err(MoneyError::CurrencyMismatch { .. })));
         assert!(matches!(usd("12.50 EUR"), Err(MoneyError::CurrencyMismatch { .. })));
         assert_eq!(usd(""), Err(MoneyError::Empty));
@@ -440,7 +475,10 @@ mod tests {
         assert_eq!(usd("NaN"), Err(MoneyError::InvalidCharacter('N')));
         assert!(matches!(usd("10000.01"), Err(MoneyError::AboveCeiling { .. })));
         assert!(matches!(usd("1000000000"), Err(MoneyError::AboveCeiling { .. })));
-        assert!(matches!(usd("99999999999999999999999999"), Err(MoneyError::AboveCeiling { .. })));
+        assert!(matches!(
+            usd("99999999999999999999999999"),
+            Err(MoneyError::AboveCeiling { .. })
+        ));
     }
 
     #[test]

@@ -35,7 +35,8 @@ pub fn card_number_spans(text: &str) -> impl Iterator<Item = std::ops::Range<usi
                     digits.push(b - b'0');
                     j += 1;
                     end = j;
-                } else if (b == b' ' || b == b'-') && j + 1 < bytes.len() && bytes[j + 1].is_ascii_digit() && j > start {
+                } else if (b == b' ' || b == b'-') && j + 1 < bytes.len() && bytes[j + 1].is_ascii_digit() && j > start
+                {
                     j += 1;
                 } else {
                     break;
@@ -109,7 +110,7 @@ fn luhn_valid(digits: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 #[cfg(test)]

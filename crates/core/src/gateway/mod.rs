@@ -75,7 +75,9 @@ impl DeclineReason {
             Self::InsufficientFunds => "Declined: insufficient funds. Ask for another card.",
             Self::ExpiredCard => "Declined: the card has expired. Ask for another card.",
             Self::IncorrectCvc => "Declined: the security code was wrong. Try again or use another card.",
-            Self::Generic | Self::LostOrStolen | Self::Fraudulent => "Declined by the card issuer. Ask for another card.",
+            Self::Generic | Self::LostOrStolen | Self::Fraudulent => {
+                "Declined by the card issuer. Ask for another card."
+            }
         }
     }
 
@@ -131,8 +133,15 @@ pub struct ChargeRequest {
 /// A settled answer from the gateway about a charge.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChargeOutcome {
-    Approved { gateway_ref: GatewayRef, card: CardSummary },
-    Declined { gateway_ref: Option<GatewayRef>, reason: DeclineReason, card: Option<CardSummary> },
+    Approved {
+        gateway_ref: GatewayRef,
+        card: CardSummary,
+    },
+    Declined {
+        gateway_ref: Option<GatewayRef>,
+        reason: DeclineReason,
+        card: Option<CardSummary>,
+    },
     /// The reader wait was cancelled before a card was taken.
     Cancelled,
 }

@@ -16,7 +16,10 @@ use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::{CardSummary, ChargeOutcome, ChargeRequest, DeclineReason, Gateway, GatewayError, GatewayKind, GatewayRef, PaymentSource};
+use super::{
+    CardSummary, ChargeOutcome, ChargeRequest, DeclineReason, Gateway, GatewayError, GatewayKind, GatewayRef,
+    PaymentSource,
+};
 
 /// The card a trainee "presents" to the simulated reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]

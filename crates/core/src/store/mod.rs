@@ -82,9 +82,16 @@ impl SaleStatus {
     }
 
     fn parse(s: &str) -> Option<Self> {
-        [Self::Pending, Self::Approved, Self::Declined, Self::Failed, Self::Cancelled, Self::InDoubt]
-            .into_iter()
-            .find(|v| v.as_str() == s)
+        [
+            Self::Pending,
+            Self::Approved,
+            Self::Declined,
+            Self::Failed,
+            Self::Cancelled,
+            Self::InDoubt,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
     }
 
     /// True once the gateway's answer is known and recorded.
@@ -215,7 +222,6 @@ impl RawSale {
         })
     }
 }
-
 
 pub struct Store {
     conn: Mutex<Connection>,
@@ -391,7 +397,9 @@ impl Store {
             terminal_id: r.terminal_id,
             money: Money::new(
                 MinorUnits::new(r.amount_minor),
-                r.currency.parse::<Currency>().map_err(|_| StoreError::Corrupt("currency"))?,
+                r.currency
+                    .parse::<Currency>()
+                    .map_err(|_| StoreError::Corrupt("currency"))?,
             ),
             status: SaleStatus::parse(&r.status).ok_or(StoreError::Corrupt("status"))?,
             created_at_ms: r.created_at_ms,
@@ -405,7 +413,6 @@ impl Store {
         })
     }
 }
-
 
 fn parse_expiry(s: &str) -> Option<(u8, u16)> {
     let (m, y) = s.split_once('/')?;
@@ -464,7 +471,10 @@ mod tests {
         let got = store.get(sale.id)?.ok_or(StoreError::Corrupt("missing"))?;
         assert_eq!(got.status, SaleStatus::Approved);
         assert_eq!(got.description.as_deref(), Some("latte'); DROP TABLE sales; --"));
-        assert_eq!(got.card.as_ref().map(|c| (c.last4.as_str(), c.exp_month)), Some(("4242", 4)));
+        assert_eq!(
+            got.card.as_ref().map(|c| (c.last4.as_str(), c.exp_month)),
+            Some(("4242", 4))
+        );
         assert_eq!(got.gateway_ref, Some(GatewayRef("pi_123".into())));
         assert!(store.unsettled()?.is_empty());
         assert_eq!(store.list(0, i64::MAX, 10)?.len(), 1);
@@ -484,7 +494,10 @@ mod tests {
             "UPDATE sales SET description = (SELECT description FROM sales WHERE id = ?2) WHERE id = ?1",
             params![a.id.to_string(), b.id.to_string()],
         )?;
-        assert!(matches!(store.get(a.id), Err(StoreError::Tampered(SealError::Tampered { .. }))));
+        assert!(matches!(
+            store.get(a.id),
+            Err(StoreError::Tampered(SealError::Tampered { .. }))
+        ));
         assert_eq!(store.get(b.id)?.and_then(|s| s.description).as_deref(), Some("for bob"));
         Ok(())
     }

@@ -120,12 +120,16 @@ impl Keychain {
             return Err(KeychainError::Missing(MASTER_KEY.into()));
         }
         let key = MasterKey::generate();
-        self.entry(MASTER_KEY)?.set_secret(key.expose_bytes()).map_err(map_err)?;
+        self.entry(MASTER_KEY)?
+            .set_secret(key.expose_bytes())
+            .map_err(map_err)?;
         // Read back: a keychain that accepts a write and then loses it must
         // not leave the store sealed with a key nobody has.
         match self.master_key()? {
             Some(stored) if stored.expose_bytes() == key.expose_bytes() => Ok(key),
-            _ => Err(KeychainError::Unavailable("the key could not be read back after saving".into())),
+            _ => Err(KeychainError::Unavailable(
+                "the key could not be read back after saving".into(),
+            )),
         }
     }
 

@@ -55,7 +55,9 @@ impl<'a> Cell<'a> {
 pub enum SealError {
     #[error("A stored value in {table}.{column} failed its integrity check (tampered or moved).")]
     Tampered { table: &'static str, column: &'static str },
-    #[error("A stored value in {table}.{column} is sealed with key version {version}, which this terminal does not have.")]
+    #[error(
+        "A stored value in {table}.{column} is sealed with key version {version}, which this terminal does not have."
+    )]
     UnknownKeyVersion {
         table: &'static str,
         column: &'static str,
@@ -74,7 +76,9 @@ pub struct Sealer {
 
 impl std::fmt::Debug for Sealer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sealer").field("current", &self.current).finish_non_exhaustive()
+        f.debug_struct("Sealer")
+            .field("current", &self.current)
+            .finish_non_exhaustive()
     }
 }
 
@@ -109,7 +113,13 @@ impl Sealer {
         let cipher = &self.ciphers[&self.current];
         // Encryption with a valid key and in-memory buffers only fails for
         // plaintexts above ~256 GiB; callers cap field sizes far below that.
-        let ct = match cipher.encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad: &ad }) {
+        let ct = match cipher.encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: plaintext,
+                aad: &ad,
+            },
+        ) {
             Ok(ct) => ct,
             Err(_) => unreachable!("XChaCha20-Poly1305 encryption of a bounded buffer"),
         };
@@ -162,7 +172,9 @@ pub struct BlindIndex {
 
 impl BlindIndex {
     fn new(keys: &SubKeys) -> Self {
-        Self { key: keys.blind_index() }
+        Self {
+            key: keys.blind_index(),
+        }
     }
 
     /// The index value of `value` in `table.column`; the column is mixed in so
@@ -243,7 +255,10 @@ mod tests {
         let sealed_v2 = v2.seal_str(cell, "coffee");
         // A sealer that only knows v1 reports the unknown version.
         let v1 = Sealer::new(&keys(1), KeyVersion::FIRST);
-        assert!(matches!(v1.open(cell, &sealed_v2), Err(SealError::UnknownKeyVersion { version: 2, .. })));
+        assert!(matches!(
+            v1.open(cell, &sealed_v2),
+            Err(SealError::UnknownKeyVersion { version: 2, .. })
+        ));
         // Relabelling a v2 value as v1 breaks the associated data.
         let mut relabelled = sealed_v2.clone();
         relabelled[..4].copy_from_slice(&1u32.to_le_bytes());
