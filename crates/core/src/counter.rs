@@ -91,6 +91,18 @@ impl Counter {
             Mode::Live => return Err(CounterError::LiveNotConfigured),
         };
         let store = Store::open(&home.prepare_cache_dir(settings.mode)?, sealer)?;
+        Self::from_parts(settings, terminal_id, store, gateway).await
+    }
+
+    /// Assembles a counter from already-open parts and settles unsettled
+    /// sales. `open` is this plus the keychain; tests and benchmarks use it
+    /// with their own store and gateway.
+    pub async fn from_parts(
+        settings: Settings,
+        terminal_id: String,
+        store: Store,
+        gateway: Arc<dyn Gateway>,
+    ) -> Result<Self, CounterError> {
         let counter = Self {
             settings,
             terminal_id,
@@ -309,5 +321,118 @@ pub fn gateway_error_code(e: &GatewayError) -> &'static str {
         GatewayError::OutcomeUnknown => "outcome_unknown",
         GatewayError::RateLimited => "rate_limited",
         GatewayError::KeyRejected => "key_rejected",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gateway::training::ReaderTiming;
+    use crate::money::MinorUnits;
+    use crate::vault::MasterKey;
+
+    fn sealer() -> Sealer {
+        match MasterKey::from_slice(&[3u8; 32]) {
+            Some(m) => Sealer::new(&SubKeys::new(m), KeyVersion::FIRST),
+            None => panic!("key"),
+        }
+    }
+
+    async fn counter(dir: &std::path::Path, slow_ms: u64) -> Result<Counter, CounterError> {
+        let settings = Settings {
+            training_reader: ReaderTiming {
+                tap_ms: 1,
+                slow_ms,
+                timeout_ms: 1,
+            },
+            ..Settings::default()
+        };
+        let store = Store::open(&dir.join("c.sqlite3"), sealer())?;
+        let gateway = Arc::new(TrainingGateway::new(settings.training_reader));
+        Counter::from_parts(settings, "t1".into(), store, gateway).await
+    }
+
+    fn input(amount: &str, card: SimulatedCard) -> ChargeInput {
+        ChargeInput {
+            amount: amount.into(),
+            currency: None,
+            description: None,
+            simulated_card: Some(card),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_double_press_sends_one_charge() -> Result<(), CounterError> {
+        let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
+        let c = counter(dir.path(), 200).await?;
+        let (a, b) = tokio::join!(
+            c.charge(input("5", SimulatedCard::SlowReader)),
+            c.charge(input("5", SimulatedCard::SlowReader))
+        );
+        let outcomes = [a.is_ok(), b.is_ok()];
+        assert_eq!(outcomes.iter().filter(|ok| **ok).count(), 1, "exactly one charge runs");
+        assert!(matches!(a.err().or(b.err()), Some(CounterError::ChargeInProgress)));
+        assert_eq!(c.list_sales(0, i64::MAX)?.len(), 1);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn an_interrupted_charge_is_settled_on_the_next_start() -> Result<(), CounterError> {
+        let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
+        // A crash after the journal write, before any answer: only the pending row exists.
+        let store = Store::open(&dir.path().join("c.sqlite3"), sealer())?;
+        let id = SaleId::new();
+        store.insert_pending(&NewSale {
+            id,
+            terminal_id: "t1".into(),
+            money: Money::new(MinorUnits::new(900), Currency::Usd),
+            idempotency_key: IdempotencyKey::generate(),
+            source: "reader",
+            description: None,
+            created_at: OffsetDateTime::now_utc(),
+        })?;
+        drop(store);
+        let c = counter(dir.path(), 1).await?;
+        let sale = c.store().get(id)?.ok_or(CounterError::NothingToCancel)?;
+        assert_eq!(sale.status, SaleStatus::Failed);
+        assert_eq!(sale.outcome_code.as_deref(), Some("interrupted_not_charged"));
+        // New work is possible again.
+        assert_eq!(c.charge(input("1", SimulatedCard::Approve)).await?.status, SaleStatus::Approved);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn bad_text_is_refused_before_anything_is_written() -> Result<(), CounterError> {
+        let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
+        let c = counter(dir.path(), 1).await?;
+        let card_like = format!("{}{}", "4242".repeat(3), "4242");
+        let cases = [
+            Some("x".repeat(10 * 1024 * 1024)),
+            Some("line\nbreak".to_string()),
+            Some(format!("card {card_like}")),
+        ];
+        for description in cases {
+            let r = c
+                .charge(ChargeInput {
+                    description,
+                    ..input("2", SimulatedCard::Approve)
+                })
+                .await;
+            assert!(matches!(r, Err(CounterError::InvalidInput(_))), "{r:?}");
+        }
+        assert!(matches!(
+            c.charge(input("-1", SimulatedCard::Approve)).await,
+            Err(CounterError::Money(MoneyError::Negative))
+        ));
+        assert!(c.list_sales(0, i64::MAX)?.is_empty(), "refusals leave no rows");
+        let sql = "'); DROP TABLE sales; --";
+        let ok = c
+            .charge(ChargeInput {
+                description: Some(sql.into()),
+                ..input("2", SimulatedCard::Approve)
+            })
+            .await?;
+        assert_eq!(ok.description.as_deref(), Some(sql));
+        Ok(())
     }
 }
