@@ -416,3 +416,213 @@ fn kill_group(child: &mut Child) {
 pub fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
+
+/// A per-run test certificate authority and server certificates, made with
+/// the `openssl` command (installed by scripts/setup).
+pub struct TestPki {
+    dir: tempfile::TempDir,
+}
+
+impl TestPki {
+    pub fn new() -> TestResult<Self> {
+        let dir = tempfile::tempdir()?;
+        let me = Self { dir };
+        me.openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Merchant Terminal Test CA",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ])?;
+        me.leaf("server", "DNS:localhost,IP:127.0.0.1")?;
+        me.leaf("wrong-host", "DNS:wrong.example")?;
+        me.openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            "self-signed.key",
+            "-out",
+            "self-signed.pem",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        ])?;
+        Ok(me)
+    }
+
+    fn leaf(&self, name: &str, san: &str) -> TestResult {
+        let ext = self.path(&format!("{name}.ext"));
+        std::fs::write(
+            &ext,
+            format!("subjectAltName={san}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"),
+        )?;
+        self.openssl(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=test server",
+            "-keyout",
+            &format!("{name}.key"),
+            "-out",
+            &format!("{name}.csr"),
+        ])?;
+        self.openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            &format!("{name}.csr"),
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-out",
+            &format!("{name}.pem"),
+            "-extfile",
+            &format!("{name}.ext"),
+        ])
+    }
+
+    fn openssl(&self, args: &[&str]) -> TestResult {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            fail(format!("openssl {}: {}", args[0], String::from_utf8_lossy(&out.stderr)))
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn ca(&self) -> PathBuf {
+        self.path("ca.pem")
+    }
+}
+
+/// localstripe, the independent Stripe fake, over TLS on 127.0.0.1 with
+/// state in memory (see tests/gateway/localstripe_launcher.py).
+pub struct Localstripe {
+    child: Child,
+    pub port: u16,
+}
+
+impl Localstripe {
+    /// Serves with the PKI's `cert` (`server`, `wrong-host`, `self-signed`).
+    pub fn start(pki: &TestPki, cert: &str) -> TestResult<Self> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let python = root.join(".venv/bin/python");
+        if !python.exists() {
+            return fail("localstripe is not installed: run scripts/setup");
+        }
+        let port = free_port()?;
+        let mut child = Command::new(python)
+            .arg(root.join("tests/gateway/localstripe_launcher.py"))
+            .arg(port.to_string())
+            .arg(pki.path(&format!("{cert}.pem")))
+            .arg(pki.path(&format!("{cert}.key")))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let mut line = String::new();
+        if let Some(out) = child.stdout.take() {
+            BufReader::new(out).read_line(&mut line)?;
+        }
+        if line.trim() != "ready" {
+            let _ = child.kill();
+            return fail("localstripe did not start");
+        }
+        Ok(Self { child, port })
+    }
+
+    pub fn url(&self) -> String {
+        format!("https://127.0.0.1:{}/", self.port)
+    }
+
+    /// A client that trusts only the test CA, for checking the gateway's
+    /// side independently of the app.
+    pub fn client(pki: &TestPki) -> TestResult<reqwest::blocking::Client> {
+        let ca = reqwest::Certificate::from_pem(&std::fs::read(pki.ca())?)?;
+        Ok(reqwest::blocking::Client::builder()
+            .use_rustls_tls()
+            .tls_built_in_root_certs(false)
+            .add_root_certificate(ca)
+            .build()?)
+    }
+
+    /// `GET path` on the gateway with a test key, as JSON.
+    pub fn get(&self, pki: &TestPki, path: &str) -> TestResult<serde_json::Value> {
+        let resp = Self::client(pki)?
+            .get(format!("{}{path}", self.url()))
+            .bearer_auth("sk_test_harness0000")
+            .send()?;
+        Ok(resp.json()?)
+    }
+
+    /// `POST path` with a form, as JSON.
+    pub fn post(&self, pki: &TestPki, path: &str, form: &[(&str, &str)]) -> TestResult<serde_json::Value> {
+        let resp = Self::client(pki)?
+            .post(format!("{}{path}", self.url()))
+            .bearer_auth("sk_test_harness0000")
+            .form(form)
+            .send()?;
+        Ok(resp.json()?)
+    }
+}
+
+impl Drop for Localstripe {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `merchantctl` with `stdin` fed to it.
+pub fn merchantctl_stdin(
+    session: &KeyringSession,
+    home: &TerminalHome,
+    args: &[&str],
+    stdin: &str,
+) -> TestResult<Output> {
+    let mut cmd = Command::new(binary("merchantctl")?);
+    cmd.arg("--home")
+        .arg(home.path())
+        .args(args)
+        .env_remove("MERCHANT_TERMINAL_HOME");
+    session.envs(&mut cmd);
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    if let Some(mut i) = child.stdin.take() {
+        i.write_all(stdin.as_bytes())?;
+    }
+    Ok(child.wait_with_output()?)
+}

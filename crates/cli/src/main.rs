@@ -11,12 +11,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use merchant_core::api::{ErrorReport, SaleView};
+use merchant_core::api::{ErrorCode, ErrorReport, RefundView, SaleView};
 use merchant_core::config::{Home, Mode, HOME_ENV};
-use merchant_core::counter::{ChargeInput, Counter, CounterError};
+use merchant_core::counter::{live_gateway, ChargeInput, Counter, CounterError, RefundInput, GATEWAY_KEY};
+use merchant_core::gateway::stripe::mask_key;
 use merchant_core::gateway::training::SimulatedCard;
+use merchant_core::gateway::RefundReason;
 use merchant_core::money::Currency;
-use merchant_core::store::{now_ms, SaleStatus};
+use merchant_core::store::{now_ms, RefundStatus, SaleId, SaleStatus};
+use merchant_core::vault::{BuildKind, Keychain, KeychainNamespace};
+use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 
 #[derive(Parser)]
@@ -46,7 +50,29 @@ enum Command {
         /// Training mode: the card presented to the simulated reader.
         #[arg(long, value_enum, default_value_t = CardArg::Approve)]
         card: CardArg,
+        /// A payment method id from the gateway's hosted card fields (keyed
+        /// entry), or a gateway test payment method such as pm_card_visa.
+        #[arg(long)]
+        payment_method: Option<String>,
     },
+    /// Refund part or all of an approved sale, back to the original card.
+    Refund {
+        sale_id: String,
+        /// The amount to refund; everything that is left when omitted.
+        #[arg(long)]
+        amount: Option<String>,
+        #[arg(long, value_enum, default_value_t = ReasonArg::RequestedByCustomer)]
+        reason: ReasonArg,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Live gateway set-up.
+    Gateway {
+        #[command(subcommand)]
+        command: GatewayCommand,
+    },
+    /// Switch between training and live mode.
+    Mode { mode: ModeArg },
     /// Sales and their outcomes.
     Sales {
         #[command(subcommand)]
@@ -67,6 +93,51 @@ enum SalesCommand {
         #[arg(long)]
         until_ms: Option<i64>,
     },
+}
+
+#[derive(Subcommand)]
+enum GatewayCommand {
+    /// Where the gateway is: base URL (https only), an extra CA, the reader.
+    Configure {
+        #[arg(long)]
+        base_url: Option<String>,
+        /// PEM file of an extra CA to trust (test or enterprise TLS proxy).
+        #[arg(long)]
+        extra_ca: Option<PathBuf>,
+        #[arg(long)]
+        reader_id: Option<String>,
+        /// For Stripe-compatible test servers that reject the refund reason.
+        #[arg(long)]
+        omit_refund_reason: Option<bool>,
+    },
+    /// Read the gateway key from standard input, check it with the gateway,
+    /// and store it in the OS keychain. It is never shown again.
+    SetKey,
+    /// Remove the gateway key from the keychain.
+    RemoveKey,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ModeArg {
+    Training,
+    Live,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReasonArg {
+    RequestedByCustomer,
+    Duplicate,
+    Fraudulent,
+}
+
+impl From<ReasonArg> for RefundReason {
+    fn from(r: ReasonArg) -> Self {
+        match r {
+            ReasonArg::RequestedByCustomer => Self::RequestedByCustomer,
+            ReasonArg::Duplicate => Self::Duplicate,
+            ReasonArg::Fraudulent => Self::Fraudulent,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -126,7 +197,7 @@ struct Output {
 impl Output {
     fn new(value: &impl Serialize, text: String, exit: u8) -> Result<Self, ErrorReport> {
         let json = serde_json::to_value(value)
-            .map_err(|_| ErrorReport::new(merchant_core::api::ErrorCode::Internal, "could not encode the answer"))?;
+            .map_err(|_| ErrorReport::new(ErrorCode::Internal, "could not encode the answer"))?;
         Ok(Self { json, text, exit })
     }
 
@@ -141,6 +212,22 @@ impl Output {
 
 async fn run(cli: Cli) -> Result<Output, ErrorReport> {
     let home = Home::resolve(cli.home).map_err(CounterError::from)?;
+    // Set-up commands work without opening the counter (a live terminal
+    // with no key yet cannot open).
+    match cli.command {
+        Command::Gateway { command } => return gateway(&home, command).await,
+        Command::Mode { mode } => {
+            let mut settings = home.settings().map_err(CounterError::from)?;
+            settings.mode = match mode {
+                ModeArg::Training => Mode::Training,
+                ModeArg::Live => Mode::Live,
+            };
+            home.save_settings(&settings).map_err(CounterError::from)?;
+            let text = format!("mode: {:?}", settings.mode).to_lowercase();
+            return Output::new(&serde_json::json!({ "mode": settings.mode }), text, 0);
+        }
+        _ => {}
+    }
     let counter = Counter::open(&home).await?;
     let mode = counter.mode();
     match cli.command {
@@ -149,6 +236,7 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
             currency,
             description,
             card,
+            payment_method,
         } => {
             let currency = currency
                 .map(|c| c.parse::<Currency>())
@@ -160,6 +248,7 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
                     currency,
                     description,
                     simulated_card: (mode == Mode::Training).then(|| card.into()),
+                    payment_method,
                 })
                 .await?;
             let view = SaleView::new(&sale, mode);
@@ -189,6 +278,35 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
             };
             Output::new(&serde_json::json!({ "sales": views }), text, 0)
         }
+        Command::Refund {
+            sale_id,
+            amount,
+            reason,
+            note,
+        } => {
+            let sale_id = SaleId::parse(&sale_id).ok_or(CounterError::SaleNotFound)?;
+            let refund = counter
+                .refund(RefundInput {
+                    sale_id,
+                    amount,
+                    reason: reason.into(),
+                    note,
+                })
+                .await?;
+            let left = counter.store().refundable(sale_id).map_err(CounterError::from)?;
+            let view = RefundView::new(&refund, &left);
+            let exit = match refund.status {
+                RefundStatus::Succeeded => 0,
+                RefundStatus::Failed => 12,
+                RefundStatus::Pending | RefundStatus::InDoubt => 13,
+            };
+            let text = format!(
+                "refund {} {} {}: {} ({} {} left)",
+                view.id, view.amount_display, view.currency, view.message, view.refundable_display, view.currency
+            );
+            Output::new(&serde_json::json!({ "refund": view }), text, exit)
+        }
+        Command::Gateway { .. } | Command::Mode { .. } => unreachable!("handled before the counter opens"),
         Command::Resolve => {
             let unresolved = counter.resolve_in_doubt().await?;
             let text = format!("{unresolved} sale(s) still in doubt");
@@ -199,6 +317,68 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
             )
         }
     }
+}
+
+async fn gateway(home: &Home, command: GatewayCommand) -> Result<Output, ErrorReport> {
+    home.ensure().map_err(CounterError::from)?;
+    let mut settings = home.settings().map_err(CounterError::from)?;
+    match command {
+        GatewayCommand::Configure {
+            base_url,
+            extra_ca,
+            reader_id,
+            omit_refund_reason,
+        } => {
+            let g = &mut settings.gateway;
+            if let Some(url) = base_url {
+                g.base_url = url;
+            }
+            if let Some(ca) = extra_ca {
+                g.extra_ca = Some(std::fs::canonicalize(&ca).unwrap_or(ca));
+            }
+            if reader_id.is_some() {
+                g.reader_id = reader_id;
+            }
+            if let Some(v) = omit_refund_reason {
+                g.omit_refund_reason = v;
+            }
+            // Refuse an unusable address (http://, bad CA) before saving it.
+            live_gateway(&settings, SecretString::from(String::new()))?;
+            home.save_settings(&settings).map_err(CounterError::from)?;
+            let text = format!("gateway: {}", settings.gateway.base_url);
+            Output::new(&serde_json::json!({ "base_url": settings.gateway.base_url }), text, 0)
+        }
+        GatewayCommand::SetKey => {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|_| ErrorReport::new(ErrorCode::InvalidInput, "could not read the key from standard input"))?;
+            let key = SecretString::from(line.trim().to_string());
+            let gateway = live_gateway(&settings, key.clone())?;
+            let check = gateway.check_key().await.map_err(CounterError::from)?;
+            keychain(home)?
+                .set_secret(GATEWAY_KEY, &key)
+                .map_err(CounterError::from)?;
+            let masked = mask_key(key.expose_secret());
+            let advice = if check.restricted {
+                ""
+            } else {
+                " A full secret key works, but a restricted key (rk_) with only the permissions in the README is recommended."
+            };
+            let text = format!("gateway key {masked} saved to the keychain.{advice}");
+            let value = serde_json::json!({ "key": masked, "restricted": check.restricted, "live": check.live });
+            Output::new(&value, text, 0)
+        }
+        GatewayCommand::RemoveKey => {
+            keychain(home)?.delete(GATEWAY_KEY).map_err(CounterError::from)?;
+            Output::new(&serde_json::json!({ "removed": true }), "gateway key removed".into(), 0)
+        }
+    }
+}
+
+fn keychain(home: &Home) -> Result<Keychain, ErrorReport> {
+    let id = home.terminal_id().map_err(CounterError::from)?;
+    Ok(Keychain::new(KeychainNamespace::new(BuildKind::current(), &id)))
 }
 
 fn sale_line(v: &SaleView) -> String {

@@ -13,9 +13,10 @@ use ts_rs::TS;
 use crate::config::{ConfigError, Mode};
 use crate::counter::CounterError;
 use crate::gateway::training::SimulatedCard;
-use crate::gateway::{CardSummary, DeclineReason};
+use crate::gateway::RefundReason;
+use crate::gateway::{CardSummary, DeclineReason, GatewayError};
 use crate::money::{format_minor, Currency, DecimalSeparator, MinorUnits, MoneyError};
-use crate::store::{Sale, SaleId, SaleStatus, StoreError};
+use crate::store::{Refund, RefundStatus, Sale, SaleId, SaleStatus, StoreError};
 use crate::vault::{KeychainError, SealError};
 
 /// `charge_sale`: take a payment.
@@ -41,6 +42,7 @@ impl From<ChargeSaleRequest> for crate::counter::ChargeInput {
             currency: r.currency,
             description: r.description,
             simulated_card: r.simulated_card,
+            payment_method: None,
         }
     }
 }
@@ -173,6 +175,74 @@ fn cashier_message(sale: &Sale) -> String {
     }
 }
 
+/// `refund_sale`: refund part or all of an approved sale.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct RefundSaleRequest {
+    #[ts(type = "string")]
+    pub sale_id: SaleId,
+    /// As typed; omitted refunds everything that is left.
+    #[ts(optional)]
+    pub amount: Option<String>,
+    pub reason: RefundReason,
+    #[ts(optional)]
+    pub note: Option<String>,
+}
+
+impl From<RefundSaleRequest> for crate::counter::RefundInput {
+    fn from(r: RefundSaleRequest) -> Self {
+        Self {
+            sale_id: r.sale_id,
+            amount: r.amount,
+            reason: r.reason,
+            note: r.note,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RefundView {
+    pub id: String,
+    #[ts(type = "string")]
+    pub sale_id: SaleId,
+    #[ts(type = "number")]
+    pub created_at_ms: i64,
+    pub amount_minor: MinorUnits,
+    pub currency: Currency,
+    pub amount_display: String,
+    pub status: RefundStatus,
+    pub reason: RefundReason,
+    pub outcome_code: Option<String>,
+    pub message: String,
+    /// What is still refundable on the sale after this refund.
+    pub refundable_display: String,
+}
+
+impl RefundView {
+    pub fn new(r: &Refund, refundable: &crate::money::Money) -> Self {
+        let message = match r.status {
+            RefundStatus::Succeeded => "Refunded to the original card.".to_string(),
+            RefundStatus::Pending | RefundStatus::InDoubt => {
+                "In doubt: the refund may have gone through. Do not refund again until it is resolved.".to_string()
+            }
+            RefundStatus::Failed => "The refund failed; nothing was refunded.".to_string(),
+        };
+        Self {
+            id: r.id.clone(),
+            sale_id: r.sale_id,
+            created_at_ms: r.created_at_ms,
+            amount_minor: r.money.amount,
+            currency: r.money.currency,
+            amount_display: format_minor(r.money.amount, r.money.currency),
+            status: r.status,
+            reason: r.reason,
+            outcome_code: r.outcome_code.clone(),
+            message,
+            refundable_display: format_minor(refundable.amount, refundable.currency),
+        }
+    }
+}
+
 /// The error every IPC command and `merchantctl --json` returns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ErrorReport {
@@ -201,6 +271,12 @@ pub enum ErrorCode {
     NotReady,
     GatewayError,
     Internal,
+    NotFound,
+    RefundRefused,
+    GatewayUnreachable,
+    GatewayKeyRejected,
+    GatewayTls,
+    RateLimited,
 }
 
 impl ErrorCode {
@@ -212,7 +288,13 @@ impl ErrorCode {
             Self::KeychainLocked | Self::KeychainUnavailable | Self::KeyMissing => 5,
             Self::DiskFull | Self::StoreBusy | Self::StoreError | Self::DataTampered => 6,
             Self::LiveNotConfigured | Self::ConfigError | Self::NotReady => 7,
-            Self::GatewayError => 8,
+            Self::GatewayError
+            | Self::GatewayUnreachable
+            | Self::GatewayKeyRejected
+            | Self::GatewayTls
+            | Self::RateLimited => 8,
+            Self::NotFound => 9,
+            Self::RefundRefused => 4,
             Self::Internal => 10,
         }
     }
@@ -240,6 +322,18 @@ impl From<&CounterError> for ErrorReport {
             CounterError::Keychain(KeychainError::Locked) => ErrorCode::KeychainLocked,
             CounterError::Keychain(KeychainError::Missing(_) | KeychainError::Corrupt(_)) => ErrorCode::KeyMissing,
             CounterError::Keychain(_) => ErrorCode::KeychainUnavailable,
+            CounterError::SaleNotFound => ErrorCode::NotFound,
+            CounterError::GatewaySetup(_) => ErrorCode::ConfigError,
+            CounterError::Gateway(GatewayError::Unreachable) => ErrorCode::GatewayUnreachable,
+            CounterError::Gateway(GatewayError::KeyRejected | GatewayError::PermissionMissing) => {
+                ErrorCode::GatewayKeyRejected
+            }
+            CounterError::Gateway(GatewayError::TlsFailure) => ErrorCode::GatewayTls,
+            CounterError::Gateway(GatewayError::RateLimited) => ErrorCode::RateLimited,
+            CounterError::Gateway(_) => ErrorCode::GatewayError,
+            CounterError::Store(
+                StoreError::NotRefundable | StoreError::ExceedsRefundable(_) | StoreError::CurrencyMismatch(_),
+            ) => ErrorCode::RefundRefused,
             CounterError::Store(StoreError::DiskFull) => ErrorCode::DiskFull,
             CounterError::Store(StoreError::Busy) => ErrorCode::StoreBusy,
             CounterError::Store(StoreError::Tampered(SealError::Tampered { .. })) => ErrorCode::DataTampered,
@@ -312,6 +406,10 @@ mod tests {
             SimulatedCard,
             CardSummary,
             MinorUnits,
+            RefundSaleRequest,
+            RefundView,
+            RefundStatus,
+            RefundReason,
         ]
     }
 

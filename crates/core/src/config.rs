@@ -56,6 +56,44 @@ pub struct Settings {
     /// Longest description accepted on a sale, in characters.
     pub max_description_chars: usize,
     pub training_reader: ReaderTiming,
+    /// The live gateway (used in live mode only).
+    pub gateway: GatewaySettings,
+}
+
+/// Which provider a live terminal uses and how to reach it. The key itself
+/// is in the OS keychain, never here.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GatewaySettings {
+    pub provider: Provider,
+    /// Must be https://.
+    pub base_url: String,
+    /// PEM file of an extra CA to trust (a test or enterprise TLS proxy).
+    pub extra_ca: Option<PathBuf>,
+    /// The registered card reader for counter charges.
+    pub reader_id: Option<String>,
+    pub request_timeout_ms: u64,
+    /// For Stripe-compatible servers that reject the refund `reason` field.
+    pub omit_refund_reason: bool,
+}
+
+impl Default for GatewaySettings {
+    fn default() -> Self {
+        Self {
+            provider: Provider::Stripe,
+            base_url: "https://api.stripe.com/".into(),
+            extra_ca: None,
+            reader_id: None,
+            request_timeout_ms: 30_000,
+            omit_refund_reason: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Provider {
+    Stripe,
 }
 
 impl Default for Settings {
@@ -67,6 +105,7 @@ impl Default for Settings {
             max_charge_major: 10_000,
             max_description_chars: 200,
             training_reader: ReaderTiming::default(),
+            gateway: GatewaySettings::default(),
         }
     }
 }
@@ -156,6 +195,15 @@ impl Home {
             }
             Err(e) => Err(self.io(&path, &e)),
         }
+    }
+
+    /// Writes `settings.toml` (owner actions: gateway set-up, mode switch).
+    pub fn save_settings(&self, settings: &Settings) -> Result<(), ConfigError> {
+        let path = self.root.join("settings.toml");
+        let text = toml::to_string_pretty(settings).map_err(|e| ConfigError::Settings(e.to_string()))?;
+        let tmp = self.root.join("settings.toml.tmp");
+        fs::write(&tmp, text).map_err(|e| self.io(&tmp, &e))?;
+        fs::rename(&tmp, &path).map_err(|e| self.io(&path, &e))
     }
 
     pub fn settings(&self) -> Result<Settings, ConfigError> {

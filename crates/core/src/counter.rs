@@ -21,10 +21,15 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 use crate::config::{ConfigError, Home, Mode, Settings};
+use crate::gateway::http::{HttpConfig, HttpSetupError};
+use crate::gateway::stripe::{StripeCompat, StripeGateway};
 use crate::gateway::training::{SimulatedCard, TrainingGateway, TRAINING_READER_ID};
-use crate::gateway::{ChargeOutcome, ChargeRequest, Gateway, GatewayError, IdempotencyKey, PaymentSource};
+use crate::gateway::{
+    ChargeOutcome, ChargeRequest, Gateway, GatewayError, IdempotencyKey, PaymentSource, RefundOutcome, RefundReason,
+    RefundRequest,
+};
 use crate::money::{Currency, Money, MoneyError};
-use crate::store::{NewSale, Sale, SaleId, SaleStatus, Settlement, Store, StoreError};
+use crate::store::{NewRefund, NewSale, Refund, RefundStatus, Sale, SaleId, SaleStatus, Settlement, Store, StoreError};
 use crate::vault::{BuildKind, KeyVersion, Keychain, KeychainError, KeychainNamespace, Sealer, SubKeys};
 
 #[derive(Debug, thiserror::Error)]
@@ -40,8 +45,14 @@ pub enum CounterError {
     NothingToCancel,
     #[error("{0} sale(s) are in doubt: resolve them before taking a new charge. Do not charge the customer again.")]
     InDoubt(usize),
-    #[error("Live mode has no gateway configured yet. Switch to training mode or configure the gateway.")]
+    #[error("Live mode has no gateway key yet. An owner must set one (merchantctl gateway set-key).")]
     LiveNotConfigured,
+    #[error(transparent)]
+    GatewaySetup(#[from] HttpSetupError),
+    #[error(transparent)]
+    Gateway(#[from] GatewayError),
+    #[error("No such sale on this terminal.")]
+    SaleNotFound,
     #[error(transparent)]
     Keychain(#[from] KeychainError),
     #[error(transparent)]
@@ -57,7 +68,23 @@ pub struct ChargeInput {
     pub currency: Option<Currency>,
     pub description: Option<String>,
     pub simulated_card: Option<SimulatedCard>,
+    /// A card the gateway's hosted fields already tokenised (keyed entry),
+    /// or a gateway test payment method. Without it the reader is used.
+    pub payment_method: Option<String>,
 }
+
+/// A refund as a cashier or manager asks for it.
+#[derive(Debug, Clone)]
+pub struct RefundInput {
+    pub sale_id: SaleId,
+    /// The amount as typed; `None` refunds everything that is left.
+    pub amount: Option<String>,
+    pub reason: RefundReason,
+    pub note: Option<String>,
+}
+
+/// The keychain entry holding the live gateway's key.
+pub const GATEWAY_KEY: &str = "gateway-key";
 
 pub struct Counter {
     settings: Settings,
@@ -88,7 +115,10 @@ impl Counter {
         let sealer = Sealer::new(&SubKeys::new(master), KeyVersion::FIRST);
         let gateway: Arc<dyn Gateway> = match settings.mode {
             Mode::Training => Arc::new(TrainingGateway::new(settings.training_reader)),
-            Mode::Live => return Err(CounterError::LiveNotConfigured),
+            Mode::Live => {
+                let key = keychain.secret(GATEWAY_KEY)?.ok_or(CounterError::LiveNotConfigured)?;
+                Arc::new(live_gateway(&settings, key)?)
+            }
         };
         let store = Store::open(&home.prepare_cache_dir(settings.mode)?, sealer)?;
         Self::from_parts(settings, terminal_id, store, gateway).await
@@ -138,7 +168,10 @@ impl Counter {
     pub async fn charge(&self, input: ChargeInput) -> Result<Sale, CounterError> {
         let currency = input.currency.unwrap_or(self.settings.currency);
         let amount = crate::money::parse_amount(&input.amount, currency, &self.settings.parse_rules())?;
-        let description = self.clean_description(input.description)?;
+        let description = self.clean_text(input.description)?;
+        if let Some(pm) = &input.payment_method {
+            check_payment_method_id(pm)?;
+        }
         let cancel = self.begin_charge()?;
         let _done = InFlight(&self.in_flight);
 
@@ -165,10 +198,7 @@ impl Counter {
             terminal_id: sale.terminal_id.clone(),
             money: sale.money,
             idempotency_key: sale.idempotency_key.clone(),
-            source: PaymentSource::Reader {
-                reader_id: TRAINING_READER_ID.into(),
-                test_card: input.simulated_card,
-            },
+            source: self.payment_source(input.payment_method, input.simulated_card),
         };
         let result = self.gateway.charge(&request, cancel).instrument(span.clone()).await;
         let settlement = settlement_for(result);
@@ -208,10 +238,7 @@ impl Counter {
                 terminal_id: sale.terminal_id.clone(),
                 money: sale.money,
                 idempotency_key: sale.idempotency_key.clone(),
-                source: PaymentSource::Reader {
-                    reader_id: TRAINING_READER_ID.into(),
-                    test_card: None,
-                },
+                source: self.payment_source(None, None),
             };
             let settlement = match self.gateway.find_charge(&request).await {
                 Ok(Some(outcome)) => settlement_for(Ok(outcome)),
@@ -234,6 +261,29 @@ impl Counter {
             tracing::info!(sale = %sale.id, status = ?settlement.status, "settled after interruption");
             self.store.settle(sale.id, &settlement)?;
         }
+        for refund in self.store.unsettled_refunds()? {
+            let Some(charge) = self.store.get(refund.sale_id)?.and_then(|s| s.gateway_ref) else {
+                continue;
+            };
+            let request = RefundRequest {
+                refund_id: refund.id.clone(),
+                sale_id: refund.sale_id,
+                charge,
+                money: refund.money,
+                reason: refund.reason,
+                idempotency_key: refund.idempotency_key.clone(),
+            };
+            let (status, code, gateway_ref) = match self.gateway.find_refund(&request).await {
+                Ok(Some(outcome)) => refund_settlement(Ok(outcome)),
+                Ok(None) => (RefundStatus::Failed, Some("interrupted_not_refunded".to_string()), None),
+                Err(_) => {
+                    unresolved += 1;
+                    (RefundStatus::InDoubt, Some("outcome_unknown".to_string()), None)
+                }
+            };
+            self.store
+                .settle_refund(&refund.id, status, code.as_deref(), gateway_ref.as_ref())?;
+        }
         Ok(unresolved)
     }
 
@@ -247,7 +297,72 @@ impl Counter {
         Ok(token)
     }
 
-    fn clean_description(&self, text: Option<String>) -> Result<Option<String>, CounterError> {
+    fn payment_source(&self, payment_method: Option<String>, test_card: Option<SimulatedCard>) -> PaymentSource {
+        match payment_method {
+            Some(id) => PaymentSource::PaymentMethod { id },
+            None => PaymentSource::Reader {
+                reader_id: match self.settings.mode {
+                    Mode::Training => TRAINING_READER_ID.into(),
+                    Mode::Live => self.settings.gateway.reader_id.clone().unwrap_or_default(),
+                },
+                test_card,
+            },
+        }
+    }
+
+    /// Refunds part or all of an approved sale, back to the original
+    /// payment. The refundable amount is checked locally, atomically with
+    /// the journal write, before the gateway is asked.
+    pub async fn refund(&self, input: RefundInput) -> Result<Refund, CounterError> {
+        let sale = self.store.get(input.sale_id)?.ok_or(CounterError::SaleNotFound)?;
+        let charge = match (&sale.status, &sale.gateway_ref) {
+            (SaleStatus::Approved, Some(r)) => r.clone(),
+            _ => return Err(StoreError::NotRefundable.into()),
+        };
+        let money = match input.amount {
+            Some(typed) => Money::new(
+                crate::money::parse_amount(&typed, sale.money.currency, &self.settings.parse_rules())?,
+                sale.money.currency,
+            ),
+            None => self.store.refundable(sale.id)?,
+        };
+        if money.amount.get() <= 0 {
+            return Err(StoreError::ExceedsRefundable(money.display()).into());
+        }
+        let note = self.clean_text(input.note)?;
+        let refund = NewRefund {
+            id: uuid::Uuid::now_v7().to_string(),
+            sale_id: sale.id,
+            terminal_id: self.terminal_id.clone(),
+            money,
+            reason: input.reason,
+            idempotency_key: IdempotencyKey::generate(),
+            note,
+            created_at: OffsetDateTime::now_utc(),
+        };
+        self.store.insert_pending_refund(&refund)?;
+        let span = tracing::info_span!("refund", sale = %sale.id, refund = %refund.id, amount = money.amount.get());
+        let request = RefundRequest {
+            refund_id: refund.id.clone(),
+            sale_id: sale.id,
+            charge,
+            money,
+            reason: input.reason,
+            idempotency_key: refund.idempotency_key.clone(),
+        };
+        let result = self.gateway.refund(&request).instrument(span.clone()).await;
+        let (status, code, gateway_ref) = refund_settlement(result);
+        span.in_scope(|| tracing::info!(status = ?status, "refund settled"));
+        self.store
+            .settle_refund(&refund.id, status, code.as_deref(), gateway_ref.as_ref())?;
+        self.store
+            .refunds_for_sale(sale.id)?
+            .into_iter()
+            .find(|r| r.id == refund.id)
+            .ok_or(CounterError::Store(StoreError::Corrupt("a settled refund vanished")))
+    }
+
+    fn clean_text(&self, text: Option<String>) -> Result<Option<String>, CounterError> {
         let Some(text) = text else { return Ok(None) };
         let max = self.settings.max_description_chars;
         // Count only up to the limit: a 10 MB paste is refused without a full scan.
@@ -281,6 +396,49 @@ impl Drop for InFlight<'_> {
     }
 }
 
+/// The live gateway a terminal's settings and key describe.
+pub fn live_gateway(settings: &Settings, key: secrecy::SecretString) -> Result<StripeGateway, CounterError> {
+    let g = &settings.gateway;
+    let mut http = HttpConfig::new(g.base_url.clone());
+    http.extra_ca = g.extra_ca.clone();
+    http.request_timeout = std::time::Duration::from_millis(g.request_timeout_ms);
+    let compat = StripeCompat {
+        omit_refund_reason: g.omit_refund_reason,
+    };
+    Ok(StripeGateway::new(http, key, compat)?)
+}
+
+/// Payment method ids are the gateway's tokens, never card data.
+fn check_payment_method_id(id: &str) -> Result<(), CounterError> {
+    let ok = id.starts_with("pm_")
+        && id.len() <= 100
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !crate::pan::contains_card_number(id);
+    if ok {
+        Ok(())
+    } else {
+        Err(CounterError::InvalidInput(
+            "That is not a payment method id (pm_…). Card numbers are never entered into the terminal.".into(),
+        ))
+    }
+}
+
+fn refund_settlement(
+    result: Result<RefundOutcome, GatewayError>,
+) -> (RefundStatus, Option<String>, Option<crate::gateway::GatewayRef>) {
+    match result {
+        Ok(RefundOutcome::Succeeded { gateway_ref }) => (RefundStatus::Succeeded, None, Some(gateway_ref)),
+        Ok(RefundOutcome::Pending { gateway_ref }) => (
+            RefundStatus::Succeeded,
+            Some("pending_at_gateway".into()),
+            Some(gateway_ref),
+        ),
+        Ok(RefundOutcome::Failed { code }) => (RefundStatus::Failed, Some(code), None),
+        Err(e) if e.outcome_unknown() => (RefundStatus::InDoubt, Some("outcome_unknown".into()), None),
+        Err(e) => (RefundStatus::Failed, Some(gateway_error_code(&e).into()), None),
+    }
+}
+
 fn settlement_for(result: Result<ChargeOutcome, GatewayError>) -> Settlement {
     let plain = |status, code: &str| Settlement {
         status,
@@ -307,6 +465,12 @@ fn settlement_for(result: Result<ChargeOutcome, GatewayError>) -> Settlement {
         },
         Ok(ChargeOutcome::Cancelled) => plain(SaleStatus::Cancelled, "cancelled"),
         Err(e) if e.outcome_unknown() => plain(SaleStatus::InDoubt, "outcome_unknown"),
+        Err(GatewayError::Declined { reason, payment_intent }) => Settlement {
+            status: SaleStatus::Declined,
+            outcome_code: Some(reason.code().to_string()),
+            gateway_ref: payment_intent.map(crate::gateway::GatewayRef),
+            card: None,
+        },
         Err(e) => plain(SaleStatus::Failed, gateway_error_code(&e)),
     }
 }
@@ -321,6 +485,13 @@ pub fn gateway_error_code(e: &GatewayError) -> &'static str {
         GatewayError::OutcomeUnknown => "outcome_unknown",
         GatewayError::RateLimited => "rate_limited",
         GatewayError::KeyRejected => "key_rejected",
+        GatewayError::PermissionMissing => "permission_missing",
+        GatewayError::TlsFailure => "tls_failure",
+        GatewayError::AuthenticationRequired => "authentication_required",
+        GatewayError::Declined { .. } => "declined",
+        GatewayError::InvalidRequest => "invalid_request",
+        GatewayError::NotFound => "not_found",
+        GatewayError::MalformedResponse => "malformed_response",
     }
 }
 
@@ -358,6 +529,7 @@ mod tests {
             currency: None,
             description: None,
             simulated_card: Some(card),
+            payment_method: None,
         }
     }
 
@@ -397,7 +569,10 @@ mod tests {
         assert_eq!(sale.status, SaleStatus::Failed);
         assert_eq!(sale.outcome_code.as_deref(), Some("interrupted_not_charged"));
         // New work is possible again.
-        assert_eq!(c.charge(input("1", SimulatedCard::Approve)).await?.status, SaleStatus::Approved);
+        assert_eq!(
+            c.charge(input("1", SimulatedCard::Approve)).await?.status,
+            SaleStatus::Approved
+        );
         Ok(())
     }
 

@@ -13,6 +13,8 @@
 //! - no card number or CVC ever crosses this trait: only brand, last 4,
 //!   expiry and the provider's own ids ([`CardSummary`], [`GatewayRef`]).
 
+pub mod http;
+pub mod stripe;
 pub mod training;
 
 use serde::{Deserialize, Serialize};
@@ -164,8 +166,25 @@ pub enum GatewayError {
     OutcomeUnknown,
     #[error("The payment service is limiting requests. Wait a moment and try again.")]
     RateLimited,
-    #[error("The payment service rejected the terminal's key.")]
+    #[error("The payment service rejected the terminal's key (invalid or revoked). An owner must set a new key.")]
     KeyRejected,
+    #[error("The terminal's restricted key lacks a permission this action needs. See the README for the list.")]
+    PermissionMissing,
+    #[error("The secure connection to the payment service failed (certificate not trusted or wrong host).")]
+    TlsFailure,
+    #[error("The card needs the customer to authenticate; use the card reader or another card.")]
+    AuthenticationRequired,
+    #[error("{}", .reason.cashier_message())]
+    Declined {
+        reason: DeclineReason,
+        payment_intent: Option<String>,
+    },
+    #[error("The payment service refused the request.")]
+    InvalidRequest,
+    #[error("The payment service does not know this payment.")]
+    NotFound,
+    #[error("The payment service sent an answer the terminal cannot trust.")]
+    MalformedResponse,
 }
 
 impl GatewayError {
@@ -184,6 +203,57 @@ pub enum GatewayKind {
     Stripe,
 }
 
+/// Stripe's refund reasons (the only ones sent to the gateway).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundReason {
+    RequestedByCustomer,
+    Duplicate,
+    Fraudulent,
+}
+
+impl RefundReason {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::RequestedByCustomer => "requested_by_customer",
+            Self::Duplicate => "duplicate",
+            Self::Fraudulent => "fraudulent",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::RequestedByCustomer, Self::Duplicate, Self::Fraudulent]
+            .into_iter()
+            .find(|r| r.code() == s)
+    }
+}
+
+/// One refund against an approved charge. Always back to the original payment.
+#[derive(Debug, Clone)]
+pub struct RefundRequest {
+    pub refund_id: String,
+    pub sale_id: crate::store::SaleId,
+    /// The charge being refunded (the gateway's id for it).
+    pub charge: GatewayRef,
+    pub money: Money,
+    pub reason: RefundReason,
+    pub idempotency_key: IdempotencyKey,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefundOutcome {
+    Succeeded {
+        gateway_ref: GatewayRef,
+    },
+    /// Accepted by the gateway, money not yet returned (counts as refunded).
+    Pending {
+        gateway_ref: GatewayRef,
+    },
+    Failed {
+        code: String,
+    },
+}
+
 #[async_trait::async_trait]
 pub trait Gateway: Send + Sync {
     fn kind(&self) -> GatewayKind;
@@ -197,4 +267,10 @@ pub trait Gateway: Send + Sync {
     /// `Ok(None)`: the gateway never acted on it, so it is safe to close the
     /// sale as not charged.
     async fn find_charge(&self, request: &ChargeRequest) -> Result<Option<ChargeOutcome>, GatewayError>;
+
+    /// Refunds part or all of a charge, idempotently by the request's key.
+    async fn refund(&self, request: &RefundRequest) -> Result<RefundOutcome, GatewayError>;
+
+    /// Looks up what became of a refund (by its refund id).
+    async fn find_refund(&self, request: &RefundRequest) -> Result<Option<RefundOutcome>, GatewayError>;
 }

@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use super::{
     CardSummary, ChargeOutcome, ChargeRequest, DeclineReason, Gateway, GatewayError, GatewayKind, GatewayRef,
-    PaymentSource,
+    PaymentSource, RefundOutcome, RefundRequest,
 };
 
 /// The card a trainee "presents" to the simulated reader.
@@ -105,6 +105,8 @@ pub struct TrainingGateway {
     timing: ReaderTiming,
     // Keyed by idempotency key: the record of what this gateway did.
     charges: Mutex<HashMap<String, ChargeOutcome>>,
+    // Keyed by idempotency key, like a real gateway's refund record.
+    refunds: Mutex<HashMap<String, (String, RefundOutcome)>>,
 }
 
 impl TrainingGateway {
@@ -112,6 +114,7 @@ impl TrainingGateway {
         Self {
             timing,
             charges: Mutex::new(HashMap::new()),
+            refunds: Mutex::new(HashMap::new()),
         }
     }
 
@@ -185,6 +188,27 @@ impl Gateway for TrainingGateway {
 
     async fn find_charge(&self, request: &ChargeRequest) -> Result<Option<ChargeOutcome>, GatewayError> {
         Ok(self.recorded(request.idempotency_key.as_str()))
+    }
+
+    async fn refund(&self, request: &RefundRequest) -> Result<RefundOutcome, GatewayError> {
+        let mut refunds = self.refunds.lock().map_err(|_| GatewayError::ProcessingError)?;
+        let entry = refunds
+            .entry(request.idempotency_key.as_str().to_string())
+            .or_insert_with(|| {
+                let outcome = RefundOutcome::Succeeded {
+                    gateway_ref: GatewayRef(format!("re_training_{}", Uuid::new_v4().simple())),
+                };
+                (request.refund_id.clone(), outcome)
+            });
+        Ok(entry.1.clone())
+    }
+
+    async fn find_refund(&self, request: &RefundRequest) -> Result<Option<RefundOutcome>, GatewayError> {
+        let refunds = self.refunds.lock().map_err(|_| GatewayError::ProcessingError)?;
+        Ok(refunds
+            .values()
+            .find(|(id, _)| *id == request.refund_id)
+            .map(|(_, outcome)| outcome.clone()))
     }
 }
 

@@ -8,8 +8,9 @@
 use rusqlite_migration::{Migrations, M};
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(
-        r#"
+    Migrations::new(vec![
+        M::up(
+            r#"
         CREATE TABLE sales (
             id               TEXT    PRIMARY KEY NOT NULL,
             terminal_id      TEXT    NOT NULL,
@@ -36,7 +37,34 @@ pub fn migrations() -> Migrations<'static> {
         CREATE INDEX sales_by_status ON sales (status, created_at_ms);
         CREATE INDEX sales_by_last4  ON sales (card_last4_bidx) WHERE card_last4_bidx IS NOT NULL;
         "#,
-    )])
+        ),
+        // Refunds journal: like sales, written `pending` with its key before
+        // the gateway is asked. `amount_minor` counts against the sale's
+        // refundable amount while pending, in doubt or succeeded.
+        M::up(
+            r#"
+        CREATE TABLE refunds (
+            id               TEXT    PRIMARY KEY NOT NULL,
+            sale_id          TEXT    NOT NULL REFERENCES sales (id),
+            terminal_id      TEXT    NOT NULL,
+            status           TEXT    NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed', 'in_doubt')),
+            created_at_ms    INTEGER NOT NULL,
+            updated_at_ms    INTEGER NOT NULL,
+            amount_minor     INTEGER NOT NULL CHECK (amount_minor > 0),
+            currency         TEXT    NOT NULL CHECK (length(currency) = 3),
+            reason           TEXT    NOT NULL CHECK (reason IN ('requested_by_customer', 'duplicate', 'fraudulent')),
+            staff_id         TEXT,
+            idempotency_key  TEXT    NOT NULL UNIQUE,
+            outcome_code     TEXT,
+            key_version      INTEGER NOT NULL,
+            gateway_ref      BLOB,
+            note             BLOB
+        ) STRICT;
+        CREATE INDEX refunds_by_sale ON refunds (sale_id);
+        CREATE INDEX refunds_by_time ON refunds (created_at_ms);
+        "#,
+        ),
+    ])
 }
 
 #[cfg(test)]

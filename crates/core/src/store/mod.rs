@@ -12,6 +12,9 @@
 //! - a value that fails to open is reported as tampered, never shown.
 
 mod migrations;
+mod refunds;
+
+pub use refunds::{NewRefund, Refund, RefundStatus};
 
 pub use migrations::migrations;
 
@@ -153,6 +156,12 @@ pub enum StoreError {
     Tampered(#[from] SealError),
     #[error("A stored sale is not readable ({0}).")]
     Corrupt(&'static str),
+    #[error("Only an approved sale can be refunded.")]
+    NotRefundable,
+    #[error("That is more than can be refunded: at most {0} is left on this sale.")]
+    ExceedsRefundable(String),
+    #[error("The refund must be in the sale's currency ({0}).")]
+    CurrencyMismatch(Currency),
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -225,7 +234,7 @@ impl RawSale {
 
 pub struct Store {
     conn: Mutex<Connection>,
-    sealer: Sealer,
+    pub(crate) sealer: Sealer,
 }
 
 impl std::fmt::Debug for Store {
@@ -252,7 +261,7 @@ impl Store {
         })
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves SQLite itself consistent
         // (every write is one transaction), so a poisoned lock is reusable.
         self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)

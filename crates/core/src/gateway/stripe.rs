@@ -1,0 +1,471 @@
+//! Stripe over HTTPS.
+//!
+//! Covers what the counter needs: PaymentIntents (create + confirm for a
+//! tokenised card, retrieve, list/search by the sale id in metadata), Refunds
+//! (create, list by PaymentIntent), PaymentMethods (retrieve, for brand and
+//! last 4 when the charge does not carry them) and a key check (balance).
+//!
+//! Responses are read leniently where Stripe documents variation
+//! (`latest_charge` may be an id or an expanded object; unknown fields are
+//! ignored) and strictly where money is concerned (amount, currency and
+//! status must be present and well-formed, or the answer is not trusted).
+//! Raw bodies never leave this module: failures become [`GatewayError`]s.
+
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
+
+use super::http::{build_client, send_with_retries, Attempt, HttpConfig, HttpSetupError};
+use super::{
+    CardSummary, ChargeOutcome, ChargeRequest, DeclineReason, Gateway, GatewayError, GatewayKind, GatewayRef,
+    PaymentSource, RefundOutcome, RefundRequest,
+};
+use crate::money::{Currency, MinorUnits};
+
+/// Differences of Stripe-compatible servers the client must tolerate.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StripeCompat {
+    /// Some Stripe-compatible test servers reject `reason` on refunds; the
+    /// reason is then sent in metadata only (it is always kept locally).
+    pub omit_refund_reason: bool,
+}
+
+pub struct StripeGateway {
+    client: reqwest::Client,
+    base: reqwest::Url,
+    cfg: HttpConfig,
+    key: SecretString,
+    compat: StripeCompat,
+}
+
+/// What the key check learned about a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyCheck {
+    pub restricted: bool,
+    pub live: bool,
+}
+
+/// Shape of a Stripe secret or restricted key, without revealing it.
+pub fn key_kind(key: &str) -> Option<KeyCheck> {
+    let (restricted, rest) = if let Some(r) = key.strip_prefix("rk_") {
+        (true, r)
+    } else if let Some(r) = key.strip_prefix("sk_") {
+        (false, r)
+    } else {
+        return None;
+    };
+    let live = if rest.starts_with("live_") {
+        true
+    } else if rest.starts_with("test_") {
+        false
+    } else {
+        return None;
+    };
+    let body = &rest[5..];
+    (body.len() >= 8 && body.chars().all(|c| c.is_ascii_alphanumeric())).then_some(KeyCheck { restricted, live })
+}
+
+/// `rk_live_…abcd`: enough to recognise a key, never enough to use it.
+pub fn mask_key(key: &str) -> String {
+    let prefix: String = key.chars().take(8).collect();
+    let tail: String = key
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    format!("{prefix}…{tail}")
+}
+
+impl StripeGateway {
+    pub fn new(cfg: HttpConfig, key: SecretString, compat: StripeCompat) -> Result<Self, HttpSetupError> {
+        let (client, base) = build_client(&cfg)?;
+        Ok(Self {
+            client,
+            base,
+            cfg,
+            key,
+            compat,
+        })
+    }
+
+    fn url(&self, path: &str) -> Result<reqwest::Url, GatewayError> {
+        self.base.join(path).map_err(|_| GatewayError::InvalidRequest)
+    }
+
+    /// One logical call with retries; `idempotency` is required for POSTs.
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        form: &[(String, String)],
+        idempotency: Option<&str>,
+    ) -> Result<Value, GatewayError> {
+        let url = self.url(path)?;
+        let (attempt, maybe_sent) = send_with_retries(&self.cfg, || {
+            let mut req = self
+                .client
+                .request(method.clone(), url.clone())
+                .bearer_auth(self.key.expose_secret())
+                .header("Stripe-Version", "2024-06-20");
+            if let Some(key) = idempotency {
+                req = req.header("Idempotency-Key", key);
+            }
+            if method == reqwest::Method::GET {
+                req.query(form)
+            } else {
+                req.form(form)
+            }
+        })
+        .await;
+        match attempt {
+            Attempt::Answered { status, body, .. } => {
+                let json: Value = serde_json::from_slice(&body.0).unwrap_or(Value::Null);
+                if (200..300).contains(&status) {
+                    Ok(json)
+                } else {
+                    Err(map_error(status, &json, maybe_sent && idempotency.is_some()))
+                }
+            }
+            Attempt::NotSent { tls: true } => Err(GatewayError::TlsFailure),
+            Attempt::NotSent { tls: false } if !maybe_sent => Err(GatewayError::Unreachable),
+            _ if idempotency.is_some() => Err(GatewayError::OutcomeUnknown),
+            _ => Err(GatewayError::Unreachable),
+        }
+    }
+
+    /// Validates the key against the gateway (`GET /v1/balance`).
+    pub async fn check_key(&self) -> Result<KeyCheck, GatewayError> {
+        let shape = key_kind(self.key.expose_secret()).ok_or(GatewayError::KeyRejected)?;
+        self.call(reqwest::Method::GET, "v1/balance", &[], None).await?;
+        Ok(shape)
+    }
+
+    async fn card_for(&self, pi: &Value) -> Option<CardSummary> {
+        let charge = &pi["latest_charge"];
+        if let Some(card) = card_summary(&charge["payment_method_details"]["card"]) {
+            return Some(card);
+        }
+        if let Some(card) = card_summary(&charge["payment_method_details"]["card_present"]) {
+            return Some(card);
+        }
+        let pm = pi["payment_method"]
+            .as_str()
+            .or_else(|| pi["payment_method"]["id"].as_str())?;
+        let pm = self
+            .call(
+                reqwest::Method::GET,
+                &format!("v1/payment_methods/{}", path_id(pm)?),
+                &[],
+                None,
+            )
+            .await
+            .ok()?;
+        card_summary(&pm["card"])
+    }
+
+    async fn outcome_of(&self, pi: &Value) -> Result<Option<ChargeOutcome>, GatewayError> {
+        let id = pi["id"].as_str().ok_or(GatewayError::MalformedResponse)?;
+        let gateway_ref = GatewayRef(id.to_string());
+        strict_money(pi)?;
+        match pi["status"].as_str() {
+            Some("succeeded") => Ok(Some(ChargeOutcome::Approved {
+                card: self.card_for(pi).await.ok_or(GatewayError::MalformedResponse)?,
+                gateway_ref,
+            })),
+            Some("requires_payment_method") | Some("canceled") if !pi["last_payment_error"].is_null() => {
+                let reason = decline_reason(&pi["last_payment_error"]);
+                Ok(Some(ChargeOutcome::Declined {
+                    gateway_ref: Some(gateway_ref),
+                    reason,
+                    card: self.card_for(pi).await,
+                }))
+            }
+            Some("requires_action") => Err(GatewayError::AuthenticationRequired),
+            Some("processing") => Err(GatewayError::OutcomeUnknown),
+            // Created but never confirmed, or cancelled before any attempt:
+            // no money moved.
+            Some(_) => Ok(None),
+            None => Err(GatewayError::MalformedResponse),
+        }
+    }
+
+    /// Lists recent PaymentIntents and picks the one whose metadata names
+    /// `sale_id` (search is eventually consistent and not on every server).
+    async fn find_by_sale(&self, sale_id: &str) -> Result<Option<Value>, GatewayError> {
+        let mut starting_after: Option<String> = None;
+        for _page in 0..20 {
+            let mut q = vec![("limit".to_string(), "100".to_string())];
+            if let Some(after) = &starting_after {
+                q.push(("starting_after".into(), after.clone()));
+            }
+            let list = self.call(reqwest::Method::GET, "v1/payment_intents", &q, None).await?;
+            let data = list["data"].as_array().ok_or(GatewayError::MalformedResponse)?;
+            if let Some(found) = data
+                .iter()
+                .find(|pi| pi["metadata"]["sale_id"].as_str() == Some(sale_id))
+            {
+                return Ok(Some(found.clone()));
+            }
+            if list["has_more"].as_bool() != Some(true) {
+                return Ok(None);
+            }
+            starting_after = data.last().and_then(|pi| pi["id"].as_str()).map(String::from);
+        }
+        Ok(None)
+    }
+}
+
+#[async_trait::async_trait]
+impl Gateway for StripeGateway {
+    fn kind(&self) -> GatewayKind {
+        GatewayKind::Stripe
+    }
+
+    async fn charge(
+        &self,
+        request: &ChargeRequest,
+        cancel: tokio_util::sync::CancellationToken,
+    ) -> Result<ChargeOutcome, GatewayError> {
+        let payment_method = match &request.source {
+            PaymentSource::PaymentMethod { id } => id.clone(),
+            PaymentSource::Reader { .. } => return Err(GatewayError::ReaderOffline),
+        };
+        let form = vec![
+            ("amount".to_string(), request.money.amount.get().to_string()),
+            ("currency".into(), request.money.currency.code().to_ascii_lowercase()),
+            ("payment_method".into(), payment_method),
+            ("payment_method_types[]".into(), "card".into()),
+            ("capture_method".into(), "automatic".into()),
+            ("confirm".into(), "true".into()),
+            ("expand[]".into(), "latest_charge".into()),
+            ("metadata[sale_id]".into(), request.sale_id.to_string()),
+            ("metadata[terminal_id]".into(), request.terminal_id.clone()),
+        ];
+        let call = self.call(
+            reqwest::Method::POST,
+            "v1/payment_intents",
+            &form,
+            Some(request.idempotency_key.as_str()),
+        );
+        // A keyed charge cannot be taken back once sent: cancelling only
+        // stops the wait, which leaves the sale in doubt to be looked up.
+        let result = tokio::select! {
+            r = call => r,
+            () = cancel.cancelled() => return Err(GatewayError::OutcomeUnknown),
+        };
+        match result {
+            Ok(pi) => self.outcome_of(&pi).await?.ok_or(GatewayError::ProcessingError),
+            Err(GatewayError::Declined { reason, payment_intent }) => Ok(ChargeOutcome::Declined {
+                gateway_ref: payment_intent.map(GatewayRef),
+                reason,
+                card: None,
+            }),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn find_charge(&self, request: &ChargeRequest) -> Result<Option<ChargeOutcome>, GatewayError> {
+        match self.find_by_sale(&request.sale_id.to_string()).await? {
+            Some(pi) => self.outcome_of(&pi).await,
+            None => Ok(None),
+        }
+    }
+
+    async fn refund(&self, request: &RefundRequest) -> Result<RefundOutcome, GatewayError> {
+        let mut form = vec![
+            ("payment_intent".to_string(), request.charge.0.clone()),
+            ("amount".into(), request.money.amount.get().to_string()),
+            ("metadata[refund_id]".into(), request.refund_id.clone()),
+            ("metadata[sale_id]".into(), request.sale_id.to_string()),
+            ("metadata[reason]".into(), request.reason.code().into()),
+        ];
+        if !self.compat.omit_refund_reason {
+            form.push(("reason".into(), request.reason.code().into()));
+        }
+        let r = self
+            .call(
+                reqwest::Method::POST,
+                "v1/refunds",
+                &form,
+                Some(request.idempotency_key.as_str()),
+            )
+            .await?;
+        refund_outcome(&r)
+    }
+
+    async fn find_refund(&self, request: &RefundRequest) -> Result<Option<RefundOutcome>, GatewayError> {
+        let q = vec![
+            ("payment_intent".to_string(), request.charge.0.clone()),
+            ("limit".into(), "100".into()),
+        ];
+        let list = self.call(reqwest::Method::GET, "v1/refunds", &q, None).await?;
+        let data = list["data"].as_array().ok_or(GatewayError::MalformedResponse)?;
+        data.iter()
+            .find(|r| r["metadata"]["refund_id"].as_str() == Some(request.refund_id.as_str()))
+            .map(refund_outcome)
+            .transpose()
+    }
+}
+
+fn refund_outcome(r: &Value) -> Result<RefundOutcome, GatewayError> {
+    let id = r["id"].as_str().ok_or(GatewayError::MalformedResponse)?;
+    strict_money(r)?;
+    Ok(match r["status"].as_str() {
+        Some("succeeded") => RefundOutcome::Succeeded {
+            gateway_ref: GatewayRef(id.into()),
+        },
+        Some("pending") | Some("requires_action") => RefundOutcome::Pending {
+            gateway_ref: GatewayRef(id.into()),
+        },
+        Some("failed") | Some("canceled") => RefundOutcome::Failed {
+            code: r["failure_reason"].as_str().unwrap_or("refund_failed").to_string(),
+        },
+        _ => return Err(GatewayError::MalformedResponse),
+    })
+}
+
+/// Amount and currency must be present and valid on anything about money.
+fn strict_money(v: &Value) -> Result<(MinorUnits, Currency), GatewayError> {
+    let amount = v["amount"]
+        .as_i64()
+        .filter(|a| *a >= 0)
+        .ok_or(GatewayError::MalformedResponse)?;
+    let currency = v["currency"]
+        .as_str()
+        .and_then(|c| c.parse::<Currency>().ok())
+        .ok_or(GatewayError::MalformedResponse)?;
+    Ok((MinorUnits::new(amount), currency))
+}
+
+fn card_summary(card: &Value) -> Option<CardSummary> {
+    let last4 = card["last4"].as_str()?;
+    if last4.len() != 4 || !last4.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    Some(CardSummary {
+        brand: card["brand"].as_str().unwrap_or("card").chars().take(20).collect(),
+        last4: last4.to_string(),
+        exp_month: card["exp_month"]
+            .as_u64()
+            .and_then(|m| u8::try_from(m).ok())
+            .unwrap_or(0),
+        exp_year: card["exp_year"]
+            .as_u64()
+            .and_then(|y| u16::try_from(y).ok())
+            .unwrap_or(0),
+    })
+}
+
+fn decline_reason(err: &Value) -> DeclineReason {
+    match err["code"].as_str() {
+        Some("expired_card") => DeclineReason::ExpiredCard,
+        Some("incorrect_cvc") => DeclineReason::IncorrectCvc,
+        _ => DeclineReason::from_code(err["decline_code"].as_str().unwrap_or("generic_decline")),
+    }
+}
+
+/// Ids go into URL paths: only Stripe's id alphabet is accepted.
+fn path_id(id: &str) -> Option<&str> {
+    (!id.is_empty() && id.len() <= 255 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).then_some(id)
+}
+
+/// Maps an error answer to what the counter can act on.
+fn map_error(status: u16, body: &Value, mutation_may_have_landed: bool) -> GatewayError {
+    let err = &body["error"];
+    let code = err["code"].as_str().unwrap_or("");
+    match status {
+        401 => GatewayError::KeyRejected,
+        403 => GatewayError::PermissionMissing,
+        402 => match code {
+            "processing_error" => GatewayError::ProcessingError,
+            "authentication_required" => GatewayError::AuthenticationRequired,
+            _ => GatewayError::Declined {
+                reason: decline_reason(err),
+                payment_intent: err["payment_intent"]["id"].as_str().map(String::from),
+            },
+        },
+        429 => GatewayError::RateLimited,
+        404 => GatewayError::NotFound,
+        409 if err["type"].as_str() == Some("idempotency_error") => GatewayError::InvalidRequest,
+        s if s >= 500 || s == 409 => {
+            if mutation_may_have_landed {
+                GatewayError::OutcomeUnknown
+            } else {
+                GatewayError::Unreachable
+            }
+        }
+        _ => GatewayError::InvalidRequest,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_shapes_and_masking() {
+        assert_eq!(
+            key_kind("rk_live_abcdefgh1234"),
+            Some(KeyCheck {
+                restricted: true,
+                live: true
+            })
+        );
+        assert_eq!(
+            key_kind("sk_test_abcdefgh1234"),
+            Some(KeyCheck {
+                restricted: false,
+                live: false
+            })
+        );
+        assert_eq!(key_kind("pk_live_abcdefgh1234"), None, "publishable keys cannot charge");
+        assert_eq!(key_kind("sk_live_short"), None);
+        assert_eq!(key_kind("sk_live_abc def ghij"), None);
+        assert_eq!(mask_key("rk_live_abcdefgh1234"), "rk_live_…1234");
+    }
+
+    #[test]
+    fn errors_map_to_what_a_cashier_can_do() {
+        let decline = serde_json::json!({"error": {"type": "card_error", "code": "card_declined",
+            "decline_code": "insufficient_funds", "payment_intent": {"id": "pi_1"}}});
+        assert_eq!(
+            map_error(402, &decline, true),
+            GatewayError::Declined {
+                reason: DeclineReason::InsufficientFunds,
+                payment_intent: Some("pi_1".into())
+            }
+        );
+        let expired = serde_json::json!({"error": {"type": "card_error", "code": "expired_card"}});
+        assert!(matches!(
+            map_error(402, &expired, true),
+            GatewayError::Declined {
+                reason: DeclineReason::ExpiredCard,
+                ..
+            }
+        ));
+        let processing = serde_json::json!({"error": {"type": "card_error", "code": "processing_error"}});
+        assert_eq!(map_error(402, &processing, true), GatewayError::ProcessingError);
+        assert_eq!(map_error(401, &Value::Null, true), GatewayError::KeyRejected);
+        assert_eq!(map_error(403, &Value::Null, true), GatewayError::PermissionMissing);
+        assert_eq!(map_error(429, &Value::Null, true), GatewayError::RateLimited);
+        assert_eq!(map_error(500, &Value::Null, true), GatewayError::OutcomeUnknown);
+        assert_eq!(map_error(503, &Value::Null, false), GatewayError::Unreachable);
+        assert_eq!(map_error(400, &Value::Null, true), GatewayError::InvalidRequest);
+    }
+
+    #[test]
+    fn money_fields_are_strict_and_the_rest_lenient() {
+        assert!(strict_money(&serde_json::json!({"amount": 1250, "currency": "usd", "extra": [1]})).is_ok());
+        assert!(strict_money(&serde_json::json!({"amount": "1250", "currency": "usd"})).is_err());
+        assert!(strict_money(&serde_json::json!({"amount": -1, "currency": "usd"})).is_err());
+        assert!(strict_money(&serde_json::json!({"amount": 1250, "currency": "xxx"})).is_err());
+        assert!(strict_money(&serde_json::json!({"amount": 12.5, "currency": "usd"})).is_err());
+        let card = serde_json::json!({"brand": "visa", "last4": "4242", "exp_month": 12, "exp_year": 2030});
+        assert_eq!(card_summary(&card).map(|c| c.last4), Some("4242".into()));
+        assert_eq!(card_summary(&serde_json::json!({"last4": "42424"})), None);
+        assert_eq!(path_id("pm_123"), Some("pm_123"));
+        assert_eq!(path_id("../v1/x"), None);
+    }
+}

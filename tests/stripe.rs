@@ -1,0 +1,262 @@
+//! Stripe through the real parts: `merchantctl` in live mode against
+//! localstripe over real TLS (a per-run CA), with the key in a real keychain.
+//! The gateway's side is checked independently through its own API.
+
+use merchant_tests::{merchantctl, merchantctl_stdin, KeyringSession, Localstripe, TerminalHome, TestPki, TestResult};
+use serde_json::Value;
+
+fn json(out: &std::process::Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+}
+
+fn code(out: &std::process::Output) -> String {
+    json(out)["error"]["code"].as_str().unwrap_or("").to_string()
+}
+
+/// A live terminal pointed at `gateway`, trusting the test CA, with a key set.
+fn live_terminal(session: &KeyringSession, pki: &TestPki, gateway: &Localstripe) -> TestResult<TerminalHome> {
+    let home = TerminalHome::new()?;
+    let ca = pki.ca().display().to_string();
+    let out = merchantctl(
+        Some(session),
+        &home,
+        &[
+            "--json",
+            "gateway",
+            "configure",
+            "--base-url",
+            &gateway.url(),
+            "--extra-ca",
+            &ca,
+            "--omit-refund-reason",
+            "true",
+        ],
+    )?;
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = merchantctl_stdin(
+        session,
+        &home,
+        &["--json", "gateway", "set-key"],
+        "sk_test_merchantterminal01\n",
+    )?;
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let answer = json(&out);
+    assert_eq!(answer["key"], "sk_test_…al01", "the key is shown masked only");
+    assert_eq!(answer["restricted"], false);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("merchantterminal01"));
+    assert_eq!(
+        merchantctl(Some(session), &home, &["mode", "live"])?.status.code(),
+        Some(0)
+    );
+    Ok(home)
+}
+
+#[test]
+fn charge_refund_in_parts_and_over_refund_refused() -> TestResult {
+    let pki = TestPki::new()?;
+    let gateway = Localstripe::start(&pki, "server")?;
+    let session = KeyringSession::unlocked()?;
+    let home = live_terminal(&session, &pki, &gateway)?;
+
+    let out = merchantctl(
+        Some(&session),
+        &home,
+        &[
+            "--json",
+            "charge",
+            "12.50",
+            "--payment-method",
+            "pm_card_visa",
+            "--description",
+            "gift card",
+        ],
+    )?;
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let sale = json(&out)["sale"].clone();
+    assert_eq!(sale["status"], "approved");
+    assert_eq!(sale["training"], false);
+    assert_eq!(sale["card"]["last4"], "4242");
+    let sale_id = sale["id"].as_str().unwrap_or_default().to_string();
+
+    // Exactly one PaymentIntent at the gateway, carrying the sale id.
+    let pis = gateway.get(&pki, "v1/payment_intents?limit=100")?;
+    let ours: Vec<&Value> = pis["data"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|pi| pi["metadata"]["sale_id"] == sale_id.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(ours.len(), 1);
+    assert_eq!(ours[0]["amount"], 1250);
+    let pi = ours[0]["id"].as_str().unwrap_or_default().to_string();
+
+    // Part, then the rest, then one cent more: refused locally.
+    let out = merchantctl(
+        Some(&session),
+        &home,
+        &["--json", "refund", &sale_id, "--amount", "5.00"],
+    )?;
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(json(&out)["refund"]["refundable_display"], "7.50");
+    let out = merchantctl(
+        Some(&session),
+        &home,
+        &["--json", "refund", &sale_id, "--reason", "duplicate"],
+    )?;
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&out)["refund"]["amount_display"], "7.50");
+    assert_eq!(json(&out)["refund"]["refundable_display"], "0.00");
+    let out = merchantctl(
+        Some(&session),
+        &home,
+        &["--json", "refund", &sale_id, "--amount", "0.01"],
+    )?;
+    assert_eq!(out.status.code(), Some(4));
+    assert_eq!(code(&out), "refund_refused");
+
+    // The gateway saw exactly the two refunds (localstripe itself would have
+    // allowed the third: the check is the terminal's).
+    let refunds = gateway.get(&pki, &format!("v1/refunds?payment_intent={pi}"))?;
+    let amounts: Vec<i64> = refunds["data"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|r| r["amount"].as_i64()).collect())
+        .unwrap_or_default();
+    let mut sorted = amounts.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, vec![500, 750]);
+    Ok(())
+}
+
+#[test]
+fn a_declined_card_is_recorded_as_declined() -> TestResult {
+    let pki = TestPki::new()?;
+    let gateway = Localstripe::start(&pki, "server")?;
+    let session = KeyringSession::unlocked()?;
+    let home = live_terminal(&session, &pki, &gateway)?;
+    // The one card localstripe declines on PaymentIntents (tokenised here,
+    // as the gateway's hosted fields would; the terminal only sees the pm id).
+    let pm = gateway.post(
+        &pki,
+        "v1/payment_methods",
+        &[
+            ("type", "card"),
+            ("card[number]", "4000000000000341"),
+            ("card[exp_month]", "12"),
+            ("card[exp_year]", "2034"),
+            ("card[cvc]", "123"),
+        ],
+    )?;
+    let pm = pm["id"].as_str().unwrap_or_default().to_string();
+    let out = merchantctl(
+        Some(&session),
+        &home,
+        &["--json", "charge", "20", "--payment-method", &pm],
+    )?;
+    assert_eq!(out.status.code(), Some(11), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(json(&out)["sale"]["status"], "declined");
+    assert!(json(&out)["sale"]["message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("Declined"));
+    // A declined sale cannot be refunded.
+    let id = json(&out)["sale"]["id"].as_str().unwrap_or_default().to_string();
+    let out = merchantctl(Some(&session), &home, &["--json", "refund", &id])?;
+    assert_eq!(code(&out), "refund_refused");
+    Ok(())
+}
+
+#[test]
+fn plain_http_is_refused_before_any_connection() -> TestResult {
+    let session = KeyringSession::unlocked()?;
+    let home = TerminalHome::new()?;
+    // Nothing listens on this port: a refusal that needed I/O would say
+    // "unreachable", not "https".
+    let out = merchantctl(
+        Some(&session),
+        &home,
+        &["--json", "gateway", "configure", "--base-url", "http://127.0.0.1:9/"],
+    )?;
+    assert_eq!(out.status.code(), Some(7));
+    assert_eq!(code(&out), "config_error");
+    assert!(json(&out)["error"]["message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("https://"));
+    Ok(())
+}
+
+#[test]
+fn untrusted_or_wrong_host_certificates_are_refused() -> TestResult {
+    let pki = TestPki::new()?;
+    let session = KeyringSession::unlocked()?;
+    for cert in ["self-signed", "wrong-host"] {
+        let gateway = Localstripe::start(&pki, cert)?;
+        let home = TerminalHome::new()?;
+        let ca = pki.ca().display().to_string();
+        let out = merchantctl(
+            Some(&session),
+            &home,
+            &[
+                "--json",
+                "gateway",
+                "configure",
+                "--base-url",
+                &gateway.url(),
+                "--extra-ca",
+                &ca,
+            ],
+        )?;
+        assert_eq!(out.status.code(), Some(0));
+        let out = merchantctl_stdin(
+            &session,
+            &home,
+            &["--json", "gateway", "set-key"],
+            "sk_test_merchantterminal01\n",
+        )?;
+        assert_eq!(
+            code(&out),
+            "gateway_tls",
+            "{cert}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert_eq!(out.status.code(), Some(8));
+    }
+    Ok(())
+}
+
+#[test]
+fn a_rejected_key_is_not_stored() -> TestResult {
+    let pki = TestPki::new()?;
+    let gateway = Localstripe::start(&pki, "server")?;
+    let session = KeyringSession::unlocked()?;
+    let home = TerminalHome::new()?;
+    let ca = pki.ca().display().to_string();
+    merchantctl(
+        Some(&session),
+        &home,
+        &["gateway", "configure", "--base-url", &gateway.url(), "--extra-ca", &ca],
+    )?;
+    // localstripe answers 401 to restricted keys: the same path as a revoked key.
+    let out = merchantctl_stdin(
+        &session,
+        &home,
+        &["--json", "gateway", "set-key"],
+        "rk_test_revokedkey0001\n",
+    )?;
+    assert_eq!(
+        code(&out),
+        "gateway_key_rejected",
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("revokedkey"),
+        "the key is never echoed"
+    );
+    merchantctl(Some(&session), &home, &["mode", "live"])?;
+    let out = merchantctl(Some(&session), &home, &["--json", "sales", "list"])?;
+    assert_eq!(code(&out), "live_not_configured", "the rejected key was not kept");
+    Ok(())
+}
