@@ -626,3 +626,66 @@ pub fn merchantctl_stdin(
     }
     Ok(child.wait_with_output()?)
 }
+
+impl Localstripe {
+    /// Queues faults for the next matching requests (see the launcher).
+    pub fn faults(&self, pki: &TestPki, faults: serde_json::Value) -> TestResult {
+        let resp = Self::client(pki)?
+            .post(format!("{}_faults", self.url()))
+            .bearer_auth("sk_test_harness0000")
+            .json(&faults)
+            .send()?;
+        if resp.status().is_success() {
+            Ok(())
+        } else {
+            fail(format!("queueing faults: {}", resp.status()))
+        }
+    }
+
+    /// PaymentIntents at the gateway whose metadata names `sale_id`.
+    pub fn intents_for_sale(&self, pki: &TestPki, sale_id: &str) -> TestResult<Vec<serde_json::Value>> {
+        let mut found = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let path = match &after {
+                Some(a) => format!("v1/payment_intents?limit=100&starting_after={a}"),
+                None => "v1/payment_intents?limit=100".to_string(),
+            };
+            let page = self.get(pki, &path)?;
+            let data = page["data"].as_array().cloned().unwrap_or_default();
+            found.extend(data.iter().filter(|pi| pi["metadata"]["sale_id"] == sale_id).cloned());
+            if page["has_more"].as_bool() != Some(true) || data.is_empty() {
+                return Ok(found);
+            }
+            after = data.last().and_then(|pi| pi["id"].as_str()).map(String::from);
+        }
+    }
+}
+
+/// A live terminal pointed at `gateway` (trusting the test CA) with a test
+/// key in the keychain, and the given request timeout and retry count.
+pub fn live_terminal_with(
+    session: &KeyringSession,
+    pki: &TestPki,
+    gateway: &Localstripe,
+    request_timeout_ms: u64,
+    max_retries: usize,
+) -> TestResult<TerminalHome> {
+    let home = TerminalHome::new()?;
+    home.settings(&format!(
+        "mode = \"live\"\n[gateway]\nbase_url = \"{}\"\nextra_ca = \"{}\"\nomit_refund_reason = true\n\
+         request_timeout_ms = {request_timeout_ms}\nmax_retries = {max_retries}\n",
+        gateway.url(),
+        pki.ca().display()
+    ))?;
+    let out = merchantctl_stdin(
+        session,
+        &home,
+        &["--json", "gateway", "set-key"],
+        "sk_test_merchantterminal01\n",
+    )?;
+    if out.status.code() != Some(0) {
+        return fail(format!("set-key: {}", String::from_utf8_lossy(&out.stdout)));
+    }
+    Ok(home)
+}

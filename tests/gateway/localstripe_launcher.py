@@ -1,9 +1,26 @@
-"""Starts localstripe for the test suite: bound to 127.0.0.1 only, state in
-memory only (no pickle file in the system temp folder), optionally over TLS.
+"""Starts the test gateway: localstripe (an independent Stripe fake) behind
+two layers written from Stripe's documented behaviour for what localstripe
+lacks, bound to 127.0.0.1 only, state in memory only, optionally over TLS.
+
+- Idempotency (https://docs.stripe.com/api/idempotent_requests): the first
+  answer to a POST with an `Idempotency-Key` is saved, whatever its status,
+  and replayed for later requests with the same key and parameters; the same
+  key with other parameters is a 400 `idempotency_error`; a request while the
+  first with that key is still running is a 409.
+- Faults, queued through `POST /_faults` (JSON list) and consumed in order by
+  matching requests:
+    {"path": "/v1/payment_intents", "method": "POST", "kind": K, "ms": N, "status": S}
+  kinds: "delay_before" (wait, then handle), "delay_after" (handle, then wait
+  before answering), "status_before" (answer S without handling),
+  "status_after" (handle, then answer S instead, saved for the key like
+  Stripe does), "reset_after" (handle, then drop the connection unanswered).
+  `GET /_faults` returns how many are still queued; `DELETE /_faults` clears.
 
 usage: localstripe_launcher.py PORT [CERT_PEM KEY_PEM]
 Prints "ready" once listening.
 """
+import asyncio
+import json
 import ssl
 import sys
 
@@ -17,6 +34,80 @@ resources.Store.try_load_from_disk = lambda self: None
 from aiohttp import web  # noqa: E402
 from localstripe.server import app  # noqa: E402
 
+FAULTS = []
+SAVED = {}  # idempotency key -> (fingerprint, status, body)
+RUNNING = set()
+
+
+def _error(status, kind, message):
+    body = json.dumps({"error": {"type": kind, "message": message}})
+    return web.Response(status=status, text=body, content_type="application/json")
+
+
+def _take_fault(request):
+    for i, f in enumerate(FAULTS):
+        if f.get("method", "POST") == request.method and request.path.startswith(f.get("path", "/v1/")):
+            return FAULTS.pop(i)
+    return None
+
+
+@web.middleware
+async def faults_and_idempotency(request, handler):
+    if request.path.startswith("/_faults"):
+        return await handler(request)
+    key = request.headers.get("Idempotency-Key") if request.method == "POST" else None
+    body = await request.read() if key else b""
+    fingerprint = (request.path, body)
+    if key is not None:
+        if key in RUNNING:
+            return _error(409, "idempotency_error", "A request with this key is in progress.")
+        if key in SAVED:
+            saved_fp, status, text = SAVED[key]
+            if saved_fp != fingerprint:
+                return _error(400, "idempotency_error", "Keys must be used with the same parameters.")
+            return web.Response(status=status, text=text, content_type="application/json",
+                                headers={"Idempotent-Replayed": "true"})
+        RUNNING.add(key)
+    try:
+        fault = _take_fault(request)
+        kind = fault["kind"] if fault else None
+        if kind == "delay_before":
+            await asyncio.sleep(fault["ms"] / 1000)
+        if kind == "status_before":
+            # Not acted on: Stripe does not save such an answer for the key.
+            return _error(fault["status"], "api_error" if fault["status"] >= 500 else "rate_limit_error",
+                          "injected")
+        response = await handler(request)
+        status, text = response.status, response.text
+        if kind == "status_after":
+            status = fault["status"]
+            text = json.dumps({"error": {"type": "api_error", "message": "injected after acting"}})
+        if key is not None:
+            SAVED[key] = (fingerprint, status, text)
+        if kind == "delay_after":
+            await asyncio.sleep(fault["ms"] / 1000)
+        if kind == "reset_after":
+            request.transport.abort()
+            raise asyncio.CancelledError()
+        return web.Response(status=status, text=text, content_type="application/json")
+    finally:
+        if key is not None:
+            RUNNING.discard(key)
+
+
+async def faults_get(_request):
+    return web.json_response({"queued": len(FAULTS)})
+
+
+async def faults_post(request):
+    FAULTS.extend(await request.json())
+    return web.json_response({"queued": len(FAULTS)})
+
+
+async def faults_delete(_request):
+    FAULTS.clear()
+    return web.json_response({"queued": 0})
+
 
 def main():
     port = int(sys.argv[1])
@@ -25,6 +116,11 @@ def main():
         ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+    # Outermost, so faults and replays wrap localstripe's own handling.
+    app.middlewares.insert(0, faults_and_idempotency)
+    app.router.add_get("/_faults", faults_get)
+    app.router.add_post("/_faults", faults_post)
+    app.router.add_delete("/_faults", faults_delete)
     web.run_app(app, host="127.0.0.1", port=port, ssl_context=ctx,
                 access_log=None, print=lambda *_: print("ready", flush=True))
 

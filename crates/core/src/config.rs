@@ -73,6 +73,8 @@ pub struct GatewaySettings {
     /// The registered card reader for counter charges.
     pub reader_id: Option<String>,
     pub request_timeout_ms: u64,
+    /// Retries after the first attempt, for failures Stripe says are safe.
+    pub max_retries: usize,
     /// For Stripe-compatible servers that reject the refund `reason` field.
     pub omit_refund_reason: bool,
 }
@@ -85,6 +87,7 @@ impl Default for GatewaySettings {
             extra_ca: None,
             reader_id: None,
             request_timeout_ms: 30_000,
+            max_retries: 3,
             omit_refund_reason: false,
         }
     }

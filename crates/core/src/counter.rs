@@ -240,8 +240,20 @@ impl Counter {
                 idempotency_key: sale.idempotency_key.clone(),
                 source: self.payment_source(None, None),
             };
+            let window_ms = i64::try_from(self.gateway.in_flight_window().as_millis()).unwrap_or(i64::MAX);
+            let settled_window_passed = crate::store::now_ms().saturating_sub(sale.created_at_ms) > window_ms;
             let settlement = match self.gateway.find_charge(&request).await {
                 Ok(Some(outcome)) => settlement_for(Ok(outcome)),
+                Ok(None) if !settled_window_passed => {
+                    // The gateway may still act on a request sent moments
+                    // before the interruption: not found is not yet "not charged".
+                    unresolved += 1;
+                    if sale.status == SaleStatus::Pending {
+                        self.store
+                            .settle(sale.id, &settlement_for(Err(GatewayError::OutcomeUnknown)))?;
+                    }
+                    continue;
+                }
                 Ok(None) => Settlement {
                     status: SaleStatus::Failed,
                     outcome_code: Some("interrupted_not_charged".into()),
@@ -273,8 +285,14 @@ impl Counter {
                 reason: refund.reason,
                 idempotency_key: refund.idempotency_key.clone(),
             };
+            let window_ms = i64::try_from(self.gateway.in_flight_window().as_millis()).unwrap_or(i64::MAX);
+            let window_passed = crate::store::now_ms().saturating_sub(refund.created_at_ms) > window_ms;
             let (status, code, gateway_ref) = match self.gateway.find_refund(&request).await {
                 Ok(Some(outcome)) => refund_settlement(Ok(outcome)),
+                Ok(None) if !window_passed => {
+                    unresolved += 1;
+                    (RefundStatus::InDoubt, Some("outcome_unknown".to_string()), None)
+                }
                 Ok(None) => (RefundStatus::Failed, Some("interrupted_not_refunded".to_string()), None),
                 Err(_) => {
                     unresolved += 1;
@@ -402,6 +420,7 @@ pub fn live_gateway(settings: &Settings, key: secrecy::SecretString) -> Result<S
     let mut http = HttpConfig::new(g.base_url.clone());
     http.extra_ca = g.extra_ca.clone();
     http.request_timeout = std::time::Duration::from_millis(g.request_timeout_ms);
+    http.max_retries = g.max_retries;
     let compat = StripeCompat {
         omit_refund_reason: g.omit_refund_reason,
     };

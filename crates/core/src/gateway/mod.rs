@@ -268,6 +268,13 @@ pub trait Gateway: Send + Sync {
     /// sale as not charged.
     async fn find_charge(&self, request: &ChargeRequest) -> Result<Option<ChargeOutcome>, GatewayError>;
 
+    /// How long after a request was first sent the gateway may still act on
+    /// it. A lookup that finds nothing proves "not charged" only once this
+    /// has passed; before that the sale stays in doubt.
+    fn in_flight_window(&self) -> std::time::Duration {
+        std::time::Duration::ZERO
+    }
+
     /// Refunds part or all of a charge, idempotently by the request's key.
     async fn refund(&self, request: &RefundRequest) -> Result<RefundOutcome, GatewayError>;
 

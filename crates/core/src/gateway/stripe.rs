@@ -266,6 +266,16 @@ impl Gateway for StripeGateway {
         }
     }
 
+    fn in_flight_window(&self) -> std::time::Duration {
+        // Every attempt (first + retries) may still be processed up to one
+        // request timeout after it was sent, plus one more for the gateway's
+        // own processing.
+        let attempts = u32::try_from(self.cfg.max_retries)
+            .unwrap_or(u32::MAX)
+            .saturating_add(2);
+        self.cfg.request_timeout.saturating_mul(attempts) + self.cfg.max_backoff
+    }
+
     async fn find_charge(&self, request: &ChargeRequest) -> Result<Option<ChargeOutcome>, GatewayError> {
         match self.find_by_sale(&request.sale_id.to_string()).await? {
             Some(pi) => self.outcome_of(&pi).await,
@@ -388,7 +398,8 @@ fn map_error(status: u16, body: &Value, mutation_may_have_landed: bool) -> Gatew
         },
         429 => GatewayError::RateLimited,
         404 => GatewayError::NotFound,
-        409 if err["type"].as_str() == Some("idempotency_error") => GatewayError::InvalidRequest,
+        // 409: another request with this key is still running (or a lock):
+        // it may yet land, exactly like a 5xx.
         s if s >= 500 || s == 409 => {
             if mutation_may_have_landed {
                 GatewayError::OutcomeUnknown
@@ -453,6 +464,8 @@ mod tests {
         assert_eq!(map_error(500, &Value::Null, true), GatewayError::OutcomeUnknown);
         assert_eq!(map_error(503, &Value::Null, false), GatewayError::Unreachable);
         assert_eq!(map_error(400, &Value::Null, true), GatewayError::InvalidRequest);
+        let in_progress = serde_json::json!({"error": {"type": "idempotency_error"}});
+        assert_eq!(map_error(409, &in_progress, true), GatewayError::OutcomeUnknown);
     }
 
     #[test]
