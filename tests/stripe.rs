@@ -260,3 +260,54 @@ fn a_rejected_key_is_not_stored() -> TestResult {
     assert_eq!(code(&out), "live_not_configured", "the rejected key was not kept");
     Ok(())
 }
+
+#[test]
+fn authorise_then_capture_part_and_void() -> TestResult {
+    let pki = TestPki::new()?;
+    let gateway = Localstripe::start(&pki, "server")?;
+    let session = KeyringSession::unlocked()?;
+    let home = live_terminal(&session, &pki, &gateway)?;
+    let hold = |amount: &str| {
+        merchantctl(
+            Some(&session),
+            &home,
+            &[
+                "--json",
+                "charge",
+                amount,
+                "--payment-method",
+                "pm_card_visa",
+                "--manual-capture",
+            ],
+        )
+    };
+
+    let out = hold("40.00")?;
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let tab = json(&out)["sale"].clone();
+    assert_eq!(tab["status"], "authorized");
+    let id = tab["id"].as_str().unwrap_or_default().to_string();
+    let pi = gateway.intents_for_sale(&pki, &id)?;
+    assert_eq!(pi.len(), 1);
+    assert_eq!(pi[0]["status"], "requires_capture");
+
+    let out = merchantctl(Some(&session), &home, &["--json", "capture", &id, "--amount", "32.50"])?;
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(json(&out)["sale"]["status"], "approved");
+    assert_eq!(json(&out)["sale"]["captured_minor"], 3250);
+    let pi = gateway.intents_for_sale(&pki, &id)?;
+    assert_eq!(pi[0]["status"], "succeeded");
+    // Refunds are limited by what was captured, not what was held.
+    let out = merchantctl(Some(&session), &home, &["--json", "refund", &id, "--amount", "32.51"])?;
+    assert_eq!(code(&out), "refund_refused");
+
+    let out = hold("15.00")?;
+    let id = json(&out)["sale"]["id"].as_str().unwrap_or_default().to_string();
+    let out = merchantctl(Some(&session), &home, &["--json", "void", &id])?;
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(json(&out)["sale"]["status"], "voided");
+    assert_eq!(gateway.intents_for_sale(&pki, &id)?[0]["status"], "canceled");
+    let out = merchantctl(Some(&session), &home, &["--json", "capture", &id])?;
+    assert_eq!(code(&out), "not_capturable");
+    Ok(())
+}

@@ -16,9 +16,9 @@ use merchant_core::config::{Home, Mode, HOME_ENV};
 use merchant_core::counter::{live_gateway, ChargeInput, Counter, CounterError, RefundInput, GATEWAY_KEY};
 use merchant_core::gateway::stripe::mask_key;
 use merchant_core::gateway::training::SimulatedCard;
-use merchant_core::gateway::RefundReason;
+use merchant_core::gateway::{CaptureMode, RefundReason};
 use merchant_core::money::Currency;
-use merchant_core::store::{now_ms, RefundStatus, SaleId, SaleStatus};
+use merchant_core::store::{now_ms, RefundStatus, Sale, SaleId, SaleStatus};
 use merchant_core::vault::{BuildKind, Keychain, KeychainNamespace};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
@@ -54,7 +54,19 @@ enum Command {
         /// entry), or a gateway test payment method such as pm_card_visa.
         #[arg(long)]
         payment_method: Option<String>,
+        /// Only authorise (deposits, tabs): capture or void it later.
+        #[arg(long)]
+        manual_capture: bool,
     },
+    /// Capture all or part of an authorised sale.
+    Capture {
+        sale_id: String,
+        /// The amount to take; the whole authorisation when omitted.
+        #[arg(long)]
+        amount: Option<String>,
+    },
+    /// Release an authorisation without taking money.
+    Void { sale_id: String },
     /// Refund part or all of an approved sale, back to the original card.
     Refund {
         sale_id: String,
@@ -237,6 +249,7 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
             description,
             card,
             payment_method,
+            manual_capture,
         } => {
             let currency = currency
                 .map(|c| c.parse::<Currency>())
@@ -249,17 +262,22 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
                     description,
                     simulated_card: (mode == Mode::Training).then(|| card.into()),
                     payment_method,
+                    capture: if manual_capture {
+                        CaptureMode::Manual
+                    } else {
+                        CaptureMode::Automatic
+                    },
                 })
                 .await?;
-            let view = SaleView::new(&sale, mode);
-            let exit = match sale.status {
-                SaleStatus::Approved => 0,
-                SaleStatus::Declined => 11,
-                SaleStatus::Failed | SaleStatus::Cancelled => 12,
-                SaleStatus::InDoubt | SaleStatus::Pending => 13,
-            };
-            let text = format!("{}  {}", sale_line(&view), view.message);
-            Output::new(&serde_json::json!({ "sale": view }), text, exit)
+            sale_output(&sale, mode)
+        }
+        Command::Capture { sale_id, amount } => {
+            let id = SaleId::parse(&sale_id).ok_or(CounterError::SaleNotFound)?;
+            sale_output(&counter.capture(id, amount).await?, mode)
+        }
+        Command::Void { sale_id } => {
+            let id = SaleId::parse(&sale_id).ok_or(CounterError::SaleNotFound)?;
+            sale_output(&counter.void(id).await?, mode)
         }
         Command::Sales {
             command: SalesCommand::List { since_ms, until_ms },
@@ -379,6 +397,18 @@ async fn gateway(home: &Home, command: GatewayCommand) -> Result<Output, ErrorRe
 fn keychain(home: &Home) -> Result<Keychain, ErrorReport> {
     let id = home.terminal_id().map_err(CounterError::from)?;
     Ok(Keychain::new(KeychainNamespace::new(BuildKind::current(), &id)))
+}
+
+fn sale_output(sale: &Sale, mode: Mode) -> Result<Output, ErrorReport> {
+    let view = SaleView::new(sale, mode);
+    let exit = match sale.status {
+        SaleStatus::Approved | SaleStatus::Authorized | SaleStatus::Voided => 0,
+        SaleStatus::Declined => 11,
+        SaleStatus::Failed | SaleStatus::Cancelled => 12,
+        SaleStatus::InDoubt | SaleStatus::Pending => 13,
+    };
+    let text = format!("{}  {}", sale_line(&view), view.message);
+    Output::new(&serde_json::json!({ "sale": view }), text, exit)
 }
 
 fn sale_line(v: &SaleView) -> String {

@@ -43,6 +43,7 @@ impl From<ChargeSaleRequest> for crate::counter::ChargeInput {
             description: r.description,
             simulated_card: r.simulated_card,
             payment_method: None,
+            capture: crate::gateway::CaptureMode::Automatic,
         }
     }
 }
@@ -130,6 +131,8 @@ pub struct SaleView {
     /// The amount with the currency's own decimals, e.g. `"12.50"`.
     pub amount_display: String,
     pub status: SaleStatus,
+    /// What was actually taken (a partial capture takes less than authorised).
+    pub captured_minor: Option<MinorUnits>,
     /// Stable outcome code: a decline code or a gateway failure code.
     pub outcome_code: Option<String>,
     /// What to tell the customer, in words a cashier may say out loud.
@@ -148,6 +151,7 @@ impl SaleView {
             currency: sale.money.currency,
             amount_display: format_minor(sale.money.amount, sale.money.currency),
             status: sale.status,
+            captured_minor: sale.captured,
             outcome_code: sale.outcome_code.clone(),
             message: cashier_message(sale),
             description: sale.description.clone(),
@@ -161,6 +165,8 @@ fn cashier_message(sale: &Sale) -> String {
     let code = sale.outcome_code.as_deref().unwrap_or("");
     match sale.status {
         SaleStatus::Approved => "Approved.".into(),
+        SaleStatus::Authorized => "Authorised: the amount is held on the card. Capture or void it later.".into(),
+        SaleStatus::Voided => "Voided: the hold was released; the card was not charged.".into(),
         SaleStatus::Declined => DeclineReason::from_code(code).cashier_message().into(),
         SaleStatus::Cancelled => "Cancelled: the card was not charged.".into(),
         SaleStatus::Failed => match code {
@@ -277,6 +283,7 @@ pub enum ErrorCode {
     GatewayKeyRejected,
     GatewayTls,
     RateLimited,
+    NotCapturable,
 }
 
 impl ErrorCode {
@@ -294,7 +301,7 @@ impl ErrorCode {
             | Self::GatewayTls
             | Self::RateLimited => 8,
             Self::NotFound => 9,
-            Self::RefundRefused => 4,
+            Self::RefundRefused | Self::NotCapturable => 4,
             Self::Internal => 10,
         }
     }
@@ -334,6 +341,7 @@ impl From<&CounterError> for ErrorReport {
             CounterError::Store(
                 StoreError::NotRefundable | StoreError::ExceedsRefundable(_) | StoreError::CurrencyMismatch(_),
             ) => ErrorCode::RefundRefused,
+            CounterError::Store(StoreError::NotCapturable) => ErrorCode::NotCapturable,
             CounterError::Store(StoreError::DiskFull) => ErrorCode::DiskFull,
             CounterError::Store(StoreError::Busy) => ErrorCode::StoreBusy,
             CounterError::Store(StoreError::Tampered(SealError::Tampered { .. })) => ErrorCode::DataTampered,

@@ -25,11 +25,14 @@ use crate::gateway::http::{HttpConfig, HttpSetupError};
 use crate::gateway::stripe::{StripeCompat, StripeGateway};
 use crate::gateway::training::{SimulatedCard, TrainingGateway, TRAINING_READER_ID};
 use crate::gateway::{
-    ChargeOutcome, ChargeRequest, Gateway, GatewayError, IdempotencyKey, PaymentSource, RefundOutcome, RefundReason,
-    RefundRequest,
+    CaptureMode, ChargeOutcome, ChargeRequest, Gateway, GatewayError, IdempotencyKey, PaymentOp, PaymentSource,
+    PaymentState, RefundOutcome, RefundReason, RefundRequest,
 };
-use crate::money::{Currency, Money, MoneyError};
-use crate::store::{NewRefund, NewSale, Refund, RefundStatus, Sale, SaleId, SaleStatus, Settlement, Store, StoreError};
+use crate::money::{Currency, MinorUnits, Money, MoneyError};
+use crate::store::{
+    NewRefund, NewSale, OpKind, PendingOp, Refund, RefundStatus, Sale, SaleId, SaleStatus, Settlement, Store,
+    StoreError,
+};
 use crate::vault::{BuildKind, KeyVersion, Keychain, KeychainError, KeychainNamespace, Sealer, SubKeys};
 
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +74,8 @@ pub struct ChargeInput {
     /// A card the gateway's hosted fields already tokenised (keyed entry),
     /// or a gateway test payment method. Without it the reader is used.
     pub payment_method: Option<String>,
+    /// `Manual` only authorises (deposits, tabs); capture or void later.
+    pub capture: CaptureMode,
 }
 
 /// A refund as a cashier or manager asks for it.
@@ -186,6 +191,7 @@ impl Counter {
             money: Money::new(amount, currency),
             idempotency_key: IdempotencyKey::generate(),
             source: "reader",
+            capture: input.capture,
             description,
             created_at: OffsetDateTime::now_utc(),
         };
@@ -199,9 +205,10 @@ impl Counter {
             money: sale.money,
             idempotency_key: sale.idempotency_key.clone(),
             source: self.payment_source(input.payment_method, input.simulated_card),
+            capture: input.capture,
         };
         let result = self.gateway.charge(&request, cancel).instrument(span.clone()).await;
-        let settlement = settlement_for(result);
+        let settlement = settlement_for(result, sale.money.amount);
         span.in_scope(|| {
             tracing::info!(status = ?settlement.status, outcome = settlement.outcome_code.as_deref().unwrap_or(""), "settled")
         });
@@ -239,23 +246,27 @@ impl Counter {
                 money: sale.money,
                 idempotency_key: sale.idempotency_key.clone(),
                 source: self.payment_source(None, None),
+                capture: sale.capture,
             };
-            let window_ms = i64::try_from(self.gateway.in_flight_window().as_millis()).unwrap_or(i64::MAX);
-            let settled_window_passed = crate::store::now_ms().saturating_sub(sale.created_at_ms) > window_ms;
+            let settled_window_passed =
+                crate::store::now_ms().saturating_sub(sale.created_at_ms) > window_ms(&*self.gateway);
             let settlement = match self.gateway.find_charge(&request).await {
-                Ok(Some(outcome)) => settlement_for(Ok(outcome)),
+                Ok(Some(outcome)) => settlement_for(Ok(outcome), sale.money.amount),
                 Ok(None) if !settled_window_passed => {
                     // The gateway may still act on a request sent moments
                     // before the interruption: not found is not yet "not charged".
                     unresolved += 1;
                     if sale.status == SaleStatus::Pending {
-                        self.store
-                            .settle(sale.id, &settlement_for(Err(GatewayError::OutcomeUnknown)))?;
+                        self.store.settle(
+                            sale.id,
+                            &settlement_for(Err(GatewayError::OutcomeUnknown), sale.money.amount),
+                        )?;
                     }
                     continue;
                 }
                 Ok(None) => Settlement {
                     status: SaleStatus::Failed,
+                    captured: None,
                     outcome_code: Some("interrupted_not_charged".into()),
                     gateway_ref: None,
                     card: None,
@@ -264,14 +275,35 @@ impl Counter {
                     tracing::warn!(sale = %sale.id, error = %e, "in-doubt sale could not be looked up");
                     unresolved += 1;
                     if sale.status == SaleStatus::Pending {
-                        self.store
-                            .settle(sale.id, &settlement_for(Err(GatewayError::OutcomeUnknown)))?;
+                        self.store.settle(
+                            sale.id,
+                            &settlement_for(Err(GatewayError::OutcomeUnknown), sale.money.amount),
+                        )?;
                     }
                     continue;
                 }
             };
             tracing::info!(sale = %sale.id, status = ?settlement.status, "settled after interruption");
             self.store.settle(sale.id, &settlement)?;
+        }
+        for sale in self.store.pending_ops()? {
+            let (Some(op), Some(payment)) = (&sale.pending_op, &sale.gateway_ref) else {
+                continue;
+            };
+            match self.gateway.payment_state(payment).await {
+                Ok(PaymentState::Captured { amount }) => self
+                    .store
+                    .settle(sale.id, &op_settlement(OpKind::Capture, Some(amount)))?,
+                Ok(PaymentState::Voided) => self.store.settle(sale.id, &op_settlement(OpKind::Void, None))?,
+                // Still only authorised: the op never landed (or may still).
+                Ok(_) if crate::store::now_ms().saturating_sub(sale.updated_at_ms) > window_ms(&*self.gateway) => {
+                    self.store.clear_op(sale.id)?
+                }
+                _ => {
+                    tracing::warn!(sale = %sale.id, kind = ?op.kind, "capture/void still in doubt");
+                    unresolved += 1;
+                }
+            }
         }
         for refund in self.store.unsettled_refunds()? {
             let Some(charge) = self.store.get(refund.sale_id)?.and_then(|s| s.gateway_ref) else {
@@ -285,8 +317,7 @@ impl Counter {
                 reason: refund.reason,
                 idempotency_key: refund.idempotency_key.clone(),
             };
-            let window_ms = i64::try_from(self.gateway.in_flight_window().as_millis()).unwrap_or(i64::MAX);
-            let window_passed = crate::store::now_ms().saturating_sub(refund.created_at_ms) > window_ms;
+            let window_passed = crate::store::now_ms().saturating_sub(refund.created_at_ms) > window_ms(&*self.gateway);
             let (status, code, gateway_ref) = match self.gateway.find_refund(&request).await {
                 Ok(Some(outcome)) => refund_settlement(Ok(outcome)),
                 Ok(None) if !window_passed => {
@@ -380,6 +411,59 @@ impl Counter {
             .ok_or(CounterError::Store(StoreError::Corrupt("a settled refund vanished")))
     }
 
+    /// Captures all (`None`) or part of an authorised sale.
+    pub async fn capture(&self, sale_id: SaleId, amount: Option<String>) -> Result<Sale, CounterError> {
+        let sale = self.store.get(sale_id)?.ok_or(CounterError::SaleNotFound)?;
+        let amount = match amount {
+            Some(typed) => crate::money::parse_amount(&typed, sale.money.currency, &self.settings.parse_rules())?,
+            None => sale.money.amount,
+        };
+        self.payment_op(sale, OpKind::Capture, amount).await
+    }
+
+    /// Releases an authorisation without taking money.
+    pub async fn void(&self, sale_id: SaleId) -> Result<Sale, CounterError> {
+        let sale = self.store.get(sale_id)?.ok_or(CounterError::SaleNotFound)?;
+        let amount = sale.money.amount;
+        self.payment_op(sale, OpKind::Void, amount).await
+    }
+
+    async fn payment_op(&self, sale: Sale, kind: OpKind, amount: MinorUnits) -> Result<Sale, CounterError> {
+        let payment = sale.gateway_ref.clone().ok_or(StoreError::NotCapturable)?;
+        let op = PendingOp {
+            kind,
+            key: IdempotencyKey::generate(),
+            amount,
+        };
+        self.store.begin_op(sale.id, &op)?;
+        let request = PaymentOp {
+            payment,
+            money: Money::new(amount, sale.money.currency),
+            idempotency_key: op.key.clone(),
+        };
+        let span = tracing::info_span!("payment_op", sale = %sale.id, kind = ?kind, amount = amount.get());
+        let result = match kind {
+            OpKind::Capture => self.gateway.capture(&request).instrument(span.clone()).await.map(Some),
+            OpKind::Void => self
+                .gateway
+                .void(&request)
+                .instrument(span.clone())
+                .await
+                .map(|()| None),
+        };
+        match result {
+            Ok(captured) => self.store.settle(sale.id, &op_settlement(kind, captured))?,
+            // Unknown: the journaled op stays; start-up or `resolve` settles it.
+            Err(e) if e.outcome_unknown() => return Err(e.into()),
+            Err(e) => {
+                self.store.clear_op(sale.id)?;
+                return Err(e.into());
+            }
+        }
+        span.in_scope(|| tracing::info!("settled"));
+        self.store.get(sale.id)?.ok_or(CounterError::SaleNotFound)
+    }
+
     fn clean_text(&self, text: Option<String>) -> Result<Option<String>, CounterError> {
         let Some(text) = text else { return Ok(None) };
         let max = self.settings.max_description_chars;
@@ -411,6 +495,23 @@ struct InFlight<'a>(&'a Mutex<Option<CancellationToken>>);
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
         *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    }
+}
+
+fn window_ms(gateway: &dyn Gateway) -> i64 {
+    i64::try_from(gateway.in_flight_window().as_millis()).unwrap_or(i64::MAX)
+}
+
+fn op_settlement(kind: OpKind, captured: Option<MinorUnits>) -> Settlement {
+    Settlement {
+        status: match kind {
+            OpKind::Capture => SaleStatus::Approved,
+            OpKind::Void => SaleStatus::Voided,
+        },
+        captured,
+        outcome_code: None,
+        gateway_ref: None,
+        card: None,
     }
 }
 
@@ -458,9 +559,10 @@ fn refund_settlement(
     }
 }
 
-fn settlement_for(result: Result<ChargeOutcome, GatewayError>) -> Settlement {
+fn settlement_for(result: Result<ChargeOutcome, GatewayError>, amount: MinorUnits) -> Settlement {
     let plain = |status, code: &str| Settlement {
         status,
+        captured: None,
         outcome_code: Some(code.to_string()),
         gateway_ref: None,
         card: None,
@@ -468,6 +570,14 @@ fn settlement_for(result: Result<ChargeOutcome, GatewayError>) -> Settlement {
     match result {
         Ok(ChargeOutcome::Approved { gateway_ref, card }) => Settlement {
             status: SaleStatus::Approved,
+            captured: Some(amount),
+            outcome_code: None,
+            gateway_ref: Some(gateway_ref),
+            card: Some(card),
+        },
+        Ok(ChargeOutcome::Authorized { gateway_ref, card }) => Settlement {
+            status: SaleStatus::Authorized,
+            captured: None,
             outcome_code: None,
             gateway_ref: Some(gateway_ref),
             card: Some(card),
@@ -478,6 +588,7 @@ fn settlement_for(result: Result<ChargeOutcome, GatewayError>) -> Settlement {
             card,
         }) => Settlement {
             status: SaleStatus::Declined,
+            captured: None,
             outcome_code: Some(reason.code().to_string()),
             gateway_ref,
             card,
@@ -486,6 +597,7 @@ fn settlement_for(result: Result<ChargeOutcome, GatewayError>) -> Settlement {
         Err(e) if e.outcome_unknown() => plain(SaleStatus::InDoubt, "outcome_unknown"),
         Err(GatewayError::Declined { reason, payment_intent }) => Settlement {
             status: SaleStatus::Declined,
+            captured: None,
             outcome_code: Some(reason.code().to_string()),
             gateway_ref: payment_intent.map(crate::gateway::GatewayRef),
             card: None,
@@ -549,6 +661,7 @@ mod tests {
             description: None,
             simulated_card: Some(card),
             payment_method: None,
+            capture: CaptureMode::Automatic,
         }
     }
 
@@ -579,6 +692,7 @@ mod tests {
             money: Money::new(MinorUnits::new(900), Currency::Usd),
             idempotency_key: IdempotencyKey::generate(),
             source: "reader",
+            capture: CaptureMode::Automatic,
             description: None,
             created_at: OffsetDateTime::now_utc(),
         })?;
@@ -627,6 +741,57 @@ mod tests {
             })
             .await?;
         assert_eq!(ok.description.as_deref(), Some(sql));
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn authorise_then_capture_part_or_void() -> Result<(), CounterError> {
+        let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
+        let c = counter(dir.path(), 1).await?;
+        let hold = |amount: &str| ChargeInput {
+            capture: CaptureMode::Manual,
+            ..input(amount, SimulatedCard::Approve)
+        };
+        let tab = c.charge(hold("50")).await?;
+        assert_eq!(tab.status, SaleStatus::Authorized);
+        assert_eq!(tab.captured, None);
+        // Nothing to refund on an authorisation.
+        let refund = RefundInput {
+            sale_id: tab.id,
+            amount: None,
+            reason: RefundReason::RequestedByCustomer,
+            note: None,
+        };
+        assert!(matches!(
+            c.refund(refund.clone()).await,
+            Err(CounterError::Store(StoreError::NotRefundable))
+        ));
+        // Capture more than held: refused before the gateway.
+        assert!(matches!(
+            c.capture(tab.id, Some("50.01".into())).await,
+            Err(CounterError::Store(StoreError::NotCapturable))
+        ));
+        let captured = c.capture(tab.id, Some("42.50".into())).await?;
+        assert_eq!(
+            (captured.status, captured.captured),
+            (SaleStatus::Approved, Some(MinorUnits::new(4250)))
+        );
+        // Refunds count against what was captured, not what was held.
+        assert_eq!(c.store().refundable(tab.id)?.amount, MinorUnits::new(4250));
+        assert_eq!(c.refund(refund).await?.money.amount, MinorUnits::new(4250));
+        // Capturing twice is refused.
+        assert!(matches!(
+            c.capture(tab.id, None).await,
+            Err(CounterError::Store(StoreError::NotCapturable))
+        ));
+
+        let deposit = c.charge(hold("20")).await?;
+        let voided = c.void(deposit.id).await?;
+        assert_eq!((voided.status, voided.captured), (SaleStatus::Voided, None));
+        assert!(matches!(
+            c.capture(deposit.id, None).await,
+            Err(CounterError::Store(StoreError::NotCapturable))
+        ));
         Ok(())
     }
 }

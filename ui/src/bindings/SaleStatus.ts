@@ -4,4 +4,4 @@
  * Where a sale stands. `Pending` is the journal state: written before the
  * gateway call; `InDoubt` means the gateway may have acted and nobody knows.
  */
-export type SaleStatus = "pending" | "approved" | "declined" | "failed" | "cancelled" | "in_doubt";
+export type SaleStatus = "pending" | "authorized" | "approved" | "declined" | "failed" | "cancelled" | "in_doubt" | "voided";

@@ -13,6 +13,10 @@ export type SaleView = { id: string, created_at_ms: number, amount_minor: MinorU
  */
 amount_display: string, status: SaleStatus, 
 /**
+ * What was actually taken (a partial capture takes less than authorised).
+ */
+captured_minor: MinorUnits | null, 
+/**
  * Stable outcome code: a decline code or a gateway failure code.
  */
 outcome_code: string | null, 

@@ -122,6 +122,23 @@ pub enum PaymentSource {
     PaymentMethod { id: String },
 }
 
+/// Take the money now, or only authorise it (deposits, tabs) and capture later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CaptureMode {
+    Automatic,
+    Manual,
+}
+
+impl CaptureMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Automatic => "automatic",
+            Self::Manual => "manual",
+        }
+    }
+}
+
 /// One charge, as the counter asks for it.
 #[derive(Debug, Clone)]
 pub struct ChargeRequest {
@@ -130,12 +147,37 @@ pub struct ChargeRequest {
     pub money: Money,
     pub idempotency_key: IdempotencyKey,
     pub source: PaymentSource,
+    pub capture: CaptureMode,
+}
+
+/// Capturing an authorisation (all or part of it), or voiding it.
+#[derive(Debug, Clone)]
+pub struct PaymentOp {
+    pub payment: GatewayRef,
+    /// The amount to capture; ignored for a void.
+    pub money: Money,
+    pub idempotency_key: IdempotencyKey,
+}
+
+/// Where a payment stands at the gateway (for settling a capture or void
+/// whose answer was lost).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaymentState {
+    Authorized,
+    Captured { amount: crate::money::MinorUnits },
+    Voided,
+    Other,
 }
 
 /// A settled answer from the gateway about a charge.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChargeOutcome {
     Approved {
+        gateway_ref: GatewayRef,
+        card: CardSummary,
+    },
+    /// Authorised only (manual capture): the money is held, not yet taken.
+    Authorized {
         gateway_ref: GatewayRef,
         card: CardSummary,
     },
@@ -280,4 +322,13 @@ pub trait Gateway: Send + Sync {
 
     /// Looks up what became of a refund (by its refund id).
     async fn find_refund(&self, request: &RefundRequest) -> Result<Option<RefundOutcome>, GatewayError>;
+
+    /// Captures all or part of an authorisation; returns the captured amount.
+    async fn capture(&self, op: &PaymentOp) -> Result<crate::money::MinorUnits, GatewayError>;
+
+    /// Voids (cancels) an uncaptured authorisation.
+    async fn void(&self, op: &PaymentOp) -> Result<(), GatewayError>;
+
+    /// Where a payment stands now.
+    async fn payment_state(&self, payment: &GatewayRef) -> Result<PaymentState, GatewayError>;
 }

@@ -17,7 +17,7 @@ use serde_json::Value;
 use super::http::{build_client, send_with_retries, Attempt, HttpConfig, HttpSetupError};
 use super::{
     CardSummary, ChargeOutcome, ChargeRequest, DeclineReason, Gateway, GatewayError, GatewayKind, GatewayRef,
-    PaymentSource, RefundOutcome, RefundRequest,
+    PaymentOp, PaymentSource, PaymentState, RefundOutcome, RefundRequest,
 };
 use crate::money::{Currency, MinorUnits};
 
@@ -182,6 +182,10 @@ impl StripeGateway {
                     card: self.card_for(pi).await,
                 }))
             }
+            Some("requires_capture") => Ok(Some(ChargeOutcome::Authorized {
+                card: self.card_for(pi).await.ok_or(GatewayError::MalformedResponse)?,
+                gateway_ref,
+            })),
             Some("requires_action") => Err(GatewayError::AuthenticationRequired),
             Some("processing") => Err(GatewayError::OutcomeUnknown),
             // Created but never confirmed, or cancelled before any attempt:
@@ -237,7 +241,7 @@ impl Gateway for StripeGateway {
             ("currency".into(), request.money.currency.code().to_ascii_lowercase()),
             ("payment_method".into(), payment_method),
             ("payment_method_types[]".into(), "card".into()),
-            ("capture_method".into(), "automatic".into()),
+            ("capture_method".into(), request.capture.as_str().into()),
             ("confirm".into(), "true".into()),
             ("expand[]".into(), "latest_charge".into()),
             ("metadata[sale_id]".into(), request.sale_id.to_string()),
@@ -305,6 +309,37 @@ impl Gateway for StripeGateway {
         refund_outcome(&r)
     }
 
+    async fn capture(&self, op: &PaymentOp) -> Result<MinorUnits, GatewayError> {
+        let form = vec![("amount_to_capture".to_string(), op.money.amount.get().to_string())];
+        let path = Self::payment_path(&op.payment, "/capture")?;
+        let form = [form, vec![("expand[]".to_string(), "latest_charge".to_string())]].concat();
+        let pi = self
+            .call(reqwest::Method::POST, &path, &form, Some(op.idempotency_key.as_str()))
+            .await?;
+        match payment_state(&pi)? {
+            PaymentState::Captured { amount } => Ok(amount),
+            _ => Err(GatewayError::MalformedResponse),
+        }
+    }
+
+    async fn void(&self, op: &PaymentOp) -> Result<(), GatewayError> {
+        let path = Self::payment_path(&op.payment, "/cancel")?;
+        let pi = self
+            .call(reqwest::Method::POST, &path, &[], Some(op.idempotency_key.as_str()))
+            .await?;
+        match payment_state(&pi)? {
+            PaymentState::Voided => Ok(()),
+            _ => Err(GatewayError::MalformedResponse),
+        }
+    }
+
+    async fn payment_state(&self, payment: &GatewayRef) -> Result<PaymentState, GatewayError> {
+        let pi = self
+            .call(reqwest::Method::GET, &Self::payment_path(payment, "")?, &[], None)
+            .await?;
+        payment_state(&pi)
+    }
+
     async fn find_refund(&self, request: &RefundRequest) -> Result<Option<RefundOutcome>, GatewayError> {
         let q = vec![
             ("payment_intent".to_string(), request.charge.0.clone()),
@@ -316,6 +351,13 @@ impl Gateway for StripeGateway {
             .find(|r| r["metadata"]["refund_id"].as_str() == Some(request.refund_id.as_str()))
             .map(refund_outcome)
             .transpose()
+    }
+}
+
+impl StripeGateway {
+    fn payment_path(payment: &GatewayRef, action: &str) -> Result<String, GatewayError> {
+        let id = path_id(&payment.0).ok_or(GatewayError::InvalidRequest)?;
+        Ok(format!("v1/payment_intents/{id}{action}"))
     }
 }
 
@@ -334,6 +376,36 @@ fn refund_outcome(r: &Value) -> Result<RefundOutcome, GatewayError> {
         },
         _ => return Err(GatewayError::MalformedResponse),
     })
+}
+
+fn payment_state(pi: &Value) -> Result<PaymentState, GatewayError> {
+    strict_money(pi)?;
+    Ok(match pi["status"].as_str() {
+        Some("requires_capture") => PaymentState::Authorized,
+        Some("succeeded") => PaymentState::Captured {
+            amount: MinorUnits::new(captured_amount(pi).ok_or(GatewayError::MalformedResponse)?),
+        },
+        Some("canceled") => PaymentState::Voided,
+        Some(_) => PaymentState::Other,
+        None => return Err(GatewayError::MalformedResponse),
+    })
+}
+
+/// What a succeeded PaymentIntent actually took. Stripe reports
+/// `amount_received`; older and compatible servers only have the charge,
+/// where a partial capture shows as the uncaptured rest being refunded.
+fn captured_amount(pi: &Value) -> Option<i64> {
+    if let Some(received) = pi["amount_received"].as_i64() {
+        return Some(received);
+    }
+    let charge = &pi["latest_charge"];
+    if let Some(captured) = charge["amount_captured"].as_i64() {
+        return Some(captured);
+    }
+    match (charge["amount"].as_i64(), charge["amount_refunded"].as_i64()) {
+        (Some(amount), Some(refunded)) => Some(amount - refunded),
+        _ => pi["amount"].as_i64(),
+    }
 }
 
 /// Amount and currency must be present and valid on anything about money.

@@ -16,10 +16,12 @@ use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 use uuid::Uuid;
 
+use super::CaptureMode;
 use super::{
     CardSummary, ChargeOutcome, ChargeRequest, DeclineReason, Gateway, GatewayError, GatewayKind, GatewayRef,
-    PaymentSource, RefundOutcome, RefundRequest,
+    PaymentOp, PaymentSource, PaymentState, RefundOutcome, RefundRequest,
 };
+use crate::money::MinorUnits;
 
 /// The card a trainee "presents" to the simulated reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -107,6 +109,8 @@ pub struct TrainingGateway {
     charges: Mutex<HashMap<String, ChargeOutcome>>,
     // Keyed by idempotency key, like a real gateway's refund record.
     refunds: Mutex<HashMap<String, (String, RefundOutcome)>>,
+    // Keyed by payment id: (authorised amount, state).
+    payments: Mutex<HashMap<String, (MinorUnits, PaymentState)>>,
 }
 
 impl TrainingGateway {
@@ -115,6 +119,7 @@ impl TrainingGateway {
             timing,
             charges: Mutex::new(HashMap::new()),
             refunds: Mutex::new(HashMap::new()),
+            payments: Mutex::new(HashMap::new()),
         }
     }
 
@@ -172,10 +177,30 @@ impl Gateway for TrainingGateway {
             card: Some(card.card()),
         };
         let outcome = match card {
-            SimulatedCard::Approve | SimulatedCard::SlowReader => ChargeOutcome::Approved {
-                gateway_ref: gateway_ref(),
-                card: card.card(),
-            },
+            SimulatedCard::Approve | SimulatedCard::SlowReader => {
+                let gateway_ref = gateway_ref();
+                let amount = request.money.amount;
+                let (state, outcome) = match request.capture {
+                    CaptureMode::Automatic => (
+                        PaymentState::Captured { amount },
+                        ChargeOutcome::Approved {
+                            gateway_ref: gateway_ref.clone(),
+                            card: card.card(),
+                        },
+                    ),
+                    CaptureMode::Manual => (
+                        PaymentState::Authorized,
+                        ChargeOutcome::Authorized {
+                            gateway_ref: gateway_ref.clone(),
+                            card: card.card(),
+                        },
+                    ),
+                };
+                if let Ok(mut p) = self.payments.lock() {
+                    p.insert(gateway_ref.0, (amount, state));
+                }
+                outcome
+            }
             SimulatedCard::GenericDecline => declined(DeclineReason::Generic),
             SimulatedCard::InsufficientFunds => declined(DeclineReason::InsufficientFunds),
             SimulatedCard::ExpiredCard => declined(DeclineReason::ExpiredCard),
@@ -210,6 +235,42 @@ impl Gateway for TrainingGateway {
             .find(|(id, _)| *id == request.refund_id)
             .map(|(_, outcome)| outcome.clone()))
     }
+
+    async fn capture(&self, op: &PaymentOp) -> Result<MinorUnits, GatewayError> {
+        let mut payments = self.payments.lock().map_err(|_| GatewayError::ProcessingError)?;
+        let (authorized, state) = payments.get_mut(&op.payment.0).ok_or(GatewayError::NotFound)?;
+        match state {
+            PaymentState::Authorized if op.money.amount <= *authorized => {
+                *state = PaymentState::Captured {
+                    amount: op.money.amount,
+                };
+                Ok(op.money.amount)
+            }
+            // A repeated capture answers with what was captured.
+            PaymentState::Captured { amount } => Ok(*amount),
+            _ => Err(GatewayError::InvalidRequest),
+        }
+    }
+
+    async fn void(&self, op: &PaymentOp) -> Result<(), GatewayError> {
+        let mut payments = self.payments.lock().map_err(|_| GatewayError::ProcessingError)?;
+        let (_, state) = payments.get_mut(&op.payment.0).ok_or(GatewayError::NotFound)?;
+        match state {
+            PaymentState::Authorized | PaymentState::Voided => {
+                *state = PaymentState::Voided;
+                Ok(())
+            }
+            _ => Err(GatewayError::InvalidRequest),
+        }
+    }
+
+    async fn payment_state(&self, payment: &GatewayRef) -> Result<PaymentState, GatewayError> {
+        let payments = self.payments.lock().map_err(|_| GatewayError::ProcessingError)?;
+        Ok(payments
+            .get(&payment.0)
+            .map(|(_, s)| s.clone())
+            .unwrap_or(PaymentState::Other))
+    }
 }
 
 #[cfg(test)]
@@ -237,6 +298,7 @@ mod tests {
                 reader_id: TRAINING_READER_ID.into(),
                 test_card: Some(card),
             },
+            capture: CaptureMode::Automatic,
         }
     }
 
@@ -261,6 +323,7 @@ mod tests {
                 }
                 Ok(ChargeOutcome::Declined { reason, .. }) => reason.code(),
                 Ok(ChargeOutcome::Cancelled) => "cancelled",
+                Ok(ChargeOutcome::Authorized { .. }) => "authorized",
                 Err(GatewayError::ProcessingError) => "processing_error",
                 Err(GatewayError::ReaderTimeout) => "reader_timeout",
                 Err(e) => panic!("unexpected {e}"),

@@ -16,7 +16,8 @@ pub fn migrations() -> Migrations<'static> {
             terminal_id      TEXT    NOT NULL,
             kind             TEXT    NOT NULL CHECK (kind IN ('sale')),
             status           TEXT    NOT NULL CHECK (status IN
-                                ('pending', 'approved', 'declined', 'failed', 'cancelled', 'in_doubt')),
+                                ('pending', 'authorized', 'approved', 'declined', 'failed', 'cancelled',
+                                 'voided', 'in_doubt')),
             created_at_ms    INTEGER NOT NULL,
             updated_at_ms    INTEGER NOT NULL,
             amount_minor     INTEGER NOT NULL CHECK (amount_minor > 0),
@@ -24,6 +25,12 @@ pub fn migrations() -> Migrations<'static> {
             staff_id         TEXT,
             idempotency_key  TEXT    NOT NULL UNIQUE,
             source           TEXT    NOT NULL,
+            capture_method   TEXT    NOT NULL CHECK (capture_method IN ('automatic', 'manual')),
+            captured_minor   INTEGER CHECK (captured_minor >= 0),
+            -- A capture or void journaled before its request: kind, key, amount.
+            op_kind          TEXT    CHECK (op_kind IN ('capture', 'void')),
+            op_key           TEXT    UNIQUE,
+            op_amount_minor  INTEGER,
             outcome_code     TEXT,
             key_version      INTEGER NOT NULL,
             gateway_ref      BLOB,

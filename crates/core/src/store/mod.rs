@@ -27,7 +27,7 @@ use time::OffsetDateTime;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::gateway::{CardSummary, GatewayRef, IdempotencyKey};
+use crate::gateway::{CaptureMode, CardSummary, GatewayRef, IdempotencyKey};
 use crate::money::{Currency, MinorUnits, Money};
 use crate::vault::{Cell, SealError, Sealer};
 
@@ -65,36 +65,44 @@ impl std::fmt::Display for SaleId {
 #[serde(rename_all = "snake_case")]
 pub enum SaleStatus {
     Pending,
+    /// Authorised, not captured: money held on the card.
+    Authorized,
     Approved,
     Declined,
     Failed,
     Cancelled,
     InDoubt,
+    /// An authorisation released without taking money.
+    Voided,
 }
 
 impl SaleStatus {
+    pub const ALL: [SaleStatus; 8] = [
+        Self::Pending,
+        Self::Authorized,
+        Self::Approved,
+        Self::Declined,
+        Self::Failed,
+        Self::Cancelled,
+        Self::InDoubt,
+        Self::Voided,
+    ];
+
     fn as_str(self) -> &'static str {
         match self {
             Self::Pending => "pending",
+            Self::Authorized => "authorized",
             Self::Approved => "approved",
             Self::Declined => "declined",
             Self::Failed => "failed",
             Self::Cancelled => "cancelled",
             Self::InDoubt => "in_doubt",
+            Self::Voided => "voided",
         }
     }
 
     fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Pending,
-            Self::Approved,
-            Self::Declined,
-            Self::Failed,
-            Self::Cancelled,
-            Self::InDoubt,
-        ]
-        .into_iter()
-        .find(|v| v.as_str() == s)
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
     }
 
     /// True once the gateway's answer is known and recorded.
@@ -111,6 +119,7 @@ pub struct NewSale {
     pub money: Money,
     pub idempotency_key: IdempotencyKey,
     pub source: &'static str,
+    pub capture: CaptureMode,
     pub description: Option<String>,
     pub created_at: OffsetDateTime,
 }
@@ -119,6 +128,8 @@ pub struct NewSale {
 #[derive(Debug, Clone)]
 pub struct Settlement {
     pub status: SaleStatus,
+    /// What was taken (approved sales); `None` leaves it as it was.
+    pub captured: Option<MinorUnits>,
     pub outcome_code: Option<String>,
     pub gateway_ref: Option<GatewayRef>,
     pub card: Option<CardSummary>,
@@ -135,10 +146,38 @@ pub struct Sale {
     pub updated_at_ms: i64,
     pub idempotency_key: IdempotencyKey,
     pub source: String,
+    pub capture: CaptureMode,
+    /// What was taken; refunds count against this.
+    pub captured: Option<MinorUnits>,
+    /// A capture or void journaled and not yet settled.
+    pub pending_op: Option<PendingOp>,
     pub outcome_code: Option<String>,
     pub gateway_ref: Option<GatewayRef>,
     pub card: Option<CardSummary>,
     pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpKind {
+    Capture,
+    Void,
+}
+
+impl OpKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Capture => "capture",
+            Self::Void => "void",
+        }
+    }
+}
+
+/// A capture or void written to the journal before its request.
+#[derive(Debug, Clone)]
+pub struct PendingOp {
+    pub kind: OpKind,
+    pub key: IdempotencyKey,
+    pub amount: MinorUnits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -158,6 +197,8 @@ pub enum StoreError {
     Corrupt(&'static str),
     #[error("Only an approved sale can be refunded.")]
     NotRefundable,
+    #[error("Only an authorisation can be captured or voided, once, for at most the authorised amount.")]
+    NotCapturable,
     #[error("That is more than can be refunded: at most {0} is left on this sale.")]
     ExceedsRefundable(String),
     #[error("The refund must be in the sale's currency ({0}).")]
@@ -186,7 +227,8 @@ const TABLE: &str = "sales";
 macro_rules! select_sale {
     () => {
         "SELECT id, terminal_id, status, created_at_ms, updated_at_ms, amount_minor, currency,
-        idempotency_key, source, outcome_code, gateway_ref, card_brand, card_last4, card_expiry, description
+        idempotency_key, source, outcome_code, gateway_ref, card_brand, card_last4, card_expiry, description,
+            capture_method, captured_minor, op_kind, op_key, op_amount_minor
          FROM sales"
     };
 }
@@ -208,6 +250,11 @@ struct RawSale {
     card_last4: Option<Vec<u8>>,
     card_expiry: Option<Vec<u8>>,
     description: Option<Vec<u8>>,
+    capture_method: String,
+    captured_minor: Option<i64>,
+    op_kind: Option<String>,
+    op_key: Option<String>,
+    op_amount_minor: Option<i64>,
 }
 
 impl RawSale {
@@ -228,6 +275,11 @@ impl RawSale {
             card_last4: r.get(12)?,
             card_expiry: r.get(13)?,
             description: r.get(14)?,
+            capture_method: r.get(15)?,
+            captured_minor: r.get(16)?,
+            op_kind: r.get(17)?,
+            op_key: r.get(18)?,
+            op_amount_minor: r.get(19)?,
         })
     }
 }
@@ -277,8 +329,8 @@ impl Store {
         let now = sale.created_at.unix_timestamp_nanos() / 1_000_000;
         self.conn().execute(
             "INSERT INTO sales (id, terminal_id, kind, status, created_at_ms, updated_at_ms, amount_minor,
-                                currency, idempotency_key, source, key_version, description)
-             VALUES (?1, ?2, 'sale', 'pending', ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                currency, idempotency_key, source, key_version, description, capture_method)
+             VALUES (?1, ?2, 'sale', 'pending', ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 id,
                 sale.terminal_id,
@@ -289,6 +341,7 @@ impl Store {
                 sale.source,
                 self.sealer.current_version().0,
                 description,
+                sale.capture.as_str(),
             ],
         )?;
         Ok(())
@@ -310,8 +363,11 @@ impl Store {
             .as_ref()
             .map(|c| self.sealer.blind_index().compute(TABLE, "card_last4", &c.last4));
         let changed = self.conn().execute(
-            "UPDATE sales SET status = ?2, outcome_code = ?3, gateway_ref = ?4, card_brand = ?5,
-                    card_last4 = ?6, card_expiry = ?7, card_last4_bidx = ?8, updated_at_ms = ?9
+            "UPDATE sales SET status = ?2, outcome_code = ?3, gateway_ref = COALESCE(?4, gateway_ref),
+                    card_brand = COALESCE(?5, card_brand), card_last4 = COALESCE(?6, card_last4),
+                    card_expiry = COALESCE(?7, card_expiry), card_last4_bidx = COALESCE(?8, card_last4_bidx),
+                    updated_at_ms = ?9, captured_minor = COALESCE(?10, captured_minor),
+                    op_kind = NULL, op_key = NULL, op_amount_minor = NULL
              WHERE id = ?1",
             params![
                 row,
@@ -322,7 +378,8 @@ impl Store {
                 last4,
                 expiry,
                 bidx,
-                now_ms()
+                now_ms(),
+                s.captured.map(MinorUnits::get),
             ],
         )?;
         if changed == 1 {
@@ -348,6 +405,48 @@ impl Store {
         ))?;
         let raws = stmt
             .query_map(params![since_ms, until_ms, limit], RawSale::from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        drop(stmt);
+        drop(conn);
+        raws.into_iter().map(|r| self.open_sale(r)).collect()
+    }
+
+    /// Journals a capture or void on an authorised sale before its request.
+    /// Fails if the sale is not an unsettled authorisation.
+    pub fn begin_op(&self, id: SaleId, op: &PendingOp) -> Result<()> {
+        let changed = self.conn().execute(
+            "UPDATE sales SET op_kind = ?2, op_key = ?3, op_amount_minor = ?4, updated_at_ms = ?5
+             WHERE id = ?1 AND status = 'authorized' AND op_kind IS NULL AND ?4 <= amount_minor",
+            params![
+                id.to_string(),
+                op.kind.as_str(),
+                op.key.as_str(),
+                op.amount.get(),
+                now_ms()
+            ],
+        )?;
+        if changed == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::NotCapturable)
+        }
+    }
+
+    /// Forgets a journaled capture or void that definitely did not happen.
+    pub fn clear_op(&self, id: SaleId) -> Result<()> {
+        self.conn().execute(
+            "UPDATE sales SET op_kind = NULL, op_key = NULL, op_amount_minor = NULL WHERE id = ?1",
+            params![id.to_string()],
+        )?;
+        Ok(())
+    }
+
+    /// Authorised sales with a capture or void whose answer never came.
+    pub fn pending_ops(&self) -> Result<Vec<Sale>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(concat!(select_sale!(), " WHERE op_kind IS NOT NULL"))?;
+        let raws = stmt
+            .query_map([], RawSale::from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         drop(stmt);
         drop(conn);
@@ -415,6 +514,20 @@ impl Store {
             updated_at_ms: r.updated_at_ms,
             idempotency_key: IdempotencyKey::from_stored(r.idempotency_key),
             source: r.source,
+            capture: if r.capture_method == "manual" {
+                CaptureMode::Manual
+            } else {
+                CaptureMode::Automatic
+            },
+            captured: r.captured_minor.map(MinorUnits::new),
+            pending_op: match (r.op_kind.as_deref(), r.op_key) {
+                (Some(kind), Some(key)) => Some(PendingOp {
+                    kind: if kind == "void" { OpKind::Void } else { OpKind::Capture },
+                    key: IdempotencyKey::from_stored(key),
+                    amount: MinorUnits::new(r.op_amount_minor.unwrap_or(0)),
+                }),
+                _ => None,
+            },
             outcome_code: r.outcome_code,
             gateway_ref: open("gateway_ref", r.gateway_ref)?.map(GatewayRef),
             card,
@@ -451,6 +564,7 @@ mod tests {
             money: Money::new(MinorUnits::new(1250), Currency::Usd),
             idempotency_key: IdempotencyKey::generate(),
             source: "reader",
+            capture: CaptureMode::Automatic,
             description: Some(description.into()),
             created_at: OffsetDateTime::now_utc(),
         }
@@ -467,6 +581,7 @@ mod tests {
             sale.id,
             &Settlement {
                 status: SaleStatus::Approved,
+                captured: Some(MinorUnits::new(1250)),
                 outcome_code: None,
                 gateway_ref: Some(GatewayRef("pi_123".into())),
                 card: Some(CardSummary {
@@ -488,6 +603,13 @@ mod tests {
         assert!(store.unsettled()?.is_empty());
         assert_eq!(store.list(0, i64::MAX, 10)?.len(), 1);
         store.integrity_check()
+    }
+
+    #[test]
+    fn every_status_round_trips_through_its_text() {
+        for st in SaleStatus::ALL {
+            assert_eq!(SaleStatus::parse(st.as_str()), Some(st));
+        }
     }
 
     #[test]

@@ -78,7 +78,7 @@ impl Store {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let sale: Option<(String, i64, String)> = tx
             .query_row(
-                "SELECT status, amount_minor, currency FROM sales WHERE id = ?1",
+                "SELECT status, COALESCE(captured_minor, 0), currency FROM sales WHERE id = ?1",
                 params![r.sale_id.to_string()],
                 |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
             )
@@ -163,7 +163,8 @@ impl Store {
             params![sale_id.to_string()],
             |row| row.get(0),
         )?;
-        let left = sale.money.amount.get().saturating_sub(committed).max(0);
+        let captured = sale.captured.map(MinorUnits::get).unwrap_or(0);
+        let left = captured.saturating_sub(committed).max(0);
         Ok(Money::new(MinorUnits::new(left), sale.money.currency))
     }
 
