@@ -48,6 +48,8 @@ let status: StatusView | null = null;
 
 const STATUS_WORDS: Record<SaleStatus, string> = {
   approved: "APPROVED",
+  authorized: "AUTHORISED",
+  voided: "VOIDED",
   declined: "DECLINED",
   failed: "NOT CHARGED",
   cancelled: "CANCELLED",

@@ -17,6 +17,8 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod audit;
+pub mod auth;
 pub mod config;
 pub mod counter;
 pub mod gateway;

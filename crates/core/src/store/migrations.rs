@@ -74,6 +74,44 @@ pub fn migrations() -> Migrations<'static> {
     ])
 }
 
+/// Schema history of `terminal.sqlite3` (staff and the audit log).
+///
+/// The audit table refuses UPDATE and DELETE with triggers: no code path
+/// edits the trail, and a bug that tried would fail loudly. (Someone editing
+/// the file directly is caught by the HMAC chain instead.)
+pub fn terminal_migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(
+        r#"
+        CREATE TABLE staff (
+            id               TEXT    PRIMARY KEY NOT NULL,
+            name             TEXT    NOT NULL UNIQUE COLLATE NOCASE CHECK (length(name) BETWEEN 1 AND 40),
+            role             TEXT    NOT NULL CHECK (role IN ('cashier', 'manager', 'support')),
+            pin_hash         TEXT    NOT NULL,
+            active           INTEGER NOT NULL DEFAULT 1,
+            failed_attempts  INTEGER NOT NULL DEFAULT 0,
+            last_failure_ms  INTEGER,
+            locked_until_ms  INTEGER,
+            created_at_ms    INTEGER NOT NULL
+        ) STRICT;
+        CREATE TABLE audit (
+            seq      INTEGER PRIMARY KEY,
+            at_ms    INTEGER NOT NULL,
+            actor    TEXT,
+            action   TEXT    NOT NULL,
+            object   TEXT,
+            outcome  TEXT    NOT NULL,
+            origin   TEXT    NOT NULL,
+            detail   TEXT,
+            mac      BLOB    NOT NULL
+        ) STRICT;
+        CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        "#,
+    )])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +119,6 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         assert_eq!(migrations().validate(), Ok(()));
+        assert_eq!(terminal_migrations().validate(), Ok(()));
     }
 }

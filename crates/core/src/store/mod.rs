@@ -16,7 +16,7 @@ mod refunds;
 
 pub use refunds::{NewRefund, Refund, RefundStatus};
 
-pub use migrations::migrations;
+pub use migrations::{migrations, terminal_migrations};
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -30,6 +30,40 @@ use uuid::Uuid;
 use crate::gateway::{CaptureMode, CardSummary, GatewayRef, IdempotencyKey};
 use crate::money::{Currency, MinorUnits, Money};
 use crate::vault::{Cell, SealError, Sealer};
+
+/// Opens a SQLite file the way every terminal database is opened: WAL,
+/// `synchronous=FULL` (money writes survive power loss), foreign keys,
+/// `secure_delete`, a busy timeout, and migrated to the latest schema.
+pub(crate) fn open_connection(path: &Path, migrations: &rusqlite_migration::Migrations<'_>) -> Result<Connection> {
+    let mut conn = Connection::open(path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    migrations
+        .to_latest(&mut conn)
+        .map_err(|e| StoreError::Migration(e.to_string()))?;
+    Ok(conn)
+}
+
+/// The terminal's own database (`<home>/terminal.sqlite3`): staff and the
+/// audit log, shared by training and live mode so one trail covers both.
+pub struct TerminalDb {
+    conn: Mutex<Connection>,
+}
+
+impl TerminalDb {
+    pub fn open(path: &Path) -> Result<Self> {
+        Ok(Self {
+            conn: Mutex::new(open_connection(path, &migrations::terminal_migrations())?),
+        })
+    }
+
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
 
 /// A sale's id: a UUIDv7, so ids sort by creation time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -298,17 +332,8 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Opens (creating if needed) the cache at `path` and migrates it.
     pub fn open(path: &Path, sealer: Sealer) -> Result<Self> {
-        let mut conn = Connection::open(path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.pragma_update(None, "secure_delete", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        migrations()
-            .to_latest(&mut conn)
-            .map_err(|e| StoreError::Migration(e.to_string()))?;
         Ok(Self {
-            conn: Mutex::new(conn),
+            conn: Mutex::new(open_connection(path, &migrations())?),
             sealer,
         })
     }

@@ -1,0 +1,465 @@
+//! The audit trail: every money or privilege action, append-only and
+//! tamper-evident.
+//!
+//! Each entry carries `mac = HMAC-SHA256(audit key, prev_mac ‖ seq ‖ fields)`,
+//! the audit key being an HKDF subkey of the master key (so only this
+//! terminal can extend the chain). [`AuditLog::verify`] recomputes the chain
+//! and reports the first broken link: an edited, deleted, reordered or
+//! inserted entry breaks it. Truncation of the tail keeps a valid chain, so
+//! the head ([`Anchor`]) is also written off the machine (into each charge's
+//! gateway metadata and each support bundle); verifying against an anchor
+//! detects a log that ends before it.
+//!
+//! Details never hold secrets or card data: callers pass ids, codes and
+//! amounts only.
+
+use hmac::{Hmac, Mac};
+use rusqlite::params;
+use secrecy::{ExposeSecret, SecretBox};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use ts_rs::TS;
+
+use crate::store::{now_ms, StoreError, TerminalDb};
+
+/// What happened. Stored as its snake_case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    SignIn,
+    SignOut,
+    PinFailed,
+    Lockout,
+    Unlock,
+    Charge,
+    Capture,
+    Void,
+    Refund,
+    RefundApproval,
+    ResolveInDoubt,
+    GatewayKeySet,
+    GatewayKeyRemoved,
+    GatewayConfigured,
+    ModeSwitch,
+    StaffCreated,
+    StaffChanged,
+    SettingsChanged,
+    Export,
+    PermissionDenied,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SignIn => "sign_in",
+            Self::SignOut => "sign_out",
+            Self::PinFailed => "pin_failed",
+            Self::Lockout => "lockout",
+            Self::Unlock => "unlock",
+            Self::Charge => "charge",
+            Self::Capture => "capture",
+            Self::Void => "void",
+            Self::Refund => "refund",
+            Self::RefundApproval => "refund_approval",
+            Self::ResolveInDoubt => "resolve_in_doubt",
+            Self::GatewayKeySet => "gateway_key_set",
+            Self::GatewayKeyRemoved => "gateway_key_removed",
+            Self::GatewayConfigured => "gateway_configured",
+            Self::ModeSwitch => "mode_switch",
+            Self::StaffCreated => "staff_created",
+            Self::StaffChanged => "staff_changed",
+            Self::SettingsChanged => "settings_changed",
+            Self::Export => "export",
+            Self::PermissionDenied => "permission_denied",
+        }
+    }
+}
+
+/// One thing to record. `actor` is a staff id (or `None` before sign-in).
+#[derive(Debug, Clone)]
+pub struct Event<'a> {
+    pub actor: Option<&'a str>,
+    pub action: Action,
+    pub object: Option<&'a str>,
+    /// `ok`, `denied`, `declined`, `failed`, `in_doubt`, …
+    pub outcome: &'a str,
+    pub detail: Option<&'a str>,
+}
+
+/// An entry as stored.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct AuditEntry {
+    #[ts(type = "number")]
+    pub seq: i64,
+    #[ts(type = "number")]
+    pub at_ms: i64,
+    pub actor: Option<String>,
+    pub action: String,
+    pub object: Option<String>,
+    pub outcome: String,
+    pub origin: String,
+    pub detail: Option<String>,
+}
+
+/// The chain's head: written off the machine so truncation shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anchor {
+    pub seq: i64,
+    /// Hex of the head entry's MAC.
+    pub mac: String,
+}
+
+impl Anchor {
+    /// `seq:mac`, the form carried in gateway metadata and bundles.
+    pub fn encode(&self) -> String {
+        format!("{}:{}", self.seq, self.mac)
+    }
+
+    pub fn decode(s: &str) -> Option<Self> {
+        let (seq, mac) = s.split_once(':')?;
+        Some(Self {
+            seq: seq.parse().ok()?,
+            mac: mac.to_string(),
+        })
+    }
+}
+
+/// The result of verifying the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum Verification {
+    Intact {
+        #[ts(type = "number")]
+        entries: i64,
+    },
+    /// The first entry whose MAC does not follow from the one before it.
+    BrokenAt {
+        #[ts(type = "number")]
+        seq: i64,
+    },
+    /// The log ends before (or differs at) the anchor taken earlier.
+    Truncated {
+        #[ts(type = "number")]
+        anchor_seq: i64,
+        #[ts(type = "number")]
+        last_seq: i64,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuditError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for AuditError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Store(e.into())
+    }
+}
+
+pub struct AuditLog {
+    key: SecretBox<[u8; 32]>,
+    origin: String,
+}
+
+impl AuditLog {
+    /// `origin` is this terminal's id, recorded on every entry.
+    pub fn new(key: SecretBox<[u8; 32]>, origin: String) -> Self {
+        Self { key, origin }
+    }
+
+    fn mac(&self, prev: &[u8], e: &AuditEntry) -> Vec<u8> {
+        let mut mac = match <Hmac<Sha256> as Mac>::new_from_slice(self.key.expose_secret()) {
+            Ok(m) => m,
+            Err(_) => unreachable!("HMAC accepts any key length"),
+        };
+        mac.update(b"merchant-terminal/audit/v1");
+        mac.update(prev);
+        mac.update(&e.seq.to_le_bytes());
+        mac.update(&e.at_ms.to_le_bytes());
+        for field in [
+            e.actor.as_deref(),
+            Some(e.action.as_str()),
+            e.object.as_deref(),
+            Some(e.outcome.as_str()),
+            Some(e.origin.as_str()),
+            e.detail.as_deref(),
+        ] {
+            match field {
+                Some(f) => {
+                    mac.update(&[1]);
+                    mac.update(&(f.len() as u64).to_le_bytes());
+                    mac.update(f.as_bytes());
+                }
+                None => mac.update(&[0]),
+            }
+        }
+        mac.finalize().into_bytes().to_vec()
+    }
+
+    /// Appends one entry, chained to the current head, in one transaction.
+    pub fn record(&self, db: &TerminalDb, event: &Event<'_>) -> Result<Anchor, AuditError> {
+        let mut conn = db.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let (prev_seq, prev_mac): (i64, Vec<u8>) = tx
+            .query_row("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap_or((0, Vec::new()));
+        let entry = AuditEntry {
+            seq: prev_seq + 1,
+            at_ms: now_ms(),
+            actor: event.actor.map(String::from),
+            action: event.action.as_str().to_string(),
+            object: event.object.map(String::from),
+            outcome: event.outcome.to_string(),
+            origin: self.origin.clone(),
+            detail: event
+                .detail
+                .map(|d| d.chars().filter(|c| !c.is_control()).take(500).collect()),
+        };
+        let mac = self.mac(&prev_mac, &entry);
+        tx.execute(
+            "INSERT INTO audit (seq, at_ms, actor, action, object, outcome, origin, detail, mac)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                entry.seq,
+                entry.at_ms,
+                entry.actor,
+                entry.action,
+                entry.object,
+                entry.outcome,
+                entry.origin,
+                entry.detail,
+                mac
+            ],
+        )?;
+        tx.commit()?;
+        Ok(Anchor {
+            seq: entry.seq,
+            mac: hex::encode(mac),
+        })
+    }
+
+    /// The current head, if any entry exists.
+    pub fn head(&self, db: &TerminalDb) -> Result<Option<Anchor>, AuditError> {
+        let conn = db.conn();
+        let mut stmt = conn.prepare_cached("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1")?;
+        let mut rows = stmt.query([])?;
+        Ok(match rows.next()? {
+            Some(r) => Some(Anchor {
+                seq: r.get(0)?,
+                mac: hex::encode(r.get::<_, Vec<u8>>(1)?),
+            }),
+            None => None,
+        })
+    }
+
+    /// Recomputes the chain from the first entry; with an `anchor`, also
+    /// checks the log still reaches it unchanged.
+    pub fn verify(&self, db: &TerminalDb, anchor: Option<&Anchor>) -> Result<Verification, AuditError> {
+        let conn = db.conn();
+        let mut stmt = conn.prepare(
+            "SELECT seq, at_ms, actor, action, object, outcome, origin, detail, mac FROM audit ORDER BY rowid",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut prev: Vec<u8> = Vec::new();
+        let mut expected_seq = 1;
+        let mut anchor_ok = anchor.is_none();
+        let mut last_seq = 0;
+        while let Some(r) = rows.next()? {
+            let e = AuditEntry {
+                seq: r.get(0)?,
+                at_ms: r.get(1)?,
+                actor: r.get(2)?,
+                action: r.get(3)?,
+                object: r.get(4)?,
+                outcome: r.get(5)?,
+                origin: r.get(6)?,
+                detail: r.get(7)?,
+            };
+            let stored: Vec<u8> = r.get(8)?;
+            if e.seq != expected_seq || self.mac(&prev, &e) != stored {
+                return Ok(Verification::BrokenAt { seq: expected_seq });
+            }
+            if let Some(a) = anchor {
+                if a.seq == e.seq {
+                    anchor_ok = a.mac == hex::encode(&stored);
+                }
+            }
+            prev = stored;
+            last_seq = e.seq;
+            expected_seq += 1;
+        }
+        match anchor {
+            Some(a) if !anchor_ok => Ok(Verification::Truncated {
+                anchor_seq: a.seq,
+                last_seq,
+            }),
+            _ => Ok(Verification::Intact { entries: last_seq }),
+        }
+    }
+
+    /// The newest entries first, for the owner's viewer and support.
+    pub fn recent(&self, db: &TerminalDb, limit: u32) -> Result<Vec<AuditEntry>, AuditError> {
+        let conn = db.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT seq, at_ms, actor, action, object, outcome, origin, detail FROM audit ORDER BY seq DESC LIMIT ?1",
+        )?;
+        let rows = stmt
+            .query_map(params![limit], |r| {
+                Ok(AuditEntry {
+                    seq: r.get(0)?,
+                    at_ms: r.get(1)?,
+                    actor: r.get(2)?,
+                    action: r.get(3)?,
+                    object: r.get(4)?,
+                    outcome: r.get(5)?,
+                    origin: r.get(6)?,
+                    detail: r.get(7)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn log(byte: u8) -> AuditLog {
+        AuditLog::new(SecretBox::new(Box::new([byte; 32])), "t1".into())
+    }
+
+    fn event(action: Action, object: &str) -> Event<'_> {
+        Event {
+            actor: Some("staff-1"),
+            action,
+            object: Some(object),
+            outcome: "ok",
+            detail: Some("amount=1250 USD"),
+        }
+    }
+
+    /// A log of `n` entries in a fresh database; returns the db, its file and the log.
+    fn filled(n: usize) -> (TerminalDb, tempfile::TempDir, AuditLog) {
+        let dir = match tempfile::tempdir() {
+            Ok(d) => d,
+            Err(e) => panic!("{e}"),
+        };
+        let db = match TerminalDb::open(&dir.path().join("t.sqlite3")) {
+            Ok(d) => d,
+            Err(e) => panic!("{e}"),
+        };
+        let l = log(7);
+        for i in 0..n {
+            if let Err(e) = l.record(&db, &event(Action::Charge, &format!("sale-{i}"))) {
+                panic!("{e}");
+            }
+        }
+        (db, dir, l)
+    }
+
+    /// Tampering straight in the file (the triggers stop the app, not an attacker).
+    fn raw(db: &TerminalDb, sql: &str) {
+        let conn = db.conn();
+        let run = conn.execute_batch(&format!(
+            "DROP TRIGGER audit_append_only_update; DROP TRIGGER audit_append_only_delete; {sql}"
+        ));
+        if let Err(e) = run {
+            panic!("{e}");
+        }
+    }
+
+    #[test]
+    fn an_untouched_chain_verifies() -> Result<(), AuditError> {
+        let (db, _dir, l) = filled(20);
+        assert_eq!(l.verify(&db, None)?, Verification::Intact { entries: 20 });
+        let head = l.head(&db)?;
+        assert_eq!(l.verify(&db, head.as_ref())?, Verification::Intact { entries: 20 });
+        Ok(())
+    }
+
+    #[test]
+    fn the_app_cannot_edit_or_delete_entries() {
+        let (db, _dir, _l) = filled(3);
+        let conn = db.conn();
+        assert!(conn
+            .execute("UPDATE audit SET outcome = 'denied' WHERE seq = 2", [])
+            .is_err());
+        assert!(conn.execute("DELETE FROM audit WHERE seq = 3", []).is_err());
+    }
+
+    #[test]
+    fn every_kind_of_tampering_is_detected_at_its_first_broken_link() -> Result<(), AuditError> {
+        let cases: [(&str, Verification); 6] = [
+            (
+                "UPDATE audit SET detail = 'amount=1 USD' WHERE seq = 5",
+                Verification::BrokenAt { seq: 5 },
+            ),
+            (
+                "UPDATE audit SET at_ms = at_ms + 1 WHERE seq = 9",
+                Verification::BrokenAt { seq: 9 },
+            ),
+            ("DELETE FROM audit WHERE seq = 4", Verification::BrokenAt { seq: 4 }),
+            // Reorder: swap two entries' contents (seq kept in place).
+            (
+                "UPDATE audit SET object = CASE seq WHEN 6 THEN 'sale-6x' ELSE object END WHERE seq IN (6)",
+                Verification::BrokenAt { seq: 6 },
+            ),
+            (
+                "INSERT INTO audit (seq, at_ms, actor, action, object, outcome, origin, detail, mac)
+                 SELECT 100, at_ms, actor, action, object, outcome, origin, detail, mac FROM audit WHERE seq = 3",
+                Verification::BrokenAt { seq: 11 },
+            ),
+            ("DELETE FROM audit WHERE seq = 1", Verification::BrokenAt { seq: 1 }),
+        ];
+        for (sql, expected) in cases {
+            let (db, _dir, l) = filled(10);
+            raw(&db, sql);
+            assert_eq!(l.verify(&db, None)?, expected, "{sql}");
+        }
+        // An entry forged with another key breaks the chain even at the end.
+        let (db, _dir, _l) = filled(10);
+        log(8).record(&db, &event(Action::Refund, "sale-x"))?;
+        assert_eq!(log(7).verify(&db, None)?, Verification::BrokenAt { seq: 11 });
+        Ok(())
+    }
+
+    #[test]
+    fn reordering_entries_is_detected() -> Result<(), AuditError> {
+        let (db, _dir, l) = filled(10);
+        // Swap rows 3 and 4 wholesale (including their MACs and seqs).
+        raw(
+            &db,
+            "CREATE TEMP TABLE s AS SELECT * FROM audit WHERE seq IN (3, 4);
+             DELETE FROM audit WHERE seq IN (3, 4);
+             INSERT INTO audit SELECT 3, at_ms, actor, action, object, outcome, origin, detail, mac FROM s WHERE seq = 4;
+             INSERT INTO audit SELECT 4, at_ms, actor, action, object, outcome, origin, detail, mac FROM s WHERE seq = 3;",
+        );
+        assert_eq!(l.verify(&db, None)?, Verification::BrokenAt { seq: 3 });
+        Ok(())
+    }
+
+    #[test]
+    fn truncation_is_detected_against_an_anchor() -> Result<(), AuditError> {
+        let (db, _dir, l) = filled(10);
+        let anchor = l.head(&db)?;
+        raw(&db, "DELETE FROM audit WHERE seq > 7");
+        // Without the anchor a shortened chain still looks whole…
+        assert_eq!(l.verify(&db, None)?, Verification::Intact { entries: 7 });
+        // …with it, the loss shows.
+        assert_eq!(
+            l.verify(&db, anchor.as_ref())?,
+            Verification::Truncated {
+                anchor_seq: 10,
+                last_seq: 7
+            }
+        );
+        assert_eq!(anchor.as_ref().and_then(|a| Anchor::decode(&a.encode())), anchor);
+        Ok(())
+    }
+}
