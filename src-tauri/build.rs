@@ -6,8 +6,15 @@ fn main() {
     println!("cargo:rerun-if-changed=../tauri.conf.json");
     // Declaring the app's commands makes Tauri generate one permission per
     // command; the window gets only those its capability file lists.
-    let manifest =
-        tauri_build::AppManifest::new().commands(&["get_status", "charge_sale", "cancel_charge", "list_sales"]);
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "get_status",
+        "create_owner",
+        "sign_in",
+        "sign_out",
+        "charge_sale",
+        "cancel_charge",
+        "list_sales",
+    ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")
         .app_manifest(manifest);

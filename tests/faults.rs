@@ -10,7 +10,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use merchant_tests::{
-    binary, live_terminal_with, merchantctl, KeyringSession, Localstripe, TerminalHome, TestPki, TestResult,
+    binary, live_terminal_with, merchantctl, KeyringSession, Localstripe, TerminalHome, TestPki, TestResult, OWNER,
+    OWNER_PIN,
 };
 use serde_json::{json, Value};
 
@@ -198,15 +199,22 @@ fn sigkill_during_a_charge_never_charges_twice_nor_loses_the_record() -> TestRes
             .arg("--home")
             .arg(home.path())
             .args([
+                "--staff",
+                OWNER,
                 "--json",
                 "charge",
                 &format!("{}.00", 20 + run),
                 "--payment-method",
                 "pm_card_visa",
             ])
+            .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()?;
+        if let Some(mut stdin) = child.stdin.take() {
+            use std::io::Write;
+            stdin.write_all(format!("{OWNER_PIN}\n").as_bytes())?;
+        }
         std::thread::sleep(Duration::from_millis(150 + rng.next(700)));
         if child.try_wait()?.is_none() {
             killed_mid_flight += 1;

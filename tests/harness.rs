@@ -187,16 +187,39 @@ impl Drop for KeyringSession {
     }
 }
 
+/// The owner account every test terminal gets on first use.
+pub const OWNER: &str = "Owner";
+pub const OWNER_PIN: &str = "424242";
+
 /// A fresh terminal data folder.
 pub struct TerminalHome {
     dir: tempfile::TempDir,
+    owner_created: std::cell::Cell<bool>,
 }
 
 impl TerminalHome {
     pub fn new() -> TestResult<Self> {
         Ok(Self {
             dir: tempfile::tempdir()?,
+            owner_created: std::cell::Cell::new(false),
         })
+    }
+
+    /// Creates the owner account (once), as a shop does on first run.
+    pub fn ensure_owner(&self, session: Option<&KeyringSession>) -> TestResult {
+        if self.owner_created.get() {
+            return Ok(());
+        }
+        let out = run_merchantctl(
+            session,
+            self,
+            &["staff", "init-owner", "--name", OWNER],
+            &format!("{OWNER_PIN}\n"),
+        )?;
+        if out.status.success() {
+            self.owner_created.set(true);
+        }
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {
@@ -220,11 +243,37 @@ impl TerminalHome {
     }
 }
 
-/// Runs `merchantctl --home <home> <args>` in `session` (none: no bus at all).
+/// Runs `merchantctl --home <home> --staff Owner <args>` in `session`
+/// (none: no bus at all), with the owner's PIN on stdin.
 pub fn merchantctl(session: Option<&KeyringSession>, home: &TerminalHome, args: &[&str]) -> TestResult<Output> {
+    merchantctl_as(session, home, OWNER, OWNER_PIN, args, "")
+}
+
+/// Runs `merchantctl` signed in as `staff`, with `pin` then `more` on stdin.
+pub fn merchantctl_as(
+    session: Option<&KeyringSession>,
+    home: &TerminalHome,
+    staff: &str,
+    pin: &str,
+    args: &[&str],
+    more: &str,
+) -> TestResult<Output> {
+    home.ensure_owner(session)?;
+    let mut full = vec!["--staff", staff];
+    full.extend_from_slice(args);
+    run_merchantctl(session, home, &full, &format!("{pin}\n{more}"))
+}
+
+fn run_merchantctl(
+    session: Option<&KeyringSession>,
+    home: &TerminalHome,
+    args: &[&str],
+    stdin: &str,
+) -> TestResult<Output> {
     let mut cmd = Command::new(binary("merchantctl")?);
     cmd.arg("--home").arg(home.path()).args(args);
-    cmd.env_remove("MERCHANT_TERMINAL_HOME");
+    cmd.env_remove("MERCHANT_TERMINAL_HOME")
+        .env_remove("MERCHANT_TERMINAL_STAFF");
     match session {
         Some(s) => {
             s.envs(&mut cmd);
@@ -237,7 +286,16 @@ pub fn merchantctl(session: Option<&KeyringSession>, home: &TerminalHome, args: 
             .env("MERCHANT_TERMINAL_BUILD_KIND", "test");
         }
     }
-    Ok(cmd.stdin(Stdio::null()).output()?)
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    if let Some(mut i) = child.stdin.take() {
+        // The child may exit before reading (a refusal): not an error here.
+        let _ = i.write_all(stdin.as_bytes());
+    }
+    Ok(child.wait_with_output()?)
 }
 
 fn free_port() -> TestResult<u16> {
@@ -603,28 +661,14 @@ impl Drop for Localstripe {
     }
 }
 
-/// Runs `merchantctl` with `stdin` fed to it.
+/// Runs `merchantctl` as the owner with `more` on stdin after the PIN.
 pub fn merchantctl_stdin(
     session: &KeyringSession,
     home: &TerminalHome,
     args: &[&str],
-    stdin: &str,
+    more: &str,
 ) -> TestResult<Output> {
-    let mut cmd = Command::new(binary("merchantctl")?);
-    cmd.arg("--home")
-        .arg(home.path())
-        .args(args)
-        .env_remove("MERCHANT_TERMINAL_HOME");
-    session.envs(&mut cmd);
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    if let Some(mut i) = child.stdin.take() {
-        i.write_all(stdin.as_bytes())?;
-    }
-    Ok(child.wait_with_output()?)
+    merchantctl_as(Some(session), home, OWNER, OWNER_PIN, args, more)
 }
 
 impl Localstripe {

@@ -37,9 +37,9 @@ fn first_run_creates_the_master_key_and_later_runs_reuse_it() -> TestResult {
         .collect();
     names.sort();
     assert!(
-        names
-            .iter()
-            .all(|n| n == "terminal-id" || n.starts_with("training/cache.sqlite3")),
+        names.iter().all(|n| n == "terminal-id"
+            || n.starts_with("training/cache.sqlite3")
+            || n.starts_with("terminal.sqlite3")),
         "unexpected files in the data folder: {names:?}"
     );
     Ok(())

@@ -5,10 +5,36 @@
 use std::time::Duration;
 
 use fantoccini::key::Key;
-use merchant_tests::{contains_bytes, fail, merchantctl, AppDriver, KeyringSession, TerminalHome, TestResult};
+use merchant_tests::{
+    contains_bytes, fail, merchantctl, AppDriver, KeyringSession, TerminalHome, TestResult, OWNER, OWNER_PIN,
+};
 
 /// Reader timings short enough for a test, long enough to press Cancel.
 const FAST_READER: &str = "[training_reader]\ntap_ms = 300\nslow_ms = 20000\ntimeout_ms = 500\n";
+
+/// Signs in on the lock screen with the keyboard.
+async fn sign_in(app: &AppDriver, name: &str, pin: &str) -> TestResult {
+    app.wait_until("the sign-in screen", Duration::from_secs(10), || async {
+        app.is_shown("sign-in").await
+    })
+    .await?;
+    let field = app.by_id("staff-name").await?;
+    field.clear().await?;
+    field.send_keys(name).await?;
+    app.by_id("staff-pin")
+        .await?
+        .send_keys(&format!("{pin}{}", char::from(Key::Enter)))
+        .await?;
+    Ok(())
+}
+
+async fn sign_in_as_owner(app: &AppDriver) -> TestResult {
+    sign_in(app, OWNER, OWNER_PIN).await?;
+    app.wait_until("the counter", Duration::from_secs(10), || async {
+        app.is_shown("counter").await
+    })
+    .await
+}
 
 async fn wait_result(app: &AppDriver) -> TestResult<String> {
     app.wait_until("the result screen", Duration::from_secs(30), || async {
@@ -55,8 +81,17 @@ async fn cashier_charges_declines_cancels_and_sales_survive_a_restart() -> TestR
     let home = TerminalHome::new()?;
     home.settings(FAST_READER)?;
     let canary = format!("CANARY-{}", std::process::id()) + "-latte-for-table-7";
+    home.ensure_owner(Some(&session))?;
 
     let app = AppDriver::launch(&session, &home).await?;
+    // A wrong PIN is refused on screen; the right one opens the counter.
+    sign_in(&app, OWNER, "000000").await?;
+    app.wait_until("the PIN refusal", Duration::from_secs(10), || async {
+        Ok(app.text("sign-in-error").await?.contains("Wrong name or PIN"))
+    })
+    .await?;
+    app.screenshot("00-sign-in-refused").await?;
+    sign_in_as_owner(&app).await?;
     assert!(
         app.is_shown("training-band").await?,
         "training mode must be unmistakable"
@@ -123,6 +158,7 @@ async fn cashier_charges_declines_cancels_and_sales_survive_a_restart() -> TestR
 
     // 5. Restart: the day's sales are still there.
     let app = AppDriver::launch(&session, &home).await?;
+    sign_in_as_owner(&app).await?;
     app.wait_until("today's sales", Duration::from_secs(10), || async {
         Ok(sales_statuses(&app).await?.len() == 3)
     })

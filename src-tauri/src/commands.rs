@@ -1,10 +1,11 @@
 //! IPC commands: `verb_noun`, one request struct each, errors as
-//! `ErrorReport { code, message }`. Each is an adapter: unpack, call the
-//! core once, wrap the answer.
+//! `ErrorReport { code, message }`. Each is an adapter: find the signed-in
+//! staff member, make one call into the core's `Terminal` (which checks the
+//! permission first and audits), wrap the answer.
 
 use merchant_core::api::{
-    CancelChargeRequest, ChargeSaleRequest, CurrencyOption, ErrorReport, GetStatusRequest, ListSalesRequest, SaleView,
-    SimulatedCardOption, StatusView,
+    CancelChargeRequest, ChargeSaleRequest, CreateOwnerRequest, CurrencyOption, ErrorReport, GetStatusRequest,
+    ListSalesRequest, SaleView, SessionView, SignInRequest, SignOutRequest, SimulatedCardOption, StatusView,
 };
 use merchant_core::counter::ChargeInput;
 use merchant_core::store::now_ms;
@@ -18,10 +19,14 @@ const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 pub fn get_status(state: State<'_, AppState>, request: GetStatusRequest) -> StatusView {
     let GetStatusRequest {} = request;
     let settings = state.settings();
+    let terminal = state.terminal().ok();
     StatusView {
         mode: settings.mode,
         startup_error: state.startup_error(),
-        terminal_id: state.counter().ok().map(|c| c.terminal_id().to_string()),
+        terminal_id: terminal.as_ref().map(|t| t.terminal_id().to_string()),
+        needs_owner: terminal.as_ref().is_some_and(|t| !t.has_staff().unwrap_or(true)),
+        session: state.current().as_ref().map(SessionView::new),
+        idle_lock_minutes: settings.idle_lock_minutes.clamp(1, 15),
         currency: settings.currency,
         currencies: CurrencyOption::all(),
         decimal_separator: settings.decimal_separator,
@@ -31,23 +36,49 @@ pub fn get_status(state: State<'_, AppState>, request: GetStatusRequest) -> Stat
 }
 
 #[tauri::command]
+pub fn create_owner(state: State<'_, AppState>, request: CreateOwnerRequest) -> Result<SessionView, ErrorReport> {
+    let owner = state.terminal()?.create_owner(&request.name, &request.pin)?;
+    let view = SessionView::new(&owner);
+    state.begin(owner);
+    Ok(view)
+}
+
+#[tauri::command]
+pub fn sign_in(state: State<'_, AppState>, request: SignInRequest) -> Result<SessionView, ErrorReport> {
+    let actor = state.terminal()?.sign_in(&request.name, &request.pin)?;
+    let view = SessionView::new(&actor);
+    state.begin(actor);
+    Ok(view)
+}
+
+#[tauri::command]
+pub fn sign_out(state: State<'_, AppState>, request: SignOutRequest) -> Result<(), ErrorReport> {
+    let SignOutRequest {} = request;
+    if let Some(actor) = state.end() {
+        state.terminal()?.sign_out(&actor)?;
+    }
+    Ok(())
+}
+
+#[tauri::command]
 pub async fn charge_sale(state: State<'_, AppState>, request: ChargeSaleRequest) -> Result<SaleView, ErrorReport> {
-    let counter = state.counter()?;
-    let sale = counter.charge(ChargeInput::from(request)).await?;
-    Ok(SaleView::new(&sale, counter.mode()))
+    let (terminal, actor) = state.signed_in()?;
+    let sale = terminal.charge(&actor, ChargeInput::from(request)).await?;
+    Ok(SaleView::new(&sale, terminal.mode()))
 }
 
 #[tauri::command]
 pub fn cancel_charge(state: State<'_, AppState>, request: CancelChargeRequest) -> Result<(), ErrorReport> {
     let CancelChargeRequest {} = request;
-    Ok(state.counter()?.cancel_charge()?)
+    let (terminal, actor) = state.signed_in()?;
+    Ok(terminal.cancel_charge(&actor)?)
 }
 
 #[tauri::command]
 pub fn list_sales(state: State<'_, AppState>, request: ListSalesRequest) -> Result<Vec<SaleView>, ErrorReport> {
-    let counter = state.counter()?;
+    let (terminal, actor) = state.signed_in()?;
     let until = request.until_ms.unwrap_or_else(|| now_ms() + 1);
     let since = request.since_ms.unwrap_or(until - DAY_MS);
-    let sales = counter.list_sales(since, until)?;
-    Ok(sales.iter().map(|s| SaleView::new(s, counter.mode())).collect())
+    let sales = terminal.list_sales(&actor, since, until)?;
+    Ok(sales.iter().map(|s| SaleView::new(s, terminal.mode())).collect())
 }

@@ -28,6 +28,9 @@ fn main() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::get_status,
+            commands::create_owner,
+            commands::sign_in,
+            commands::sign_out,
             commands::charge_sale,
             commands::cancel_charge,
             commands::list_sales,

@@ -3,6 +3,9 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { CancelChargeRequest } from "./bindings/CancelChargeRequest";
 import type { ChargeSaleRequest } from "./bindings/ChargeSaleRequest";
+import type { CreateOwnerRequest } from "./bindings/CreateOwnerRequest";
+import type { SessionView } from "./bindings/SessionView";
+import type { SignInRequest } from "./bindings/SignInRequest";
 import type { ErrorReport } from "./bindings/ErrorReport";
 import type { GetStatusRequest } from "./bindings/GetStatusRequest";
 import type { ListSalesRequest } from "./bindings/ListSalesRequest";
@@ -21,6 +24,9 @@ export function asErrorReport(e: unknown): ErrorReport {
 
 export const api = {
   getStatus: (request: GetStatusRequest = {}) => invoke<StatusView>("get_status", { request }),
+  createOwner: (request: CreateOwnerRequest) => invoke<SessionView>("create_owner", { request }),
+  signIn: (request: SignInRequest) => invoke<SessionView>("sign_in", { request }),
+  signOut: () => invoke<void>("sign_out", { request: {} }),
   chargeSale: (request: ChargeSaleRequest) => invoke<SaleView>("charge_sale", { request }),
   cancelCharge: (request: CancelChargeRequest = {}) => invoke<void>("cancel_charge", { request }),
   listSales: (request: ListSalesRequest) => invoke<SaleView[]>("list_sales", { request }),

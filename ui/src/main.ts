@@ -4,6 +4,7 @@
 import { api, asErrorReport } from "./api";
 import type { SaleStatus } from "./bindings/SaleStatus";
 import type { SaleView } from "./bindings/SaleView";
+import type { SessionView } from "./bindings/SessionView";
 import type { StatusView } from "./bindings/StatusView";
 
 const $ = <T extends HTMLElement>(id: string): T => {
@@ -37,6 +38,17 @@ const el = {
   newSale: $<HTMLButtonElement>("new-sale-button"),
   salesList: $("sales-list"),
   summary: $("today-summary"),
+  signIn: $("sign-in"),
+  signInForm: $<HTMLFormElement>("sign-in-form"),
+  signInTitle: $("sign-in-title"),
+  signInHint: $("sign-in-hint"),
+  staffName: $<HTMLInputElement>("staff-name"),
+  staffPin: $<HTMLInputElement>("staff-pin"),
+  signInError: $("sign-in-error"),
+  signInButton: $<HTMLButtonElement>("sign-in-button"),
+  sessionBar: $("session-bar"),
+  sessionName: $("session-name"),
+  lock: $<HTMLButtonElement>("lock-button"),
   startupError: $("startup-error"),
   startupErrorMessage: $("startup-error-message"),
   startupErrorCode: $("startup-error-code"),
@@ -45,6 +57,8 @@ const el = {
 type Screen = "entry" | "waiting" | "result";
 let screen: Screen = "entry";
 let status: StatusView | null = null;
+let needsOwner = false;
+let idleTimer: number | undefined;
 
 const STATUS_WORDS: Record<SaleStatus, string> = {
   approved: "APPROVED",
@@ -157,6 +171,7 @@ async function charge(): Promise<void> {
   } catch (e) {
     const err = asErrorReport(e);
     show("entry");
+    if (err.code === "not_signed_in") return showSignIn(err.message);
     el.amountError.textContent = err.message;
     el.amountError.dataset.code = err.code;
   }
@@ -188,7 +203,75 @@ function onKeypad(key: string): void {
   el.amount.focus();
 }
 
+function showSignIn(message = ""): void {
+  el.counter.hidden = true;
+  el.sessionBar.hidden = true;
+  el.signIn.hidden = false;
+  el.signInTitle.textContent = needsOwner ? "Create the owner's account" : "Sign in";
+  el.signInHint.textContent = needsOwner
+    ? "This terminal is new. Choose the owner's name and a PIN of at least 6 digits."
+    : "Enter your name and PIN.";
+  el.signInButton.textContent = needsOwner ? "Create owner" : "Sign in";
+  el.signInError.textContent = message;
+  el.staffPin.value = "";
+  (el.staffName.value ? el.staffPin : el.staffName).focus();
+}
+
+function showCounter(session: SessionView): void {
+  el.signIn.hidden = true;
+  el.sessionName.textContent = `${session.name} · ${session.role}`;
+  el.sessionBar.hidden = false;
+  el.counter.hidden = false;
+  show("entry");
+  armIdleLock();
+  void refreshSales();
+}
+
+/** Locks the screen after the owner's idle limit (the core enforces it too). */
+function armIdleLock(): void {
+  window.clearTimeout(idleTimer);
+  const minutes = status?.idle_lock_minutes ?? 15;
+  idleTimer = window.setTimeout(() => void lock("The screen locked after being idle."), minutes * 60_000);
+}
+
+async function lock(message = ""): Promise<void> {
+  if (screen === "waiting") return;
+  window.clearTimeout(idleTimer);
+  try {
+    await api.signOut();
+  } catch {
+    // Already signed out.
+  }
+  showSignIn(message);
+}
+
+async function submitSignIn(): Promise<void> {
+  el.signInError.textContent = "";
+  const request = { name: el.staffName.value, pin: el.staffPin.value };
+  el.staffPin.value = "";
+  try {
+    const session = needsOwner ? await api.createOwner(request) : await api.signIn(request);
+    needsOwner = false;
+    showCounter(session);
+  } catch (e) {
+    const err = asErrorReport(e);
+    el.signInError.textContent = err.message;
+    el.signInError.dataset.code = err.code;
+    el.staffPin.focus();
+  }
+}
+
 function wire(): void {
+  el.signInForm.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    void submitSignIn();
+  });
+  el.lock.addEventListener("click", () => void lock());
+  for (const kind of ["keydown", "pointerdown"]) {
+    document.addEventListener(kind, () => {
+      if (!el.counter.hidden) armIdleLock();
+    });
+  }
   el.form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     void charge();
@@ -200,7 +283,12 @@ function wire(): void {
   el.cancel.addEventListener("click", () => void cancel());
   el.newSale.addEventListener("click", newSale);
   document.addEventListener("keydown", (ev) => {
-    if (ev.key === "Escape") {
+    if (ev.key === "F2") {
+      ev.preventDefault();
+      void lock();
+    } else if (el.counter.hidden) {
+      return;
+    } else if (ev.key === "Escape") {
       ev.preventDefault();
       if (screen === "waiting") void cancel();
       else if (screen === "result") newSale();
@@ -228,8 +316,9 @@ function applyStatus(s: StatusView): void {
   el.description.maxLength = s.max_description_chars;
   el.cardRow.hidden = s.mode !== "training";
   el.card.replaceChildren(...s.simulated_cards.map((c) => option(c.card, c.label)));
-  el.counter.hidden = false;
-  show("entry");
+  needsOwner = s.needs_owner;
+  if (s.session) showCounter(s.session);
+  else showSignIn();
 }
 
 async function start(): Promise<void> {
@@ -242,7 +331,6 @@ async function start(): Promise<void> {
     el.startupErrorMessage.textContent = err.message;
     return;
   }
-  await refreshSales();
   document.body.dataset.ready = "true";
 }
 

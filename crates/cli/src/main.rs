@@ -1,27 +1,33 @@
 //! `merchantctl`: the terminal without a window, for owners' scripts,
-//! support and the test suite. Same core, same rules as the app.
+//! support and the test suite. Same core, same roles, same audit trail as
+//! the app: every command but `staff init-owner` signs in as `--staff NAME`
+//! with the PIN read from the first line of standard input (never argv).
 //!
-//! Exit status: 0 success; 2 usage; 3 invalid input; 4 refused by the
-//! counter (charge in progress, sales in doubt); 5 keychain; 6 store;
-//! 7 configuration; 8 gateway; 10 internal. A charge that was recorded but
-//! not approved exits 11 (declined), 12 (not charged) or 13 (in doubt).
+//! Exit status: 0 success; 2 usage; 3 invalid input; 4 refused (a charge in
+//! progress, sales in doubt, refund or capture not possible, approval or
+//! limit); 5 keychain; 6 store; 7 configuration; 8 gateway; 9 not found;
+//! 10 internal; 12 sign-in refused or not permitted. A charge that was
+//! recorded but not approved exits 11 (declined), 12 (not charged) or 13
+//! (in doubt).
 #![forbid(unsafe_code)]
 
+use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use merchant_core::api::{ErrorCode, ErrorReport, RefundView, SaleView};
+use merchant_core::api::{ErrorCode, ErrorReport, RefundView, SaleView, SessionView};
+use merchant_core::audit::{Action, Anchor};
+use merchant_core::auth::{Actor, Role};
 use merchant_core::config::{Home, Mode, HOME_ENV};
-use merchant_core::counter::{live_gateway, ChargeInput, Counter, CounterError, RefundInput, GATEWAY_KEY};
+use merchant_core::counter::{live_gateway, ChargeInput, CounterError, RefundInput};
 use merchant_core::gateway::stripe::mask_key;
 use merchant_core::gateway::training::SimulatedCard;
 use merchant_core::gateway::{CaptureMode, RefundReason};
 use merchant_core::money::Currency;
 use merchant_core::store::{now_ms, RefundStatus, Sale, SaleId, SaleStatus};
-use merchant_core::vault::{BuildKind, Keychain, KeychainNamespace};
+use merchant_core::terminal::{Terminal, TerminalError};
 use secrecy::{ExposeSecret, SecretString};
-use serde::Serialize;
 
 #[derive(Parser)]
 #[command(name = "merchantctl", version, about = "Merchant Terminal from the command line")]
@@ -32,6 +38,9 @@ struct Cli {
     /// Print one JSON object instead of text.
     #[arg(long, global = true)]
     json: bool,
+    /// Sign in as this staff member (PIN on the first line of stdin).
+    #[arg(long, global = true, env = "MERCHANT_TERMINAL_STAFF")]
+    staff: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -77,14 +86,11 @@ enum Command {
         reason: ReasonArg,
         #[arg(long)]
         note: Option<String>,
+        /// A manager approving a refund above the limit (their PIN on the
+        /// second line of stdin).
+        #[arg(long)]
+        approver: Option<String>,
     },
-    /// Live gateway set-up.
-    Gateway {
-        #[command(subcommand)]
-        command: GatewayCommand,
-    },
-    /// Switch between training and live mode.
-    Mode { mode: ModeArg },
     /// Sales and their outcomes.
     Sales {
         #[command(subcommand)]
@@ -92,6 +98,23 @@ enum Command {
     },
     /// Settle every sale whose outcome is unknown.
     Resolve,
+    /// Staff accounts.
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Live gateway set-up (managers).
+    Gateway {
+        #[command(subcommand)]
+        command: GatewayCommand,
+    },
+    /// Switch between training and live mode (managers).
+    Mode { mode: ModeArg },
 }
 
 #[derive(Subcommand)]
@@ -104,6 +127,39 @@ enum SalesCommand {
         /// End (exclusive), in milliseconds since the Unix epoch (UTC).
         #[arg(long)]
         until_ms: Option<i64>,
+    },
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Create the owner's account on a fresh terminal (PIN on stdin).
+    InitOwner {
+        #[arg(long)]
+        name: String,
+    },
+    /// Add a staff member (your PIN, then theirs, on stdin).
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// Lift a lockout.
+    Unlock { name: String },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the HMAC chain; report the first broken link, or a log
+    /// that ends before an anchor taken earlier (`SEQ:MAC`).
+    Verify {
+        #[arg(long)]
+        anchor: Option<String>,
+    },
+    /// The newest entries.
+    Show {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
     },
 }
 
@@ -122,8 +178,8 @@ enum GatewayCommand {
         #[arg(long)]
         omit_refund_reason: Option<bool>,
     },
-    /// Read the gateway key from standard input, check it with the gateway,
-    /// and store it in the OS keychain. It is never shown again.
+    /// Read the gateway key from standard input (after your PIN), check it
+    /// with the gateway, and store it in the OS keychain. Never shown again.
     SetKey,
     /// Remove the gateway key from the keychain.
     RemoveKey,
@@ -136,20 +192,17 @@ enum ModeArg {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Cashier,
+    Manager,
+    Support,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum ReasonArg {
     RequestedByCustomer,
     Duplicate,
     Fraudulent,
-}
-
-impl From<ReasonArg> for RefundReason {
-    fn from(r: ReasonArg) -> Self {
-        match r {
-            ReasonArg::RequestedByCustomer => Self::RequestedByCustomer,
-            ReasonArg::Duplicate => Self::Duplicate,
-            ReasonArg::Fraudulent => Self::Fraudulent,
-        }
-    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -185,14 +238,18 @@ async fn main() -> ExitCode {
     let json = cli.json;
     match run(cli).await {
         Ok(out) => {
-            out.print(json);
+            if json {
+                println!("{}", out.json);
+            } else {
+                println!("{}", out.text);
+            }
             ExitCode::from(out.exit)
         }
         Err(report) => {
             if json {
                 println!("{}", serde_json::json!({ "error": report }));
             } else {
-                eprintln!("merchantctl: {} [{}]", report.message, code_name(&report));
+                eprintln!("merchantctl: {} [{}]", report.message, code_name(report.code));
             }
             ExitCode::from(report.code.exit_status())
         }
@@ -206,42 +263,52 @@ struct Output {
     exit: u8,
 }
 
-impl Output {
-    fn new(value: &impl Serialize, text: String, exit: u8) -> Result<Self, ErrorReport> {
-        let json = serde_json::to_value(value)
-            .map_err(|_| ErrorReport::new(ErrorCode::Internal, "could not encode the answer"))?;
-        Ok(Self { json, text, exit })
-    }
+fn output(value: serde_json::Value, text: String, exit: u8) -> Result<Output, ErrorReport> {
+    Ok(Output {
+        json: value,
+        text,
+        exit,
+    })
+}
 
-    fn print(&self, json: bool) {
-        if json {
-            println!("{}", self.json);
-        } else {
-            println!("{}", self.text);
+/// Secrets arrive on stdin, one per line, in the order the command asks.
+struct Stdin(std::io::StdinLock<'static>);
+
+impl Stdin {
+    fn secret(&mut self, what: &str) -> Result<SecretString, ErrorReport> {
+        let mut line = String::new();
+        match self.0.read_line(&mut line) {
+            Ok(n) if n > 0 => Ok(SecretString::from(line.trim().to_string())),
+            _ => Err(ErrorReport::new(
+                ErrorCode::InvalidInput,
+                format!("expected {what} on standard input"),
+            )),
         }
     }
 }
 
 async fn run(cli: Cli) -> Result<Output, ErrorReport> {
     let home = Home::resolve(cli.home).map_err(CounterError::from)?;
-    // Set-up commands work without opening the counter (a live terminal
-    // with no key yet cannot open).
-    match cli.command {
-        Command::Gateway { command } => return gateway(&home, command).await,
-        Command::Mode { mode } => {
-            let mut settings = home.settings().map_err(CounterError::from)?;
-            settings.mode = match mode {
-                ModeArg::Training => Mode::Training,
-                ModeArg::Live => Mode::Live,
-            };
-            home.save_settings(&settings).map_err(CounterError::from)?;
-            let text = format!("mode: {:?}", settings.mode).to_lowercase();
-            return Output::new(&serde_json::json!({ "mode": settings.mode }), text, 0);
-        }
-        _ => {}
+    let terminal = Terminal::open(home).await?;
+    let mut stdin = Stdin(std::io::stdin().lock());
+
+    if let Command::Staff {
+        command: StaffCommand::InitOwner { name },
+    } = &cli.command
+    {
+        let owner = terminal.create_owner(name, &stdin.secret("the owner's PIN")?)?;
+        let text = format!("owner {} created", owner.name);
+        return output(serde_json::json!({ "staff": SessionView::new(&owner) }), text, 0);
     }
-    let counter = Counter::open(&home).await?;
-    let mode = counter.mode();
+    let name = cli.staff.as_deref().ok_or_else(|| {
+        ErrorReport::new(
+            ErrorCode::NotSignedIn,
+            "sign in with --staff NAME (PIN on standard input)",
+        )
+    })?;
+    let actor = terminal.sign_in(name, &stdin.secret("your PIN")?)?;
+    let mode = terminal.mode();
+
     match cli.command {
         Command::Charge {
             amount,
@@ -255,63 +322,52 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
                 .map(|c| c.parse::<Currency>())
                 .transpose()
                 .map_err(CounterError::from)?;
-            let sale = counter
-                .charge(ChargeInput {
-                    amount,
-                    currency,
-                    description,
-                    simulated_card: (mode == Mode::Training).then(|| card.into()),
-                    payment_method,
-                    capture: if manual_capture {
-                        CaptureMode::Manual
-                    } else {
-                        CaptureMode::Automatic
-                    },
-                })
-                .await?;
-            sale_output(&sale, mode)
+            let input = ChargeInput {
+                amount,
+                currency,
+                description,
+                simulated_card: (mode == Mode::Training).then(|| card.into()),
+                payment_method,
+                capture: if manual_capture {
+                    CaptureMode::Manual
+                } else {
+                    CaptureMode::Automatic
+                },
+                staff_id: None,
+                audit_anchor: None,
+            };
+            sale_output(&terminal.charge(&actor, input).await?, mode)
         }
         Command::Capture { sale_id, amount } => {
-            let id = SaleId::parse(&sale_id).ok_or(CounterError::SaleNotFound)?;
-            sale_output(&counter.capture(id, amount).await?, mode)
+            sale_output(&terminal.capture(&actor, sale_id_arg(&sale_id)?, amount).await?, mode)
         }
-        Command::Void { sale_id } => {
-            let id = SaleId::parse(&sale_id).ok_or(CounterError::SaleNotFound)?;
-            sale_output(&counter.void(id).await?, mode)
-        }
-        Command::Sales {
-            command: SalesCommand::List { since_ms, until_ms },
-        } => {
-            let until = until_ms.unwrap_or_else(|| now_ms() + 1);
-            let since = since_ms.unwrap_or(until - DAY_MS);
-            let views: Vec<SaleView> = counter
-                .list_sales(since, until)?
-                .iter()
-                .map(|s| SaleView::new(s, mode))
-                .collect();
-            let text = if views.is_empty() {
-                "no sales".to_string()
-            } else {
-                views.iter().map(sale_line).collect::<Vec<_>>().join("\n")
-            };
-            Output::new(&serde_json::json!({ "sales": views }), text, 0)
-        }
+        Command::Void { sale_id } => sale_output(&terminal.void(&actor, sale_id_arg(&sale_id)?).await?, mode),
         Command::Refund {
             sale_id,
             amount,
             reason,
             note,
+            approver,
         } => {
-            let sale_id = SaleId::parse(&sale_id).ok_or(CounterError::SaleNotFound)?;
-            let refund = counter
-                .refund(RefundInput {
-                    sale_id,
-                    amount,
-                    reason: reason.into(),
-                    note,
-                })
-                .await?;
-            let left = counter.store().refundable(sale_id).map_err(CounterError::from)?;
+            let sale_id = sale_id_arg(&sale_id)?;
+            let approver_pin = match &approver {
+                Some(_) => Some(stdin.secret("the approver's PIN")?),
+                None => None,
+            };
+            let input = RefundInput {
+                sale_id,
+                amount,
+                reason: match reason {
+                    ReasonArg::RequestedByCustomer => RefundReason::RequestedByCustomer,
+                    ReasonArg::Duplicate => RefundReason::Duplicate,
+                    ReasonArg::Fraudulent => RefundReason::Fraudulent,
+                },
+                note,
+                staff_id: None,
+            };
+            let approval = approver.as_deref().zip(approver_pin.as_ref());
+            let refund = terminal.refund(&actor, input, approval).await?;
+            let left = terminal.refundable(&actor, sale_id)?;
             let view = RefundView::new(&refund, &left);
             let exit = match refund.status {
                 RefundStatus::Succeeded => 0,
@@ -322,24 +378,114 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
                 "refund {} {} {}: {} ({} {} left)",
                 view.id, view.amount_display, view.currency, view.message, view.refundable_display, view.currency
             );
-            Output::new(&serde_json::json!({ "refund": view }), text, exit)
+            output(serde_json::json!({ "refund": view }), text, exit)
         }
-        Command::Gateway { .. } | Command::Mode { .. } => unreachable!("handled before the counter opens"),
+        Command::Sales {
+            command: SalesCommand::List { since_ms, until_ms },
+        } => {
+            let until = until_ms.unwrap_or_else(|| now_ms() + 1);
+            let since = since_ms.unwrap_or(until - DAY_MS);
+            let views: Vec<SaleView> = terminal
+                .list_sales(&actor, since, until)?
+                .iter()
+                .map(|s| SaleView::new(s, mode))
+                .collect();
+            let text = if views.is_empty() {
+                "no sales".to_string()
+            } else {
+                views.iter().map(sale_line).collect::<Vec<_>>().join("\n")
+            };
+            output(serde_json::json!({ "sales": views }), text, 0)
+        }
         Command::Resolve => {
-            let unresolved = counter.resolve_in_doubt().await?;
+            let unresolved = terminal.resolve_in_doubt(&actor).await?;
             let text = format!("{unresolved} sale(s) still in doubt");
-            Output::new(
-                &serde_json::json!({ "unresolved": unresolved }),
-                text,
-                if unresolved == 0 { 0 } else { 13 },
-            )
+            let exit = if unresolved == 0 { 0 } else { 13 };
+            output(serde_json::json!({ "unresolved": unresolved }), text, exit)
+        }
+        Command::Staff { command } => staff(&terminal, &actor, command, &mut stdin),
+        Command::Audit { command } => audit(&terminal, &actor, command),
+        Command::Gateway { command } => gateway(&terminal, &actor, command, &mut stdin).await,
+        Command::Mode { mode } => {
+            let mut settings = terminal.settings().clone();
+            settings.mode = match mode {
+                ModeArg::Training => Mode::Training,
+                ModeArg::Live => Mode::Live,
+            };
+            terminal.save_settings(&actor, &settings, Action::ModeSwitch)?;
+            let text = format!("mode: {:?}", settings.mode).to_lowercase();
+            output(serde_json::json!({ "mode": settings.mode }), text, 0)
         }
     }
 }
 
-async fn gateway(home: &Home, command: GatewayCommand) -> Result<Output, ErrorReport> {
-    home.ensure().map_err(CounterError::from)?;
-    let mut settings = home.settings().map_err(CounterError::from)?;
+fn staff(terminal: &Terminal, actor: &Actor, command: StaffCommand, stdin: &mut Stdin) -> Result<Output, ErrorReport> {
+    match command {
+        StaffCommand::InitOwner { .. } => Err(ErrorReport::new(ErrorCode::StaffError, "the owner already exists")),
+        StaffCommand::Add { name, role } => {
+            let role = match role {
+                RoleArg::Cashier => Role::Cashier,
+                RoleArg::Manager => Role::Manager,
+                RoleArg::Support => Role::Support,
+            };
+            let created = terminal.add_staff(actor, &name, role, &stdin.secret("the new staff member's PIN")?)?;
+            let text = format!("{} added as {:?}", created.name, created.role).to_lowercase();
+            output(serde_json::json!({ "staff": SessionView::new(&created) }), text, 0)
+        }
+        StaffCommand::Unlock { name } => {
+            terminal.unlock_staff(actor, &name)?;
+            output(serde_json::json!({ "unlocked": name }), format!("{name} unlocked"), 0)
+        }
+    }
+}
+
+fn audit(terminal: &Terminal, actor: &Actor, command: AuditCommand) -> Result<Output, ErrorReport> {
+    match command {
+        AuditCommand::Verify { anchor } => {
+            let anchor = anchor
+                .map(|a| {
+                    Anchor::decode(&a).ok_or_else(|| ErrorReport::new(ErrorCode::InvalidInput, "anchor is SEQ:MAC"))
+                })
+                .transpose()?;
+            let result = terminal.verify_audit(actor, anchor.as_ref())?;
+            let head = terminal.audit_head()?.map(|a| a.encode());
+            let intact = matches!(result, merchant_core::audit::Verification::Intact { .. });
+            let text = format!("{result:?} (head {})", head.as_deref().unwrap_or("-"));
+            output(
+                serde_json::json!({ "verification": result, "head": head }),
+                text,
+                if intact { 0 } else { 6 },
+            )
+        }
+        AuditCommand::Show { limit } => {
+            let entries = terminal.recent_audit(actor, limit)?;
+            let text = entries
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{:>6} {} {:<18} {:<12} {} {}",
+                        e.seq,
+                        e.at_ms,
+                        e.action,
+                        e.outcome,
+                        e.object.as_deref().unwrap_or("-"),
+                        e.detail.as_deref().unwrap_or("")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            output(serde_json::json!({ "entries": entries }), text, 0)
+        }
+    }
+}
+
+async fn gateway(
+    terminal: &Terminal,
+    actor: &Actor,
+    command: GatewayCommand,
+    stdin: &mut Stdin,
+) -> Result<Output, ErrorReport> {
+    let mut settings = terminal.settings().clone();
     match command {
         GatewayCommand::Configure {
             base_url,
@@ -360,24 +506,27 @@ async fn gateway(home: &Home, command: GatewayCommand) -> Result<Output, ErrorRe
             if let Some(v) = omit_refund_reason {
                 g.omit_refund_reason = v;
             }
-            // Refuse an unusable address (http://, bad CA) before saving it.
+            // Refuse an unusable address (http://, a bad CA) before saving it.
             live_gateway(&settings, SecretString::from(String::new()))?;
-            home.save_settings(&settings).map_err(CounterError::from)?;
+            terminal.save_settings(actor, &settings, Action::GatewayConfigured)?;
             let text = format!("gateway: {}", settings.gateway.base_url);
-            Output::new(&serde_json::json!({ "base_url": settings.gateway.base_url }), text, 0)
+            output(serde_json::json!({ "base_url": settings.gateway.base_url }), text, 0)
         }
         GatewayCommand::SetKey => {
-            let mut line = String::new();
-            std::io::stdin()
-                .read_line(&mut line)
-                .map_err(|_| ErrorReport::new(ErrorCode::InvalidInput, "could not read the key from standard input"))?;
-            let key = SecretString::from(line.trim().to_string());
-            let gateway = live_gateway(&settings, key.clone())?;
-            let check = gateway.check_key().await.map_err(CounterError::from)?;
-            keychain(home)?
-                .set_secret(GATEWAY_KEY, &key)
-                .map_err(CounterError::from)?;
+            actor
+                .require(merchant_core::auth::Permission::ConfigureGateway)
+                .map_err(TerminalError::from)?;
+            let key = stdin.secret("the gateway key")?;
             let masked = mask_key(key.expose_secret());
+            let gateway = live_gateway(&settings, key.clone())?;
+            let check = match gateway.check_key().await {
+                Ok(c) => c,
+                Err(e) => {
+                    terminal.record_key_rejected(actor, &masked)?;
+                    return Err(CounterError::from(e).into());
+                }
+            };
+            terminal.set_gateway_key(actor, &key, &masked)?;
             let advice = if check.restricted {
                 ""
             } else {
@@ -385,18 +534,17 @@ async fn gateway(home: &Home, command: GatewayCommand) -> Result<Output, ErrorRe
             };
             let text = format!("gateway key {masked} saved to the keychain.{advice}");
             let value = serde_json::json!({ "key": masked, "restricted": check.restricted, "live": check.live });
-            Output::new(&value, text, 0)
+            output(value, text, 0)
         }
         GatewayCommand::RemoveKey => {
-            keychain(home)?.delete(GATEWAY_KEY).map_err(CounterError::from)?;
-            Output::new(&serde_json::json!({ "removed": true }), "gateway key removed".into(), 0)
+            terminal.remove_gateway_key(actor)?;
+            output(serde_json::json!({ "removed": true }), "gateway key removed".into(), 0)
         }
     }
 }
 
-fn keychain(home: &Home) -> Result<Keychain, ErrorReport> {
-    let id = home.terminal_id().map_err(CounterError::from)?;
-    Ok(Keychain::new(KeychainNamespace::new(BuildKind::current(), &id)))
+fn sale_id_arg(s: &str) -> Result<SaleId, ErrorReport> {
+    SaleId::parse(s).ok_or_else(|| CounterError::SaleNotFound.into())
 }
 
 fn sale_output(sale: &Sale, mode: Mode) -> Result<Output, ErrorReport> {
@@ -408,7 +556,7 @@ fn sale_output(sale: &Sale, mode: Mode) -> Result<Output, ErrorReport> {
         SaleStatus::InDoubt | SaleStatus::Pending => 13,
     };
     let text = format!("{}  {}", sale_line(&view), view.message);
-    Output::new(&serde_json::json!({ "sale": view }), text, exit)
+    output(serde_json::json!({ "sale": view }), text, exit)
 }
 
 fn sale_line(v: &SaleView) -> String {
@@ -418,19 +566,18 @@ fn sale_line(v: &SaleView) -> String {
         .map(|c| format!("{} ••••{}", c.brand, c.last4))
         .unwrap_or_default();
     let training = if v.training { " [TRAINING]" } else { "" };
+    let status = serde_json::to_value(v.status)
+        .ok()
+        .and_then(|s| s.as_str().map(String::from))
+        .unwrap_or_default();
     format!(
         "{}  {:>12} {}  {:<10} {}{}",
-        v.id,
-        v.amount_display,
-        v.currency,
-        format!("{:?}", v.status).to_lowercase(),
-        card,
-        training
+        v.id, v.amount_display, v.currency, status, card, training
     )
 }
 
-fn code_name(r: &ErrorReport) -> String {
-    serde_json::to_value(r.code)
+fn code_name(code: ErrorCode) -> String {
+    serde_json::to_value(code)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()

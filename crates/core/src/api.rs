@@ -7,9 +7,11 @@
 //! on and a message safe to show. The conversion from the core's error enums
 //! happens here, once.
 
+use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::auth::{Actor, AuthError, Permission, Role};
 use crate::config::{ConfigError, Mode};
 use crate::counter::CounterError;
 use crate::gateway::training::SimulatedCard;
@@ -17,6 +19,7 @@ use crate::gateway::RefundReason;
 use crate::gateway::{CardSummary, DeclineReason, GatewayError};
 use crate::money::{format_minor, Currency, DecimalSeparator, MinorUnits, MoneyError};
 use crate::store::{Refund, RefundStatus, Sale, SaleId, SaleStatus, StoreError};
+use crate::terminal::TerminalError;
 use crate::vault::{KeychainError, SealError};
 
 /// `charge_sale`: take a payment.
@@ -44,6 +47,8 @@ impl From<ChargeSaleRequest> for crate::counter::ChargeInput {
             simulated_card: r.simulated_card,
             payment_method: None,
             capture: crate::gateway::CaptureMode::Automatic,
+            staff_id: None,
+            audit_anchor: None,
         }
     }
 }
@@ -82,6 +87,11 @@ pub struct StatusView {
     /// screen shows it and takes no payments.
     pub startup_error: Option<ErrorReport>,
     pub terminal_id: Option<String>,
+    /// A fresh terminal: the owner's account must be created first.
+    pub needs_owner: bool,
+    /// Who is signed in (`None`: the lock screen).
+    pub session: Option<SessionView>,
+    pub idle_lock_minutes: u32,
     pub currency: Currency,
     pub currencies: Vec<CurrencyOption>,
     pub decimal_separator: DecimalSeparator,
@@ -202,6 +212,7 @@ impl From<RefundSaleRequest> for crate::counter::RefundInput {
             amount: r.amount,
             reason: r.reason,
             note: r.note,
+            staff_id: None,
         }
     }
 }
@@ -284,6 +295,15 @@ pub enum ErrorCode {
     GatewayTls,
     RateLimited,
     NotCapturable,
+    WrongPin,
+    SlowDown,
+    LockedOut,
+    Forbidden,
+    NeedsApproval,
+    LimitReached,
+    NotSignedIn,
+    StaffError,
+    AuditError,
 }
 
 impl ErrorCode {
@@ -301,7 +321,10 @@ impl ErrorCode {
             | Self::GatewayTls
             | Self::RateLimited => 8,
             Self::NotFound => 9,
-            Self::RefundRefused | Self::NotCapturable => 4,
+            Self::RefundRefused | Self::NotCapturable | Self::NeedsApproval | Self::LimitReached => 4,
+            Self::WrongPin | Self::SlowDown | Self::LockedOut | Self::Forbidden | Self::NotSignedIn => 12,
+            Self::StaffError => 3,
+            Self::AuditError => 6,
             Self::Internal => 10,
         }
     }
@@ -356,6 +379,73 @@ impl From<&CounterError> for ErrorReport {
 impl From<CounterError> for ErrorReport {
     fn from(e: CounterError) -> Self {
         Self::from(&e)
+    }
+}
+
+impl From<&TerminalError> for ErrorReport {
+    fn from(e: &TerminalError) -> Self {
+        let code = match e {
+            TerminalError::Counter(c) => return Self::from(c),
+            TerminalError::Auth(AuthError::WrongPin) => ErrorCode::WrongPin,
+            TerminalError::Auth(AuthError::SlowDown(_)) | TerminalError::PinRateLimited => ErrorCode::SlowDown,
+            TerminalError::Auth(AuthError::LockedOut(_) | AuthError::Disabled) => ErrorCode::LockedOut,
+            TerminalError::Auth(AuthError::Forbidden(_)) => ErrorCode::Forbidden,
+            TerminalError::Auth(AuthError::Store(_)) => ErrorCode::StoreError,
+            TerminalError::Auth(_) => ErrorCode::StaffError,
+            TerminalError::Audit(_) => ErrorCode::AuditError,
+            TerminalError::NeedsApproval(_) => ErrorCode::NeedsApproval,
+            TerminalError::LimitReached(_) => ErrorCode::LimitReached,
+        };
+        Self::new(code, e.to_string())
+    }
+}
+
+impl From<TerminalError> for ErrorReport {
+    fn from(e: TerminalError) -> Self {
+        Self::from(&e)
+    }
+}
+
+/// `sign_in`: a staff member's name and PIN. The PIN is a secret from the
+/// moment it is parsed (no Serialize; Debug prints `[REDACTED]`).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct SignInRequest {
+    pub name: String,
+    #[ts(type = "string")]
+    pub pin: SecretString,
+}
+
+/// `create_owner`: the first account, on a fresh terminal.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOwnerRequest {
+    pub name: String,
+    #[ts(type = "string")]
+    pub pin: SecretString,
+}
+
+/// `sign_out` / `lock_screen`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct SignOutRequest {}
+
+/// Who is signed in at the till.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SessionView {
+    pub name: String,
+    pub role: Role,
+    /// The commands this role may use (the UI hides the rest).
+    pub permissions: Vec<Permission>,
+}
+
+impl SessionView {
+    pub fn new(actor: &Actor) -> Self {
+        Self {
+            name: actor.name.clone(),
+            role: actor.role,
+            permissions: Permission::ALL.into_iter().filter(|p| actor.role.allows(*p)).collect(),
+        }
     }
 }
 
@@ -418,6 +508,12 @@ mod tests {
             RefundView,
             RefundStatus,
             RefundReason,
+            SignInRequest,
+            CreateOwnerRequest,
+            SignOutRequest,
+            SessionView,
+            Role,
+            Permission,
         ]
     }
 

@@ -159,6 +159,9 @@ impl From<rusqlite::Error> for AuthError {
     }
 }
 
+/// id, name, role, pin hash, active, failures, last failure, locked until.
+type StaffRow = (String, String, String, String, i64, i64, Option<i64>, Option<i64>);
+
 /// Failures before the delay starts, the delay cap and the lockout.
 pub const FREE_ATTEMPTS: i64 = 3;
 pub const LOCKOUT_AFTER: i64 = 10;
@@ -248,7 +251,7 @@ impl Staff {
         pin: &SecretString,
     ) -> Result<Actor, AuthError> {
         let now = clock.now_ms();
-        let row: Option<(String, String, String, String, i64, i64, Option<i64>, Option<i64>)> = db
+        let row: Option<StaffRow> = db
             .conn()
             .query_row(
                 "SELECT id, name, role, pin_hash, active, failed_attempts, last_failure_ms, locked_until_ms

@@ -56,6 +56,15 @@ pub struct Settings {
     /// Longest description accepted on a sale, in characters.
     pub max_description_chars: usize,
     pub training_reader: ReaderTiming,
+    /// Refunds above this (major units) need a manager's PIN at the till.
+    pub refund_approval_above_major: u64,
+    /// Per cashier, per rolling 24 hours.
+    pub refund_limit_count: u32,
+    pub refund_limit_major: u64,
+    /// Charges per minute on this terminal.
+    pub charges_per_minute: u32,
+    /// Lock the screen after this many idle minutes (at most 15).
+    pub idle_lock_minutes: u32,
     /// The live gateway (used in live mode only).
     pub gateway: GatewaySettings,
 }
@@ -108,6 +117,11 @@ impl Default for Settings {
             max_charge_major: 10_000,
             max_description_chars: 200,
             training_reader: ReaderTiming::default(),
+            refund_approval_above_major: 100,
+            refund_limit_count: 20,
+            refund_limit_major: 1_000,
+            charges_per_minute: 30,
+            idle_lock_minutes: 15,
             gateway: GatewaySettings::default(),
         }
     }
@@ -171,9 +185,15 @@ impl Home {
     /// True when any encrypted cache exists: the master key must then already
     /// be in the keychain, and is never silently replaced.
     pub fn has_encrypted_data(&self) -> bool {
-        [Mode::Training, Mode::Live]
-            .iter()
-            .any(|m| self.cache_path(*m).exists())
+        self.terminal_db_path().exists()
+            || [Mode::Training, Mode::Live]
+                .iter()
+                .any(|m| self.cache_path(*m).exists())
+    }
+
+    /// Staff and the audit log (shared by both modes).
+    pub fn terminal_db_path(&self) -> PathBuf {
+        self.root.join("terminal.sqlite3")
     }
 
     pub fn prepare_cache_dir(&self, mode: Mode) -> Result<PathBuf, ConfigError> {

@@ -33,7 +33,7 @@ use crate::store::{
     NewRefund, NewSale, OpKind, PendingOp, Refund, RefundStatus, Sale, SaleId, SaleStatus, Settlement, Store,
     StoreError,
 };
-use crate::vault::{BuildKind, KeyVersion, Keychain, KeychainError, KeychainNamespace, Sealer, SubKeys};
+use crate::vault::{KeyVersion, Keychain, KeychainError, Sealer, SubKeys};
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -76,6 +76,11 @@ pub struct ChargeInput {
     pub payment_method: Option<String>,
     /// `Manual` only authorises (deposits, tabs); capture or void later.
     pub capture: CaptureMode,
+    /// Who takes the payment (recorded with the sale).
+    pub staff_id: Option<String>,
+    /// The audit chain's head, sent along in the gateway's metadata so the
+    /// trail is anchored off the machine.
+    pub audit_anchor: Option<String>,
 }
 
 /// A refund as a cashier or manager asks for it.
@@ -86,6 +91,7 @@ pub struct RefundInput {
     pub amount: Option<String>,
     pub reason: RefundReason,
     pub note: Option<String>,
+    pub staff_id: Option<String>,
 }
 
 /// The keychain entry holding the live gateway's key.
@@ -108,25 +114,27 @@ impl std::fmt::Debug for Counter {
 }
 
 impl Counter {
-    /// Opens the terminal in `home`: settings, keychain, store, gateway, then
-    /// settles every unsettled sale. Fails closed if the keychain is not
-    /// usable: there is no way to open the cache without it.
-    pub async fn open(home: &Home) -> Result<Self, CounterError> {
-        home.ensure()?;
-        let settings = home.settings()?;
-        let terminal_id = home.terminal_id()?;
-        let keychain = Keychain::new(KeychainNamespace::new(BuildKind::current(), &terminal_id));
-        let master = keychain.load_or_create_master_key(!home.has_encrypted_data())?;
-        let sealer = Sealer::new(&SubKeys::new(master), KeyVersion::FIRST);
+    /// Opens the counter for the terminal's current mode: its own cache
+    /// (training and live never share one) and its gateway, then settles
+    /// every unsettled sale. The keys come from the caller, who got them from
+    /// the keychain (see `terminal`).
+    pub async fn open(
+        home: &Home,
+        settings: &Settings,
+        terminal_id: &str,
+        keychain: &Keychain,
+        keys: &SubKeys,
+    ) -> Result<Self, CounterError> {
+        let sealer = Sealer::new(keys, KeyVersion::FIRST);
         let gateway: Arc<dyn Gateway> = match settings.mode {
             Mode::Training => Arc::new(TrainingGateway::new(settings.training_reader)),
             Mode::Live => {
                 let key = keychain.secret(GATEWAY_KEY)?.ok_or(CounterError::LiveNotConfigured)?;
-                Arc::new(live_gateway(&settings, key)?)
+                Arc::new(live_gateway(settings, key)?)
             }
         };
         let store = Store::open(&home.prepare_cache_dir(settings.mode)?, sealer)?;
-        Self::from_parts(settings, terminal_id, store, gateway).await
+        Self::from_parts(settings.clone(), terminal_id.to_string(), store, gateway).await
     }
 
     /// Assembles a counter from already-open parts and settles unsettled
@@ -192,6 +200,7 @@ impl Counter {
             idempotency_key: IdempotencyKey::generate(),
             source: "reader",
             capture: input.capture,
+            staff_id: input.staff_id.clone(),
             description,
             created_at: OffsetDateTime::now_utc(),
         };
@@ -206,6 +215,7 @@ impl Counter {
             idempotency_key: sale.idempotency_key.clone(),
             source: self.payment_source(input.payment_method, input.simulated_card),
             capture: input.capture,
+            audit_anchor: input.audit_anchor,
         };
         let result = self.gateway.charge(&request, cancel).instrument(span.clone()).await;
         let settlement = settlement_for(result, sale.money.amount);
@@ -247,6 +257,7 @@ impl Counter {
                 idempotency_key: sale.idempotency_key.clone(),
                 source: self.payment_source(None, None),
                 capture: sale.capture,
+                audit_anchor: None,
             };
             let settled_window_passed =
                 crate::store::now_ms().saturating_sub(sale.created_at_ms) > window_ms(&*self.gateway);
@@ -387,6 +398,7 @@ impl Counter {
             reason: input.reason,
             idempotency_key: IdempotencyKey::generate(),
             note,
+            staff_id: input.staff_id.clone(),
             created_at: OffsetDateTime::now_utc(),
         };
         self.store.insert_pending_refund(&refund)?;
@@ -662,6 +674,8 @@ mod tests {
             simulated_card: Some(card),
             payment_method: None,
             capture: CaptureMode::Automatic,
+            staff_id: None,
+            audit_anchor: None,
         }
     }
 
@@ -693,6 +707,7 @@ mod tests {
             idempotency_key: IdempotencyKey::generate(),
             source: "reader",
             capture: CaptureMode::Automatic,
+            staff_id: None,
             description: None,
             created_at: OffsetDateTime::now_utc(),
         })?;
@@ -761,6 +776,7 @@ mod tests {
             amount: None,
             reason: RefundReason::RequestedByCustomer,
             note: None,
+            staff_id: None,
         };
         assert!(matches!(
             c.refund(refund.clone()).await,

@@ -25,4 +25,5 @@ pub mod gateway;
 pub mod money;
 pub mod pan;
 pub mod store;
+pub mod terminal;
 pub mod vault;

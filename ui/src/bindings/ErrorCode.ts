@@ -3,4 +3,4 @@
 /**
  * Stable error codes. Add new ones; never rename or reuse one.
  */
-export type ErrorCode = "invalid_amount" | "invalid_input" | "charge_in_progress" | "nothing_to_cancel" | "in_doubt" | "live_not_configured" | "keychain_locked" | "keychain_unavailable" | "key_missing" | "disk_full" | "store_busy" | "store_error" | "data_tampered" | "config_error" | "not_ready" | "gateway_error" | "internal" | "not_found" | "refund_refused" | "gateway_unreachable" | "gateway_key_rejected" | "gateway_tls" | "rate_limited" | "not_capturable";
+export type ErrorCode = "invalid_amount" | "invalid_input" | "charge_in_progress" | "nothing_to_cancel" | "in_doubt" | "live_not_configured" | "keychain_locked" | "keychain_unavailable" | "key_missing" | "disk_full" | "store_busy" | "store_error" | "data_tampered" | "config_error" | "not_ready" | "gateway_error" | "internal" | "not_found" | "refund_refused" | "gateway_unreachable" | "gateway_key_rejected" | "gateway_tls" | "rate_limited" | "not_capturable" | "wrong_pin" | "slow_down" | "locked_out" | "forbidden" | "needs_approval" | "limit_reached" | "not_signed_in" | "staff_error" | "audit_error";

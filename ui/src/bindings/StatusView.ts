@@ -4,6 +4,7 @@ import type { CurrencyOption } from "./CurrencyOption";
 import type { DecimalSeparator } from "./DecimalSeparator";
 import type { ErrorReport } from "./ErrorReport";
 import type { Mode } from "./Mode";
+import type { SessionView } from "./SessionView";
 import type { SimulatedCardOption } from "./SimulatedCardOption";
 
 export type StatusView = { mode: Mode, 
@@ -11,4 +12,12 @@ export type StatusView = { mode: Mode,
  * `Some` when the terminal could not start (keychain locked, say): the
  * screen shows it and takes no payments.
  */
-startup_error: ErrorReport | null, terminal_id: string | null, currency: Currency, currencies: Array<CurrencyOption>, decimal_separator: DecimalSeparator, max_description_chars: number, simulated_cards: Array<SimulatedCardOption>, };
+startup_error: ErrorReport | null, terminal_id: string | null, 
+/**
+ * A fresh terminal: the owner's account must be created first.
+ */
+needs_owner: boolean, 
+/**
+ * Who is signed in (`None`: the lock screen).
+ */
+session: SessionView | null, idle_lock_minutes: number, currency: Currency, currencies: Array<CurrencyOption>, decimal_separator: DecimalSeparator, max_description_chars: number, simulated_cards: Array<SimulatedCardOption>, };

@@ -148,6 +148,8 @@ pub struct ChargeRequest {
     pub idempotency_key: IdempotencyKey,
     pub source: PaymentSource,
     pub capture: CaptureMode,
+    /// The audit chain head (`seq:mac`), kept in the gateway's metadata.
+    pub audit_anchor: Option<String>,
 }
 
 /// Capturing an authorisation (all or part of it), or voiding it.

@@ -247,6 +247,10 @@ impl Gateway for StripeGateway {
             ("metadata[sale_id]".into(), request.sale_id.to_string()),
             ("metadata[terminal_id]".into(), request.terminal_id.clone()),
         ];
+        let form = match &request.audit_anchor {
+            Some(a) => [form, vec![("metadata[audit_head]".to_string(), a.clone())]].concat(),
+            None => form,
+        };
         let call = self.call(
             reqwest::Method::POST,
             "v1/payment_intents",

@@ -299,6 +299,7 @@ mod tests {
                 test_card: Some(card),
             },
             capture: CaptureMode::Automatic,
+            audit_anchor: None,
         }
     }
 

@@ -154,6 +154,7 @@ pub struct NewSale {
     pub idempotency_key: IdempotencyKey,
     pub source: &'static str,
     pub capture: CaptureMode,
+    pub staff_id: Option<String>,
     pub description: Option<String>,
     pub created_at: OffsetDateTime,
 }
@@ -354,8 +355,8 @@ impl Store {
         let now = sale.created_at.unix_timestamp_nanos() / 1_000_000;
         self.conn().execute(
             "INSERT INTO sales (id, terminal_id, kind, status, created_at_ms, updated_at_ms, amount_minor,
-                                currency, idempotency_key, source, key_version, description, capture_method)
-             VALUES (?1, ?2, 'sale', 'pending', ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                currency, idempotency_key, source, key_version, description, capture_method, staff_id)
+             VALUES (?1, ?2, 'sale', 'pending', ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
                 id,
                 sale.terminal_id,
@@ -367,6 +368,7 @@ impl Store {
                 self.sealer.current_version().0,
                 description,
                 sale.capture.as_str(),
+                sale.staff_id,
             ],
         )?;
         Ok(())
@@ -590,6 +592,7 @@ mod tests {
             idempotency_key: IdempotencyKey::generate(),
             source: "reader",
             capture: CaptureMode::Automatic,
+            staff_id: None,
             description: Some(description.into()),
             created_at: OffsetDateTime::now_utc(),
         }

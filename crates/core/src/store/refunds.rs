@@ -53,6 +53,7 @@ pub struct NewRefund {
     pub reason: RefundReason,
     pub idempotency_key: IdempotencyKey,
     pub note: Option<String>,
+    pub staff_id: Option<String>,
     pub created_at: OffsetDateTime,
 }
 
@@ -112,8 +113,8 @@ impl Store {
         let at = (r.created_at.unix_timestamp_nanos() / 1_000_000) as i64;
         tx.execute(
             "INSERT INTO refunds (id, sale_id, terminal_id, status, created_at_ms, updated_at_ms, amount_minor,
-                                  currency, reason, idempotency_key, key_version, note)
-             VALUES (?1, ?2, ?3, 'pending', ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                  currency, reason, idempotency_key, key_version, note, staff_id)
+             VALUES (?1, ?2, ?3, 'pending', ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
                 r.id,
                 r.sale_id.to_string(),
@@ -125,6 +126,7 @@ impl Store {
                 r.idempotency_key.as_str(),
                 self.sealer.current_version().0,
                 note,
+                r.staff_id,
             ],
         )?;
         tx.commit()?;
@@ -149,6 +151,17 @@ impl Store {
         } else {
             Err(StoreError::Corrupt("the refund to settle is not in the cache"))
         }
+    }
+
+    /// Refunds (count, total minor units in `currency`) made by `staff_id`
+    /// since `since_ms`, counting every refund not known to have failed.
+    pub fn refunds_by_staff_since(&self, staff_id: &str, since_ms: i64, currency: Currency) -> Result<(i64, i64)> {
+        Ok(self.conn().query_row(
+            "SELECT COUNT(*), COALESCE(SUM(amount_minor), 0) FROM refunds
+             WHERE staff_id = ?1 AND created_at_ms >= ?2 AND currency = ?3 AND status != 'failed'",
+            params![staff_id, since_ms, currency.code()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
     }
 
     /// What is left to refund on a sale (captured minus committed refunds).

@@ -1,0 +1,527 @@
+//! The terminal as staff use it: every action signed in, permitted, limited
+//! and audited, in that order. The desktop shell and `merchantctl` call only
+//! this; neither can reach the counter without passing the checks here.
+//!
+//! Opening: settings → keychain (fail closed) → key hierarchy → the terminal
+//! database (staff, audit) → the counter for the current mode. A live
+//! terminal without a gateway key still opens (so an owner can set one), but
+//! takes no payments.
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use secrecy::SecretString;
+
+use crate::audit::{Action, Anchor, AuditEntry, AuditError, AuditLog, Event, Verification};
+use crate::auth::{Actor, AuthError, Clock, Permission, Role, Staff, SystemClock};
+use crate::config::{ConfigError, Home, Mode, Settings};
+use crate::counter::{ChargeInput, Counter, CounterError, RefundInput, GATEWAY_KEY};
+use crate::money::{Currency, MinorUnits, Money};
+use crate::store::{Refund, Sale, SaleId, TerminalDb};
+use crate::vault::{BuildKind, Keychain, KeychainNamespace, SubKeys};
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TerminalError {
+    #[error(transparent)]
+    Counter(#[from] CounterError),
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    #[error(transparent)]
+    Audit(#[from] AuditError),
+    #[error("This refund is above {0}: a manager must approve it with their PIN.")]
+    NeedsApproval(String),
+    #[error("{0}")]
+    LimitReached(String),
+    #[error("Too many PIN attempts on this terminal: wait a minute.")]
+    PinRateLimited,
+}
+
+impl From<ConfigError> for TerminalError {
+    fn from(e: ConfigError) -> Self {
+        Self::Counter(e.into())
+    }
+}
+
+impl From<crate::vault::KeychainError> for TerminalError {
+    fn from(e: crate::vault::KeychainError) -> Self {
+        Self::Counter(e.into())
+    }
+}
+
+impl From<crate::store::StoreError> for TerminalError {
+    fn from(e: crate::store::StoreError) -> Self {
+        Self::Counter(e.into())
+    }
+}
+
+type Result<T> = std::result::Result<T, TerminalError>;
+
+pub struct Terminal {
+    home: Home,
+    terminal_id: String,
+    settings: Settings,
+    keychain: Keychain,
+    db: TerminalDb,
+    staff: Staff,
+    audit: AuditLog,
+    clock: Arc<dyn Clock>,
+    counter: std::result::Result<Counter, CounterError>,
+    charges: DefaultDirectRateLimiter,
+    pins: DefaultDirectRateLimiter,
+}
+
+impl std::fmt::Debug for Terminal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Terminal")
+            .field("terminal_id", &self.terminal_id)
+            .finish_non_exhaustive()
+    }
+}
+
+fn per_minute(n: u32) -> DefaultDirectRateLimiter {
+    RateLimiter::direct(Quota::per_minute(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN)))
+}
+
+impl Terminal {
+    /// Opens the terminal in `home`. Fails closed without a usable keychain.
+    pub async fn open(home: Home) -> Result<Self> {
+        home.ensure()?;
+        let settings = home.settings()?;
+        let terminal_id = home.terminal_id()?;
+        let keychain = Keychain::new(KeychainNamespace::new(BuildKind::current(), &terminal_id));
+        let master = keychain.load_or_create_master_key(!home.has_encrypted_data())?;
+        let keys = SubKeys::new(master);
+        let db = TerminalDb::open(&home.terminal_db_path())?;
+        let counter = Counter::open(&home, &settings, &terminal_id, &keychain, &keys).await;
+        if let Err(e) = &counter {
+            // A live terminal without a key is still opened for its owner;
+            // anything else (disk, keychain) stops here.
+            if !matches!(e, CounterError::LiveNotConfigured) {
+                return Err(counter
+                    .err()
+                    .map(TerminalError::from)
+                    .unwrap_or(TerminalError::PinRateLimited));
+            }
+        }
+        Ok(Self {
+            audit: AuditLog::new(keys.audit_mac(), terminal_id.clone()),
+            staff: Staff::new(keys.pin_pepper()),
+            charges: per_minute(settings.charges_per_minute),
+            pins: per_minute(20),
+            clock: Arc::new(SystemClock),
+            home,
+            terminal_id,
+            settings,
+            keychain,
+            db,
+            counter,
+        })
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn terminal_id(&self) -> &str {
+        &self.terminal_id
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.settings.mode
+    }
+
+    fn counter(&self) -> Result<&Counter> {
+        self.counter
+            .as_ref()
+            .map_err(|_| TerminalError::Counter(CounterError::LiveNotConfigured))
+    }
+
+    fn record(
+        &self,
+        actor: Option<&Actor>,
+        action: Action,
+        object: Option<&str>,
+        outcome: &str,
+        detail: Option<&str>,
+    ) -> Result<Anchor> {
+        Ok(self.audit.record(
+            &self.db,
+            &Event {
+                actor: actor.map(|a| a.staff_id.as_str()),
+                action,
+                object,
+                outcome,
+                detail,
+            },
+        )?)
+    }
+
+    /// The permission check every action starts with; refusals are audited.
+    fn require(&self, actor: &Actor, p: Permission) -> Result<()> {
+        if let Err(e) = actor.require(p) {
+            self.record(
+                Some(actor),
+                Action::PermissionDenied,
+                None,
+                "denied",
+                Some(&format!("{p:?}")),
+            )?;
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
+    // --- staff -------------------------------------------------------------
+
+    pub fn has_staff(&self) -> Result<bool> {
+        Ok(self.staff.has_staff(&self.db)?)
+    }
+
+    /// First run: the owner's account (a manager). Only when there is no staff.
+    pub fn create_owner(&self, name: &str, pin: &SecretString) -> Result<Actor> {
+        let owner = self.staff.create_owner(&self.db, name, pin)?;
+        self.record(
+            Some(&owner),
+            Action::StaffCreated,
+            Some(&owner.staff_id),
+            "ok",
+            Some("role=manager (owner)"),
+        )?;
+        Ok(owner)
+    }
+
+    pub fn add_staff(&self, actor: &Actor, name: &str, role: Role, pin: &SecretString) -> Result<Actor> {
+        self.require(actor, Permission::ManageStaff)?;
+        let created = self.staff.create(&self.db, name, role, pin)?;
+        self.record(
+            Some(actor),
+            Action::StaffCreated,
+            Some(&created.staff_id),
+            "ok",
+            Some(&format!("role={role:?}")),
+        )?;
+        Ok(created)
+    }
+
+    pub fn unlock_staff(&self, actor: &Actor, name: &str) -> Result<()> {
+        self.staff.unlock(&self.db, actor, name)?;
+        self.record(Some(actor), Action::Unlock, Some(name), "ok", None)?;
+        Ok(())
+    }
+
+    /// Checks a PIN. Failures and lockouts are audited; a terminal-wide rate
+    /// limit stops someone cycling through names.
+    pub fn sign_in(&self, name: &str, pin: &SecretString) -> Result<Actor> {
+        if self.pins.check().is_err() {
+            self.record(None, Action::PinFailed, Some(name), "rate_limited", None)?;
+            return Err(TerminalError::PinRateLimited);
+        }
+        match self.staff.sign_in(&self.db, &*self.clock, name, pin) {
+            Ok(actor) => {
+                self.record(Some(&actor), Action::SignIn, Some(&actor.staff_id), "ok", None)?;
+                Ok(actor)
+            }
+            Err(e) => {
+                let (action, outcome) = match e {
+                    AuthError::LockedOut(_) => (Action::Lockout, "locked"),
+                    _ => (Action::PinFailed, "denied"),
+                };
+                self.record(None, action, Some(name), outcome, None)?;
+                Err(e.into())
+            }
+        }
+    }
+
+    pub fn sign_out(&self, actor: &Actor) -> Result<()> {
+        self.record(Some(actor), Action::SignOut, Some(&actor.staff_id), "ok", None)?;
+        Ok(())
+    }
+
+    // --- the counter -------------------------------------------------------
+
+    pub async fn charge(&self, actor: &Actor, mut input: ChargeInput) -> Result<Sale> {
+        self.require(actor, Permission::Charge)?;
+        if self.charges.check().is_err() {
+            self.record(Some(actor), Action::Charge, None, "rate_limited", None)?;
+            return Err(TerminalError::LimitReached(format!(
+                "More than {} charges a minute on this terminal: wait a moment.",
+                self.settings.charges_per_minute
+            )));
+        }
+        input.staff_id = Some(actor.staff_id.clone());
+        input.audit_anchor = self.audit.head(&self.db)?.map(|a| a.encode());
+        let result = self.counter()?.charge(input).await;
+        match &result {
+            Ok(sale) => {
+                let detail = format!("amount={} {}", sale.money.amount.get(), sale.money.currency);
+                self.record(
+                    Some(actor),
+                    Action::Charge,
+                    Some(&sale.id.to_string()),
+                    status_word(sale),
+                    Some(&detail),
+                )?;
+            }
+            Err(e) => {
+                self.record(
+                    Some(actor),
+                    Action::Charge,
+                    None,
+                    "refused",
+                    Some(&crate::api::ErrorReport::from(e).message),
+                )?;
+            }
+        }
+        Ok(result?)
+    }
+
+    pub fn cancel_charge(&self, actor: &Actor) -> Result<()> {
+        self.require(actor, Permission::CancelCharge)?;
+        Ok(self.counter()?.cancel_charge()?)
+    }
+
+    pub fn list_sales(&self, actor: &Actor, since_ms: i64, until_ms: i64) -> Result<Vec<Sale>> {
+        self.require(actor, Permission::ListSales)?;
+        Ok(self.counter()?.list_sales(since_ms, until_ms)?)
+    }
+
+    /// What is left to refund on a sale.
+    pub fn refundable(&self, actor: &Actor, sale: SaleId) -> Result<Money> {
+        self.require(actor, Permission::ListSales)?;
+        Ok(self.counter()?.store().refundable(sale)?)
+    }
+
+    /// Refunds part or all of a sale. Above the approval limit a manager's
+    /// name and PIN must come with it (unless the actor is a manager);
+    /// cashiers are held to their daily count and amount.
+    pub async fn refund(
+        &self,
+        actor: &Actor,
+        mut input: RefundInput,
+        approver: Option<(&str, &SecretString)>,
+    ) -> Result<Refund> {
+        self.require(actor, Permission::Refund)?;
+        let counter = self.counter()?;
+        let sale = counter.store().get(input.sale_id)?.ok_or(CounterError::SaleNotFound)?;
+        let currency = sale.money.currency;
+        let amount = match &input.amount {
+            Some(typed) => {
+                crate::money::parse_amount(typed, currency, &self.settings.parse_rules()).map_err(CounterError::from)?
+            }
+            None => counter.store().refundable(sale.id)?.amount,
+        };
+        let object = sale.id.to_string();
+        let limit = major(self.settings.refund_approval_above_major, currency);
+        let mut approved_by = None;
+        if amount > limit && !actor.role.allows(Permission::ApproveRefund) {
+            let Some((name, pin)) = approver else {
+                self.record(Some(actor), Action::Refund, Some(&object), "needs_approval", None)?;
+                return Err(TerminalError::NeedsApproval(Money::new(limit, currency).display()));
+            };
+            let manager = self.sign_in(name, pin)?;
+            if let Err(e) = manager.require(Permission::ApproveRefund) {
+                self.record(Some(&manager), Action::RefundApproval, Some(&object), "denied", None)?;
+                return Err(e.into());
+            }
+            self.record(
+                Some(&manager),
+                Action::RefundApproval,
+                Some(&object),
+                "ok",
+                Some(&format!("for={}", actor.staff_id)),
+            )?;
+            approved_by = Some(manager.staff_id);
+        }
+        if actor.role == Role::Cashier {
+            self.check_refund_limits(actor, amount, currency)?;
+        }
+        input.staff_id = Some(actor.staff_id.clone());
+        input.amount = Some(crate::money::format_minor(amount, currency));
+        let result = counter.refund(input).await;
+        let approval = approved_by.map(|m| format!(" approved_by={m}")).unwrap_or_default();
+        match &result {
+            Ok(r) => {
+                let detail = format!("amount={} {} refund={}{approval}", r.money.amount.get(), currency, r.id);
+                self.record(
+                    Some(actor),
+                    Action::Refund,
+                    Some(&object),
+                    refund_word(r),
+                    Some(&detail),
+                )?;
+            }
+            Err(e) => {
+                self.record(
+                    Some(actor),
+                    Action::Refund,
+                    Some(&object),
+                    "refused",
+                    Some(&crate::api::ErrorReport::from(e).message),
+                )?;
+            }
+        }
+        Ok(result?)
+    }
+
+    fn check_refund_limits(&self, actor: &Actor, amount: MinorUnits, currency: Currency) -> Result<()> {
+        let since = crate::store::now_ms() - 24 * 60 * 60 * 1000;
+        let (count, total) = self
+            .counter()?
+            .store()
+            .refunds_by_staff_since(&actor.staff_id, since, currency)?;
+        let max_total = major(self.settings.refund_limit_major, currency);
+        let refused = if count >= i64::from(self.settings.refund_limit_count) {
+            Some(format!(
+                "You have reached your limit of {} refunds in 24 hours: ask a manager.",
+                self.settings.refund_limit_count
+            ))
+        } else if total.saturating_add(amount.get()) > max_total.get() {
+            Some(format!(
+                "This refund would take you over your 24-hour refund limit of {}: ask a manager.",
+                Money::new(max_total, currency).display()
+            ))
+        } else {
+            None
+        };
+        match refused {
+            Some(msg) => {
+                self.record(Some(actor), Action::Refund, None, "limit_reached", None)?;
+                Err(TerminalError::LimitReached(msg))
+            }
+            None => Ok(()),
+        }
+    }
+
+    pub async fn capture(&self, actor: &Actor, sale: SaleId, amount: Option<String>) -> Result<Sale> {
+        self.require(actor, Permission::CaptureVoid)?;
+        let result = self.counter()?.capture(sale, amount).await;
+        self.record_op(actor, Action::Capture, sale, &result)?;
+        Ok(result?)
+    }
+
+    pub async fn void(&self, actor: &Actor, sale: SaleId) -> Result<Sale> {
+        self.require(actor, Permission::CaptureVoid)?;
+        let result = self.counter()?.void(sale).await;
+        self.record_op(actor, Action::Void, sale, &result)?;
+        Ok(result?)
+    }
+
+    fn record_op(
+        &self,
+        actor: &Actor,
+        action: Action,
+        sale: SaleId,
+        result: &std::result::Result<Sale, CounterError>,
+    ) -> Result<()> {
+        let outcome = match result {
+            Ok(s) => status_word(s),
+            Err(_) => "refused",
+        };
+        let detail = result
+            .as_ref()
+            .ok()
+            .and_then(|s| s.captured)
+            .map(|c| format!("captured={}", c.get()));
+        self.record(Some(actor), action, Some(&sale.to_string()), outcome, detail.as_deref())?;
+        Ok(())
+    }
+
+    pub async fn resolve_in_doubt(&self, actor: &Actor) -> Result<usize> {
+        self.require(actor, Permission::ResolveInDoubt)?;
+        let unresolved = self.counter()?.resolve_in_doubt().await?;
+        let outcome = if unresolved == 0 { "ok" } else { "in_doubt" };
+        self.record(
+            Some(actor),
+            Action::ResolveInDoubt,
+            None,
+            outcome,
+            Some(&format!("unresolved={unresolved}")),
+        )?;
+        Ok(unresolved)
+    }
+
+    // --- owner settings ----------------------------------------------------
+
+    /// Saves new settings (gateway, limits, mode). Takes effect on next open.
+    pub fn save_settings(&self, actor: &Actor, settings: &Settings, action: Action) -> Result<()> {
+        let p = if action == Action::ModeSwitch {
+            Permission::SwitchMode
+        } else {
+            Permission::ConfigureGateway
+        };
+        self.require(actor, p)?;
+        self.home.save_settings(settings)?;
+        let detail = format!("mode={:?} gateway={}", settings.mode, settings.gateway.base_url);
+        self.record(Some(actor), action, None, "ok", Some(&detail))?;
+        Ok(())
+    }
+
+    /// Stores a gateway key that the gateway has already accepted.
+    pub fn set_gateway_key(&self, actor: &Actor, key: &SecretString, masked: &str) -> Result<()> {
+        self.require(actor, Permission::ConfigureGateway)?;
+        self.keychain.set_secret(GATEWAY_KEY, key)?;
+        self.record(Some(actor), Action::GatewayKeySet, None, "ok", Some(masked))?;
+        Ok(())
+    }
+
+    pub fn remove_gateway_key(&self, actor: &Actor) -> Result<()> {
+        self.require(actor, Permission::ConfigureGateway)?;
+        self.keychain.delete(GATEWAY_KEY)?;
+        self.record(Some(actor), Action::GatewayKeyRemoved, None, "ok", None)?;
+        Ok(())
+    }
+
+    /// Records a refused key check (a key the gateway rejected).
+    pub fn record_key_rejected(&self, actor: &Actor, masked: &str) -> Result<()> {
+        self.record(Some(actor), Action::GatewayKeySet, None, "rejected", Some(masked))?;
+        Ok(())
+    }
+
+    // --- audit -------------------------------------------------------------
+
+    pub fn verify_audit(&self, actor: &Actor, anchor: Option<&Anchor>) -> Result<Verification> {
+        self.require(actor, Permission::VerifyAudit)?;
+        Ok(self.audit.verify(&self.db, anchor)?)
+    }
+
+    pub fn audit_head(&self) -> Result<Option<Anchor>> {
+        Ok(self.audit.head(&self.db)?)
+    }
+
+    pub fn recent_audit(&self, actor: &Actor, limit: u32) -> Result<Vec<AuditEntry>> {
+        self.require(actor, Permission::ViewAudit)?;
+        Ok(self.audit.recent(&self.db, limit)?)
+    }
+}
+
+fn major(units: u64, currency: Currency) -> MinorUnits {
+    MinorUnits::new(
+        i64::try_from(units)
+            .unwrap_or(i64::MAX)
+            .saturating_mul(currency.minor_per_major()),
+    )
+}
+
+fn status_word(sale: &Sale) -> &'static str {
+    use crate::store::SaleStatus::*;
+    match sale.status {
+        Approved => "approved",
+        Authorized => "authorized",
+        Declined => "declined",
+        Failed => "failed",
+        Cancelled => "cancelled",
+        Voided => "voided",
+        InDoubt | Pending => "in_doubt",
+    }
+}
+
+fn refund_word(r: &Refund) -> &'static str {
+    use crate::store::RefundStatus::*;
+    match r.status {
+        Succeeded => "refunded",
+        Failed => "failed",
+        Pending | InDoubt => "in_doubt",
+    }
+}
