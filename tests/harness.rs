@@ -234,7 +234,19 @@ impl TerminalHome {
 
     /// Every file of the training cache (database, WAL, shared memory).
     pub fn training_cache_files(&self) -> Vec<PathBuf> {
-        let base = self.dir.path().join("training/cache.sqlite3");
+        self.sqlite_files("training/cache.sqlite3")
+    }
+
+    /// Every SQLite file in the folder: caches and the terminal database.
+    pub fn all_database_files(&self) -> Vec<PathBuf> {
+        ["training/cache.sqlite3", "live/cache.sqlite3", "terminal.sqlite3"]
+            .iter()
+            .flat_map(|f| self.sqlite_files(f))
+            .collect()
+    }
+
+    fn sqlite_files(&self, name: &str) -> Vec<PathBuf> {
+        let base = self.dir.path().join(name);
         ["", "-wal", "-shm", "-journal"]
             .iter()
             .map(|suffix| PathBuf::from(format!("{}{suffix}", base.display())))

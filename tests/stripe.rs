@@ -90,6 +90,13 @@ fn charge_refund_in_parts_and_over_refund_refused() -> TestResult {
         .unwrap_or_default();
     assert_eq!(ours.len(), 1);
     assert_eq!(ours[0]["amount"], 1250);
+    // The audit chain's head travels with the charge, off the machine.
+    let head = ours[0]["metadata"]["audit_head"].as_str().unwrap_or_default();
+    assert!(
+        head.split_once(':')
+            .is_some_and(|(seq, mac)| seq.parse::<u64>().is_ok() && mac.len() == 64),
+        "{head}"
+    );
     let pi = ours[0]["id"].as_str().unwrap_or_default().to_string();
 
     // Part, then the rest, then one cent more: refused locally.

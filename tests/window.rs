@@ -183,12 +183,13 @@ async fn cashier_charges_declines_cancels_and_sales_survive_a_restart() -> TestR
     let out = merchantctl(Some(&session), &home, &["--json", "sales", "list"])?;
     let listed: serde_json::Value = serde_json::from_slice(&out.stdout)?;
     assert_eq!(listed["sales"][2]["description"], canary.as_str());
-    // …and never in clear in the database, its WAL or shared memory.
-    let files = home.training_cache_files();
+    // …and never in clear in any database file, WAL or shared memory
+    // (the cache, and the terminal database with the audit trail).
+    let files = home.all_database_files();
     assert!(!files.is_empty());
     for f in files {
         let bytes = std::fs::read(&f)?;
-        for needle in [canary.as_str(), "CANARY-", "pi_training_", "latte-for-table"] {
+        for needle in [canary.as_str(), "CANARY-", "pi_training_", "latte-for-table", OWNER_PIN] {
             assert!(
                 !contains_bytes(&bytes, needle.as_bytes()),
                 "{needle} found in clear in {}",

@@ -226,6 +226,7 @@ impl Terminal {
             Err(e) => {
                 let (action, outcome) = match e {
                     AuthError::LockedOut(_) => (Action::Lockout, "locked"),
+                    AuthError::SlowDown(_) => (Action::PinFailed, "slow_down"),
                     _ => (Action::PinFailed, "denied"),
                 };
                 self.record(None, action, Some(name), outcome, None)?;
