@@ -12,17 +12,16 @@ mod state;
 use merchant_core::config::Home;
 
 fn main() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("MERCHANT_TERMINAL_LOG").unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let home = Home::resolve(None);
+    let _logs = home
+        .as_ref()
+        .ok()
+        .map(|h| merchant_core::logging::init(h.root(), "app", true));
 
     let app = tauri::Builder::default()
-        .setup(|app| {
+        .setup(move |app| {
             use tauri::Manager;
-            let state = tauri::async_runtime::block_on(state::AppState::start(Home::resolve(None)));
+            let state = tauri::async_runtime::block_on(state::AppState::start(home.clone()));
             app.manage(state);
             Ok(())
         })

@@ -289,6 +289,10 @@ impl Stdin {
 
 async fn run(cli: Cli) -> Result<Output, ErrorReport> {
     let home = Home::resolve(cli.home).map_err(CounterError::from)?;
+    let _logs = home
+        .ensure()
+        .is_ok()
+        .then(|| merchant_core::logging::init(home.root(), "merchantctl", false));
     let terminal = Terminal::open(home).await?;
     let mut stdin = Stdin(std::io::stdin().lock());
 

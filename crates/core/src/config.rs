@@ -136,7 +136,7 @@ impl Settings {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     #[error("No data folder: set {HOME_ENV} or pass --home.")]

@@ -22,6 +22,7 @@ pub mod auth;
 pub mod config;
 pub mod counter;
 pub mod gateway;
+pub mod logging;
 pub mod money;
 pub mod pan;
 pub mod store;

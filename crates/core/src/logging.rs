@@ -1,0 +1,199 @@
+//! Logs: `tracing` into daily rolling files under `<home>/logs/`, through a
+//! redaction pass applied to every line *before* it is written.
+//!
+//! Redacted: card-like digit runs (Luhn-valid 13–19 digits, spaces or dashes
+//! allowed), Stripe keys (`sk_`, `rk_`, `pk_`, `whsec_`), `Authorization` /
+//! `Stripe-Signature` header values and bearer tokens, and email addresses.
+//! Control characters are escaped, so text from a description or a gateway
+//! cannot forge a log line. The rules live in [`redact`], shared by the log
+//! writer and the support bundle.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use tracing_subscriber::fmt::MakeWriter;
+
+fn patterns() -> &'static [(Regex, &'static str)] {
+    static P: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
+    P.get_or_init(|| {
+        let rules: [(&str, &str); 4] = [
+            (r"\b((?:sk|rk|pk)_(?:live|test)_|whsec_)[A-Za-z0-9]+", "${1}[REDACTED]"),
+            // A header value may hold commas (Stripe-Signature): mask to the end.
+            (
+                r"(?i)\b(authorization|stripe-signature)(\s*[:=]\s*)[^\r\n]+",
+                "${1}${2}[REDACTED]",
+            ),
+            (r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]+", "Bearer [REDACTED]"),
+            (r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", "[EMAIL]"),
+        ];
+        rules
+            .iter()
+            .filter_map(|(re, with)| Regex::new(re).ok().map(|r| (r, *with)))
+            .collect()
+    })
+}
+
+/// Returns `text` with secrets, card-like numbers and emails masked and
+/// control characters escaped.
+pub fn redact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for span in crate::pan::card_number_spans(text) {
+        out.push_str(&text[last..span.start]);
+        out.push_str("[CARD]");
+        last = span.end;
+    }
+    out.push_str(&text[last..]);
+    for (re, with) in patterns() {
+        if re.is_match(&out) {
+            out = re.replace_all(&out, *with).into_owned();
+        }
+    }
+    escape_controls(&out)
+}
+
+fn escape_controls(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\n' => "\\n".to_string(),
+            '\r' => "\\r".to_string(),
+            '\t' => "\\t".to_string(),
+            c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// A writer that redacts each formatted line before passing it on.
+pub struct Redacting<W: Write>(W);
+
+impl<W: Write> Write for Redacting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // tracing's formatter hands over one whole event per write.
+        let text = String::from_utf8_lossy(buf);
+        let body = text.strip_suffix('\n').unwrap_or(&text);
+        let mut line = redact(body);
+        line.push('\n');
+        self.0.write_all(line.as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// `MakeWriter` wrapper: every writer it makes redacts.
+pub struct RedactingMakeWriter<M>(M);
+
+impl<'a, M: MakeWriter<'a>> MakeWriter<'a> for RedactingMakeWriter<M> {
+    type Writer = Redacting<M::Writer>;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        Redacting(self.0.make_writer())
+    }
+}
+
+/// Keeps the background log writer alive; logs are flushed when dropped.
+pub struct LogGuard(#[allow(dead_code)] Option<tracing_appender::non_blocking::WorkerGuard>);
+
+/// Starts logging for the app or the CLI: daily files in `<home>/logs`
+/// (`MERCHANT_TERMINAL_LOG` sets the level, default `info`) and, when
+/// `also_stderr`, a copy on stderr — both redacted. Safe to call once.
+pub fn init(home: &Path, file_prefix: &str, also_stderr: bool) -> LogGuard {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::EnvFilter;
+
+    let filter = || EnvFilter::try_from_env("MERCHANT_TERMINAL_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let dir = home.join("logs");
+    let file = std::fs::create_dir_all(&dir)
+        .ok()
+        .and_then(|()| {
+            tracing_appender::rolling::Builder::new()
+                .rotation(tracing_appender::rolling::Rotation::DAILY)
+                .filename_prefix(file_prefix)
+                .filename_suffix("log")
+                .max_log_files(30)
+                .build(&dir)
+                .ok()
+        })
+        .map(tracing_appender::non_blocking);
+    let (file_layer, guard) = match file {
+        Some((writer, guard)) => (
+            Some(
+                tracing_subscriber::fmt::layer()
+                    .with_ansi(false)
+                    .with_writer(RedactingMakeWriter(writer))
+                    .with_filter(filter()),
+            ),
+            Some(guard),
+        ),
+        None => (None, None),
+    };
+    let stderr_layer = also_stderr.then(|| {
+        tracing_subscriber::fmt::layer()
+            .with_writer(RedactingMakeWriter(std::io::stderr))
+            .with_filter(filter())
+    });
+    let _ = tracing_subscriber::registry()
+        .with(file_layer)
+        .with(stderr_layer)
+        .try_init();
+    LogGuard(guard)
+}
+
+use tracing_subscriber::Layer as _;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_cards_and_emails_are_masked() {
+        let card = format!("{}{}", "4242".repeat(3), "4242");
+        let spaced = format!("{} {} {} {}", &card[..4], &card[4..8], &card[8..12], &card[12..]);
+        let key = format!("sk_{}_{}", "live", "51Habcdefghijklmnop");
+        let line = format!(
+            "charge card={card} again={spaced} key={key} rk_test_abcDEF123 whsec_zzz999 \
+             mail=ann.smith+till@example.com bearer abc.def \
+             Authorization: Basic c2tfdGVzdA== Stripe-Signature: t=1,v1=abc"
+        );
+        let out = redact(&line);
+        for leaked in [
+            card.as_str(),
+            spaced.as_str(),
+            "51Habcdefghijklmnop",
+            "abcDEF123",
+            "zzz999",
+            "c2tfdGVzdA",
+            "v1=abc",
+            "abc.def",
+            "ann.smith",
+        ] {
+            assert!(!out.contains(leaked), "{leaked} leaked in {out}");
+        }
+        assert!(
+            out.contains("[CARD]") && out.contains("sk_live_[REDACTED]") && out.contains("[EMAIL]"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_description_cannot_forge_a_log_line() {
+        let out = redact("desc=coffee\n2026-01-01 INFO fake: refund approved\r\u{1b}[31m");
+        assert!(
+            !out.contains('\n') && !out.contains('\r') && !out.contains('\u{1b}'),
+            "{out}"
+        );
+        assert!(out.contains("\\n2026-01-01"));
+    }
+
+    #[test]
+    fn ordinary_lines_pass_unchanged() {
+        let line = "sale=01a2 amount=1250 currency=USD status=approved order 12345";
+        assert_eq!(redact(line), line);
+    }
+}

@@ -1,0 +1,107 @@
+//! The canary rule through the real parts: known PINs, keys, emails and
+//! descriptions pushed through success, decline, refusal and error paths;
+//! then every file the terminal wrote (databases, WAL, logs) is scanned.
+
+use merchant_tests::{
+    contains_bytes, merchantctl, merchantctl_as, merchantctl_stdin, KeyringSession, TerminalHome, TestResult, OWNER_PIN,
+};
+
+fn all_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(all_files(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn no_canary_reaches_any_file_in_the_clear() -> TestResult {
+    let session = KeyringSession::unlocked()?;
+    let home = TerminalHome::new()?;
+    let description = "CANARY-DESC-7731 for ann.canary@example.com";
+    let wrong_pin = "987654";
+    let fake_key = format!("sk_test_{}", "CanaryKey0000111122223333");
+
+    let out = merchantctl(
+        Some(&session),
+        &home,
+        &["--json", "charge", "12.50", "--description", description],
+    )?;
+    assert_eq!(out.status.code(), Some(0));
+    let id = serde_json::from_slice::<serde_json::Value>(&out.stdout)?["sale"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    merchantctl(
+        Some(&session),
+        &home,
+        &[
+            "charge",
+            "3",
+            "--card",
+            "insufficient-funds",
+            "--description",
+            description,
+        ],
+    )?;
+    merchantctl(Some(&session), &home, &["charge", "4", "--card", "processing-error"])?;
+    merchantctl(
+        Some(&session),
+        &home,
+        &["refund", &id, "--amount", "2", "--note", description],
+    )?;
+    // A description holding a card number is refused (and not logged).
+    let card_like = format!("{}{}", "4000".repeat(3), "0077");
+    merchantctl(
+        Some(&session),
+        &home,
+        &["charge", "5", "--description", &format!("card {card_like}")],
+    )?;
+    merchantctl_as(Some(&session), &home, "Owner", wrong_pin, &["sales", "list"], "")?;
+    // A gateway key pushed through set-key against an unreachable gateway.
+    merchantctl(
+        Some(&session),
+        &home,
+        &["gateway", "configure", "--base-url", "https://127.0.0.1:9/"],
+    )?;
+    merchantctl_stdin(&session, &home, &["gateway", "set-key"], &format!("{fake_key}\n"))?;
+
+    let files = all_files(home.path());
+    let logs: Vec<_> = files
+        .iter()
+        .filter(|p| p.to_string_lossy().contains("/logs/"))
+        .collect();
+    assert!(!logs.is_empty(), "the CLI writes log files");
+    let log_text: String = logs.iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect();
+    assert!(
+        log_text.contains("settled"),
+        "the logs record the charges (so the scan means something)"
+    );
+
+    for f in &files {
+        let bytes = std::fs::read(f)?;
+        for needle in [
+            "CANARY-DESC-7731",
+            "ann.canary@example.com",
+            wrong_pin,
+            OWNER_PIN,
+            fake_key.as_str(),
+            "CanaryKey0000",
+            card_like.as_str(),
+        ] {
+            assert!(
+                !contains_bytes(&bytes, needle.as_bytes()),
+                "{needle} found in clear in {}",
+                f.display()
+            );
+        }
+    }
+    Ok(())
+}
