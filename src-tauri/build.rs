@@ -14,6 +14,8 @@ fn main() {
         "charge_sale",
         "cancel_charge",
         "list_sales",
+        "refund_sale",
+        "resolve_in_doubt",
     ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

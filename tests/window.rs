@@ -214,3 +214,115 @@ async fn a_locked_keychain_shows_a_clear_stop_screen() -> TestResult {
     assert!(home.training_cache_files().is_empty());
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cashier_refunds_in_parts_with_a_managers_approval_then_locks() -> TestResult {
+    let session = KeyringSession::unlocked()?;
+    let home = TerminalHome::new()?;
+    home.settings(&format!("refund_approval_above_major = 20\n{FAST_READER}"))?;
+    home.ensure_owner(Some(&session))?;
+    let out = merchant_tests::merchantctl_stdin(
+        &session,
+        &home,
+        &["staff", "add", "--name", "Cas", "--role", "cashier"],
+        "111111\n",
+    )?;
+    assert_eq!(out.status.code(), Some(0));
+
+    let app = AppDriver::launch(&session, &home).await?;
+    sign_in(&app, "Cas", "111111").await?;
+    app.wait_until("the counter", Duration::from_secs(10), || async {
+        app.is_shown("counter").await
+    })
+    .await?;
+    type_amount(&app, "50").await?;
+    app.by_id("charge-button").await?.click().await?;
+    assert_eq!(wait_result(&app).await?, "APPROVED");
+    new_sale(&app).await?;
+
+    let open_refund = || async {
+        app.wait_until("the refund button", Duration::from_secs(10), || async {
+            Ok(app
+                .client
+                .find_all(fantoccini::Locator::Css("#sales-list .row-action"))
+                .await?
+                .len()
+                == 1)
+        })
+        .await?;
+        app.client
+            .find(fantoccini::Locator::Css("#sales-list .row-action"))
+            .await?
+            .click()
+            .await?;
+        app.wait_until("the refund dialog", Duration::from_secs(5), || async {
+            app.is_shown("refund").await
+        })
+        .await
+    };
+    let refund_message = |expect: &'static str| {
+        let app = &app;
+        async move {
+            app.wait_until(expect, Duration::from_secs(10), || async {
+                Ok(app.text("refund-message").await?.contains(expect))
+            })
+            .await
+        }
+    };
+
+    // A part within the cashier's own limit.
+    open_refund().await?;
+    let amount = app.by_id("refund-amount").await?;
+    amount.clear().await?;
+    amount.send_keys("10").await?;
+    app.by_id("refund-submit").await?.click().await?;
+    refund_message("40.00 USD left").await?;
+
+    // The rest is above the approval limit: a manager's PIN is asked for.
+    app.by_id("refund-submit").await?.click().await?;
+    refund_message("manager must approve").await?;
+    assert!(app.is_shown("approval").await?);
+    app.by_id("approver-name").await?.send_keys(OWNER).await?;
+    app.by_id("approver-pin").await?.send_keys(OWNER_PIN).await?;
+    app.screenshot("08-refund-approval").await?;
+    app.by_id("refund-submit").await?.click().await?;
+    refund_message("0.00 USD left").await?;
+
+    // One cent more is refused by the terminal itself.
+    let amount = app.by_id("refund-amount").await?;
+    amount.clear().await?;
+    amount.send_keys("0.01").await?;
+    app.by_id("refund-submit").await?.click().await?;
+    refund_message("more than can be refunded").await?;
+    app.screenshot("09-over-refund-refused").await?;
+    app.by_id("refund-close").await?.click().await?;
+
+    // Lock the till: back to the PIN screen, and the core refuses commands.
+    app.client
+        .execute(
+            "document.dispatchEvent(new KeyboardEvent('keydown', {key: 'F2'}));",
+            vec![],
+        )
+        .await?;
+    app.wait_until("the lock screen", Duration::from_secs(5), || async {
+        app.is_shown("sign-in").await
+    })
+    .await?;
+    assert!(!app.is_shown("counter").await?);
+    app.screenshot("10-locked").await?;
+    app.close().await?;
+
+    // The approval is on the audit trail with the approver.
+    let out = merchantctl(Some(&session), &home, &["--json", "audit", "show"])?;
+    let entries: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let approvals = entries["entries"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|e| e["action"] == "refund_approval" && e["outcome"] == "ok")
+                .count()
+        })
+        .unwrap_or(0);
+    assert_eq!(approvals, 1);
+    Ok(())
+}

@@ -5,7 +5,8 @@
 
 use merchant_core::api::{
     CancelChargeRequest, ChargeSaleRequest, CreateOwnerRequest, CurrencyOption, ErrorReport, GetStatusRequest,
-    ListSalesRequest, SaleView, SessionView, SignInRequest, SignOutRequest, SimulatedCardOption, StatusView,
+    ListSalesRequest, RefundSaleRequest, RefundView, ResolveInDoubtRequest, ResolveView, SaleView, SessionView,
+    SignInRequest, SignOutRequest, SimulatedCardOption, StatusView,
 };
 use merchant_core::counter::ChargeInput;
 use merchant_core::store::now_ms;
@@ -80,5 +81,35 @@ pub fn list_sales(state: State<'_, AppState>, request: ListSalesRequest) -> Resu
     let until = request.until_ms.unwrap_or_else(|| now_ms() + 1);
     let since = request.since_ms.unwrap_or(until - DAY_MS);
     let sales = terminal.list_sales(&actor, since, until)?;
-    Ok(sales.iter().map(|s| SaleView::new(s, terminal.mode())).collect())
+    sales
+        .iter()
+        .map(|s| {
+            let mut view = SaleView::new(s, terminal.mode());
+            view.refundable_minor = Some(terminal.refundable(&actor, s.id)?.amount);
+            Ok(view)
+        })
+        .collect()
+}
+
+#[tauri::command]
+pub async fn refund_sale(state: State<'_, AppState>, request: RefundSaleRequest) -> Result<RefundView, ErrorReport> {
+    let (terminal, actor) = state.signed_in()?;
+    let (input, approver) = request.into_parts();
+    let sale_id = input.sale_id;
+    let approval = approver.as_ref().map(|a| (a.name.as_str(), &a.pin));
+    let refund = terminal.refund(&actor, input, approval).await?;
+    Ok(RefundView::new(&refund, &terminal.refundable(&actor, sale_id)?))
+}
+
+#[tauri::command]
+pub async fn resolve_in_doubt(
+    state: State<'_, AppState>,
+    request: ResolveInDoubtRequest,
+) -> Result<ResolveView, ErrorReport> {
+    let ResolveInDoubtRequest {} = request;
+    let (terminal, actor) = state.signed_in()?;
+    let unresolved = terminal.resolve_in_doubt(&actor).await?;
+    Ok(ResolveView {
+        unresolved: u32::try_from(unresolved).unwrap_or(u32::MAX),
+    })
 }

@@ -33,6 +33,8 @@ fn main() {
             commands::charge_sale,
             commands::cancel_charge,
             commands::list_sales,
+            commands::refund_sale,
+            commands::resolve_in_doubt,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = app {

@@ -4,6 +4,9 @@ import { invoke } from "@tauri-apps/api/core";
 import type { CancelChargeRequest } from "./bindings/CancelChargeRequest";
 import type { ChargeSaleRequest } from "./bindings/ChargeSaleRequest";
 import type { CreateOwnerRequest } from "./bindings/CreateOwnerRequest";
+import type { RefundSaleRequest } from "./bindings/RefundSaleRequest";
+import type { RefundView } from "./bindings/RefundView";
+import type { ResolveView } from "./bindings/ResolveView";
 import type { SessionView } from "./bindings/SessionView";
 import type { SignInRequest } from "./bindings/SignInRequest";
 import type { ErrorReport } from "./bindings/ErrorReport";
@@ -30,4 +33,6 @@ export const api = {
   chargeSale: (request: ChargeSaleRequest) => invoke<SaleView>("charge_sale", { request }),
   cancelCharge: (request: CancelChargeRequest = {}) => invoke<void>("cancel_charge", { request }),
   listSales: (request: ListSalesRequest) => invoke<SaleView[]>("list_sales", { request }),
+  refundSale: (request: RefundSaleRequest) => invoke<RefundView>("refund_sale", { request }),
+  resolveInDoubt: () => invoke<ResolveView>("resolve_in_doubt", { request: {} }),
 };

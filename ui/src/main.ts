@@ -49,6 +49,18 @@ const el = {
   sessionBar: $("session-bar"),
   sessionName: $("session-name"),
   lock: $<HTMLButtonElement>("lock-button"),
+  resolve: $<HTMLButtonElement>("resolve-button"),
+  refund: $<HTMLFormElement>("refund"),
+  refundSale: $("refund-sale"),
+  refundLeft: $("refund-left"),
+  refundAmount: $<HTMLInputElement>("refund-amount"),
+  refundReason: $<HTMLSelectElement>("refund-reason"),
+  refundNote: $<HTMLInputElement>("refund-note"),
+  approval: $("approval"),
+  approverName: $<HTMLInputElement>("approver-name"),
+  approverPin: $<HTMLInputElement>("approver-pin"),
+  refundMessage: $("refund-message"),
+  refundClose: $<HTMLButtonElement>("refund-close"),
   startupError: $("startup-error"),
   startupErrorMessage: $("startup-error-message"),
   startupErrorCode: $("startup-error-code"),
@@ -59,6 +71,7 @@ let screen: Screen = "entry";
 let status: StatusView | null = null;
 let needsOwner = false;
 let idleTimer: number | undefined;
+let refunding: SaleView | null = null;
 
 const STATUS_WORDS: Record<SaleStatus, string> = {
   approved: "APPROVED",
@@ -127,19 +140,111 @@ async function refreshSales(): Promise<void> {
     desc.className = "desc";
     desc.textContent = s.description ?? "";
     li.append(time, amount, word, card, desc);
+    if (s.status === "approved" && (s.refundable_minor ?? 0) > 0) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "row-action";
+      b.textContent = "Refund";
+      b.setAttribute("aria-label", `Refund ${s.amount_display} ${s.currency}`);
+      b.addEventListener("click", () => openRefund(s));
+      li.append(b);
+    }
     return li;
   });
   el.salesList.replaceChildren(...rows);
   const approved = sales.filter((s) => s.status === "approved");
   const totals = new Map<string, number>();
   for (const s of approved) totals.set(s.currency, (totals.get(s.currency) ?? 0) + s.amount_minor);
-  const totalText = [...totals.entries()]
-    .map(([cur, minor]) => {
-      const decimals = status?.currencies.find((c) => c.code === cur)?.decimals ?? 2;
-      return `${(minor / 10 ** decimals).toFixed(decimals)} ${cur}`;
-    })
-    .join(" · ");
+  const totalText = [...totals.entries()].map(([cur, minor]) => `${formatMinor(minor, cur)} ${cur}`).join(" · ");
   el.summary.textContent = `${approved.length} approved of ${sales.length}${totalText ? ` — ${totalText}` : ""}`;
+}
+
+function decimalsOf(currency: string): number {
+  return status?.currencies.find((c) => c.code === currency)?.decimals ?? 2;
+}
+
+function formatMinor(minor: number, currency: string): string {
+  const d = decimalsOf(currency);
+  const sign = minor < 0 ? "-" : "";
+  const abs = Math.abs(minor);
+  if (d === 0) return `${sign}${abs}`;
+  const per = 10 ** d;
+  return `${sign}${Math.floor(abs / per)}.${String(abs % per).padStart(d, "0")}`;
+}
+
+function openRefund(sale: SaleView): void {
+  refunding = sale;
+  const left = formatMinor(sale.refundable_minor ?? 0, sale.currency);
+  el.refundSale.textContent = `${sale.amount_display} ${sale.currency} ${cardLine(sale)}`;
+  el.refundLeft.textContent = `${left} ${sale.currency}`;
+  el.refundAmount.value = left;
+  el.refundNote.value = "";
+  el.approval.hidden = true;
+  el.approverName.value = "";
+  el.approverPin.value = "";
+  el.refundMessage.textContent = "";
+  el.refund.hidden = false;
+  el.refundAmount.focus();
+  el.refundAmount.select();
+}
+
+function closeRefund(): void {
+  refunding = null;
+  el.refund.hidden = true;
+  el.approverPin.value = "";
+  el.amount.focus();
+}
+
+async function submitRefund(): Promise<void> {
+  if (!refunding) return;
+  el.refundMessage.textContent = "";
+  const approver = el.approval.hidden ? undefined : { name: el.approverName.value, pin: el.approverPin.value };
+  el.approverPin.value = "";
+  try {
+    const r = await api.refundSale({
+      sale_id: refunding.id,
+      amount: el.refundAmount.value,
+      reason: el.refundReason.value as never,
+      note: el.refundNote.value || undefined,
+      approver,
+    });
+    el.refundMessage.dataset.code = r.status;
+    el.refundMessage.textContent = `${r.message} ${r.amount_display} ${r.currency} refunded; ${r.refundable_display} ${r.currency} left.`;
+    refunding = { ...refunding, refundable_minor: refunding.refundable_minor === null ? null : refunding.refundable_minor - r.amount_minor };
+    el.refundLeft.textContent = `${r.refundable_display} ${r.currency}`;
+    el.refundAmount.value = r.refundable_display;
+    el.approval.hidden = true;
+    void refreshSales();
+  } catch (e) {
+    const err = asErrorReport(e);
+    if (err.code === "not_signed_in") {
+      closeRefund();
+      return showSignIn(err.message);
+    }
+    if (err.code === "needs_approval") {
+      el.approval.hidden = false;
+      el.approverName.focus();
+    }
+    el.refundMessage.dataset.code = err.code;
+    el.refundMessage.textContent = err.message;
+  }
+}
+
+async function resolveInDoubt(): Promise<void> {
+  el.resolve.disabled = true;
+  try {
+    const r = await api.resolveInDoubt();
+    el.resultMessage.textContent =
+      r.unresolved === 0
+        ? "Resolved: see the sale's status in today's list."
+        : "Still in doubt: the payment service cannot be asked yet. Try again in a minute. Do not charge again.";
+    if (r.unresolved === 0) el.resolve.hidden = true;
+    void refreshSales();
+  } catch (e) {
+    el.resultMessage.textContent = asErrorReport(e).message;
+  } finally {
+    el.resolve.disabled = false;
+  }
 }
 
 function showResult(sale: SaleView): void {
@@ -149,6 +254,7 @@ function showResult(sale: SaleView): void {
   el.resultCard.textContent = cardLine(sale);
   el.resultMessage.textContent = sale.message;
   el.resultTraining.hidden = !sale.training;
+  el.resolve.hidden = sale.status !== "in_doubt";
   show("result");
 }
 
@@ -281,6 +387,12 @@ function wire(): void {
     if (key) onKeypad(key);
   });
   el.cancel.addEventListener("click", () => void cancel());
+  el.resolve.addEventListener("click", () => void resolveInDoubt());
+  el.refund.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    void submitRefund();
+  });
+  el.refundClose.addEventListener("click", closeRefund);
   el.newSale.addEventListener("click", newSale);
   document.addEventListener("keydown", (ev) => {
     if (ev.key === "F2") {
@@ -288,6 +400,11 @@ function wire(): void {
       void lock();
     } else if (el.counter.hidden) {
       return;
+    } else if (!el.refund.hidden) {
+      if (ev.key === "Escape") {
+        ev.preventDefault();
+        closeRefund();
+      }
     } else if (ev.key === "Escape") {
       ev.preventDefault();
       if (screen === "waiting") void cancel();

@@ -143,6 +143,8 @@ pub struct SaleView {
     pub status: SaleStatus,
     /// What was actually taken (a partial capture takes less than authorised).
     pub captured_minor: Option<MinorUnits>,
+    /// What can still be refunded (set where the caller looked it up).
+    pub refundable_minor: Option<MinorUnits>,
     /// Stable outcome code: a decline code or a gateway failure code.
     pub outcome_code: Option<String>,
     /// What to tell the customer, in words a cashier may say out loud.
@@ -162,6 +164,7 @@ impl SaleView {
             amount_display: format_minor(sale.money.amount, sale.money.currency),
             status: sale.status,
             captured_minor: sale.captured,
+            refundable_minor: None,
             outcome_code: sale.outcome_code.clone(),
             message: cashier_message(sale),
             description: sale.description.clone(),
@@ -192,7 +195,7 @@ fn cashier_message(sale: &Sale) -> String {
 }
 
 /// `refund_sale`: refund part or all of an approved sale.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct RefundSaleRequest {
     #[ts(type = "string")]
@@ -203,18 +206,43 @@ pub struct RefundSaleRequest {
     pub reason: RefundReason,
     #[ts(optional)]
     pub note: Option<String>,
+    /// A manager approving at the till (refunds above the approval limit).
+    #[ts(optional)]
+    pub approver: Option<ApprovalRequest>,
 }
 
-impl From<RefundSaleRequest> for crate::counter::RefundInput {
-    fn from(r: RefundSaleRequest) -> Self {
-        Self {
-            sale_id: r.sale_id,
-            amount: r.amount,
-            reason: r.reason,
-            note: r.note,
+/// A manager's name and PIN typed at the till to approve one action.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalRequest {
+    pub name: String,
+    #[ts(type = "string")]
+    pub pin: SecretString,
+}
+
+impl RefundSaleRequest {
+    /// Splits the request into the counter's input and the approval.
+    pub fn into_parts(self) -> (crate::counter::RefundInput, Option<ApprovalRequest>) {
+        let input = crate::counter::RefundInput {
+            sale_id: self.sale_id,
+            amount: self.amount,
+            reason: self.reason,
+            note: self.note,
             staff_id: None,
-        }
+        };
+        (input, self.approver)
     }
+}
+
+/// `resolve_in_doubt`: settle every sale whose outcome is unknown.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveInDoubtRequest {}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ResolveView {
+    /// Still in doubt after trying (the gateway could not be asked).
+    pub unresolved: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -509,6 +537,9 @@ mod tests {
             RefundStatus,
             RefundReason,
             SignInRequest,
+            ApprovalRequest,
+            ResolveInDoubtRequest,
+            ResolveView,
             CreateOwnerRequest,
             SignOutRequest,
             SessionView,

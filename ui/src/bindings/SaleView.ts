@@ -17,6 +17,10 @@ amount_display: string, status: SaleStatus,
  */
 captured_minor: MinorUnits | null, 
 /**
+ * What can still be refunded (set where the caller looked it up).
+ */
+refundable_minor: MinorUnits | null, 
+/**
  * Stable outcome code: a decline code or a gateway failure code.
  */
 outcome_code: string | null, 
