@@ -115,6 +115,22 @@ enum Command {
     },
     /// Switch between training and live mode (managers).
     Mode { mode: ModeArg },
+    /// The diagnostics bundle for the support team (support or managers).
+    Support {
+        #[command(subcommand)]
+        command: SupportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SupportCommand {
+    /// Show what the bundle would contain, without sealing it.
+    Preview,
+    /// Seal the bundle with age to the configured recipients.
+    Export {
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -408,6 +424,26 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
             output(serde_json::json!({ "unresolved": unresolved }), text, exit)
         }
         Command::Staff { command } => staff(&terminal, &actor, command, &mut stdin),
+        Command::Support { command } => {
+            let (manifest, text) = match command {
+                SupportCommand::Preview => (terminal.preview_bundle(&actor).await?, "preview".to_string()),
+                SupportCommand::Export { out } => {
+                    let m = terminal.export_bundle(&actor, &out).await?;
+                    (m, format!("sealed to {}", out.display()))
+                }
+            };
+            let files = manifest
+                .files
+                .iter()
+                .map(|f| format!("  {:>10}  {}", f.bytes, f.path))
+                .collect::<Vec<_>>()
+                .join("\n");
+            output(
+                serde_json::json!({ "manifest": manifest }),
+                format!("{text}:\n{files}"),
+                0,
+            )
+        }
         Command::Audit { command } => audit(&terminal, &actor, command),
         Command::Gateway { command } => gateway(&terminal, &actor, command, &mut stdin).await,
         Command::Mode { mode } => {

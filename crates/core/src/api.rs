@@ -332,6 +332,7 @@ pub enum ErrorCode {
     NotSignedIn,
     StaffError,
     AuditError,
+    ExportError,
 }
 
 impl ErrorCode {
@@ -353,6 +354,7 @@ impl ErrorCode {
             Self::WrongPin | Self::SlowDown | Self::LockedOut | Self::Forbidden | Self::NotSignedIn => 12,
             Self::StaffError => 3,
             Self::AuditError => 6,
+            Self::ExportError => 7,
             Self::Internal => 10,
         }
     }
@@ -423,6 +425,7 @@ impl From<&TerminalError> for ErrorReport {
             TerminalError::Audit(_) => ErrorCode::AuditError,
             TerminalError::NeedsApproval(_) => ErrorCode::NeedsApproval,
             TerminalError::LimitReached(_) => ErrorCode::LimitReached,
+            TerminalError::Export(_) => ErrorCode::ExportError,
         };
         Self::new(code, e.to_string())
     }

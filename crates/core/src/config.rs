@@ -67,6 +67,10 @@ pub struct Settings {
     pub idle_lock_minutes: u32,
     /// The live gateway (used in live mode only).
     pub gateway: GatewaySettings,
+    /// age X25519 public keys (`age1…`) the support bundle is sealed to.
+    pub support_recipients: Vec<String>,
+    /// Optionally also the owner's, so the shop can read its own bundle.
+    pub owner_recipient: Option<String>,
 }
 
 /// Which provider a live terminal uses and how to reach it. The key itself
@@ -123,6 +127,8 @@ impl Default for Settings {
             charges_per_minute: 30,
             idle_lock_minutes: 15,
             gateway: GatewaySettings::default(),
+            support_recipients: Vec::new(),
+            owner_recipient: None,
         }
     }
 }

@@ -176,6 +176,10 @@ impl Counter {
         &self.store
     }
 
+    pub fn gateway(&self) -> &dyn Gateway {
+        &*self.gateway
+    }
+
     /// Takes one payment. Declines and gateway failures are recorded outcomes
     /// (returned as a `Sale` with that status), not errors: the sale exists.
     pub async fn charge(&self, input: ChargeInput) -> Result<Sale, CounterError> {

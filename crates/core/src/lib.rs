@@ -21,6 +21,7 @@ pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod counter;
+pub mod export;
 pub mod gateway;
 pub mod logging;
 pub mod money;

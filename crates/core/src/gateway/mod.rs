@@ -333,4 +333,9 @@ pub trait Gateway: Send + Sync {
 
     /// Where a payment stands now.
     async fn payment_state(&self, payment: &GatewayRef) -> Result<PaymentState, GatewayError>;
+
+    /// A cheap authenticated round trip, for diagnostics.
+    async fn health(&self) -> Result<(), GatewayError> {
+        Ok(())
+    }
 }

@@ -344,6 +344,12 @@ impl Gateway for StripeGateway {
         payment_state(&pi)
     }
 
+    async fn health(&self) -> Result<(), GatewayError> {
+        self.call(reqwest::Method::GET, "v1/balance", &[], None)
+            .await
+            .map(|_| ())
+    }
+
     async fn find_refund(&self, request: &RefundRequest) -> Result<Option<RefundOutcome>, GatewayError> {
         let q = vec![
             ("payment_intent".to_string(), request.charge.0.clone()),

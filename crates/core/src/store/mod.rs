@@ -47,6 +47,15 @@ pub(crate) fn open_connection(path: &Path, migrations: &rusqlite_migration::Migr
     Ok(conn)
 }
 
+fn integrity_check(conn: &Connection) -> Result<()> {
+    let result: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    if result == "ok" {
+        Ok(())
+    } else {
+        Err(StoreError::Corrupt("SQLite integrity check failed"))
+    }
+}
+
 /// The terminal's own database (`<home>/terminal.sqlite3`): staff and the
 /// audit log, shared by training and live mode so one trail covers both.
 pub struct TerminalDb {
@@ -62,6 +71,10 @@ impl TerminalDb {
 
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub fn integrity_check(&self) -> Result<()> {
+        integrity_check(&self.conn())
     }
 }
 
@@ -497,12 +510,22 @@ impl Store {
 
     /// `PRAGMA integrity_check` — `Ok(())` when SQLite reports "ok".
     pub fn integrity_check(&self) -> Result<()> {
-        let result: String = self.conn().query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        if result == "ok" {
-            Ok(())
-        } else {
-            Err(StoreError::Corrupt("SQLite integrity check failed"))
-        }
+        integrity_check(&self.conn())
+    }
+
+    /// The schema version (`user_version`, set by the migrations).
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn().query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Journal entries whose outcome is not known (sales, refunds, captures).
+    pub fn in_doubt_count(&self) -> Result<i64> {
+        Ok(self.conn().query_row(
+            "SELECT (SELECT COUNT(*) FROM sales WHERE status IN ('pending', 'in_doubt') OR op_kind IS NOT NULL)
+                  + (SELECT COUNT(*) FROM refunds WHERE status IN ('pending', 'in_doubt'))",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     fn open_sale(&self, r: RawSale) -> Result<Sale> {

@@ -1,0 +1,256 @@
+//! The support bundle: what support needs to help a shop, sealed so that
+//! only the support team (and optionally the owner) can open it.
+//!
+//! Contents (a tar archive): `manifest.json` (what is inside, with sizes and
+//! SHA-256), `diagnostics.json` (health checks, versions, settings — which
+//! hold no secrets), `audit.jsonl` (the whole audit trail, its verification
+//! and head), and `logs/` (already redacted when written; redacted again on
+//! the way in). Never the transaction cache.
+//!
+//! The archive is streamed straight into the `age` format, encrypted to the
+//! X25519 recipients in settings: the shop machine holds no identity that
+//! can open it, and support opens it with the stock `age`/`rage` tools.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+/// One file in the bundle.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ManifestEntry {
+    pub path: String,
+    #[ts(type = "number")]
+    pub bytes: u64,
+    /// SHA-256 of the file's bytes as bundled (after redaction).
+    pub sha256: String,
+}
+
+/// What the owner and support see before sealing, and what the bundle says
+/// about itself.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct Manifest {
+    pub terminal_id: String,
+    #[ts(type = "number")]
+    pub created_at_ms: i64,
+    pub app_version: String,
+    /// The audit chain head at export time (`seq:mac`): an anchor off the machine.
+    pub audit_head: Option<String>,
+    pub recipients: Vec<String>,
+    pub files: Vec<ManifestEntry>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExportError {
+    #[error("No support recipient is configured (settings: support_recipients = [\"age1…\"]).")]
+    NoRecipients,
+    #[error("'{0}' is not an age X25519 public key (age1…).")]
+    BadRecipient(String),
+    #[error("The bundle could not be written: {0}")]
+    Io(String),
+}
+
+impl From<std::io::Error> for ExportError {
+    fn from(e: std::io::Error) -> Self {
+        Self::Io(e.kind().to_string())
+    }
+}
+
+/// A file to put in the bundle: its name inside, and where its bytes come from.
+pub enum Part {
+    /// Generated content (JSON).
+    Bytes { path: String, bytes: Vec<u8> },
+    /// A log file, redacted line by line while it streams in.
+    Log { path: String, source: PathBuf },
+}
+
+impl Part {
+    fn path(&self) -> &str {
+        match self {
+            Self::Bytes { path, .. } | Self::Log { path, .. } => path,
+        }
+    }
+}
+
+/// Parses the recipients from settings; every one must be valid.
+pub fn parse_recipients(keys: &[String]) -> Result<Vec<age::x25519::Recipient>, ExportError> {
+    if keys.is_empty() {
+        return Err(ExportError::NoRecipients);
+    }
+    keys.iter()
+        .map(|k| age::x25519::Recipient::from_str(k.trim()).map_err(|_| ExportError::BadRecipient(short(k))))
+        .collect()
+}
+
+/// Streams a log file through the redactor into a temporary file (so the
+/// tar header knows the size) without holding it in memory.
+fn redacted_copy(source: &Path) -> Result<(tempfile::NamedTempFile, u64, String), ExportError> {
+    let input = std::io::BufReader::new(std::fs::File::open(source)?);
+    let mut tmp = tempfile::NamedTempFile::new()?;
+    let mut hash = Sha256::new();
+    let mut bytes = 0u64;
+    {
+        let mut out = std::io::BufWriter::new(tmp.as_file_mut());
+        for line in input.split(b'\n') {
+            let line = line?;
+            let mut clean = crate::logging::redact(&String::from_utf8_lossy(&line));
+            clean.push('\n');
+            hash.update(clean.as_bytes());
+            bytes += clean.len() as u64;
+            out.write_all(clean.as_bytes())?;
+        }
+        out.flush()?;
+    }
+    Ok((tmp, bytes, hex::encode(hash.finalize())))
+}
+
+/// Lists what a bundle of `parts` would hold (sizes and hashes), without
+/// sealing anything: the preview.
+pub fn preview(mut manifest: Manifest, parts: &[Part]) -> Result<Manifest, ExportError> {
+    manifest.files = parts
+        .iter()
+        .map(|p| match p {
+            Part::Bytes { path, bytes } => Ok(ManifestEntry {
+                path: path.clone(),
+                bytes: bytes.len() as u64,
+                sha256: hex::encode(Sha256::digest(bytes)),
+            }),
+            Part::Log { path, source } => {
+                let (_tmp, bytes, sha256) = redacted_copy(source)?;
+                Ok(ManifestEntry {
+                    path: path.clone(),
+                    bytes,
+                    sha256,
+                })
+            }
+        })
+        .collect::<Result<_, ExportError>>()?;
+    Ok(manifest)
+}
+
+/// Writes the sealed bundle to `out` and returns its manifest.
+pub fn seal<W: Write>(
+    mut manifest: Manifest,
+    parts: Vec<Part>,
+    recipients: &[age::x25519::Recipient],
+    out: W,
+) -> Result<Manifest, ExportError> {
+    let encryptor = age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
+        .map_err(|e| ExportError::Io(e.to_string()))?;
+    let sealed = encryptor.wrap_output(out)?;
+    let mut tar = tar::Builder::new(sealed);
+    manifest.files.clear();
+    for part in parts {
+        let path = part.path().to_string();
+        let entry = match part {
+            Part::Bytes { bytes, .. } => {
+                append(&mut tar, &path, bytes.len() as u64, &mut bytes.as_slice())?;
+                ManifestEntry {
+                    bytes: bytes.len() as u64,
+                    sha256: hex::encode(Sha256::digest(&bytes)),
+                    path,
+                }
+            }
+            Part::Log { source, .. } => {
+                let (tmp, bytes, sha256) = redacted_copy(&source)?;
+                append(&mut tar, &path, bytes, &mut std::fs::File::open(tmp.path())?)?;
+                ManifestEntry { path, bytes, sha256 }
+            }
+        };
+        manifest.files.push(entry);
+    }
+    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| ExportError::Io(e.to_string()))?;
+    append(&mut tar, "manifest.json", json.len() as u64, &mut json.as_slice())?;
+    let sealed = tar.into_inner()?;
+    sealed.finish()?;
+    Ok(manifest)
+}
+
+fn append<W: Write>(
+    tar: &mut tar::Builder<W>,
+    path: &str,
+    size: u64,
+    data: &mut impl std::io::Read,
+) -> Result<(), ExportError> {
+    let mut header = tar::Header::new_gnu();
+    header.set_size(size);
+    header.set_mode(0o600);
+    header.set_mtime(0);
+    header.set_cksum();
+    tar.append_data(&mut header, path, data)?;
+    Ok(())
+}
+
+fn short(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).take(24).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use age::secrecy::ExposeSecret;
+
+    #[test]
+    fn sealed_for_the_recipient_only_and_redacted() -> Result<(), ExportError> {
+        let support = age::x25519::Identity::generate();
+        let stranger = age::x25519::Identity::generate();
+        let recipients = parse_recipients(&[support.to_public().to_string()])?;
+        let dir = tempfile::tempdir()?;
+        let log = dir.path().join("app.log");
+        let card = format!("{}{}", "4242".repeat(3), "4242");
+        std::fs::write(&log, format!("line one\nkey sk_test_abcdefgh123 card {card}\n"))?;
+        let manifest = Manifest {
+            terminal_id: "t1".into(),
+            created_at_ms: 0,
+            app_version: "0".into(),
+            audit_head: Some("3:ab".into()),
+            recipients: vec![],
+            files: vec![],
+        };
+        let parts = vec![
+            Part::Bytes {
+                path: "diagnostics.json".into(),
+                bytes: b"{}".to_vec(),
+            },
+            Part::Log {
+                path: "logs/app.log".into(),
+                source: log,
+            },
+        ];
+        let mut sealed = Vec::new();
+        let m = seal(manifest, parts, &recipients, &mut sealed)?;
+        assert_eq!(m.files.len(), 2);
+        assert!(!sealed.windows(8).any(|w| w == b"line one"), "the bundle is encrypted");
+
+        let open = |id: &age::x25519::Identity| -> Option<Vec<u8>> {
+            let d = age::Decryptor::new(sealed.as_slice()).ok()?;
+            let mut r = d.decrypt(std::iter::once(id as &dyn age::Identity)).ok()?;
+            let mut out = Vec::new();
+            std::io::Read::read_to_end(&mut r, &mut out).ok()?;
+            Some(out)
+        };
+        assert!(open(&stranger).is_none(), "another key cannot open it");
+        let tar_bytes = open(&support).unwrap_or_default();
+        let text = String::from_utf8_lossy(&tar_bytes);
+        assert!(text.contains("line one") && text.contains("manifest.json"));
+        assert!(
+            !text.contains(&card) && !text.contains("abcdefgh123"),
+            "logs are redacted again on the way in"
+        );
+        let _ = support.to_string().expose_secret().len();
+        Ok(())
+    }
+
+    #[test]
+    fn recipients_are_checked() {
+        assert!(matches!(parse_recipients(&[]), Err(ExportError::NoRecipients)));
+        assert!(matches!(
+            parse_recipients(&["age1nope".into()]),
+            Err(ExportError::BadRecipient(_))
+        ));
+    }
+}
