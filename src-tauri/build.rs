@@ -16,6 +16,8 @@ fn main() {
         "list_sales",
         "refund_sale",
         "resolve_in_doubt",
+        "preview_bundle",
+        "export_bundle",
     ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

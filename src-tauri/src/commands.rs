@@ -4,9 +4,9 @@
 //! permission first and audits), wrap the answer.
 
 use merchant_core::api::{
-    CancelChargeRequest, ChargeSaleRequest, CreateOwnerRequest, CurrencyOption, ErrorReport, GetStatusRequest,
-    ListSalesRequest, RefundSaleRequest, RefundView, ResolveInDoubtRequest, ResolveView, SaleView, SessionView,
-    SignInRequest, SignOutRequest, SimulatedCardOption, StatusView,
+    BundleRequest, BundleView, CancelChargeRequest, ChargeSaleRequest, CreateOwnerRequest, CurrencyOption, ErrorReport,
+    GetStatusRequest, ListSalesRequest, RefundSaleRequest, RefundView, ResolveInDoubtRequest, ResolveView, SaleView,
+    SessionView, SignInRequest, SignOutRequest, SimulatedCardOption, StatusView,
 };
 use merchant_core::counter::ChargeInput;
 use merchant_core::store::now_ms;
@@ -111,5 +111,34 @@ pub async fn resolve_in_doubt(
     let unresolved = terminal.resolve_in_doubt(&actor).await?;
     Ok(ResolveView {
         unresolved: u32::try_from(unresolved).unwrap_or(u32::MAX),
+    })
+}
+
+#[tauri::command]
+pub async fn preview_bundle(state: State<'_, AppState>, request: BundleRequest) -> Result<BundleView, ErrorReport> {
+    let BundleRequest {} = request;
+    let (terminal, actor) = state.signed_in()?;
+    Ok(BundleView {
+        manifest: terminal.preview_bundle(&actor).await?,
+        path: None,
+    })
+}
+
+#[tauri::command]
+pub async fn export_bundle(state: State<'_, AppState>, request: BundleRequest) -> Result<BundleView, ErrorReport> {
+    let BundleRequest {} = request;
+    let (terminal, actor) = state.signed_in()?;
+    let dir = terminal.exports_dir();
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        ErrorReport::new(
+            merchant_core::api::ErrorCode::ExportError,
+            format!("{}: {}", dir.display(), e.kind()),
+        )
+    })?;
+    let path = dir.join(format!("support-{}.age", now_ms()));
+    let manifest = terminal.export_bundle(&actor, &path).await?;
+    Ok(BundleView {
+        manifest,
+        path: Some(path.display().to_string()),
     })
 }

@@ -35,6 +35,8 @@ fn main() {
             commands::list_sales,
             commands::refund_sale,
             commands::resolve_in_doubt,
+            commands::preview_bundle,
+            commands::export_bundle,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = app {

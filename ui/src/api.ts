@@ -1,6 +1,7 @@
 // The one place the UI talks to the core. Every command takes one request
 // object and either returns its view or rejects with an ErrorReport.
 import { invoke } from "@tauri-apps/api/core";
+import type { BundleView } from "./bindings/BundleView";
 import type { CancelChargeRequest } from "./bindings/CancelChargeRequest";
 import type { ChargeSaleRequest } from "./bindings/ChargeSaleRequest";
 import type { CreateOwnerRequest } from "./bindings/CreateOwnerRequest";
@@ -35,4 +36,6 @@ export const api = {
   listSales: (request: ListSalesRequest) => invoke<SaleView[]>("list_sales", { request }),
   refundSale: (request: RefundSaleRequest) => invoke<RefundView>("refund_sale", { request }),
   resolveInDoubt: () => invoke<ResolveView>("resolve_in_doubt", { request: {} }),
+  previewBundle: () => invoke<BundleView>("preview_bundle", { request: {} }),
+  exportBundle: () => invoke<BundleView>("export_bundle", { request: {} }),
 };

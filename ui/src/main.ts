@@ -4,6 +4,7 @@
 import { api, asErrorReport } from "./api";
 import type { SaleStatus } from "./bindings/SaleStatus";
 import type { SaleView } from "./bindings/SaleView";
+import type { BundleView } from "./bindings/BundleView";
 import type { SessionView } from "./bindings/SessionView";
 import type { StatusView } from "./bindings/StatusView";
 
@@ -61,6 +62,13 @@ const el = {
   approverPin: $<HTMLInputElement>("approver-pin"),
   refundMessage: $("refund-message"),
   refundClose: $<HTMLButtonElement>("refund-close"),
+  support: $("support"),
+  supportButton: $<HTMLButtonElement>("support-button"),
+  supportBack: $<HTMLButtonElement>("support-back"),
+  bundlePreview: $<HTMLButtonElement>("bundle-preview"),
+  bundleExport: $<HTMLButtonElement>("bundle-export"),
+  bundleFiles: $("bundle-files"),
+  bundleMessage: $("bundle-message"),
   startupError: $("startup-error"),
   startupErrorMessage: $("startup-error-message"),
   startupErrorCode: $("startup-error-code"),
@@ -311,6 +319,7 @@ function onKeypad(key: string): void {
 
 function showSignIn(message = ""): void {
   el.counter.hidden = true;
+  el.support.hidden = true;
   el.sessionBar.hidden = true;
   el.signIn.hidden = false;
   el.signInTitle.textContent = needsOwner ? "Create the owner's account" : "Sign in";
@@ -325,12 +334,54 @@ function showSignIn(message = ""): void {
 
 function showCounter(session: SessionView): void {
   el.signIn.hidden = true;
+  el.support.hidden = true;
   el.sessionName.textContent = `${session.name} · ${session.role}`;
   el.sessionBar.hidden = false;
+  const canCharge = session.permissions.includes("charge");
+  const canExport = session.permissions.includes("export_bundle");
+  el.supportButton.hidden = !(canExport && canCharge);
+  el.supportBack.hidden = !canCharge;
+  armIdleLock();
+  if (!canCharge) return showSupport();
   el.counter.hidden = false;
   show("entry");
-  armIdleLock();
   void refreshSales();
+}
+
+function showSupport(): void {
+  el.counter.hidden = true;
+  el.support.hidden = false;
+  el.bundleFiles.replaceChildren();
+  el.bundleMessage.textContent = "";
+  el.bundlePreview.focus();
+}
+
+function listFiles(view: BundleView): void {
+  el.bundleFiles.replaceChildren(
+    ...view.manifest.files.map((f) => {
+      const li = document.createElement("li");
+      li.textContent = `${f.path} — ${f.bytes} bytes`;
+      return li;
+    }),
+  );
+}
+
+async function bundle(action: "preview" | "export"): Promise<void> {
+  el.bundleMessage.textContent = action === "preview" ? "Collecting…" : "Sealing…";
+  try {
+    const view = action === "preview" ? await api.previewBundle() : await api.exportBundle();
+    listFiles(view);
+    el.bundleMessage.dataset.state = action;
+    el.bundleMessage.textContent =
+      action === "preview"
+        ? `${view.manifest.files.length} files will be sealed for ${view.manifest.recipients.length} recipient(s).`
+        : `Sealed and saved to ${view.path ?? ""}. Send this file to support.`;
+  } catch (e) {
+    const err = asErrorReport(e);
+    if (err.code === "not_signed_in") return showSignIn(err.message);
+    el.bundleMessage.dataset.state = "error";
+    el.bundleMessage.textContent = err.message;
+  }
 }
 
 /** Locks the screen after the owner's idle limit (the core enforces it too). */
@@ -373,9 +424,17 @@ function wire(): void {
     void submitSignIn();
   });
   el.lock.addEventListener("click", () => void lock());
+  el.supportButton.addEventListener("click", showSupport);
+  el.supportBack.addEventListener("click", () => {
+    el.support.hidden = true;
+    el.counter.hidden = false;
+    show("entry");
+  });
+  el.bundlePreview.addEventListener("click", () => void bundle("preview"));
+  el.bundleExport.addEventListener("click", () => void bundle("export"));
   for (const kind of ["keydown", "pointerdown"]) {
     document.addEventListener(kind, () => {
-      if (!el.counter.hidden) armIdleLock();
+      if (!el.sessionBar.hidden) armIdleLock();
     });
   }
   el.form.addEventListener("submit", (ev) => {
@@ -398,7 +457,7 @@ function wire(): void {
     if (ev.key === "F2") {
       ev.preventDefault();
       void lock();
-    } else if (el.counter.hidden) {
+    } else if (el.counter.hidden || !el.support.hidden) {
       return;
     } else if (!el.refund.hidden) {
       if (ev.key === "Escape") {

@@ -234,6 +234,18 @@ impl RefundSaleRequest {
     }
 }
 
+/// `preview_bundle` / `export_bundle`: the support bundle.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct BundleRequest {}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct BundleView {
+    pub manifest: crate::export::Manifest,
+    /// Where the sealed bundle was written (export only).
+    pub path: Option<String>,
+}
+
 /// `resolve_in_doubt`: settle every sale whose outcome is unknown.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
@@ -543,6 +555,10 @@ mod tests {
             ApprovalRequest,
             ResolveInDoubtRequest,
             ResolveView,
+            BundleRequest,
+            BundleView,
+            crate::export::Manifest,
+            crate::export::ManifestEntry,
             CreateOwnerRequest,
             SignOutRequest,
             SessionView,

@@ -157,6 +157,11 @@ impl Terminal {
         &self.terminal_id
     }
 
+    /// Where the app writes sealed support bundles.
+    pub fn exports_dir(&self) -> std::path::PathBuf {
+        self.home.root().join("exports")
+    }
+
     pub fn mode(&self) -> Mode {
         self.settings.mode
     }
