@@ -160,3 +160,96 @@ fn support_exports_a_bundle_only_support_can_open() -> TestResult {
     }
     Ok(())
 }
+
+/// Runs a command to completion, sampling its peak resident memory (VmHWM).
+fn peak_rss_kb(mut cmd: Command, stdin: &str) -> TestResult<(std::process::ExitStatus, u64)> {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    if let Some(mut i) = child.stdin.take() {
+        i.write_all(stdin.as_bytes())?;
+    }
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    loop {
+        if let Ok(text) = std::fs::read_to_string(&status_path) {
+            if let Some(kb) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            {
+                peak = peak.max(kb);
+            }
+        }
+        if let Some(status) = child.try_wait()? {
+            return Ok((status, peak));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_large_log_streams_into_the_bundle_with_flat_memory() -> TestResult {
+    // 64 MB in the suite; MERCHANT_BUNDLE_LOG_MB=500 for the full-size run.
+    let mb: usize = std::env::var("MERCHANT_BUNDLE_LOG_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64);
+    let session = KeyringSession::unlocked()?;
+    let home = TerminalHome::new()?;
+    let keys = tempfile::tempdir()?;
+    let support_key = keygen(keys.path(), "support.txt")?;
+    home.settings(&format!("support_recipients = [\"{support_key}\"]\n"))?;
+    merchantctl_stdin(
+        &session,
+        &home,
+        &["staff", "add", "--name", "Sup", "--role", "support"],
+        "222222\n",
+    )?;
+
+    let export = |out: &str| -> TestResult<(bool, u64)> {
+        let mut cmd = Command::new(merchant_tests::binary("merchantctl")?);
+        session.envs(&mut cmd);
+        cmd.arg("--home")
+            .arg(home.path())
+            .args(["--staff", "Sup", "support", "export", "--out", out]);
+        let (status, peak) = peak_rss_kb(cmd, "222222\n")?;
+        Ok((status.success(), peak))
+    };
+    let (ok, small_peak) = export(&keys.path().join("small.age").display().to_string())?;
+    assert!(ok);
+
+    let logs = home.path().join("logs");
+    std::fs::create_dir_all(&logs)?;
+    {
+        use std::io::Write;
+        let mut f = std::io::BufWriter::new(std::fs::File::create(logs.join("old.2026-01-01.log"))?);
+        let line = "2026-01-01T12:00:00Z  INFO charge{sale=01a2 amount=1250 currency=USD}: merchant_core::counter: settled status=Approved\n";
+        for _ in 0..(mb * 1024 * 1024 / line.len()) {
+            f.write_all(line.as_bytes())?;
+        }
+        f.flush()?;
+    }
+    let big = keys.path().join("big.age");
+    let started = std::time::Instant::now();
+    let (ok, big_peak) = export(&big.display().to_string())?;
+    let secs = started.elapsed().as_secs_f64();
+    assert!(ok);
+    let sealed_mb = std::fs::metadata(&big)?.len() as f64 / 1e6;
+    println!(
+        "bundle streaming: {mb} MB log → {sealed_mb:.1} MB sealed in {secs:.1} s; peak RSS {} MB vs {} MB with no log",
+        big_peak / 1024,
+        small_peak / 1024
+    );
+    assert!(sealed_mb > mb as f64, "the whole log went in");
+    // Memory does not grow with the log: well under its size above the baseline.
+    assert!(
+        big_peak.saturating_sub(small_peak) < 16 * 1024,
+        "peak grew by {} MB for a {mb} MB log",
+        big_peak.saturating_sub(small_peak) / 1024
+    );
+    Ok(())
+}
