@@ -101,6 +101,22 @@ pub struct AuditEntry {
     pub detail: Option<String>,
 }
 
+impl AuditEntry {
+    /// Reads `seq, at_ms, actor, action, object, outcome, origin, detail`.
+    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            seq: r.get(0)?,
+            at_ms: r.get(1)?,
+            actor: r.get(2)?,
+            action: r.get(3)?,
+            object: r.get(4)?,
+            outcome: r.get(5)?,
+            origin: r.get(6)?,
+            detail: r.get(7)?,
+        })
+    }
+}
+
 /// The chain's head: written off the machine so truncation shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Anchor {
@@ -270,16 +286,7 @@ impl AuditLog {
         let mut anchor_ok = anchor.is_none();
         let mut last_seq = 0;
         while let Some(r) = rows.next()? {
-            let e = AuditEntry {
-                seq: r.get(0)?,
-                at_ms: r.get(1)?,
-                actor: r.get(2)?,
-                action: r.get(3)?,
-                object: r.get(4)?,
-                outcome: r.get(5)?,
-                origin: r.get(6)?,
-                detail: r.get(7)?,
-            };
+            let e = AuditEntry::from_row(r)?;
             let stored: Vec<u8> = r.get(8)?;
             if e.seq != expected_seq || self.mac(&prev, &e) != stored {
                 return Ok(Verification::BrokenAt { seq: expected_seq });
@@ -309,18 +316,7 @@ impl AuditLog {
             "SELECT seq, at_ms, actor, action, object, outcome, origin, detail FROM audit ORDER BY seq DESC LIMIT ?1",
         )?;
         let rows = stmt
-            .query_map(params![limit], |r| {
-                Ok(AuditEntry {
-                    seq: r.get(0)?,
-                    at_ms: r.get(1)?,
-                    actor: r.get(2)?,
-                    action: r.get(3)?,
-                    object: r.get(4)?,
-                    outcome: r.get(5)?,
-                    origin: r.get(6)?,
-                    detail: r.get(7)?,
-                })
-            })?
+            .query_map(params![limit], AuditEntry::from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }

@@ -267,33 +267,23 @@ impl Counter {
                 crate::store::now_ms().saturating_sub(sale.created_at_ms) > window_ms(&*self.gateway);
             let settlement = match self.gateway.find_charge(&request).await {
                 Ok(Some(outcome)) => settlement_for(Ok(outcome), sale.money.amount),
-                Ok(None) if !settled_window_passed => {
-                    // The gateway may still act on a request sent moments
-                    // before the interruption: not found is not yet "not charged".
-                    unresolved += 1;
-                    if sale.status == SaleStatus::Pending {
-                        self.store.settle(
-                            sale.id,
-                            &settlement_for(Err(GatewayError::OutcomeUnknown), sale.money.amount),
-                        )?;
-                    }
-                    continue;
-                }
-                Ok(None) => Settlement {
+                Ok(None) if settled_window_passed => Settlement {
                     status: SaleStatus::Failed,
                     captured: None,
                     outcome_code: Some("interrupted_not_charged".into()),
                     gateway_ref: None,
                     card: None,
                 },
-                Err(e) => {
-                    tracing::warn!(sale = %sale.id, error = %e, "in-doubt sale could not be looked up");
+                // Not found yet (the gateway may still act on a request sent
+                // moments before the interruption), or not askable: in doubt.
+                other => {
+                    if let Err(e) = other {
+                        tracing::warn!(sale = %sale.id, error = %e, "in-doubt sale could not be looked up");
+                    }
                     unresolved += 1;
                     if sale.status == SaleStatus::Pending {
-                        self.store.settle(
-                            sale.id,
-                            &settlement_for(Err(GatewayError::OutcomeUnknown), sale.money.amount),
-                        )?;
+                        let in_doubt = settlement_for(Err(GatewayError::OutcomeUnknown), sale.money.amount);
+                        self.store.settle(sale.id, &in_doubt)?;
                     }
                     continue;
                 }

@@ -438,16 +438,25 @@ impl Store {
 
     /// Sales created in `[since_ms, until_ms)`, newest first.
     pub fn list(&self, since_ms: i64, until_ms: i64, limit: u32) -> Result<Vec<Sale>> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(concat!(
-            select_sale!(),
-            " WHERE created_at_ms >= ?1 AND created_at_ms < ?2 ORDER BY created_at_ms DESC, id DESC LIMIT ?3"
-        ))?;
-        let raws = stmt
-            .query_map(params![since_ms, until_ms, limit], RawSale::from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        drop(stmt);
-        drop(conn);
+        self.query_sales(
+            concat!(
+                select_sale!(),
+                " WHERE created_at_ms >= ?1 AND created_at_ms < ?2 ORDER BY created_at_ms DESC, id DESC LIMIT ?3"
+            ),
+            params![since_ms, until_ms, limit],
+        )
+    }
+
+    /// Runs a sale query and opens every row (outside the connection lock).
+    fn query_sales(&self, sql: &'static str, args: impl rusqlite::Params) -> Result<Vec<Sale>> {
+        let raws = {
+            let conn = self.conn();
+            let mut stmt = conn.prepare_cached(sql)?;
+            let rows = stmt
+                .query_map(args, RawSale::from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows
+        };
         raws.into_iter().map(|r| self.open_sale(r)).collect()
     }
 
@@ -483,29 +492,18 @@ impl Store {
 
     /// Authorised sales with a capture or void whose answer never came.
     pub fn pending_ops(&self) -> Result<Vec<Sale>> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(concat!(select_sale!(), " WHERE op_kind IS NOT NULL"))?;
-        let raws = stmt
-            .query_map([], RawSale::from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        drop(stmt);
-        drop(conn);
-        raws.into_iter().map(|r| self.open_sale(r)).collect()
+        self.query_sales(concat!(select_sale!(), " WHERE op_kind IS NOT NULL"), [])
     }
 
     /// Sales whose outcome is not yet known (journal entries and in-doubt).
     pub fn unsettled(&self) -> Result<Vec<Sale>> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(concat!(
-            select_sale!(),
-            " WHERE status IN ('pending', 'in_doubt') ORDER BY created_at_ms"
-        ))?;
-        let raws = stmt
-            .query_map([], RawSale::from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        drop(stmt);
-        drop(conn);
-        raws.into_iter().map(|r| self.open_sale(r)).collect()
+        self.query_sales(
+            concat!(
+                select_sale!(),
+                " WHERE status IN ('pending', 'in_doubt') ORDER BY created_at_ms"
+            ),
+            [],
+        )
     }
 
     /// `PRAGMA integrity_check` — `Ok(())` when SQLite reports "ok".
