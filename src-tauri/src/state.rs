@@ -24,7 +24,9 @@ pub struct AppState {
 impl AppState {
     pub async fn start(home: Result<Home, ConfigError>) -> Self {
         let opened = match home {
-            Ok(home) => Terminal::open(home).await,
+            Ok(home) => Terminal::open(home)
+                .await
+                .map(|t| t.with_webview_version(tauri::webview_version().ok())),
             Err(e) => Err(TerminalError::Counter(CounterError::Config(e))),
         };
         match opened {

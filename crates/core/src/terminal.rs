@@ -53,6 +53,7 @@ pub struct Diagnostics {
     pub audit: Option<Verification>,
     pub audit_head: Option<String>,
     pub app_version: String,
+    pub webview_version: Option<String>,
     pub os: String,
     /// Settings hold no secrets (the gateway key is in the keychain).
     pub settings: Settings,
@@ -97,6 +98,8 @@ pub struct Terminal {
     audit: AuditLog,
     clock: Arc<dyn Clock>,
     counter: std::result::Result<Counter, CounterError>,
+    /// The webview engine's version, when a window hosts the terminal.
+    webview_version: Option<String>,
     charges: DefaultDirectRateLimiter,
     pins: DefaultDirectRateLimiter,
 }
@@ -146,7 +149,14 @@ impl Terminal {
             keychain,
             db,
             counter,
+            webview_version: None,
         })
+    }
+
+    /// Records the webview's version for diagnostics (set by the desktop shell).
+    pub fn with_webview_version(mut self, version: Option<String>) -> Self {
+        self.webview_version = version;
+        self
     }
 
     pub fn settings(&self) -> &Settings {
@@ -194,6 +204,7 @@ impl Terminal {
 
     /// The permission check every action starts with; refusals are audited.
     fn require(&self, actor: &Actor, p: Permission) -> Result<()> {
+        tracing::info!(command = ?p, staff = %actor.staff_id, role = ?actor.role, "command");
         if let Err(e) = actor.require(p) {
             self.record(
                 Some(actor),
@@ -554,6 +565,7 @@ impl Terminal {
             audit: self.audit.verify(&self.db, None).ok(),
             audit_head: self.audit.head(&self.db).ok().flatten().map(|a| a.encode()),
             app_version: env!("CARGO_PKG_VERSION").into(),
+            webview_version: self.webview_version.clone(),
             os: std::fs::read_to_string("/etc/os-release")
                 .ok()
                 .and_then(|t| {

@@ -103,6 +103,7 @@ impl StripeGateway {
         idempotency: Option<&str>,
     ) -> Result<Value, GatewayError> {
         let url = self.url(path)?;
+        let started = std::time::Instant::now();
         let (attempt, maybe_sent) = send_with_retries(&self.cfg, || {
             let mut req = self
                 .client
@@ -119,6 +120,18 @@ impl StripeGateway {
             }
         })
         .await;
+        let status = match &attempt {
+            Attempt::Answered { status, .. } => status.to_string(),
+            Attempt::NotSent { .. } => "not_sent".into(),
+            Attempt::Lost => "lost".into(),
+        };
+        tracing::info!(
+            method = %method,
+            endpoint = %endpoint_label(path),
+            status,
+            elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            "gateway call"
+        );
         match attempt {
             Attempt::Answered { status, body, .. } => {
                 let json: Value = serde_json::from_slice(&body.0).unwrap_or(Value::Null);
@@ -458,6 +471,24 @@ fn decline_reason(err: &Value) -> DeclineReason {
     }
 }
 
+/// The endpoint with ids replaced (`v1/payment_intents/{id}/capture`):
+/// gateway ids are sealed at rest, so they stay out of the logs too.
+fn endpoint_label(path: &str) -> String {
+    path.split('/')
+        .map(|seg| {
+            let is_id = seg.split_once('_').is_some_and(|(prefix, rest)| {
+                prefix.len() <= 6 && rest.len() >= 8 && rest.chars().all(|c| c.is_ascii_alphanumeric())
+            });
+            if is_id {
+                "{id}"
+            } else {
+                seg
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Ids go into URL paths: only Stripe's id alphabet is accepted.
 fn path_id(id: &str) -> Option<&str> {
     (!id.is_empty() && id.len() <= 255 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).then_some(id)
@@ -561,6 +592,11 @@ mod tests {
         assert_eq!(card_summary(&card).map(|c| c.last4), Some("4242".into()));
         assert_eq!(card_summary(&serde_json::json!({"last4": "42424"})), None);
         assert_eq!(path_id("pm_123"), Some("pm_123"));
+        assert_eq!(
+            endpoint_label("v1/payment_intents/pi_3abcDEF123/capture"),
+            "v1/payment_intents/{id}/capture"
+        );
+        assert_eq!(endpoint_label("v1/payment_intents"), "v1/payment_intents");
         assert_eq!(path_id("../v1/x"), None);
     }
 }
