@@ -318,3 +318,39 @@ fn authorise_then_capture_part_and_void() -> TestResult {
     assert_eq!(code(&out), "not_capturable");
     Ok(())
 }
+
+#[test]
+fn fraud_and_verification_signals_are_kept_and_shown() -> TestResult {
+    let pki = TestPki::new()?;
+    let gateway = Localstripe::start(&pki, "server")?;
+    let session = KeyringSession::unlocked()?;
+    let home = live_terminal(&session, &pki, &gateway)?;
+    // Stripe's documented `outcome` and card `checks` (localstripe sends neither).
+    gateway.faults(
+        &pki,
+        serde_json::json!([{ "path": "/v1/payment_intents", "kind": "patch_after", "patch": { "latest_charge": {
+            "outcome": { "network_status": "approved_by_network", "risk_level": "elevated",
+                         "seller_message": "Stripe evaluated this payment as having elevated risk." },
+            "payment_method_details": { "type": "card", "card": { "brand": "visa", "last4": "4242",
+                "exp_month": 12, "exp_year": 2034,
+                "checks": { "cvc_check": "fail", "address_postal_code_check": "pass" } } } } } }]),
+    )?;
+    let out = merchantctl(
+        Some(&session),
+        &home,
+        &["--json", "charge", "80", "--payment-method", "pm_card_visa"],
+    )?;
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let sale = json(&out)["sale"].clone();
+    assert_eq!(sale["risk"]["risk_level"], "elevated");
+    assert_eq!(sale["risk"]["cvc_check"], "fail");
+    let warning = sale["risk_warning"].as_str().unwrap_or_default();
+    assert!(
+        warning.contains("Elevated fraud risk") && warning.contains("security code"),
+        "{warning}"
+    );
+    // Kept with the sale: the owner sees it later too.
+    let out = merchantctl(Some(&session), &home, &["--json", "sales", "list"])?;
+    assert_eq!(json(&out)["sales"][0]["risk"]["risk_level"], "elevated");
+    Ok(())
+}

@@ -13,7 +13,10 @@ lacks, bound to 127.0.0.1 only, state in memory only, optionally over TLS.
   kinds: "delay_before" (wait, then handle), "delay_after" (handle, then wait
   before answering), "status_before" (answer S without handling),
   "status_after" (handle, then answer S instead, saved for the key like
-  Stripe does), "reset_after" (handle, then drop the connection unanswered).
+  Stripe does), "reset_after" (handle, then drop the connection unanswered),
+  "patch_after" (handle, then deep-merge the fault's "patch" object into the
+  JSON answer: fields Stripe sends and localstripe does not, e.g. a charge's
+  `outcome` and card `checks`).
   `GET /_faults` returns how many are still queued; `DELETE /_faults` clears.
 
 usage: localstripe_launcher.py PORT [CERT_PEM KEY_PEM]
@@ -42,6 +45,14 @@ RUNNING = set()
 def _error(status, kind, message):
     body = json.dumps({"error": {"type": kind, "message": message}})
     return web.Response(status=status, text=body, content_type="application/json")
+
+
+def _merge(into, patch):
+    for k, v in patch.items():
+        if isinstance(v, dict) and isinstance(into.get(k), dict):
+            _merge(into[k], v)
+        else:
+            into[k] = v
 
 
 def _take_fault(request):
@@ -79,6 +90,10 @@ async def faults_and_idempotency(request, handler):
                           "injected")
         response = await handler(request)
         status, text = response.status, response.text
+        if kind == "patch_after":
+            data = json.loads(text)
+            _merge(data, fault["patch"])
+            text = json.dumps(data)
         if kind == "status_after":
             status = fault["status"]
             text = json.dumps({"error": {"type": "api_error", "message": "injected after acting"}})

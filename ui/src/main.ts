@@ -35,6 +35,7 @@ const el = {
   resultAmount: $("result-amount"),
   resultCard: $("result-card"),
   resultMessage: $("result-message"),
+  resultRisk: $("result-risk"),
   resultTraining: $("result-training"),
   newSale: $<HTMLButtonElement>("new-sale-button"),
   salesList: $("sales-list"),
@@ -146,7 +147,7 @@ async function refreshSales(): Promise<void> {
     card.textContent = cardLine(s);
     const desc = document.createElement("span");
     desc.className = "desc";
-    desc.textContent = s.description ?? "";
+    desc.textContent = [s.risk_warning ? `⚠ ${s.risk_warning}` : "", s.description ?? ""].filter(Boolean).join(" · ");
     li.append(time, amount, word, card, desc);
     if (s.status === "approved" && (s.refundable_minor ?? 0) > 0) {
       const b = document.createElement("button");
@@ -262,6 +263,8 @@ function showResult(sale: SaleView): void {
   el.resultCard.textContent = cardLine(sale);
   el.resultMessage.textContent = sale.message;
   el.resultTraining.hidden = !sale.training;
+  el.resultRisk.hidden = !sale.risk_warning;
+  el.resultRisk.textContent = sale.risk_warning ?? "";
   el.resolve.hidden = sale.status !== "in_doubt";
   show("result");
 }

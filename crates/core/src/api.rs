@@ -16,7 +16,7 @@ use crate::config::{ConfigError, Mode};
 use crate::counter::CounterError;
 use crate::gateway::training::SimulatedCard;
 use crate::gateway::RefundReason;
-use crate::gateway::{CardSummary, DeclineReason, GatewayError};
+use crate::gateway::{CardSummary, DeclineReason, GatewayError, RiskSignals};
 use crate::money::{format_minor, Currency, DecimalSeparator, MinorUnits, MoneyError};
 use crate::store::{Refund, RefundStatus, Sale, SaleId, SaleStatus, StoreError};
 use crate::terminal::TerminalError;
@@ -152,6 +152,10 @@ pub struct SaleView {
     pub description: Option<String>,
     pub card: Option<CardSummary>,
     pub training: bool,
+    /// The gateway's fraud and verification signals.
+    pub risk: Option<RiskSignals>,
+    /// Said to the cashier before the goods go: elevated risk, CVC or postal code mismatch.
+    pub risk_warning: Option<String>,
 }
 
 impl SaleView {
@@ -170,6 +174,8 @@ impl SaleView {
             description: sale.description.clone(),
             card: sale.card.clone(),
             training: mode == Mode::Training,
+            risk: sale.risk.clone(),
+            risk_warning: sale.risk.as_ref().and_then(RiskSignals::warning),
         }
     }
 }
@@ -549,6 +555,7 @@ mod tests {
             MinorUnits,
             RefundSaleRequest,
             RefundView,
+            RiskSignals,
             RefundStatus,
             RefundReason,
             SignInRequest,

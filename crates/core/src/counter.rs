@@ -269,6 +269,7 @@ impl Counter {
                 Ok(Some(outcome)) => settlement_for(Ok(outcome), sale.money.amount),
                 Ok(None) if settled_window_passed => Settlement {
                     status: SaleStatus::Failed,
+                    risk: None,
                     captured: None,
                     outcome_code: Some("interrupted_not_charged".into()),
                     gateway_ref: None,
@@ -515,6 +516,7 @@ fn op_settlement(kind: OpKind, captured: Option<MinorUnits>) -> Settlement {
             OpKind::Void => SaleStatus::Voided,
         },
         captured,
+        risk: None,
         outcome_code: None,
         gateway_ref: None,
         card: None,
@@ -568,21 +570,32 @@ fn refund_settlement(
 fn settlement_for(result: Result<ChargeOutcome, GatewayError>, amount: MinorUnits) -> Settlement {
     let plain = |status, code: &str| Settlement {
         status,
+        risk: None,
         captured: None,
         outcome_code: Some(code.to_string()),
         gateway_ref: None,
         card: None,
     };
     match result {
-        Ok(ChargeOutcome::Approved { gateway_ref, card }) => Settlement {
+        Ok(ChargeOutcome::Approved {
+            gateway_ref,
+            card,
+            risk,
+        }) => Settlement {
             status: SaleStatus::Approved,
+            risk,
             captured: Some(amount),
             outcome_code: None,
             gateway_ref: Some(gateway_ref),
             card: Some(card),
         },
-        Ok(ChargeOutcome::Authorized { gateway_ref, card }) => Settlement {
+        Ok(ChargeOutcome::Authorized {
+            gateway_ref,
+            card,
+            risk,
+        }) => Settlement {
             status: SaleStatus::Authorized,
+            risk,
             captured: None,
             outcome_code: None,
             gateway_ref: Some(gateway_ref),
@@ -594,6 +607,7 @@ fn settlement_for(result: Result<ChargeOutcome, GatewayError>, amount: MinorUnit
             card,
         }) => Settlement {
             status: SaleStatus::Declined,
+            risk: None,
             captured: None,
             outcome_code: Some(reason.code().to_string()),
             gateway_ref,
@@ -603,6 +617,7 @@ fn settlement_for(result: Result<ChargeOutcome, GatewayError>, amount: MinorUnit
         Err(e) if e.outcome_unknown() => plain(SaleStatus::InDoubt, "outcome_unknown"),
         Err(GatewayError::Declined { reason, payment_intent }) => Settlement {
             status: SaleStatus::Declined,
+            risk: None,
             captured: None,
             outcome_code: Some(reason.code().to_string()),
             gateway_ref: payment_intent.map(crate::gateway::GatewayRef),

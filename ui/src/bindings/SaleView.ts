@@ -2,6 +2,7 @@
 import type { CardSummary } from "./CardSummary";
 import type { Currency } from "./Currency";
 import type { MinorUnits } from "./MinorUnits";
+import type { RiskSignals } from "./RiskSignals";
 import type { SaleStatus } from "./SaleStatus";
 
 /**
@@ -27,4 +28,12 @@ outcome_code: string | null,
 /**
  * What to tell the customer, in words a cashier may say out loud.
  */
-message: string, description: string | null, card: CardSummary | null, training: boolean, };
+message: string, description: string | null, card: CardSummary | null, training: boolean, 
+/**
+ * The gateway's fraud and verification signals.
+ */
+risk: RiskSignals | null, 
+/**
+ * Said to the cashier before the goods go: elevated risk, CVC or postal code mismatch.
+ */
+risk_warning: string | null, };

@@ -57,6 +57,42 @@ pub struct CardSummary {
     pub exp_year: u16,
 }
 
+/// The gateway's fraud and verification signals for a payment, kept with
+/// the sale so a risky approval is visible before the customer leaves.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RiskSignals {
+    /// e.g. `approved_by_network`, `declined_by_network`.
+    pub network_status: Option<String>,
+    /// `normal`, `elevated`, `highest`.
+    pub risk_level: Option<String>,
+    /// The gateway's explanation for the merchant.
+    pub seller_message: Option<String>,
+    /// The fraud rule that acted, if any.
+    pub rule: Option<String>,
+    /// `pass`, `fail`, `unavailable`, `unchecked`.
+    pub cvc_check: Option<String>,
+    pub postal_code_check: Option<String>,
+}
+
+impl RiskSignals {
+    /// What the cashier should know before handing over the goods, if anything.
+    pub fn warning(&self) -> Option<String> {
+        let mut w = Vec::new();
+        match self.risk_level.as_deref() {
+            Some("elevated") => w.push("Elevated fraud risk"),
+            Some("highest") => w.push("Highest fraud risk"),
+            _ => {}
+        }
+        if self.cvc_check.as_deref() == Some("fail") {
+            w.push("the security code did not match");
+        }
+        if self.postal_code_check.as_deref() == Some("fail") {
+            w.push("the postal code did not match");
+        }
+        (!w.is_empty()).then(|| format!("{}: check ID or ask for another card.", w.join("; ")))
+    }
+}
+
 /// Why a card was declined, in words a cashier may say out loud.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -177,11 +213,13 @@ pub enum ChargeOutcome {
     Approved {
         gateway_ref: GatewayRef,
         card: CardSummary,
+        risk: Option<RiskSignals>,
     },
     /// Authorised only (manual capture): the money is held, not yet taken.
     Authorized {
         gateway_ref: GatewayRef,
         card: CardSummary,
+        risk: Option<RiskSignals>,
     },
     Declined {
         gateway_ref: Option<GatewayRef>,

@@ -17,7 +17,7 @@ use serde_json::Value;
 use super::http::{build_client, send_with_retries, Attempt, HttpConfig, HttpSetupError};
 use super::{
     CardSummary, ChargeOutcome, ChargeRequest, DeclineReason, Gateway, GatewayError, GatewayKind, GatewayRef,
-    PaymentOp, PaymentSource, PaymentState, RefundOutcome, RefundRequest,
+    PaymentOp, PaymentSource, PaymentState, RefundOutcome, RefundRequest, RiskSignals,
 };
 use crate::money::{Currency, MinorUnits};
 
@@ -185,6 +185,7 @@ impl StripeGateway {
         match pi["status"].as_str() {
             Some("succeeded") => Ok(Some(ChargeOutcome::Approved {
                 card: self.card_for(pi).await.ok_or(GatewayError::MalformedResponse)?,
+                risk: risk_signals(&pi["latest_charge"]),
                 gateway_ref,
             })),
             Some("requires_payment_method") | Some("canceled") if !pi["last_payment_error"].is_null() => {
@@ -197,6 +198,7 @@ impl StripeGateway {
             }
             Some("requires_capture") => Ok(Some(ChargeOutcome::Authorized {
                 card: self.card_for(pi).await.ok_or(GatewayError::MalformedResponse)?,
+                risk: risk_signals(&pi["latest_charge"]),
                 gateway_ref,
             })),
             Some("requires_action") => Err(GatewayError::AuthenticationRequired),
@@ -444,6 +446,30 @@ fn strict_money(v: &Value) -> Result<(MinorUnits, Currency), GatewayError> {
     Ok((MinorUnits::new(amount), currency))
 }
 
+/// Stripe's `outcome` and card `checks` on a charge (absent when the charge
+/// is only an id, or on servers that do not report them).
+fn risk_signals(charge: &Value) -> Option<RiskSignals> {
+    let text = |v: &Value| {
+        v.as_str()
+            .map(|s| s.chars().filter(|c| !c.is_control()).take(200).collect::<String>())
+    };
+    let outcome = &charge["outcome"];
+    let checks = if charge["payment_method_details"]["card"]["checks"].is_object() {
+        &charge["payment_method_details"]["card"]["checks"]
+    } else {
+        &charge["payment_method_details"]["card_present"]["checks"]
+    };
+    let r = RiskSignals {
+        network_status: text(&outcome["network_status"]),
+        risk_level: text(&outcome["risk_level"]),
+        seller_message: text(&outcome["seller_message"]),
+        rule: text(&outcome["rule"]).or_else(|| text(&outcome["rule"]["id"])),
+        cvc_check: text(&checks["cvc_check"]),
+        postal_code_check: text(&checks["address_postal_code_check"]),
+    };
+    (r != RiskSignals::default()).then_some(r)
+}
+
 fn card_summary(card: &Value) -> Option<CardSummary> {
     let last4 = card["last4"].as_str()?;
     if last4.len() != 4 || !last4.chars().all(|c| c.is_ascii_digit()) {
@@ -597,6 +623,15 @@ mod tests {
             "v1/payment_intents/{id}/capture"
         );
         assert_eq!(endpoint_label("v1/payment_intents"), "v1/payment_intents");
+        let charge = serde_json::json!({"outcome": {"network_status": "approved_by_network", "risk_level": "elevated",
+            "seller_message": "Stripe evaluated this payment as having elevated risk."},
+            "payment_method_details": {"card": {"checks": {"cvc_check": "fail", "address_postal_code_check": "pass"}}}});
+        let risk = risk_signals(&charge);
+        assert_eq!(risk.as_ref().and_then(|r| r.risk_level.as_deref()), Some("elevated"));
+        assert!(risk
+            .and_then(|r| r.warning())
+            .is_some_and(|w| w.contains("security code")));
+        assert_eq!(risk_signals(&serde_json::json!("ch_123")), None);
         assert_eq!(path_id("../v1/x"), None);
     }
 }

@@ -186,6 +186,7 @@ impl Gateway for TrainingGateway {
                         ChargeOutcome::Approved {
                             gateway_ref: gateway_ref.clone(),
                             card: card.card(),
+                            risk: None,
                         },
                     ),
                     CaptureMode::Manual => (
@@ -193,6 +194,7 @@ impl Gateway for TrainingGateway {
                         ChargeOutcome::Authorized {
                             gateway_ref: gateway_ref.clone(),
                             card: card.card(),
+                            risk: None,
                         },
                     ),
                 };
@@ -317,7 +319,9 @@ mod tests {
         ];
         for (card, expected) in cases {
             let got = match g.charge(&request(card), CancellationToken::new()).await {
-                Ok(ChargeOutcome::Approved { card: c, gateway_ref }) => {
+                Ok(ChargeOutcome::Approved {
+                    card: c, gateway_ref, ..
+                }) => {
                     assert_eq!(c.last4, "4242");
                     assert!(gateway_ref.0.starts_with("pi_training_"));
                     "approved"

@@ -31,6 +31,8 @@ pub fn migrations() -> Migrations<'static> {
             op_kind          TEXT    CHECK (op_kind IN ('capture', 'void')),
             op_key           TEXT    UNIQUE,
             op_amount_minor  INTEGER,
+            -- The gateway's fraud/verification signals (JSON; no card data).
+            risk             TEXT,
             outcome_code     TEXT,
             key_version      INTEGER NOT NULL,
             gateway_ref      BLOB,

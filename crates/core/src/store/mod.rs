@@ -27,7 +27,7 @@ use time::OffsetDateTime;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::gateway::{CaptureMode, CardSummary, GatewayRef, IdempotencyKey};
+use crate::gateway::{CaptureMode, CardSummary, GatewayRef, IdempotencyKey, RiskSignals};
 use crate::money::{Currency, MinorUnits, Money};
 use crate::vault::{Cell, SealError, Sealer};
 
@@ -178,6 +178,8 @@ pub struct Settlement {
     pub status: SaleStatus,
     /// What was taken (approved sales); `None` leaves it as it was.
     pub captured: Option<MinorUnits>,
+    /// The gateway's fraud and verification signals, when it sent any.
+    pub risk: Option<RiskSignals>,
     pub outcome_code: Option<String>,
     pub gateway_ref: Option<GatewayRef>,
     pub card: Option<CardSummary>,
@@ -199,6 +201,7 @@ pub struct Sale {
     pub captured: Option<MinorUnits>,
     /// A capture or void journaled and not yet settled.
     pub pending_op: Option<PendingOp>,
+    pub risk: Option<RiskSignals>,
     pub outcome_code: Option<String>,
     pub gateway_ref: Option<GatewayRef>,
     pub card: Option<CardSummary>,
@@ -276,7 +279,7 @@ macro_rules! select_sale {
     () => {
         "SELECT id, terminal_id, status, created_at_ms, updated_at_ms, amount_minor, currency,
         idempotency_key, source, outcome_code, gateway_ref, card_brand, card_last4, card_expiry, description,
-            capture_method, captured_minor, op_kind, op_key, op_amount_minor
+            capture_method, captured_minor, op_kind, op_key, op_amount_minor, risk
          FROM sales"
     };
 }
@@ -303,6 +306,7 @@ struct RawSale {
     op_kind: Option<String>,
     op_key: Option<String>,
     op_amount_minor: Option<i64>,
+    risk: Option<String>,
 }
 
 impl RawSale {
@@ -328,6 +332,7 @@ impl RawSale {
             op_kind: r.get(17)?,
             op_key: r.get(18)?,
             op_amount_minor: r.get(19)?,
+            risk: r.get(20)?,
         })
     }
 }
@@ -407,7 +412,7 @@ impl Store {
                     card_brand = COALESCE(?5, card_brand), card_last4 = COALESCE(?6, card_last4),
                     card_expiry = COALESCE(?7, card_expiry), card_last4_bidx = COALESCE(?8, card_last4_bidx),
                     updated_at_ms = ?9, captured_minor = COALESCE(?10, captured_minor),
-                    op_kind = NULL, op_key = NULL, op_amount_minor = NULL
+                    op_kind = NULL, op_key = NULL, op_amount_minor = NULL, risk = COALESCE(?11, risk)
              WHERE id = ?1",
             params![
                 row,
@@ -420,6 +425,7 @@ impl Store {
                 bidx,
                 now_ms(),
                 s.captured.map(MinorUnits::get),
+                s.risk.as_ref().and_then(|r| serde_json::to_string(r).ok()),
             ],
         )?;
         if changed == 1 {
@@ -576,6 +582,7 @@ impl Store {
                 }),
                 _ => None,
             },
+            risk: r.risk.as_deref().and_then(|j| serde_json::from_str(j).ok()),
             outcome_code: r.outcome_code,
             gateway_ref: open("gateway_ref", r.gateway_ref)?.map(GatewayRef),
             card,
@@ -631,6 +638,7 @@ mod tests {
             &Settlement {
                 status: SaleStatus::Approved,
                 captured: Some(MinorUnits::new(1250)),
+                risk: None,
                 outcome_code: None,
                 gateway_ref: Some(GatewayRef("pi_123".into())),
                 card: Some(CardSummary {
