@@ -30,7 +30,7 @@ fn first_run_creates_the_master_key_and_later_runs_reuse_it() -> TestResult {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(json(&out)["sales"][0]["description"], "flat white");
 
-    // Nothing key-like was written to the data folder.
+    // Only the expected files were written: no key file, no plaintext fallback.
     let mut names: Vec<String> = walk(home.path())
         .iter()
         .map(|p| p.strip_prefix(home.path()).unwrap_or(p).display().to_string())
@@ -39,7 +39,8 @@ fn first_run_creates_the_master_key_and_later_runs_reuse_it() -> TestResult {
     assert!(
         names.iter().all(|n| n == "terminal-id"
             || n.starts_with("training/cache.sqlite3")
-            || n.starts_with("terminal.sqlite3")),
+            || n.starts_with("terminal.sqlite3")
+            || n.starts_with("logs/")),
         "unexpected files in the data folder: {names:?}"
     );
     Ok(())
