@@ -371,11 +371,13 @@ impl Store {
             .as_deref()
             .map(|d| self.sealer.seal_str(Cell::new(TABLE, "description", &id), d));
         let now = sale.created_at.unix_timestamp_nanos() / 1_000_000;
-        self.conn().execute(
-            "INSERT INTO sales (id, terminal_id, kind, status, created_at_ms, updated_at_ms, amount_minor,
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO sales (id, terminal_id, kind, status, created_at_ms, updated_at_ms, amount_minor,
                                 currency, idempotency_key, source, key_version, description, capture_method, staff_id)
              VALUES (?1, ?2, 'sale', 'pending', ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![
+            )?
+            .execute(params![
                 id,
                 sale.terminal_id,
                 now as i64,
@@ -387,8 +389,7 @@ impl Store {
                 description,
                 sale.capture.as_str(),
                 sale.staff_id,
-            ],
-        )?;
+            ])?;
         Ok(())
     }
 
@@ -407,14 +408,17 @@ impl Store {
             .card
             .as_ref()
             .map(|c| self.sealer.blind_index().compute(TABLE, "card_last4", &c.last4));
-        let changed = self.conn().execute(
-            "UPDATE sales SET status = ?2, outcome_code = ?3, gateway_ref = COALESCE(?4, gateway_ref),
+        let changed = self
+            .conn()
+            .prepare_cached(
+                "UPDATE sales SET status = ?2, outcome_code = ?3, gateway_ref = COALESCE(?4, gateway_ref),
                     card_brand = COALESCE(?5, card_brand), card_last4 = COALESCE(?6, card_last4),
                     card_expiry = COALESCE(?7, card_expiry), card_last4_bidx = COALESCE(?8, card_last4_bidx),
                     updated_at_ms = ?9, captured_minor = COALESCE(?10, captured_minor),
                     op_kind = NULL, op_key = NULL, op_amount_minor = NULL, risk = COALESCE(?11, risk)
              WHERE id = ?1",
-            params![
+            )?
+            .execute(params![
                 row,
                 s.status.as_str(),
                 s.outcome_code,
@@ -426,8 +430,7 @@ impl Store {
                 now_ms(),
                 s.captured.map(MinorUnits::get),
                 s.risk.as_ref().and_then(|r| serde_json::to_string(r).ok()),
-            ],
-        )?;
+            ])?;
         if changed == 1 {
             Ok(())
         } else {

@@ -108,7 +108,7 @@ impl Sealer {
 
     pub fn seal(&self, cell: Cell<'_>, plaintext: &[u8]) -> Vec<u8> {
         let mut nonce = [0u8; NONCE_LEN];
-        rand::rngs::OsRng.fill_bytes(&mut nonce);
+        rand::thread_rng().fill_bytes(&mut nonce);
         let ad = cell.associated_data(self.current);
         let cipher = &self.ciphers[&self.current];
         // Encryption with a valid key and in-memory buffers only fails for
