@@ -102,7 +102,7 @@ fn bench_seal() {
                     &mut buf,
                 )
                 .unwrap_or_else(|_| unreachable!());
-            black_box((buf, tag));
+            let _ = black_box((buf, tag));
         }
     });
     let gbps = |ns: f64| (1u64 << 20) as f64 / ns;
