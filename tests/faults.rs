@@ -113,10 +113,7 @@ fn a_5xx_after_acting_leaves_the_sale_in_doubt_until_resolved() -> TestResult {
     let out = charge(&session, &home, "1.00")?;
     assert_eq!(out.status.code(), Some(4), "{}", String::from_utf8_lossy(&out.stdout));
     assert_eq!(out_json(&out)["error"]["code"], "in_doubt");
-    Localstripe::client(&pki)?
-        .delete(format!("{}_faults", gw.url()))
-        .bearer_auth("sk_test_harness0000")
-        .send()?;
+    gw.clear_faults(&pki)?;
 
     // Resolving looks the PaymentIntent up by the sale id in its metadata.
     let out = merchantctl(Some(&session), &home, &["--json", "resolve"])?;
@@ -222,10 +219,7 @@ fn sigkill_during_a_charge_never_charges_twice_nor_loses_the_record() -> TestRes
         child.kill()?; // SIGKILL
         child.wait()?;
         // Clear any fault the killed run did not consume.
-        Localstripe::client(&pki)?
-            .delete(format!("{}_faults", gw.url()))
-            .bearer_auth("sk_test_harness0000")
-            .send()?;
+        gw.clear_faults(&pki)?;
         // Restart until everything is settled (the in-flight window must pass).
         let mut settled = false;
         for _ in 0..40 {

@@ -698,6 +698,15 @@ impl Localstripe {
         }
     }
 
+    /// Drops any queued fault a run did not consume.
+    pub fn clear_faults(&self, pki: &TestPki) -> TestResult {
+        Self::client(pki)?
+            .delete(format!("{}_faults", self.url()))
+            .bearer_auth("sk_test_harness0000")
+            .send()?;
+        Ok(())
+    }
+
     /// PaymentIntents at the gateway whose metadata names `sale_id`.
     pub fn intents_for_sale(&self, pki: &TestPki, sale_id: &str) -> TestResult<Vec<serde_json::Value>> {
         let mut found = Vec::new();
