@@ -7,6 +7,9 @@ lacks, bound to 127.0.0.1 only, state in memory only, optionally over TLS.
   and replayed for later requests with the same key and parameters; the same
   key with other parameters is a 400 `idempotency_error`; a request while the
   first with that key is still running is a 409.
+- Listing PaymentIntents by `created` (https://docs.stripe.com/api/payment_intents/list):
+  localstripe's list refuses the filter; here it keeps `gt`/`gte`/`lt`/`lte`
+  (Unix seconds) and returns newest first, as Stripe does.
 - Faults, queued through `POST /_faults` (JSON list) and consumed in order by
   matching requests:
     {"path": "/v1/payment_intents", "method": "POST", "kind": K, "ms": N, "status": S}
@@ -33,6 +36,25 @@ from localstripe import resources
 # and reloads it at start; tests need isolated, in-memory state.
 resources.Store.dump_to_disk = lambda self: None
 resources.Store.try_load_from_disk = lambda self: None
+
+
+
+def _list_payment_intents(cls, url, created=None, limit=None, starting_after=None, **kwargs):
+    if kwargs:
+        raise resources.UserError(400, 'Unexpected ' + ', '.join(kwargs.keys()))
+    bounds = created if isinstance(created, dict) else {}
+    tests = {"gt": lambda c, v: c > v, "gte": lambda c, v: c >= v,
+             "lt": lambda c, v: c < v, "lte": lambda c, v: c <= v}
+    if set(bounds) - set(tests):
+        raise resources.UserError(400, 'Bad request')
+    li = resources.List(url, limit=limit, starting_after=starting_after)
+    li._list = [v for k, v in resources.store.items() if k.startswith('payment_intent:')
+                and all(tests[op](v.created, int(val)) for op, val in bounds.items())]
+    li._list.sort(key=lambda pi: pi.created, reverse=True)
+    return li
+
+
+resources.PaymentIntent._api_list_all = classmethod(_list_payment_intents)
 
 from aiohttp import web  # noqa: E402
 from localstripe.server import app  # noqa: E402

@@ -18,6 +18,7 @@ use crate::gateway::training::SimulatedCard;
 use crate::gateway::RefundReason;
 use crate::gateway::{CardSummary, DeclineReason, GatewayError, RiskSignals};
 use crate::money::{format_minor, Currency, DecimalSeparator, MinorUnits, MoneyError};
+use crate::reports::ReportError;
 use crate::store::{Refund, RefundStatus, Sale, SaleId, SaleStatus, StoreError};
 use crate::terminal::TerminalError;
 use crate::vault::{KeychainError, SealError};
@@ -252,6 +253,91 @@ pub struct BundleView {
     pub path: Option<String>,
 }
 
+/// A range of the shop's local dates, both included (`YYYY-MM-DD`): the
+/// request of `get_day_report`, `export_csv`, `reconcile_day` and
+/// `import_missing`.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct DateRangeRequest {
+    pub from: String,
+    pub to: String,
+}
+
+impl DateRangeRequest {
+    pub fn range(&self) -> Result<crate::reports::DateRange, crate::reports::ReportError> {
+        crate::reports::DateRange::parse(&self.from, &self.to)
+    }
+}
+
+/// `get_x_report` and `close_day`: the open period since the last close.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct OpenPeriodRequest {}
+
+/// `get_z_report`: reprint a closed day.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct GetZReportRequest {
+    #[ts(type = "number")]
+    pub number: i64,
+}
+
+/// `list_z_reports`.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ListZReportsRequest {}
+
+/// Figures and the same figures as print lines.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReportView {
+    pub figures: crate::reports::Figures,
+    pub lines: Vec<String>,
+}
+
+impl ReportView {
+    pub fn new(title: &str, figures: crate::reports::Figures) -> Self {
+        Self {
+            lines: crate::reports::print::figure_lines(title, &figures),
+            figures,
+        }
+    }
+}
+
+/// A Z report, its print lines (a reprint is identical), where its PDF is,
+/// and what changed since it was closed.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ZReportView {
+    pub report: crate::reports::closing::ZReport,
+    pub lines: Vec<String>,
+    pub pdf_path: String,
+    pub discrepancies: Vec<crate::reports::closing::Discrepancy>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ZSummary {
+    #[ts(type = "number")]
+    pub number: i64,
+    #[ts(type = "number")]
+    pub closed_at_ms: i64,
+    pub closed_by: String,
+}
+
+/// Where an export was written.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ExportView {
+    pub path: String,
+    #[ts(type = "number")]
+    pub rows: u64,
+}
+
+/// `import_missing`: how many records came in, and the comparison after.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ImportView {
+    #[ts(type = "number")]
+    pub imported: u64,
+    pub reconciliation: crate::reports::reconcile::Reconciliation,
+}
+
 /// `resolve_in_doubt`: settle every sale whose outcome is unknown.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
@@ -351,6 +437,7 @@ pub enum ErrorCode {
     StaffError,
     AuditError,
     ExportError,
+    ReportError,
 }
 
 impl ErrorCode {
@@ -373,6 +460,7 @@ impl ErrorCode {
             Self::StaffError => 3,
             Self::AuditError => 6,
             Self::ExportError => 7,
+            Self::ReportError => 6,
             Self::Internal => 10,
         }
     }
@@ -402,25 +490,47 @@ impl From<&CounterError> for ErrorReport {
             CounterError::Keychain(_) => ErrorCode::KeychainUnavailable,
             CounterError::SaleNotFound => ErrorCode::NotFound,
             CounterError::GatewaySetup(_) => ErrorCode::ConfigError,
-            CounterError::Gateway(GatewayError::Unreachable) => ErrorCode::GatewayUnreachable,
-            CounterError::Gateway(GatewayError::KeyRejected | GatewayError::PermissionMissing) => {
-                ErrorCode::GatewayKeyRejected
-            }
-            CounterError::Gateway(GatewayError::TlsFailure) => ErrorCode::GatewayTls,
-            CounterError::Gateway(GatewayError::RateLimited) => ErrorCode::RateLimited,
-            CounterError::Gateway(_) => ErrorCode::GatewayError,
-            CounterError::Store(
-                StoreError::NotRefundable | StoreError::ExceedsRefundable(_) | StoreError::CurrencyMismatch(_),
-            ) => ErrorCode::RefundRefused,
-            CounterError::Store(StoreError::NotCapturable) => ErrorCode::NotCapturable,
-            CounterError::Store(StoreError::DiskFull) => ErrorCode::DiskFull,
-            CounterError::Store(StoreError::Busy) => ErrorCode::StoreBusy,
-            CounterError::Store(StoreError::Tampered(SealError::Tampered { .. })) => ErrorCode::DataTampered,
-            CounterError::Store(_) => ErrorCode::StoreError,
+            CounterError::Gateway(g) => gateway_code(g),
+            CounterError::Store(st) => store_code(st),
             CounterError::Config(ConfigError::Settings(_) | ConfigError::NoHome) => ErrorCode::ConfigError,
             CounterError::Config(_) => ErrorCode::StoreError,
         };
         Self::new(code, e.to_string())
+    }
+}
+
+fn gateway_code(e: &GatewayError) -> ErrorCode {
+    match e {
+        GatewayError::Unreachable => ErrorCode::GatewayUnreachable,
+        GatewayError::KeyRejected | GatewayError::PermissionMissing => ErrorCode::GatewayKeyRejected,
+        GatewayError::TlsFailure => ErrorCode::GatewayTls,
+        GatewayError::RateLimited => ErrorCode::RateLimited,
+        _ => ErrorCode::GatewayError,
+    }
+}
+
+fn store_code(e: &StoreError) -> ErrorCode {
+    match e {
+        StoreError::NotRefundable | StoreError::ExceedsRefundable(_) | StoreError::CurrencyMismatch(_) => {
+            ErrorCode::RefundRefused
+        }
+        StoreError::NotCapturable => ErrorCode::NotCapturable,
+        StoreError::DiskFull => ErrorCode::DiskFull,
+        StoreError::Busy => ErrorCode::StoreBusy,
+        StoreError::Tampered(SealError::Tampered { .. }) => ErrorCode::DataTampered,
+        _ => ErrorCode::StoreError,
+    }
+}
+
+fn report_code(e: &ReportError) -> ErrorCode {
+    match e {
+        ReportError::UnknownTimeZone(_) | ReportError::InvalidRange(_) => ErrorCode::InvalidInput,
+        ReportError::InDoubtInPeriod(_) => ErrorCode::InDoubt,
+        ReportError::NoSuchClosing(_) => ErrorCode::NotFound,
+        ReportError::Corrupt(_) => ErrorCode::DataTampered,
+        ReportError::Write(_) => ErrorCode::ReportError,
+        ReportError::Store(st) => store_code(st),
+        ReportError::Gateway(g) => gateway_code(g),
     }
 }
 
@@ -444,6 +554,7 @@ impl From<&TerminalError> for ErrorReport {
             TerminalError::NeedsApproval(_) => ErrorCode::NeedsApproval,
             TerminalError::LimitReached(_) => ErrorCode::LimitReached,
             TerminalError::Export(_) => ErrorCode::ExportError,
+            TerminalError::Report(r) => report_code(r),
         };
         Self::new(code, e.to_string())
     }
@@ -571,6 +682,25 @@ mod tests {
             SessionView,
             Role,
             Permission,
+            DateRangeRequest,
+            OpenPeriodRequest,
+            GetZReportRequest,
+            ListZReportsRequest,
+            ReportView,
+            ZReportView,
+            ZSummary,
+            ExportView,
+            ImportView,
+            crate::reports::Figures,
+            crate::reports::CurrencyFigures,
+            crate::reports::Line,
+            crate::reports::Period,
+            crate::reports::closing::ZReport,
+            crate::reports::closing::Discrepancy,
+            crate::reports::closing::Change,
+            crate::reports::reconcile::Reconciliation,
+            crate::reports::reconcile::Mismatch,
+            crate::reports::reconcile::MismatchKind,
         ]
     }
 

@@ -46,6 +46,9 @@ pub enum Action {
     SettingsChanged,
     Export,
     PermissionDenied,
+    CloseDay,
+    ReportExport,
+    ReconcileImport,
 }
 
 impl Action {
@@ -71,6 +74,9 @@ impl Action {
             Self::SettingsChanged => "settings_changed",
             Self::Export => "export",
             Self::PermissionDenied => "permission_denied",
+            Self::CloseDay => "close_day",
+            Self::ReportExport => "report_export",
+            Self::ReconcileImport => "reconcile_import",
         }
     }
 }

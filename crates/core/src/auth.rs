@@ -75,10 +75,14 @@ pub enum Permission {
     VerifyAudit,
     ViewAudit,
     ExportBundle,
+    /// Day view, X report, CSV export, reconciliation.
+    ViewReports,
+    /// Close of day (Z report) and importing records from the gateway.
+    CloseDay,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 15] = [
         Self::Charge,
         Self::CancelCharge,
         Self::ListSales,
@@ -92,6 +96,8 @@ impl Permission {
         Self::VerifyAudit,
         Self::ViewAudit,
         Self::ExportBundle,
+        Self::ViewReports,
+        Self::CloseDay,
     ];
 }
 
@@ -204,6 +210,16 @@ impl Staff {
             .hash_password(&self.peppered(pin), &salt)
             .map(|h| h.to_string())
             .map_err(|_| AuthError::WeakPin)
+    }
+
+    /// Staff id → name, for reports (the cache records ids only).
+    pub fn names(&self, db: &TerminalDb) -> Result<std::collections::HashMap<String, String>, AuthError> {
+        let conn = db.conn();
+        let mut stmt = conn.prepare("SELECT id, name FROM staff")?;
+        let names = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(names)
     }
 
     pub fn has_staff(&self, db: &TerminalDb) -> Result<bool, AuthError> {

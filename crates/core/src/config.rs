@@ -71,6 +71,9 @@ pub struct Settings {
     pub support_recipients: Vec<String>,
     /// Optionally also the owner's, so the shop can read its own bundle.
     pub owner_recipient: Option<String>,
+    /// Where the shop's days begin and end (IANA name, e.g.
+    /// `Europe/Paris`); unset means this computer's time zone.
+    pub time_zone: Option<String>,
 }
 
 /// Which provider a live terminal uses and how to reach it. The key itself
@@ -129,6 +132,7 @@ impl Default for Settings {
             gateway: GatewaySettings::default(),
             support_recipients: Vec::new(),
             owner_recipient: None,
+            time_zone: None,
         }
     }
 }

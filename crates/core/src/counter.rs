@@ -644,6 +644,7 @@ pub fn gateway_error_code(e: &GatewayError) -> &'static str {
         GatewayError::InvalidRequest => "invalid_request",
         GatewayError::NotFound => "not_found",
         GatewayError::MalformedResponse => "malformed_response",
+        GatewayError::ListingUnsupported => "listing_unsupported",
     }
 }
 

@@ -13,6 +13,7 @@
 //! | [`counter`] | the charge sequence, in-doubt recovery                      |
 //! | [`config`]  | the data folder and owner settings                          |
 //! | [`pan`]     | card-number detection (refuse / redact)                     |
+//! | [`reports`] | day view, X/Z reports, CSV export, reconciliation           |
 //! | [`api`]     | IPC / JSON boundary types and stable error codes            |
 #![forbid(unsafe_code)]
 
@@ -26,6 +27,7 @@ pub mod gateway;
 pub mod logging;
 pub mod money;
 pub mod pan;
+pub mod reports;
 pub mod store;
 pub mod terminal;
 pub mod vault;

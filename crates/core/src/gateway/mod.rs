@@ -267,6 +267,8 @@ pub enum GatewayError {
     NotFound,
     #[error("The payment service sent an answer the terminal cannot trust.")]
     MalformedResponse,
+    #[error("This payment service keeps no list to compare with (training mode simulates payments).")]
+    ListingUnsupported,
 }
 
 impl GatewayError {
@@ -336,6 +338,34 @@ pub enum RefundOutcome {
     },
 }
 
+/// A payment as the gateway's own records list it (for reconciliation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedPayment {
+    pub gateway_ref: GatewayRef,
+    /// The sale id the terminal put in the payment's metadata, if any.
+    pub sale_id: Option<String>,
+    /// The terminal that took it (one gateway account may serve several).
+    pub terminal_id: Option<String>,
+    pub money: Money,
+    pub state: PaymentState,
+    pub created_ms: i64,
+    pub card: Option<CardSummary>,
+    pub refunds: Vec<ListedRefund>,
+}
+
+/// A refund as the gateway lists it under its payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedRefund {
+    pub gateway_ref: GatewayRef,
+    /// The terminal's refund id from the metadata; `None` for a refund made
+    /// outside the terminal (the gateway's dashboard, say).
+    pub refund_id: Option<String>,
+    pub money: Money,
+    /// Succeeded or pending: money returned or on its way.
+    pub counts: bool,
+    pub created_ms: i64,
+}
+
 #[async_trait::async_trait]
 pub trait Gateway: Send + Sync {
     fn kind(&self) -> GatewayKind;
@@ -371,6 +401,13 @@ pub trait Gateway: Send + Sync {
 
     /// Where a payment stands now.
     async fn payment_state(&self, payment: &GatewayRef) -> Result<PaymentState, GatewayError>;
+
+    /// This terminal's payments created in `[since_ms, until_ms)`, each with
+    /// its refunds, from the gateway's own records.
+    async fn list_payments(&self, since_ms: i64, until_ms: i64) -> Result<Vec<ListedPayment>, GatewayError> {
+        let _ = (since_ms, until_ms);
+        Err(GatewayError::ListingUnsupported)
+    }
 
     /// A cheap authenticated round trip, for diagnostics.
     async fn health(&self) -> Result<(), GatewayError> {

@@ -1,8 +1,8 @@
 //! Stripe over HTTPS.
 //!
 //! Covers what the counter needs: PaymentIntents (create + confirm for a
-//! tokenised card, retrieve, list/search by the sale id in metadata), Refunds
-//! (create, list by PaymentIntent), PaymentMethods (retrieve, for brand and
+//! tokenised card, retrieve, list by created range with pagination, find by
+//! the sale id in metadata), Refunds (create, list by PaymentIntent), PaymentMethods (retrieve, for brand and
 //! last 4 when the charge does not carry them) and a key check (balance).
 //!
 //! Responses are read leniently where Stripe documents variation
@@ -17,9 +17,9 @@ use serde_json::Value;
 use super::http::{build_client, send_with_retries, Attempt, HttpConfig, HttpSetupError};
 use super::{
     CardSummary, ChargeOutcome, ChargeRequest, DeclineReason, Gateway, GatewayError, GatewayKind, GatewayRef,
-    PaymentOp, PaymentSource, PaymentState, RefundOutcome, RefundRequest, RiskSignals,
+    ListedPayment, ListedRefund, PaymentOp, PaymentSource, PaymentState, RefundOutcome, RefundRequest, RiskSignals,
 };
-use crate::money::{Currency, MinorUnits};
+use crate::money::{Currency, MinorUnits, Money};
 
 /// Differences of Stripe-compatible servers the client must tolerate.
 #[derive(Debug, Clone, Copy, Default)]
@@ -210,6 +210,35 @@ impl StripeGateway {
         }
     }
 
+    /// Every refund of one PaymentIntent (`GET /v1/refunds?payment_intent=`).
+    async fn list_refunds(&self, payment: &GatewayRef) -> Result<Vec<ListedRefund>, GatewayError> {
+        let mut refunds = Vec::new();
+        let mut starting_after: Option<String> = None;
+        loop {
+            let mut q = vec![
+                ("payment_intent".to_string(), payment.0.clone()),
+                ("limit".into(), "100".into()),
+            ];
+            if let Some(after) = &starting_after {
+                q.push(("starting_after".into(), after.clone()));
+            }
+            let list = self.call(reqwest::Method::GET, "v1/refunds", &q, None).await?;
+            let data = list["data"].as_array().ok_or(GatewayError::MalformedResponse)?;
+            for r in data {
+                refunds.push(listed_refund(r)?);
+            }
+            if list["has_more"].as_bool() != Some(true) {
+                return Ok(refunds);
+            }
+            starting_after = Some(
+                data.last()
+                    .and_then(|r| r["id"].as_str())
+                    .ok_or(GatewayError::MalformedResponse)?
+                    .to_string(),
+            );
+        }
+    }
+
     /// Lists recent PaymentIntents and picks the one whose metadata names
     /// `sale_id` (search is eventually consistent and not on every server).
     async fn find_by_sale(&self, sale_id: &str) -> Result<Option<Value>, GatewayError> {
@@ -359,6 +388,53 @@ impl Gateway for StripeGateway {
         payment_state(&pi)
     }
 
+    /// `GET /v1/payment_intents?created[gte]=…&created[lt]=…`, every page,
+    /// then `GET /v1/refunds?payment_intent=…` for each payment that took
+    /// money.
+    async fn list_payments(&self, since_ms: i64, until_ms: i64) -> Result<Vec<ListedPayment>, GatewayError> {
+        let mut listed = Vec::new();
+        let mut starting_after: Option<String> = None;
+        loop {
+            let mut q = vec![
+                ("limit".to_string(), "100".to_string()),
+                ("created[gte]".into(), since_ms.div_euclid(1000).to_string()),
+                ("created[lt]".into(), (until_ms + 999).div_euclid(1000).to_string()),
+            ];
+            if let Some(after) = &starting_after {
+                q.push(("starting_after".into(), after.clone()));
+            }
+            let list = self.call(reqwest::Method::GET, "v1/payment_intents", &q, None).await?;
+            let data = list["data"].as_array().ok_or(GatewayError::MalformedResponse)?;
+            for pi in data {
+                let created_ms = pi["created"].as_i64().ok_or(GatewayError::MalformedResponse)? * 1000;
+                let (amount, currency) = strict_money(pi)?;
+                let state = payment_state(pi)?;
+                let gateway_ref = GatewayRef(pi["id"].as_str().ok_or(GatewayError::MalformedResponse)?.into());
+                let refunds = match state {
+                    PaymentState::Captured { .. } => self.list_refunds(&gateway_ref).await?,
+                    _ => Vec::new(),
+                };
+                listed.push(ListedPayment {
+                    sale_id: pi["metadata"]["sale_id"].as_str().map(String::from),
+                    terminal_id: pi["metadata"]["terminal_id"].as_str().map(String::from),
+                    money: Money::new(amount, currency),
+                    state,
+                    created_ms,
+                    card: self.card_for(pi).await,
+                    refunds,
+                    gateway_ref,
+                });
+            }
+            if list["has_more"].as_bool() != Some(true) {
+                return Ok(listed);
+            }
+            starting_after = data.last().and_then(|pi| pi["id"].as_str()).map(String::from);
+            if starting_after.is_none() {
+                return Err(GatewayError::MalformedResponse);
+            }
+        }
+    }
+
     async fn health(&self) -> Result<(), GatewayError> {
         self.call(reqwest::Method::GET, "v1/balance", &[], None)
             .await
@@ -384,6 +460,20 @@ impl StripeGateway {
         let id = path_id(&payment.0).ok_or(GatewayError::InvalidRequest)?;
         Ok(format!("v1/payment_intents/{id}{action}"))
     }
+}
+
+fn listed_refund(r: &Value) -> Result<ListedRefund, GatewayError> {
+    let (amount, currency) = strict_money(r)?;
+    Ok(ListedRefund {
+        gateway_ref: GatewayRef(r["id"].as_str().ok_or(GatewayError::MalformedResponse)?.into()),
+        refund_id: r["metadata"]["refund_id"].as_str().map(String::from),
+        money: Money::new(amount, currency),
+        counts: matches!(
+            refund_outcome(r)?,
+            RefundOutcome::Succeeded { .. } | RefundOutcome::Pending { .. }
+        ),
+        created_ms: r["created"].as_i64().unwrap_or(0) * 1000,
+    })
 }
 
 fn refund_outcome(r: &Value) -> Result<RefundOutcome, GatewayError> {

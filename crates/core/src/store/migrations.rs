@@ -73,6 +73,48 @@ pub fn migrations() -> Migrations<'static> {
         CREATE INDEX refunds_by_time ON refunds (created_at_ms);
         "#,
         ),
+        // Reports: a blind index of the card brand (group by brand without
+        // opening every row), a covering index for the day view, and the
+        // close-of-day (Z) reports. A closing and the fingerprints of what it
+        // covered can be written once and never changed; numbers run 1, 2, 3…
+        // with no gap, enforced by SQLite itself.
+        M::up(
+            r#"
+        ALTER TABLE sales ADD COLUMN card_brand_bidx BLOB;
+        CREATE INDEX sales_report ON sales
+            (created_at_ms, status, currency, amount_minor, captured_minor, staff_id, card_brand_bidx);
+        CREATE INDEX refunds_report ON refunds (created_at_ms, status, currency, amount_minor, staff_id);
+        CREATE TABLE closings (
+            number        INTEGER PRIMARY KEY NOT NULL CHECK (number > 0),
+            closed_at_ms  INTEGER NOT NULL,
+            from_ms       INTEGER NOT NULL,
+            to_ms         INTEGER NOT NULL CHECK (to_ms > from_ms),
+            closed_by     TEXT    NOT NULL,
+            time_zone     TEXT    NOT NULL,
+            figures       TEXT    NOT NULL,
+            covered_hash  TEXT    NOT NULL
+        ) STRICT;
+        CREATE TABLE closing_items (
+            closing      INTEGER NOT NULL REFERENCES closings (number),
+            kind         TEXT    NOT NULL CHECK (kind IN ('sale', 'refund')),
+            id           TEXT    NOT NULL,
+            fingerprint  TEXT    NOT NULL,
+            PRIMARY KEY (closing, kind, id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TRIGGER closings_consecutive BEFORE INSERT ON closings
+            WHEN NEW.number <> COALESCE((SELECT MAX(number) FROM closings), 0) + 1
+              OR NEW.from_ms < COALESCE((SELECT MAX(to_ms) FROM closings), NEW.from_ms)
+            BEGIN SELECT RAISE(ABORT, 'closings are numbered consecutively and never overlap'); END;
+        CREATE TRIGGER closings_immutable_update BEFORE UPDATE ON closings
+            BEGIN SELECT RAISE(ABORT, 'a closed day is immutable'); END;
+        CREATE TRIGGER closings_immutable_delete BEFORE DELETE ON closings
+            BEGIN SELECT RAISE(ABORT, 'a closed day is immutable'); END;
+        CREATE TRIGGER closing_items_immutable_update BEFORE UPDATE ON closing_items
+            BEGIN SELECT RAISE(ABORT, 'a closed day is immutable'); END;
+        CREATE TRIGGER closing_items_immutable_delete BEFORE DELETE ON closing_items
+            BEGIN SELECT RAISE(ABORT, 'a closed day is immutable'); END;
+        "#,
+        ),
     ])
 }
 

@@ -135,7 +135,7 @@ impl SaleStatus {
         Self::Voided,
     ];
 
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Pending => "pending",
             Self::Authorized => "authorized",
@@ -206,6 +206,7 @@ pub struct Sale {
     pub gateway_ref: Option<GatewayRef>,
     pub card: Option<CardSummary>,
     pub description: Option<String>,
+    pub staff_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -279,7 +280,7 @@ macro_rules! select_sale {
     () => {
         "SELECT id, terminal_id, status, created_at_ms, updated_at_ms, amount_minor, currency,
         idempotency_key, source, outcome_code, gateway_ref, card_brand, card_last4, card_expiry, description,
-            capture_method, captured_minor, op_kind, op_key, op_amount_minor, risk
+            capture_method, captured_minor, op_kind, op_key, op_amount_minor, risk, staff_id
          FROM sales"
     };
 }
@@ -307,6 +308,7 @@ struct RawSale {
     op_key: Option<String>,
     op_amount_minor: Option<i64>,
     risk: Option<String>,
+    staff_id: Option<String>,
 }
 
 impl RawSale {
@@ -333,6 +335,7 @@ impl RawSale {
             op_key: r.get(18)?,
             op_amount_minor: r.get(19)?,
             risk: r.get(20)?,
+            staff_id: r.get(21)?,
         })
     }
 }
@@ -351,10 +354,35 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Opens (creating if needed) the cache at `path` and migrates it.
     pub fn open(path: &Path, sealer: Sealer) -> Result<Self> {
-        Ok(Self {
+        let store = Self {
             conn: Mutex::new(open_connection(path, &migrations())?),
             sealer,
-        })
+        };
+        store.backfill_brand_index()?;
+        Ok(store)
+    }
+
+    /// Sales settled before the brand blind index existed get theirs (once;
+    /// the schema migration cannot, as it needs the key).
+    fn backfill_brand_index(&self) -> Result<()> {
+        let ids: Vec<String> = {
+            let conn = self.conn();
+            let mut stmt =
+                conn.prepare("SELECT id FROM sales WHERE card_brand IS NOT NULL AND card_brand_bidx IS NULL")?;
+            let ids = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            ids
+        };
+        for id in ids.iter().filter_map(|id| SaleId::parse(id)) {
+            if let Some(card) = self.get(id)?.and_then(|s| s.card) {
+                self.conn().execute(
+                    "UPDATE sales SET card_brand_bidx = ?2 WHERE id = ?1",
+                    params![id.to_string(), self.brand_index(&card.brand)],
+                )?;
+            }
+        }
+        Ok(())
     }
 
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -408,6 +436,7 @@ impl Store {
             .card
             .as_ref()
             .map(|c| self.sealer.blind_index().compute(TABLE, "card_last4", &c.last4));
+        let brand_bidx = s.card.as_ref().map(|c| self.brand_index(&c.brand));
         let changed = self
             .conn()
             .prepare_cached(
@@ -415,7 +444,8 @@ impl Store {
                     card_brand = COALESCE(?5, card_brand), card_last4 = COALESCE(?6, card_last4),
                     card_expiry = COALESCE(?7, card_expiry), card_last4_bidx = COALESCE(?8, card_last4_bidx),
                     updated_at_ms = ?9, captured_minor = COALESCE(?10, captured_minor),
-                    op_kind = NULL, op_key = NULL, op_amount_minor = NULL, risk = COALESCE(?11, risk)
+                    op_kind = NULL, op_key = NULL, op_amount_minor = NULL, risk = COALESCE(?11, risk),
+                    card_brand_bidx = COALESCE(?12, card_brand_bidx)
              WHERE id = ?1",
             )?
             .execute(params![
@@ -430,12 +460,20 @@ impl Store {
                 now_ms(),
                 s.captured.map(MinorUnits::get),
                 s.risk.as_ref().and_then(|r| serde_json::to_string(r).ok()),
+                brand_bidx,
             ])?;
         if changed == 1 {
             Ok(())
         } else {
             Err(StoreError::Corrupt("the sale to settle is not in the cache"))
         }
+    }
+
+    /// The blind index reports group card brands by (brands are sealed).
+    pub(crate) fn brand_index(&self, brand: &str) -> Vec<u8> {
+        self.sealer
+            .blind_index()
+            .compute(TABLE, "card_brand", &brand.to_ascii_lowercase())
     }
 
     pub fn get(&self, id: SaleId) -> Result<Option<Sale>> {
@@ -453,6 +491,21 @@ impl Store {
                 " WHERE created_at_ms >= ?1 AND created_at_ms < ?2 ORDER BY created_at_ms DESC, id DESC LIMIT ?3"
             ),
             params![since_ms, until_ms, limit],
+        )
+    }
+
+    /// Up to `limit` sales created in `[from_ms, to_ms)` after the sale
+    /// `after` (its time and id), oldest first: a keyset page, so a long
+    /// export reads the cache in bounded memory.
+    pub fn sales_page(&self, from_ms: i64, to_ms: i64, after: Option<&Sale>, limit: u32) -> Result<Vec<Sale>> {
+        let (at, id) = after.map_or((i64::MIN, String::new()), |s| (s.created_at_ms, s.id.to_string()));
+        self.query_sales(
+            concat!(
+                select_sale!(),
+                " WHERE created_at_ms >= ?1 AND created_at_ms < ?2 AND (created_at_ms, id) > (?3, ?4)
+                  ORDER BY created_at_ms, id LIMIT ?5"
+            ),
+            params![from_ms, to_ms, at, id, limit],
         )
     }
 
@@ -590,6 +643,7 @@ impl Store {
             gateway_ref: open("gateway_ref", r.gateway_ref)?.map(GatewayRef),
             card,
             description: open("description", r.description)?,
+            staff_id: r.staff_id,
         })
     }
 }

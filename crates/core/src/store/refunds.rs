@@ -69,6 +69,16 @@ pub struct Refund {
     pub outcome_code: Option<String>,
     pub gateway_ref: Option<GatewayRef>,
     pub note: Option<String>,
+    pub staff_id: Option<String>,
+}
+
+/// The column list every refund query reads (see `select_sale!`).
+macro_rules! select_refund {
+    () => {
+        "SELECT id, sale_id, amount_minor, currency, status, reason, created_at_ms, idempotency_key,
+                outcome_code, gateway_ref, note, staff_id
+         FROM refunds"
+    };
 }
 
 impl Store {
@@ -183,19 +193,29 @@ impl Store {
 
     pub fn refunds_for_sale(&self, sale_id: SaleId) -> Result<Vec<Refund>> {
         self.query_refunds(
-            "SELECT id, sale_id, amount_minor, currency, status, reason, created_at_ms, idempotency_key,
-                    outcome_code, gateway_ref, note
-             FROM refunds WHERE sale_id = ?1 ORDER BY created_at_ms",
+            concat!(select_refund!(), " WHERE sale_id = ?1 ORDER BY created_at_ms"),
             params![sale_id.to_string()],
         )
     }
 
     pub fn unsettled_refunds(&self) -> Result<Vec<Refund>> {
         self.query_refunds(
-            "SELECT id, sale_id, amount_minor, currency, status, reason, created_at_ms, idempotency_key,
-                    outcome_code, gateway_ref, note
-             FROM refunds WHERE status IN ('pending', 'in_doubt') ORDER BY created_at_ms",
+            concat!(
+                select_refund!(),
+                " WHERE status IN ('pending', 'in_doubt') ORDER BY created_at_ms"
+            ),
             [],
+        )
+    }
+
+    /// Refunds created in `[from_ms, to_ms)`, oldest first.
+    pub fn refunds_between(&self, from_ms: i64, to_ms: i64) -> Result<Vec<Refund>> {
+        self.query_refunds(
+            concat!(
+                select_refund!(),
+                " WHERE created_at_ms >= ?1 AND created_at_ms < ?2 ORDER BY created_at_ms, id"
+            ),
+            params![from_ms, to_ms],
         )
     }
 
@@ -212,6 +232,7 @@ impl Store {
             Option<String>,
             Option<Vec<u8>>,
             Option<Vec<u8>>,
+            Option<String>,
         );
         let rows: Vec<Row> = {
             let conn = self.conn();
@@ -230,6 +251,7 @@ impl Store {
                         r.get(8)?,
                         r.get(9)?,
                         r.get(10)?,
+                        r.get(11)?,
                     ))
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -237,7 +259,7 @@ impl Store {
         };
         rows.into_iter()
             .map(
-                |(id, sale, amount, currency, status, reason, at, key, code, gref, note)| {
+                |(id, sale, amount, currency, status, reason, at, key, code, gref, note, staff_id)| {
                     let open = |column, v: Option<Vec<u8>>| -> Result<Option<String>> {
                         v.map(|b| self.sealer.open_str(Cell::new(TABLE, column, &id), &b))
                             .transpose()
@@ -256,6 +278,7 @@ impl Store {
                         outcome_code: code,
                         gateway_ref: open("gateway_ref", gref)?.map(GatewayRef),
                         note: open("note", note)?,
+                        staff_id,
                         id: id.clone(),
                     })
                 },

@@ -1,0 +1,347 @@
+//! Reconciliation: the local cache against the gateway's own records for a
+//! period, both ways.
+//!
+//! Matching is by the sale id the terminal writes into every PaymentIntent's
+//! metadata (and the refund id into every refund's), never by amount or
+//! time. Found: payments or refunds missing locally, sales the gateway has
+//! no record of, and amount or status differences.
+//!
+//! The one-click fix is deliberately narrow: importing a record the gateway
+//! has and the cache lacks moves no money and loses nothing, so it is
+//! offered; everything else (a sale the gateway never saw, a status that
+//! differs) needs a person and is only shown.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use ts_rs::TS;
+
+use super::{Period, Result};
+use crate::gateway::{CaptureMode, Gateway, IdempotencyKey, ListedPayment, ListedRefund, PaymentState, RefundReason};
+use crate::money::Money;
+use crate::store::{NewRefund, NewSale, RefundStatus, Sale, SaleId, SaleStatus, Settlement, Store, StoreError};
+
+/// Gateway payments are listed this much wider than the period: a sale
+/// journaled a moment before midnight is created at the gateway after it.
+const EDGE_MS: i64 = 10 * 60 * 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MismatchKind {
+    /// The gateway took a payment this terminal has no record of.
+    MissingLocally,
+    /// The cache has a sale the gateway has no record of.
+    MissingAtGateway,
+    AmountDiffers,
+    StatusDiffers,
+    /// A refund at the gateway (made outside the terminal, say) not in the cache.
+    RefundMissingLocally,
+    /// A refund the cache counts that the gateway has no record of.
+    RefundMissingAtGateway,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Mismatch {
+    pub kind: MismatchKind,
+    pub sale_id: Option<String>,
+    /// The gateway's id (`pi_…`, `re_…`), to find it in its dashboard.
+    pub gateway_id: Option<String>,
+    pub local: Option<String>,
+    pub gateway: Option<String>,
+    /// Importing it is safe and offered.
+    pub importable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Reconciliation {
+    pub period: Period,
+    #[ts(type = "number")]
+    pub local_sales: u64,
+    #[ts(type = "number")]
+    pub gateway_payments: u64,
+    #[ts(type = "number")]
+    pub matched: u64,
+    pub mismatches: Vec<Mismatch>,
+}
+
+fn describe_state(state: &PaymentState, money: Money) -> String {
+    match state {
+        PaymentState::Captured { amount } => format!("captured {}", Money::new(*amount, money.currency).display()),
+        PaymentState::Authorized => format!("authorized {}", money.display()),
+        PaymentState::Voided => format!("voided {}", money.display()),
+        PaymentState::Other => format!("not paid ({})", money.display()),
+    }
+}
+
+fn describe_sale(s: &Sale) -> String {
+    match (s.status, s.captured) {
+        (SaleStatus::Approved, Some(c)) => format!("captured {}", Money::new(c, s.money.currency).display()),
+        (status, _) => format!("{} {}", status.as_str(), s.money.display()),
+    }
+}
+
+/// Whether the local status says the same as the gateway's.
+fn same_state(s: &Sale, state: &PaymentState) -> bool {
+    match state {
+        PaymentState::Captured { .. } => s.status == SaleStatus::Approved,
+        PaymentState::Authorized => s.status == SaleStatus::Authorized,
+        PaymentState::Voided => matches!(
+            s.status,
+            SaleStatus::Voided | SaleStatus::Cancelled | SaleStatus::Declined
+        ),
+        PaymentState::Other => matches!(
+            s.status,
+            SaleStatus::Declined | SaleStatus::Failed | SaleStatus::Cancelled
+        ),
+    }
+}
+
+/// Whether a local sale should exist at the gateway.
+fn expected_at_gateway(s: &Sale) -> bool {
+    matches!(
+        s.status,
+        SaleStatus::Approved | SaleStatus::Authorized | SaleStatus::Voided
+    )
+}
+
+/// Compares `period` of the cache with the gateway's list.
+pub async fn reconcile(
+    store: &Store,
+    gateway: &dyn Gateway,
+    terminal_id: &str,
+    period: Period,
+) -> Result<Reconciliation> {
+    let listed = gateway
+        .list_payments(period.from_ms - EDGE_MS, period.to_ms + EDGE_MS)
+        .await?;
+    let ours: Vec<ListedPayment> = listed
+        .into_iter()
+        .filter(|p| p.terminal_id.as_deref() == Some(terminal_id))
+        .collect();
+    let mut local = Vec::new();
+    let mut last = None;
+    loop {
+        let page = store.sales_page(period.from_ms, period.to_ms, last.as_ref(), 2_000)?;
+        let done = page.len() < 2_000;
+        local.extend(page);
+        if done {
+            break;
+        }
+        last = local.last().cloned();
+    }
+    let mut out = Reconciliation {
+        period,
+        local_sales: local.len() as u64,
+        gateway_payments: 0,
+        matched: 0,
+        mismatches: Vec::new(),
+    };
+    let mut seen = std::collections::HashSet::new();
+    for p in &ours {
+        let sale = match p.sale_id.as_deref().and_then(SaleId::parse) {
+            Some(id) => match local.iter().find(|s| s.id == id) {
+                Some(s) => Some(s.clone()),
+                // Recorded locally, just outside the period: not ours to judge.
+                None => match store.get(id)? {
+                    Some(_) => continue,
+                    None => None,
+                },
+            },
+            None => None,
+        };
+        if !(period.from_ms..period.to_ms).contains(&p.created_ms) && sale.is_none() {
+            continue;
+        }
+        out.gateway_payments += 1;
+        let Some(sale) = sale else {
+            if p.state != PaymentState::Other {
+                out.mismatches.push(Mismatch {
+                    kind: MismatchKind::MissingLocally,
+                    sale_id: p.sale_id.clone(),
+                    gateway_id: Some(p.gateway_ref.0.clone()),
+                    local: None,
+                    gateway: Some(describe_state(&p.state, p.money)),
+                    importable: true,
+                });
+            }
+            continue;
+        };
+        seen.insert(sale.id);
+        let before = out.mismatches.len();
+        if sale.money != p.money {
+            out.mismatches.push(mismatch(MismatchKind::AmountDiffers, &sale, p));
+        } else if !same_state(&sale, &p.state)
+            || matches!(p.state, PaymentState::Captured { amount } if Some(amount) != sale.captured)
+        {
+            out.mismatches.push(mismatch(MismatchKind::StatusDiffers, &sale, p));
+        }
+        compare_refunds(store, &sale, p, &mut out.mismatches)?;
+        if out.mismatches.len() == before {
+            out.matched += 1;
+        }
+    }
+    for s in local.iter().filter(|s| !seen.contains(&s.id) && expected_at_gateway(s)) {
+        out.mismatches.push(Mismatch {
+            kind: MismatchKind::MissingAtGateway,
+            sale_id: Some(s.id.to_string()),
+            gateway_id: s.gateway_ref.as_ref().map(|g| g.0.clone()),
+            local: Some(describe_sale(s)),
+            gateway: None,
+            importable: false,
+        });
+    }
+    Ok(out)
+}
+
+fn mismatch(kind: MismatchKind, sale: &Sale, p: &ListedPayment) -> Mismatch {
+    Mismatch {
+        kind,
+        sale_id: Some(sale.id.to_string()),
+        gateway_id: Some(p.gateway_ref.0.clone()),
+        local: Some(describe_sale(sale)),
+        gateway: Some(describe_state(&p.state, p.money)),
+        importable: false,
+    }
+}
+
+fn compare_refunds(store: &Store, sale: &Sale, p: &ListedPayment, out: &mut Vec<Mismatch>) -> Result<()> {
+    let local = store.refunds_for_sale(sale.id)?;
+    for r in p.refunds.iter().filter(|r| r.counts) {
+        let known = r.refund_id.as_deref().and_then(|id| local.iter().find(|l| l.id == id));
+        match known {
+            Some(l) if l.money == r.money => {}
+            Some(l) => out.push(Mismatch {
+                kind: MismatchKind::AmountDiffers,
+                sale_id: Some(sale.id.to_string()),
+                gateway_id: Some(r.gateway_ref.0.clone()),
+                local: Some(format!("refund {}", l.money.display())),
+                gateway: Some(format!("refund {}", r.money.display())),
+                importable: false,
+            }),
+            None => out.push(Mismatch {
+                kind: MismatchKind::RefundMissingLocally,
+                sale_id: Some(sale.id.to_string()),
+                gateway_id: Some(r.gateway_ref.0.clone()),
+                local: None,
+                gateway: Some(format!("refund {}", r.money.display())),
+                importable: true,
+            }),
+        }
+    }
+    for l in local.iter().filter(|l| l.status == RefundStatus::Succeeded) {
+        if !p
+            .refunds
+            .iter()
+            .any(|r| r.counts && r.refund_id.as_deref() == Some(l.id.as_str()))
+        {
+            out.push(Mismatch {
+                kind: MismatchKind::RefundMissingAtGateway,
+                sale_id: Some(sale.id.to_string()),
+                gateway_id: l.gateway_ref.as_ref().map(|g| g.0.clone()),
+                local: Some(format!("refund {}", l.money.display())),
+                gateway: None,
+                importable: false,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn at(ms: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// Imports what the gateway has and the cache lacks in `period` (the
+/// importable mismatches). Returns how many records were imported.
+pub async fn import_missing(store: &Store, gateway: &dyn Gateway, terminal_id: &str, period: Period) -> Result<u64> {
+    let listed = gateway
+        .list_payments(period.from_ms - EDGE_MS, period.to_ms + EDGE_MS)
+        .await?;
+    let mut imported = 0;
+    for p in listed.iter().filter(|p| p.terminal_id.as_deref() == Some(terminal_id)) {
+        let id = p.sale_id.as_deref().and_then(SaleId::parse);
+        let existing = match id {
+            Some(id) => store.get(id)?,
+            None => None,
+        };
+        let sale = match existing {
+            Some(s) => s,
+            None if (period.from_ms..period.to_ms).contains(&p.created_ms) && p.state != PaymentState::Other => {
+                imported += 1;
+                import_sale(store, terminal_id, id.unwrap_or_default(), p)?
+            }
+            None => continue,
+        };
+        let local = store.refunds_for_sale(sale.id)?;
+        for r in p.refunds.iter().filter(|r| r.counts) {
+            if r.refund_id
+                .as_deref()
+                .is_some_and(|id| local.iter().any(|l| l.id == id))
+            {
+                continue;
+            }
+            import_refund(store, terminal_id, &sale, r)?;
+            imported += 1;
+        }
+    }
+    Ok(imported)
+}
+
+fn import_sale(store: &Store, terminal_id: &str, id: SaleId, p: &ListedPayment) -> Result<Sale> {
+    store.insert_pending(&NewSale {
+        id,
+        terminal_id: terminal_id.to_string(),
+        money: p.money,
+        idempotency_key: IdempotencyKey::from_stored(format!("import-{}", p.gateway_ref.0)),
+        source: "gateway_import",
+        capture: match p.state {
+            PaymentState::Authorized => CaptureMode::Manual,
+            _ => CaptureMode::Automatic,
+        },
+        staff_id: None,
+        description: None,
+        created_at: at(p.created_ms),
+    })?;
+    let (status, captured) = match p.state {
+        PaymentState::Captured { amount } => (SaleStatus::Approved, Some(amount)),
+        PaymentState::Authorized => (SaleStatus::Authorized, None),
+        PaymentState::Voided => (SaleStatus::Voided, None),
+        PaymentState::Other => (SaleStatus::Declined, None),
+    };
+    store.settle(
+        id,
+        &Settlement {
+            status,
+            captured,
+            risk: None,
+            outcome_code: Some("imported_from_gateway".into()),
+            gateway_ref: Some(p.gateway_ref.clone()),
+            card: p.card.clone(),
+        },
+    )?;
+    store.get(id)?.ok_or(StoreError::Corrupt("imported sale").into())
+}
+
+fn import_refund(store: &Store, terminal_id: &str, sale: &Sale, r: &ListedRefund) -> Result<()> {
+    let id = r
+        .refund_id
+        .clone()
+        .unwrap_or_else(|| format!("import-{}", r.gateway_ref.0));
+    store.insert_pending_refund(&NewRefund {
+        id: id.clone(),
+        sale_id: sale.id,
+        terminal_id: terminal_id.to_string(),
+        money: r.money,
+        reason: RefundReason::RequestedByCustomer,
+        idempotency_key: IdempotencyKey::from_stored(format!("import-{}", r.gateway_ref.0)),
+        note: None,
+        staff_id: None,
+        created_at: at(r.created_ms),
+    })?;
+    store.settle_refund(
+        &id,
+        RefundStatus::Succeeded,
+        Some("imported_from_gateway"),
+        Some(&r.gateway_ref),
+    )?;
+    Ok(())
+}
