@@ -18,6 +18,14 @@ fn main() {
         "resolve_in_doubt",
         "preview_bundle",
         "export_bundle",
+        "get_day_report",
+        "get_x_report",
+        "close_day",
+        "get_z_report",
+        "list_z_reports",
+        "export_csv",
+        "reconcile_day",
+        "import_missing",
     ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

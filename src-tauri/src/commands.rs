@@ -4,10 +4,15 @@
 //! permission first and audits), wrap the answer.
 
 use merchant_core::api::{
-    BundleRequest, BundleView, CancelChargeRequest, ChargeSaleRequest, CreateOwnerRequest, CurrencyOption, ErrorReport,
-    GetStatusRequest, ListSalesRequest, RefundSaleRequest, RefundView, ResolveInDoubtRequest, ResolveView, SaleView,
-    SessionView, SignInRequest, SignOutRequest, SimulatedCardOption, StatusView,
+    BundleRequest, BundleView, CancelChargeRequest, ChargeSaleRequest, CreateOwnerRequest, CurrencyOption,
+    DateRangeRequest, ErrorReport, ExportView, GetStatusRequest, GetZReportRequest, ImportView, ListSalesRequest,
+    ListZReportsRequest, OpenPeriodRequest, RefundSaleRequest, RefundView, ReportView, ResolveInDoubtRequest,
+    ResolveView, SaleView, SessionView, SignInRequest, SignOutRequest, SimulatedCardOption, StatusView, ZReportView,
+    ZSummary,
 };
+use merchant_core::auth::Actor;
+use merchant_core::reports::reconcile::Reconciliation;
+use merchant_core::terminal::Terminal;
 use merchant_core::counter::ChargeInput;
 use merchant_core::store::now_ms;
 use tauri::State;
@@ -140,5 +145,88 @@ pub async fn export_bundle(state: State<'_, AppState>, request: BundleRequest) -
     Ok(BundleView {
         manifest,
         path: Some(path.display().to_string()),
+    })
+}
+
+#[tauri::command]
+pub fn get_day_report(state: State<'_, AppState>, request: DateRangeRequest) -> Result<ReportView, ErrorReport> {
+    let (terminal, actor) = state.signed_in()?;
+    let figures = terminal.day_report(&actor, &request.range()?)?;
+    Ok(ReportView::new("DAY REPORT", figures))
+}
+
+#[tauri::command]
+pub fn get_x_report(state: State<'_, AppState>, request: OpenPeriodRequest) -> Result<ReportView, ErrorReport> {
+    let OpenPeriodRequest {} = request;
+    let (terminal, actor) = state.signed_in()?;
+    Ok(ReportView::new("X REPORT (day not closed)", terminal.x_report(&actor)?))
+}
+
+#[tauri::command]
+pub fn close_day(state: State<'_, AppState>, request: OpenPeriodRequest) -> Result<ZReportView, ErrorReport> {
+    let OpenPeriodRequest {} = request;
+    let (terminal, actor) = state.signed_in()?;
+    let z = terminal.close_day(&actor)?;
+    z_view(&terminal, &actor, z.number)
+}
+
+#[tauri::command]
+pub fn get_z_report(state: State<'_, AppState>, request: GetZReportRequest) -> Result<ZReportView, ErrorReport> {
+    let (terminal, actor) = state.signed_in()?;
+    z_view(&terminal, &actor, request.number)
+}
+
+/// The Z report with its PDF written (again: a reprint is identical).
+fn z_view(terminal: &Terminal, actor: &Actor, number: i64) -> Result<ZReportView, ErrorReport> {
+    let path = terminal.z_pdf_path(number);
+    terminal.save_z_pdf(actor, number, &path)?;
+    let (z, discrepancies) = terminal.z_report(actor, number)?;
+    Ok(ZReportView::new(z, discrepancies, &path))
+}
+
+#[tauri::command]
+pub fn list_z_reports(state: State<'_, AppState>, request: ListZReportsRequest) -> Result<Vec<ZSummary>, ErrorReport> {
+    let ListZReportsRequest {} = request;
+    let (terminal, actor) = state.signed_in()?;
+    let list = terminal.z_reports(&actor)?;
+    Ok(list
+        .into_iter()
+        .map(|(number, closed_at_ms, closed_by)| ZSummary {
+            number,
+            closed_at_ms,
+            closed_by,
+        })
+        .collect())
+}
+
+#[tauri::command]
+pub fn export_csv(state: State<'_, AppState>, request: DateRangeRequest) -> Result<ExportView, ErrorReport> {
+    let (terminal, actor) = state.signed_in()?;
+    let range = request.range()?;
+    let path = terminal.reports_dir().join(format!("sales-{}-to-{}.csv", range.from, range.to));
+    let rows = terminal.export_csv(&actor, &range, &path)?;
+    Ok(ExportView {
+        path: path.display().to_string(),
+        rows,
+    })
+}
+
+#[tauri::command]
+pub async fn reconcile_day(
+    state: State<'_, AppState>,
+    request: DateRangeRequest,
+) -> Result<Reconciliation, ErrorReport> {
+    let (terminal, actor) = state.signed_in()?;
+    Ok(terminal.reconcile(&actor, &request.range()?).await?)
+}
+
+#[tauri::command]
+pub async fn import_missing(state: State<'_, AppState>, request: DateRangeRequest) -> Result<ImportView, ErrorReport> {
+    let (terminal, actor) = state.signed_in()?;
+    let range = request.range()?;
+    let imported = terminal.import_missing(&actor, &range).await?;
+    Ok(ImportView {
+        imported,
+        reconciliation: terminal.reconcile(&actor, &range).await?,
     })
 }

@@ -37,6 +37,14 @@ fn main() {
             commands::resolve_in_doubt,
             commands::preview_bundle,
             commands::export_bundle,
+            commands::get_day_report,
+            commands::get_x_report,
+            commands::close_day,
+            commands::get_z_report,
+            commands::list_z_reports,
+            commands::export_csv,
+            commands::reconcile_day,
+            commands::import_missing,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = app {

@@ -15,6 +15,14 @@ import type { GetStatusRequest } from "./bindings/GetStatusRequest";
 import type { ListSalesRequest } from "./bindings/ListSalesRequest";
 import type { SaleView } from "./bindings/SaleView";
 import type { StatusView } from "./bindings/StatusView";
+import type { DateRangeRequest } from "./bindings/DateRangeRequest";
+import type { ExportView } from "./bindings/ExportView";
+import type { ImportView } from "./bindings/ImportView";
+import type { Reconciliation } from "./bindings/Reconciliation";
+import type { ReportView } from "./bindings/ReportView";
+import type { GetZReportRequest } from "./bindings/GetZReportRequest";
+import type { ZReportView } from "./bindings/ZReportView";
+import type { ZSummary } from "./bindings/ZSummary";
 
 export function isErrorReport(e: unknown): e is ErrorReport {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
@@ -38,4 +46,12 @@ export const api = {
   resolveInDoubt: () => invoke<ResolveView>("resolve_in_doubt", { request: {} }),
   previewBundle: () => invoke<BundleView>("preview_bundle", { request: {} }),
   exportBundle: () => invoke<BundleView>("export_bundle", { request: {} }),
+  getDayReport: (request: DateRangeRequest) => invoke<ReportView>("get_day_report", { request }),
+  getXReport: () => invoke<ReportView>("get_x_report", { request: {} }),
+  closeDay: () => invoke<ZReportView>("close_day", { request: {} }),
+  getZReport: (request: GetZReportRequest) => invoke<ZReportView>("get_z_report", { request }),
+  listZReports: () => invoke<ZSummary[]>("list_z_reports", { request: {} }),
+  exportCsv: (request: DateRangeRequest) => invoke<ExportView>("export_csv", { request }),
+  reconcileDay: (request: DateRangeRequest) => invoke<Reconciliation>("reconcile_day", { request }),
+  importMissing: (request: DateRangeRequest) => invoke<ImportView>("import_missing", { request }),
 };

@@ -7,6 +7,7 @@ import type { SaleView } from "./bindings/SaleView";
 import type { BundleView } from "./bindings/BundleView";
 import type { SessionView } from "./bindings/SessionView";
 import type { StatusView } from "./bindings/StatusView";
+import { reportsScreen } from "./reports";
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -65,6 +66,7 @@ const el = {
   refundClose: $<HTMLButtonElement>("refund-close"),
   support: $("support"),
   supportButton: $<HTMLButtonElement>("support-button"),
+  reportsButton: $<HTMLButtonElement>("reports-button"),
   supportBack: $<HTMLButtonElement>("support-back"),
   bundlePreview: $<HTMLButtonElement>("bundle-preview"),
   bundleExport: $<HTMLButtonElement>("bundle-export"),
@@ -323,6 +325,7 @@ function onKeypad(key: string): void {
 function showSignIn(message = ""): void {
   el.counter.hidden = true;
   el.support.hidden = true;
+  reports.hide();
   el.sessionBar.hidden = true;
   el.signIn.hidden = false;
   el.signInTitle.textContent = needsOwner ? "Create the owner's account" : "Sign in";
@@ -335,14 +338,33 @@ function showSignIn(message = ""): void {
   (el.staffName.value ? el.staffPin : el.staffName).focus();
 }
 
+const reports = reportsScreen({
+  format: (minor, currency) => formatMinor(minor, currency),
+  signedOut: (message) => showSignIn(message),
+  back: () => {
+    reports.hide();
+    el.counter.hidden = false;
+    show("entry");
+    void refreshSales();
+  },
+});
+
+function showReports(): void {
+  el.counter.hidden = true;
+  el.support.hidden = true;
+  reports.open();
+}
+
 function showCounter(session: SessionView): void {
   el.signIn.hidden = true;
   el.support.hidden = true;
+  reports.hide();
   el.sessionName.textContent = `${session.name} · ${session.role}`;
   el.sessionBar.hidden = false;
   const canCharge = session.permissions.includes("charge");
   const canExport = session.permissions.includes("export_bundle");
   el.supportButton.hidden = !(canExport && canCharge);
+  el.reportsButton.hidden = !session.permissions.includes("view_reports");
   el.supportBack.hidden = !canCharge;
   armIdleLock();
   if (!canCharge) return showSupport();
@@ -428,6 +450,7 @@ function wire(): void {
   });
   el.lock.addEventListener("click", () => void lock());
   el.supportButton.addEventListener("click", showSupport);
+  el.reportsButton.addEventListener("click", showReports);
   el.supportBack.addEventListener("click", () => {
     el.support.hidden = true;
     el.counter.hidden = false;

@@ -5,7 +5,7 @@
 //!
 //! Exit status: 0 success; 2 usage; 3 invalid input; 4 refused (a charge in
 //! progress, sales in doubt, refund or capture not possible, approval or
-//! limit); 5 keychain; 6 store; 7 configuration; 8 gateway; 9 not found;
+//! limit; or differences found by `reconcile`); 5 keychain; 6 store; 7 configuration; 8 gateway; 9 not found;
 //! 10 internal; 12 sign-in refused or not permitted. A charge that was
 //! recorded but not approved exits 11 (declined), 12 (not charged) or 13
 //! (in doubt).
@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use merchant_core::api::{ErrorCode, ErrorReport, RefundView, SaleView, SessionView};
+use merchant_core::api::{ErrorCode, ErrorReport, RefundView, ReportView, SaleView, SessionView};
 use merchant_core::audit::{Action, Anchor};
 use merchant_core::auth::{Actor, Role};
 use merchant_core::config::{Home, Mode, HOME_ENV};
@@ -25,6 +25,7 @@ use merchant_core::gateway::stripe::mask_key;
 use merchant_core::gateway::training::SimulatedCard;
 use merchant_core::gateway::{CaptureMode, RefundReason};
 use merchant_core::money::Currency;
+use merchant_core::reports::{print, DateRange, ShopZone};
 use merchant_core::store::{now_ms, RefundStatus, Sale, SaleId, SaleStatus};
 use merchant_core::terminal::{Terminal, TerminalError};
 use secrecy::{ExposeSecret, SecretString};
@@ -119,6 +120,73 @@ enum Command {
     Support {
         #[command(subcommand)]
         command: SupportCommand,
+    },
+    /// Owner's reports: day view, X and Z reports, CSV export.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+    /// Compare the cache with the gateway's records for a date range.
+    Reconcile {
+        #[command(flatten)]
+        range: RangeArgs,
+        /// Import what the gateway has and the cache lacks (moves no money).
+        #[arg(long)]
+        fix: bool,
+    },
+    /// Set the shop's time zone (IANA name, e.g. Europe/Paris): where its
+    /// days begin and end.
+    TimeZone { name: String },
+}
+
+/// Local dates, both included; today when omitted.
+#[derive(clap::Args)]
+struct RangeArgs {
+    /// First day, YYYY-MM-DD.
+    #[arg(long)]
+    from: Option<String>,
+    /// Last day, YYYY-MM-DD (the same as --from when omitted).
+    #[arg(long)]
+    to: Option<String>,
+}
+
+impl RangeArgs {
+    fn range(&self, terminal: &Terminal) -> Result<DateRange, ErrorReport> {
+        let today = terminal.today()?.to_string();
+        let from = self.from.clone().unwrap_or(today);
+        let to = self.to.clone().unwrap_or_else(|| from.clone());
+        Ok(DateRange::parse(&from, &to)?)
+    }
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// Figures for a range of days.
+    Day {
+        #[command(flatten)]
+        range: RangeArgs,
+    },
+    /// Figures since the last close of day (nothing is closed).
+    X,
+    /// Close the day: the next numbered Z report.
+    Close {
+        /// Also write the Z report as a PDF here.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+    },
+    /// Reprint Z report NUMBER (identical to the original) and what has
+    /// changed since.
+    Z {
+        number: i64,
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+    },
+    /// Export sales and refunds as CSV.
+    Csv {
+        #[command(flatten)]
+        range: RangeArgs,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -445,6 +513,50 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
             )
         }
         Command::Audit { command } => audit(&terminal, &actor, command),
+        Command::Report { command } => report(&terminal, &actor, command),
+        Command::Reconcile { range, fix } => {
+            let range = range.range(&terminal)?;
+            let imported = if fix {
+                Some(terminal.import_missing(&actor, &range).await?)
+            } else {
+                None
+            };
+            let r = terminal.reconcile(&actor, &range).await?;
+            let mut text = vec![format!(
+                "{} local sale(s), {} at the gateway, {} matched, {} difference(s)",
+                r.local_sales,
+                r.gateway_payments,
+                r.matched,
+                r.mismatches.len()
+            )];
+            text.extend(r.mismatches.iter().map(|m| {
+                format!(
+                    "{:?}: sale {} gateway {} local [{}] gateway [{}]{}",
+                    m.kind,
+                    m.sale_id.as_deref().unwrap_or("-"),
+                    m.gateway_id.as_deref().unwrap_or("-"),
+                    m.local.as_deref().unwrap_or("-"),
+                    m.gateway.as_deref().unwrap_or("-"),
+                    if m.importable { " (importable: --fix)" } else { "" }
+                )
+            }));
+            if let Some(n) = imported {
+                text.insert(0, format!("imported {n} record(s)"));
+            }
+            let exit = if r.mismatches.is_empty() { 0 } else { 4 };
+            output(
+                serde_json::json!({ "reconciliation": r, "imported": imported }),
+                text.join("\n"),
+                exit,
+            )
+        }
+        Command::TimeZone { name } => {
+            let mut settings = terminal.settings().clone();
+            ShopZone::new(Some(&name))?;
+            settings.time_zone = Some(name.clone());
+            terminal.save_settings(&actor, &settings, Action::SettingsChanged)?;
+            output(serde_json::json!({ "time_zone": name }), format!("time zone: {name}"), 0)
+        }
         Command::Gateway { command } => gateway(&terminal, &actor, command, &mut stdin).await,
         Command::Mode { mode } => {
             let mut settings = terminal.settings().clone();
@@ -477,6 +589,54 @@ fn staff(terminal: &Terminal, actor: &Actor, command: StaffCommand, stdin: &mut 
             output(serde_json::json!({ "unlocked": name }), format!("{name} unlocked"), 0)
         }
     }
+}
+
+fn report(terminal: &Terminal, actor: &Actor, command: ReportCommand) -> Result<Output, ErrorReport> {
+    match command {
+        ReportCommand::Day { range } => {
+            let range = range.range(terminal)?;
+            let view = ReportView::new("DAY REPORT", terminal.day_report(actor, &range)?);
+            output(serde_json::json!({ "report": view }), view.lines.join("\n"), 0)
+        }
+        ReportCommand::X => {
+            let view = ReportView::new("X REPORT (day not closed)", terminal.x_report(actor)?);
+            output(serde_json::json!({ "report": view }), view.lines.join("\n"), 0)
+        }
+        ReportCommand::Close { pdf } => {
+            let z = terminal.close_day(actor)?;
+            z_output(terminal, actor, z.number, pdf)
+        }
+        ReportCommand::Z { number, pdf } => z_output(terminal, actor, number, pdf),
+        ReportCommand::Csv { range, out } => {
+            let range = range.range(terminal)?;
+            let rows = terminal.export_csv(actor, &range, &out)?;
+            let text = format!("{rows} row(s) written to {}", out.display());
+            output(serde_json::json!({ "rows": rows, "path": out }), text, 0)
+        }
+    }
+}
+
+fn z_output(terminal: &Terminal, actor: &Actor, number: i64, pdf: Option<PathBuf>) -> Result<Output, ErrorReport> {
+    let (z, discrepancies) = terminal.z_report(actor, number)?;
+    if let Some(path) = &pdf {
+        terminal.save_z_pdf(actor, number, path)?;
+    }
+    let mut text = print::z_lines(&z);
+    for d in &discrepancies {
+        text.push(format!(
+            "DISCREPANCY {:?} {} {}: closed [{}] now [{}]",
+            d.change,
+            d.kind,
+            d.id,
+            d.closed.as_deref().unwrap_or("-"),
+            d.now.as_deref().unwrap_or("-")
+        ));
+    }
+    output(
+        serde_json::json!({ "z_report": z, "discrepancies": discrepancies, "pdf": pdf }),
+        text.join("\n"),
+        0,
+    )
 }
 
 fn audit(terminal: &Terminal, actor: &Actor, command: AuditCommand) -> Result<Output, ErrorReport> {

@@ -313,6 +313,21 @@ pub struct ZReportView {
     pub discrepancies: Vec<crate::reports::closing::Discrepancy>,
 }
 
+impl ZReportView {
+    pub fn new(
+        report: crate::reports::closing::ZReport,
+        discrepancies: Vec<crate::reports::closing::Discrepancy>,
+        pdf_path: &std::path::Path,
+    ) -> Self {
+        Self {
+            lines: crate::reports::print::z_lines(&report),
+            report,
+            pdf_path: pdf_path.display().to_string(),
+            discrepancies,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ZSummary {
     #[ts(type = "number")]
@@ -531,6 +546,12 @@ fn report_code(e: &ReportError) -> ErrorCode {
         ReportError::Write(_) => ErrorCode::ReportError,
         ReportError::Store(st) => store_code(st),
         ReportError::Gateway(g) => gateway_code(g),
+    }
+}
+
+impl From<ReportError> for ErrorReport {
+    fn from(e: ReportError) -> Self {
+        Self::new(report_code(&e), e.to_string())
     }
 }
 

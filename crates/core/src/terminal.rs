@@ -669,6 +669,12 @@ impl Terminal {
         Ok(ShopZone::new(self.settings.time_zone.as_deref())?)
     }
 
+    /// Today's date in the shop's time zone.
+    pub fn today(&self) -> std::result::Result<jiff::civil::Date, ReportError> {
+        let zone = ShopZone::new(self.settings.time_zone.as_deref())?;
+        Ok(zone.local(crate::store::now_ms()).0)
+    }
+
     /// Staff id → name, falling back to a short id for a deleted account.
     fn staff_names(&self) -> Result<impl Fn(&str) -> String> {
         let names = self.staff.names(&self.db)?;
@@ -762,6 +768,12 @@ impl Terminal {
         let pdf = crate::reports::print::pdf(&crate::reports::print::z_lines(&z));
         write_file(out, &pdf)?;
         Ok(())
+    }
+
+    /// Where the app keeps Z report `number` as a PDF.
+    pub fn z_pdf_path(&self, number: i64) -> std::path::PathBuf {
+        let mode = if self.training() { "training-" } else { "" };
+        self.reports_dir().join(format!("{mode}z-{number:04}.pdf"))
     }
 
     /// Exports `range` as CSV into `out`; returns the rows written. Audited.
