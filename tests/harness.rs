@@ -271,7 +271,9 @@ pub fn merchantctl_as(
     more: &str,
 ) -> TestResult<Output> {
     home.ensure_owner(session)?;
-    let mut full = vec!["--staff", staff];
+    // `--staff=NAME`: a name may begin with `-`.
+    let staff = format!("--staff={staff}");
+    let mut full = vec![staff.as_str()];
     full.extend_from_slice(args);
     run_merchantctl(session, home, &full, &format!("{pin}\n{more}"))
 }

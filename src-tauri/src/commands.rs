@@ -11,10 +11,10 @@ use merchant_core::api::{
     ZSummary,
 };
 use merchant_core::auth::Actor;
-use merchant_core::reports::reconcile::Reconciliation;
-use merchant_core::terminal::Terminal;
 use merchant_core::counter::ChargeInput;
+use merchant_core::reports::reconcile::Reconciliation;
 use merchant_core::store::now_ms;
+use merchant_core::terminal::Terminal;
 use tauri::State;
 
 use crate::state::AppState;
@@ -203,7 +203,9 @@ pub fn list_z_reports(state: State<'_, AppState>, request: ListZReportsRequest) 
 pub fn export_csv(state: State<'_, AppState>, request: DateRangeRequest) -> Result<ExportView, ErrorReport> {
     let (terminal, actor) = state.signed_in()?;
     let range = request.range()?;
-    let path = terminal.reports_dir().join(format!("sales-{}-to-{}.csv", range.from, range.to));
+    let path = terminal
+        .reports_dir()
+        .join(format!("sales-{}-to-{}.csv", range.from, range.to));
     let rows = terminal.export_csv(&actor, &range, &path)?;
     Ok(ExportView {
         path: path.display().to_string(),

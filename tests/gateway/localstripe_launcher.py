@@ -10,6 +10,10 @@ lacks, bound to 127.0.0.1 only, state in memory only, optionally over TLS.
 - Listing PaymentIntents by `created` (https://docs.stripe.com/api/payment_intents/list):
   localstripe's list refuses the filter; here it keeps `gt`/`gte`/`lt`/`lte`
   (Unix seconds) and returns newest first, as Stripe does.
+- Captured amounts (https://docs.stripe.com/api/payment_intents/object#payment_intent_object-amount_received):
+  localstripe records a partial capture as a refund of the rest; Stripe
+  keeps no such refund and reports `amount_received` on the PaymentIntent
+  (and `amount_captured` on the charge). Both are reproduced here.
 - Faults, queued through `POST /_faults` (JSON list) and consumed in order by
   matching requests:
     {"path": "/v1/payment_intents", "method": "POST", "kind": K, "ms": N, "status": S}
@@ -55,6 +59,35 @@ def _list_payment_intents(cls, url, created=None, limit=None, starting_after=Non
 
 
 resources.PaymentIntent._api_list_all = classmethod(_list_payment_intents)
+
+_charge_capture = resources.Charge._capture
+
+
+def _capture(self, amount, on_success=None):
+    def done():
+        for key in [k for k, r in resources.store.items()
+                    if k.startswith('refund:') and r.charge == self.id]:
+            del resources.store[key]
+        self.amount_captured = self.amount if amount is None else int(amount)
+        if on_success:
+            on_success()
+    return _charge_capture(self, amount, on_success=done)
+
+
+resources.Charge._capture = _capture
+
+_export = resources.PaymentIntent._export
+
+
+def _export_payment_intent(self, expand=None):
+    obj = _export(self, expand=expand)
+    charge = getattr(self, 'latest_charge', None)
+    if obj.get('status') == 'succeeded' and isinstance(charge, resources.Charge):
+        obj['amount_received'] = getattr(charge, 'amount_captured', charge.amount)
+    return obj
+
+
+resources.PaymentIntent._export = _export_payment_intent
 
 from aiohttp import web  # noqa: E402
 from localstripe.server import app  # noqa: E402

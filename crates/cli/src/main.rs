@@ -555,7 +555,11 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
             ShopZone::new(Some(&name))?;
             settings.time_zone = Some(name.clone());
             terminal.save_settings(&actor, &settings, Action::SettingsChanged)?;
-            output(serde_json::json!({ "time_zone": name }), format!("time zone: {name}"), 0)
+            output(
+                serde_json::json!({ "time_zone": name }),
+                format!("time zone: {name}"),
+                0,
+            )
         }
         Command::Gateway { command } => gateway(&terminal, &actor, command, &mut stdin).await,
         Command::Mode { mode } => {

@@ -18,7 +18,7 @@ use ts_rs::TS;
 use super::{Period, Result};
 use crate::gateway::{CaptureMode, Gateway, IdempotencyKey, ListedPayment, ListedRefund, PaymentState, RefundReason};
 use crate::money::Money;
-use crate::store::{NewRefund, NewSale, RefundStatus, Sale, SaleId, SaleStatus, Settlement, Store, StoreError};
+use crate::store::{NewRefund, NewSale, Refund, RefundStatus, Sale, SaleId, SaleStatus, Settlement, Store, StoreError};
 
 /// Gateway payments are listed this much wider than the period: a sale
 /// journaled a moment before midnight is created at the gateway after it.
@@ -206,8 +206,7 @@ fn mismatch(kind: MismatchKind, sale: &Sale, p: &ListedPayment) -> Mismatch {
 fn compare_refunds(store: &Store, sale: &Sale, p: &ListedPayment, out: &mut Vec<Mismatch>) -> Result<()> {
     let local = store.refunds_for_sale(sale.id)?;
     for r in p.refunds.iter().filter(|r| r.counts) {
-        let known = r.refund_id.as_deref().and_then(|id| local.iter().find(|l| l.id == id));
-        match known {
+        match local.iter().find(|l| same_refund(l, r)) {
             Some(l) if l.money == r.money => {}
             Some(l) => out.push(Mismatch {
                 kind: MismatchKind::AmountDiffers,
@@ -228,11 +227,7 @@ fn compare_refunds(store: &Store, sale: &Sale, p: &ListedPayment, out: &mut Vec<
         }
     }
     for l in local.iter().filter(|l| l.status == RefundStatus::Succeeded) {
-        if !p
-            .refunds
-            .iter()
-            .any(|r| r.counts && r.refund_id.as_deref() == Some(l.id.as_str()))
-        {
+        if !p.refunds.iter().any(|r| r.counts && same_refund(l, r)) {
             out.push(Mismatch {
                 kind: MismatchKind::RefundMissingAtGateway,
                 sale_id: Some(sale.id.to_string()),
@@ -244,6 +239,12 @@ fn compare_refunds(store: &Store, sale: &Sale, p: &ListedPayment, out: &mut Vec<
         }
     }
     Ok(())
+}
+
+/// The terminal's refund id in the gateway's metadata, or (for a refund
+/// imported from the gateway) the gateway's own id.
+fn same_refund(local: &Refund, listed: &ListedRefund) -> bool {
+    listed.refund_id.as_deref() == Some(local.id.as_str()) || local.gateway_ref.as_ref() == Some(&listed.gateway_ref)
 }
 
 fn at(ms: i64) -> OffsetDateTime {
@@ -273,10 +274,7 @@ pub async fn import_missing(store: &Store, gateway: &dyn Gateway, terminal_id: &
         };
         let local = store.refunds_for_sale(sale.id)?;
         for r in p.refunds.iter().filter(|r| r.counts) {
-            if r.refund_id
-                .as_deref()
-                .is_some_and(|id| local.iter().any(|l| l.id == id))
-            {
+            if local.iter().any(|l| same_refund(l, r)) {
                 continue;
             }
             import_refund(store, terminal_id, &sale, r)?;

@@ -1,0 +1,275 @@
+//! Owner's reports through the real parts: `merchantctl` with a real
+//! keychain and real SQLite files, in training mode and in live mode
+//! against localstripe over real TLS (reconciliation).
+
+use merchant_core::pan::contains_card_number;
+use merchant_tests::{
+    live_terminal_with, merchantctl, merchantctl_as, KeyringSession, Localstripe, TerminalHome, TestPki, TestResult,
+};
+use serde_json::Value;
+
+fn json(out: &std::process::Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+}
+
+fn ok(out: &std::process::Output) -> Value {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stdout: {} stderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json(out)
+}
+
+fn currency<'a>(report: &'a Value, code: &str) -> &'a Value {
+    report["currencies"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["currency"] == code))
+        .unwrap_or(&Value::Null)
+}
+
+fn line<'a>(lines: &'a Value, label: &str) -> &'a Value {
+    lines
+        .as_array()
+        .and_then(|ls| ls.iter().find(|l| l["label"] == label))
+        .unwrap_or(&Value::Null)
+}
+
+const EVE_PIN: &str = "731946";
+
+#[test]
+fn training_day_view_close_of_day_and_csv() -> TestResult {
+    let session = KeyringSession::unlocked()?;
+    let home = TerminalHome::new()?;
+    let s = Some(&session);
+    // A shop far from UTC: its day is not the UTC day.
+    ok(&merchantctl(s, &home, &["--json", "time-zone", "Pacific/Auckland"])?);
+    ok(&merchantctl_as(
+        s,
+        &home,
+        "Owner",
+        "424242",
+        &["--json", "staff", "add", "--name=-Eve", "--role", "cashier"],
+        &format!("{EVE_PIN}\n"),
+    )?);
+    let charge = |args: &[&str]| -> TestResult<String> {
+        let mut full = vec!["--json", "charge"];
+        full.extend_from_slice(args);
+        let out = merchantctl(s, &home, &full)?;
+        Ok(json(&out)["sale"]["id"].as_str().unwrap_or_default().to_string())
+    };
+    charge(&["12.50", "--description", "canary-report-desc"])?;
+    let big = charge(&["30.00"])?;
+    charge(&["1250", "--currency", "JPY"])?;
+    charge(&["99.99", "--card", "generic-decline"])?;
+    let eve = merchantctl_as(s, &home, "-Eve", EVE_PIN, &["--json", "charge", "5.00"], "")?;
+    assert_eq!(eve.status.code(), Some(0));
+    ok(&merchantctl(
+        s,
+        &home,
+        &["--json", "refund", &big, "--amount", "10.00"],
+    )?);
+
+    let day = ok(&merchantctl(s, &home, &["--json", "report", "day"])?)["report"]["figures"].clone();
+    assert_eq!(day["training"], true);
+    assert_eq!(day["time_zone"], "Pacific/Auckland");
+    let usd = currency(&day, "USD");
+    assert_eq!(usd["gross"], 1250 + 3000 + 500);
+    assert_eq!(usd["sales"], 3);
+    assert_eq!(usd["refunds"], 1000);
+    assert_eq!(usd["net"], 3750);
+    assert_eq!(usd["average_ticket"], 1583, "4750 / 3 = 1583.33");
+    assert_eq!(usd["declined_count"], 1);
+    assert_eq!(line(&usd["by_staff"], "-Eve")["gross"], 500);
+    assert_eq!(line(&usd["by_staff"], "Owner")["refunds"], 1000);
+    assert_eq!(line(&usd["by_brand"], "visa")["sales"], 3);
+    assert_eq!(currency(&day, "JPY")["gross"], 1250);
+
+    // X: the same figures, nothing closed.
+    let x = ok(&merchantctl(s, &home, &["--json", "report", "x"])?)["report"]["figures"].clone();
+    assert_eq!(currency(&x, "USD")["net"], 3750);
+
+    // Z: numbered, saved as PDF, reprinted identically.
+    let a = home.path().join("z1-a.pdf");
+    let b = home.path().join("z1-b.pdf");
+    let z = ok(&merchantctl(
+        s,
+        &home,
+        &["--json", "report", "close", "--pdf", &a.display().to_string()],
+    )?);
+    assert_eq!(z["z_report"]["number"], 1);
+    assert_eq!(z["z_report"]["items"], 6);
+    let out = merchantctl(s, &home, &["report", "z", "1", "--pdf", &b.display().to_string()])?;
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("TRAINING") && text.contains("Z REPORT No. 0001"),
+        "{text}"
+    );
+    let pdf = std::fs::read(&a)?;
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert_eq!(pdf, std::fs::read(&b)?, "a reprint is byte-identical");
+    let z2 = ok(&merchantctl(s, &home, &["--json", "report", "close"])?);
+    assert_eq!(
+        (z2["z_report"]["number"].as_i64(), z2["z_report"]["items"].as_i64()),
+        (Some(2), Some(0))
+    );
+
+    // CSV: one row per sale and refund, formulas neutralised, no card numbers.
+    let csv_path = home.path().join("day.csv");
+    let out = ok(&merchantctl(
+        s,
+        &home,
+        &["--json", "report", "csv", "--out", &csv_path.display().to_string()],
+    )?);
+    assert_eq!(out["rows"], 6);
+    let csv = std::fs::read_to_string(&csv_path)?;
+    let rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 7);
+    assert!(rows
+        .iter()
+        .all(|r| r.iter().all(|c| !c.starts_with(['=', '+', '-', '@']))));
+    assert!(rows.iter().any(|r| r.contains(&"'-Eve") && r.contains(&"5.00")));
+    assert!(rows.iter().any(|r| r.contains(&"JPY") && r.contains(&"1250")));
+    assert!(!csv.contains("canary-report-desc"), "descriptions stay out of exports");
+    assert!(!contains_card_number(&csv));
+    assert!(!contains_card_number(&String::from_utf8_lossy(&pdf)));
+
+    // Audited, and a cashier sees none of it.
+    let audit = String::from_utf8_lossy(&merchantctl(s, &home, &["audit", "show"])?.stdout).to_string();
+    assert!(
+        audit.contains("close_day") && audit.contains("report_export"),
+        "{audit}"
+    );
+    let refused = merchantctl_as(s, &home, "-Eve", EVE_PIN, &["--json", "report", "day"], "")?;
+    assert_eq!(refused.status.code(), Some(12));
+    assert_eq!(json(&refused)["error"]["code"], "forbidden");
+    let refused = merchantctl_as(s, &home, "-Eve", EVE_PIN, &["--json", "report", "close"], "")?;
+    assert_eq!(refused.status.code(), Some(12));
+
+    // Bad ranges and zones: a clear error, nothing changed.
+    for args in [
+        vec!["report", "day", "--from", "2026-11-30", "--to", "2026-11-01"],
+        vec!["report", "day", "--from", "yesterday"],
+        vec!["report", "csv", "--from", "'; DROP TABLE sales; --", "--out", "x.csv"],
+        vec!["time-zone", "Mars/Olympus"],
+    ] {
+        let mut full = vec!["--json"];
+        full.extend(args);
+        let out = merchantctl(s, &home, &full)?;
+        assert_eq!(out.status.code(), Some(3), "{full:?}");
+        assert_eq!(json(&out)["error"]["code"], "invalid_input");
+    }
+    Ok(())
+}
+
+#[test]
+fn reconciliation_against_localstripe_finds_and_imports_what_is_missing() -> TestResult {
+    let pki = TestPki::new()?;
+    let gateway = Localstripe::start(&pki, "server")?;
+    let session = KeyringSession::unlocked()?;
+    let home = live_terminal_with(&session, &pki, &gateway, 5_000, 2)?;
+    let s = Some(&session);
+    let charge = |amount: &str| -> TestResult<String> {
+        let out = merchantctl(
+            s,
+            &home,
+            &["--json", "charge", amount, "--payment-method", "pm_card_visa"],
+        )?;
+        Ok(ok(&out)["sale"]["id"].as_str().unwrap_or_default().to_string())
+    };
+    let kept = charge("10.00")?;
+    let refunded_at_gateway = charge("20.00")?;
+    let deleted = charge("30.00")?;
+    let changed = charge("40.00")?;
+    ok(&merchantctl(
+        s,
+        &home,
+        &["--json", "refund", &kept, "--amount", "4.00"],
+    )?);
+
+    let all_clear = ok(&merchantctl(s, &home, &["--json", "reconcile"])?);
+    assert_eq!(all_clear["reconciliation"]["matched"], 4);
+    assert_eq!(all_clear["reconciliation"]["mismatches"], Value::Array(vec![]));
+
+    // A refund made at the gateway's dashboard, not at the till.
+    let pi = gateway
+        .intents_for_sale(&pki, &refunded_at_gateway)?
+        .first()
+        .and_then(|p| p["id"].as_str().map(String::from))
+        .unwrap_or_default();
+    gateway.post(
+        &pki,
+        "v1/refunds",
+        &[("payment_intent", pi.as_str()), ("amount", "500")],
+    )?;
+    // A sale lost from the cache, and one whose amount was altered.
+    let db = rusqlite::Connection::open(home.path().join("live/cache.sqlite3"))?;
+    assert_eq!(db.execute("DELETE FROM sales WHERE id = ?1", [&deleted])?, 1);
+    db.execute(
+        "UPDATE sales SET amount_minor = 4100, captured_minor = 4100 WHERE id = ?1",
+        [&changed],
+    )?;
+    drop(db);
+
+    let out = merchantctl(s, &home, &["--json", "reconcile"])?;
+    assert_eq!(out.status.code(), Some(4), "differences exit 4");
+    let r = json(&out)["reconciliation"].clone();
+    let kinds = |r: &Value| -> Vec<(String, String, bool)> {
+        let mut k: Vec<_> = r["mismatches"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|m| {
+                (
+                    m["kind"].as_str().unwrap_or_default().to_string(),
+                    m["sale_id"].as_str().unwrap_or_default().to_string(),
+                    m["importable"].as_bool().unwrap_or(false),
+                )
+            })
+            .collect();
+        k.sort();
+        k
+    };
+    let mut want = vec![
+        ("amount_differs".to_string(), changed.clone(), false),
+        ("missing_locally".to_string(), deleted.clone(), true),
+        ("refund_missing_locally".to_string(), refunded_at_gateway.clone(), true),
+    ];
+    want.sort();
+    assert_eq!(kinds(&r), want);
+    assert_eq!(r["matched"], 1);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("sk_test_"), "no key in the answer");
+
+    // One click: import what the gateway has; the rest stays for a person.
+    let out = merchantctl(s, &home, &["--json", "reconcile", "--fix"])?;
+    assert_eq!(json(&out)["imported"], 2);
+    assert_eq!(
+        kinds(&json(&out)["reconciliation"]),
+        vec![("amount_differs".to_string(), changed.clone(), false)]
+    );
+    let sales = ok(&merchantctl(s, &home, &["--json", "sales", "list"])?)["sales"].clone();
+    let back = sales
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["id"] == deleted.as_str()))
+        .cloned()
+        .unwrap_or(Value::Null);
+    assert_eq!(
+        (back["status"].as_str(), back["captured_minor"].as_i64()),
+        (Some("approved"), Some(3000))
+    );
+    assert_eq!(back["card"]["last4"], "4242");
+    let day = ok(&merchantctl(s, &home, &["--json", "report", "day"])?)["report"]["figures"].clone();
+    let usd = currency(&day, "USD");
+    assert_eq!(usd["gross"], 1000 + 2000 + 3000 + 4100);
+    assert_eq!(usd["refunds"], 400 + 500);
+    assert_eq!(usd["refund_count"], 2);
+    // A second import finds nothing new.
+    let again = merchantctl(s, &home, &["--json", "reconcile", "--fix"])?;
+    assert_eq!(json(&again)["imported"], 0);
+    Ok(())
+}
