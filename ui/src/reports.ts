@@ -45,8 +45,8 @@ export function reportsScreen(host: ReportsHost) {
     message: $("report-message"),
     title: $("report-title"),
     figures: $("report-figures"),
-    chart: $("report-chart"),
-    chartTitle: $("report-chart-title"),
+    charts: $("report-charts"),
+    chartsEmpty: $("report-empty"),
     breakdowns: $("report-breakdowns"),
     discrepancies: $("report-discrepancies"),
     reconcileList: $("reconcile-list"),
@@ -95,20 +95,22 @@ export function reportsScreen(host: ReportsHost) {
     return card;
   }
 
-  /** Net per hour (one day) or per day (a range), as an SVG bar chart. */
-  function chart(c: CurrencyFigures | undefined, byDay: boolean): void {
-    const lines: Line[] = c ? (byDay ? c.by_day : c.by_hour) : [];
+  /** Net per hour (one day) or per day (a range), one SVG bar chart per currency. */
+  function chart(c: CurrencyFigures, byDay: boolean, zone: string): HTMLElement {
+    const lines: Line[] = byDay ? c.by_day : c.by_hour;
     const width = 720;
     const height = 220;
     const pad = 28;
     const svg = document.createElementNS(SVG, "svg");
+    const captionId = `chart-title-${c.currency}`;
     svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
     svg.setAttribute("role", "img");
-    svg.setAttribute("aria-labelledby", "report-chart-title");
+    svg.setAttribute("aria-labelledby", captionId);
     const values = lines.map((l) => l.gross - l.refunds);
     const max = Math.max(1, ...values.map((v) => Math.abs(v)));
     const slot = lines.length ? (width - 2 * pad) / lines.length : 0;
     const base = height - pad;
+    const every = lines.length > 31 ? Math.ceil(lines.length / 12) : byDay ? 1 : 3;
     lines.forEach((l, i) => {
       const v = values[i] ?? 0;
       const h = Math.round((Math.abs(v) / max) * (height - 2 * pad));
@@ -121,10 +123,9 @@ export function reportsScreen(host: ReportsHost) {
       bar.dataset.label = l.label;
       bar.dataset.net = String(v);
       const tip = document.createElementNS(SVG, "title");
-      tip.textContent = `${l.label}: ${c ? host.format(v, c.currency) : v} net, ${l.sales} sale(s)`;
+      tip.textContent = `${l.label}: ${host.format(v, c.currency)} net, ${l.sales} sale(s)`;
       bar.append(tip);
       svg.append(bar);
-      const every = lines.length > 31 ? Math.ceil(lines.length / 12) : byDay ? 1 : 3;
       if (i % every === 0) {
         const t = document.createElementNS(SVG, "text");
         t.setAttribute("x", String(pad + i * slot + slot / 2));
@@ -141,10 +142,14 @@ export function reportsScreen(host: ReportsHost) {
     axis.setAttribute("y2", String(base));
     axis.setAttribute("class", "axis");
     svg.append(axis);
-    el.chart.replaceChildren(svg);
-    el.chartTitle.textContent = c
-      ? `Net ${c.currency} by ${byDay ? "day" : "hour"}${c.sales + c.refund_count === 0 ? " (nothing yet)" : ""}`
-      : "No sales in this period";
+    const figure = document.createElement("figure");
+    figure.className = "chart";
+    figure.dataset.currency = c.currency;
+    const caption = document.createElement("figcaption");
+    caption.id = captionId;
+    caption.textContent = `Net ${c.currency} by ${byDay ? "day" : "hour"} (${zone})`;
+    figure.append(svg, caption);
+    return figure;
   }
 
   function table(title: string, lines: Line[], currency: string, kind: string): HTMLElement {
@@ -186,8 +191,8 @@ export function reportsScreen(host: ReportsHost) {
     el.title.textContent = title;
     el.figures.replaceChildren(...figures.currencies.map(figureCard));
     const multiDay = figures.period.to_ms - figures.period.from_ms > 25 * 3_600_000;
-    const first = figures.currencies.find((c) => c.sales + c.refund_count > 0) ?? figures.currencies[0];
-    chart(first, multiDay);
+    el.charts.replaceChildren(...figures.currencies.map((c) => chart(c, multiDay, figures.time_zone)));
+    el.chartsEmpty.hidden = figures.currencies.length > 0;
     el.breakdowns.replaceChildren(
       ...figures.currencies.flatMap((c) => [
         table("By card brand", c.by_brand, c.currency, "brand"),

@@ -343,3 +343,185 @@ fn import_refund(store: &Store, terminal_id: &str, sale: &Sale, r: &ListedRefund
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use tokio_util::sync::CancellationToken;
+
+    use super::*;
+    use crate::gateway::{
+        ChargeOutcome, ChargeRequest, GatewayError, GatewayKind, GatewayRef, PaymentOp, RefundOutcome, RefundRequest,
+    };
+    use crate::money::{Currency, MinorUnits};
+    use crate::vault::{KeyVersion, MasterKey, Sealer, SubKeys};
+
+    /// A gateway whose only answer is a fixed list of payments.
+    struct Listed(Vec<ListedPayment>);
+
+    #[async_trait::async_trait]
+    impl Gateway for Listed {
+        fn kind(&self) -> GatewayKind {
+            GatewayKind::Stripe
+        }
+        async fn charge(
+            &self,
+            _: &ChargeRequest,
+            _: CancellationToken,
+        ) -> std::result::Result<ChargeOutcome, GatewayError> {
+            Err(GatewayError::InvalidRequest)
+        }
+        async fn find_charge(&self, _: &ChargeRequest) -> std::result::Result<Option<ChargeOutcome>, GatewayError> {
+            Ok(None)
+        }
+        async fn refund(&self, _: &RefundRequest) -> std::result::Result<RefundOutcome, GatewayError> {
+            Err(GatewayError::InvalidRequest)
+        }
+        async fn find_refund(&self, _: &RefundRequest) -> std::result::Result<Option<RefundOutcome>, GatewayError> {
+            Ok(None)
+        }
+        async fn capture(&self, _: &PaymentOp) -> std::result::Result<MinorUnits, GatewayError> {
+            Err(GatewayError::InvalidRequest)
+        }
+        async fn void(&self, _: &PaymentOp) -> std::result::Result<(), GatewayError> {
+            Err(GatewayError::InvalidRequest)
+        }
+        async fn payment_state(&self, _: &GatewayRef) -> std::result::Result<PaymentState, GatewayError> {
+            Err(GatewayError::NotFound)
+        }
+        async fn list_payments(&self, _: i64, _: i64) -> std::result::Result<Vec<ListedPayment>, GatewayError> {
+            Ok(self.0.clone())
+        }
+    }
+
+    type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+    fn sale(
+        store: &Store,
+        at_ms: i64,
+        amount: i64,
+        status: SaleStatus,
+    ) -> std::result::Result<SaleId, Box<dyn std::error::Error>> {
+        let id = SaleId::new();
+        store.insert_pending(&NewSale {
+            id,
+            terminal_id: "t1".into(),
+            money: Money::new(MinorUnits::new(amount), Currency::Eur),
+            idempotency_key: IdempotencyKey::generate(),
+            source: "reader",
+            capture: CaptureMode::Manual,
+            staff_id: None,
+            description: None,
+            created_at: at(at_ms),
+        })?;
+        store.settle(
+            id,
+            &Settlement {
+                status,
+                captured: (status == SaleStatus::Approved).then_some(MinorUnits::new(amount)),
+                risk: None,
+                outcome_code: None,
+                gateway_ref: Some(GatewayRef(format!("pi_{id}"))),
+                card: None,
+            },
+        )?;
+        Ok(id)
+    }
+
+    fn listed(sale: Option<SaleId>, terminal: &str, at_ms: i64, amount: i64, state: PaymentState) -> ListedPayment {
+        ListedPayment {
+            gateway_ref: GatewayRef(format!("pi_{}", sale.map(|s| s.to_string()).unwrap_or_default())),
+            sale_id: sale.map(|s| s.to_string()),
+            terminal_id: Some(terminal.into()),
+            money: Money::new(MinorUnits::new(amount), Currency::Eur),
+            state,
+            created_ms: at_ms,
+            card: None,
+            refunds: Vec::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn every_kind_of_difference_is_found_and_only_imports_are_offered() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let key = MasterKey::from_slice(&[8u8; 32]).ok_or("key")?;
+        let store = Store::open(
+            &dir.path().join("c.sqlite3"),
+            Sealer::new(&SubKeys::new(key), KeyVersion::FIRST),
+        )?;
+        let t0 = 1_800_000_000_000;
+        let period = Period {
+            from_ms: t0,
+            to_ms: t0 + 86_400_000,
+        };
+        let matched = sale(&store, t0 + 1_000, 500, SaleStatus::Approved)?;
+        let lost_at_gateway = sale(&store, t0 + 2_000, 600, SaleStatus::Approved)?;
+        let captured_elsewhere = sale(&store, t0 + 3_000, 700, SaleStatus::Authorized)?;
+        sale(&store, t0 + 4_000, 800, SaleStatus::Declined)?;
+        let unknown = SaleId::new();
+        let gateway = Listed(vec![
+            listed(
+                Some(matched),
+                "t1",
+                t0 + 1_000,
+                500,
+                PaymentState::Captured {
+                    amount: MinorUnits::new(500),
+                },
+            ),
+            listed(
+                Some(captured_elsewhere),
+                "t1",
+                t0 + 3_000,
+                700,
+                PaymentState::Captured {
+                    amount: MinorUnits::new(700),
+                },
+            ),
+            listed(
+                Some(unknown),
+                "t1",
+                t0 + 5_000,
+                900,
+                PaymentState::Captured {
+                    amount: MinorUnits::new(900),
+                },
+            ),
+            // Another till on the same account, and a payment that never took money.
+            listed(
+                Some(SaleId::new()),
+                "t2",
+                t0 + 5_000,
+                100,
+                PaymentState::Captured {
+                    amount: MinorUnits::new(100),
+                },
+            ),
+            listed(None, "t1", t0 + 6_000, 100, PaymentState::Other),
+        ]);
+        let r = reconcile(&store, &gateway, "t1", period).await?;
+        let mut found: Vec<_> = r
+            .mismatches
+            .iter()
+            .map(|m| (m.kind, m.sale_id.clone(), m.importable))
+            .collect();
+        found.sort_by_key(|f| format!("{f:?}"));
+        let mut want = vec![
+            (MismatchKind::MissingAtGateway, Some(lost_at_gateway.to_string()), false),
+            (MismatchKind::StatusDiffers, Some(captured_elsewhere.to_string()), false),
+            (MismatchKind::MissingLocally, Some(unknown.to_string()), true),
+        ];
+        want.sort_by_key(|f| format!("{f:?}"));
+        assert_eq!(found, want);
+        assert_eq!((r.matched, r.local_sales), (1, 4));
+
+        assert_eq!(import_missing(&store, &gateway, "t1", period).await?, 1);
+        let imported = store.get(unknown)?.ok_or("imported")?;
+        assert_eq!(
+            (imported.status, imported.captured),
+            (SaleStatus::Approved, Some(MinorUnits::new(900)))
+        );
+        let again = reconcile(&store, &gateway, "t1", period).await?;
+        assert_eq!(again.mismatches.len(), 2);
+        Ok(())
+    }
+}
