@@ -2,7 +2,9 @@
 //! (this machine is shared and noisy): medians of repeated rounds.
 //!
 //! Run: `cargo run --release -p merchant-bench` (add a name to run one:
-//! `seal`, `commit`). Results go to stdout as a Markdown table.
+//! `seal`, `commit`, `reports`). Results go to stdout as a Markdown table.
+//! `MERCHANT_BENCH_ROWS` sets the size of the reports data set (default
+//! 1,000,000 sales over 365 days).
 #![forbid(unsafe_code)]
 
 use std::hint::black_box;
@@ -195,6 +197,270 @@ fn bench_commit() {
     );
 }
 
+/// A small deterministic generator (xorshift64*), so both data sets hold
+/// the same rows in every run.
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// One generated sale: (created ms, amount, currency, status, brand, staff).
+type Row = (i64, i64, Currency, SaleStatus, &'static str, &'static str);
+
+fn rows(n: usize, start_ms: i64) -> Vec<Row> {
+    let mut g = Gen(0x9E37_79B9_7F4A_7C15);
+    let span = 365 * 86_400_000_i64;
+    let mut out: Vec<Row> = (0..n)
+        .map(|_| {
+            let at = start_ms + (g.below(span as u64) as i64);
+            let currency = match g.below(100) {
+                0..=89 => Currency::Usd,
+                90..=96 => Currency::Eur,
+                _ => Currency::Jpy,
+            };
+            let status = match g.below(100) {
+                0..=92 => SaleStatus::Approved,
+                93..=95 => SaleStatus::Declined,
+                96..=97 => SaleStatus::Authorized,
+                _ => SaleStatus::Voided,
+            };
+            let brand = ["visa", "visa", "mastercard", "amex", "discover"][g.below(5) as usize];
+            let staff = ["s1", "s2", "s3", "s4", "s5", "s6"][g.below(6) as usize];
+            (at, 100 + g.below(20_000) as i64, currency, status, brand, staff)
+        })
+        .collect();
+    out.sort_by_key(|r| r.0);
+    out
+}
+
+fn bench_reports() {
+    use merchant_core::gateway::CardSummary;
+    use merchant_core::reports::{figures, Period, ShopZone};
+
+    let n: usize = std::env::var("MERCHANT_BENCH_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let dir = match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => panic!("{e}"),
+    };
+    let start_ms = 1_767_225_600_000; // 2026-01-01T00:00Z
+    let data = rows(n, start_ms);
+    let load = Instant::now();
+    let store = match Store::open(&dir.path().join("ours.sqlite3"), sealer()) {
+        Ok(s) => s,
+        Err(e) => panic!("{e}"),
+    };
+    let mut ids = Vec::with_capacity(n);
+    for chunk in data.chunks(20_000) {
+        let batch: Vec<_> = chunk
+            .iter()
+            .map(|&(at, amount, currency, status, brand, staff)| {
+                let id = SaleId::new();
+                ids.push(id.to_string());
+                let money = Money::new(MinorUnits::new(amount), currency);
+                (
+                    NewSale {
+                        id,
+                        terminal_id: "t1".into(),
+                        money,
+                        idempotency_key: IdempotencyKey::generate(),
+                        source: "reader",
+                        capture: CaptureMode::Automatic,
+                        staff_id: Some(staff.into()),
+                        description: Some("2 lattes".into()),
+                        created_at: time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(at) * 1_000_000)
+                            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
+                    },
+                    Settlement {
+                        status,
+                        captured: (status == SaleStatus::Approved).then_some(money.amount),
+                        risk: None,
+                        outcome_code: None,
+                        gateway_ref: Some(GatewayRef("pi_3AbCdEfGhIjKlMnO".into())),
+                        card: Some(CardSummary {
+                            brand: brand.into(),
+                            last4: "4242".into(),
+                            exp_month: 12,
+                            exp_year: 2030,
+                        }),
+                    },
+                )
+            })
+            .collect();
+        if let Err(e) = store.insert_settled(&batch) {
+            panic!("{e}");
+        }
+    }
+    let ours_load = load.elapsed().as_secs_f64();
+    // Plain SQLite over the same rows: the same columns in clear, the same
+    // covering indexes (brand as text instead of its blind index).
+    let plain = match rusqlite::Connection::open(dir.path().join("plain.sqlite3")) {
+        Ok(c) => c,
+        Err(e) => panic!("{e}"),
+    };
+    let load = Instant::now();
+    let setup = plain.execute_batch(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
+         CREATE TABLE sales (id TEXT PRIMARY KEY, created_at_ms INTEGER, status TEXT, currency TEXT,
+           amount_minor INTEGER, captured_minor INTEGER, staff_id TEXT, card_brand TEXT, description TEXT);
+         CREATE INDEX sales_report ON sales
+           (created_at_ms, status, currency, amount_minor, captured_minor, staff_id, card_brand);
+         CREATE TABLE refunds (id TEXT PRIMARY KEY, sale_id TEXT, created_at_ms INTEGER, status TEXT,
+           currency TEXT, amount_minor INTEGER, staff_id TEXT);
+         CREATE INDEX refunds_report ON refunds (created_at_ms, status, currency, amount_minor, staff_id);",
+    );
+    if let Err(e) = setup {
+        panic!("{e}");
+    }
+    let insert_plain = |conn: &mut rusqlite::Connection| -> rusqlite::Result<()> {
+        let tx = conn.transaction()?;
+        {
+            let mut st = tx.prepare("INSERT INTO sales VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '2 lattes')")?;
+            for (id, &(at, amount, currency, status, brand, staff)) in ids.iter().zip(&data) {
+                let status = format!("{status:?}").to_lowercase();
+                let captured = (status == "approved").then_some(amount);
+                st.execute(rusqlite::params![
+                    id,
+                    at,
+                    status,
+                    currency.code(),
+                    amount,
+                    captured,
+                    staff,
+                    brand
+                ])?;
+            }
+        }
+        tx.commit()
+    };
+    let mut plain = plain;
+    if let Err(e) = insert_plain(&mut plain) {
+        panic!("{e}");
+    }
+    let plain_load = load.elapsed().as_secs_f64();
+    // One refund of half the sale for every 20th approved sale, an hour
+    // later, written to both files the same way.
+    let refund_sql =
+        "INSERT INTO refunds (id, sale_id, terminal_id, status, created_at_ms, updated_at_ms, amount_minor,
+                        currency, reason, staff_id, idempotency_key, key_version)
+                      VALUES (?1, ?2, 't1', 'succeeded', ?3, ?3, ?4, ?5, 'requested_by_customer', ?6, ?1, 1)";
+    let add_refunds = |conn: &mut rusqlite::Connection, sql: &str| -> rusqlite::Result<()> {
+        let tx = conn.transaction()?;
+        {
+            let mut st = tx.prepare(sql)?;
+            for (i, (id, &(at, amount, currency, status, _, staff))) in ids.iter().zip(&data).enumerate() {
+                if i % 20 == 0 && status == SaleStatus::Approved {
+                    st.execute(rusqlite::params![
+                        format!("r{i}"),
+                        id,
+                        at + 3_600_000,
+                        amount / 2,
+                        currency.code(),
+                        staff
+                    ])?;
+                }
+            }
+        }
+        tx.commit()
+    };
+    let mut ours_conn = match rusqlite::Connection::open(dir.path().join("ours.sqlite3")) {
+        Ok(c) => c,
+        Err(e) => panic!("{e}"),
+    };
+    let plain_refunds = "INSERT INTO refunds (id, sale_id, status, created_at_ms, amount_minor, currency, staff_id)
+                         VALUES (?1, ?2, 'succeeded', ?3, ?4, ?5, ?6)";
+    if let Err(e) = add_refunds(&mut ours_conn, refund_sql).and_then(|()| add_refunds(&mut plain, plain_refunds)) {
+        panic!("{e}");
+    }
+    println!(
+        "| load {n} sales (sealed, one transaction per 20,000) | {ours_load:.1} s | {plain_load:.1} s (plain) | {:.2}× | informational |",
+        ours_load / plain_load
+    );
+
+    let zone = match ShopZone::new(Some("UTC")) {
+        Ok(z) => z,
+        Err(e) => panic!("{e}"),
+    };
+    let names = |id: &str| id.to_string();
+    let plain_report = |from: i64, to: i64| -> rusqlite::Result<usize> {
+        let mut rows = 0;
+        for sql in [
+            "SELECT status, currency, COUNT(*), SUM(amount_minor), SUM(captured_minor) FROM sales
+             WHERE created_at_ms >= ?1 AND created_at_ms < ?2 GROUP BY 1, 2",
+            "SELECT currency, created_at_ms / 3600000 % 24, COUNT(*), SUM(captured_minor) FROM sales
+             WHERE created_at_ms >= ?1 AND created_at_ms < ?2 AND status = 'approved' GROUP BY 1, 2",
+            "SELECT currency, created_at_ms / 86400000, COUNT(*), SUM(captured_minor) FROM sales
+             WHERE created_at_ms >= ?1 AND created_at_ms < ?2 AND status = 'approved' GROUP BY 1, 2",
+            "SELECT currency, card_brand, COUNT(*), SUM(captured_minor) FROM sales
+             WHERE created_at_ms >= ?1 AND created_at_ms < ?2 AND status = 'approved' GROUP BY 1, 2",
+            "SELECT currency, staff_id, COUNT(*), SUM(captured_minor) FROM sales
+             WHERE created_at_ms >= ?1 AND created_at_ms < ?2 AND status = 'approved' GROUP BY 1, 2",
+            "SELECT r.currency, r.created_at_ms / 3600000 % 24, s.card_brand, r.staff_id, COUNT(*), SUM(r.amount_minor)
+             FROM refunds r JOIN sales s ON s.id = r.sale_id
+             WHERE r.created_at_ms >= ?1 AND r.created_at_ms < ?2 AND r.status = 'succeeded' GROUP BY 1, 2, 3, 4",
+        ] {
+            let mut st = plain.prepare_cached(sql)?;
+            let mut q = st.query(rusqlite::params![from, to])?;
+            while q.next()?.is_some() {
+                rows += 1;
+            }
+        }
+        Ok(rows)
+    };
+    for (label, from, to, target) in [
+        (
+            "day view, one day",
+            start_ms + 200 * 86_400_000,
+            start_ms + 201 * 86_400_000,
+            "≤ 3× plain, < 50 ms",
+        ),
+        (
+            "day view, 365 days",
+            start_ms,
+            start_ms + 365 * 86_400_000,
+            "≤ 3× plain, < 2 s",
+        ),
+    ] {
+        let period = Period {
+            from_ms: from,
+            to_ms: to,
+        };
+        let mut ours = Vec::new();
+        let mut base = Vec::new();
+        for _ in 0..ROUNDS {
+            let t = Instant::now();
+            black_box(
+                figures(&store, period, &zone, false, &names)
+                    .map(|f| f.currencies.len())
+                    .ok(),
+            );
+            ours.push(t.elapsed().as_secs_f64() * 1000.0);
+            let t = Instant::now();
+            black_box(plain_report(from, to).ok());
+            base.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        row(
+            &format!("{label} over {n} sales (figures, by hour/day/brand/staff)"),
+            median(ours),
+            median(base),
+            "ms",
+            target,
+        );
+    }
+}
+
 fn main() {
     let only = std::env::args().nth(1);
     let run = |name: &str| only.as_deref().is_none_or(|o| o == name);
@@ -205,5 +471,8 @@ fn main() {
     }
     if run("commit") {
         bench_commit();
+    }
+    if run("reports") {
+        bench_reports();
     }
 }

@@ -285,7 +285,13 @@ pub async fn import_missing(store: &Store, gateway: &dyn Gateway, terminal_id: &
 }
 
 fn import_sale(store: &Store, terminal_id: &str, id: SaleId, p: &ListedPayment) -> Result<Sale> {
-    store.insert_pending(&NewSale {
+    let (status, captured) = match p.state {
+        PaymentState::Captured { amount } => (SaleStatus::Approved, Some(amount)),
+        PaymentState::Authorized => (SaleStatus::Authorized, None),
+        PaymentState::Voided => (SaleStatus::Voided, None),
+        PaymentState::Other => (SaleStatus::Declined, None),
+    };
+    let sale = NewSale {
         id,
         terminal_id: terminal_id.to_string(),
         money: p.money,
@@ -298,24 +304,16 @@ fn import_sale(store: &Store, terminal_id: &str, id: SaleId, p: &ListedPayment) 
         staff_id: None,
         description: None,
         created_at: at(p.created_ms),
-    })?;
-    let (status, captured) = match p.state {
-        PaymentState::Captured { amount } => (SaleStatus::Approved, Some(amount)),
-        PaymentState::Authorized => (SaleStatus::Authorized, None),
-        PaymentState::Voided => (SaleStatus::Voided, None),
-        PaymentState::Other => (SaleStatus::Declined, None),
     };
-    store.settle(
-        id,
-        &Settlement {
-            status,
-            captured,
-            risk: None,
-            outcome_code: Some("imported_from_gateway".into()),
-            gateway_ref: Some(p.gateway_ref.clone()),
-            card: p.card.clone(),
-        },
-    )?;
+    let settlement = Settlement {
+        status,
+        captured,
+        risk: None,
+        outcome_code: Some("imported_from_gateway".into()),
+        gateway_ref: Some(p.gateway_ref.clone()),
+        card: p.card.clone(),
+    };
+    store.insert_settled(&[(sale, settlement)])?;
     store.get(id)?.ok_or(StoreError::Corrupt("imported sale").into())
 }
 

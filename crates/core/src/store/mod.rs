@@ -393,36 +393,57 @@ impl Store {
 
     /// Writes the journal entry for a charge that is about to be sent.
     pub fn insert_pending(&self, sale: &NewSale) -> Result<()> {
+        self.insert_pending_on(&self.conn(), sale)
+    }
+
+    /// Records sales whose outcome is already known (imported from the
+    /// gateway's records, or loaded for a benchmark) in one transaction:
+    /// all or none.
+    pub fn insert_settled(&self, sales: &[(NewSale, Settlement)]) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        for (sale, settlement) in sales {
+            self.insert_pending_on(&tx, sale)?;
+            self.settle_on(&tx, sale.id, settlement)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn insert_pending_on(&self, conn: &Connection, sale: &NewSale) -> Result<()> {
         let id = sale.id.to_string();
         let description = sale
             .description
             .as_deref()
             .map(|d| self.sealer.seal_str(Cell::new(TABLE, "description", &id), d));
         let now = sale.created_at.unix_timestamp_nanos() / 1_000_000;
-        self.conn()
-            .prepare_cached(
-                "INSERT INTO sales (id, terminal_id, kind, status, created_at_ms, updated_at_ms, amount_minor,
+        conn.prepare_cached(
+            "INSERT INTO sales (id, terminal_id, kind, status, created_at_ms, updated_at_ms, amount_minor,
                                 currency, idempotency_key, source, key_version, description, capture_method, staff_id)
              VALUES (?1, ?2, 'sale', 'pending', ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )?
-            .execute(params![
-                id,
-                sale.terminal_id,
-                now as i64,
-                sale.money.amount.get(),
-                sale.money.currency.code(),
-                sale.idempotency_key.as_str(),
-                sale.source,
-                self.sealer.current_version().0,
-                description,
-                sale.capture.as_str(),
-                sale.staff_id,
-            ])?;
+        )?
+        .execute(params![
+            id,
+            sale.terminal_id,
+            now as i64,
+            sale.money.amount.get(),
+            sale.money.currency.code(),
+            sale.idempotency_key.as_str(),
+            sale.source,
+            self.sealer.current_version().0,
+            description,
+            sale.capture.as_str(),
+            sale.staff_id,
+        ])?;
         Ok(())
     }
 
     /// Records the gateway's answer for a sale.
     pub fn settle(&self, id: SaleId, s: &Settlement) -> Result<()> {
+        self.settle_on(&self.conn(), id, s)
+    }
+
+    fn settle_on(&self, conn: &Connection, id: SaleId, s: &Settlement) -> Result<()> {
         let row = id.to_string();
         let seal = |column, value: &str| self.sealer.seal_str(Cell::new(TABLE, column, &row), value);
         let gateway_ref = s.gateway_ref.as_ref().map(|g| seal("gateway_ref", &g.0));
@@ -437,8 +458,7 @@ impl Store {
             .as_ref()
             .map(|c| self.sealer.blind_index().compute(TABLE, "card_last4", &c.last4));
         let brand_bidx = s.card.as_ref().map(|c| self.brand_index(&c.brand));
-        let changed = self
-            .conn()
+        let changed = conn
             .prepare_cached(
                 "UPDATE sales SET status = ?2, outcome_code = ?3, gateway_ref = COALESCE(?4, gateway_ref),
                     card_brand = COALESCE(?5, card_brand), card_last4 = COALESCE(?6, card_last4),
