@@ -285,6 +285,18 @@ macro_rules! select_sale {
     };
 }
 
+/// A settlement's column values, sealed where the column is sealed.
+#[derive(Default)]
+struct SealedSettlement {
+    gateway_ref: Option<Vec<u8>>,
+    brand: Option<Vec<u8>>,
+    last4: Option<Vec<u8>>,
+    expiry: Option<Vec<u8>>,
+    last4_bidx: Option<Vec<u8>>,
+    brand_bidx: Option<Vec<u8>>,
+    risk: Option<String>,
+}
+
 /// A row as SQLite holds it, sealed columns still sealed.
 struct RawSale {
     id: String,
@@ -393,38 +405,43 @@ impl Store {
 
     /// Writes the journal entry for a charge that is about to be sent.
     pub fn insert_pending(&self, sale: &NewSale) -> Result<()> {
-        self.insert_pending_on(&self.conn(), sale)
+        self.insert_on(&self.conn(), sale, None)
     }
 
     /// Records sales whose outcome is already known (imported from the
-    /// gateway's records, or loaded for a benchmark) in one transaction:
-    /// all or none.
+    /// gateway's records, or loaded in bulk) in one transaction: all or none.
     pub fn insert_settled(&self, sales: &[(NewSale, Settlement)]) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         for (sale, settlement) in sales {
-            self.insert_pending_on(&tx, sale)?;
-            self.settle_on(&tx, sale.id, settlement)?;
+            self.insert_on(&tx, sale, Some(settlement))?;
         }
         tx.commit()?;
         Ok(())
     }
 
-    fn insert_pending_on(&self, conn: &Connection, sale: &NewSale) -> Result<()> {
+    /// One INSERT with every column: `pending` for the journal, or already
+    /// settled.
+    fn insert_on(&self, conn: &Connection, sale: &NewSale, settled: Option<&Settlement>) -> Result<()> {
         let id = sale.id.to_string();
         let description = sale
             .description
             .as_deref()
             .map(|d| self.sealer.seal_str(Cell::new(TABLE, "description", &id), d));
+        let sealed = settled.map(|s| self.seal_settlement(&id, s)).unwrap_or_default();
         let now = sale.created_at.unix_timestamp_nanos() / 1_000_000;
         conn.prepare_cached(
             "INSERT INTO sales (id, terminal_id, kind, status, created_at_ms, updated_at_ms, amount_minor,
-                                currency, idempotency_key, source, key_version, description, capture_method, staff_id)
-             VALUES (?1, ?2, 'sale', 'pending', ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                currency, idempotency_key, source, key_version, description, capture_method, staff_id,
+                                outcome_code, captured_minor, risk, gateway_ref, card_brand, card_last4, card_expiry,
+                                card_last4_bidx, card_brand_bidx)
+             VALUES (?1, ?2, 'sale', ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
+                     ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
         )?
         .execute(params![
             id,
             sale.terminal_id,
+            settled.map_or(SaleStatus::Pending, |s| s.status).as_str(),
             now as i64,
             sale.money.amount.get(),
             sale.money.currency.code(),
@@ -434,31 +451,44 @@ impl Store {
             description,
             sale.capture.as_str(),
             sale.staff_id,
+            settled.and_then(|s| s.outcome_code.as_deref()),
+            settled.and_then(|s| s.captured).map(MinorUnits::get),
+            sealed.risk,
+            sealed.gateway_ref,
+            sealed.brand,
+            sealed.last4,
+            sealed.expiry,
+            sealed.last4_bidx,
+            sealed.brand_bidx,
         ])?;
         Ok(())
     }
 
-    /// Records the gateway's answer for a sale.
-    pub fn settle(&self, id: SaleId, s: &Settlement) -> Result<()> {
-        self.settle_on(&self.conn(), id, s)
+    /// A settlement's columns as stored: card and gateway values sealed to
+    /// the row, blind indexes computed.
+    fn seal_settlement(&self, row: &str, s: &Settlement) -> SealedSettlement {
+        let seal = |column, value: &str| Some(self.sealer.seal_str(Cell::new(TABLE, column, row), value));
+        let mut out = SealedSettlement {
+            gateway_ref: s.gateway_ref.as_ref().and_then(|g| seal("gateway_ref", &g.0)),
+            risk: s.risk.as_ref().and_then(|r| serde_json::to_string(r).ok()),
+            ..SealedSettlement::default()
+        };
+        if let Some(c) = &s.card {
+            out.brand = seal("card_brand", &c.brand);
+            out.last4 = seal("card_last4", &c.last4);
+            out.expiry = seal("card_expiry", &format!("{:02}/{}", c.exp_month, c.exp_year));
+            out.last4_bidx = Some(self.sealer.blind_index().compute(TABLE, "card_last4", &c.last4));
+            out.brand_bidx = Some(self.brand_index(&c.brand));
+        }
+        out
     }
 
-    fn settle_on(&self, conn: &Connection, id: SaleId, s: &Settlement) -> Result<()> {
+    /// Records the gateway's answer for a sale.
+    pub fn settle(&self, id: SaleId, s: &Settlement) -> Result<()> {
         let row = id.to_string();
-        let seal = |column, value: &str| self.sealer.seal_str(Cell::new(TABLE, column, &row), value);
-        let gateway_ref = s.gateway_ref.as_ref().map(|g| seal("gateway_ref", &g.0));
-        let brand = s.card.as_ref().map(|c| seal("card_brand", &c.brand));
-        let last4 = s.card.as_ref().map(|c| seal("card_last4", &c.last4));
-        let expiry = s
-            .card
-            .as_ref()
-            .map(|c| seal("card_expiry", &format!("{:02}/{}", c.exp_month, c.exp_year)));
-        let bidx = s
-            .card
-            .as_ref()
-            .map(|c| self.sealer.blind_index().compute(TABLE, "card_last4", &c.last4));
-        let brand_bidx = s.card.as_ref().map(|c| self.brand_index(&c.brand));
-        let changed = conn
+        let sealed = self.seal_settlement(&row, s);
+        let changed = self
+            .conn()
             .prepare_cached(
                 "UPDATE sales SET status = ?2, outcome_code = ?3, gateway_ref = COALESCE(?4, gateway_ref),
                     card_brand = COALESCE(?5, card_brand), card_last4 = COALESCE(?6, card_last4),
@@ -472,15 +502,15 @@ impl Store {
                 row,
                 s.status.as_str(),
                 s.outcome_code,
-                gateway_ref,
-                brand,
-                last4,
-                expiry,
-                bidx,
+                sealed.gateway_ref,
+                sealed.brand,
+                sealed.last4,
+                sealed.expiry,
+                sealed.last4_bidx,
                 now_ms(),
                 s.captured.map(MinorUnits::get),
-                s.risk.as_ref().and_then(|r| serde_json::to_string(r).ok()),
-                brand_bidx,
+                sealed.risk,
+                sealed.brand_bidx,
             ])?;
         if changed == 1 {
             Ok(())
