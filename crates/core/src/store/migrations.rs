@@ -74,13 +74,17 @@ pub fn migrations() -> Migrations<'static> {
         "#,
         ),
         // Reports: a blind index of the card brand (group by brand without
-        // opening every row), a covering index for the day view, and the
+        // opening every row), covering indexes for the day view, and the
         // close-of-day (Z) reports. A closing and the fingerprints of what it
         // covered can be written once and never changed; numbers run 1, 2, 3…
         // with no gap, enforced by SQLite itself.
         M::up(
             r#"
         ALTER TABLE sales ADD COLUMN card_brand_bidx BLOB;
+        -- The report indexes lead with the time, so they serve time ranges
+        -- too; one index fewer to maintain on every charge.
+        DROP INDEX sales_by_time;
+        DROP INDEX refunds_by_time;
         CREATE INDEX sales_report ON sales
             (created_at_ms, status, currency, amount_minor, captured_minor, staff_id, card_brand_bidx);
         CREATE INDEX refunds_report ON refunds (created_at_ms, status, currency, amount_minor, staff_id);
