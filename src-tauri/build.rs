@@ -26,6 +26,10 @@ fn main() {
         "export_csv",
         "reconcile_day",
         "import_missing",
+        "capture_sale",
+        "void_sale",
+        "print_receipt",
+        "email_receipt",
     ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

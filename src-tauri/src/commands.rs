@@ -4,10 +4,11 @@
 //! permission first and audits), wrap the answer.
 
 use merchant_core::api::{
-    BundleRequest, BundleView, CancelChargeRequest, ChargeSaleRequest, CreateOwnerRequest, CurrencyOption,
-    DateRangeRequest, ErrorReport, ExportView, GetStatusRequest, GetZReportRequest, ImportView, ListSalesRequest,
-    ListZReportsRequest, OpenPeriodRequest, RefundSaleRequest, RefundView, ReportView, ResolveInDoubtRequest,
-    ResolveView, SaleView, SessionView, SignInRequest, SignOutRequest, SimulatedCardOption, StatusView, ZReportView,
+    BundleRequest, BundleView, CancelChargeRequest, CaptureSaleRequest, ChargeSaleRequest, CreateOwnerRequest,
+    CurrencyOption, DateRangeRequest, EmailReceiptRequest, ErrorReport, ExportView, GetStatusRequest,
+    GetZReportRequest, ImportView, ListSalesRequest, ListZReportsRequest, OpenPeriodRequest, ReceiptRequest,
+    ReceiptView, RefundSaleRequest, RefundView, ReportView, ResolveInDoubtRequest, ResolveView, SaleView, SessionView,
+    SignInRequest, SignOutRequest, SimulatedCardOption, StatusView, TestCardOption, VoidSaleRequest, ZReportView,
     ZSummary,
 };
 use merchant_core::auth::Actor;
@@ -18,8 +19,6 @@ use merchant_core::terminal::Terminal;
 use tauri::State;
 
 use crate::state::AppState;
-
-const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 #[tauri::command]
 pub fn get_status(state: State<'_, AppState>, request: GetStatusRequest) -> StatusView {
@@ -38,6 +37,10 @@ pub fn get_status(state: State<'_, AppState>, request: GetStatusRequest) -> Stat
         decimal_separator: settings.decimal_separator,
         max_description_chars: u32::try_from(settings.max_description_chars).unwrap_or(u32::MAX),
         simulated_cards: SimulatedCardOption::all(),
+        test_cards: terminal
+            .as_ref()
+            .map(|t| t.test_cards().into_iter().map(TestCardOption::new).collect())
+            .unwrap_or_default(),
     }
 }
 
@@ -83,9 +86,7 @@ pub fn cancel_charge(state: State<'_, AppState>, request: CancelChargeRequest) -
 #[tauri::command]
 pub fn list_sales(state: State<'_, AppState>, request: ListSalesRequest) -> Result<Vec<SaleView>, ErrorReport> {
     let (terminal, actor) = state.signed_in()?;
-    let until = request.until_ms.unwrap_or_else(|| now_ms() + 1);
-    let since = request.since_ms.unwrap_or(until - DAY_MS);
-    let sales = terminal.list_sales(&actor, since, until)?;
+    let sales = terminal.search_sales(&actor, request.filter(now_ms()), request.staff.as_deref())?;
     sales
         .iter()
         .map(|s| {
@@ -94,6 +95,36 @@ pub fn list_sales(state: State<'_, AppState>, request: ListSalesRequest) -> Resu
             Ok(view)
         })
         .collect()
+}
+
+#[tauri::command]
+pub async fn capture_sale(state: State<'_, AppState>, request: CaptureSaleRequest) -> Result<SaleView, ErrorReport> {
+    let (terminal, actor) = state.signed_in()?;
+    let sale = terminal.capture(&actor, request.sale_id, request.amount).await?;
+    Ok(SaleView::new(&sale, terminal.mode()))
+}
+
+#[tauri::command]
+pub async fn void_sale(state: State<'_, AppState>, request: VoidSaleRequest) -> Result<SaleView, ErrorReport> {
+    let (terminal, actor) = state.signed_in()?;
+    let sale = terminal.void(&actor, request.sale_id).await?;
+    Ok(SaleView::new(&sale, terminal.mode()))
+}
+
+#[tauri::command]
+pub fn print_receipt(state: State<'_, AppState>, request: ReceiptRequest) -> Result<ReceiptView, ErrorReport> {
+    let (terminal, actor) = state.signed_in()?;
+    let (lines, path) = terminal.save_receipt(&actor, request.sale_id, request.refund_id.as_deref(), request.copy)?;
+    Ok(ReceiptView {
+        lines,
+        pdf_path: path.display().to_string(),
+    })
+}
+
+#[tauri::command]
+pub async fn email_receipt(state: State<'_, AppState>, request: EmailReceiptRequest) -> Result<(), ErrorReport> {
+    let (terminal, actor) = state.signed_in()?;
+    Ok(terminal.email_receipt(&actor, request.sale_id, &request.email).await?)
 }
 
 #[tauri::command]

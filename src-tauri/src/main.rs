@@ -45,6 +45,10 @@ fn main() {
             commands::export_csv,
             commands::reconcile_day,
             commands::import_missing,
+            commands::capture_sale,
+            commands::void_sale,
+            commands::print_receipt,
+            commands::email_receipt,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = app {

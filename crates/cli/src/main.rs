@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use merchant_core::api::{ErrorCode, ErrorReport, RefundView, ReportView, SaleView, SessionView};
+use merchant_core::api::{ErrorCode, ErrorReport, ListSalesRequest, RefundView, ReportView, SaleView, SessionView};
 use merchant_core::audit::{Action, Anchor};
 use merchant_core::auth::{Actor, Role};
 use merchant_core::config::{Home, Mode, HOME_ENV};
@@ -25,6 +25,7 @@ use merchant_core::gateway::stripe::mask_key;
 use merchant_core::gateway::training::SimulatedCard;
 use merchant_core::gateway::{CaptureMode, RefundReason};
 use merchant_core::money::Currency;
+use merchant_core::receipt::ReceiptCopy;
 use merchant_core::reports::{print, DateRange, ShopZone};
 use merchant_core::store::{now_ms, RefundStatus, Sale, SaleId, SaleStatus};
 use merchant_core::terminal::{Terminal, TerminalError};
@@ -99,6 +100,22 @@ enum Command {
     },
     /// Settle every sale whose outcome is unknown.
     Resolve,
+    /// Print a sale's receipt (or a refund's), save it as PDF, or have the
+    /// gateway email it.
+    Receipt {
+        sale_id: String,
+        /// A refund of the sale instead of the sale itself.
+        #[arg(long)]
+        refund: Option<String>,
+        /// The merchant copy (who served, the gateway's id) instead of the customer's.
+        #[arg(long)]
+        merchant: bool,
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+        /// The gateway emails its receipt to this address (not kept).
+        #[arg(long)]
+        email: Option<String>,
+    },
     /// Staff accounts.
     Staff {
         #[command(subcommand)]
@@ -211,6 +228,19 @@ enum SalesCommand {
         /// End (exclusive), in milliseconds since the Unix epoch (UTC).
         #[arg(long)]
         until_ms: Option<i64>,
+        #[arg(long, value_enum)]
+        status: Option<StatusArg>,
+        /// The card's last 4 digits (matched through a blind index).
+        #[arg(long)]
+        last4: Option<String>,
+        /// An amount as typed, in --currency (the till's by default).
+        #[arg(long)]
+        amount: Option<String>,
+        #[arg(long)]
+        currency: Option<String>,
+        /// Who took the sale (a staff member's name).
+        #[arg(long)]
+        staff_name: Option<String>,
     },
 }
 
@@ -270,6 +300,31 @@ enum GatewayCommand {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum StatusArg {
+    Approved,
+    Authorized,
+    Declined,
+    Failed,
+    Cancelled,
+    Voided,
+    InDoubt,
+}
+
+impl From<StatusArg> for SaleStatus {
+    fn from(s: StatusArg) -> Self {
+        match s {
+            StatusArg::Approved => Self::Approved,
+            StatusArg::Authorized => Self::Authorized,
+            StatusArg::Declined => Self::Declined,
+            StatusArg::Failed => Self::Failed,
+            StatusArg::Cancelled => Self::Cancelled,
+            StatusArg::Voided => Self::Voided,
+            StatusArg::InDoubt => Self::InDoubt,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum ModeArg {
     Training,
     Live,
@@ -313,8 +368,6 @@ impl From<CardArg> for SimulatedCard {
         }
     }
 }
-
-const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
@@ -469,12 +522,32 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
             output(serde_json::json!({ "refund": view }), text, exit)
         }
         Command::Sales {
-            command: SalesCommand::List { since_ms, until_ms },
+            command:
+                SalesCommand::List {
+                    since_ms,
+                    until_ms,
+                    status,
+                    last4,
+                    amount,
+                    currency,
+                    staff_name,
+                },
         } => {
-            let until = until_ms.unwrap_or_else(|| now_ms() + 1);
-            let since = since_ms.unwrap_or(until - DAY_MS);
+            let request = ListSalesRequest {
+                since_ms,
+                until_ms,
+                status: status.map(SaleStatus::from),
+                last4,
+                amount,
+                currency: currency
+                    .map(|c| c.parse::<Currency>())
+                    .transpose()
+                    .map_err(CounterError::from)?,
+                staff: staff_name,
+            };
+            let filter = request.filter(now_ms());
             let views: Vec<SaleView> = terminal
-                .list_sales(&actor, since, until)?
+                .search_sales(&actor, filter, request.staff.as_deref())?
                 .iter()
                 .map(|s| SaleView::new(s, mode))
                 .collect();
@@ -484,6 +557,34 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
                 views.iter().map(sale_line).collect::<Vec<_>>().join("\n")
             };
             output(serde_json::json!({ "sales": views }), text, 0)
+        }
+        Command::Receipt {
+            sale_id,
+            refund,
+            merchant,
+            pdf,
+            email,
+        } => {
+            let sale_id = sale_id_arg(&sale_id)?;
+            let copy = if merchant {
+                ReceiptCopy::Merchant
+            } else {
+                ReceiptCopy::Customer
+            };
+            let lines = terminal.receipt(&actor, sale_id, refund.as_deref(), copy)?;
+            if let Some(out) = &pdf {
+                std::fs::write(out, merchant_core::pdf::render(&lines)).map_err(|e| {
+                    ErrorReport::new(ErrorCode::InvalidInput, format!("{}: {}", out.display(), e.kind()))
+                })?;
+            }
+            if let Some(to) = &email {
+                terminal.email_receipt(&actor, sale_id, to).await?;
+            }
+            output(
+                serde_json::json!({ "lines": lines, "pdf": pdf, "emailed": email.is_some() }),
+                lines.join("\n"),
+                0,
+            )
         }
         Command::Resolve => {
             let unresolved = terminal.resolve_in_doubt(&actor).await?;

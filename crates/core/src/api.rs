@@ -37,6 +37,12 @@ pub struct ChargeSaleRequest {
     /// Training mode: the card presented to the simulated reader.
     #[ts(optional)]
     pub simulated_card: Option<SimulatedCard>,
+    /// Live mode with a test-mode key: one of the gateway's test cards.
+    #[ts(optional)]
+    pub test_card: Option<crate::gateway::TestCard>,
+    /// Only authorise (deposits, tabs): capture or void later.
+    #[ts(optional)]
+    pub authorize_only: Option<bool>,
 }
 
 impl From<ChargeSaleRequest> for crate::counter::ChargeInput {
@@ -46,8 +52,12 @@ impl From<ChargeSaleRequest> for crate::counter::ChargeInput {
             currency: r.currency,
             description: r.description,
             simulated_card: r.simulated_card,
-            payment_method: None,
-            capture: crate::gateway::CaptureMode::Automatic,
+            payment_method: r.test_card.map(|t| t.payment_method().to_string()),
+            capture: if r.authorize_only == Some(true) {
+                crate::gateway::CaptureMode::Manual
+            } else {
+                crate::gateway::CaptureMode::Automatic
+            },
             staff_id: None,
             audit_anchor: None,
         }
@@ -68,6 +78,98 @@ pub struct ListSalesRequest {
     pub since_ms: Option<i64>,
     #[ts(optional, type = "number")]
     pub until_ms: Option<i64>,
+    /// Search: every field that is set must match.
+    #[ts(optional)]
+    pub status: Option<SaleStatus>,
+    /// The card's last 4 digits.
+    #[ts(optional)]
+    pub last4: Option<String>,
+    /// An amount as typed, in `currency` (the till's when omitted).
+    #[ts(optional)]
+    pub amount: Option<String>,
+    #[ts(optional)]
+    pub currency: Option<Currency>,
+    /// Who took the sale (a staff member's name).
+    #[ts(optional)]
+    pub staff: Option<String>,
+}
+
+/// `capture_sale`: take all or part of an authorisation.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CaptureSaleRequest {
+    #[ts(type = "string")]
+    pub sale_id: SaleId,
+    /// As typed; the whole authorisation when omitted.
+    #[ts(optional)]
+    pub amount: Option<String>,
+}
+
+/// `void_sale`: release an authorisation without taking money.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct VoidSaleRequest {
+    #[ts(type = "string")]
+    pub sale_id: SaleId,
+}
+
+/// `print_receipt`: a sale's receipt, or one of its refunds'.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptRequest {
+    #[ts(type = "string")]
+    pub sale_id: SaleId,
+    #[ts(optional)]
+    pub refund_id: Option<String>,
+    pub copy: crate::receipt::ReceiptCopy,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReceiptView {
+    /// What the print dialog prints.
+    pub lines: Vec<String>,
+    /// The same receipt saved as a PDF.
+    pub pdf_path: String,
+}
+
+/// `email_receipt`: the gateway emails its receipt; the address is not kept.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct EmailReceiptRequest {
+    #[ts(type = "string")]
+    pub sale_id: SaleId,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct TestCardOption {
+    pub card: crate::gateway::TestCard,
+    pub label: String,
+}
+
+impl TestCardOption {
+    pub fn new(card: crate::gateway::TestCard) -> Self {
+        Self {
+            card,
+            label: card.label().into(),
+        }
+    }
+}
+
+impl ListSalesRequest {
+    /// The search, defaulting to the last 24 hours.
+    pub fn filter(&self, now_ms: i64) -> crate::counter::SalesFilter {
+        let until_ms = self.until_ms.unwrap_or(now_ms + 1);
+        crate::counter::SalesFilter {
+            since_ms: self.since_ms.unwrap_or(until_ms - 24 * 60 * 60 * 1000),
+            until_ms,
+            status: self.status,
+            last4: self.last4.clone().filter(|l| !l.trim().is_empty()),
+            amount: self.amount.clone().filter(|a| !a.trim().is_empty()),
+            currency: self.currency,
+            staff_id: None,
+        }
+    }
 }
 
 /// `get_status`: what the counter screen needs to draw itself.
@@ -98,6 +200,8 @@ pub struct StatusView {
     pub decimal_separator: DecimalSeparator,
     pub max_description_chars: u32,
     pub simulated_cards: Vec<SimulatedCardOption>,
+    /// Live mode with a test-mode key: the gateway's test cards.
+    pub test_cards: Vec<TestCardOption>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -722,6 +826,14 @@ mod tests {
             crate::reports::reconcile::Reconciliation,
             crate::reports::reconcile::Mismatch,
             crate::reports::reconcile::MismatchKind,
+            CaptureSaleRequest,
+            VoidSaleRequest,
+            ReceiptRequest,
+            ReceiptView,
+            EmailReceiptRequest,
+            TestCardOption,
+            crate::gateway::TestCard,
+            crate::receipt::ReceiptCopy,
         ]
     }
 

@@ -49,6 +49,7 @@ pub enum Action {
     CloseDay,
     ReportExport,
     ReconcileImport,
+    ReceiptEmailed,
 }
 
 impl Action {
@@ -77,6 +78,7 @@ impl Action {
             Self::CloseDay => "close_day",
             Self::ReportExport => "report_export",
             Self::ReconcileImport => "reconcile_import",
+            Self::ReceiptEmailed => "receipt_emailed",
         }
     }
 }

@@ -74,6 +74,8 @@ pub struct Settings {
     /// Where the shop's days begin and end (IANA name, e.g.
     /// `Europe/Paris`); unset means this computer's time zone.
     pub time_zone: Option<String>,
+    /// Printed at the top of every receipt.
+    pub shop_name: String,
 }
 
 /// Which provider a live terminal uses and how to reach it. The key itself
@@ -133,6 +135,7 @@ impl Default for Settings {
             support_recipients: Vec::new(),
             owner_recipient: None,
             time_zone: None,
+            shop_name: "Merchant Terminal".into(),
         }
     }
 }

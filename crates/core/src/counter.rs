@@ -26,12 +26,12 @@ use crate::gateway::stripe::{StripeCompat, StripeGateway};
 use crate::gateway::training::{SimulatedCard, TrainingGateway, TRAINING_READER_ID};
 use crate::gateway::{
     CaptureMode, ChargeOutcome, ChargeRequest, Gateway, GatewayError, IdempotencyKey, PaymentOp, PaymentSource,
-    PaymentState, RefundOutcome, RefundReason, RefundRequest,
+    PaymentState, RefundOutcome, RefundReason, RefundRequest, TestCard,
 };
 use crate::money::{Currency, MinorUnits, Money, MoneyError};
 use crate::store::{
-    NewRefund, NewSale, OpKind, PendingOp, Refund, RefundStatus, Sale, SaleId, SaleStatus, Settlement, Store,
-    StoreError,
+    NewRefund, NewSale, OpKind, PendingOp, Refund, RefundStatus, Sale, SaleId, SaleStatus, SalesQuery, Settlement,
+    Store, StoreError,
 };
 use crate::vault::{KeyVersion, Keychain, KeychainError, Sealer, SubKeys};
 
@@ -81,6 +81,19 @@ pub struct ChargeInput {
     /// The audit chain's head, sent along in the gateway's metadata so the
     /// trail is anchored off the machine.
     pub audit_anchor: Option<String>,
+}
+
+/// A search of the sales list, as typed at the counter.
+#[derive(Debug, Clone, Default)]
+pub struct SalesFilter {
+    pub since_ms: i64,
+    pub until_ms: i64,
+    pub status: Option<SaleStatus>,
+    pub last4: Option<String>,
+    /// An amount as typed, in `currency` (the till's when `None`).
+    pub amount: Option<String>,
+    pub currency: Option<Currency>,
+    pub staff_id: Option<String>,
 }
 
 /// A refund as a cashier or manager asks for it.
@@ -188,6 +201,11 @@ impl Counter {
         let description = self.clean_text(input.description)?;
         if let Some(pm) = &input.payment_method {
             check_payment_method_id(pm)?;
+            if TestCard::ALL.iter().any(|t| t.payment_method() == pm) && !self.gateway.test_mode() {
+                return Err(CounterError::InvalidInput(
+                    "Test cards only work with the gateway's test-mode key.".into(),
+                ));
+            }
         }
         let cancel = self.begin_charge()?;
         let _done = InFlight(&self.in_flight);
@@ -247,6 +265,33 @@ impl Counter {
     /// Sales created in `[since_ms, until_ms)`, newest first.
     pub fn list_sales(&self, since_ms: i64, until_ms: i64) -> Result<Vec<Sale>, CounterError> {
         Ok(self.store.list(since_ms, until_ms, 500)?)
+    }
+
+    /// Sales matching `filter`, newest first. The last 4 is matched through
+    /// its blind index: nothing is opened to search.
+    pub fn search_sales(&self, filter: &SalesFilter) -> Result<Vec<Sale>, CounterError> {
+        if filter
+            .last4
+            .as_deref()
+            .is_some_and(|l| l.len() != 4 || !l.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(CounterError::InvalidInput("The last 4 are four digits.".into()));
+        }
+        let currency = filter.currency.unwrap_or(self.settings.currency);
+        let amount = filter
+            .amount
+            .as_deref()
+            .map(|a| crate::money::parse_amount(a, currency, &self.settings.parse_rules()))
+            .transpose()?;
+        Ok(self.store.search(&SalesQuery {
+            since_ms: filter.since_ms,
+            until_ms: filter.until_ms,
+            status: filter.status,
+            last4: filter.last4.clone(),
+            amount: amount.map(|a| Money::new(a, currency)),
+            staff_id: filter.staff_id.clone(),
+            limit: 500,
+        })?)
     }
 
     /// Settles every pending or in-doubt sale with the gateway. Returns how
@@ -645,6 +690,7 @@ pub fn gateway_error_code(e: &GatewayError) -> &'static str {
         GatewayError::NotFound => "not_found",
         GatewayError::MalformedResponse => "malformed_response",
         GatewayError::ListingUnsupported => "listing_unsupported",
+        GatewayError::ReceiptEmailUnsupported => "receipt_email_unsupported",
     }
 }
 

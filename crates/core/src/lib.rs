@@ -13,6 +13,8 @@
 //! | [`counter`] | the charge sequence, in-doubt recovery                      |
 //! | [`config`]  | the data folder and owner settings                          |
 //! | [`pan`]     | card-number detection (refuse / redact)                     |
+//! | [`pdf`]     | text lines as a deterministic PDF (reports, receipts)       |
+//! | [`receipt`] | customer and merchant receipts for sales and refunds        |
 //! | [`reports`] | day view, X/Z reports, CSV export, reconciliation           |
 //! | [`api`]     | IPC / JSON boundary types and stable error codes            |
 #![forbid(unsafe_code)]
@@ -27,6 +29,8 @@ pub mod gateway;
 pub mod logging;
 pub mod money;
 pub mod pan;
+pub mod pdf;
+pub mod receipt;
 pub mod reports;
 pub mod store;
 pub mod terminal;

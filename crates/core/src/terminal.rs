@@ -16,8 +16,10 @@ use secrecy::SecretString;
 use crate::audit::{Action, Anchor, AuditEntry, AuditError, AuditLog, Event, Verification};
 use crate::auth::{Actor, AuthError, Clock, Permission, Role, Staff, SystemClock};
 use crate::config::{ConfigError, Home, Mode, Settings};
-use crate::counter::{ChargeInput, Counter, CounterError, RefundInput, GATEWAY_KEY};
+use crate::counter::{ChargeInput, Counter, CounterError, RefundInput, SalesFilter, GATEWAY_KEY};
+use crate::gateway::TestCard;
 use crate::money::{Currency, MinorUnits, Money};
+use crate::receipt::{self, ReceiptContext, ReceiptCopy};
 use crate::reports::closing::{self, Discrepancy, ZReport};
 use crate::reports::reconcile::{self, Reconciliation};
 use crate::reports::{DateRange, Figures, ReportError, ShopZone};
@@ -336,6 +338,116 @@ impl Terminal {
     pub fn list_sales(&self, actor: &Actor, since_ms: i64, until_ms: i64) -> Result<Vec<Sale>> {
         self.require(actor, Permission::ListSales)?;
         Ok(self.counter()?.list_sales(since_ms, until_ms)?)
+    }
+
+    /// Searches sales (status, last 4, amount, staff, date range).
+    /// `staff_name` is matched case-insensitively to an account.
+    pub fn search_sales(&self, actor: &Actor, mut filter: SalesFilter, staff_name: Option<&str>) -> Result<Vec<Sale>> {
+        self.require(actor, Permission::ListSales)?;
+        if let Some(name) = staff_name.filter(|n| !n.trim().is_empty()) {
+            let names = self.staff.names(&self.db)?;
+            let id = names
+                .iter()
+                .find(|(_, n)| n.eq_ignore_ascii_case(name.trim()))
+                .map(|(id, _)| id.clone());
+            // An unknown name matches nobody rather than everybody.
+            filter.staff_id = Some(id.unwrap_or_else(|| "no such staff".into()));
+        }
+        Ok(self.counter()?.search_sales(&filter)?)
+    }
+
+    /// The gateway's test cards, when its key is a test-mode key.
+    pub fn test_cards(&self) -> Vec<TestCard> {
+        match &self.counter {
+            Ok(c) if c.gateway().test_mode() => TestCard::ALL.to_vec(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// A receipt for a sale, or for one of its refunds, as print lines.
+    pub fn receipt(&self, actor: &Actor, sale: SaleId, refund: Option<&str>, copy: ReceiptCopy) -> Result<Vec<String>> {
+        self.require(actor, Permission::ListSales)?;
+        let store = self.counter()?.store();
+        let sale = store.get(sale)?.ok_or(CounterError::SaleNotFound)?;
+        let refund = match refund {
+            Some(id) => Some(
+                store
+                    .refunds_for_sale(sale.id)?
+                    .into_iter()
+                    .find(|r| r.id == id)
+                    .ok_or(CounterError::SaleNotFound)?,
+            ),
+            None => None,
+        };
+        let staff = refund
+            .as_ref()
+            .map_or(sale.staff_id.as_deref(), |r| r.staff_id.as_deref())
+            .map(self.staff_names()?);
+        let zone = self.zone()?;
+        let ctx = ReceiptContext {
+            shop_name: &self.settings.shop_name,
+            zone: &zone,
+            training: self.training(),
+            staff: staff.as_deref(),
+        };
+        Ok(match &refund {
+            None => receipt::sale_lines(&sale, copy, &ctx),
+            Some(r) => receipt::refund_lines(&sale, r, copy, &ctx),
+        })
+    }
+
+    /// Writes the receipt as a PDF under `<home>/receipts/` (the same bytes
+    /// every time) and returns the lines and the path.
+    pub fn save_receipt(
+        &self,
+        actor: &Actor,
+        sale: SaleId,
+        refund: Option<&str>,
+        copy: ReceiptCopy,
+    ) -> Result<(Vec<String>, std::path::PathBuf)> {
+        let lines = self.receipt(actor, sale, refund, copy)?;
+        let mode = if self.training() { "training-" } else { "" };
+        let what = refund.map_or_else(|| format!("sale-{sale}"), |r| format!("refund-{}", file_safe(r)));
+        let path = self
+            .home
+            .root()
+            .join("receipts")
+            .join(format!("{mode}{what}-{}.pdf", copy.file_word()));
+        write_file(&path, &crate::pdf::render(&lines))?;
+        Ok((lines, path))
+    }
+
+    /// Asks the gateway to email its receipt for a sale. The address is
+    /// checked, used once and not kept; the audit records that it was sent.
+    pub async fn email_receipt(&self, actor: &Actor, sale: SaleId, email: &str) -> Result<()> {
+        self.require(actor, Permission::ListSales)?;
+        let email = email.trim();
+        let plausible = email.len() <= 254
+            && email.split_once('@').is_some_and(|(user, host)| {
+                !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+            })
+            && !email
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == ',' || c == ';');
+        if !plausible {
+            return Err(CounterError::InvalidInput("That does not look like an email address.".into()).into());
+        }
+        let counter = self.counter()?;
+        let found = counter.store().get(sale)?.ok_or(CounterError::SaleNotFound)?;
+        let payment = found
+            .gateway_ref
+            .filter(|_| found.status == crate::store::SaleStatus::Approved)
+            .ok_or_else(|| CounterError::InvalidInput("Only an approved sale has a receipt to email.".into()))?;
+        let result = counter.gateway().email_receipt(&payment, email).await;
+        let outcome = if result.is_ok() { "ok" } else { "failed" };
+        self.record(
+            Some(actor),
+            Action::ReceiptEmailed,
+            Some(&sale.to_string()),
+            outcome,
+            None,
+        )?;
+        result.map_err(|e| CounterError::Gateway(e).into())
     }
 
     /// What is left to refund on a sale.
@@ -765,7 +877,7 @@ impl Terminal {
     /// Writes Z report `number` as a PDF into `out` (identical every time).
     pub fn save_z_pdf(&self, actor: &Actor, number: i64, out: &std::path::Path) -> Result<()> {
         let (z, _) = self.z_report(actor, number)?;
-        let pdf = crate::reports::print::pdf(&crate::reports::print::z_lines(&z));
+        let pdf = crate::pdf::render(&crate::reports::print::z_lines(&z));
         write_file(out, &pdf)?;
         Ok(())
     }
@@ -824,6 +936,14 @@ impl Terminal {
         self.require(actor, Permission::ViewAudit)?;
         Ok(self.audit.recent(&self.db, limit)?)
     }
+}
+
+/// A refund id as part of a file name.
+fn file_safe(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(64)
+        .collect()
 }
 
 /// Writes a report file whole or not at all (temp file, then rename).

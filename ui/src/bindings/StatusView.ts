@@ -6,6 +6,7 @@ import type { ErrorReport } from "./ErrorReport";
 import type { Mode } from "./Mode";
 import type { SessionView } from "./SessionView";
 import type { SimulatedCardOption } from "./SimulatedCardOption";
+import type { TestCardOption } from "./TestCardOption";
 
 export type StatusView = { mode: Mode, 
 /**
@@ -20,4 +21,8 @@ needs_owner: boolean,
 /**
  * Who is signed in (`None`: the lock screen).
  */
-session: SessionView | null, idle_lock_minutes: number, currency: Currency, currencies: Array<CurrencyOption>, decimal_separator: DecimalSeparator, max_description_chars: number, simulated_cards: Array<SimulatedCardOption>, };
+session: SessionView | null, idle_lock_minutes: number, currency: Currency, currencies: Array<CurrencyOption>, decimal_separator: DecimalSeparator, max_description_chars: number, simulated_cards: Array<SimulatedCardOption>, 
+/**
+ * Live mode with a test-mode key: the gateway's test cards.
+ */
+test_cards: Array<TestCardOption>, };

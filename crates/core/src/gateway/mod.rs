@@ -269,6 +269,8 @@ pub enum GatewayError {
     MalformedResponse,
     #[error("This payment service keeps no list to compare with (training mode simulates payments).")]
     ListingUnsupported,
+    #[error("This payment service does not email receipts (training mode sends nothing). Print it instead.")]
+    ReceiptEmailUnsupported,
 }
 
 impl GatewayError {
@@ -336,6 +338,35 @@ pub enum RefundOutcome {
     Failed {
         code: String,
     },
+}
+
+/// The gateway's own test cards, offered at the counter in place of the
+/// reader when the terminal holds a test-mode key (never with a live key).
+/// Each is one of Stripe's documented test payment methods, so no card
+/// number is ever typed or sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TestCard {
+    Visa,
+    VisaDeclined,
+}
+
+impl TestCard {
+    pub const ALL: [TestCard; 2] = [Self::Visa, Self::VisaDeclined];
+
+    pub fn payment_method(self) -> &'static str {
+        match self {
+            Self::Visa => "pm_card_visa",
+            Self::VisaDeclined => "pm_card_visa_chargeDeclined",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Visa => "Test Visa — approved",
+            Self::VisaDeclined => "Test Visa — declined",
+        }
+    }
 }
 
 /// A payment as the gateway's own records list it (for reconciliation).
@@ -407,6 +438,18 @@ pub trait Gateway: Send + Sync {
     async fn list_payments(&self, since_ms: i64, until_ms: i64) -> Result<Vec<ListedPayment>, GatewayError> {
         let _ = (since_ms, until_ms);
         Err(GatewayError::ListingUnsupported)
+    }
+
+    /// Whether the key is a test-mode key ([`TestCard`]s may be charged).
+    fn test_mode(&self) -> bool {
+        false
+    }
+
+    /// Asks the gateway to email its receipt for `payment` to `email` (the
+    /// address is not kept by the terminal).
+    async fn email_receipt(&self, payment: &GatewayRef, email: &str) -> Result<(), GatewayError> {
+        let _ = (payment, email);
+        Err(GatewayError::ReceiptEmailUnsupported)
     }
 
     /// A cheap authenticated round trip, for diagnostics.

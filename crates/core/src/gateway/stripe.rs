@@ -35,6 +35,7 @@ pub struct StripeGateway {
     cfg: HttpConfig,
     key: SecretString,
     compat: StripeCompat,
+    test_mode: bool,
 }
 
 /// What the key check learned about a key.
@@ -81,12 +82,14 @@ pub fn mask_key(key: &str) -> String {
 impl StripeGateway {
     pub fn new(cfg: HttpConfig, key: SecretString, compat: StripeCompat) -> Result<Self, HttpSetupError> {
         let (client, base) = build_client(&cfg)?;
+        let test_mode = key_kind(key.expose_secret()).is_some_and(|k| !k.live);
         Ok(Self {
             client,
             base,
             cfg,
             key,
             compat,
+            test_mode,
         })
     }
 
@@ -433,6 +436,19 @@ impl Gateway for StripeGateway {
                 return Err(GatewayError::MalformedResponse);
             }
         }
+    }
+
+    fn test_mode(&self) -> bool {
+        self.test_mode
+    }
+
+    /// `POST /v1/payment_intents/{id}` with `receipt_email`: Stripe emails
+    /// its receipt for the charge. Updating the same field is idempotent.
+    async fn email_receipt(&self, payment: &GatewayRef, email: &str) -> Result<(), GatewayError> {
+        let form = vec![("receipt_email".to_string(), email.to_string())];
+        self.call(reqwest::Method::POST, &Self::payment_path(payment, "")?, &form, None)
+            .await
+            .map(|_| ())
     }
 
     async fn health(&self) -> Result<(), GatewayError> {

@@ -1,25 +1,21 @@
-//! Reports as print: fixed-width text lines (the screen's print view and
-//! the CLI) and a PDF of the same lines.
+//! Reports as print: fixed-width text lines for the screen's print view,
+//! the CLI and the PDF ([`crate::pdf`]).
 //!
-//! Rendering is a pure function of the stored report: no clock, no random
-//! id, no creation date in the PDF, so a reprint is byte-for-byte the
-//! original. The PDF uses the standard Courier font (nothing embedded);
-//! characters outside Latin-1 print as `?`.
-
-use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
+//! Rendering is a pure function of the stored report (no clock), so a
+//! reprint is identical to the original.
 
 use super::closing::ZReport;
 use super::{CurrencyFigures, Figures, Line};
 use crate::money::{format_minor, Currency, MinorUnits};
 
 const WIDTH: usize = 48;
-const LINES_PER_PAGE: usize = 60;
 
-fn amount(m: MinorUnits, c: Currency) -> String {
+pub(crate) fn amount(m: MinorUnits, c: Currency) -> String {
     format!("{} {c}", format_minor(m, c))
 }
 
-fn row(label: &str, value: &str) -> String {
+/// `label`, padded, then `value` flush right, in `WIDTH` columns.
+pub(crate) fn row(label: &str, value: &str) -> String {
     let label: String = label
         .chars()
         .take(WIDTH.saturating_sub(value.chars().count() + 1))
@@ -28,7 +24,7 @@ fn row(label: &str, value: &str) -> String {
     format!("{label}{}{value}", " ".repeat(pad))
 }
 
-fn rule() -> String {
+pub(crate) fn rule() -> String {
     "-".repeat(WIDTH)
 }
 
@@ -91,58 +87,4 @@ pub fn z_lines(z: &ZReport) -> Vec<String> {
     out.push(z.covered_hash.get(..32).unwrap_or_default().to_string());
     out.push(z.covered_hash.get(32..).unwrap_or_default().to_string());
     out
-}
-
-/// Latin-1 bytes for the PDF's WinAnsi-encoded Courier.
-fn latin1(s: &str) -> Vec<u8> {
-    s.chars()
-        .map(|c| match u32::from(c) {
-            0x20..=0x7e | 0xa0..=0xff => u8::try_from(u32::from(c)).unwrap_or(b'?'),
-            _ => b'?',
-        })
-        .collect()
-}
-
-/// A4 pages of the lines in 10 pt Courier.
-pub fn pdf(lines: &[String]) -> Vec<u8> {
-    let mut pdf = Pdf::new();
-    let catalog = Ref::new(1);
-    let tree = Ref::new(2);
-    let font = Ref::new(3);
-    let chunks: Vec<&[String]> = if lines.is_empty() {
-        vec![&[]]
-    } else {
-        lines.chunks(LINES_PER_PAGE).collect()
-    };
-    let page_ids: Vec<Ref> = (0..chunks.len())
-        .map(|i| Ref::new(4 + 2 * i32::try_from(i).unwrap_or(0)))
-        .collect();
-    pdf.catalog(catalog).pages(tree);
-    pdf.pages(tree)
-        .kids(page_ids.iter().copied())
-        .count(i32::try_from(page_ids.len()).unwrap_or(i32::MAX));
-    for (chunk, page_id) in chunks.iter().zip(&page_ids) {
-        let content_id = Ref::new(page_id.get() + 1);
-        let mut page = pdf.page(*page_id);
-        page.media_box(Rect::new(0.0, 0.0, 595.0, 842.0));
-        page.parent(tree);
-        page.contents(content_id);
-        page.resources().fonts().pair(Name(b"F1"), font);
-        page.finish();
-        let mut content = Content::new();
-        content.begin_text();
-        content.set_font(Name(b"F1"), 10.0);
-        content.set_leading(13.0);
-        content.next_line(56.0, 790.0);
-        for line in chunk.iter() {
-            content.show(Str(&latin1(line)));
-            content.next_line_using_leading();
-        }
-        content.end_text();
-        pdf.stream(content_id, &content.finish());
-    }
-    pdf.type1_font(font)
-        .base_font(Name(b"Courier"))
-        .encoding_predefined(Name(b"WinAnsiEncoding"));
-    pdf.finish()
 }

@@ -309,11 +309,15 @@ fn z_report_is_numbered_immutable_and_reprints_identically() -> TestResult {
         .ok_or("usd")?;
     assert_eq!(usd.gross.get(), 500 + 8750 + 4000);
 
-    let pdf = print::pdf(&print::z_lines(&z1));
+    let pdf = crate::pdf::render(&print::z_lines(&z1));
     assert!(pdf.starts_with(b"%PDF-"));
     let again = closing::load(&d.store, 1, &zone)?;
     assert_eq!(again, z1);
-    assert_eq!(print::pdf(&print::z_lines(&again)), pdf, "a reprint is byte-identical");
+    assert_eq!(
+        crate::pdf::render(&print::z_lines(&again)),
+        pdf,
+        "a reprint is byte-identical"
+    );
     assert!(closing::discrepancies(&d.store, 1)?.is_empty());
 
     // SQLite itself refuses edits, deletes and out-of-order numbers.
@@ -348,7 +352,10 @@ fn z_report_is_numbered_immutable_and_reprints_identically() -> TestResult {
     assert_eq!(found[0].id, held.to_string());
     assert_eq!(found[0].closed.as_deref(), Some("authorized 725 USD captured 0"));
     assert_eq!(found[0].now.as_deref(), Some("approved 725 USD captured 725"));
-    assert_eq!(print::pdf(&print::z_lines(&closing::load(&d.store, 1, &zone)?)), pdf);
+    assert_eq!(
+        crate::pdf::render(&print::z_lines(&closing::load(&d.store, 1, &zone)?)),
+        pdf
+    );
 
     // The next close starts where the last ended.
     let z2 = closing::close_day(&d.store, &zone, false, &names, "Ana", close_at + 60_000)?;

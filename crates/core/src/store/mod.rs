@@ -172,6 +172,19 @@ pub struct NewSale {
     pub created_at: OffsetDateTime,
 }
 
+/// A sales search: every condition that is set must hold.
+#[derive(Debug, Clone, Default)]
+pub struct SalesQuery {
+    pub since_ms: i64,
+    pub until_ms: i64,
+    pub status: Option<SaleStatus>,
+    /// Found through the blind index, never by opening rows.
+    pub last4: Option<String>,
+    pub amount: Option<Money>,
+    pub staff_id: Option<String>,
+    pub limit: u32,
+}
+
 /// What the gateway's answer changes on a sale.
 #[derive(Debug, Clone)]
 pub struct Settlement {
@@ -541,6 +554,36 @@ impl Store {
                 " WHERE created_at_ms >= ?1 AND created_at_ms < ?2 ORDER BY created_at_ms DESC, id DESC LIMIT ?3"
             ),
             params![since_ms, until_ms, limit],
+        )
+    }
+
+    /// Sales matching `q`, newest first. One fixed, parameterised
+    /// statement: an unset condition is a NULL parameter.
+    pub fn search(&self, q: &SalesQuery) -> Result<Vec<Sale>> {
+        let bidx = q
+            .last4
+            .as_deref()
+            .map(|l| self.sealer.blind_index().compute(TABLE, "card_last4", l));
+        self.query_sales(
+            concat!(
+                select_sale!(),
+                " WHERE created_at_ms >= ?1 AND created_at_ms < ?2
+                    AND (?3 IS NULL OR status = ?3)
+                    AND (?4 IS NULL OR card_last4_bidx = ?4)
+                    AND (?5 IS NULL OR (amount_minor = ?5 AND currency = ?6))
+                    AND (?7 IS NULL OR staff_id = ?7)
+                  ORDER BY created_at_ms DESC, id DESC LIMIT ?8"
+            ),
+            params![
+                q.since_ms,
+                q.until_ms,
+                q.status.map(SaleStatus::as_str),
+                bidx,
+                q.amount.map(|m| m.amount.get()),
+                q.amount.map(|m| m.currency.code()),
+                q.staff_id,
+                q.limit
+            ],
         )
     }
 
