@@ -244,14 +244,14 @@ async fn cashier_refunds_in_parts_with_a_managers_approval_then_locks() -> TestR
         app.wait_until("the refund button", Duration::from_secs(10), || async {
             Ok(app
                 .client
-                .find_all(fantoccini::Locator::Css("#sales-list .row-action"))
+                .find_all(fantoccini::Locator::Css("#sales-list .row-action.refund"))
                 .await?
                 .len()
                 == 1)
         })
         .await?;
         app.client
-            .find(fantoccini::Locator::Css("#sales-list .row-action"))
+            .find(fantoccini::Locator::Css("#sales-list .row-action.refund"))
             .await?
             .click()
             .await?;

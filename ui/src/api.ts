@@ -23,6 +23,11 @@ import type { ReportView } from "./bindings/ReportView";
 import type { GetZReportRequest } from "./bindings/GetZReportRequest";
 import type { ZReportView } from "./bindings/ZReportView";
 import type { ZSummary } from "./bindings/ZSummary";
+import type { CaptureSaleRequest } from "./bindings/CaptureSaleRequest";
+import type { VoidSaleRequest } from "./bindings/VoidSaleRequest";
+import type { ReceiptRequest } from "./bindings/ReceiptRequest";
+import type { ReceiptView } from "./bindings/ReceiptView";
+import type { EmailReceiptRequest } from "./bindings/EmailReceiptRequest";
 
 export function isErrorReport(e: unknown): e is ErrorReport {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
@@ -54,4 +59,8 @@ export const api = {
   exportCsv: (request: DateRangeRequest) => invoke<ExportView>("export_csv", { request }),
   reconcileDay: (request: DateRangeRequest) => invoke<Reconciliation>("reconcile_day", { request }),
   importMissing: (request: DateRangeRequest) => invoke<ImportView>("import_missing", { request }),
+  captureSale: (request: CaptureSaleRequest) => invoke<SaleView>("capture_sale", { request }),
+  voidSale: (request: VoidSaleRequest) => invoke<SaleView>("void_sale", { request }),
+  printReceipt: (request: ReceiptRequest) => invoke<ReceiptView>("print_receipt", { request }),
+  emailReceipt: (request: EmailReceiptRequest) => invoke<void>("email_receipt", { request }),
 };

@@ -8,6 +8,7 @@ import type { BundleView } from "./bindings/BundleView";
 import type { SessionView } from "./bindings/SessionView";
 import type { StatusView } from "./bindings/StatusView";
 import { reportsScreen } from "./reports";
+import { authorisationDialog, receiptDialog } from "./dialogs";
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -25,6 +26,20 @@ const el = {
   description: $<HTMLInputElement>("description"),
   cardRow: $("simulated-card-row"),
   card: $<HTMLSelectElement>("simulated-card"),
+  testCardRow: $("test-card-row"),
+  testCard: $<HTMLSelectElement>("test-card"),
+  authorizeOnly: $<HTMLInputElement>("authorize-only"),
+  resultAction: $("result-action"),
+  retry: $<HTMLButtonElement>("retry-button"),
+  resultReceipt: $<HTMLButtonElement>("result-receipt"),
+  refundReceipt: $<HTMLButtonElement>("refund-receipt"),
+  search: $<HTMLFormElement>("search"),
+  searchDay: $<HTMLInputElement>("search-day"),
+  searchStatus: $<HTMLSelectElement>("search-status"),
+  searchLast4: $<HTMLInputElement>("search-last4"),
+  searchAmount: $<HTMLInputElement>("search-amount"),
+  searchStaff: $<HTMLInputElement>("search-staff"),
+  holds: $("holds"),
   charge: $<HTMLButtonElement>("charge-button"),
   keypad: $("keypad"),
   decimalKey: $("key-decimal"),
@@ -83,6 +98,23 @@ let status: StatusView | null = null;
 let needsOwner = false;
 let idleTimer: number | undefined;
 let refunding: SaleView | null = null;
+let lastResult: SaleView | null = null;
+let lastRefundId: string | null = null;
+let listed: SaleView[] = [];
+let session: SessionView | null = null;
+
+/** What the cashier can do next, by the outcome code of a sale not charged. */
+const NEXT_STEP: Record<string, { action: string; retry: boolean }> = {
+  gateway_unreachable: { action: "The payment service cannot be reached. Check the shop's internet, then try again.", retry: true },
+  processing_error: { action: "The payment service had a problem. Try again.", retry: true },
+  rate_limited: { action: "The payment service is busy. Wait a few seconds, then try again.", retry: true },
+  reader_timeout: { action: "No card was presented in time. Try again.", retry: true },
+  reader_offline: { action: "The card reader is offline: check its power and network, then try again.", retry: true },
+  key_rejected: { action: "The payment service refused this terminal's key. Ask a manager to set a new key; do not retry.", retry: false },
+  permission_missing: { action: "The terminal's key lacks a permission. Ask a manager; do not retry.", retry: false },
+  tls_failure: { action: "The secure connection failed. Ask a manager; do not retry.", retry: false },
+  outcome_unknown: { action: "Do not charge again. Press Resolve now; tell the customer you are checking.", retry: false },
+};
 
 const STATUS_WORDS: Record<SaleStatus, string> = {
   approved: "APPROVED",
@@ -122,19 +154,37 @@ function localDayBounds(now = new Date()): { since_ms: number; until_ms: number 
   return { since_ms: start.getTime(), until_ms: end.getTime() };
 }
 
+function dayBounds(day: string): { since_ms: number; until_ms: number } {
+  const [y, m, d] = day.split("-").map(Number);
+  if (!y || !m || !d) return localDayBounds();
+  return localDayBounds(new Date(y, m - 1, d));
+}
+
 async function refreshSales(): Promise<void> {
   let sales: SaleView[];
   try {
-    sales = await api.listSales(localDayBounds());
+    sales = await api.listSales({
+      ...dayBounds(el.searchDay.value),
+      status: (el.searchStatus.value || undefined) as SaleStatus | undefined,
+      last4: el.searchLast4.value || undefined,
+      amount: el.searchAmount.value || undefined,
+      currency: el.searchAmount.value ? (el.currency.value as StatusView["currency"]) : undefined,
+      staff: el.searchStaff.value || undefined,
+    });
   } catch (e) {
-    el.summary.textContent = asErrorReport(e).message;
+    const err = asErrorReport(e);
+    el.summary.dataset.code = err.code;
+    el.summary.textContent = err.message;
     return;
   }
+  listed = sales;
   const rows = sales.map((s) => {
     const li = document.createElement("li");
     li.className = `sale-row status-${s.status}`;
     li.dataset.saleId = s.id;
     li.dataset.status = s.status;
+    li.tabIndex = 0;
+    li.setAttribute("aria-label", `${STATUS_WORDS[s.status]} ${s.amount_display} ${s.currency} ${cardLine(s)}`);
     const time = document.createElement("span");
     time.className = "time";
     time.textContent = new Date(s.created_at_ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
@@ -151,23 +201,63 @@ async function refreshSales(): Promise<void> {
     desc.className = "desc";
     desc.textContent = [s.risk_warning ? `⚠ ${s.risk_warning}` : "", s.description ?? ""].filter(Boolean).join(" · ");
     li.append(time, amount, word, card, desc);
-    if (s.status === "approved" && (s.refundable_minor ?? 0) > 0) {
+    const action = (label: string, aria: string, cls: string, run: () => void) => {
       const b = document.createElement("button");
       b.type = "button";
-      b.className = "row-action";
-      b.textContent = "Refund";
-      b.setAttribute("aria-label", `Refund ${s.amount_display} ${s.currency}`);
-      b.addEventListener("click", () => openRefund(s));
+      b.className = `row-action ${cls}`;
+      b.textContent = label;
+      b.setAttribute("aria-label", aria);
+      b.addEventListener("click", run);
       li.append(b);
+    };
+    if (refundable(s)) action("Refund", `Refund ${s.amount_display} ${s.currency}`, "refund", () => openRefund(s));
+    if (s.status === "authorized" && can("capture_void")) {
+      action("Capture", `Capture or void ${s.amount_display} ${s.currency}`, "capture", () => authorisations.open(s));
     }
+    action("Receipt", `Receipt for ${s.amount_display} ${s.currency}`, "receipt", () => receipts.open(s));
+    li.addEventListener("keydown", (ev) => {
+      if (ev.target !== li) return;
+      if (ev.key === "r" || ev.key === "R") {
+        ev.preventDefault();
+        if (refundable(s)) openRefund(s);
+      } else if (ev.key === "Enter") {
+        ev.preventDefault();
+        receipts.open(s);
+      }
+    });
     return li;
   });
   el.salesList.replaceChildren(...rows);
   const approved = sales.filter((s) => s.status === "approved");
   const totals = new Map<string, number>();
-  for (const s of approved) totals.set(s.currency, (totals.get(s.currency) ?? 0) + s.amount_minor);
+  for (const s of approved) totals.set(s.currency, (totals.get(s.currency) ?? 0) + (s.captured_minor ?? s.amount_minor));
   const totalText = [...totals.entries()].map(([cur, minor]) => `${formatMinor(minor, cur)} ${cur}`).join(" · ");
+  el.summary.dataset.code = "";
   el.summary.textContent = `${approved.length} approved of ${sales.length}${totalText ? ` — ${totalText}` : ""}`;
+  void refreshHolds();
+}
+
+/** Authorisations still held: card holds lapse after about 7 days. */
+async function refreshHolds(): Promise<void> {
+  const now = Date.now();
+  try {
+    const held = await api.listSales({ since_ms: now - 7 * 86_400_000, until_ms: now + 1, status: "authorized" });
+    el.holds.hidden = held.length === 0;
+    if (held.length === 0) return;
+    const oldest = Math.min(...held.map((h) => h.created_at_ms));
+    const daysLeft = Math.max(0, Math.floor((oldest + 7 * 86_400_000 - now) / 86_400_000));
+    el.holds.textContent = `${held.length} authorisation(s) waiting to be captured or voided; the oldest lapses in ${daysLeft} day(s).`;
+  } catch {
+    el.holds.hidden = true;
+  }
+}
+
+function can(permission: SessionView["permissions"][number]): boolean {
+  return session?.permissions.includes(permission) ?? false;
+}
+
+function refundable(s: SaleView): boolean {
+  return s.status === "approved" && (s.refundable_minor ?? 0) > 0;
 }
 
 function decimalsOf(currency: string): number {
@@ -194,6 +284,8 @@ function openRefund(sale: SaleView): void {
   el.approverName.value = "";
   el.approverPin.value = "";
   el.refundMessage.textContent = "";
+  el.refundReceipt.hidden = true;
+  lastRefundId = null;
   el.refund.hidden = false;
   el.refundAmount.focus();
   el.refundAmount.select();
@@ -219,6 +311,8 @@ async function submitRefund(): Promise<void> {
       note: el.refundNote.value || undefined,
       approver,
     });
+    lastRefundId = r.id;
+    el.refundReceipt.hidden = false;
     el.refundMessage.dataset.code = r.status;
     el.refundMessage.textContent = `${r.message} ${r.amount_display} ${r.currency} refunded; ${r.refundable_display} ${r.currency} left.`;
     refunding = { ...refunding, refundable_minor: refunding.refundable_minor === null ? null : refunding.refundable_minor - r.amount_minor };
@@ -268,7 +362,20 @@ function showResult(sale: SaleView): void {
   el.resultRisk.hidden = !sale.risk_warning;
   el.resultRisk.textContent = sale.risk_warning ?? "";
   el.resolve.hidden = sale.status !== "in_doubt";
+  const next = sale.status === "in_doubt" ? NEXT_STEP.outcome_unknown : sale.status === "failed" ? NEXT_STEP[sale.outcome_code ?? ""] : undefined;
+  el.resultAction.hidden = !next;
+  el.resultAction.textContent = next?.action ?? "";
+  el.retry.hidden = !next?.retry;
+  el.resultReceipt.hidden = sale.status === "in_doubt" || sale.status === "failed";
+  lastResult = sale;
   show("result");
+}
+
+/** Back to the amount, kept as it was, ready to charge again. */
+function retry(): void {
+  el.amountError.textContent = "";
+  show("entry");
+  el.charge.focus();
 }
 
 async function charge(): Promise<void> {
@@ -284,6 +391,8 @@ async function charge(): Promise<void> {
       currency,
       description: el.description.value || undefined,
       simulated_card: status.mode === "training" ? (el.card.value as never) : undefined,
+      test_card: status.test_cards.length > 0 ? (el.testCard.value as never) : undefined,
+      authorize_only: el.authorizeOnly.checked || undefined,
     });
     showResult(sale);
     void refreshSales();
@@ -299,6 +408,7 @@ async function charge(): Promise<void> {
 function newSale(): void {
   el.amount.value = "";
   el.description.value = "";
+  el.authorizeOnly.checked = false;
   el.amountError.textContent = "";
   show("entry");
 }
@@ -349,22 +459,30 @@ const reports = reportsScreen({
   },
 });
 
+const dialogHost = {
+  signedOut: (message: string) => showSignIn(message),
+  changed: () => void refreshSales(),
+  closed: () => el.amount.focus(),
+};
+const receipts = receiptDialog(dialogHost);
+const authorisations = authorisationDialog(dialogHost);
+
 function showReports(): void {
   el.counter.hidden = true;
   el.support.hidden = true;
   reports.open();
 }
 
-function showCounter(session: SessionView): void {
+function showCounter(signedIn: SessionView): void {
+  session = signedIn;
   el.signIn.hidden = true;
   el.support.hidden = true;
   reports.hide();
-  el.sessionName.textContent = `${session.name} · ${session.role}`;
+  el.sessionName.textContent = `${signedIn.name} · ${signedIn.role}`;
   el.sessionBar.hidden = false;
-  const canCharge = session.permissions.includes("charge");
-  const canExport = session.permissions.includes("export_bundle");
-  el.supportButton.hidden = !(canExport && canCharge);
-  el.reportsButton.hidden = !session.permissions.includes("view_reports");
+  const canCharge = can("charge");
+  el.supportButton.hidden = !(can("export_bundle") && canCharge);
+  el.reportsButton.hidden = !can("view_reports");
   el.supportBack.hidden = !canCharge;
   armIdleLock();
   if (!canCharge) return showSupport();
@@ -479,12 +597,39 @@ function wire(): void {
   });
   el.refundClose.addEventListener("click", closeRefund);
   el.newSale.addEventListener("click", newSale);
+  el.retry.addEventListener("click", retry);
+  el.resultReceipt.addEventListener("click", () => {
+    if (!lastResult) return;
+    const sale = lastResult;
+    newSale();
+    receipts.open(sale);
+  });
+  el.refundReceipt.addEventListener("click", () => {
+    if (!refunding || !lastRefundId) return;
+    const [sale, id] = [refunding, lastRefundId];
+    closeRefund();
+    receipts.open(sale, id);
+  });
+  el.search.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    void refreshSales();
+  });
   document.addEventListener("keydown", (ev) => {
     if (ev.key === "F2") {
       ev.preventDefault();
       void lock();
     } else if (el.counter.hidden || !el.support.hidden) {
       return;
+    } else if (receipts.isOpen() || authorisations.isOpen()) {
+      if (ev.key === "Escape") {
+        ev.preventDefault();
+        receipts.close();
+        authorisations.close();
+      }
+    } else if (ev.key === "F4") {
+      ev.preventDefault();
+      const latest = listed.find(refundable);
+      if (latest && screen === "entry") openRefund(latest);
     } else if (!el.refund.hidden) {
       if (ev.key === "Escape") {
         ev.preventDefault();
@@ -518,6 +663,8 @@ function applyStatus(s: StatusView): void {
   el.description.maxLength = s.max_description_chars;
   el.cardRow.hidden = s.mode !== "training";
   el.card.replaceChildren(...s.simulated_cards.map((c) => option(c.card, c.label)));
+  el.testCardRow.hidden = s.test_cards.length === 0;
+  el.testCard.replaceChildren(...s.test_cards.map((c) => option(c.card, c.label)));
   needsOwner = s.needs_owner;
   if (s.session) showCounter(s.session);
   else showSignIn();
