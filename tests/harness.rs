@@ -485,6 +485,18 @@ fn kill_group(child: &mut Child) {
 }
 
 /// True if `needle` occurs anywhere in `haystack`.
+/// True if `text` holds a card-like number once the terminal's own ids
+/// (UUIDs) and hashes (long hex runs) are set aside: their digits, joined by
+/// dashes, can pass a Luhn check by chance and are not card numbers.
+pub fn shows_card_number(text: &str) -> bool {
+    let ids =
+        regex::Regex::new(r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b[0-9a-f]{32,}\b");
+    match ids {
+        Ok(ids) => merchant_core::pan::contains_card_number(&ids.replace_all(text, " ")),
+        Err(_) => true,
+    }
+}
+
 pub fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }

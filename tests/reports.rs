@@ -2,9 +2,9 @@
 //! keychain and real SQLite files, in training mode and in live mode
 //! against localstripe over real TLS (reconciliation).
 
-use merchant_core::pan::contains_card_number;
 use merchant_tests::{
-    live_terminal_with, merchantctl, merchantctl_as, KeyringSession, Localstripe, TerminalHome, TestPki, TestResult,
+    live_terminal_with, merchantctl, merchantctl_as, shows_card_number, KeyringSession, Localstripe, TerminalHome,
+    TestPki, TestResult,
 };
 use serde_json::Value;
 
@@ -134,8 +134,8 @@ fn training_day_view_close_of_day_and_csv() -> TestResult {
     assert!(rows.iter().any(|r| r.contains(&"'-Eve") && r.contains(&"5.00")));
     assert!(rows.iter().any(|r| r.contains(&"JPY") && r.contains(&"1250")));
     assert!(!csv.contains("canary-report-desc"), "descriptions stay out of exports");
-    assert!(!contains_card_number(&csv));
-    assert!(!contains_card_number(&String::from_utf8_lossy(&pdf)));
+    assert!(!shows_card_number(&csv));
+    assert!(!shows_card_number(&String::from_utf8_lossy(&pdf)));
 
     // Audited, and a cashier sees none of it.
     let audit = String::from_utf8_lossy(&merchantctl(s, &home, &["audit", "show"])?.stdout).to_string();
@@ -271,5 +271,59 @@ fn reconciliation_against_localstripe_finds_and_imports_what_is_missing() -> Tes
     // A second import finds nothing new.
     let again = merchantctl(s, &home, &["--json", "reconcile", "--fix"])?;
     assert_eq!(json(&again)["imported"], 0);
+    Ok(())
+}
+
+#[test]
+fn sales_search_by_last4_status_amount_and_staff() -> TestResult {
+    let session = KeyringSession::unlocked()?;
+    let home = TerminalHome::new()?;
+    let s = Some(&session);
+    ok(&merchantctl_as(
+        s,
+        &home,
+        "Owner",
+        "424242",
+        &["--json", "staff", "add", "--name", "Cas", "--role", "cashier"],
+        "111111\n",
+    )?);
+    merchantctl(s, &home, &["--json", "charge", "12.50"])?;
+    merchantctl(s, &home, &["--json", "charge", "30.00"])?;
+    merchantctl(s, &home, &["--json", "charge", "12.50", "--card", "insufficient-funds"])?;
+    merchantctl_as(s, &home, "Cas", "111111", &["--json", "charge", "7.00"], "")?;
+    let search = |args: &[&str]| -> TestResult<Vec<(String, String)>> {
+        let mut full = vec!["--json", "sales", "list"];
+        full.extend_from_slice(args);
+        let v = ok(&merchantctl(s, &home, &full)?);
+        Ok(v["sales"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|x| {
+                (
+                    x["amount_display"].as_str().unwrap_or_default().to_string(),
+                    x["status"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect())
+    };
+    let pair = |a: &str, st: &str| (a.to_string(), st.to_string());
+    assert_eq!(search(&[])?.len(), 4);
+    assert_eq!(search(&["--last4", "9995"])?, vec![pair("12.50", "declined")]);
+    assert_eq!(search(&["--last4", "4242", "--amount", "12.50"])?, vec![pair("12.50", "approved")]);
+    assert_eq!(search(&["--status", "declined"])?.len(), 1);
+    assert_eq!(search(&["--staff-name", "cas"])?, vec![pair("7.00", "approved")]);
+    assert_eq!(search(&["--staff-name", "Nobody"])?, vec![]);
+    // The last 4 is matched through its blind index: the plain digits are
+    // nowhere in the cache.
+    for f in home.training_cache_files() {
+        assert!(!merchant_tests::contains_bytes(&std::fs::read(f)?, b"9995"));
+    }
+    for bad in ["--last4=12a4", "--amount=-1", "--amount=1e9", "--last4=' OR 1=1 --"] {
+        let full = vec!["--json", "sales", "list", bad];
+        let out = merchantctl(s, &home, &full)?;
+        assert_eq!(out.status.code(), Some(3), "{bad:?}");
+    }
     Ok(())
 }

@@ -486,3 +486,355 @@ async fn owner_reviews_the_day_with_a_chart_and_closes_it() -> TestResult {
     assert!(pdf.starts_with(b"%PDF-"));
     Ok(())
 }
+
+/// A live terminal against localstripe over TLS, with a cashier and a low
+/// approval limit, and the app open on the sign-in screen.
+async fn live_app(
+    session: &KeyringSession,
+    pki: &merchant_tests::TestPki,
+    gateway: &merchant_tests::Localstripe,
+    request_timeout_ms: u64,
+) -> TestResult<(TerminalHome, AppDriver)> {
+    let home = merchant_tests::live_terminal_with(session, pki, gateway, request_timeout_ms, 0)?;
+    let settings = std::fs::read_to_string(home.path().join("settings.toml"))?;
+    home.settings(&format!("refund_approval_above_major = 10\n{settings}"))?;
+    let out = merchant_tests::merchantctl_stdin(
+        session,
+        &home,
+        &["staff", "add", "--name", "Cas", "--role", "cashier"],
+        "111111\n",
+    )?;
+    assert_eq!(out.status.code(), Some(0));
+    let app = AppDriver::launch(session, &home).await?;
+    Ok((home, app))
+}
+
+/// The text shown by a PDF's content streams: its literal `(…)` and hex
+/// `<…>` strings, decoded from Windows-1252 (enough for the terminal's own
+/// uncompressed PDFs).
+fn pdf_text(pdf: &[u8]) -> String {
+    let cp1252 = |b: u8| match b {
+        0x95 => '•',
+        0x97 => '—',
+        0x96 => '–',
+        0x80 => '€',
+        _ => char::from(b),
+    };
+    let mut out = String::new();
+    let mut i = 0;
+    while i < pdf.len() {
+        match pdf[i] {
+            b'(' => {
+                let mut j = i + 1;
+                while j < pdf.len() && pdf[j] != b')' {
+                    if pdf[j] == b'\\' {
+                        j += 1;
+                    }
+                    if let Some(&b) = pdf.get(j) {
+                        out.push(cp1252(b));
+                    }
+                    j += 1;
+                }
+                out.push('\n');
+                i = j;
+            }
+            b'<' if pdf.get(i + 1).is_some_and(u8::is_ascii_hexdigit) => {
+                let end = pdf[i..].iter().position(|&b| b == b'>').map_or(pdf.len(), |p| i + p);
+                let hex: Vec<u8> = pdf[i + 1..end].iter().copied().filter(u8::is_ascii_hexdigit).collect();
+                for pair in hex.chunks(2) {
+                    if let Some(b) = std::str::from_utf8(pair)
+                        .ok()
+                        .and_then(|h| u8::from_str_radix(h, 16).ok())
+                    {
+                        out.push(cp1252(b));
+                    }
+                }
+                out.push('\n');
+                i = end;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The gateway helpers use a blocking HTTP client: run them off the async
+/// workers.
+fn blocking<T>(f: impl FnOnce() -> TestResult<T>) -> TestResult<T> {
+    tokio::task::block_in_place(f)
+}
+
+async fn js(app: &AppDriver, script: &str) -> TestResult<serde_json::Value> {
+    Ok(app.client.execute(script, vec![]).await?)
+}
+
+/// Clicks the row action `kind` (refund, capture, receipt) of sale `id`.
+async fn row_action(app: &AppDriver, id: &str, kind: &str) -> TestResult {
+    let selector = format!("#sales-list li[data-sale-id=\"{id}\"] .row-action.{kind}");
+    app.wait_until(&format!("the {kind} button"), Duration::from_secs(10), || async {
+        Ok(!app
+            .client
+            .find_all(fantoccini::Locator::Css(&selector))
+            .await?
+            .is_empty())
+    })
+    .await?;
+    app.client
+        .find(fantoccini::Locator::Css(&selector))
+        .await?
+        .click()
+        .await?;
+    Ok(())
+}
+
+async fn wait_text(app: &AppDriver, id: &str, needle: &str) -> TestResult {
+    app.wait_until(&format!("{id} to say {needle:?}"), Duration::from_secs(15), || async {
+        Ok(app.text(id).await?.contains(needle))
+    })
+    .await
+}
+
+async fn sale_status(app: &AppDriver, id: &str) -> TestResult<String> {
+    let v = js(
+        app,
+        &format!("return document.querySelector('#sales-list li[data-sale-id=\"{id}\"]')?.dataset.status ?? '';"),
+    )
+    .await?;
+    Ok(v.as_str().unwrap_or_default().to_string())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_shop_day_against_localstripe_charge_receipt_refund_capture_void_approval() -> TestResult {
+    let pki = merchant_tests::TestPki::new()?;
+    let gateway = blocking(|| merchant_tests::Localstripe::start(&pki, "server"))?;
+    let session = KeyringSession::unlocked()?;
+    let (home, app) = live_app(&session, &pki, &gateway, 10_000).await?;
+    sign_in_as_owner(&app).await?;
+    assert!(
+        app.is_shown("test-card-row").await?,
+        "a test-mode key offers the gateway's test cards"
+    );
+    assert!(!app.is_shown("simulated-card-row").await?);
+
+    // A double click sends one charge; so do two requests at once.
+    type_amount(&app, "25.00").await?;
+    js(
+        &app,
+        "const b = document.getElementById('charge-button'); b.click(); b.click(); return 0;",
+    )
+    .await?;
+    assert_eq!(wait_result(&app).await?, "APPROVED");
+    let sale = js(
+        &app,
+        "return document.querySelector('#sales-list li')?.dataset.saleId ?? '';",
+    )
+    .await?;
+    let sale = sale.as_str().unwrap_or_default().to_string();
+    let all = blocking(|| gateway.get(&pki, "v1/payment_intents?limit=100"))?;
+    assert_eq!(
+        all["data"].as_array().map(Vec::len),
+        Some(1),
+        "one PaymentIntent for a double click"
+    );
+    app.screenshot("20-live-approved").await?;
+
+    // The receipt: brand and last 4 only, as PDF, and emailed by the gateway.
+    app.by_id("result-receipt").await?.click().await?;
+    wait_text(&app, "receipt-message", "Saved as").await?;
+    let lines = app.text("receipt-lines").await?;
+    assert!(
+        lines.contains("VISA •••• 4242") && lines.contains("25.00 USD"),
+        "{lines}"
+    );
+    assert!(!lines.contains("TRAINING"));
+    let pdf = std::fs::read(home.path().join(format!("receipts/sale-{sale}-customer.pdf")))?;
+    assert!(pdf.starts_with(b"%PDF-"));
+    let printed = pdf_text(&pdf);
+    assert!(
+        printed.contains("VISA •••• 4242") && printed.contains("25.00 USD"),
+        "{printed}"
+    );
+    assert!(!merchant_tests::shows_card_number(&printed), "{printed}");
+    assert!(!printed.contains("424242"), "no other card digits");
+    app.select("receipt-copy", "merchant").await?;
+    wait_text(&app, "receipt-lines", "Gateway ref").await?;
+    app.by_id("receipt-email")
+        .await?
+        .send_keys("customer@example.com")
+        .await?;
+    app.by_id("receipt-send").await?.click().await?;
+    wait_text(&app, "receipt-message", "will email").await?;
+    let pi = blocking(|| gateway.intents_for_sale(&pki, &sale))?;
+    assert_eq!(
+        pi.first().map(|p| p["receipt_email"].clone()),
+        Some(serde_json::json!("customer@example.com"))
+    );
+    app.screenshot("21-live-receipt").await?;
+    app.by_id("receipt-close").await?.click().await?;
+
+    // A partial refund, then more than is left: refused, nothing sent.
+    row_action(&app, &sale, "refund").await?;
+    let amount = app.by_id("refund-amount").await?;
+    amount.clear().await?;
+    amount.send_keys("10.00").await?;
+    app.by_id("refund-submit").await?.click().await?;
+    wait_text(&app, "refund-message", "15.00 USD left").await?;
+    let amount = app.by_id("refund-amount").await?;
+    amount.clear().await?;
+    amount.send_keys("20.00").await?;
+    app.by_id("refund-submit").await?.click().await?;
+    wait_text(&app, "refund-message", "at most 15.00 USD").await?;
+    let refunds = blocking(|| {
+        gateway.get(
+            &pki,
+            &format!("v1/refunds?payment_intent={}", pi[0]["id"].as_str().unwrap_or("")),
+        )
+    })?;
+    assert_eq!(refunds["data"].as_array().map(Vec::len), Some(1));
+    app.screenshot("22-live-over-refund-refused").await?;
+    app.by_id("refund-close").await?.click().await?;
+
+    // Authorise, then capture part; authorise, then void.
+    let authorise = |amount: &'static str| {
+        let app = &app;
+        async move {
+            type_amount(app, amount).await?;
+            app.by_id("authorize-only").await?.click().await?;
+            app.by_id("charge-button").await?.click().await?;
+            let word = wait_result(app).await?;
+            let id = js(
+                app,
+                "return document.querySelector('#sales-list li')?.dataset.saleId ?? '';",
+            )
+            .await?;
+            new_sale(app).await?;
+            TestResult::Ok((word, id.as_str().unwrap_or_default().to_string()))
+        }
+    };
+    let (word, held) = authorise("40.00").await?;
+    assert_eq!(word, "AUTHORISED");
+    wait_text(&app, "holds", "waiting to be captured").await?;
+    row_action(&app, &held, "capture").await?;
+    let amount = app.by_id("capture-amount").await?;
+    amount.clear().await?;
+    amount.send_keys("30.00").await?;
+    app.screenshot("23-live-capture").await?;
+    app.by_id("capture-submit").await?.click().await?;
+    app.wait_until("the capture", Duration::from_secs(15), || async {
+        Ok(sale_status(&app, &held).await? == "approved")
+    })
+    .await?;
+    let captured = &blocking(|| gateway.intents_for_sale(&pki, &held))?[0];
+    assert_eq!(
+        (captured["status"].as_str(), captured["amount_received"].as_i64()),
+        (Some("succeeded"), Some(3000))
+    );
+    app.by_id("capture-close").await?.click().await?;
+
+    let (_, released) = authorise("15.00").await?;
+    row_action(&app, &released, "capture").await?;
+    app.by_id("capture-void").await?.click().await?;
+    app.wait_until("the void", Duration::from_secs(15), || async {
+        Ok(sale_status(&app, &released).await? == "voided")
+    })
+    .await?;
+    assert_eq!(
+        blocking(|| gateway.intents_for_sale(&pki, &released))?[0]["status"],
+        "canceled"
+    );
+    app.by_id("capture-close").await?.click().await?;
+
+    // A cashier's refund above the limit needs a manager's PIN.
+    app.client
+        .execute(
+            "document.dispatchEvent(new KeyboardEvent('keydown', {key: 'F2'}));",
+            vec![],
+        )
+        .await?;
+    sign_in(&app, "Cas", "111111").await?;
+    app.wait_until("the counter", Duration::from_secs(10), || async {
+        app.is_shown("counter").await
+    })
+    .await?;
+    row_action(&app, &held, "refund").await?;
+    let amount = app.by_id("refund-amount").await?;
+    amount.clear().await?;
+    amount.send_keys("12.00").await?;
+    app.by_id("refund-submit").await?.click().await?;
+    app.wait_until("the approval fields", Duration::from_secs(10), || async {
+        app.is_shown("approval").await
+    })
+    .await?;
+    app.by_id("approver-name").await?.send_keys(OWNER).await?;
+    app.by_id("approver-pin").await?.send_keys(OWNER_PIN).await?;
+    app.by_id("refund-submit").await?.click().await?;
+    wait_text(&app, "refund-message", "18.00 USD left").await?;
+    app.screenshot("24-live-approved-refund").await?;
+    app.close().await?;
+    let audit = merchantctl(Some(&session), &home, &["audit", "show", "--limit", "200"])?;
+    let audit = String::from_utf8_lossy(&audit.stdout);
+    assert!(audit.contains("refund_approval") && audit.contains("capture") && audit.contains("void"));
+    assert!(
+        audit.contains("receipt_emailed") && !audit.contains("customer@example.com"),
+        "the address is not kept"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stalled_gateway_shows_in_doubt_and_the_resolve_button_settles_it() -> TestResult {
+    let pki = merchant_tests::TestPki::new()?;
+    let gateway = blocking(|| merchant_tests::Localstripe::start(&pki, "server"))?;
+    let session = KeyringSession::unlocked()?;
+    let (_home, app) = live_app(&session, &pki, &gateway, 1_500).await?;
+    sign_in_as_owner(&app).await?;
+    // The gateway takes the charge, then stalls past the terminal's timeout.
+    blocking(|| {
+        gateway.faults(
+            &pki,
+            serde_json::json!([{ "path": "/v1/payment_intents", "kind": "delay_after", "ms": 4000 }]),
+        )
+    })?;
+    type_amount(&app, "18.00").await?;
+    app.by_id("charge-button").await?.click().await?;
+    assert_eq!(wait_result(&app).await?, "IN DOUBT");
+    assert!(app.is_shown("resolve-button").await?);
+    assert!(!app.is_shown("retry-button").await?, "no retry offered while in doubt");
+    assert!(app.text("result-action").await?.contains("Do not charge again"));
+    app.screenshot("25-live-in-doubt").await?;
+
+    // Another charge is refused until it is resolved.
+    let refused = app
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.__TAURI_INTERNALS__.invoke('charge_sale', { request: { amount: '1.00', test_card: 'visa' } })
+               .then(() => done('charged'), (e) => done(e.code));",
+            vec![],
+        )
+        .await?;
+    assert_eq!(refused.as_str(), Some("in_doubt"));
+
+    tokio::time::sleep(Duration::from_millis(3000)).await;
+    app.by_id("resolve-button").await?.click().await?;
+    wait_text(&app, "result-message", "Resolved").await?;
+    new_sale(&app).await?;
+    app.wait_until("the resolved sale", Duration::from_secs(10), || async {
+        let v = js(
+            &app,
+            "return document.querySelector('#sales-list li')?.dataset.status ?? '';",
+        )
+        .await?;
+        Ok(v.as_str() == Some("approved"))
+    })
+    .await?;
+    assert_eq!(
+        blocking(|| gateway.get(&pki, "v1/payment_intents?limit=100"))?["data"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    app.screenshot("26-live-resolved").await?;
+    app.close().await
+}

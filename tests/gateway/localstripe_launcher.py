@@ -14,6 +14,8 @@ lacks, bound to 127.0.0.1 only, state in memory only, optionally over TLS.
   localstripe records a partial capture as a refund of the rest; Stripe
   keeps no such refund and reports `amount_received` on the PaymentIntent
   (and `amount_captured` on the charge). Both are reproduced here.
+- `receipt_email` on a PaymentIntent (https://docs.stripe.com/api/payment_intents/update):
+  localstripe refuses the field; here it is kept and returned (no email is sent).
 - Faults, queued through `POST /_faults` (JSON list) and consumed in order by
   matching requests:
     {"path": "/v1/payment_intents", "method": "POST", "kind": K, "ms": N, "status": S}
@@ -88,6 +90,10 @@ def _export_payment_intent(self, expand=None):
 
 
 resources.PaymentIntent._export = _export_payment_intent
+
+# A class default makes the field known to localstripe's update check; an
+# update then stores it on the object, and it is exported like any field.
+resources.PaymentIntent.receipt_email = None
 
 from aiohttp import web  # noqa: E402
 from localstripe.server import app  # noqa: E402
