@@ -801,7 +801,8 @@ async fn a_stalled_gateway_shows_in_doubt_and_the_resolve_button_settles_it() ->
     assert_eq!(wait_result(&app).await?, "IN DOUBT");
     assert!(app.is_shown("resolve-button").await?);
     assert!(!app.is_shown("retry-button").await?, "no retry offered while in doubt");
-    assert!(app.text("result-action").await?.contains("Do not charge again"));
+    assert!(app.text("result-message").await?.contains("Do not charge again"));
+    assert!(app.text("result-action").await?.contains("Resolve now"));
     app.screenshot("25-live-in-doubt").await?;
 
     // Another charge is refused until it is resolved.

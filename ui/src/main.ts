@@ -113,7 +113,7 @@ const NEXT_STEP: Record<string, { action: string; retry: boolean }> = {
   key_rejected: { action: "The payment service refused this terminal's key. Ask a manager to set a new key; do not retry.", retry: false },
   permission_missing: { action: "The terminal's key lacks a permission. Ask a manager; do not retry.", retry: false },
   tls_failure: { action: "The secure connection failed. Ask a manager; do not retry.", retry: false },
-  outcome_unknown: { action: "Do not charge again. Press Resolve now; tell the customer you are checking.", retry: false },
+  outcome_unknown: { action: "Press Resolve now, and tell the customer you are checking the payment.", retry: false },
 };
 
 const STATUS_WORDS: Record<SaleStatus, string> = {
