@@ -311,7 +311,10 @@ fn sales_search_by_last4_status_amount_and_staff() -> TestResult {
     let pair = |a: &str, st: &str| (a.to_string(), st.to_string());
     assert_eq!(search(&[])?.len(), 4);
     assert_eq!(search(&["--last4", "9995"])?, vec![pair("12.50", "declined")]);
-    assert_eq!(search(&["--last4", "4242", "--amount", "12.50"])?, vec![pair("12.50", "approved")]);
+    assert_eq!(
+        search(&["--last4", "4242", "--amount", "12.50"])?,
+        vec![pair("12.50", "approved")]
+    );
     assert_eq!(search(&["--status", "declined"])?.len(), 1);
     assert_eq!(search(&["--staff-name", "cas"])?, vec![pair("7.00", "approved")]);
     assert_eq!(search(&["--staff-name", "Nobody"])?, vec![]);

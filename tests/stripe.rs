@@ -354,3 +354,121 @@ fn fraud_and_verification_signals_are_kept_and_shown() -> TestResult {
     assert_eq!(json(&out)["sales"][0]["risk"]["risk_level"], "elevated");
     Ok(())
 }
+
+/// The reader double's next card or state (`POST /_readers`).
+fn reader(gateway: &Localstripe, pki: &TestPki, state: Value) -> TestResult {
+    Localstripe::client(pki)?
+        .post(format!("{}_readers", gateway.url()))
+        .bearer_auth("sk_test_harness0000")
+        .json(&state)
+        .send()?
+        .error_for_status()?;
+    Ok(())
+}
+
+#[test]
+fn card_present_charges_through_the_reader() -> TestResult {
+    let pki = TestPki::new()?;
+    let gateway = Localstripe::start(&pki, "server")?;
+    let session = KeyringSession::unlocked()?;
+    let home = merchant_tests::live_terminal_with(&session, &pki, &gateway, 5_000, 1)?;
+    let settings = std::fs::read_to_string(home.path().join("settings.toml"))?;
+    // Appended under [gateway].
+    home.settings(&format!(
+        "{settings}reader_id = \"tmr_sim_counter\"\nreader_timeout_ms = 2000\n"
+    ))?;
+    let s = Some(&session);
+
+    let readers = json(&merchantctl(s, &home, &["--json", "gateway", "readers"])?);
+    assert_eq!(readers["readers"][0]["id"], "tmr_sim_counter");
+    assert_eq!(readers["readers"][0]["status"], "online");
+
+    let out = merchantctl(s, &home, &["--json", "charge", "12.00"])?;
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let sale = json(&out)["sale"].clone();
+    assert_eq!(
+        (sale["status"].as_str(), sale["card"]["last4"].as_str()),
+        (Some("approved"), Some("4242"))
+    );
+    let pi = gateway.intents_for_sale(&pki, sale["id"].as_str().unwrap_or(""))?;
+    assert_eq!(pi.len(), 1);
+    assert_eq!(pi[0]["status"], "succeeded");
+
+    reader(&gateway, &pki, serde_json::json!({ "card": "declined" }))?;
+    let out = merchantctl(s, &home, &["--json", "charge", "13.00"])?;
+    assert_eq!(
+        out.status.code(),
+        Some(11),
+        "declined: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // Nobody taps: the wait runs out, the reader is stopped and the
+    // PaymentIntent cancelled, so it can never be charged later.
+    reader(&gateway, &pki, serde_json::json!({ "card": "none" }))?;
+    let out = merchantctl(s, &home, &["--json", "charge", "14.00"])?;
+    assert_eq!(out.status.code(), Some(12), "{}", String::from_utf8_lossy(&out.stdout));
+    let sale = json(&out)["sale"].clone();
+    assert_eq!(sale["outcome_code"], "reader_timeout");
+    let pi = gateway.intents_for_sale(&pki, sale["id"].as_str().unwrap_or(""))?;
+    assert_eq!(pi[0]["status"], "canceled");
+
+    reader(
+        &gateway,
+        &pki,
+        serde_json::json!({ "status": "offline", "card": "visa" }),
+    )?;
+    let out = merchantctl(s, &home, &["--json", "charge", "15.00"])?;
+    assert_eq!(out.status.code(), Some(12));
+    assert_eq!(json(&out)["sale"]["outcome_code"], "reader_offline");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cancelling_at_the_reader_stops_it_and_cancels_the_payment() -> TestResult {
+    use merchant_core::gateway::http::HttpConfig;
+    use merchant_core::gateway::stripe::{StripeCompat, StripeGateway};
+    use merchant_core::gateway::{CaptureMode, ChargeOutcome, ChargeRequest, Gateway, IdempotencyKey, PaymentSource};
+    use merchant_core::money::{Currency, MinorUnits, Money};
+
+    let pki = tokio::task::block_in_place(TestPki::new)?;
+    let gateway = tokio::task::block_in_place(|| Localstripe::start(&pki, "server"))?;
+    tokio::task::block_in_place(|| reader(&gateway, &pki, serde_json::json!({ "card": "none" })))?;
+    let mut http = HttpConfig::new(gateway.url());
+    http.extra_ca = Some(pki.ca());
+    let key = secrecy::SecretString::from("sk_test_merchantterminal01".to_string());
+    let stripe = StripeGateway::new(http, key, StripeCompat::default())
+        .map_err(|e| e.to_string())?
+        .with_reader_wait(std::time::Duration::from_secs(30));
+    let sale = merchant_core::store::SaleId::new();
+    let request = ChargeRequest {
+        sale_id: sale,
+        terminal_id: "t-cancel".into(),
+        money: Money::new(MinorUnits::new(900), Currency::Usd),
+        idempotency_key: IdempotencyKey::generate(),
+        source: PaymentSource::Reader {
+            reader_id: "tmr_sim_counter".into(),
+            test_card: None,
+        },
+        capture: CaptureMode::Automatic,
+        audit_anchor: None,
+    };
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let trigger = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        trigger.cancel();
+    });
+    let started = std::time::Instant::now();
+    let outcome = stripe.charge(&request, cancel).await.map_err(|e| e.to_string())?;
+    assert_eq!(outcome, ChargeOutcome::Cancelled);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "the cancel is prompt"
+    );
+    let pi = tokio::task::block_in_place(|| gateway.intents_for_sale(&pki, &sale.to_string()))?;
+    assert_eq!(pi[0]["status"], "canceled", "nothing can confirm it later");
+    let reader_state = tokio::task::block_in_place(|| gateway.get(&pki, "v1/terminal/readers/tmr_sim_counter"))?;
+    assert_eq!(reader_state["action"]["status"], "failed");
+    Ok(())
+}

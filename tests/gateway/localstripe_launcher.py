@@ -16,6 +16,16 @@ lacks, bound to 127.0.0.1 only, state in memory only, optionally over TLS.
   (and `amount_captured` on the charge). Both are reproduced here.
 - `receipt_email` on a PaymentIntent (https://docs.stripe.com/api/payment_intents/update):
   localstripe refuses the field; here it is kept and returned (no email is sent).
+- Stripe Terminal, server-driven (https://docs.stripe.com/terminal/payments/collect-card-payment?terminal-sdk-platform=server-driven),
+  which localstripe lacks entirely: one simulated reader `tmr_sim_counter`;
+  `GET /v1/terminal/readers[/{id}]`, `POST …/process_payment_intent`
+  (action `in_progress`; 400 `terminal_reader_offline` when offline, 400
+  `terminal_reader_busy` with an action running), `POST …/cancel_action`, and
+  the test helper `POST /v1/test_helpers/terminal/readers/{id}/present_payment_method`
+  (confirms the PaymentIntent with Stripe's test card; the action then
+  `succeeded`, or `failed` with `card_declined`). `POST /_readers` sets the
+  reader for the next payment: {"status": "online"|"offline",
+  "card": "visa"|"declined"|"none"} ("none": the customer never taps).
 - Faults, queued through `POST /_faults` (JSON list) and consumed in order by
   matching requests:
     {"path": "/v1/payment_intents", "method": "POST", "kind": K, "ms": N, "status": S}
@@ -99,6 +109,9 @@ from aiohttp import web  # noqa: E402
 from localstripe.server import app  # noqa: E402
 
 FAULTS = []
+READER = {"id": "tmr_sim_counter", "object": "terminal.reader", "label": "Counter",
+          "status": "online", "device_type": "simulated_wisepos_e", "action": None}
+READER_CARD = {"card": "visa"}
 SAVED = {}  # idempotency key -> (fingerprint, status, body)
 RUNNING = set()
 
@@ -125,7 +138,7 @@ def _take_fault(request):
 
 @web.middleware
 async def faults_and_idempotency(request, handler):
-    if request.path.startswith("/_faults"):
+    if request.path.startswith(("/_faults", "/_readers")):
         return await handler(request)
     key = request.headers.get("Idempotency-Key") if request.method == "POST" else None
     body = await request.read() if key else b""
@@ -149,7 +162,8 @@ async def faults_and_idempotency(request, handler):
             # Not acted on: Stripe does not save such an answer for the key.
             return _error(fault["status"], "api_error" if fault["status"] >= 500 else "rate_limit_error",
                           "injected")
-        response = await handler(request)
+        terminal = request.path.startswith(("/v1/terminal/", "/v1/test_helpers/terminal/"))
+        response = await (terminal_double(request) if terminal else handler(request))
         status, text = response.status, response.text
         if kind == "patch_after":
             data = json.loads(text)
@@ -169,6 +183,68 @@ async def faults_and_idempotency(request, handler):
     finally:
         if key is not None:
             RUNNING.discard(key)
+
+
+def _reader_error(code, message):
+    return web.json_response({"error": {"type": "invalid_request_error", "code": code, "message": message}},
+                             status=400)
+
+
+async def terminal_double(request):
+    """The Terminal endpoints the terminal uses, from Stripe's documentation."""
+    parts = request.path.strip("/").split("/")
+    if request.method == "GET" and parts == ["v1", "terminal", "readers"]:
+        return web.json_response({"object": "list", "data": [READER], "has_more": False,
+                                  "url": "/v1/terminal/readers"})
+    reader_id = parts[3] if len(parts) > 3 and parts[1] == "terminal" else (parts[4] if len(parts) > 4 else "")
+    if reader_id != READER["id"]:
+        return web.json_response({"error": {"type": "invalid_request_error", "code": "resource_missing",
+                                            "message": "No such reader"}}, status=404)
+    action = parts[-1]
+    if request.method == "GET":
+        return web.json_response(READER)
+    form = await request.post()
+    if action == "process_payment_intent":
+        if READER["status"] != "online":
+            return _reader_error("terminal_reader_offline", "Reader is offline.")
+        if READER["action"] and READER["action"]["status"] == "in_progress":
+            return _reader_error("terminal_reader_busy", "Reader is busy.")
+        resources.PaymentIntent._api_retrieve(form.get("payment_intent", ""))
+        READER["action"] = {"type": "process_payment_intent", "status": "in_progress",
+                            "failure_code": None, "failure_message": None,
+                            "process_payment_intent": {"payment_intent": form.get("payment_intent")}}
+        return web.json_response(READER)
+    if action == "cancel_action":
+        if READER["action"] and READER["action"]["status"] == "in_progress":
+            READER["action"] = dict(READER["action"], status="failed", failure_code="action_canceled",
+                                    failure_message="Canceled by the terminal.")
+        return web.json_response(READER)
+    if action == "present_payment_method":
+        act = READER["action"]
+        if not act or act["status"] != "in_progress":
+            return _reader_error("terminal_reader_invalid_state", "No payment is waiting on the reader.")
+        if READER_CARD["card"] == "none":
+            return web.json_response(READER)
+        pi = resources.PaymentIntent._api_retrieve(act["process_payment_intent"]["payment_intent"])
+        test_pm = "pm_card_visa" if READER_CARD["card"] == "visa" else "pm_card_chargeCustomerFail"
+        pi.payment_method = resources.PaymentMethod._api_retrieve(test_pm).id
+        try:
+            pi._confirm(on_failure_now=pi._report_failure)
+            READER["action"] = dict(act, status="succeeded")
+        except resources.UserError:
+            READER["action"] = dict(act, status="failed", failure_code="card_declined",
+                                    failure_message="The card was declined.")
+        return web.json_response(READER)
+    return web.json_response({"error": {"type": "invalid_request_error", "message": "Unknown action"}},
+                             status=404)
+
+
+async def readers_post(request):
+    body = await request.json()
+    READER["status"] = body.get("status", READER["status"])
+    READER_CARD["card"] = body.get("card", READER_CARD["card"])
+    READER["action"] = None
+    return web.json_response(READER)
 
 
 async def faults_get(_request):
@@ -197,6 +273,7 @@ def main():
     app.router.add_get("/_faults", faults_get)
     app.router.add_post("/_faults", faults_post)
     app.router.add_delete("/_faults", faults_delete)
+    app.router.add_post("/_readers", readers_post)
     web.run_app(app, host="127.0.0.1", port=port, ssl_context=ctx,
                 access_log=None, print=lambda *_: print("ready", flush=True))
 

@@ -297,6 +297,8 @@ enum GatewayCommand {
     SetKey,
     /// Remove the gateway key from the keychain.
     RemoveKey,
+    /// The card readers registered to the gateway account.
+    Readers,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -840,6 +842,15 @@ async fn gateway(
             let text = format!("gateway key {masked} saved to the keychain.{advice}");
             let value = serde_json::json!({ "key": masked, "restricted": check.restricted, "live": check.live });
             output(value, text, 0)
+        }
+        GatewayCommand::Readers => {
+            let readers = terminal.list_readers(actor).await?;
+            let text = readers
+                .iter()
+                .map(|r| format!("{}  {:<8} {}", r.id, r.status, r.label))
+                .collect::<Vec<_>>()
+                .join("\n");
+            output(serde_json::json!({ "readers": readers }), text, 0)
         }
         GatewayCommand::RemoveKey => {
             terminal.remove_gateway_key(actor)?;

@@ -90,6 +90,8 @@ pub struct GatewaySettings {
     pub extra_ca: Option<PathBuf>,
     /// The registered card reader for counter charges.
     pub reader_id: Option<String>,
+    /// How long the reader waits for a card before the charge is cancelled.
+    pub reader_timeout_ms: u64,
     pub request_timeout_ms: u64,
     /// Retries after the first attempt, for failures Stripe says are safe.
     pub max_retries: usize,
@@ -104,6 +106,7 @@ impl Default for GatewaySettings {
             base_url: "https://api.stripe.com/".into(),
             extra_ca: None,
             reader_id: None,
+            reader_timeout_ms: 60_000,
             request_timeout_ms: 30_000,
             max_retries: 3,
             omit_refund_reason: false,

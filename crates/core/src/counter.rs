@@ -578,7 +578,7 @@ pub fn live_gateway(settings: &Settings, key: secrecy::SecretString) -> Result<S
     let compat = StripeCompat {
         omit_refund_reason: g.omit_refund_reason,
     };
-    Ok(StripeGateway::new(http, key, compat)?)
+    Ok(StripeGateway::new(http, key, compat)?.with_reader_wait(std::time::Duration::from_millis(g.reader_timeout_ms)))
 }
 
 /// Payment method ids are the gateway's tokens, never card data.
@@ -678,6 +678,7 @@ pub fn gateway_error_code(e: &GatewayError) -> &'static str {
         GatewayError::ProcessingError => "processing_error",
         GatewayError::ReaderTimeout => "reader_timeout",
         GatewayError::ReaderOffline => "reader_offline",
+        GatewayError::ReaderBusy => "reader_busy",
         GatewayError::Unreachable => "gateway_unreachable",
         GatewayError::OutcomeUnknown => "outcome_unknown",
         GatewayError::RateLimited => "rate_limited",

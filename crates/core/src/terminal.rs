@@ -356,6 +356,17 @@ impl Terminal {
         Ok(self.counter()?.search_sales(&filter)?)
     }
 
+    /// The live gateway's card readers (managers, for set-up).
+    pub async fn list_readers(&self, actor: &Actor) -> Result<Vec<crate::gateway::stripe::ReaderInfo>> {
+        self.require(actor, Permission::ConfigureGateway)?;
+        let key = self
+            .keychain
+            .secret(GATEWAY_KEY)?
+            .ok_or(CounterError::LiveNotConfigured)?;
+        let gateway = crate::counter::live_gateway(&self.settings, key)?;
+        Ok(gateway.list_readers().await.map_err(CounterError::Gateway)?)
+    }
+
     /// The gateway's test cards, when its key is a test-mode key.
     pub fn test_cards(&self) -> Vec<TestCard> {
         match &self.counter {

@@ -242,6 +242,8 @@ pub enum GatewayError {
     ReaderTimeout,
     #[error("The card reader is offline.")]
     ReaderOffline,
+    #[error("The card reader is busy with another payment. Wait for it, or cancel it on the reader.")]
+    ReaderBusy,
     #[error("The payment service cannot be reached.")]
     Unreachable,
     #[error("The payment service did not answer in time; the outcome is unknown.")]
@@ -357,7 +359,7 @@ impl TestCard {
     pub fn payment_method(self) -> &'static str {
         match self {
             Self::Visa => "pm_card_visa",
-            Self::VisaDeclined => "pm_card_visa_chargeDeclined",
+            Self::VisaDeclined => "pm_card_chargeCustomerFail",
         }
     }
 

@@ -36,7 +36,21 @@ pub struct StripeGateway {
     key: SecretString,
     compat: StripeCompat,
     test_mode: bool,
+    /// How long a card reader may wait for a card before the terminal
+    /// cancels the reader's action.
+    reader_wait: std::time::Duration,
 }
+
+/// A card reader registered to the account.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct ReaderInfo {
+    pub id: String,
+    pub label: String,
+    /// `online` or `offline`.
+    pub status: String,
+}
+
+const READER_POLL: std::time::Duration = std::time::Duration::from_millis(400);
 
 /// What the key check learned about a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,7 +104,158 @@ impl StripeGateway {
             key,
             compat,
             test_mode,
+            reader_wait: std::time::Duration::from_secs(60),
         })
+    }
+
+    /// How long the reader may wait for a card.
+    pub fn with_reader_wait(mut self, wait: std::time::Duration) -> Self {
+        self.reader_wait = wait;
+        self
+    }
+
+    /// The account's card readers (`GET /v1/terminal/readers`).
+    pub async fn list_readers(&self) -> Result<Vec<ReaderInfo>, GatewayError> {
+        let q = vec![("limit".to_string(), "100".to_string())];
+        let list = self.call(reqwest::Method::GET, "v1/terminal/readers", &q, None).await?;
+        let data = list["data"].as_array().ok_or(GatewayError::MalformedResponse)?;
+        Ok(data
+            .iter()
+            .filter_map(|r| {
+                Some(ReaderInfo {
+                    id: r["id"].as_str()?.to_string(),
+                    label: r["label"].as_str().unwrap_or("").to_string(),
+                    status: r["status"].as_str().unwrap_or("offline").to_string(),
+                })
+            })
+            .collect())
+    }
+
+    /// The PaymentIntent fields every charge sends.
+    fn intent_form(request: &ChargeRequest) -> Vec<(String, String)> {
+        let mut form = vec![
+            ("amount".to_string(), request.money.amount.get().to_string()),
+            ("currency".into(), request.money.currency.code().to_ascii_lowercase()),
+            ("capture_method".into(), request.capture.as_str().into()),
+            ("metadata[sale_id]".into(), request.sale_id.to_string()),
+            ("metadata[terminal_id]".into(), request.terminal_id.clone()),
+        ];
+        if let Some(a) = &request.audit_anchor {
+            form.push(("metadata[audit_head]".into(), a.clone()));
+        }
+        form
+    }
+
+    /// A card-present charge, server-driven: create the PaymentIntent, hand
+    /// it to the reader (`process_payment_intent`), then watch the reader's
+    /// action until the card is read, the wait runs out, or the cashier
+    /// cancels (`cancel_action`). With a test-mode key the simulated reader
+    /// is presented Stripe's test card (`present_payment_method`).
+    async fn charge_on_reader(
+        &self,
+        request: &ChargeRequest,
+        reader: &str,
+        cancel: tokio_util::sync::CancellationToken,
+    ) -> Result<ChargeOutcome, GatewayError> {
+        let reader = path_id(reader).ok_or(GatewayError::ReaderOffline)?;
+        let key = request.idempotency_key.as_str();
+        let mut form = Self::intent_form(request);
+        form.push(("payment_method_types[]".into(), "card_present".into()));
+        let pi = self
+            .call(reqwest::Method::POST, "v1/payment_intents", &form, Some(key))
+            .await?;
+        let pi = GatewayRef(pi["id"].as_str().ok_or(GatewayError::MalformedResponse)?.to_string());
+        let base = format!("v1/terminal/readers/{reader}");
+        let hand_off = vec![("payment_intent".to_string(), pi.0.clone())];
+        let process_key = format!("{key}-process");
+        self.call(
+            reqwest::Method::POST,
+            &format!("{base}/process_payment_intent"),
+            &hand_off,
+            Some(&process_key),
+        )
+        .await?;
+        if self.test_mode {
+            let tap = format!("v1/test_helpers/terminal/readers/{reader}/present_payment_method");
+            self.call(reqwest::Method::POST, &tap, &[], Some(&format!("{key}-present")))
+                .await?;
+        }
+        let deadline = tokio::time::Instant::now() + self.reader_wait;
+        loop {
+            let state = tokio::select! {
+                () = cancel.cancelled() => return self.stop_reader(&base, &pi).await,
+                r = async {
+                    tokio::time::sleep(READER_POLL).await;
+                    self.call(reqwest::Method::GET, &base, &[], None).await
+                } => r?,
+            };
+            if state["action"]["status"].as_str() != Some("in_progress") {
+                break;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return match self.stop_reader(&base, &pi).await? {
+                    ChargeOutcome::Cancelled => Err(GatewayError::ReaderTimeout),
+                    taken => Ok(taken),
+                };
+            }
+        }
+        let pi = self
+            .call(
+                reqwest::Method::GET,
+                &Self::payment_path(&pi, "")?,
+                &[("expand[]".to_string(), "latest_charge".to_string())],
+                None,
+            )
+            .await?;
+        self.outcome_of(&pi).await?.ok_or(GatewayError::ProcessingError)
+    }
+
+    /// Cancels the reader's action. A card read just before the cancel wins
+    /// (the payment stands and is returned); otherwise the PaymentIntent is
+    /// cancelled too, so nothing can confirm it later.
+    async fn stop_reader(&self, base: &str, pi: &GatewayRef) -> Result<ChargeOutcome, GatewayError> {
+        let stop_key = format!("{}-stop", pi.0);
+        // Best effort: the reader may have finished or gone offline.
+        let _ = self
+            .call(
+                reqwest::Method::POST,
+                &format!("{base}/cancel_action"),
+                &[],
+                Some(&stop_key),
+            )
+            .await;
+        let found = self
+            .call(
+                reqwest::Method::GET,
+                &Self::payment_path(pi, "")?,
+                &[("expand[]".to_string(), "latest_charge".to_string())],
+                None,
+            )
+            .await?;
+        match self.outcome_of(&found).await? {
+            Some(taken) => Ok(taken),
+            None => {
+                self.cancel_unconfirmed(pi).await?;
+                Ok(ChargeOutcome::Cancelled)
+            }
+        }
+    }
+
+    /// Cancels a PaymentIntent nobody confirmed (idempotent).
+    async fn cancel_unconfirmed(&self, pi: &GatewayRef) -> Result<(), GatewayError> {
+        let cancel_key = format!("{}-cancel", pi.0);
+        match self
+            .call(
+                reqwest::Method::POST,
+                &Self::payment_path(pi, "/cancel")?,
+                &[],
+                Some(&cancel_key),
+            )
+            .await
+        {
+            Ok(_) | Err(GatewayError::InvalidRequest) => Ok(()),
+            Err(e) => Err(e),
+        }
     }
 
     fn url(&self, path: &str) -> Result<reqwest::Url, GatewayError> {
@@ -281,23 +446,15 @@ impl Gateway for StripeGateway {
     ) -> Result<ChargeOutcome, GatewayError> {
         let payment_method = match &request.source {
             PaymentSource::PaymentMethod { id } => id.clone(),
-            PaymentSource::Reader { .. } => return Err(GatewayError::ReaderOffline),
+            PaymentSource::Reader { reader_id, .. } => return self.charge_on_reader(request, reader_id, cancel).await,
         };
-        let form = vec![
-            ("amount".to_string(), request.money.amount.get().to_string()),
-            ("currency".into(), request.money.currency.code().to_ascii_lowercase()),
-            ("payment_method".into(), payment_method),
+        let mut form = Self::intent_form(request);
+        form.extend([
+            ("payment_method".to_string(), payment_method),
             ("payment_method_types[]".into(), "card".into()),
-            ("capture_method".into(), request.capture.as_str().into()),
             ("confirm".into(), "true".into()),
             ("expand[]".into(), "latest_charge".into()),
-            ("metadata[sale_id]".into(), request.sale_id.to_string()),
-            ("metadata[terminal_id]".into(), request.terminal_id.clone()),
-        ];
-        let form = match &request.audit_anchor {
-            Some(a) => [form, vec![("metadata[audit_head]".to_string(), a.clone())]].concat(),
-            None => form,
-        };
+        ]);
         let call = self.call(
             reqwest::Method::POST,
             "v1/payment_intents",
@@ -332,10 +489,24 @@ impl Gateway for StripeGateway {
     }
 
     async fn find_charge(&self, request: &ChargeRequest) -> Result<Option<ChargeOutcome>, GatewayError> {
-        match self.find_by_sale(&request.sale_id.to_string()).await? {
-            Some(pi) => self.outcome_of(&pi).await,
-            None => Ok(None),
+        let Some(pi) = self.find_by_sale(&request.sale_id.to_string()).await? else {
+            return Ok(None);
+        };
+        if let Some(outcome) = self.outcome_of(&pi).await? {
+            return Ok(Some(outcome));
         }
+        // Created, never confirmed (a reader wait cut short by a crash). A
+        // reader could still confirm it while its wait lasts; after that it
+        // is cancelled so nothing ever can, and the sale is not charged.
+        let created_ms = pi["created"].as_i64().unwrap_or(0).saturating_mul(1000);
+        let open_for = self.in_flight_window() + self.reader_wait;
+        let settled_by = created_ms.saturating_add(i64::try_from(open_for.as_millis()).unwrap_or(i64::MAX));
+        if crate::store::now_ms() < settled_by {
+            return Err(GatewayError::OutcomeUnknown);
+        }
+        let id = GatewayRef(pi["id"].as_str().ok_or(GatewayError::MalformedResponse)?.to_string());
+        self.cancel_unconfirmed(&id).await?;
+        Ok(None)
     }
 
     async fn refund(&self, request: &RefundRequest) -> Result<RefundOutcome, GatewayError> {
@@ -643,6 +814,8 @@ fn map_error(status: u16, body: &Value, mutation_may_have_landed: bool) -> Gatew
         },
         429 => GatewayError::RateLimited,
         404 => GatewayError::NotFound,
+        400 if code == "terminal_reader_offline" || code == "terminal_reader_timeout" => GatewayError::ReaderOffline,
+        400 if code == "terminal_reader_busy" => GatewayError::ReaderBusy,
         // 409: another request with this key is still running (or a lock):
         // it may yet land, exactly like a 5xx.
         s if s >= 500 || s == 409 => {
