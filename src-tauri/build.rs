@@ -30,6 +30,12 @@ fn main() {
         "void_sale",
         "print_receipt",
         "email_receipt",
+        "get_gateway_setup",
+        "configure_gateway",
+        "set_gateway_key",
+        "remove_gateway_key",
+        "list_readers",
+        "switch_mode",
     ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

@@ -839,3 +839,150 @@ async fn a_stalled_gateway_shows_in_doubt_and_the_resolve_button_settles_it() ->
     app.screenshot("26-live-resolved").await?;
     app.close().await
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn owner_sets_up_stripe_in_the_window_then_charges_and_refunds() -> TestResult {
+    let pki = blocking(merchant_tests::TestPki::new)?;
+    let gateway = blocking(|| merchant_tests::Localstripe::start(&pki, "server"))?;
+    let session = KeyringSession::unlocked()?;
+    let home = TerminalHome::new()?;
+    home.ensure_owner(Some(&session))?;
+    let app = AppDriver::launch(&session, &home).await?;
+    sign_in_as_owner(&app).await?;
+    app.by_id("setup-button").await?.click().await?;
+    app.wait_until("the gateway screen", Duration::from_secs(10), || async {
+        app.is_shown("setup").await
+    })
+    .await?;
+
+    // Where the gateway is: localstripe over TLS, trusting the test CA.
+    let base = app.by_id("setup-base-url").await?;
+    base.clear().await?;
+    base.send_keys(&gateway.url()).await?;
+    app.by_id("setup-extra-ca")
+        .await?
+        .send_keys(&pki.ca().display().to_string())
+        .await?;
+    app.by_id("setup-omit-reason").await?.click().await?;
+    app.by_id("setup-find-readers").await?.click().await?;
+    wait_text(&app, "setup-message", "No key").await.ok();
+    app.by_id("setup-save").await?.click().await?;
+    wait_text(&app, "setup-message", "saved").await?;
+
+    // A plain http address is refused before anything is saved.
+    let base = app.by_id("setup-base-url").await?;
+    base.clear().await?;
+    base.send_keys("http://127.0.0.1:9/").await?;
+    app.by_id("setup-save").await?.click().await?;
+    wait_text(&app, "setup-message", "https").await?;
+    let base = app.by_id("setup-base-url").await?;
+    base.clear().await?;
+    base.send_keys(&gateway.url()).await?;
+    app.by_id("setup-save").await?.click().await?;
+    wait_text(&app, "setup-message", "saved").await?;
+
+    // The key: checked, kept in the keychain, shown masked only.
+    app.by_id("setup-key")
+        .await?
+        .send_keys("sk_test_merchantterminal01")
+        .await?;
+    app.by_id("setup-save-key").await?.click().await?;
+    wait_text(&app, "setup-key-state", "sk_test_…al01").await?;
+    assert!(
+        app.text("setup-key-state").await?.contains("restricted key"),
+        "a full key gets the advice"
+    );
+    let page = js(
+        &app,
+        "return document.body.innerText + [...document.querySelectorAll('input')].map(i => i.value).join(' ');",
+    )
+    .await?;
+    assert!(
+        !page.as_str().unwrap_or_default().contains("merchantterminal01"),
+        "the key is never shown again"
+    );
+
+    // The reader from the gateway's list.
+    app.by_id("setup-find-readers").await?.click().await?;
+    app.wait_until("the reader list", Duration::from_secs(10), || async {
+        Ok(!app
+            .client
+            .find_all(fantoccini::Locator::Css("#setup-readers button"))
+            .await?
+            .is_empty())
+    })
+    .await?;
+    app.client
+        .find(fantoccini::Locator::Css("#setup-readers button"))
+        .await?
+        .click()
+        .await?;
+    app.by_id("setup-save").await?.click().await?;
+    wait_text(&app, "setup-message", "saved").await?;
+    app.by_id("setup-mode-switch").await?.click().await?;
+    app.by_id("setup-mode-switch").await?.click().await?;
+    wait_text(&app, "setup-message", "live mode").await?;
+    app.screenshot("27-setup-live").await?;
+    app.by_id("setup-back").await?.click().await?;
+
+    // Live, against localstripe: charge, refund part, the rest, then more.
+    app.wait_until("the counter", Duration::from_secs(10), || async {
+        app.is_shown("counter").await
+    })
+    .await?;
+    assert!(!app.is_shown("training-band").await?);
+    assert!(app.is_shown("test-card-row").await?);
+    type_amount(&app, "20.00").await?;
+    app.by_id("charge-button").await?.click().await?;
+    assert_eq!(wait_result(&app).await?, "APPROVED");
+    new_sale(&app).await?;
+    let sale = js(
+        &app,
+        "return document.querySelector('#sales-list li')?.dataset.saleId ?? '';",
+    )
+    .await?;
+    let sale = sale.as_str().unwrap_or_default().to_string();
+    for (amount, left) in [("5.00", "15.00 USD left"), ("15.00", "0.00 USD left")] {
+        if !app.is_shown("refund").await? {
+            row_action(&app, &sale, "refund").await?;
+        }
+        let field = app.by_id("refund-amount").await?;
+        field.clear().await?;
+        field.send_keys(amount).await?;
+        app.by_id("refund-submit").await?.click().await?;
+        wait_text(&app, "refund-message", left).await?;
+    }
+    let field = app.by_id("refund-amount").await?;
+    field.clear().await?;
+    field.send_keys("1.00").await?;
+    app.by_id("refund-submit").await?.click().await?;
+    app.wait_until("the refusal", Duration::from_secs(10), || async {
+        let code = js(&app, "return document.getElementById('refund-message').dataset.code ?? '';").await?;
+        Ok(code.as_str() == Some("refund_refused"))
+    })
+    .await?;
+    let refusal = app.text("refund-message").await?;
+    assert!(refusal.contains("refund"), "a clear message: {refusal}");
+    app.screenshot("28-live-refunded-in-full").await?;
+    app.by_id("refund-close").await?.click().await?;
+    let pi = blocking(|| gateway.intents_for_sale(&pki, &sale))?;
+    let refunds = blocking(|| {
+        gateway.get(
+            &pki,
+            &format!("v1/refunds?payment_intent={}", pi[0]["id"].as_str().unwrap_or("")),
+        )
+    })?;
+    assert_eq!(refunds["data"].as_array().map(Vec::len), Some(2));
+
+    // The key can be removed; live mode then takes no payments.
+    app.by_id("setup-button").await?.click().await?;
+    app.by_id("setup-remove-key").await?.click().await?;
+    wait_text(&app, "setup-key-state", "No key").await?;
+    app.close().await?;
+    let audit = merchantctl(Some(&session), &home, &["audit", "show", "--limit", "100"])?;
+    let audit = String::from_utf8_lossy(&audit.stdout);
+    assert!(audit.contains("gateway_key_set") && audit.contains("sk_test_…al01"));
+    assert!(audit.contains("gateway_key_removed") && audit.contains("mode_switch"));
+    assert!(!audit.contains("merchantterminal01"));
+    Ok(())
+}

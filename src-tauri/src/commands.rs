@@ -4,15 +4,16 @@
 //! permission first and audits), wrap the answer.
 
 use merchant_core::api::{
-    BundleRequest, BundleView, CancelChargeRequest, CaptureSaleRequest, ChargeSaleRequest, CreateOwnerRequest,
-    CurrencyOption, DateRangeRequest, EmailReceiptRequest, ErrorReport, ExportView, GetStatusRequest,
-    GetZReportRequest, ImportView, ListSalesRequest, ListZReportsRequest, OpenPeriodRequest, ReceiptRequest,
-    ReceiptView, RefundSaleRequest, RefundView, ReportView, ResolveInDoubtRequest, ResolveView, SaleView, SessionView,
-    SignInRequest, SignOutRequest, SimulatedCardOption, StatusView, TestCardOption, VoidSaleRequest, ZReportView,
-    ZSummary,
+    BundleRequest, BundleView, CancelChargeRequest, CaptureSaleRequest, ChargeSaleRequest, ConfigureGatewayRequest,
+    CreateOwnerRequest, CurrencyOption, DateRangeRequest, EmailReceiptRequest, ErrorReport, ExportView,
+    GatewaySetupRequest, GatewaySetupView, GetStatusRequest, GetZReportRequest, ImportView, ListSalesRequest,
+    ListZReportsRequest, OpenPeriodRequest, ReceiptRequest, ReceiptView, RefundSaleRequest, RefundView, ReportView,
+    ResolveInDoubtRequest, ResolveView, SaleView, SessionView, SetGatewayKeyRequest, SignInRequest, SignOutRequest,
+    SimulatedCardOption, StatusView, SwitchModeRequest, TestCardOption, VoidSaleRequest, ZReportView, ZSummary,
 };
 use merchant_core::auth::Actor;
 use merchant_core::counter::ChargeInput;
+use merchant_core::gateway::stripe::ReaderInfo;
 use merchant_core::reports::reconcile::Reconciliation;
 use merchant_core::store::now_ms;
 use merchant_core::terminal::Terminal;
@@ -262,4 +263,77 @@ pub async fn import_missing(state: State<'_, AppState>, request: DateRangeReques
         imported,
         reconciliation: terminal.reconcile(&actor, &range).await?,
     })
+}
+
+/// The gateway screen as it stands now.
+fn gateway_view(state: &AppState) -> Result<GatewaySetupView, ErrorReport> {
+    let (terminal, actor) = state.signed_in()?;
+    Ok(GatewaySetupView::new(
+        terminal.settings(),
+        terminal.gateway_key(&actor)?,
+    ))
+}
+
+#[tauri::command]
+pub fn get_gateway_setup(
+    state: State<'_, AppState>,
+    request: GatewaySetupRequest,
+) -> Result<GatewaySetupView, ErrorReport> {
+    let GatewaySetupRequest {} = request;
+    gateway_view(&state)
+}
+
+#[tauri::command]
+pub async fn configure_gateway(
+    state: State<'_, AppState>,
+    request: ConfigureGatewayRequest,
+) -> Result<GatewaySetupView, ErrorReport> {
+    let (terminal, actor) = state.signed_in()?;
+    terminal.configure_gateway(&actor, request.into())?;
+    state.reopen().await;
+    gateway_view(&state)
+}
+
+#[tauri::command]
+pub async fn set_gateway_key(
+    state: State<'_, AppState>,
+    request: SetGatewayKeyRequest,
+) -> Result<GatewaySetupView, ErrorReport> {
+    let (terminal, actor) = state.signed_in()?;
+    terminal.replace_gateway_key(&actor, &request.key).await?;
+    state.reopen().await;
+    gateway_view(&state)
+}
+
+#[tauri::command]
+pub async fn remove_gateway_key(
+    state: State<'_, AppState>,
+    request: GatewaySetupRequest,
+) -> Result<GatewaySetupView, ErrorReport> {
+    let GatewaySetupRequest {} = request;
+    let (terminal, actor) = state.signed_in()?;
+    terminal.remove_gateway_key(&actor)?;
+    state.reopen().await;
+    gateway_view(&state)
+}
+
+#[tauri::command]
+pub async fn list_readers(
+    state: State<'_, AppState>,
+    request: GatewaySetupRequest,
+) -> Result<Vec<ReaderInfo>, ErrorReport> {
+    let GatewaySetupRequest {} = request;
+    let (terminal, actor) = state.signed_in()?;
+    Ok(terminal.list_readers(&actor).await?)
+}
+
+#[tauri::command]
+pub async fn switch_mode(
+    state: State<'_, AppState>,
+    request: SwitchModeRequest,
+) -> Result<GatewaySetupView, ErrorReport> {
+    let (terminal, actor) = state.signed_in()?;
+    terminal.switch_mode(&actor, request.mode)?;
+    state.reopen().await;
+    gateway_view(&state)
 }

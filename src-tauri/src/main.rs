@@ -49,6 +49,12 @@ fn main() {
             commands::void_sale,
             commands::print_receipt,
             commands::email_receipt,
+            commands::get_gateway_setup,
+            commands::configure_gateway,
+            commands::set_gateway_key,
+            commands::remove_gateway_key,
+            commands::list_readers,
+            commands::switch_mode,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = app {

@@ -1,7 +1,7 @@
 //! What the shell keeps between commands: the open `Terminal` (or the reason
 //! it could not be opened, shown on screen), and who is signed in.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use merchant_core::api::{ErrorCode, ErrorReport};
 use merchant_core::auth::Actor;
@@ -15,55 +15,80 @@ struct Session {
     last_active_ms: i64,
 }
 
-pub struct AppState {
+/// The open terminal and the settings it was opened with; replaced whole
+/// when an owner changes the gateway or the mode.
+struct Opened {
     terminal: Result<Arc<Terminal>, ErrorReport>,
     settings: Settings,
+}
+
+pub struct AppState {
+    home: Result<Home, ConfigError>,
+    opened: RwLock<Opened>,
     session: Mutex<Option<Session>>,
 }
 
 impl AppState {
     pub async fn start(home: Result<Home, ConfigError>) -> Self {
+        let opened = Self::open(&home).await;
+        Self {
+            home,
+            opened: RwLock::new(opened),
+            session: Mutex::new(None),
+        }
+    }
+
+    async fn open(home: &Result<Home, ConfigError>) -> Opened {
         let opened = match home {
-            Ok(home) => Terminal::open(home)
+            Ok(home) => Terminal::open(home.clone())
                 .await
                 .map(|t| t.with_webview_version(tauri::webview_version().ok())),
-            Err(e) => Err(TerminalError::Counter(CounterError::Config(e))),
+            Err(e) => Err(TerminalError::Counter(CounterError::Config(e.clone()))),
         };
         match opened {
             Ok(terminal) => {
                 tracing::info!(mode = ?terminal.mode(), "terminal ready");
-                Self {
+                Opened {
                     settings: terminal.settings().clone(),
                     terminal: Ok(Arc::new(terminal)),
-                    session: Mutex::new(None),
                 }
             }
             Err(e) => {
                 let report = ErrorReport::from(&e);
                 tracing::error!(code = ?report.code, "terminal could not start: {}", report.message);
-                Self {
+                Opened {
                     terminal: Err(report),
                     settings: Settings::default(),
-                    session: Mutex::new(None),
                 }
             }
         }
     }
 
+    /// Opens the terminal again with the saved settings (after a gateway
+    /// or mode change). Whoever is signed in stays signed in.
+    pub async fn reopen(&self) {
+        let opened = Self::open(&self.home).await;
+        *self.opened.write().unwrap_or_else(std::sync::PoisonError::into_inner) = opened;
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Opened> {
+        self.opened.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     pub fn terminal(&self) -> Result<Arc<Terminal>, ErrorReport> {
-        self.terminal.clone()
+        self.read().terminal.clone()
     }
 
     pub fn startup_error(&self) -> Option<ErrorReport> {
-        self.terminal.as_ref().err().cloned()
+        self.read().terminal.as_ref().err().cloned()
     }
 
-    pub fn settings(&self) -> &Settings {
-        &self.settings
+    pub fn settings(&self) -> Settings {
+        self.read().settings.clone()
     }
 
     fn idle_limit_ms(&self) -> i64 {
-        i64::from(self.settings.idle_lock_minutes.clamp(1, 15)) * 60_000
+        i64::from(self.read().settings.idle_lock_minutes.clamp(1, 15)) * 60_000
     }
 
     /// The signed-in actor, if the session has not gone idle. Every

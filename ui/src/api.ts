@@ -28,6 +28,11 @@ import type { VoidSaleRequest } from "./bindings/VoidSaleRequest";
 import type { ReceiptRequest } from "./bindings/ReceiptRequest";
 import type { ReceiptView } from "./bindings/ReceiptView";
 import type { EmailReceiptRequest } from "./bindings/EmailReceiptRequest";
+import type { ConfigureGatewayRequest } from "./bindings/ConfigureGatewayRequest";
+import type { GatewaySetupView } from "./bindings/GatewaySetupView";
+import type { ReaderInfo } from "./bindings/ReaderInfo";
+import type { SetGatewayKeyRequest } from "./bindings/SetGatewayKeyRequest";
+import type { SwitchModeRequest } from "./bindings/SwitchModeRequest";
 
 export function isErrorReport(e: unknown): e is ErrorReport {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
@@ -63,4 +68,10 @@ export const api = {
   voidSale: (request: VoidSaleRequest) => invoke<SaleView>("void_sale", { request }),
   printReceipt: (request: ReceiptRequest) => invoke<ReceiptView>("print_receipt", { request }),
   emailReceipt: (request: EmailReceiptRequest) => invoke<void>("email_receipt", { request }),
+  getGatewaySetup: () => invoke<GatewaySetupView>("get_gateway_setup", { request: {} }),
+  configureGateway: (request: ConfigureGatewayRequest) => invoke<GatewaySetupView>("configure_gateway", { request }),
+  setGatewayKey: (request: SetGatewayKeyRequest) => invoke<GatewaySetupView>("set_gateway_key", { request }),
+  removeGatewayKey: () => invoke<GatewaySetupView>("remove_gateway_key", { request: {} }),
+  listReaders: () => invoke<ReaderInfo[]>("list_readers", { request: {} }),
+  switchMode: (request: SwitchModeRequest) => invoke<GatewaySetupView>("switch_mode", { request }),
 };

@@ -9,6 +9,7 @@ import type { SessionView } from "./bindings/SessionView";
 import type { StatusView } from "./bindings/StatusView";
 import { reportsScreen } from "./reports";
 import { authorisationDialog, receiptDialog } from "./dialogs";
+import { setupScreen } from "./setup";
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -82,6 +83,7 @@ const el = {
   support: $("support"),
   supportButton: $<HTMLButtonElement>("support-button"),
   reportsButton: $<HTMLButtonElement>("reports-button"),
+  setupButton: $<HTMLButtonElement>("setup-button"),
   supportBack: $<HTMLButtonElement>("support-back"),
   bundlePreview: $<HTMLButtonElement>("bundle-preview"),
   bundleExport: $<HTMLButtonElement>("bundle-export"),
@@ -436,6 +438,7 @@ function showSignIn(message = ""): void {
   el.counter.hidden = true;
   el.support.hidden = true;
   reports.hide();
+  setup.hide();
   el.sessionBar.hidden = true;
   el.signIn.hidden = false;
   el.signInTitle.textContent = needsOwner ? "Create the owner's account" : "Sign in";
@@ -470,7 +473,28 @@ const authorisations = authorisationDialog(dialogHost);
 function showReports(): void {
   el.counter.hidden = true;
   el.support.hidden = true;
+  setup.hide();
   reports.open();
+}
+
+const setup = setupScreen({
+  signedOut: (message) => showSignIn(message),
+  changed: async () => {
+    applyTill(await api.getStatus());
+  },
+  back: () => {
+    setup.hide();
+    el.counter.hidden = false;
+    show("entry");
+    void refreshSales();
+  },
+});
+
+function showSetup(): void {
+  el.counter.hidden = true;
+  el.support.hidden = true;
+  reports.hide();
+  void setup.open();
 }
 
 function showCounter(signedIn: SessionView): void {
@@ -478,11 +502,13 @@ function showCounter(signedIn: SessionView): void {
   el.signIn.hidden = true;
   el.support.hidden = true;
   reports.hide();
+  setup.hide();
   el.sessionName.textContent = `${signedIn.name} · ${signedIn.role}`;
   el.sessionBar.hidden = false;
   const canCharge = can("charge");
   el.supportButton.hidden = !(can("export_bundle") && canCharge);
   el.reportsButton.hidden = !can("view_reports");
+  el.setupButton.hidden = !can("configure_gateway");
   el.supportBack.hidden = !canCharge;
   armIdleLock();
   if (!canCharge) return showSupport();
@@ -569,6 +595,7 @@ function wire(): void {
   el.lock.addEventListener("click", () => void lock());
   el.supportButton.addEventListener("click", showSupport);
   el.reportsButton.addEventListener("click", showReports);
+  el.setupButton.addEventListener("click", showSetup);
   el.supportBack.addEventListener("click", () => {
     el.support.hidden = true;
     el.counter.hidden = false;
@@ -647,14 +674,9 @@ function wire(): void {
   });
 }
 
-function applyStatus(s: StatusView): void {
+/** The till's look: mode band, currencies, simulated or test cards. */
+function applyTill(s: StatusView): void {
   status = s;
-  if (s.startup_error) {
-    el.startupError.hidden = false;
-    el.startupErrorMessage.textContent = s.startup_error.message;
-    el.startupErrorCode.textContent = `code: ${s.startup_error.code}`;
-    return;
-  }
   el.band.hidden = s.mode !== "training";
   document.body.classList.toggle("training", s.mode === "training");
   el.currency.replaceChildren(...s.currencies.map((c) => option(c.code, c.code)));
@@ -665,6 +687,17 @@ function applyStatus(s: StatusView): void {
   el.card.replaceChildren(...s.simulated_cards.map((c) => option(c.card, c.label)));
   el.testCardRow.hidden = s.test_cards.length === 0;
   el.testCard.replaceChildren(...s.test_cards.map((c) => option(c.card, c.label)));
+}
+
+function applyStatus(s: StatusView): void {
+  status = s;
+  if (s.startup_error) {
+    el.startupError.hidden = false;
+    el.startupErrorMessage.textContent = s.startup_error.message;
+    el.startupErrorCode.textContent = `code: ${s.startup_error.code}`;
+    return;
+  }
+  applyTill(s);
   needsOwner = s.needs_owner;
   if (s.session) showCounter(s.session);
   else showSignIn();

@@ -20,16 +20,15 @@ use merchant_core::api::{ErrorCode, ErrorReport, ListSalesRequest, RefundView, R
 use merchant_core::audit::{Action, Anchor};
 use merchant_core::auth::{Actor, Role};
 use merchant_core::config::{Home, Mode, HOME_ENV};
-use merchant_core::counter::{live_gateway, ChargeInput, CounterError, RefundInput};
-use merchant_core::gateway::stripe::mask_key;
+use merchant_core::counter::{ChargeInput, CounterError, RefundInput};
 use merchant_core::gateway::training::SimulatedCard;
 use merchant_core::gateway::{CaptureMode, RefundReason};
 use merchant_core::money::Currency;
 use merchant_core::receipt::ReceiptCopy;
 use merchant_core::reports::{print, DateRange, ShopZone};
 use merchant_core::store::{now_ms, RefundStatus, Sale, SaleId, SaleStatus};
-use merchant_core::terminal::{Terminal, TerminalError};
-use secrecy::{ExposeSecret, SecretString};
+use merchant_core::terminal::{GatewayChange, Terminal, TerminalError};
+use secrecy::SecretString;
 
 #[derive(Parser)]
 #[command(name = "merchantctl", version, about = "Merchant Terminal from the command line")]
@@ -666,14 +665,13 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
         }
         Command::Gateway { command } => gateway(&terminal, &actor, command, &mut stdin).await,
         Command::Mode { mode } => {
-            let mut settings = terminal.settings().clone();
-            settings.mode = match mode {
+            let mode = match mode {
                 ModeArg::Training => Mode::Training,
                 ModeArg::Live => Mode::Live,
             };
-            terminal.save_settings(&actor, &settings, Action::ModeSwitch)?;
-            let text = format!("mode: {:?}", settings.mode).to_lowercase();
-            output(serde_json::json!({ "mode": settings.mode }), text, 0)
+            terminal.switch_mode(&actor, mode)?;
+            let text = format!("mode: {mode:?}").to_lowercase();
+            output(serde_json::json!({ "mode": mode }), text, 0)
         }
     }
 }
@@ -792,7 +790,6 @@ async fn gateway(
     command: GatewayCommand,
     stdin: &mut Stdin,
 ) -> Result<Output, ErrorReport> {
-    let mut settings = terminal.settings().clone();
     match command {
         GatewayCommand::Configure {
             base_url,
@@ -800,22 +797,15 @@ async fn gateway(
             reader_id,
             omit_refund_reason,
         } => {
-            let g = &mut settings.gateway;
-            if let Some(url) = base_url {
-                g.base_url = url;
-            }
-            if let Some(ca) = extra_ca {
-                g.extra_ca = Some(std::fs::canonicalize(&ca).unwrap_or(ca));
-            }
-            if reader_id.is_some() {
-                g.reader_id = reader_id;
-            }
-            if let Some(v) = omit_refund_reason {
-                g.omit_refund_reason = v;
-            }
-            // Refuse an unusable address (http://, a bad CA) before saving it.
-            live_gateway(&settings, SecretString::from(String::new()))?;
-            terminal.save_settings(actor, &settings, Action::GatewayConfigured)?;
+            let settings = terminal.configure_gateway(
+                actor,
+                GatewayChange {
+                    base_url,
+                    extra_ca,
+                    reader_id,
+                    omit_refund_reason,
+                },
+            )?;
             let text = format!("gateway: {}", settings.gateway.base_url);
             output(serde_json::json!({ "base_url": settings.gateway.base_url }), text, 0)
         }
@@ -823,24 +813,16 @@ async fn gateway(
             actor
                 .require(merchant_core::auth::Permission::ConfigureGateway)
                 .map_err(TerminalError::from)?;
-            let key = stdin.secret("the gateway key")?;
-            let masked = mask_key(key.expose_secret());
-            let gateway = live_gateway(&settings, key.clone())?;
-            let check = match gateway.check_key().await {
-                Ok(c) => c,
-                Err(e) => {
-                    terminal.record_key_rejected(actor, &masked)?;
-                    return Err(CounterError::from(e).into());
-                }
-            };
-            terminal.set_gateway_key(actor, &key, &masked)?;
-            let advice = if check.restricted {
+            let key = terminal
+                .replace_gateway_key(actor, &stdin.secret("the gateway key")?)
+                .await?;
+            let advice = if key.restricted {
                 ""
             } else {
                 " A full secret key works, but a restricted key (rk_) with only the permissions in the README is recommended."
             };
-            let text = format!("gateway key {masked} saved to the keychain.{advice}");
-            let value = serde_json::json!({ "key": masked, "restricted": check.restricted, "live": check.live });
+            let text = format!("gateway key {} saved to the keychain.{advice}", key.masked);
+            let value = serde_json::json!({ "key": key.masked, "restricted": key.restricted, "live": key.live });
             output(value, text, 0)
         }
         GatewayCommand::Readers => {

@@ -11,12 +11,13 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::audit::{Action, Anchor, AuditEntry, AuditError, AuditLog, Event, Verification};
 use crate::auth::{Actor, AuthError, Clock, Permission, Role, Staff, SystemClock};
 use crate::config::{ConfigError, Home, Mode, Settings};
 use crate::counter::{ChargeInput, Counter, CounterError, RefundInput, SalesFilter, GATEWAY_KEY};
+use crate::gateway::stripe::{key_kind, mask_key};
 use crate::gateway::TestCard;
 use crate::money::{Currency, MinorUnits, Money};
 use crate::receipt::{self, ReceiptContext, ReceiptCopy};
@@ -45,6 +46,26 @@ pub enum TerminalError {
     Export(#[from] crate::export::ExportError),
     #[error(transparent)]
     Report(#[from] ReportError),
+}
+
+/// What an owner may change about the live gateway; `None` keeps a value.
+#[derive(Debug, Clone, Default)]
+pub struct GatewayChange {
+    pub base_url: Option<String>,
+    /// An empty path removes the extra CA.
+    pub extra_ca: Option<std::path::PathBuf>,
+    /// Empty removes the reader.
+    pub reader_id: Option<String>,
+    pub omit_refund_reason: Option<bool>,
+}
+
+/// A gateway key as anyone may see it: masked, and its kind.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct KeyView {
+    pub masked: String,
+    /// A restricted key (`rk_`), as recommended.
+    pub restricted: bool,
+    pub live: bool,
 }
 
 /// Health of the terminal, as support sees it in the bundle.
@@ -633,11 +654,63 @@ impl Terminal {
     }
 
     /// Stores a gateway key that the gateway has already accepted.
-    pub fn set_gateway_key(&self, actor: &Actor, key: &SecretString, masked: &str) -> Result<()> {
+    /// Changes where the live gateway is. The new settings are checked
+    /// (https only, a readable CA) before anything is saved. Audited.
+    pub fn configure_gateway(&self, actor: &Actor, change: GatewayChange) -> Result<Settings> {
         self.require(actor, Permission::ConfigureGateway)?;
+        let mut settings = self.settings.clone();
+        let g = &mut settings.gateway;
+        if let Some(url) = change.base_url.filter(|u| !u.trim().is_empty()) {
+            g.base_url = url.trim().to_string();
+        }
+        if let Some(ca) = change.extra_ca {
+            g.extra_ca = (!ca.as_os_str().is_empty()).then(|| std::fs::canonicalize(&ca).unwrap_or(ca));
+        }
+        if let Some(reader) = change.reader_id {
+            g.reader_id = Some(reader.trim().to_string()).filter(|r| !r.is_empty());
+        }
+        if let Some(v) = change.omit_refund_reason {
+            g.omit_refund_reason = v;
+        }
+        crate::counter::live_gateway(&settings, SecretString::from(String::new()))?;
+        self.save_settings(actor, &settings, Action::GatewayConfigured)?;
+        Ok(settings)
+    }
+
+    /// Checks `key` with the gateway, then keeps it in the OS keychain
+    /// (replacing any other). Only the masked form is ever returned, logged
+    /// or audited; a rejected key is audited and not kept.
+    pub async fn replace_gateway_key(&self, actor: &Actor, key: &SecretString) -> Result<KeyView> {
+        self.require(actor, Permission::ConfigureGateway)?;
+        let masked = mask_key(key.expose_secret());
+        let gateway = crate::counter::live_gateway(&self.settings, key.clone())?;
+        let check = match gateway.check_key().await {
+            Ok(c) => c,
+            Err(e) => {
+                self.record(Some(actor), Action::GatewayKeySet, None, "rejected", Some(&masked))?;
+                return Err(CounterError::Gateway(e).into());
+            }
+        };
         self.keychain.set_secret(GATEWAY_KEY, key)?;
-        self.record(Some(actor), Action::GatewayKeySet, None, "ok", Some(masked))?;
-        Ok(())
+        self.record(Some(actor), Action::GatewayKeySet, None, "ok", Some(&masked))?;
+        Ok(KeyView {
+            masked,
+            restricted: check.restricted,
+            live: check.live,
+        })
+    }
+
+    /// The stored key, masked (`rk_live_…abcd`), if there is one.
+    pub fn gateway_key(&self, actor: &Actor) -> Result<Option<KeyView>> {
+        self.require(actor, Permission::ConfigureGateway)?;
+        Ok(self.keychain.secret(GATEWAY_KEY)?.map(|k| {
+            let shape = key_kind(k.expose_secret());
+            KeyView {
+                masked: mask_key(k.expose_secret()),
+                restricted: shape.as_ref().is_some_and(|s| s.restricted),
+                live: shape.is_some_and(|s| s.live),
+            }
+        }))
     }
 
     pub fn remove_gateway_key(&self, actor: &Actor) -> Result<()> {
@@ -647,10 +720,15 @@ impl Terminal {
         Ok(())
     }
 
-    /// Records a refused key check (a key the gateway rejected).
-    pub fn record_key_rejected(&self, actor: &Actor, masked: &str) -> Result<()> {
-        self.record(Some(actor), Action::GatewayKeySet, None, "rejected", Some(masked))?;
-        Ok(())
+    /// Switches between training and live. Live needs a gateway key.
+    pub fn switch_mode(&self, actor: &Actor, mode: Mode) -> Result<()> {
+        self.require(actor, Permission::SwitchMode)?;
+        if mode == Mode::Live && self.keychain.secret(GATEWAY_KEY)?.is_none() {
+            return Err(CounterError::LiveNotConfigured.into());
+        }
+        let mut settings = self.settings.clone();
+        settings.mode = mode;
+        self.save_settings(actor, &settings, Action::ModeSwitch)
     }
 
     // --- support bundle ----------------------------------------------------

@@ -1,0 +1,162 @@
+// The owner's gateway screen: where the live gateway is (base URL, an extra
+// CA for a test or enterprise proxy, the card reader), the key (pasted once,
+// checked with the gateway, kept in the OS keychain, only ever shown
+// masked), and the switch between training and live. All text is set with
+// textContent; the pasted key is cleared from the field as it is sent.
+import { api, asErrorReport } from "./api";
+import type { GatewaySetupView } from "./bindings/GatewaySetupView";
+
+const $ = <T extends HTMLElement>(id: string): T => {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`missing #${id}`);
+  return found as T;
+};
+
+export interface SetupHost {
+  signedOut(message: string): void;
+  /** Mode or gateway changed: the till must redraw (band, cards). */
+  changed(): Promise<void>;
+  back(): void;
+}
+
+export function setupScreen(host: SetupHost) {
+  const el = {
+    root: $("setup"),
+    mode: $("setup-mode"),
+    modeSwitch: $<HTMLButtonElement>("setup-mode-switch"),
+    form: $<HTMLFormElement>("setup-form"),
+    baseUrl: $<HTMLInputElement>("setup-base-url"),
+    extraCa: $<HTMLInputElement>("setup-extra-ca"),
+    reader: $<HTMLInputElement>("setup-reader"),
+    findReaders: $<HTMLButtonElement>("setup-find-readers"),
+    readers: $("setup-readers"),
+    omitReason: $<HTMLInputElement>("setup-omit-reason"),
+    keyState: $("setup-key-state"),
+    keyForm: $<HTMLFormElement>("setup-key-form"),
+    key: $<HTMLInputElement>("setup-key"),
+    removeKey: $<HTMLButtonElement>("setup-remove-key"),
+    message: $("setup-message"),
+    back: $<HTMLButtonElement>("setup-back"),
+  };
+  let view: GatewaySetupView | null = null;
+  let switchArmed = false;
+
+  function say(text: string, state = "ok", code = ""): void {
+    el.message.dataset.state = state;
+    el.message.dataset.code = code;
+    el.message.textContent = text;
+  }
+
+  function fail(e: unknown): void {
+    const err = asErrorReport(e);
+    if (err.code === "not_signed_in") return host.signedOut(err.message);
+    say(err.message, "error", err.code);
+  }
+
+  function render(v: GatewaySetupView): void {
+    view = v;
+    el.mode.textContent = v.mode === "live" ? "LIVE — real payments" : "TRAINING — no real payments";
+    el.mode.dataset.mode = v.mode;
+    el.modeSwitch.textContent = v.mode === "live" ? "Switch to training" : "Switch to live";
+    el.baseUrl.value = v.base_url;
+    el.extraCa.value = v.extra_ca ?? "";
+    el.reader.value = v.reader_id ?? "";
+    el.omitReason.checked = v.omit_refund_reason;
+    if (!v.key) {
+      el.keyState.textContent = "No key: live mode cannot take payments until a key is saved.";
+    } else {
+      const kind = v.key.live ? "live" : "test mode";
+      const advice = v.key.restricted
+        ? ""
+        : " A full secret key works; a restricted key (rk_…) with only the permissions listed in the README is recommended.";
+      el.keyState.textContent = `Key ${v.key.masked} (${kind}${v.key.restricted ? ", restricted" : ", full secret key"}).${advice}`;
+    }
+    el.removeKey.disabled = !v.key;
+  }
+
+  async function run(task: () => Promise<GatewaySetupView>, done: string, redraw = true): Promise<void> {
+    try {
+      render(await task());
+      say(done);
+      if (redraw) await host.changed();
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  el.form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    void run(
+      () =>
+        api.configureGateway({
+          base_url: el.baseUrl.value,
+          extra_ca: el.extraCa.value,
+          reader_id: el.reader.value,
+          omit_refund_reason: el.omitReason.checked,
+        }),
+      "Gateway settings saved.",
+    );
+  });
+  el.keyForm.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const key = el.key.value.trim();
+    el.key.value = "";
+    if (!key) return say("Paste the key first.", "error");
+    say("Checking the key with the gateway…");
+    void run(() => api.setGatewayKey({ key }), "Key checked and saved in the keychain. It will not be shown again.");
+  });
+  el.removeKey.addEventListener("click", () => void run(() => api.removeGatewayKey(), "Key removed."));
+  el.findReaders.addEventListener("click", async () => {
+    try {
+      const readers = await api.listReaders();
+      el.readers.replaceChildren(
+        ...readers.map((r) => {
+          const b = document.createElement("button");
+          b.type = "button";
+          b.className = "lock";
+          b.dataset.readerId = r.id;
+          b.textContent = `${r.label || r.id} (${r.status})`;
+          b.addEventListener("click", () => {
+            el.reader.value = r.id;
+          });
+          return b;
+        }),
+      );
+      say(readers.length ? "Choose a reader, then save." : "No readers on this account.");
+    } catch (e) {
+      fail(e);
+    }
+  });
+  el.modeSwitch.addEventListener("click", () => {
+    if (!view) return;
+    const next = view.mode === "live" ? "training" : "live";
+    if (!switchArmed) {
+      switchArmed = true;
+      el.modeSwitch.dataset.armed = "true";
+      el.modeSwitch.textContent = `Confirm: switch to ${next}`;
+      return say(next === "live" ? "Live mode takes real payments. Press again to confirm." : "Press again to confirm.", "warn");
+    }
+    switchArmed = false;
+    delete el.modeSwitch.dataset.armed;
+    void run(() => api.switchMode({ mode: next }), `Now in ${next} mode.`);
+  });
+  el.back.addEventListener("click", () => host.back());
+
+  return {
+    async open(): Promise<void> {
+      el.root.hidden = false;
+      el.message.textContent = "";
+      el.readers.replaceChildren();
+      switchArmed = false;
+      try {
+        render(await api.getGatewaySetup());
+      } catch (e) {
+        fail(e);
+      }
+      el.baseUrl.focus();
+    },
+    hide(): void {
+      el.root.hidden = true;
+    },
+  };
+}
