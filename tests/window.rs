@@ -957,7 +957,11 @@ async fn owner_sets_up_stripe_in_the_window_then_charges_and_refunds() -> TestRe
     field.send_keys("1.00").await?;
     app.by_id("refund-submit").await?.click().await?;
     app.wait_until("the refusal", Duration::from_secs(10), || async {
-        let code = js(&app, "return document.getElementById('refund-message').dataset.code ?? '';").await?;
+        let code = js(
+            &app,
+            "return document.getElementById('refund-message').dataset.code ?? '';",
+        )
+        .await?;
         Ok(code.as_str() == Some("refund_refused"))
     })
     .await?;
