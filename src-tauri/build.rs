@@ -36,6 +36,17 @@ fn main() {
         "remove_gateway_key",
         "list_readers",
         "switch_mode",
+        "confirm_pin",
+        "list_staff",
+        "add_staff",
+        "set_staff_active",
+        "unlock_staff",
+        "reset_staff_pin",
+        "get_limits",
+        "update_limits",
+        "list_alerts",
+        "list_audit",
+        "verify_audit",
     ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

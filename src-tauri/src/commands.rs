@@ -4,6 +4,9 @@
 //! permission first and audits), wrap the answer.
 
 use merchant_core::api::{
+    AddStaffRequest, AuditQueryRequest, ConfirmPinRequest, ErrorCode, OwnerRequest, ResetPinRequest, StaffChangeRequest,
+};
+use merchant_core::api::{
     BundleRequest, BundleView, CancelChargeRequest, CaptureSaleRequest, ChargeSaleRequest, ConfigureGatewayRequest,
     CreateOwnerRequest, CurrencyOption, DateRangeRequest, EmailReceiptRequest, ErrorReport, ExportView,
     GatewaySetupRequest, GatewaySetupView, GetStatusRequest, GetZReportRequest, ImportView, ListSalesRequest,
@@ -11,12 +14,15 @@ use merchant_core::api::{
     ResolveInDoubtRequest, ResolveView, SaleView, SessionView, SetGatewayKeyRequest, SignInRequest, SignOutRequest,
     SimulatedCardOption, StatusView, SwitchModeRequest, TestCardOption, VoidSaleRequest, ZReportView, ZSummary,
 };
-use merchant_core::auth::Actor;
+use merchant_core::audit::{AuditEntry, Verification};
+use merchant_core::auth::{Actor, Permission, StaffEntry};
 use merchant_core::counter::ChargeInput;
 use merchant_core::gateway::stripe::ReaderInfo;
+use merchant_core::monitor::Alert;
 use merchant_core::reports::reconcile::Reconciliation;
 use merchant_core::store::now_ms;
 use merchant_core::terminal::Terminal;
+use merchant_core::terminal::{Limits, TerminalError};
 use tauri::State;
 
 use crate::state::AppState;
@@ -164,7 +170,7 @@ pub async fn preview_bundle(state: State<'_, AppState>, request: BundleRequest) 
 #[tauri::command]
 pub async fn export_bundle(state: State<'_, AppState>, request: BundleRequest) -> Result<BundleView, ErrorReport> {
     let BundleRequest {} = request;
-    let (terminal, actor) = state.signed_in()?;
+    let (terminal, actor) = state.signed_in_confirmed()?;
     let dir = terminal.exports_dir();
     std::fs::create_dir_all(&dir).map_err(|e| {
         ErrorReport::new(
@@ -288,7 +294,7 @@ pub async fn configure_gateway(
     state: State<'_, AppState>,
     request: ConfigureGatewayRequest,
 ) -> Result<GatewaySetupView, ErrorReport> {
-    let (terminal, actor) = state.signed_in()?;
+    let (terminal, actor) = state.signed_in_confirmed()?;
     terminal.configure_gateway(&actor, request.into())?;
     state.reopen().await;
     gateway_view(&state)
@@ -299,7 +305,7 @@ pub async fn set_gateway_key(
     state: State<'_, AppState>,
     request: SetGatewayKeyRequest,
 ) -> Result<GatewaySetupView, ErrorReport> {
-    let (terminal, actor) = state.signed_in()?;
+    let (terminal, actor) = state.signed_in_confirmed()?;
     terminal.replace_gateway_key(&actor, &request.key).await?;
     state.reopen().await;
     gateway_view(&state)
@@ -311,7 +317,7 @@ pub async fn remove_gateway_key(
     request: GatewaySetupRequest,
 ) -> Result<GatewaySetupView, ErrorReport> {
     let GatewaySetupRequest {} = request;
-    let (terminal, actor) = state.signed_in()?;
+    let (terminal, actor) = state.signed_in_confirmed()?;
     terminal.remove_gateway_key(&actor)?;
     state.reopen().await;
     gateway_view(&state)
@@ -332,8 +338,93 @@ pub async fn switch_mode(
     state: State<'_, AppState>,
     request: SwitchModeRequest,
 ) -> Result<GatewaySetupView, ErrorReport> {
-    let (terminal, actor) = state.signed_in()?;
+    let (terminal, actor) = state.signed_in_confirmed()?;
     terminal.switch_mode(&actor, request.mode)?;
     state.reopen().await;
     gateway_view(&state)
+}
+
+#[tauri::command]
+pub fn confirm_pin(state: State<'_, AppState>, request: ConfirmPinRequest) -> Result<(), ErrorReport> {
+    let (terminal, actor) = state.signed_in()?;
+    let again = terminal.sign_in(&actor.name, &request.pin)?;
+    if again.staff_id != actor.staff_id {
+        return Err(ErrorReport::new(ErrorCode::WrongPin, "Wrong name or PIN."));
+    }
+    state.confirmed();
+    Ok(())
+}
+
+#[tauri::command]
+pub fn list_staff(state: State<'_, AppState>, request: OwnerRequest) -> Result<Vec<StaffEntry>, ErrorReport> {
+    let OwnerRequest {} = request;
+    let (terminal, actor) = state.signed_in()?;
+    Ok(terminal.list_staff(&actor)?)
+}
+
+#[tauri::command]
+pub fn add_staff(state: State<'_, AppState>, request: AddStaffRequest) -> Result<Vec<StaffEntry>, ErrorReport> {
+    let (terminal, actor) = state.signed_in_confirmed()?;
+    terminal.add_staff(&actor, &request.name, request.role, &request.pin)?;
+    Ok(terminal.list_staff(&actor)?)
+}
+
+#[tauri::command]
+pub fn set_staff_active(
+    state: State<'_, AppState>,
+    request: StaffChangeRequest,
+) -> Result<Vec<StaffEntry>, ErrorReport> {
+    let (terminal, actor) = state.signed_in_confirmed()?;
+    terminal.set_staff_active(&actor, &request.name, request.active.unwrap_or(true))?;
+    Ok(terminal.list_staff(&actor)?)
+}
+
+#[tauri::command]
+pub fn unlock_staff(state: State<'_, AppState>, request: StaffChangeRequest) -> Result<Vec<StaffEntry>, ErrorReport> {
+    let (terminal, actor) = state.signed_in_confirmed()?;
+    terminal.unlock_staff(&actor, &request.name)?;
+    Ok(terminal.list_staff(&actor)?)
+}
+
+#[tauri::command]
+pub fn reset_staff_pin(state: State<'_, AppState>, request: ResetPinRequest) -> Result<Vec<StaffEntry>, ErrorReport> {
+    let (terminal, actor) = state.signed_in_confirmed()?;
+    terminal.reset_staff_pin(&actor, &request.name, &request.pin)?;
+    Ok(terminal.list_staff(&actor)?)
+}
+
+#[tauri::command]
+pub fn get_limits(state: State<'_, AppState>, request: OwnerRequest) -> Result<Limits, ErrorReport> {
+    let OwnerRequest {} = request;
+    let (terminal, actor) = state.signed_in()?;
+    actor.require(Permission::ManageStaff).map_err(TerminalError::from)?;
+    Ok(Limits::of(terminal.settings()))
+}
+
+#[tauri::command]
+pub async fn update_limits(state: State<'_, AppState>, request: Limits) -> Result<Limits, ErrorReport> {
+    let (terminal, actor) = state.signed_in_confirmed()?;
+    let settings = terminal.update_limits(&actor, &request)?;
+    state.reopen().await;
+    Ok(Limits::of(&settings))
+}
+
+#[tauri::command]
+pub fn list_alerts(state: State<'_, AppState>, request: OwnerRequest) -> Result<Vec<Alert>, ErrorReport> {
+    let OwnerRequest {} = request;
+    let (terminal, actor) = state.signed_in()?;
+    Ok(terminal.alerts(&actor)?)
+}
+
+#[tauri::command]
+pub fn list_audit(state: State<'_, AppState>, request: AuditQueryRequest) -> Result<Vec<AuditEntry>, ErrorReport> {
+    let (terminal, actor) = state.signed_in()?;
+    Ok(terminal.audit_entries(&actor, &request, now_ms())?)
+}
+
+#[tauri::command]
+pub fn verify_audit(state: State<'_, AppState>, request: OwnerRequest) -> Result<Verification, ErrorReport> {
+    let OwnerRequest {} = request;
+    let (terminal, actor) = state.signed_in()?;
+    Ok(terminal.verify_audit(&actor, None)?)
 }

@@ -55,6 +55,17 @@ fn main() {
             commands::remove_gateway_key,
             commands::list_readers,
             commands::switch_mode,
+            commands::confirm_pin,
+            commands::list_staff,
+            commands::add_staff,
+            commands::set_staff_active,
+            commands::unlock_staff,
+            commands::reset_staff_pin,
+            commands::get_limits,
+            commands::update_limits,
+            commands::list_alerts,
+            commands::list_audit,
+            commands::verify_audit,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = app {

@@ -13,7 +13,12 @@ use merchant_core::terminal::{Terminal, TerminalError};
 struct Session {
     actor: Actor,
     last_active_ms: i64,
+    /// When the PIN was last entered (sign-in or `confirm_pin`).
+    confirmed_ms: i64,
 }
+
+/// How long a PIN entry covers settings, keys, staff changes and exports.
+const RECONFIRM_AFTER_MS: i64 = 5 * 60_000;
 
 /// The open terminal and the settings it was opened with; replaced whole
 /// when an owner changes the gateway or the mode.
@@ -114,6 +119,32 @@ impl AppState {
         }
     }
 
+    /// Like `signed_in`, for a manager's sensitive action: the PIN must
+    /// have been entered in the last five minutes, else `reauth_required`.
+    pub fn signed_in_confirmed(&self) -> Result<(Arc<Terminal>, Actor), ErrorReport> {
+        let signed_in = self.signed_in()?;
+        let session = self.session.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match session.as_ref() {
+            Some(s) if now_ms() - s.confirmed_ms <= RECONFIRM_AFTER_MS => Ok(signed_in),
+            _ => Err(ErrorReport::new(
+                ErrorCode::ReauthRequired,
+                "Enter your PIN again to change settings, keys or staff, or to export.",
+            )),
+        }
+    }
+
+    /// The PIN was entered again: sensitive actions are open for a while.
+    pub fn confirmed(&self) {
+        if let Some(s) = self
+            .session
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_mut()
+        {
+            s.confirmed_ms = now_ms();
+        }
+    }
+
     pub fn current(&self) -> Option<Actor> {
         self.signed_in().ok().map(|(_, a)| a)
     }
@@ -122,6 +153,7 @@ impl AppState {
         *self.session.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Session {
             actor,
             last_active_ms: now_ms(),
+            confirmed_ms: now_ms(),
         });
     }
 

@@ -33,6 +33,16 @@ import type { GatewaySetupView } from "./bindings/GatewaySetupView";
 import type { ReaderInfo } from "./bindings/ReaderInfo";
 import type { SetGatewayKeyRequest } from "./bindings/SetGatewayKeyRequest";
 import type { SwitchModeRequest } from "./bindings/SwitchModeRequest";
+import type { AddStaffRequest } from "./bindings/AddStaffRequest";
+import type { Alert } from "./bindings/Alert";
+import type { AuditEntry } from "./bindings/AuditEntry";
+import type { AuditQueryRequest } from "./bindings/AuditQueryRequest";
+import type { ConfirmPinRequest } from "./bindings/ConfirmPinRequest";
+import type { Limits } from "./bindings/Limits";
+import type { ResetPinRequest } from "./bindings/ResetPinRequest";
+import type { StaffChangeRequest } from "./bindings/StaffChangeRequest";
+import type { StaffEntry } from "./bindings/StaffEntry";
+import type { Verification } from "./bindings/Verification";
 
 export function isErrorReport(e: unknown): e is ErrorReport {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
@@ -74,4 +84,15 @@ export const api = {
   removeGatewayKey: () => invoke<GatewaySetupView>("remove_gateway_key", { request: {} }),
   listReaders: () => invoke<ReaderInfo[]>("list_readers", { request: {} }),
   switchMode: (request: SwitchModeRequest) => invoke<GatewaySetupView>("switch_mode", { request }),
+  confirmPin: (request: ConfirmPinRequest) => invoke<void>("confirm_pin", { request }),
+  listStaff: () => invoke<StaffEntry[]>("list_staff", { request: {} }),
+  addStaff: (request: AddStaffRequest) => invoke<StaffEntry[]>("add_staff", { request }),
+  setStaffActive: (request: StaffChangeRequest) => invoke<StaffEntry[]>("set_staff_active", { request }),
+  unlockStaff: (request: StaffChangeRequest) => invoke<StaffEntry[]>("unlock_staff", { request }),
+  resetStaffPin: (request: ResetPinRequest) => invoke<StaffEntry[]>("reset_staff_pin", { request }),
+  getLimits: () => invoke<Limits>("get_limits", { request: {} }),
+  updateLimits: (request: Limits) => invoke<Limits>("update_limits", { request }),
+  listAlerts: () => invoke<Alert[]>("list_alerts", { request: {} }),
+  listAudit: (request: AuditQueryRequest) => invoke<AuditEntry[]>("list_audit", { request }),
+  verifyAudit: () => invoke<Verification>("verify_audit", { request: {} }),
 };

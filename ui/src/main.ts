@@ -10,6 +10,8 @@ import type { StatusView } from "./bindings/StatusView";
 import { reportsScreen } from "./reports";
 import { authorisationDialog, receiptDialog } from "./dialogs";
 import { setupScreen } from "./setup";
+import { staffScreen } from "./staff";
+import { withPin } from "./reauth";
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -84,6 +86,8 @@ const el = {
   supportButton: $<HTMLButtonElement>("support-button"),
   reportsButton: $<HTMLButtonElement>("reports-button"),
   setupButton: $<HTMLButtonElement>("setup-button"),
+  staffButton: $<HTMLButtonElement>("staff-button"),
+  alertsBanner: $("alerts-banner"),
   supportBack: $<HTMLButtonElement>("support-back"),
   bundlePreview: $<HTMLButtonElement>("bundle-preview"),
   bundleExport: $<HTMLButtonElement>("bundle-export"),
@@ -435,10 +439,7 @@ function onKeypad(key: string): void {
 }
 
 function showSignIn(message = ""): void {
-  el.counter.hidden = true;
-  el.support.hidden = true;
-  reports.hide();
-  setup.hide();
+  hideScreens();
   el.sessionBar.hidden = true;
   el.signIn.hidden = false;
   el.signInTitle.textContent = needsOwner ? "Create the owner's account" : "Sign in";
@@ -471,9 +472,7 @@ const receipts = receiptDialog(dialogHost);
 const authorisations = authorisationDialog(dialogHost);
 
 function showReports(): void {
-  el.counter.hidden = true;
-  el.support.hidden = true;
-  setup.hide();
+  hideScreens();
   reports.open();
 }
 
@@ -491,24 +490,59 @@ const setup = setupScreen({
 });
 
 function showSetup(): void {
+  hideScreens();
+  void setup.open();
+}
+
+const staff = staffScreen({
+  signedOut: (message) => showSignIn(message),
+  back: () => {
+    staff.hide();
+    el.counter.hidden = false;
+    show("entry");
+    void refreshSales();
+  },
+});
+
+function showStaff(): void {
+  hideScreens();
+  void staff.open();
+}
+
+/** Hides every screen but the session bar. */
+function hideScreens(): void {
   el.counter.hidden = true;
   el.support.hidden = true;
   reports.hide();
-  void setup.open();
+  setup.hide();
+  staff.hide();
+}
+
+/** Managers see what deserves attention as they sign in. */
+async function showAlerts(): Promise<void> {
+  el.alertsBanner.hidden = true;
+  if (!can("view_audit")) return;
+  try {
+    const alerts = await api.listAlerts();
+    el.alertsBanner.hidden = alerts.length === 0;
+    el.alertsBanner.textContent = alerts.length === 1 ? `⚠ ${alerts[0]?.message ?? ""}` : `⚠ ${alerts.length} alerts: see Staff & audit`;
+  } catch {
+    el.alertsBanner.hidden = true;
+  }
 }
 
 function showCounter(signedIn: SessionView): void {
   session = signedIn;
   el.signIn.hidden = true;
-  el.support.hidden = true;
-  reports.hide();
-  setup.hide();
+  hideScreens();
   el.sessionName.textContent = `${signedIn.name} · ${signedIn.role}`;
   el.sessionBar.hidden = false;
   const canCharge = can("charge");
   el.supportButton.hidden = !(can("export_bundle") && canCharge);
   el.reportsButton.hidden = !can("view_reports");
   el.setupButton.hidden = !can("configure_gateway");
+  el.staffButton.hidden = !can("manage_staff");
+  void showAlerts();
   el.supportBack.hidden = !canCharge;
   armIdleLock();
   if (!canCharge) return showSupport();
@@ -538,7 +572,7 @@ function listFiles(view: BundleView): void {
 async function bundle(action: "preview" | "export"): Promise<void> {
   el.bundleMessage.textContent = action === "preview" ? "Collecting…" : "Sealing…";
   try {
-    const view = action === "preview" ? await api.previewBundle() : await api.exportBundle();
+    const view = action === "preview" ? await api.previewBundle() : await withPin(() => api.exportBundle());
     listFiles(view);
     el.bundleMessage.dataset.state = action;
     el.bundleMessage.textContent =
@@ -596,6 +630,7 @@ function wire(): void {
   el.supportButton.addEventListener("click", showSupport);
   el.reportsButton.addEventListener("click", showReports);
   el.setupButton.addEventListener("click", showSetup);
+  el.staffButton.addEventListener("click", showStaff);
   el.supportBack.addEventListener("click", () => {
     el.support.hidden = true;
     el.counter.hidden = false;

@@ -5,6 +5,7 @@
 // textContent; the pasted key is cleared from the field as it is sent.
 import { api, asErrorReport } from "./api";
 import type { GatewaySetupView } from "./bindings/GatewaySetupView";
+import { withPin } from "./reauth";
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const found = document.getElementById(id);
@@ -76,7 +77,7 @@ export function setupScreen(host: SetupHost) {
 
   async function run(task: () => Promise<GatewaySetupView>, done: string, redraw = true): Promise<void> {
     try {
-      render(await task());
+      render(await withPin(task));
       say(done);
       if (redraw) await host.changed();
     } catch (e) {

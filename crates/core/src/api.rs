@@ -557,6 +557,8 @@ pub enum ErrorCode {
     AuditError,
     ExportError,
     ReportError,
+    /// A manager's action needs their PIN again (`confirm_pin`).
+    ReauthRequired,
 }
 
 impl ErrorCode {
@@ -580,6 +582,7 @@ impl ErrorCode {
             Self::AuditError => 6,
             Self::ExportError => 7,
             Self::ReportError => 6,
+            Self::ReauthRequired => 12,
             Self::Internal => 10,
         }
     }
@@ -765,6 +768,67 @@ impl GatewaySetupView {
     }
 }
 
+/// `list_staff`, `get_limits`, `list_alerts`, `verify_audit`: no input.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct OwnerRequest {}
+
+/// `add_staff`: a new account with its first PIN.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct AddStaffRequest {
+    pub name: String,
+    pub role: Role,
+    #[ts(type = "string")]
+    pub pin: SecretString,
+}
+
+/// `set_staff_active`, `unlock_staff` (active ignored).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct StaffChangeRequest {
+    pub name: String,
+    #[ts(optional)]
+    pub active: Option<bool>,
+}
+
+/// `reset_staff_pin`: a new PIN for someone who forgot theirs.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ResetPinRequest {
+    pub name: String,
+    #[ts(type = "string")]
+    pub pin: SecretString,
+}
+
+/// `confirm_pin`: the signed-in manager's PIN again, before settings, keys,
+/// staff changes and exports.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmPinRequest {
+    #[ts(type = "string")]
+    pub pin: SecretString,
+}
+
+/// `list_audit`: filters for the audit viewer; omitted means any.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQueryRequest {
+    #[ts(optional)]
+    pub action: Option<String>,
+    /// A staff member's name.
+    #[ts(optional)]
+    pub staff: Option<String>,
+    #[ts(optional)]
+    pub outcome: Option<String>,
+    #[ts(optional, type = "number")]
+    pub since_ms: Option<i64>,
+    #[ts(optional, type = "number")]
+    pub until_ms: Option<i64>,
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
 /// `sign_in`: a staff member's name and PIN. The PIN is a secret from the
 /// moment it is parsed (no Serialize; Debug prints `[REDACTED]`).
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -915,6 +979,18 @@ mod tests {
             GatewaySetupView,
             crate::terminal::KeyView,
             crate::gateway::stripe::ReaderInfo,
+            OwnerRequest,
+            AddStaffRequest,
+            StaffChangeRequest,
+            ResetPinRequest,
+            ConfirmPinRequest,
+            AuditQueryRequest,
+            crate::auth::StaffEntry,
+            crate::terminal::Limits,
+            crate::monitor::Alert,
+            crate::monitor::AlertKind,
+            crate::audit::AuditEntry,
+            crate::audit::Verification,
         ]
     }
 

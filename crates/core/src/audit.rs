@@ -94,6 +94,18 @@ pub struct Event<'a> {
     pub detail: Option<&'a str>,
 }
 
+/// What the owner's audit viewer filters on; `None` matches anything.
+#[derive(Debug, Clone)]
+pub struct AuditFilter {
+    pub action: Option<String>,
+    /// A staff id.
+    pub actor: Option<String>,
+    pub outcome: Option<String>,
+    pub since_ms: i64,
+    pub until_ms: i64,
+    pub limit: u32,
+}
+
 /// An entry as stored.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct AuditEntry {
@@ -318,6 +330,31 @@ impl AuditLog {
     }
 
     /// The newest entries first, for the owner's viewer and support.
+    /// Entries matching `f`, newest first. One fixed, parameterised query.
+    pub fn query(&self, db: &TerminalDb, f: &AuditFilter) -> Result<Vec<AuditEntry>, AuditError> {
+        let conn = db.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT seq, at_ms, actor, action, object, outcome, origin, detail FROM audit
+             WHERE (?1 IS NULL OR action = ?1) AND (?2 IS NULL OR actor = ?2)
+               AND (?3 IS NULL OR outcome = ?3) AND at_ms >= ?4 AND at_ms < ?5
+             ORDER BY seq DESC LIMIT ?6",
+        )?;
+        let rows = stmt
+            .query_map(
+                params![
+                    f.action.as_deref(),
+                    f.actor.as_deref(),
+                    f.outcome.as_deref(),
+                    f.since_ms,
+                    f.until_ms,
+                    f.limit
+                ],
+                AuditEntry::from_row,
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
     pub fn recent(&self, db: &TerminalDb, limit: u32) -> Result<Vec<AuditEntry>, AuditError> {
         let conn = db.conn();
         let mut stmt = conn.prepare_cached(

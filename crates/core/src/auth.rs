@@ -101,6 +101,21 @@ impl Permission {
     ];
 }
 
+/// An account as the owner's staff screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct StaffEntry {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub active: bool,
+    pub failed_attempts: u32,
+    /// Set while a lockout is running.
+    #[ts(type = "number | null")]
+    pub locked_until_ms: Option<i64>,
+    #[ts(type = "number")]
+    pub created_at_ms: i64,
+}
+
 /// A signed-in staff member. Only [`Staff::sign_in`] makes one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Actor {
@@ -155,6 +170,8 @@ pub enum AuthError {
     OwnerExists,
     #[error("No staff member by that name.")]
     NoSuchStaff,
+    #[error("That would leave no active manager (and nobody disables their own account).")]
+    LastManager,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -332,6 +349,88 @@ impl Staff {
             name,
             role: Role::parse(&role).ok_or(StoreError::Corrupt("staff role"))?,
         })
+    }
+
+    /// Every account, for the owner's staff screen (no PIN hashes).
+    pub fn list(&self, db: &TerminalDb, now_ms: i64) -> Result<Vec<StaffEntry>, AuthError> {
+        let conn = db.conn();
+        let mut stmt = conn.prepare(
+            "SELECT id, name, role, active, failed_attempts, locked_until_ms, created_at_ms
+             FROM staff ORDER BY name COLLATE NOCASE",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, bool>(3)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, Option<i64>>(5)?,
+                    r.get::<_, i64>(6)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(id, name, role, active, failed, locked, created)| {
+                Ok(StaffEntry {
+                    id,
+                    name,
+                    role: Role::parse(&role).ok_or(StoreError::Corrupt("staff role"))?,
+                    active,
+                    failed_attempts: u32::try_from(failed).unwrap_or(u32::MAX),
+                    locked_until_ms: locked.filter(|until| *until > now_ms),
+                    created_at_ms: created,
+                })
+            })
+            .collect()
+    }
+
+    /// Disables (or enables again) an account. The last active manager
+    /// cannot be disabled, nor can anyone disable themselves.
+    pub fn set_active(&self, db: &TerminalDb, by: &Actor, name: &str, active: bool) -> Result<(), AuthError> {
+        by.require(Permission::ManageStaff)?;
+        let conn = db.conn();
+        let target: Option<(String, String)> = conn
+            .query_row(
+                "SELECT id, role FROM staff WHERE name = ?1",
+                params![name.trim()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let (id, role) = target.ok_or(AuthError::NoSuchStaff)?;
+        if !active {
+            if id == by.staff_id {
+                return Err(AuthError::LastManager);
+            }
+            let managers: i64 = conn.query_row(
+                "SELECT COUNT(*) FROM staff WHERE role = 'manager' AND active = 1 AND id != ?1",
+                params![id],
+                |r| r.get(0),
+            )?;
+            if role == "manager" && managers == 0 {
+                return Err(AuthError::LastManager);
+            }
+        }
+        conn.execute("UPDATE staff SET active = ?2 WHERE id = ?1", params![id, active])?;
+        Ok(())
+    }
+
+    /// Sets a new PIN for someone who forgot theirs; lifts any lockout.
+    pub fn reset_pin(&self, db: &TerminalDb, by: &Actor, name: &str, pin: &SecretString) -> Result<(), AuthError> {
+        by.require(Permission::ManageStaff)?;
+        check_pin(pin)?;
+        let hash = self.hash(pin)?;
+        let changed = db.conn().execute(
+            "UPDATE staff SET pin_hash = ?2, failed_attempts = 0, last_failure_ms = NULL, locked_until_ms = NULL
+             WHERE name = ?1",
+            params![name.trim(), hash],
+        )?;
+        if changed == 1 {
+            Ok(())
+        } else {
+            Err(AuthError::NoSuchStaff)
+        }
     }
 
     /// A manager lifts a lockout.

@@ -76,6 +76,8 @@ pub struct Settings {
     pub time_zone: Option<String>,
     /// Printed at the top of every receipt.
     pub shop_name: String,
+    /// Thresholds of the owner's alerts.
+    pub alerts: crate::monitor::AlertSettings,
 }
 
 /// Which provider a live terminal uses and how to reach it. The key itself
@@ -139,6 +141,7 @@ impl Default for Settings {
             owner_recipient: None,
             time_zone: None,
             shop_name: "Merchant Terminal".into(),
+            alerts: crate::monitor::AlertSettings::default(),
         }
     }
 }

@@ -12,6 +12,7 @@
 //! | [`store`]   | the encrypted SQLite transaction cache and its journal      |
 //! | [`counter`] | the charge sequence, in-doubt recovery                      |
 //! | [`config`]  | the data folder and owner settings                          |
+//! | [`monitor`] | owner alerts: decline bursts, refund limits, PINs, key     |
 //! | [`pan`]     | card-number detection (refuse / redact)                     |
 //! | [`pdf`]     | text lines as a deterministic PDF (reports, receipts)       |
 //! | [`receipt`] | customer and merchant receipts for sales and refunds        |
@@ -28,6 +29,7 @@ pub mod export;
 pub mod gateway;
 pub mod logging;
 pub mod money;
+pub mod monitor;
 pub mod pan;
 pub mod pdf;
 pub mod receipt;

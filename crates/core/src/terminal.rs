@@ -14,7 +14,7 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::audit::{Action, Anchor, AuditEntry, AuditError, AuditLog, Event, Verification};
-use crate::auth::{Actor, AuthError, Clock, Permission, Role, Staff, SystemClock};
+use crate::auth::{Actor, AuthError, Clock, Permission, Role, Staff, StaffEntry, SystemClock};
 use crate::config::{ConfigError, Home, Mode, Settings};
 use crate::counter::{ChargeInput, Counter, CounterError, RefundInput, SalesFilter, GATEWAY_KEY};
 use crate::gateway::stripe::{key_kind, mask_key};
@@ -46,6 +46,35 @@ pub enum TerminalError {
     Export(#[from] crate::export::ExportError),
     #[error(transparent)]
     Report(#[from] ReportError),
+}
+
+/// The owner's limits: refund guardrails, charge rate, idle lock, alerts.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct Limits {
+    #[ts(type = "number")]
+    pub refund_approval_above_major: u64,
+    pub refund_limit_count: u32,
+    #[ts(type = "number")]
+    pub refund_limit_major: u64,
+    pub charges_per_minute: u32,
+    pub idle_lock_minutes: u32,
+    #[ts(
+        type = "{ decline_burst: number, decline_window_minutes: number, refund_limit_warn_percent: number, failed_pins_per_hour: number, quick_refund_minutes: number }"
+    )]
+    pub alerts: crate::monitor::AlertSettings,
+}
+
+impl Limits {
+    pub fn of(s: &Settings) -> Self {
+        Self {
+            refund_approval_above_major: s.refund_approval_above_major,
+            refund_limit_count: s.refund_limit_count,
+            refund_limit_major: s.refund_limit_major,
+            charges_per_minute: s.charges_per_minute,
+            idle_lock_minutes: s.idle_lock_minutes,
+            alerts: s.alerts.clone(),
+        }
+    }
 }
 
 /// What an owner may change about the live gateway; `None` keeps a value.
@@ -278,6 +307,96 @@ impl Terminal {
         Ok(created)
     }
 
+    /// Every account (managers).
+    pub fn list_staff(&self, actor: &Actor) -> Result<Vec<StaffEntry>> {
+        self.require(actor, Permission::ManageStaff)?;
+        Ok(self.staff.list(&self.db, self.clock.now_ms())?)
+    }
+
+    /// Disables or enables an account. Audited.
+    pub fn set_staff_active(&self, actor: &Actor, name: &str, active: bool) -> Result<()> {
+        self.require(actor, Permission::ManageStaff)?;
+        self.staff.set_active(&self.db, actor, name, active)?;
+        let detail = if active { "enabled" } else { "disabled" };
+        self.record(Some(actor), Action::StaffChanged, Some(name), "ok", Some(detail))?;
+        Ok(())
+    }
+
+    /// Sets a new PIN for a staff member (and lifts a lockout). Audited.
+    pub fn reset_staff_pin(&self, actor: &Actor, name: &str, pin: &SecretString) -> Result<()> {
+        self.require(actor, Permission::ManageStaff)?;
+        self.staff.reset_pin(&self.db, actor, name, pin)?;
+        self.record(Some(actor), Action::StaffChanged, Some(name), "ok", Some("pin_reset"))?;
+        Ok(())
+    }
+
+    /// The owner's limits and alert thresholds. Audited.
+    pub fn update_limits(&self, actor: &Actor, limits: &Limits) -> Result<Settings> {
+        self.require(actor, Permission::ManageStaff)?;
+        let mut s = self.settings.clone();
+        s.refund_approval_above_major = limits.refund_approval_above_major;
+        s.refund_limit_count = limits.refund_limit_count;
+        s.refund_limit_major = limits.refund_limit_major;
+        s.charges_per_minute = limits.charges_per_minute.max(1);
+        s.idle_lock_minutes = limits.idle_lock_minutes.clamp(1, 15);
+        s.alerts = limits.alerts.clone();
+        self.home.save_settings(&s)?;
+        let detail = format!(
+            "approval_above={} refunds/day={} {} charges/min={} idle_lock={}",
+            s.refund_approval_above_major,
+            s.refund_limit_count,
+            s.refund_limit_major,
+            s.charges_per_minute,
+            s.idle_lock_minutes
+        );
+        self.record(
+            Some(actor),
+            Action::SettingsChanged,
+            Some("limits"),
+            "ok",
+            Some(&detail),
+        )?;
+        Ok(s)
+    }
+
+    /// What deserves the owner's attention now. Each alert is also logged.
+    pub fn alerts(&self, actor: &Actor) -> Result<Vec<crate::monitor::Alert>> {
+        self.require(actor, Permission::ViewAudit)?;
+        let store = self.counter.as_ref().ok().map(Counter::store);
+        let alerts = crate::monitor::alerts(
+            store,
+            &self.db,
+            &self.settings,
+            &self.staff_names()?,
+            self.clock.now_ms(),
+        )?;
+        for a in &alerts {
+            tracing::warn!(kind = ?a.kind, "alert: {}", a.message);
+        }
+        Ok(alerts)
+    }
+
+    /// Audit entries by action, staff (name), outcome and time (managers).
+    pub fn audit_entries(
+        &self,
+        actor: &Actor,
+        q: &crate::api::AuditQueryRequest,
+        now_ms: i64,
+    ) -> Result<Vec<AuditEntry>> {
+        self.require(actor, Permission::ViewAudit)?;
+        let staff_id = self.staff_id_named(q.staff.as_deref())?;
+        let blank = |v: &Option<String>| v.clone().filter(|x| !x.trim().is_empty());
+        let filter = crate::audit::AuditFilter {
+            action: blank(&q.action),
+            actor: staff_id,
+            outcome: blank(&q.outcome),
+            since_ms: q.since_ms.unwrap_or(0),
+            until_ms: q.until_ms.unwrap_or(now_ms + 1),
+            limit: q.limit.unwrap_or(200).min(5_000),
+        };
+        Ok(self.audit.query(&self.db, &filter)?)
+    }
+
     pub fn unlock_staff(&self, actor: &Actor, name: &str) -> Result<()> {
         self.staff.unlock(&self.db, actor, name)?;
         self.record(Some(actor), Action::Unlock, Some(name), "ok", None)?;
@@ -365,15 +484,7 @@ impl Terminal {
     /// `staff_name` is matched case-insensitively to an account.
     pub fn search_sales(&self, actor: &Actor, mut filter: SalesFilter, staff_name: Option<&str>) -> Result<Vec<Sale>> {
         self.require(actor, Permission::ListSales)?;
-        if let Some(name) = staff_name.filter(|n| !n.trim().is_empty()) {
-            let names = self.staff.names(&self.db)?;
-            let id = names
-                .iter()
-                .find(|(_, n)| n.eq_ignore_ascii_case(name.trim()))
-                .map(|(id, _)| id.clone());
-            // An unknown name matches nobody rather than everybody.
-            filter.staff_id = Some(id.unwrap_or_else(|| "no such staff".into()));
-        }
+        filter.staff_id = self.staff_id_named(staff_name)?;
         Ok(self.counter()?.search_sales(&filter)?)
     }
 
@@ -386,6 +497,21 @@ impl Terminal {
             .ok_or(CounterError::LiveNotConfigured)?;
         let gateway = crate::counter::live_gateway(&self.settings, key)?;
         Ok(gateway.list_readers().await.map_err(CounterError::Gateway)?)
+    }
+
+    /// The id of the account called `name` (case-insensitive), for a search.
+    /// An unknown name matches nobody rather than everybody.
+    fn staff_id_named(&self, name: Option<&str>) -> Result<Option<String>> {
+        let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
+            return Ok(None);
+        };
+        let id = self
+            .staff
+            .names(&self.db)?
+            .into_iter()
+            .find(|(_, n)| n.eq_ignore_ascii_case(name))
+            .map_or_else(|| "no such staff".to_string(), |(id, _)| id);
+        Ok(Some(id))
     }
 
     /// The gateway's test cards, when its key is a test-mode key.

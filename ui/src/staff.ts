@@ -1,0 +1,254 @@
+// The owner's staff screen: alerts, staff accounts (add, disable, reset a
+// PIN, unlock), limits, and the audit trail with filters and a verify
+// button. Every change asks for the manager's PIN again when the core wants
+// it. All text is set with textContent.
+import { api, asErrorReport } from "./api";
+import type { AuditEntry } from "./bindings/AuditEntry";
+import type { Limits } from "./bindings/Limits";
+import type { Role } from "./bindings/Role";
+import type { StaffEntry } from "./bindings/StaffEntry";
+import { withPin } from "./reauth";
+
+const $ = <T extends HTMLElement>(id: string): T => {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`missing #${id}`);
+  return found as T;
+};
+
+export interface StaffHost {
+  signedOut(message: string): void;
+  back(): void;
+}
+
+const LIMIT_FIELDS = [
+  "refund_approval_above_major",
+  "refund_limit_count",
+  "refund_limit_major",
+  "charges_per_minute",
+  "idle_lock_minutes",
+] as const;
+const ALERT_FIELDS = [
+  "decline_burst",
+  "decline_window_minutes",
+  "refund_limit_warn_percent",
+  "failed_pins_per_hour",
+  "quick_refund_minutes",
+] as const;
+
+export function staffScreen(host: StaffHost) {
+  const el = {
+    root: $("staff"),
+    alerts: $("staff-alerts"),
+    list: $("staff-list"),
+    addForm: $<HTMLFormElement>("staff-add"),
+    addName: $<HTMLInputElement>("staff-add-name"),
+    addRole: $<HTMLSelectElement>("staff-add-role"),
+    addPin: $<HTMLInputElement>("staff-add-pin"),
+    limits: $<HTMLFormElement>("staff-limits"),
+    auditForm: $<HTMLFormElement>("audit-filter"),
+    auditAction: $<HTMLInputElement>("audit-action"),
+    auditStaff: $<HTMLInputElement>("audit-staff"),
+    auditOutcome: $<HTMLInputElement>("audit-outcome"),
+    auditRows: $("audit-rows"),
+    verify: $<HTMLButtonElement>("audit-verify"),
+    message: $("staff-message"),
+    back: $<HTMLButtonElement>("staff-back"),
+  };
+  let names = new Map<string, string>();
+
+  function say(text: string, state = "ok", code = ""): void {
+    el.message.dataset.state = state;
+    el.message.dataset.code = code;
+    el.message.textContent = text;
+  }
+
+  function fail(e: unknown): void {
+    const err = asErrorReport(e);
+    if (err.code === "not_signed_in") return host.signedOut(err.message);
+    say(err.message, "error", err.code);
+  }
+
+  function renderStaff(staff: StaffEntry[]): void {
+    names = new Map(staff.map((s) => [s.id, s.name]));
+    el.list.replaceChildren(
+      ...staff.map((s) => {
+        const tr = document.createElement("tr");
+        tr.dataset.name = s.name;
+        const locked = s.locked_until_ms !== null;
+        const state = !s.active ? "disabled" : locked ? "locked" : "active";
+        tr.dataset.state = state;
+        for (const text of [s.name, s.role, state, String(s.failed_attempts)]) {
+          const td = document.createElement("td");
+          td.textContent = text;
+          tr.append(td);
+        }
+        const actions = document.createElement("td");
+        const button = (label: string, run: () => Promise<StaffEntry[]>, done: string) => {
+          const b = document.createElement("button");
+          b.type = "button";
+          b.className = "row-action";
+          b.textContent = label;
+          b.setAttribute("aria-label", `${label} ${s.name}`);
+          b.addEventListener("click", async () => {
+            try {
+              renderStaff(await withPin(run));
+              say(done);
+            } catch (e) {
+              fail(e);
+            }
+          });
+          actions.append(b);
+        };
+        button(
+          s.active ? "Disable" : "Enable",
+          () => api.setStaffActive({ name: s.name, active: !s.active }),
+          `${s.name} ${s.active ? "disabled" : "enabled"}.`,
+        );
+        if (locked) button("Unlock", () => api.unlockStaff({ name: s.name }), `${s.name} unlocked.`);
+        const pin = document.createElement("input");
+        pin.type = "password";
+        pin.inputMode = "numeric";
+        pin.className = "text pin";
+        pin.maxLength = 64;
+        pin.setAttribute("aria-label", `New PIN for ${s.name}`);
+        actions.append(pin);
+        button(
+          "Reset PIN",
+          () => {
+            const value = pin.value;
+            pin.value = "";
+            return api.resetStaffPin({ name: s.name, pin: value });
+          },
+          `${s.name}'s PIN was reset.`,
+        );
+        tr.append(actions);
+        return tr;
+      }),
+    );
+  }
+
+  function renderLimits(l: Limits): void {
+    for (const f of LIMIT_FIELDS) (el.limits.elements.namedItem(f) as HTMLInputElement).value = String(l[f]);
+    for (const f of ALERT_FIELDS) (el.limits.elements.namedItem(f) as HTMLInputElement).value = String(l.alerts[f]);
+  }
+
+  function readLimits(): Limits {
+    const n = (f: string) => Number((el.limits.elements.namedItem(f) as HTMLInputElement).value);
+    return {
+      refund_approval_above_major: n("refund_approval_above_major"),
+      refund_limit_count: n("refund_limit_count"),
+      refund_limit_major: n("refund_limit_major"),
+      charges_per_minute: n("charges_per_minute"),
+      idle_lock_minutes: n("idle_lock_minutes"),
+      alerts: {
+        decline_burst: n("decline_burst"),
+        decline_window_minutes: n("decline_window_minutes"),
+        refund_limit_warn_percent: n("refund_limit_warn_percent"),
+        failed_pins_per_hour: n("failed_pins_per_hour"),
+        quick_refund_minutes: n("quick_refund_minutes"),
+      },
+    };
+  }
+
+  function renderAudit(entries: AuditEntry[]): void {
+    el.auditRows.replaceChildren(
+      ...entries.map((e) => {
+        const tr = document.createElement("tr");
+        tr.dataset.action = e.action;
+        const cells = [
+          String(e.seq),
+          new Date(e.at_ms).toISOString().replace("T", " ").slice(0, 19),
+          e.actor ? (names.get(e.actor) ?? e.actor.slice(0, 8)) : "—",
+          e.action,
+          e.outcome,
+          e.object ?? "",
+          e.detail ?? "",
+        ];
+        for (const text of cells) {
+          const td = document.createElement("td");
+          td.textContent = text;
+          tr.append(td);
+        }
+        return tr;
+      }),
+    );
+  }
+
+  async function loadAudit(): Promise<void> {
+    try {
+      renderAudit(
+        await api.listAudit({
+          action: el.auditAction.value || undefined,
+          staff: el.auditStaff.value || undefined,
+          outcome: el.auditOutcome.value || undefined,
+          limit: 200,
+        }),
+      );
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  el.addForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const request = { name: el.addName.value, role: el.addRole.value as Role, pin: el.addPin.value };
+    el.addPin.value = "";
+    try {
+      renderStaff(await withPin(() => api.addStaff(request)));
+      say(`${request.name} added.`);
+      el.addName.value = "";
+    } catch (e) {
+      fail(e);
+    }
+  });
+  el.limits.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    try {
+      renderLimits(await withPin(() => api.updateLimits(readLimits())));
+      say("Limits saved.");
+    } catch (e) {
+      fail(e);
+    }
+  });
+  el.auditForm.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    void loadAudit();
+  });
+  el.verify.addEventListener("click", async () => {
+    try {
+      const v = await api.verifyAudit();
+      if (v.result === "intact") say(`The audit trail is intact: ${v.entries} entries verified.`);
+      else say(`The audit trail is broken: ${JSON.stringify(v)}. Keep this terminal as it is and call support.`, "error");
+    } catch (e) {
+      fail(e);
+    }
+  });
+  el.back.addEventListener("click", () => host.back());
+
+  return {
+    async open(): Promise<void> {
+      el.root.hidden = false;
+      el.message.textContent = "";
+      try {
+        const [staff, limits, alerts] = await Promise.all([api.listStaff(), api.getLimits(), api.listAlerts()]);
+        renderStaff(staff);
+        renderLimits(limits);
+        el.alerts.replaceChildren(
+          ...alerts.map((a) => {
+            const li = document.createElement("li");
+            li.dataset.kind = a.kind;
+            li.textContent = a.message;
+            return li;
+          }),
+        );
+        await loadAudit();
+      } catch (e) {
+        fail(e);
+      }
+      el.addName.focus();
+    },
+    hide(): void {
+      el.root.hidden = true;
+    },
+  };
+}
