@@ -7,9 +7,30 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod gate;
 mod state;
 
 use merchant_core::config::Home;
+
+/// Runs every command through the gate (see `gate`) first.
+fn gated(
+    handler: impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static,
+) -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    move |invoke| {
+        use tauri::Manager;
+        let verdict = match invoke.message.webview().try_state::<state::AppState>() {
+            Some(state) => gate::admit(&state, invoke.message.command()),
+            None => Ok(()),
+        };
+        match verdict {
+            Ok(()) => handler(invoke),
+            Err(report) => {
+                invoke.resolver.reject(report);
+                true
+            }
+        }
+    }
+}
 
 fn main() {
     let home = Home::resolve(None);
@@ -25,7 +46,7 @@ fn main() {
             app.manage(state);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
+        .invoke_handler(gated(tauri::generate_handler![
             commands::get_status,
             commands::create_owner,
             commands::sign_in,
@@ -66,7 +87,7 @@ fn main() {
             commands::list_alerts,
             commands::list_audit,
             commands::verify_audit,
-        ])
+        ]))
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = app {
         tracing::error!(error = %e, "the window could not be started");

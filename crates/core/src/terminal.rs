@@ -259,6 +259,12 @@ impl Terminal {
         )?)
     }
 
+    /// The same check for a caller in front of the terminal (the app's IPC
+    /// gate): refused and audited exactly like a refused action.
+    pub fn authorize(&self, actor: &Actor, p: Permission) -> Result<()> {
+        self.require(actor, p)
+    }
+
     /// The permission check every action starts with; refusals are audited.
     fn require(&self, actor: &Actor, p: Permission) -> Result<()> {
         tracing::info!(command = ?p, staff = %actor.staff_id, role = ?actor.role, "command");
