@@ -28,6 +28,28 @@ async fn sign_in(app: &AppDriver, name: &str, pin: &str) -> TestResult {
     Ok(())
 }
 
+/// Signs in with the lock screen's PIN pad (no keyboard for the PIN).
+async fn sign_in_with_pad(app: &AppDriver, name: &str, pin: &str) -> TestResult {
+    app.wait_until("the sign-in screen", Duration::from_secs(10), || async {
+        app.is_shown("sign-in").await
+    })
+    .await?;
+    let field = app.by_id("staff-name").await?;
+    field.clear().await?;
+    field.send_keys(name).await?;
+    for digit in pin.chars() {
+        app.client
+            .find(fantoccini::Locator::Css(&format!(
+                "#pin-pad button[data-pin=\"{digit}\"]"
+            )))
+            .await?
+            .click()
+            .await?;
+    }
+    app.by_id("sign-in-button").await?.click().await?;
+    Ok(())
+}
+
 async fn sign_in_as_owner(app: &AppDriver) -> TestResult {
     sign_in(app, OWNER, OWNER_PIN).await?;
     app.wait_until("the counter", Duration::from_secs(10), || async {
@@ -384,6 +406,21 @@ async fn support_previews_and_exports_a_bundle_and_a_cashier_cannot() -> TestRes
     })
     .await?;
     assert!(!app.is_shown("counter").await?, "support takes no payments");
+    let refused = app
+        .client
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               const calls = [["charge_sale", {amount: "1.00"}], ["list_sales", {}], ["list_staff", {}],
+                 ["get_x_report", {}], ["get_gateway_setup", {}], ["list_audit", {}], ["switch_mode", {mode: "live"}]];
+               Promise.all(calls.map(([cmd, request]) => window.__TAURI_INTERNALS__.invoke(cmd, { request })
+                 .then(() => cmd + ":allowed", (e) => cmd + ":" + (e.code ?? e)))).then(done);"#,
+            vec![],
+        )
+        .await?;
+    for r in refused.as_array().cloned().unwrap_or_default() {
+        let r = r.as_str().unwrap_or_default();
+        assert!(r.ends_with(":forbidden"), "support was not refused: {r}");
+    }
     app.by_id("bundle-preview").await?.click().await?;
     app.wait_until("the preview", Duration::from_secs(20), || async {
         Ok(app.text("bundle-message").await?.contains("files will be sealed"))
@@ -1093,7 +1130,7 @@ async fn owner_manages_staff_limits_and_audit_then_a_cashier_is_held_to_their_ro
         "document.dispatchEvent(new KeyboardEvent('keydown', {key: 'F2'})); return 0;",
     )
     .await?;
-    sign_in(&app, "Cas", "222222").await?;
+    sign_in_with_pad(&app, "Cas", "222222").await?;
     app.wait_until("the counter", Duration::from_secs(10), || async {
         app.is_shown("counter").await
     })

@@ -45,7 +45,10 @@ fn needs(command: &str) -> Option<Option<Permission>> {
 /// Lets `command` through, or says why not.
 pub fn admit(state: &AppState, command: &str) -> Result<(), ErrorReport> {
     match needs(command) {
-        None => Err(ErrorReport::new(ErrorCode::Forbidden, "The terminal has no such command.")),
+        None => Err(ErrorReport::new(
+            ErrorCode::Forbidden,
+            "The terminal has no such command.",
+        )),
         Some(None) => Ok(()),
         Some(Some(permission)) => {
             let (terminal, actor) = state.signed_in()?;

@@ -67,6 +67,7 @@ const el = {
   staffPin: $<HTMLInputElement>("staff-pin"),
   signInError: $("sign-in-error"),
   signInButton: $<HTMLButtonElement>("sign-in-button"),
+  pinPad: $("pin-pad"),
   sessionBar: $("session-bar"),
   sessionName: $("session-name"),
   lock: $<HTMLButtonElement>("lock-button"),
@@ -627,6 +628,15 @@ function wire(): void {
     void submitSignIn();
   });
   el.lock.addEventListener("click", () => void lock());
+  // The lock screen's PIN pad: switching cashier without a keyboard.
+  el.pinPad.addEventListener("click", (ev) => {
+    const key = (ev.target as HTMLElement).closest("button")?.dataset.pin;
+    if (!key) return;
+    if (key === "clear") el.staffPin.value = "";
+    else if (key === "back") el.staffPin.value = el.staffPin.value.slice(0, -1);
+    else el.staffPin.value += key;
+    el.staffPin.focus();
+  });
   el.supportButton.addEventListener("click", showSupport);
   el.reportsButton.addEventListener("click", showReports);
   el.setupButton.addEventListener("click", showSetup);
