@@ -530,8 +530,10 @@ impl TestPki {
             "-addext",
             "keyUsage=critical,keyCertSign,cRLSign",
         ])?;
-        me.leaf("server", "DNS:localhost,IP:127.0.0.1")?;
-        me.leaf("wrong-host", "DNS:wrong.example")?;
+        me.leaf("server", "DNS:localhost,IP:127.0.0.1", "2")?;
+        me.leaf("wrong-host", "DNS:wrong.example", "2")?;
+        // Valid in every other way, but it expired yesterday.
+        me.leaf("expired", "DNS:localhost,IP:127.0.0.1", "-1")?;
         me.openssl(&[
             "req",
             "-x509",
@@ -552,7 +554,7 @@ impl TestPki {
         Ok(me)
     }
 
-    fn leaf(&self, name: &str, san: &str) -> TestResult {
+    fn leaf(&self, name: &str, san: &str, days: &str) -> TestResult {
         let ext = self.path(&format!("{name}.ext"));
         std::fs::write(
             &ext,
@@ -581,7 +583,7 @@ impl TestPki {
             "ca.key",
             "-CAcreateserial",
             "-days",
-            "2",
+            days,
             "-out",
             &format!("{name}.pem"),
             "-extfile",
@@ -618,8 +620,18 @@ pub struct Localstripe {
 }
 
 impl Localstripe {
-    /// Serves with the PKI's `cert` (`server`, `wrong-host`, `self-signed`).
+    /// Serves with the PKI's `cert` (`server`, `wrong-host`, `self-signed`,
+    /// `expired`).
     pub fn start(pki: &TestPki, cert: &str) -> TestResult<Self> {
+        Self::launch(pki, cert, None)
+    }
+
+    /// Serves with a good certificate, but only over TLS 1.0.
+    pub fn start_tls10_only(pki: &TestPki) -> TestResult<Self> {
+        Self::launch(pki, "server", Some("tls1.0"))
+    }
+
+    fn launch(pki: &TestPki, cert: &str, protocol: Option<&str>) -> TestResult<Self> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let python = root.join(".venv/bin/python");
         if !python.exists() {
@@ -631,6 +643,7 @@ impl Localstripe {
             .arg(port.to_string())
             .arg(pki.path(&format!("{cert}.pem")))
             .arg(pki.path(&format!("{cert}.key")))
+            .args(protocol)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()?;

@@ -195,11 +195,14 @@ fn plain_http_is_refused_before_any_connection() -> TestResult {
 }
 
 #[test]
-fn untrusted_or_wrong_host_certificates_are_refused() -> TestResult {
+fn untrusted_wrong_host_expired_or_old_tls_servers_are_refused() -> TestResult {
     let pki = TestPki::new()?;
     let session = KeyringSession::unlocked()?;
-    for cert in ["self-signed", "wrong-host"] {
-        let gateway = Localstripe::start(&pki, cert)?;
+    for cert in ["self-signed", "wrong-host", "expired", "tls1.0-only"] {
+        let gateway = match cert {
+            "tls1.0-only" => Localstripe::start_tls10_only(&pki)?,
+            other => Localstripe::start(&pki, other)?,
+        };
         let home = TerminalHome::new()?;
         let ca = pki.ca().display().to_string();
         let out = merchantctl(

@@ -38,7 +38,8 @@ lacks, bound to 127.0.0.1 only, state in memory only, optionally over TLS.
   `outcome` and card `checks`).
   `GET /_faults` returns how many are still queued; `DELETE /_faults` clears.
 
-usage: localstripe_launcher.py PORT [CERT_PEM KEY_PEM]
+usage: localstripe_launcher.py PORT [CERT_PEM KEY_PEM [tls1.0]]
+("tls1.0": a server that speaks only TLS 1.0, which the terminal must refuse.)
 Prints "ready" once listening.
 """
 import asyncio
@@ -264,9 +265,12 @@ async def faults_delete(_request):
 def main():
     port = int(sys.argv[1])
     ctx = None
-    if len(sys.argv) == 4:
+    if len(sys.argv) >= 4:
         ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        if sys.argv[4:] == ["tls1.0"]:
+            ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+            ctx.minimum_version = ctx.maximum_version = ssl.TLSVersion.TLSv1
         ctx.load_cert_chain(sys.argv[2], sys.argv[3])
     # Outermost, so faults and replays wrap localstripe's own handling.
     app.middlewares.insert(0, faults_and_idempotency)
