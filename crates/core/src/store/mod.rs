@@ -564,27 +564,43 @@ impl Store {
             .last4
             .as_deref()
             .map(|l| self.sealer.blind_index().compute(TABLE, "card_last4", l));
-        self.query_sales(
-            concat!(
-                select_sale!(),
-                " WHERE created_at_ms >= ?1 AND created_at_ms < ?2
-                    AND (?3 IS NULL OR status = ?3)
-                    AND (?4 IS NULL OR card_last4_bidx = ?4)
-                    AND (?5 IS NULL OR (amount_minor = ?5 AND currency = ?6))
-                    AND (?7 IS NULL OR staff_id = ?7)
-                  ORDER BY created_at_ms DESC, id DESC LIMIT ?8"
+        let args = params![
+            q.since_ms,
+            q.until_ms,
+            q.status.map(SaleStatus::as_str),
+            bidx,
+            q.amount.map(|m| m.amount.get()),
+            q.amount.map(|m| m.currency.code()),
+            q.staff_id,
+            q.limit
+        ];
+        // With a last 4, the blind index leads (a few rows); otherwise the
+        // time range does. Same conditions, two fixed statements.
+        match bidx {
+            Some(_) => self.query_sales(
+                concat!(
+                    select_sale!(),
+                    " INDEXED BY sales_by_last4 WHERE card_last4_bidx = ?4 AND card_last4_bidx IS NOT NULL
+                        AND created_at_ms >= ?1 AND created_at_ms < ?2
+                        AND (?3 IS NULL OR status = ?3)
+                        AND (?5 IS NULL OR (amount_minor = ?5 AND currency = ?6))
+                        AND (?7 IS NULL OR staff_id = ?7)
+                      ORDER BY created_at_ms DESC, id DESC LIMIT ?8"
+                ),
+                args,
             ),
-            params![
-                q.since_ms,
-                q.until_ms,
-                q.status.map(SaleStatus::as_str),
-                bidx,
-                q.amount.map(|m| m.amount.get()),
-                q.amount.map(|m| m.currency.code()),
-                q.staff_id,
-                q.limit
-            ],
-        )
+            None => self.query_sales(
+                concat!(
+                    select_sale!(),
+                    " WHERE created_at_ms >= ?1 AND created_at_ms < ?2 AND ?4 IS NULL
+                        AND (?3 IS NULL OR status = ?3)
+                        AND (?5 IS NULL OR (amount_minor = ?5 AND currency = ?6))
+                        AND (?7 IS NULL OR staff_id = ?7)
+                      ORDER BY created_at_ms DESC, id DESC LIMIT ?8"
+                ),
+                args,
+            ),
+        }
     }
 
     /// Up to `limit` sales created in `[from_ms, to_ms)` after the sale
