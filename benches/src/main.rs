@@ -2,7 +2,7 @@
 //! (this machine is shared and noisy): medians of repeated rounds.
 //!
 //! Run: `cargo run --release -p merchant-bench` (add a name to run one:
-//! `seal`, `commit`, `reports`). Results go to stdout as a Markdown table.
+//! `seal`, `commit`, `reports`, `roundtrip`). Results go to stdout as a Markdown table.
 //! `MERCHANT_BENCH_ROWS` sets the size of the reports data set (default
 //! 1,000,000 sales over 365 days).
 #![forbid(unsafe_code)]
@@ -502,6 +502,126 @@ fn bench_reports() {
     );
 }
 
+/// A charge through the whole core (journal, HTTP with retries, settle,
+/// sealing) against the same gateway and TLS as a raw reqwest POST of the
+/// same PaymentIntent: what the terminal adds to a card payment.
+fn bench_roundtrip() {
+    use merchant_core::config::{Mode, Settings};
+    use merchant_core::counter::{ChargeInput, Counter};
+    use merchant_core::gateway::http::HttpConfig;
+    use merchant_core::gateway::stripe::{StripeCompat, StripeGateway};
+    use merchant_tests::{Localstripe, TestPki};
+
+    const N: usize = 40;
+    let setup = || -> Result<(TestPki, Localstripe), String> {
+        let pki = TestPki::new().map_err(|e| e.to_string())?;
+        let gw = Localstripe::start(&pki, "server").map_err(|e| e.to_string())?;
+        Ok((pki, gw))
+    };
+    let (pki, gw) = match setup() {
+        Ok(v) => v,
+        Err(e) => panic!("the test gateway did not start (run scripts/setup): {e}"),
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => panic!("{e}"),
+    };
+    let dir = match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => panic!("{e}"),
+    };
+    let key = "sk_test_merchantterminal01";
+    let mut http = HttpConfig::new(gw.url());
+    http.extra_ca = Some(pki.ca());
+    let counter = rt.block_on(async {
+        let store = Store::open(&dir.path().join("ours.sqlite3"), sealer()).map_err(|e| e.to_string())?;
+        let stripe = StripeGateway::new(http, secrecy::SecretString::from(key.to_string()), StripeCompat::default())
+            .map_err(|e| e.to_string())?;
+        let settings = Settings {
+            mode: Mode::Live,
+            ..Settings::default()
+        };
+        Counter::from_parts(settings, "t-bench".into(), store, std::sync::Arc::new(stripe))
+            .await
+            .map_err(|e| e.to_string())
+    });
+    let counter = match counter {
+        Ok(c) => c,
+        Err(e) => panic!("{e}"),
+    };
+    let raw = std::fs::read(pki.ca())
+        .ok()
+        .and_then(|pem| reqwest::Certificate::from_pem(&pem).ok())
+        .and_then(|ca| {
+            reqwest::Client::builder()
+                .use_rustls_tls()
+                .add_root_certificate(ca)
+                .build()
+                .ok()
+        });
+    let Some(raw) = raw else { panic!("raw client") };
+    let url = format!("{}v1/payment_intents", gw.url());
+    let mut ours = Vec::new();
+    let mut base = Vec::new();
+    rt.block_on(async {
+        // Warm both connection pools first.
+        let _ = counter.charge(charge_input()).await;
+        let _ = raw_charge(&raw, &url, key).await;
+        for _ in 0..ROUNDS {
+            let t = Instant::now();
+            for _ in 0..N {
+                black_box(counter.charge(charge_input()).await.ok());
+            }
+            ours.push(t.elapsed().as_secs_f64() * 1000.0 / N as f64);
+            let t = Instant::now();
+            for _ in 0..N {
+                black_box(raw_charge(&raw, &url, key).await);
+            }
+            base.push(t.elapsed().as_secs_f64() * 1000.0 / N as f64);
+        }
+    });
+    row(
+        "charge round trip: whole core vs a raw reqwest POST (localstripe, TLS)",
+        median(ours),
+        median(base),
+        "ms",
+        "≤ 1.5× raw",
+    );
+
+    fn charge_input() -> ChargeInput {
+        ChargeInput {
+            amount: "12.50".into(),
+            currency: None,
+            description: Some("2 lattes".into()),
+            simulated_card: None,
+            payment_method: Some("pm_card_visa".into()),
+            capture: CaptureMode::Automatic,
+            staff_id: None,
+            audit_anchor: None,
+        }
+    }
+
+    async fn raw_charge(client: &reqwest::Client, url: &str, key: &str) -> bool {
+        let form = [
+            ("amount", "1250"),
+            ("currency", "usd"),
+            ("payment_method", "pm_card_visa"),
+            ("payment_method_types[]", "card"),
+            ("confirm", "true"),
+            ("expand[]", "latest_charge"),
+        ];
+        client
+            .post(url)
+            .bearer_auth(key)
+            .header("Idempotency-Key", IdempotencyKey::generate().as_str())
+            .form(&form)
+            .send()
+            .await
+            .map(|r| r.status().is_success())
+            .unwrap_or(false)
+    }
+}
+
 fn main() {
     let only = std::env::args().nth(1);
     let run = |name: &str| only.as_deref().is_none_or(|o| o == name);
@@ -515,5 +635,8 @@ fn main() {
     }
     if run("reports") {
         bench_reports();
+    }
+    if run("roundtrip") {
+        bench_roundtrip();
     }
 }
