@@ -535,8 +535,12 @@ fn bench_roundtrip() {
     http.extra_ca = Some(pki.ca());
     let counter = rt.block_on(async {
         let store = Store::open(&dir.path().join("ours.sqlite3"), sealer()).map_err(|e| e.to_string())?;
-        let stripe = StripeGateway::new(http, secrecy::SecretString::from(key.to_string()), StripeCompat::default())
-            .map_err(|e| e.to_string())?;
+        let stripe = StripeGateway::new(
+            http,
+            secrecy::SecretString::from(key.to_string()),
+            StripeCompat::default(),
+        )
+        .map_err(|e| e.to_string())?;
         let settings = Settings {
             mode: Mode::Live,
             ..Settings::default()

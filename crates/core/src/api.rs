@@ -898,6 +898,37 @@ mod tests {
         );
     }
 
+    /// No schema and no IPC type may grow a field for a card number, a CVC
+    /// or track data: the terminal never has them, and a field would invite
+    /// them. (Brand, last 4 and expiry are allowed.)
+    #[test]
+    fn no_card_number_or_cvc_field_anywhere() {
+        let forbidden = match regex::Regex::new(
+            r"(?i)\b(pan|card_?num(ber)?|account_?number|cvc|cvv2?|cvc2|security_?code|track_?[12]?_?data|magstripe)\b",
+        ) {
+            Ok(r) => r,
+            Err(e) => panic!("{e}"),
+        };
+        let schema = include_str!("store/migrations.rs");
+        for (name, text) in generated()
+            .into_iter()
+            .chain([("migrations".to_string(), schema.to_string())])
+        {
+            // Comments may talk about card numbers; fields may not exist.
+            let code: String = text
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//") && !l.trim_start().starts_with("--"))
+                .filter(|l| !l.trim_start().starts_with('*') && !l.trim_start().starts_with("/*"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            assert!(
+                !forbidden.is_match(&code),
+                "{name} has a card-number field: {:?}",
+                forbidden.find(&code)
+            );
+        }
+    }
+
     fn generated() -> Vec<(String, String)> {
         use ts_rs::{Config, TS};
         let cfg = Config::default();
