@@ -828,6 +828,35 @@ mod tests {
         store.integrity_check()
     }
 
+    /// A full disk, injected by capping the file's pages: the write that
+    /// does not fit is refused with a clear error; nothing already written
+    /// is lost or corrupted, and writing works again once there is room.
+    #[test]
+    fn a_full_disk_is_a_clear_error_and_corrupts_nothing() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| StoreError::Database(e.to_string()))?;
+        let store = Store::open(&dir.path().join("c.sqlite3"), sealer())?;
+        let kept = new_sale("kept");
+        store.insert_pending(&kept)?;
+        let pages: i64 = store.conn().query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        store.conn().pragma_update(None, "max_page_count", pages + 2)?;
+        let mut refused = None;
+        for _ in 0..1_000 {
+            if let Err(e) = store.insert_pending(&new_sale(&"x".repeat(180))) {
+                refused = Some(e);
+                break;
+            }
+        }
+        let refused = refused.ok_or(StoreError::Corrupt("the disk never filled"))?;
+        assert!(matches!(refused, StoreError::DiskFull), "{refused:?}");
+        assert!(refused.to_string().contains("disk is full"));
+        store.integrity_check()?;
+        let back = store.get(kept.id)?.ok_or(StoreError::Corrupt("lost"))?;
+        assert_eq!(back.description.as_deref(), Some("kept"));
+        store.conn().pragma_update(None, "max_page_count", 1_000_000)?;
+        store.insert_pending(&new_sale("after"))?;
+        store.integrity_check()
+    }
+
     #[test]
     fn every_status_round_trips_through_its_text() {
         for st in SaleStatus::ALL {
