@@ -240,3 +240,117 @@ fn sigkill_during_a_charge_never_charges_twice_nor_loses_the_record() -> TestRes
     assert!(killed_mid_flight > 0, "the schedule never hit an in-flight charge");
     Ok(())
 }
+
+#[test]
+fn sigkill_during_refunds_never_refunds_twice_nor_loses_one() -> TestResult {
+    let runs: u64 = std::env::var("MERCHANT_CRASH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10)
+        .min(150);
+    let seed: u64 = std::env::var("MERCHANT_CRASH_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_261_128);
+    let mut rng = Lcg(seed ^ 0x5eed);
+    let pki = TestPki::new()?;
+    let gw = Localstripe::start(&pki, "server")?;
+    let session = KeyringSession::unlocked()?;
+    let home = live_terminal_with(&session, &pki, &gw, 1_000, 1)?;
+    let settings = std::fs::read_to_string(home.path().join("settings.toml"))?;
+    // A manager refunds without approval; no daily cap gets in the way.
+    home.settings(&format!(
+        "refund_limit_count = 1000\nrefund_limit_major = 100000\n{settings}"
+    ))?;
+    let sale = out_json(&charge(&session, &home, "1000.00")?)["sale"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let ctl = binary("merchantctl")?;
+    let mut killed_mid_flight = 0;
+    for _ in 0..runs {
+        let kind = if rng.next(2) == 0 {
+            "delay_before"
+        } else {
+            "delay_after"
+        };
+        gw.faults(&pki, json!([{ "path": "/v1/refunds", "kind": kind, "ms": 700 }]))?;
+        let mut cmd = Command::new(&ctl);
+        session.envs(&mut cmd);
+        let mut child = cmd
+            .arg("--home")
+            .arg(home.path())
+            .args(["--staff", OWNER, "--json", "refund", &sale, "--amount", "5.00"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        if let Some(mut stdin) = child.stdin.take() {
+            use std::io::Write;
+            stdin.write_all(format!("{OWNER_PIN}\n").as_bytes())?;
+        }
+        std::thread::sleep(Duration::from_millis(150 + rng.next(700)));
+        if child.try_wait()?.is_none() {
+            killed_mid_flight += 1;
+        }
+        child.kill()?;
+        child.wait()?;
+        gw.clear_faults(&pki)?;
+        let mut settled = false;
+        for _ in 0..40 {
+            if merchantctl(Some(&session), &home, &["--json", "resolve"])?
+                .status
+                .code()
+                == Some(0)
+            {
+                settled = true;
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+        assert!(settled, "seed {seed}: an in-doubt refund did not resolve");
+    }
+    // At the gateway: at most one refund per refund id. Locally: the same
+    // refunds, nothing in doubt, the file intact and the audit chain whole.
+    let pi = gw.intents_for_sale(&pki, &sale)?;
+    let refunds = gw.get(
+        &pki,
+        &format!(
+            "v1/refunds?payment_intent={}&limit=100",
+            pi[0]["id"].as_str().unwrap_or("")
+        ),
+    )?;
+    let refunds = refunds["data"].as_array().cloned().unwrap_or_default();
+    let mut ids: Vec<&str> = refunds
+        .iter()
+        .filter_map(|r| r["metadata"]["refund_id"].as_str())
+        .collect();
+    let at_gateway = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), at_gateway, "a refund was made twice");
+    let reconciled = merchantctl(Some(&session), &home, &["--json", "reconcile"])?;
+    assert_eq!(
+        out_json(&reconciled)["reconciliation"]["mismatches"],
+        json!([]),
+        "the cache and the gateway disagree"
+    );
+    let db = rusqlite::Connection::open(home.path().join("live/cache.sqlite3"))?;
+    let integrity: String = db.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    assert_eq!(integrity, "ok");
+    let local: i64 = db.query_row("SELECT COUNT(*) FROM refunds WHERE status = 'succeeded'", [], |r| {
+        r.get(0)
+    })?;
+    assert_eq!(usize::try_from(local).unwrap_or(0), at_gateway, "a refund was lost");
+    assert_eq!(
+        merchantctl(Some(&session), &home, &["audit", "verify"])?.status.code(),
+        Some(0),
+        "the audit chain verifies after every crash"
+    );
+    println!(
+        "refund crash campaign: {runs} runs (seed {seed}), {killed_mid_flight} killed mid-flight; \
+         {at_gateway} refunds at the gateway and in the cache, 0 twice, 0 lost"
+    );
+    assert!(killed_mid_flight > 0, "the schedule never hit an in-flight refund");
+    Ok(())
+}
