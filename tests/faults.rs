@@ -313,14 +313,21 @@ fn sigkill_during_refunds_never_refunds_twice_nor_loses_one() -> TestResult {
     // At the gateway: at most one refund per refund id. Locally: the same
     // refunds, nothing in doubt, the file intact and the audit chain whole.
     let pi = gw.intents_for_sale(&pki, &sale)?;
-    let refunds = gw.get(
-        &pki,
-        &format!(
+    let mut refunds: Vec<Value> = Vec::new();
+    loop {
+        let mut path = format!(
             "v1/refunds?payment_intent={}&limit=100",
             pi[0]["id"].as_str().unwrap_or("")
-        ),
-    )?;
-    let refunds = refunds["data"].as_array().cloned().unwrap_or_default();
+        );
+        if let Some(last) = refunds.last().and_then(|r| r["id"].as_str()) {
+            path.push_str(&format!("&starting_after={last}"));
+        }
+        let page = gw.get(&pki, &path)?;
+        refunds.extend(page["data"].as_array().cloned().unwrap_or_default());
+        if page["has_more"].as_bool() != Some(true) {
+            break;
+        }
+    }
     let mut ids: Vec<&str> = refunds
         .iter()
         .filter_map(|r| r["metadata"]["refund_id"].as_str())
