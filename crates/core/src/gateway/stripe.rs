@@ -681,11 +681,16 @@ fn refund_outcome(r: &Value) -> Result<RefundOutcome, GatewayError> {
 }
 
 fn payment_state(pi: &Value) -> Result<PaymentState, GatewayError> {
-    strict_money(pi)?;
+    let (authorised, _) = strict_money(pi)?;
     Ok(match pi["status"].as_str() {
         Some("requires_capture") => PaymentState::Authorized,
+        // Strict: a capture is never negative nor more than was authorised.
         Some("succeeded") => PaymentState::Captured {
-            amount: MinorUnits::new(captured_amount(pi).ok_or(GatewayError::MalformedResponse)?),
+            amount: MinorUnits::new(
+                captured_amount(pi)
+                    .filter(|c| (0..=authorised.get()).contains(c))
+                    .ok_or(GatewayError::MalformedResponse)?,
+            ),
         },
         Some("canceled") => PaymentState::Voided,
         Some(_) => PaymentState::Other,
@@ -832,6 +837,92 @@ fn map_error(status: u16, body: &Value, mutation_may_have_landed: bool) -> Gatew
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// JSON shaped like a gateway answer, with anything in the fields that
+    /// matter: numbers of every sign and size, strings, nulls, nesting.
+    fn answer() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            "[a-z_]{0,12}".prop_map(Value::from),
+            prop::sample::select(vec![
+                "usd",
+                "jpy",
+                "succeeded",
+                "requires_capture",
+                "canceled",
+                "pending"
+            ])
+            .prop_map(Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 6, |inner| {
+            prop::collection::vec(
+                (
+                    prop::sample::select(vec![
+                        "id",
+                        "amount",
+                        "currency",
+                        "status",
+                        "latest_charge",
+                        "amount_received",
+                        "amount_captured",
+                        "amount_refunded",
+                        "metadata",
+                        "created",
+                        "outcome",
+                    ]),
+                    inner,
+                ),
+                0..8,
+            )
+            .prop_map(|fields| Value::Object(fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
+        })
+    }
+
+    #[test]
+    fn a_capture_outside_what_was_authorised_is_not_trusted() {
+        for received in [-5, 101] {
+            let pi = serde_json::json!({
+                "id": "pi_1", "amount": 100, "currency": "usd", "status": "succeeded", "amount_received": received
+            });
+            assert_eq!(payment_state(&pi), Err(GatewayError::MalformedResponse), "{received}");
+        }
+        let pi = serde_json::json!({
+            "id": "pi_1", "amount": 100, "currency": "usd", "status": "succeeded", "amount_received": 60
+        });
+        assert_eq!(
+            payment_state(&pi),
+            Ok(PaymentState::Captured {
+                amount: MinorUnits::new(60)
+            })
+        );
+    }
+
+    proptest! {
+        /// Whatever the gateway (or something pretending to be it) sends,
+        /// parsing gives a typed answer or `MalformedResponse`, never a
+        /// panic, and never a negative amount.
+        #[test]
+        fn any_answer_parses_or_is_refused(v in answer()) {
+            if let Ok(PaymentState::Captured { amount }) = payment_state(&v) {
+                prop_assert!(
+                    amount.get() >= 0 && Some(amount.get()) <= v["amount"].as_i64(),
+                    "a capture outside the authorisation was trusted: {v}"
+                );
+            }
+            let _ = refund_outcome(&v);
+            let _ = listed_refund(&v);
+            let _ = risk_signals(&v);
+            let _ = card_summary(&v);
+            let _ = decline_reason(&v);
+            let _ = map_error(402, &v, true);
+            if let Ok((amount, _)) = strict_money(&v) {
+                prop_assert!(amount.get() >= 0);
+            }
+        }
+    }
 
     #[test]
     fn key_shapes_and_masking() {

@@ -1,0 +1,84 @@
+//! Property tests: the fuzzing that runs in the test command (a few hundred
+//! generated cases per property, seeded by proptest; failures are shrunk
+//! and saved). Targets: money parsing, sealed-value opening, the CSV cell
+//! rule. Gateway response parsing has its own property in
+//! `gateway::stripe`; the audit chain's tampering cases are in `audit`.
+//!
+//! A longer run: `PROPTEST_CASES=100000 cargo test -p merchant-core --test properties`.
+
+use merchant_core::money::{format_minor, parse_amount, Currency, MinorUnits, ParseRules};
+use merchant_core::reports::csv::neutralise;
+use merchant_core::vault::{Cell, KeyVersion, MasterKey, Sealer, SubKeys};
+use proptest::prelude::*;
+
+fn sealer(byte: u8) -> Sealer {
+    match MasterKey::from_slice(&[byte; 32]) {
+        Some(k) => Sealer::new(&SubKeys::new(k), KeyVersion::FIRST),
+        None => panic!("32 bytes"),
+    }
+}
+
+fn currency() -> impl Strategy<Value = Currency> {
+    prop::sample::select(Currency::ALL.to_vec())
+}
+
+proptest! {
+    /// Whatever is typed, parsing answers (an amount or a clear error) and
+    /// never panics; an accepted amount is positive and within the ceiling.
+    #[test]
+    fn parsing_any_text_never_panics(input in ".{0,40}", cur in currency()) {
+        let rules = ParseRules::default();
+        if let Ok(m) = parse_amount(&input, cur, &rules) {
+            prop_assert!(m.get() > 0);
+            prop_assert!(m.get() <= i64::try_from(rules.max_major_units).unwrap_or(i64::MAX) * cur.minor_per_major());
+        }
+    }
+
+    /// What the terminal prints, it reads back exactly (up to the ceiling).
+    #[test]
+    fn formatted_amounts_parse_back(
+        (cur, minor) in currency().prop_flat_map(|c| (Just(c), 1i64..=10_000 * c.minor_per_major()))
+    ) {
+        let text = format_minor(MinorUnits::new(minor), cur);
+        prop_assert_eq!(parse_amount(&text, cur, &ParseRules::default()).map(MinorUnits::get), Ok(minor));
+    }
+
+    /// Random bytes never open, and never panic.
+    #[test]
+    fn random_bytes_never_open(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+        let s = sealer(1);
+        prop_assert!(s.open(Cell::new("sales", "description", "row"), &bytes).is_err());
+    }
+
+    /// A sealed value opens in its own cell only, and any single flipped
+    /// bit makes it refuse to open.
+    #[test]
+    fn sealed_values_open_only_intact_and_in_place(
+        plain in prop::collection::vec(any::<u8>(), 0..300),
+        flip in any::<prop::sample::Index>(),
+        bit in 0u8..8,
+    ) {
+        let s = sealer(2);
+        let cell = Cell::new("sales", "description", "row-1");
+        let sealed = s.seal(cell, &plain);
+        prop_assert_eq!(s.open(cell, &sealed).ok(), Some(plain.clone()));
+        prop_assert!(s.open(Cell::new("sales", "description", "row-2"), &sealed).is_err());
+        prop_assert!(sealer(3).open(cell, &sealed).is_err());
+        let mut bad = sealed.clone();
+        let i = flip.index(bad.len());
+        bad[i] ^= 1 << bit;
+        prop_assert!(s.open(cell, &bad).is_err());
+    }
+
+    /// No CSV cell can start like a formula, and only dangerous cells change.
+    #[test]
+    fn csv_cells_never_start_like_a_formula(cell in "\\PC{0,30}|[=+\\-@\\t\\r].{0,30}") {
+        let safe = neutralise(&cell);
+        prop_assert!(!safe.starts_with(['=', '+', '-', '@', '\t', '\r']));
+        if !cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            prop_assert_eq!(safe.as_ref(), cell.as_str());
+        } else {
+            prop_assert_eq!(safe.as_ref(), format!("'{cell}"));
+        }
+    }
+}
