@@ -32,11 +32,13 @@ pub fn fail<T>(msg: impl Into<String>) -> TestResult<T> {
 /// `target/debug` (or whichever profile built the tests).
 pub fn bin_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap_or_default();
-    // target/<profile>/deps/<test>-<hash>
-    exe.parent()
-        .and_then(Path::parent)
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
+    // target/<profile>/deps/<test>-<hash>, or target/<profile>/<bin> (the benchmarks)
+    let dir = exe.parent().map(Path::to_path_buf).unwrap_or_default();
+    if dir.ends_with("deps") {
+        dir.parent().map(Path::to_path_buf).unwrap_or_default()
+    } else {
+        dir
+    }
 }
 
 pub fn binary(name: &str) -> TestResult<PathBuf> {

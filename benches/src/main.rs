@@ -2,7 +2,10 @@
 //! (this machine is shared and noisy): medians of repeated rounds.
 //!
 //! Run: `cargo run --release -p merchant-bench` (add a name to run one:
-//! `seal`, `commit`, `reports`, `roundtrip`). Results go to stdout as a Markdown table.
+//! `seal`, `commit`, `reports`, `roundtrip`, `startup`). `startup` needs
+//! the release builds (`cargo build --release -p merchant-terminal -p
+//! tauri-baseline`) and a display (`xvfb-run -a cargo run --release -p
+//! merchant-bench startup`). Results go to stdout as a Markdown table.
 //! `MERCHANT_BENCH_ROWS` sets the size of the reports data set (default
 //! 1,000,000 sales over 365 days).
 #![forbid(unsafe_code)]
@@ -626,6 +629,139 @@ fn bench_roundtrip() {
     }
 }
 
+/// Every process in the tree under `root`, with its resident memory (kB).
+fn tree_rss_kb(root: u32) -> u64 {
+    let mut parent = std::collections::HashMap::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        // The fields after the command name (which may hold spaces).
+        let after = stat.rsplit_once(')').map(|(_, a)| a).unwrap_or("");
+        if let Some(ppid) = after.split_whitespace().nth(1).and_then(|p| p.parse::<u32>().ok()) {
+            parent.insert(pid, ppid);
+        }
+    }
+    let in_tree = |mut pid: u32| loop {
+        if pid == root {
+            return true;
+        }
+        match parent.get(&pid) {
+            Some(&p) if p != 0 && p != pid => pid = p,
+            _ => return false,
+        }
+    };
+    parent
+        .keys()
+        .filter(|pid| in_tree(**pid))
+        .map(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/status"))
+                .unwrap_or_default()
+                .lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                .unwrap_or(0)
+        })
+        .sum()
+}
+
+/// Launches `cmd`, returns (ms until a window titled `title` is mapped,
+/// kB resident in the whole process tree 5 s later), then kills the tree.
+fn launch(mut cmd: std::process::Command, title: &str) -> (f64, f64) {
+    use std::os::unix::process::CommandExt;
+    cmd.process_group(0)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let t = Instant::now();
+    let mut child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => panic!("{e}"),
+    };
+    let needle = format!("\"{title}\"");
+    let mut shown = None;
+    while t.elapsed() < std::time::Duration::from_secs(60) {
+        let tree = std::process::Command::new("xwininfo").args(["-root", "-tree"]).output();
+        if tree.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(&needle)) {
+            shown = Some(t.elapsed().as_secs_f64() * 1000.0);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_secs(5));
+    let rss = tree_rss_kb(child.id()) as f64;
+    let _ = std::process::Command::new("kill")
+        .args(["-9", "--", &format!("-{}", child.id())])
+        .status();
+    let _ = child.wait();
+    match shown {
+        Some(ms) => (ms, rss),
+        None => panic!("{title}: no window within 60 s (is DISPLAY set?)"),
+    }
+}
+
+/// Cold start, idle memory and size of the release app against the
+/// smallest Tauri app built with the same profile.
+fn bench_startup() {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let ours = target.join("release/merchant-terminal");
+    let base = target.join("release/tauri-baseline");
+    let size = |p: &std::path::Path| match std::fs::metadata(p) {
+        Ok(m) => m.len() as f64 / 1_048_576.0,
+        Err(_) => panic!(
+            "{} missing: cargo build --release -p merchant-terminal -p tauri-baseline",
+            p.display()
+        ),
+    };
+    let (ours_mb, base_mb) = (size(&ours), size(&base));
+    let session = match merchant_tests::KeyringSession::unlocked() {
+        Ok(s) => s,
+        Err(e) => panic!("{e}"),
+    };
+    let home = match merchant_tests::TerminalHome::new() {
+        Ok(h) => h,
+        Err(e) => panic!("{e}"),
+    };
+    if let Err(e) = home.ensure_owner(Some(&session)) {
+        panic!("{e}");
+    }
+    let (mut ours_ms, mut ours_kb, mut base_ms, mut base_kb) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..5 {
+        let mut cmd = std::process::Command::new(&ours);
+        session.envs(&mut cmd);
+        cmd.env("MERCHANT_TERMINAL_HOME", home.path());
+        let (ms, kb) = launch(cmd, "Merchant Terminal");
+        ours_ms.push(ms);
+        ours_kb.push(kb / 1024.0);
+        let (ms, kb) = launch(std::process::Command::new(&base), "Tauri Baseline");
+        base_ms.push(ms);
+        base_kb.push(kb / 1024.0);
+    }
+    row(
+        "cold start to window mapped (release, median of 5)",
+        median(ours_ms),
+        median(base_ms),
+        "ms",
+        "≤ 1.5× a minimal Tauri app",
+    );
+    row(
+        "idle memory 5 s after start, whole process tree",
+        median(ours_kb),
+        median(base_kb),
+        "MiB",
+        "≤ 1.5× a minimal Tauri app",
+    );
+    row(
+        "release binary size (stripped, LTO)",
+        ours_mb,
+        base_mb,
+        "MiB",
+        "≤ 2× a minimal Tauri app",
+    );
+}
+
 fn main() {
     let only = std::env::args().nth(1);
     let run = |name: &str| only.as_deref().is_none_or(|o| o == name);
@@ -642,5 +778,9 @@ fn main() {
     }
     if run("roundtrip") {
         bench_roundtrip();
+    }
+    // Not in the default run: it needs release builds and a display.
+    if only.as_deref() == Some("startup") {
+        bench_startup();
     }
 }
