@@ -161,6 +161,37 @@ impl Lcg {
     }
 }
 
+/// Runs `merchantctl --staff Owner <args>` (PIN on stdin) and kills it with
+/// SIGKILL after `after`. True if it was still running: killed mid-flight.
+fn kill_after(
+    session: &KeyringSession,
+    home: &TerminalHome,
+    ctl: &std::path::Path,
+    args: &[&str],
+    after: Duration,
+) -> TestResult<bool> {
+    let mut cmd = Command::new(ctl);
+    session.envs(&mut cmd);
+    let mut child = cmd
+        .arg("--home")
+        .arg(home.path())
+        .args(["--staff", OWNER])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write;
+        stdin.write_all(format!("{OWNER_PIN}\n").as_bytes())?;
+    }
+    std::thread::sleep(after);
+    let running = child.try_wait()?.is_none();
+    child.kill()?; // SIGKILL
+    child.wait()?;
+    Ok(running)
+}
+
 #[test]
 fn sigkill_during_a_charge_never_charges_twice_nor_loses_the_record() -> TestResult {
     let runs: u64 = std::env::var("MERCHANT_CRASH_RUNS")
@@ -190,34 +221,11 @@ fn sigkill_during_a_charge_never_charges_twice_nor_loses_the_record() -> TestRes
             &pki,
             json!([{ "path": "/v1/payment_intents", "kind": kind, "ms": 700 }]),
         )?;
-        let mut cmd = Command::new(&ctl);
-        session.envs(&mut cmd);
-        let mut child = cmd
-            .arg("--home")
-            .arg(home.path())
-            .args([
-                "--staff",
-                OWNER,
-                "--json",
-                "charge",
-                &format!("{}.00", 20 + run),
-                "--payment-method",
-                "pm_card_visa",
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?;
-        if let Some(mut stdin) = child.stdin.take() {
-            use std::io::Write;
-            stdin.write_all(format!("{OWNER_PIN}\n").as_bytes())?;
-        }
-        std::thread::sleep(Duration::from_millis(150 + rng.next(700)));
-        if child.try_wait()?.is_none() {
+        let amount = format!("{}.00", 20 + run);
+        let args = ["--json", "charge", &amount, "--payment-method", "pm_card_visa"];
+        if kill_after(&session, &home, &ctl, &args, Duration::from_millis(150 + rng.next(700)))? {
             killed_mid_flight += 1;
         }
-        child.kill()?; // SIGKILL
-        child.wait()?;
         // Clear any fault the killed run did not consume.
         gw.clear_faults(&pki)?;
         // Restart until everything is settled (the in-flight window must pass).
@@ -275,26 +283,10 @@ fn sigkill_during_refunds_never_refunds_twice_nor_loses_one() -> TestResult {
             "delay_after"
         };
         gw.faults(&pki, json!([{ "path": "/v1/refunds", "kind": kind, "ms": 700 }]))?;
-        let mut cmd = Command::new(&ctl);
-        session.envs(&mut cmd);
-        let mut child = cmd
-            .arg("--home")
-            .arg(home.path())
-            .args(["--staff", OWNER, "--json", "refund", &sale, "--amount", "5.00"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?;
-        if let Some(mut stdin) = child.stdin.take() {
-            use std::io::Write;
-            stdin.write_all(format!("{OWNER_PIN}\n").as_bytes())?;
-        }
-        std::thread::sleep(Duration::from_millis(150 + rng.next(700)));
-        if child.try_wait()?.is_none() {
+        let args = ["--json", "refund", &sale, "--amount", "5.00"];
+        if kill_after(&session, &home, &ctl, &args, Duration::from_millis(150 + rng.next(700)))? {
             killed_mid_flight += 1;
         }
-        child.kill()?;
-        child.wait()?;
         gw.clear_faults(&pki)?;
         let mut settled = false;
         for _ in 0..40 {
@@ -377,26 +369,10 @@ fn sigkill_while_closing_the_day_leaves_whole_numbered_reports() -> TestResult {
     let mut killed = 0;
     for run in 0..runs {
         merchantctl(Some(&session), &home, &["--json", "charge", &format!("{}.00", 1 + run)])?;
-        let mut cmd = Command::new(&ctl);
-        session.envs(&mut cmd);
-        let mut child = cmd
-            .arg("--home")
-            .arg(home.path())
-            .args(["--staff", OWNER, "--json", "report", "close"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?;
-        if let Some(mut stdin) = child.stdin.take() {
-            use std::io::Write;
-            stdin.write_all(format!("{OWNER_PIN}\n").as_bytes())?;
-        }
-        std::thread::sleep(Duration::from_millis(rng.next(400)));
-        if child.try_wait()?.is_none() {
+        let args = ["--json", "report", "close"];
+        if kill_after(&session, &home, &ctl, &args, Duration::from_millis(rng.next(400)))? {
             killed += 1;
         }
-        child.kill()?;
-        child.wait()?;
     }
     // Whatever was cut off: closings run 1..n with no gap, each whole (its
     // items all there, its hash matching them), and the file intact.

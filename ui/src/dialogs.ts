@@ -4,12 +4,7 @@
 import { api, asErrorReport } from "./api";
 import type { ReceiptCopy } from "./bindings/ReceiptCopy";
 import type { SaleView } from "./bindings/SaleView";
-
-const $ = <T extends HTMLElement>(id: string): T => {
-  const found = document.getElementById(id);
-  if (!found) throw new Error(`missing #${id}`);
-  return found as T;
-};
+import { $ } from "./dom";
 
 export interface DialogHost {
   signedOut(message: string): void;

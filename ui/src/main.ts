@@ -12,12 +12,7 @@ import { authorisationDialog, receiptDialog } from "./dialogs";
 import { setupScreen } from "./setup";
 import { staffScreen } from "./staff";
 import { withPin } from "./reauth";
-
-const $ = <T extends HTMLElement>(id: string): T => {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`missing #${id}`);
-  return el as T;
-};
+import { $ } from "./dom";
 
 const el = {
   band: $("training-band"),

@@ -2,12 +2,7 @@
 // changes and exports (the core asks with `reauth_required` after five
 // minutes). The PIN field is cleared as soon as it is sent.
 import { api, asErrorReport, isErrorReport } from "./api";
-
-const $ = <T extends HTMLElement>(id: string): T => {
-  const found = document.getElementById(id);
-  if (!found) throw new Error(`missing #${id}`);
-  return found as T;
-};
+import { $ } from "./dom";
 
 /** Runs `task`; if the core wants the PIN again, asks for it once and retries. */
 export async function withPin<T>(task: () => Promise<T>): Promise<T> {

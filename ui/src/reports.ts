@@ -8,14 +8,9 @@ import type { Line } from "./bindings/Line";
 import type { Reconciliation } from "./bindings/Reconciliation";
 import type { ReportView } from "./bindings/ReportView";
 import type { ZReportView } from "./bindings/ZReportView";
+import { $ } from "./dom";
 
 const SVG = "http://www.w3.org/2000/svg";
-
-const $ = <T extends HTMLElement>(id: string): T => {
-  const found = document.getElementById(id);
-  if (!found) throw new Error(`missing #${id}`);
-  return found as T;
-};
 
 export interface ReportsHost {
   /** Minor units as text with the currency's decimals. */

@@ -6,12 +6,7 @@
 import { api, asErrorReport } from "./api";
 import type { GatewaySetupView } from "./bindings/GatewaySetupView";
 import { withPin } from "./reauth";
-
-const $ = <T extends HTMLElement>(id: string): T => {
-  const found = document.getElementById(id);
-  if (!found) throw new Error(`missing #${id}`);
-  return found as T;
-};
+import { $ } from "./dom";
 
 export interface SetupHost {
   signedOut(message: string): void;

@@ -8,12 +8,7 @@ import type { Limits } from "./bindings/Limits";
 import type { Role } from "./bindings/Role";
 import type { StaffEntry } from "./bindings/StaffEntry";
 import { withPin } from "./reauth";
-
-const $ = <T extends HTMLElement>(id: string): T => {
-  const found = document.getElementById(id);
-  if (!found) throw new Error(`missing #${id}`);
-  return found as T;
-};
+import { $ } from "./dom";
 
 export interface StaffHost {
   signedOut(message: string): void;
