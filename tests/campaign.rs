@@ -22,7 +22,7 @@ use merchant_core::gateway::{CaptureMode, PaymentState, RefundReason};
 use merchant_core::reports::reconcile::reconcile;
 use merchant_core::reports::Period;
 use merchant_core::store::{now_ms, RefundStatus, SaleId, SaleStatus, Store, StoreError};
-use merchant_core::vault::{KeyVersion, MasterKey, Sealer, SubKeys};
+use merchant_core::vault::{MasterKey, Sealer, SubKeys};
 use merchant_tests::{Localstripe, TestPki, TestResult};
 use serde_json::json;
 
@@ -58,10 +58,7 @@ async fn a_thousand_operations_through_faults_reconcile_cleanly() -> TestResult 
     let gw = blocking(|| Localstripe::start(&pki, "server"))?;
     let dir = tempfile::tempdir()?;
     let key = MasterKey::from_slice(&[6u8; 32]).ok_or("key")?;
-    let store = Store::open(
-        &dir.path().join("cache.sqlite3"),
-        Sealer::new(&SubKeys::new(key), KeyVersion::FIRST),
-    )?;
+    let store = Store::open(&dir.path().join("cache.sqlite3"), Sealer::ephemeral(&SubKeys::new(key)))?;
     let mut http = HttpConfig::new(gw.url());
     http.extra_ca = Some(pki.ca());
     http.request_timeout = Duration::from_millis(600);

@@ -16,7 +16,7 @@ use std::time::Instant;
 use merchant_core::gateway::{CaptureMode, GatewayRef, IdempotencyKey};
 use merchant_core::money::{Currency, MinorUnits, Money};
 use merchant_core::store::{NewSale, SaleId, SaleStatus, Settlement, Store};
-use merchant_core::vault::{Cell, KeyVersion, MasterKey, Sealer, SubKeys};
+use merchant_core::vault::{Cell, MasterKey, Sealer, SubKeys};
 
 const ROUNDS: usize = 9;
 
@@ -46,7 +46,7 @@ fn row(name: &str, ours: f64, base: f64, unit: &str, target: &str) {
 
 fn sealer() -> Sealer {
     match MasterKey::from_slice(&[7u8; 32]) {
-        Some(k) => Sealer::new(&SubKeys::new(k), KeyVersion::FIRST),
+        Some(k) => Sealer::ephemeral(&SubKeys::new(k)),
         None => unreachable!("32 bytes"),
     }
 }

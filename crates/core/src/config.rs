@@ -35,7 +35,8 @@ pub enum Mode {
 }
 
 impl Mode {
-    fn folder(self) -> &'static str {
+    /// The mode's name on disk and in the keychain (`live`, `training`).
+    pub fn folder(self) -> &'static str {
         match self {
             Self::Training => "training",
             Self::Live => "live",

@@ -33,7 +33,7 @@ use crate::store::{
     NewRefund, NewSale, OpKind, PendingOp, Refund, RefundStatus, Sale, SaleId, SaleStatus, SalesQuery, Settlement,
     Store, StoreError,
 };
-use crate::vault::{KeyVersion, Keychain, KeychainError, Sealer, SubKeys};
+use crate::vault::{Keychain, KeychainError, SubKeys};
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -138,7 +138,6 @@ impl Counter {
         keychain: &Keychain,
         keys: &SubKeys,
     ) -> Result<Self, CounterError> {
-        let sealer = Sealer::new(keys, KeyVersion::FIRST);
         let gateway: Arc<dyn Gateway> = match settings.mode {
             Mode::Training => Arc::new(TrainingGateway::new(settings.training_reader)),
             Mode::Live => {
@@ -146,7 +145,11 @@ impl Counter {
                 Arc::new(live_gateway(settings, key)?)
             }
         };
-        let store = Store::open(&home.prepare_cache_dir(settings.mode)?, sealer)?;
+        let store = Store::open_keyed(
+            &home.prepare_cache_dir(settings.mode)?,
+            keys,
+            &keychain.cache_epochs(settings.mode.folder()),
+        )?;
         Self::from_parts(settings.clone(), terminal_id.to_string(), store, gateway).await
     }
 
@@ -700,11 +703,11 @@ mod tests {
     use super::*;
     use crate::gateway::training::ReaderTiming;
     use crate::money::MinorUnits;
-    use crate::vault::MasterKey;
+    use crate::vault::{MasterKey, Sealer};
 
     fn sealer() -> Sealer {
         match MasterKey::from_slice(&[3u8; 32]) {
-            Some(m) => Sealer::new(&SubKeys::new(m), KeyVersion::FIRST),
+            Some(m) => Sealer::ephemeral(&SubKeys::new(m)),
             None => panic!("key"),
         }
     }

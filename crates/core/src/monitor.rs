@@ -199,7 +199,7 @@ mod tests {
     use crate::gateway::{CaptureMode, IdempotencyKey, RefundReason};
     use crate::money::{Currency, Money};
     use crate::store::{NewRefund, NewSale, RefundStatus, SaleId, SaleStatus, Settlement};
-    use crate::vault::{KeyVersion, MasterKey, Sealer, SubKeys};
+    use crate::vault::{MasterKey, Sealer, SubKeys};
 
     fn at(ms: i64) -> OffsetDateTime {
         OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
@@ -234,10 +234,7 @@ mod tests {
     fn thresholds_raise_the_right_alerts() -> Result<(), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
         let key = MasterKey::from_slice(&[4u8; 32]).ok_or("key")?;
-        let store = Store::open(
-            &dir.path().join("c.sqlite3"),
-            Sealer::new(&SubKeys::new(key), KeyVersion::FIRST),
-        )?;
+        let store = Store::open(&dir.path().join("c.sqlite3"), Sealer::ephemeral(&SubKeys::new(key)))?;
         let db = TerminalDb::open(&dir.path().join("t.sqlite3"))?;
         let now = 1_800_000_000_000;
         let settings = Settings::default();

@@ -8,12 +8,12 @@
 
 use merchant_core::money::{format_minor, parse_amount, Currency, MinorUnits, ParseRules};
 use merchant_core::reports::csv::neutralise;
-use merchant_core::vault::{Cell, KeyVersion, MasterKey, Sealer, SubKeys};
+use merchant_core::vault::{Cell, MasterKey, Sealer, SubKeys};
 use proptest::prelude::*;
 
 fn sealer(byte: u8) -> Sealer {
     match MasterKey::from_slice(&[byte; 32]) {
-        Some(k) => Sealer::new(&SubKeys::new(k), KeyVersion::FIRST),
+        Some(k) => Sealer::ephemeral(&SubKeys::new(k)),
         None => panic!("32 bytes"),
     }
 }

@@ -351,7 +351,7 @@ mod tests {
         ChargeOutcome, ChargeRequest, GatewayError, GatewayKind, GatewayRef, PaymentOp, RefundOutcome, RefundRequest,
     };
     use crate::money::{Currency, MinorUnits};
-    use crate::vault::{KeyVersion, MasterKey, Sealer, SubKeys};
+    use crate::vault::{MasterKey, Sealer, SubKeys};
 
     /// A gateway whose only answer is a fixed list of payments.
     struct Listed(Vec<ListedPayment>);
@@ -442,10 +442,7 @@ mod tests {
     async fn every_kind_of_difference_is_found_and_only_imports_are_offered() -> TestResult {
         let dir = tempfile::tempdir()?;
         let key = MasterKey::from_slice(&[8u8; 32]).ok_or("key")?;
-        let store = Store::open(
-            &dir.path().join("c.sqlite3"),
-            Sealer::new(&SubKeys::new(key), KeyVersion::FIRST),
-        )?;
+        let store = Store::open(&dir.path().join("c.sqlite3"), Sealer::ephemeral(&SubKeys::new(key)))?;
         let t0 = 1_800_000_000_000;
         let period = Period {
             from_ms: t0,

@@ -12,7 +12,7 @@ use super::*;
 use crate::gateway::{CaptureMode, CardSummary, GatewayRef, IdempotencyKey, RefundReason};
 use crate::money::Money;
 use crate::store::{NewRefund, NewSale, RefundStatus, SaleStatus, Settlement};
-use crate::vault::{KeyVersion, MasterKey, Sealer, SubKeys};
+use crate::vault::{MasterKey, Sealer, SubKeys};
 
 type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
 
@@ -20,7 +20,7 @@ const ZONE: &str = "America/New_York";
 
 fn sealer() -> Sealer {
     match MasterKey::from_slice(&[5u8; 32]) {
-        Some(m) => Sealer::new(&SubKeys::new(m), KeyVersion::FIRST),
+        Some(m) => Sealer::ephemeral(&SubKeys::new(m)),
         None => panic!("key"),
     }
 }

@@ -119,6 +119,19 @@ pub fn migrations() -> Migrations<'static> {
             BEGIN SELECT RAISE(ABORT, 'a closed day is immutable'); END;
         "#,
         ),
+        // Every cache key version this cache has had (see `store::rotation`).
+        // Exactly one is current.
+        M::up(
+            r#"
+        CREATE TABLE cache_keys (
+            version        INTEGER PRIMARY KEY NOT NULL CHECK (version > 0),
+            state          TEXT    NOT NULL CHECK (state IN ('current', 'retiring', 'retired', 'destroyed')),
+            created_at_ms  INTEGER NOT NULL,
+            retired_at_ms  INTEGER
+        ) STRICT;
+        CREATE UNIQUE INDEX cache_keys_one_current ON cache_keys (state) WHERE state = 'current';
+        "#,
+        ),
     ])
 }
 

@@ -13,8 +13,10 @@
 
 mod migrations;
 mod refunds;
+mod rotation;
 
 pub use refunds::{NewRefund, Refund, RefundStatus};
+pub use rotation::{KeyState, Rotation};
 
 pub use migrations::{migrations, terminal_migrations};
 
@@ -252,6 +254,16 @@ pub enum StoreError {
     DiskFull,
     #[error("The sales database is in use by another program.")]
     Busy,
+    #[error("The sales database is being re-keyed by another program; try again when it has finished.")]
+    Rekeying,
+    #[error("Another program (the app or merchantctl) has the sales database open; close it, then rotate the key.")]
+    OpenElsewhere,
+    #[error(
+        "{0} stored record(s) failed their integrity check and could not be re-sealed; the old key is kept until they are resolved."
+    )]
+    Unreadable(u64),
+    #[error(transparent)]
+    Keychain(#[from] crate::vault::KeychainError),
     #[error("The sales database could not be opened or written ({0}).")]
     Database(String),
     #[error("The sales database's schema could not be brought up to date ({0}).")]
@@ -368,6 +380,8 @@ impl RawSale {
 pub struct Store {
     conn: Mutex<Connection>,
     pub(crate) sealer: Sealer,
+    /// Shared while the cache is open; exclusive during a key rotation.
+    lock: std::fs::File,
 }
 
 impl std::fmt::Debug for Store {
@@ -377,11 +391,18 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the cache at `path` and migrates it.
+    /// Opens (creating if needed) the cache at `path` with a sealer the
+    /// caller made (tests, benchmarks); the terminal uses `open_keyed`.
     pub fn open(path: &Path, sealer: Sealer) -> Result<Self> {
+        let lock = rotation::lock_shared(path)?;
+        Self::assemble(open_connection(path, &migrations())?, sealer, lock)
+    }
+
+    fn assemble(conn: Connection, sealer: Sealer, lock: std::fs::File) -> Result<Self> {
         let store = Self {
-            conn: Mutex::new(open_connection(path, &migrations())?),
+            conn: Mutex::new(conn),
             sealer,
+            lock,
         };
         store.backfill_brand_index()?;
         Ok(store)
@@ -769,11 +790,11 @@ pub fn now_ms() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vault::{KeyVersion, MasterKey, SubKeys};
+    use crate::vault::{MasterKey, SubKeys};
 
     fn sealer() -> Sealer {
         match MasterKey::from_slice(&[9u8; 32]) {
-            Some(m) => Sealer::new(&SubKeys::new(m), KeyVersion::FIRST),
+            Some(m) => Sealer::ephemeral(&SubKeys::new(m)),
             None => panic!("key"),
         }
     }

@@ -12,7 +12,7 @@
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
-use super::keys::MasterKey;
+use super::keys::{CacheEpoch, KeyVersion, MasterKey};
 
 /// Which kind of build is running; keychain entries never cross kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,18 +96,32 @@ impl Keychain {
         keyring::Entry::new(&self.ns.service, &self.ns.user(name)).map_err(map_err)
     }
 
-    /// Reads the master key; `Ok(None)` when there is none yet.
-    pub fn master_key(&self) -> Result<Option<MasterKey>, KeychainError> {
-        match self.entry(MASTER_KEY)?.get_secret() {
-            Ok(bytes) => {
-                let bytes = Zeroizing::new(bytes);
-                MasterKey::from_slice(&bytes)
-                    .map(Some)
-                    .ok_or_else(|| KeychainError::Corrupt(MASTER_KEY.into()))
-            }
+    fn bytes(&self, name: &str) -> Result<Option<Zeroizing<Vec<u8>>>, KeychainError> {
+        match self.entry(name)?.get_secret() {
+            Ok(bytes) => Ok(Some(Zeroizing::new(bytes))),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_err(e)),
         }
+    }
+
+    /// Writes `bytes` under `name` and reads them back: a keychain that
+    /// accepts a write and then loses it must not leave data sealed with a
+    /// key nobody has.
+    fn store_verified(&self, name: &str, bytes: &[u8]) -> Result<(), KeychainError> {
+        self.entry(name)?.set_secret(bytes).map_err(map_err)?;
+        match self.bytes(name)? {
+            Some(stored) if stored.as_slice() == bytes => Ok(()),
+            _ => Err(KeychainError::Unavailable(
+                "the key could not be read back after saving".into(),
+            )),
+        }
+    }
+
+    /// Reads the master key; `Ok(None)` when there is none yet.
+    pub fn master_key(&self) -> Result<Option<MasterKey>, KeychainError> {
+        self.bytes(MASTER_KEY)?
+            .map(|b| MasterKey::from_slice(&b).ok_or_else(|| KeychainError::Corrupt(MASTER_KEY.into())))
+            .transpose()
     }
 
     /// Returns the master key, creating it only when `may_create` (a data
@@ -120,16 +134,16 @@ impl Keychain {
             return Err(KeychainError::Missing(MASTER_KEY.into()));
         }
         let key = MasterKey::generate();
-        self.entry(MASTER_KEY)?
-            .set_secret(key.expose_bytes())
-            .map_err(map_err)?;
-        // Read back: a keychain that accepts a write and then loses it must
-        // not leave the store sealed with a key nobody has.
-        match self.master_key()? {
-            Some(stored) if stored.expose_bytes() == key.expose_bytes() => Ok(key),
-            _ => Err(KeychainError::Unavailable(
-                "the key could not be read back after saving".into(),
-            )),
+        self.store_verified(MASTER_KEY, key.expose_bytes())?;
+        Ok(key)
+    }
+
+    /// The epochs of one cache's key versions (`scope` names the cache:
+    /// `live`, `training`).
+    pub fn cache_epochs(&self, scope: &'static str) -> CacheEpochs {
+        CacheEpochs {
+            keychain: self.clone(),
+            scope,
         }
     }
 
@@ -151,6 +165,51 @@ impl Keychain {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(map_err(e)),
         }
+    }
+}
+
+/// Where the epochs of a cache's key versions are kept. The keychain in the
+/// product; tests of the store's rotation logic use an in-memory map.
+pub trait EpochStore: Send + Sync {
+    fn load(&self, version: KeyVersion) -> Result<Option<CacheEpoch>, KeychainError>;
+    /// Makes and keeps a new epoch for `version`, replacing any left over
+    /// from an interrupted rotation (nothing was ever sealed with that one).
+    fn create(&self, version: KeyVersion) -> Result<CacheEpoch, KeychainError>;
+    /// Destroys `version`'s epoch; done when there was none.
+    fn delete(&self, version: KeyVersion) -> Result<(), KeychainError>;
+    /// The entry's name, for messages.
+    fn name(&self, version: KeyVersion) -> String;
+}
+
+/// One cache's epochs in the OS keychain: `cache-key/<scope>/v<N>`.
+#[derive(Debug, Clone)]
+pub struct CacheEpochs {
+    keychain: Keychain,
+    scope: &'static str,
+}
+
+impl EpochStore for CacheEpochs {
+    fn load(&self, version: KeyVersion) -> Result<Option<CacheEpoch>, KeychainError> {
+        let name = self.name(version);
+        self.keychain
+            .bytes(&name)?
+            .map(|b| CacheEpoch::from_slice(&b).ok_or(KeychainError::Corrupt(name)))
+            .transpose()
+    }
+
+    fn create(&self, version: KeyVersion) -> Result<CacheEpoch, KeychainError> {
+        let epoch = CacheEpoch::generate();
+        self.keychain
+            .store_verified(&self.name(version), epoch.expose_bytes())?;
+        Ok(epoch)
+    }
+
+    fn delete(&self, version: KeyVersion) -> Result<(), KeychainError> {
+        self.keychain.delete(&self.name(version))
+    }
+
+    fn name(&self, version: KeyVersion) -> String {
+        format!("cache-key/{}/v{}", self.scope, version.0)
     }
 }
 

@@ -2,14 +2,18 @@
 //!
 //! | subkey        | info string                               |
 //! |---------------|-------------------------------------------|
-//! | cache, v*N*   | `merchant-terminal/cache/v{N}`            |
+//! | cache, v*N*   | `merchant-terminal/cache/v{N}`, salted with that version's [`CacheEpoch`] |
 //! | blind index   | `merchant-terminal/blind-index/v1`        |
 //! | audit MAC     | `merchant-terminal/audit-mac/v1`          |
 //! | PIN pepper    | `merchant-terminal/pin-pepper/v1`         |
 //!
 //! The cache key is versioned so rotation can re-seal rows under a new
 //! version while old rows still open; the version is bound into every sealed
-//! value's associated data.
+//! value's associated data. Each version also needs its own random epoch
+//! secret, kept in the keychain next to the master key: deleting a version's
+//! epoch destroys that cache key for good, even for someone who still holds
+//! the master key, which is what lets a rotation *remove* the old key instead
+//! of merely ceasing to use it.
 
 use hkdf::Hkdf;
 use rand::RngCore;
@@ -51,6 +55,33 @@ impl KeyVersion {
     pub const FIRST: Self = Self(1);
 }
 
+/// The random secret that, with the master key, makes one version of the
+/// cache key. Zeroed on drop; prints as `[REDACTED]`.
+pub struct CacheEpoch(SecretBox<[u8; 32]>);
+
+impl std::fmt::Debug for CacheEpoch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CacheEpoch([REDACTED])")
+    }
+}
+
+impl CacheEpoch {
+    pub fn generate() -> Self {
+        let mut bytes = Box::new([0u8; 32]);
+        rand::rngs::OsRng.fill_bytes(bytes.as_mut());
+        Self(SecretBox::new(bytes))
+    }
+
+    pub fn from_slice(bytes: &[u8]) -> Option<Self> {
+        let arr: [u8; 32] = bytes.try_into().ok()?;
+        Some(Self(SecretBox::new(Box::new(arr))))
+    }
+
+    pub(crate) fn expose_bytes(&self) -> &[u8; 32] {
+        self.0.expose_secret()
+    }
+}
+
 /// A 256-bit derived key, zeroed on drop.
 pub(crate) type Key32 = SecretBox<[u8; 32]>;
 
@@ -71,7 +102,11 @@ impl SubKeys {
     }
 
     fn derive(&self, info: &str) -> Key32 {
-        let hk = Hkdf::<Sha256>::new(Some(b"merchant-terminal/v1"), self.master.expose_bytes());
+        self.derive_salted(b"merchant-terminal/v1", info)
+    }
+
+    fn derive_salted(&self, salt: &[u8], info: &str) -> Key32 {
+        let hk = Hkdf::<Sha256>::new(Some(salt), self.master.expose_bytes());
         let mut out = Box::new([0u8; 32]);
         // 32 bytes is far below HKDF-SHA256's 8160-byte output limit, so
         // `expand` cannot fail here.
@@ -81,8 +116,8 @@ impl SubKeys {
         SecretBox::new(out)
     }
 
-    pub(crate) fn cache(&self, version: KeyVersion) -> Key32 {
-        self.derive(&format!("merchant-terminal/cache/v{}", version.0))
+    pub(crate) fn cache(&self, version: KeyVersion, epoch: &CacheEpoch) -> Key32 {
+        self.derive_salted(epoch.expose_bytes(), &format!("merchant-terminal/cache/v{}", version.0))
     }
 
     pub(crate) fn blind_index(&self) -> Key32 {
@@ -107,9 +142,12 @@ mod tests {
         let m = MasterKey::from_slice(&[7u8; 32]);
         let Some(m) = m else { panic!("32 bytes is a key") };
         let k = SubKeys::new(m);
+        let e1 = CacheEpoch::generate();
+        let e2 = CacheEpoch::generate();
         let all = [
-            *k.cache(KeyVersion(1)).expose_secret(),
-            *k.cache(KeyVersion(2)).expose_secret(),
+            *k.cache(KeyVersion(1), &e1).expose_secret(),
+            *k.cache(KeyVersion(2), &e1).expose_secret(),
+            *k.cache(KeyVersion(1), &e2).expose_secret(),
             *k.blind_index().expose_secret(),
             *k.audit_mac().expose_secret(),
             *k.pin_pepper().expose_secret(),
@@ -119,7 +157,7 @@ mod tests {
                 assert_ne!(all[i], all[j], "subkeys {i} and {j} collide");
             }
         }
-        assert_eq!(*k.cache(KeyVersion(1)).expose_secret(), all[0]);
+        assert_eq!(*k.cache(KeyVersion(1), &e1).expose_secret(), all[0]);
     }
 
     #[test]

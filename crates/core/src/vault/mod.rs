@@ -13,6 +13,6 @@ pub mod keychain;
 pub mod keys;
 pub mod seal;
 
-pub use keychain::{BuildKind, Keychain, KeychainError, KeychainNamespace};
-pub use keys::{KeyVersion, MasterKey, SubKeys};
-pub use seal::{BlindIndex, Cell, SealError, Sealer};
+pub use keychain::{BuildKind, CacheEpochs, EpochStore, Keychain, KeychainError, KeychainNamespace};
+pub use keys::{CacheEpoch, KeyVersion, MasterKey, SubKeys};
+pub use seal::{sealed_version, BlindIndex, Cell, SealError, Sealer};

@@ -19,7 +19,9 @@ use rand::RngCore;
 use secrecy::ExposeSecret;
 use sha2::Sha256;
 
-use super::keys::{KeyVersion, SubKeys};
+use std::sync::RwLock;
+
+use super::keys::{CacheEpoch, KeyVersion, SubKeys};
 
 const NONCE_LEN: usize = 24;
 const HEADER_LEN: usize = 4 + NONCE_LEN;
@@ -68,38 +70,78 @@ pub enum SealError {
 }
 
 /// Seals and opens column values; holds the cache keys by version.
+///
+/// The key ring changes while the cache is in use (a rotation adds a version,
+/// then retires the old one), so it sits behind a lock; sealing and opening
+/// only ever take it for reading.
 pub struct Sealer {
+    ring: RwLock<Ring>,
+    blind: BlindIndex,
+}
+
+struct Ring {
     current: KeyVersion,
     ciphers: BTreeMap<KeyVersion, XChaCha20Poly1305>,
-    blind: BlindIndex,
 }
 
 impl std::fmt::Debug for Sealer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Sealer")
-            .field("current", &self.current)
+            .field("current", &self.current_version())
             .finish_non_exhaustive()
     }
 }
 
 impl Sealer {
-    /// A sealer that writes with `current` and can open every version up to it.
-    pub fn new(keys: &SubKeys, current: KeyVersion) -> Self {
-        let ciphers = (1..=current.0)
-            .map(|v| {
-                let k = keys.cache(KeyVersion(v));
-                (KeyVersion(v), XChaCha20Poly1305::new(k.expose_secret().into()))
-            })
-            .collect();
+    /// A sealer that opens every version in `ring` and writes with the
+    /// newest. An empty ring is a start-up invariant broken by the caller.
+    pub fn new(keys: &SubKeys, ring: &[(KeyVersion, &CacheEpoch)]) -> Self {
+        let ciphers: BTreeMap<_, _> = ring.iter().map(|(v, epoch)| (*v, cipher(keys, *v, epoch))).collect();
+        let current = ciphers.keys().next_back().copied().unwrap_or(KeyVersion::FIRST);
         Self {
-            current,
-            ciphers,
+            ring: RwLock::new(Ring { current, ciphers }),
             blind: BlindIndex::new(keys),
         }
     }
 
+    /// A sealer with one fresh, random cache key (tests and benchmarks: a
+    /// key nobody can ever derive again once it is dropped).
+    pub fn ephemeral(keys: &SubKeys) -> Self {
+        Self::new(keys, &[(KeyVersion::FIRST, &CacheEpoch::generate())])
+    }
+
+    fn ring(&self) -> std::sync::RwLockReadGuard<'_, Ring> {
+        // Every write to the ring is a single insert/remove/assignment, so a
+        // poisoned lock still guards a consistent ring.
+        self.ring.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn ring_mut(&self) -> std::sync::RwLockWriteGuard<'_, Ring> {
+        self.ring.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     pub fn current_version(&self) -> KeyVersion {
-        self.current
+        self.ring().current
+    }
+
+    /// The versions this sealer can open, oldest first.
+    pub fn versions(&self) -> Vec<KeyVersion> {
+        self.ring().ciphers.keys().copied().collect()
+    }
+
+    /// Adds `version` and seals with it from now on.
+    pub fn advance(&self, keys: &SubKeys, version: KeyVersion, epoch: &CacheEpoch) {
+        let mut ring = self.ring_mut();
+        ring.ciphers.insert(version, cipher(keys, version, epoch));
+        ring.current = ring.current.max(version);
+    }
+
+    /// Forgets every version older than the current one: values still
+    /// sealed with them no longer open (they are reported, never shown).
+    pub fn retire_older(&self) {
+        let mut ring = self.ring_mut();
+        let current = ring.current;
+        ring.ciphers.retain(|v, _| *v >= current);
     }
 
     pub fn blind_index(&self) -> &BlindIndex {
@@ -109,8 +151,11 @@ impl Sealer {
     pub fn seal(&self, cell: Cell<'_>, plaintext: &[u8]) -> Vec<u8> {
         let mut nonce = [0u8; NONCE_LEN];
         rand::thread_rng().fill_bytes(&mut nonce);
-        let ad = cell.associated_data(self.current);
-        let cipher = &self.ciphers[&self.current];
+        let ring = self.ring();
+        let ad = cell.associated_data(ring.current);
+        let Some(cipher) = ring.ciphers.get(&ring.current) else {
+            unreachable!("the current version is always in the ring")
+        };
         // Encryption with a valid key and in-memory buffers only fails for
         // plaintexts above ~256 GiB; callers cap field sizes far below that.
         let ct = match cipher.encrypt(
@@ -124,7 +169,7 @@ impl Sealer {
             Err(_) => unreachable!("XChaCha20-Poly1305 encryption of a bounded buffer"),
         };
         let mut out = Vec::with_capacity(HEADER_LEN + ct.len());
-        out.extend_from_slice(&self.current.0.to_le_bytes());
+        out.extend_from_slice(&ring.current.0.to_le_bytes());
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&ct);
         out
@@ -145,7 +190,8 @@ impl Sealer {
         let (version, rest) = sealed.split_at(4);
         let version = KeyVersion(u32::from_le_bytes([version[0], version[1], version[2], version[3]]));
         let (nonce, ct) = rest.split_at(NONCE_LEN);
-        let cipher = self.ciphers.get(&version).ok_or(SealError::UnknownKeyVersion {
+        let ring = self.ring();
+        let cipher = ring.ciphers.get(&version).ok_or(SealError::UnknownKeyVersion {
             table: cell.table,
             column: cell.column,
             version: version.0,
@@ -163,6 +209,16 @@ impl Sealer {
             column: cell.column,
         })
     }
+}
+
+fn cipher(keys: &SubKeys, version: KeyVersion, epoch: &CacheEpoch) -> XChaCha20Poly1305 {
+    XChaCha20Poly1305::new(keys.cache(version, epoch).expose_secret().into())
+}
+
+/// Reads the key version a sealed value names, without opening it.
+pub fn sealed_version(sealed: &[u8]) -> Option<KeyVersion> {
+    let v: [u8; 4] = sealed.get(..4)?.try_into().ok()?;
+    Some(KeyVersion(u32::from_le_bytes(v)))
 }
 
 /// Keyed equality index over sealed values (HMAC-SHA256, 16 bytes kept).
@@ -198,6 +254,17 @@ mod tests {
     use super::*;
     use crate::vault::MasterKey;
 
+    fn epoch(byte: u8) -> CacheEpoch {
+        match CacheEpoch::from_slice(&[byte; 32]) {
+            Some(e) => e,
+            None => panic!("32-byte epoch"),
+        }
+    }
+
+    fn v1(keys: &SubKeys) -> Sealer {
+        Sealer::new(keys, &[(KeyVersion::FIRST, &epoch(1))])
+    }
+
     fn keys(byte: u8) -> SubKeys {
         match MasterKey::from_slice(&[byte; 32]) {
             Some(m) => SubKeys::new(m),
@@ -210,7 +277,7 @@ mod tests {
 
     #[test]
     fn round_trip_and_random_nonce() {
-        let s = Sealer::new(&keys(1), KeyVersion::FIRST);
+        let s = v1(&keys(1));
         let cell = Cell::new("sales", "description", ROW_A);
         let a = s.seal_str(cell, "coffee");
         let b = s.seal_str(cell, "coffee");
@@ -221,7 +288,7 @@ mod tests {
 
     #[test]
     fn tampering_is_detected() {
-        let s = Sealer::new(&keys(1), KeyVersion::FIRST);
+        let s = v1(&keys(1));
         let cell = Cell::new("sales", "description", ROW_A);
         let sealed = s.seal_str(cell, "coffee");
         for i in 0..sealed.len() {
@@ -235,7 +302,7 @@ mod tests {
 
     #[test]
     fn moving_between_rows_or_columns_fails() {
-        let s = Sealer::new(&keys(1), KeyVersion::FIRST);
+        let s = v1(&keys(1));
         let sealed = s.seal_str(Cell::new("sales", "description", ROW_A), "coffee");
         assert_eq!(
             s.open(Cell::new("sales", "description", ROW_B), &sealed),
@@ -250,11 +317,12 @@ mod tests {
 
     #[test]
     fn wrong_key_or_version_fails() {
-        let v2 = Sealer::new(&keys(1), KeyVersion(2));
+        let (e1, e2) = (epoch(1), epoch(2));
+        let v2 = Sealer::new(&keys(1), &[(KeyVersion::FIRST, &e1), (KeyVersion(2), &e2)]);
         let cell = Cell::new("sales", "description", ROW_A);
         let sealed_v2 = v2.seal_str(cell, "coffee");
         // A sealer that only knows v1 reports the unknown version.
-        let v1 = Sealer::new(&keys(1), KeyVersion::FIRST);
+        let v1 = v1(&keys(1));
         assert!(matches!(
             v1.open(cell, &sealed_v2),
             Err(SealError::UnknownKeyVersion { version: 2, .. })
@@ -267,14 +335,38 @@ mod tests {
         let sealed_v1 = v1.seal_str(cell, "tea");
         assert_eq!(v2.open_str(cell, &sealed_v1).as_deref(), Ok("tea"));
         // Another master key opens nothing.
-        let other = Sealer::new(&keys(2), KeyVersion(2));
+        let other = Sealer::new(&keys(2), &[(KeyVersion::FIRST, &e1), (KeyVersion(2), &e2)]);
         assert!(other.open(cell, &sealed_v2).is_err());
+        // The same master key with another epoch for v1 opens nothing: the
+        // epoch is what a rotation deletes.
+        let reborn = Sealer::new(&keys(1), &[(KeyVersion::FIRST, &epoch(9))]);
+        assert!(matches!(reborn.open(cell, &sealed_v1), Err(SealError::Tampered { .. })));
+    }
+
+    #[test]
+    fn advancing_then_retiring_moves_writes_and_drops_the_old_key() {
+        let k = keys(1);
+        let s = v1(&k);
+        let cell = Cell::new("sales", "description", ROW_A);
+        let old = s.seal_str(cell, "coffee");
+        s.advance(&k, KeyVersion(2), &epoch(2));
+        let new = s.seal_str(cell, "coffee");
+        assert_eq!(sealed_version(&old), Some(KeyVersion::FIRST));
+        assert_eq!(sealed_version(&new), Some(KeyVersion(2)));
+        assert_eq!(s.open_str(cell, &old).as_deref(), Ok("coffee"));
+        s.retire_older();
+        assert_eq!(s.versions(), vec![KeyVersion(2)]);
+        assert!(matches!(
+            s.open(cell, &old),
+            Err(SealError::UnknownKeyVersion { version: 1, .. })
+        ));
+        assert_eq!(s.open_str(cell, &new).as_deref(), Ok("coffee"));
     }
 
     #[test]
     fn blind_index_is_keyed_and_column_bound() {
-        let a = Sealer::new(&keys(1), KeyVersion::FIRST);
-        let b = Sealer::new(&keys(2), KeyVersion::FIRST);
+        let a = v1(&keys(1));
+        let b = v1(&keys(2));
         let x = a.blind_index().compute("sales", "card_last4", "4242");
         assert_eq!(x, a.blind_index().compute("sales", "card_last4", "4242"));
         assert_ne!(x, a.blind_index().compute("sales", "card_last4", "4243"));

@@ -1,0 +1,639 @@
+//! Which cache keys a cache uses, and rotating them.
+//!
+//! The `cache_keys` table records every version a cache has had and where it
+//! stands: `current` (new values are sealed with it), `retiring` (a rotation
+//! is re-sealing away from it), `retired` (nothing uses it; its epoch is
+//! about to be destroyed) and `destroyed` (its epoch is gone from the
+//! keychain, so no copy of the file sealed with it can ever be read again).
+//!
+//! A rotation is a sequence of steps that each leave the cache consistent, so
+//! a crash or a kill at any point is finished by running it again:
+//! 1. a new epoch is written to the keychain (and read back), then recorded
+//!    as `current` with the old version `retiring`, in one transaction; an
+//!    epoch left by a crash before that commit sealed nothing and is simply
+//!    replaced;
+//! 2. rows are re-sealed in batches, each one `IMMEDIATE` transaction that
+//!    opens every sealed value of a row and seals it again with the new
+//!    version; charges and refunds go on between batches;
+//! 3. once no row and no value names an older version, the old versions are
+//!    marked `retired` (one transaction), their epochs deleted from the
+//!    keychain, and then marked `destroyed`; a crash between the two is
+//!    finished at the next open.
+//!
+//! A value that fails its integrity check cannot be re-sealed: it is skipped
+//! and counted, and the old key is kept, so nothing becomes unreadable
+//! because of a rotation.
+//!
+//! Another process sealing with a key ring that does not know the new
+//! version would defeat step 3, so every process holds a shared lock on the
+//! cache's lock file while it has the cache open and a rotation needs it
+//! exclusively.
+
+use std::fs::{File, TryLockError};
+use std::path::Path;
+
+use rusqlite::{params, Connection, TransactionBehavior};
+use serde::Serialize;
+
+use super::{now_ms, Result, Store, StoreError};
+use crate::vault::{sealed_version, Cell, EpochStore, KeyVersion, Sealer, SubKeys};
+
+/// The sealed columns of each table, in the order the rotation reads them.
+const SEALED: [(&'static str, &'static [&'static str]); 2] = [
+    (
+        "sales",
+        &["gateway_ref", "card_brand", "card_last4", "card_expiry", "description"],
+    ),
+    ("refunds", &["gateway_ref", "note"]),
+];
+
+/// What a rotation did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rotation {
+    pub from: u32,
+    pub to: u32,
+    pub sales: u64,
+    pub refunds: u64,
+}
+
+/// One version as `keys status` shows it, with how many rows still use it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyState {
+    pub version: u32,
+    pub state: String,
+    pub created_at_ms: i64,
+    pub rows: u64,
+}
+
+/// The shared lock every process holds on a cache while it has it open.
+pub(super) fn lock_shared(db: &Path) -> Result<File> {
+    let path = db.with_extension("lock");
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| StoreError::Database(format!("lock file: {}", e.kind())))?;
+    match file.try_lock_shared() {
+        Ok(()) => Ok(file),
+        Err(TryLockError::WouldBlock) => Err(StoreError::Rekeying),
+        Err(TryLockError::Error(e)) => Err(StoreError::Database(format!("lock file: {}", e.kind()))),
+    }
+}
+
+impl Store {
+    /// Opens the cache at `path` with its keys: the epochs of every version
+    /// still in use come from `epochs` (the keychain). A new cache gets its
+    /// first version here. Fails closed when an epoch is missing.
+    pub fn open_keyed(path: &Path, keys: &SubKeys, epochs: &dyn EpochStore) -> Result<Self> {
+        let lock = lock_shared(path)?;
+        let mut conn = super::open_connection(path, &super::migrations())?;
+        let sealer = load_ring(&mut conn, keys, epochs)?;
+        Self::assemble(conn, sealer, lock)
+    }
+
+    /// Every version this cache has had, with the rows still sealed with it.
+    pub fn key_states(&self) -> Result<Vec<KeyState>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT k.version, k.state, k.created_at_ms,
+                    (SELECT count(*) FROM sales WHERE key_version = k.version)
+                  + (SELECT count(*) FROM refunds WHERE key_version = k.version)
+             FROM cache_keys k ORDER BY k.version",
+        )?;
+        let states = stmt
+            .query_map([], |r| {
+                Ok(KeyState {
+                    version: r.get(0)?,
+                    state: r.get(1)?,
+                    created_at_ms: r.get(2)?,
+                    rows: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(states)
+    }
+
+    /// Rotates the cache key: a new version, every row re-sealed with it in
+    /// batches of `batch` rows, the old versions' epochs destroyed. Resumes
+    /// an interrupted rotation instead of starting another.
+    pub fn rotate_key(&self, keys: &SubKeys, epochs: &dyn EpochStore, batch: u32) -> Result<Rotation> {
+        let _exclusive = ExclusiveLock::take(&self.lock)?;
+        let (from, to) = self.begin_rotation(keys, epochs)?;
+        let mut done = [0u64; 2];
+        let mut unreadable = 0u64;
+        for (i, (table, columns)) in SEALED.iter().enumerate() {
+            let mut after = 0i64;
+            loop {
+                let step = self.reseal_batch(table, columns, to, after, batch)?;
+                done[i] += step.resealed;
+                unreadable += step.unreadable;
+                match step.last_rowid {
+                    Some(last) => after = last,
+                    None => break,
+                }
+            }
+        }
+        if unreadable > 0 {
+            return Err(StoreError::Unreadable(unreadable));
+        }
+        self.retire(epochs, to)?;
+        Ok(Rotation {
+            from: from.0,
+            to: to.0,
+            sales: done[0],
+            refunds: done[1],
+        })
+    }
+
+    /// Step 1: the new version, or the one an interrupted rotation made.
+    fn begin_rotation(&self, keys: &SubKeys, epochs: &dyn EpochStore) -> Result<(KeyVersion, KeyVersion)> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current: u32 = tx.query_row("SELECT version FROM cache_keys WHERE state = 'current'", [], |r| {
+            r.get(0)
+        })?;
+        let retiring: Option<u32> = tx.query_row(
+            "SELECT min(version) FROM cache_keys WHERE state = 'retiring'",
+            [],
+            |r| r.get(0),
+        )?;
+        if let Some(from) = retiring {
+            return Ok((KeyVersion(from), KeyVersion(current)));
+        }
+        let next = KeyVersion(current + 1);
+        let epoch = epochs.create(next)?;
+        tx.execute(
+            "UPDATE cache_keys SET state = 'retiring' WHERE version = ?1",
+            params![current],
+        )?;
+        tx.execute(
+            "INSERT INTO cache_keys (version, state, created_at_ms) VALUES (?1, 'current', ?2)",
+            params![next.0, now_ms()],
+        )?;
+        tx.commit()?;
+        self.sealer.advance(keys, next, &epoch);
+        Ok((KeyVersion(current), next))
+    }
+
+    /// Step 2: re-seals up to `limit` rows after `after` (by rowid).
+    fn reseal_batch(
+        &self,
+        table: &'static str,
+        columns: &[&'static str],
+        to: KeyVersion,
+        after: i64,
+        limit: u32,
+    ) -> Result<Batch> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Table and column names come from the `SEALED` constant above,
+        // never from input; every value is bound.
+        let select = format!(
+            "SELECT rowid, id, {} FROM {table} WHERE rowid > ?1 AND key_version < ?2 ORDER BY rowid LIMIT ?3",
+            columns.join(", ")
+        );
+        let sets: Vec<String> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ?{}", i + 3))
+            .collect();
+        let update = format!(
+            "UPDATE {table} SET key_version = ?2, {} WHERE rowid = ?1",
+            sets.join(", ")
+        );
+        let rows = {
+            let mut stmt = tx.prepare(&select)?;
+            let rows = stmt
+                .query_map(params![after, to.0, limit], |r| {
+                    let values = (0..columns.len())
+                        .map(|i| r.get::<_, Option<Vec<u8>>>(i + 2))
+                        .collect::<rusqlite::Result<Vec<_>>>()?;
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, values))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows
+        };
+        let mut step = Batch {
+            last_rowid: rows.last().map(|r| r.0),
+            ..Batch::default()
+        };
+        for (rowid, id, values) in rows {
+            let resealed: std::result::Result<Vec<Option<Vec<u8>>>, _> = columns
+                .iter()
+                .zip(values)
+                .map(|(column, v)| {
+                    v.map(|sealed| {
+                        let cell = Cell::new(table, column, &id);
+                        self.sealer
+                            .open(cell, &sealed)
+                            .map(|plain| self.sealer.seal(cell, &plain))
+                    })
+                    .transpose()
+                })
+                .collect();
+            let Ok(resealed) = resealed else {
+                step.unreadable += 1;
+                tracing::warn!(table, "a row failed its integrity check and was not re-sealed");
+                continue;
+            };
+            let mut args: Vec<rusqlite::types::Value> = vec![rowid.into(), i64::from(to.0).into()];
+            args.extend(resealed.into_iter().map(rusqlite::types::Value::from));
+            tx.execute(&update, rusqlite::params_from_iter(args))?;
+            step.resealed += 1;
+        }
+        tx.commit()?;
+        Ok(step)
+    }
+
+    /// Step 3: checks that nothing names an older version, then destroys
+    /// the older versions' epochs.
+    fn retire(&self, epochs: &dyn EpochStore, to: KeyVersion) -> Result<()> {
+        {
+            let mut conn = self.conn();
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if values_older_than(&tx, to)? > 0 {
+                return Err(StoreError::Corrupt("a value is still sealed with a retiring key"));
+            }
+            tx.execute(
+                "UPDATE cache_keys SET state = 'retired', retired_at_ms = ?1 WHERE state = 'retiring'",
+                params![now_ms()],
+            )?;
+            tx.commit()?;
+        }
+        self.sealer.retire_older();
+        destroy_retired(&self.conn(), epochs)
+    }
+}
+
+#[derive(Debug, Default)]
+struct Batch {
+    resealed: u64,
+    unreadable: u64,
+    last_rowid: Option<i64>,
+}
+
+/// Holds the cache's lock exclusively for a rotation, then goes back to
+/// shared. Fails at once when another process has the cache open.
+struct ExclusiveLock<'a>(&'a File);
+
+impl<'a> ExclusiveLock<'a> {
+    fn take(file: &'a File) -> Result<Self> {
+        match file.try_lock() {
+            Ok(()) => Ok(Self(file)),
+            Err(TryLockError::WouldBlock) => Err(StoreError::OpenElsewhere),
+            Err(TryLockError::Error(e)) => Err(StoreError::Database(format!("lock file: {}", e.kind()))),
+        }
+    }
+}
+
+impl Drop for ExclusiveLock<'_> {
+    fn drop(&mut self) {
+        // Converting down cannot wait on anyone: this process holds it alone.
+        if self.0.lock_shared().is_err() {
+            tracing::warn!("the cache lock could not be converted back to shared");
+        }
+    }
+}
+
+/// Rows whose `key_version`, or any sealed value's own header, names a
+/// version below `to`. Both are checked: the header is what opening uses.
+fn values_older_than(conn: &Connection, to: KeyVersion) -> Result<u64> {
+    let mut older = 0u64;
+    for (table, columns) in SEALED {
+        older += conn.query_row(
+            &format!("SELECT count(*) FROM {table} WHERE key_version < ?1"),
+            params![to.0],
+            |r| r.get::<_, u64>(0),
+        )?;
+        let mut stmt = conn.prepare(&format!("SELECT {} FROM {table}", columns.join(", ")))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            for i in 0..columns.len() {
+                if let Some(v) = row.get_ref(i)?.as_blob_or_null().ok().flatten() {
+                    if sealed_version(v).is_none_or(|v| v < to) {
+                        older += 1;
+                    }
+                }
+            }
+        }
+    }
+    Ok(older)
+}
+
+/// Reads `cache_keys` and builds the sealer; a new cache gets version 1.
+fn load_ring(conn: &mut Connection, keys: &SubKeys, epochs: &dyn EpochStore) -> Result<Sealer> {
+    {
+        // Two processes opening a new cache at once: the IMMEDIATE lock makes
+        // one create the first version and the other read it.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let known: i64 = tx.query_row("SELECT count(*) FROM cache_keys", [], |r| r.get(0))?;
+        if known == 0 {
+            let rows: i64 = tx.query_row(
+                "SELECT (SELECT count(*) FROM sales) + (SELECT count(*) FROM refunds)",
+                [],
+                |r| r.get(0),
+            )?;
+            if rows > 0 {
+                return Err(StoreError::Corrupt("the cache holds data but no record of its keys"));
+            }
+            epochs.create(KeyVersion::FIRST)?;
+            tx.execute(
+                "INSERT INTO cache_keys (version, state, created_at_ms) VALUES (1, 'current', ?1)",
+                params![now_ms()],
+            )?;
+        }
+        tx.commit()?;
+    }
+    destroy_retired(conn, epochs)?;
+    let mut stmt =
+        conn.prepare("SELECT version FROM cache_keys WHERE state IN ('current', 'retiring') ORDER BY version")?;
+    let versions = stmt
+        .query_map([], |r| r.get::<_, u32>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut ring = Vec::with_capacity(versions.len());
+    for v in versions.into_iter().map(KeyVersion) {
+        let epoch = epochs
+            .load(v)?
+            .ok_or_else(|| crate::vault::KeychainError::Missing(epochs.name(v)))?;
+        ring.push((v, epoch));
+    }
+    let refs: Vec<_> = ring.iter().map(|(v, e)| (*v, e)).collect();
+    Ok(Sealer::new(keys, &refs))
+}
+
+/// Deletes the epochs of `retired` versions and marks them `destroyed`.
+fn destroy_retired(conn: &Connection, epochs: &dyn EpochStore) -> Result<()> {
+    let mut stmt = conn.prepare("SELECT version FROM cache_keys WHERE state = 'retired'")?;
+    let retired = stmt
+        .query_map([], |r| r.get::<_, u32>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for v in retired {
+        epochs.delete(KeyVersion(v))?;
+        conn.execute(
+            "UPDATE cache_keys SET state = 'destroyed' WHERE version = ?1",
+            params![v],
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::Mutex;
+
+    use time::OffsetDateTime;
+
+    use super::*;
+    use crate::gateway::{CaptureMode, CardSummary, GatewayRef, IdempotencyKey, RefundReason};
+    use crate::money::{Currency, MinorUnits, Money};
+    use crate::store::{NewRefund, NewSale, RefundStatus, SaleId, SaleStatus, Settlement};
+    use crate::vault::{CacheEpoch, KeychainError, MasterKey};
+
+    /// The keychain's part, in memory: epoch bytes by version.
+    #[derive(Default)]
+    struct Epochs(Mutex<BTreeMap<u32, [u8; 32]>>);
+
+    impl Epochs {
+        fn held(&self) -> Vec<u32> {
+            self.0.lock().map(|m| m.keys().copied().collect()).unwrap_or_default()
+        }
+    }
+
+    impl EpochStore for Epochs {
+        fn load(&self, v: KeyVersion) -> std::result::Result<Option<CacheEpoch>, KeychainError> {
+            let map = self.0.lock().map_err(|_| KeychainError::Locked)?;
+            Ok(map.get(&v.0).and_then(|b| CacheEpoch::from_slice(b)))
+        }
+        fn create(&self, v: KeyVersion) -> std::result::Result<CacheEpoch, KeychainError> {
+            let bytes: [u8; 32] = rand::random();
+            self.0.lock().map_err(|_| KeychainError::Locked)?.insert(v.0, bytes);
+            CacheEpoch::from_slice(&bytes).ok_or(KeychainError::Corrupt("epoch".into()))
+        }
+        fn delete(&self, v: KeyVersion) -> std::result::Result<(), KeychainError> {
+            self.0.lock().map_err(|_| KeychainError::Locked)?.remove(&v.0);
+            Ok(())
+        }
+        fn name(&self, v: KeyVersion) -> String {
+            format!("memory/v{}", v.0)
+        }
+    }
+
+    fn keys() -> SubKeys {
+        match MasterKey::from_slice(&[5u8; 32]) {
+            Some(m) => SubKeys::new(m),
+            None => panic!("32-byte key"),
+        }
+    }
+
+    /// `n` approved sales with cards and descriptions, each with a refund
+    /// carrying a note; returns their ids.
+    fn fill(store: &Store, n: usize) -> Result<Vec<SaleId>> {
+        let mut ids = Vec::new();
+        for i in 0..n {
+            let sale = NewSale {
+                id: SaleId::new(),
+                terminal_id: "t1".into(),
+                money: Money::new(MinorUnits::new(1000 + i as i64), Currency::Usd),
+                idempotency_key: IdempotencyKey::generate(),
+                source: "reader",
+                capture: CaptureMode::Automatic,
+                staff_id: None,
+                description: Some(format!("table {i}")),
+                created_at: OffsetDateTime::now_utc(),
+            };
+            store.insert_pending(&sale)?;
+            store.settle(
+                sale.id,
+                &Settlement {
+                    status: SaleStatus::Approved,
+                    captured: Some(sale.money.amount),
+                    risk: None,
+                    outcome_code: None,
+                    gateway_ref: Some(GatewayRef(format!("pi_{i}"))),
+                    card: Some(CardSummary {
+                        brand: "visa".into(),
+                        last4: format!("{:04}", i % 10_000),
+                        exp_month: 4,
+                        exp_year: 2031,
+                    }),
+                },
+            )?;
+            let refund = NewRefund {
+                id: format!("re-{}", sale.id),
+                sale_id: sale.id,
+                terminal_id: "t1".into(),
+                money: Money::new(MinorUnits::new(100), Currency::Usd),
+                reason: RefundReason::RequestedByCustomer,
+                idempotency_key: IdempotencyKey::generate(),
+                note: Some(format!("note {i}")),
+                staff_id: None,
+                created_at: OffsetDateTime::now_utc(),
+            };
+            store.insert_pending_refund(&refund)?;
+            store.settle_refund(
+                &refund.id,
+                RefundStatus::Succeeded,
+                None,
+                Some(&GatewayRef(format!("re_{i}"))),
+            )?;
+            ids.push(sale.id);
+        }
+        Ok(ids)
+    }
+
+    /// Everything a sale shows, to compare before and after a rotation.
+    fn view(store: &Store, ids: &[SaleId]) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for id in ids {
+            let s = store.get(*id)?.ok_or(StoreError::Corrupt("lost"))?;
+            let r = store.refunds_for_sale(*id)?;
+            out.push(format!(
+                "{:?} {:?} {:?} {:?} {:?}",
+                s.description,
+                s.card,
+                s.gateway_ref,
+                r.iter().map(|r| r.note.clone()).collect::<Vec<_>>(),
+                r.iter().map(|r| r.gateway_ref.clone()).collect::<Vec<_>>()
+            ));
+        }
+        Ok(out)
+    }
+
+    fn header_versions(store: &Store) -> Result<Vec<u32>> {
+        let conn = store.conn();
+        let mut versions = std::collections::BTreeSet::new();
+        for (table, columns) in SEALED {
+            let mut stmt = conn.prepare(&format!("SELECT {} FROM {table}", columns.join(", ")))?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                for i in 0..columns.len() {
+                    if let Some(v) = row.get::<_, Option<Vec<u8>>>(i)? {
+                        versions.insert(sealed_version(&v).map_or(0, |v| v.0));
+                    }
+                }
+            }
+        }
+        Ok(versions.into_iter().collect())
+    }
+
+    #[test]
+    fn rotation_reseals_every_value_and_destroys_the_old_epoch() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| StoreError::Database(e.to_string()))?;
+        let path = dir.path().join("c.sqlite3");
+        let (keys, epochs) = (keys(), Epochs::default());
+        let store = Store::open_keyed(&path, &keys, &epochs)?;
+        let ids = fill(&store, 25)?;
+        let before = view(&store, &ids)?;
+        assert_eq!(header_versions(&store)?, vec![1]);
+        // A copy of the file as it was: what a stolen backup would hold.
+        store.conn().pragma_update(None, "wal_checkpoint", "TRUNCATE")?;
+        std::fs::copy(&path, dir.path().join("backup.sqlite3")).map_err(|e| StoreError::Database(e.to_string()))?;
+
+        let done = store.rotate_key(&keys, &epochs, 7)?;
+        assert_eq!(
+            done,
+            Rotation {
+                from: 1,
+                to: 2,
+                sales: 25,
+                refunds: 25
+            }
+        );
+        assert_eq!(header_versions(&store)?, vec![2]);
+        assert_eq!(view(&store, &ids)?, before);
+        assert_eq!(epochs.held(), vec![2], "the old epoch is destroyed");
+        let states: Vec<_> = store
+            .key_states()?
+            .into_iter()
+            .map(|k| (k.version, k.state, k.rows))
+            .collect();
+        assert_eq!(states, vec![(1, "destroyed".into(), 0), (2, "current".into(), 50)]);
+        store.integrity_check()?;
+        drop(store);
+
+        // Reopened, it reads everything with the new key alone.
+        let store = Store::open_keyed(&path, &keys, &epochs)?;
+        assert_eq!(view(&store, &ids)?, before);
+        assert_eq!(store.sealer.versions(), vec![KeyVersion(2)]);
+        // The backup names version 1, whose epoch no longer exists.
+        drop(store);
+        let backup = Store::open_keyed(&dir.path().join("backup.sqlite3"), &keys, &epochs);
+        assert!(
+            matches!(backup, Err(StoreError::Keychain(KeychainError::Missing(ref n))) if n == "memory/v1"),
+            "{backup:?}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn an_interrupted_rotation_resumes_and_new_writes_use_the_new_key() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| StoreError::Database(e.to_string()))?;
+        let path = dir.path().join("c.sqlite3");
+        let (keys, epochs) = (keys(), Epochs::default());
+        let store = Store::open_keyed(&path, &keys, &epochs)?;
+        let ids = fill(&store, 10)?;
+        let before = view(&store, &ids)?;
+        // Steps 1 and one batch of 2, then the process stops.
+        let (from, to) = store.begin_rotation(&keys, &epochs)?;
+        assert_eq!((from.0, to.0), (1, 2));
+        store.reseal_batch("sales", SEALED[0].1, to, 0, 4)?;
+        drop(store);
+
+        let store = Store::open_keyed(&path, &keys, &epochs)?;
+        assert_eq!(store.sealer.versions(), vec![KeyVersion(1), KeyVersion(2)]);
+        assert_eq!(header_versions(&store)?, vec![1, 2]);
+        assert_eq!(view(&store, &ids)?, before, "half-rotated rows still read");
+        // A sale taken mid-rotation is sealed with the new key.
+        let more = fill(&store, 1)?;
+        let done = store.rotate_key(&keys, &epochs, 3)?;
+        assert_eq!((done.from, done.to), (1, 2), "resumed, not a second rotation");
+        assert_eq!((done.sales, done.refunds), (6, 10));
+        assert_eq!(header_versions(&store)?, vec![2]);
+        assert_eq!(view(&store, &ids)?, before);
+        assert_eq!(view(&store, &more)?.len(), 1);
+        assert_eq!(epochs.held(), vec![2]);
+
+        // A later rotation moves on to version 3.
+        let next = store.rotate_key(&keys, &epochs, 100)?;
+        assert_eq!((next.from, next.to, next.sales, next.refunds), (2, 3, 11, 11));
+        assert_eq!(epochs.held(), vec![3]);
+        Ok(())
+    }
+
+    #[test]
+    fn a_tampered_value_keeps_the_old_key_and_another_open_blocks_rotation() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| StoreError::Database(e.to_string()))?;
+        let path = dir.path().join("c.sqlite3");
+        let (keys, epochs) = (keys(), Epochs::default());
+        let store = Store::open_keyed(&path, &keys, &epochs)?;
+        let ids = fill(&store, 3)?;
+        store.conn().execute(
+            "UPDATE sales SET description = (SELECT description FROM sales WHERE id = ?2) WHERE id = ?1",
+            params![ids[0].to_string(), ids[1].to_string()],
+        )?;
+        let refused = store.rotate_key(&keys, &epochs, 10);
+        assert!(matches!(refused, Err(StoreError::Unreadable(1))), "{refused:?}");
+        assert_eq!(epochs.held(), vec![1, 2], "the old key stays while a row needs it");
+        assert!(matches!(store.get(ids[0]), Err(StoreError::Tampered(_))));
+        assert!(store.get(ids[2])?.is_some());
+
+        // A second process with the cache open: no rotation, and a process
+        // arriving during a rotation is told to wait.
+        let other = Store::open_keyed(&path, &keys, &epochs)?;
+        assert!(matches!(
+            store.rotate_key(&keys, &epochs, 10),
+            Err(StoreError::OpenElsewhere)
+        ));
+        drop(other);
+        let exclusive = ExclusiveLock::take(&store.lock)?;
+        assert!(matches!(
+            Store::open_keyed(&path, &keys, &epochs),
+            Err(StoreError::Rekeying)
+        ));
+        drop(exclusive);
+        assert!(Store::open_keyed(&path, &keys, &epochs).is_ok());
+        Ok(())
+    }
+}
