@@ -727,6 +727,21 @@ impl Localstripe {
         }
     }
 
+    /// Has the gateway refuse `key` from now on, as Stripe does once a
+    /// rolled key expires.
+    pub fn revoke_key(&self, pki: &TestPki, key: &str) -> TestResult {
+        let resp = Self::client(pki)?
+            .post(format!("{}_keys", self.url()))
+            .bearer_auth("sk_test_harness0000")
+            .json(&serde_json::json!({ "revoke": key }))
+            .send()?;
+        if resp.status().is_success() {
+            Ok(())
+        } else {
+            fail(format!("revoking a key: {}", resp.status()))
+        }
+    }
+
     /// Drops any queued fault a run did not consume.
     pub fn clear_faults(&self, pki: &TestPki) -> TestResult {
         Self::client(pki)?

@@ -37,6 +37,9 @@ lacks, bound to 127.0.0.1 only, state in memory only, optionally over TLS.
   JSON answer: fields Stripe sends and localstripe does not, e.g. a charge's
   `outcome` and card `checks`).
   `GET /_faults` returns how many are still queued; `DELETE /_faults` clears.
+- Rolled keys (https://docs.stripe.com/keys#rolling-keys): `POST /_keys`
+  {"revoke": KEY} makes every later request with KEY a 401
+  `api_key_expired`, as Stripe answers once a rolled key's expiry passes.
 
 usage: localstripe_launcher.py PORT [CERT_PEM KEY_PEM [tls1.0]]
 ("tls1.0": a server that speaks only TLS 1.0, which the terminal must refuse.)
@@ -115,6 +118,7 @@ READER = {"id": "tmr_sim_counter", "object": "terminal.reader", "label": "Counte
 READER_CARD = {"card": "visa"}
 SAVED = {}  # idempotency key -> (fingerprint, status, body)
 RUNNING = set()
+REVOKED = set()
 
 
 def _error(status, kind, message):
@@ -139,8 +143,13 @@ def _take_fault(request):
 
 @web.middleware
 async def faults_and_idempotency(request, handler):
-    if request.path.startswith(("/_faults", "/_readers")):
+    if request.path.startswith(("/_faults", "/_readers", "/_keys")):
         return await handler(request)
+    bearer = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if bearer in REVOKED:
+        body = {"error": {"type": "invalid_request_error", "code": "api_key_expired",
+                          "message": "Expired API Key provided: " + bearer[:8] + "***" + bearer[-4:]}}
+        return web.json_response(body, status=401)
     key = request.headers.get("Idempotency-Key") if request.method == "POST" else None
     body = await request.read() if key else b""
     fingerprint = (request.path, body)
@@ -248,6 +257,11 @@ async def readers_post(request):
     return web.json_response(READER)
 
 
+async def keys_post(request):
+    REVOKED.add((await request.json())["revoke"])
+    return web.json_response({"revoked": len(REVOKED)})
+
+
 async def faults_get(_request):
     return web.json_response({"queued": len(FAULTS)})
 
@@ -278,6 +292,7 @@ def main():
     app.router.add_post("/_faults", faults_post)
     app.router.add_delete("/_faults", faults_delete)
     app.router.add_post("/_readers", readers_post)
+    app.router.add_post("/_keys", keys_post)
     web.run_app(app, host="127.0.0.1", port=port, ssl_context=ctx,
                 access_log=None, print=lambda *_: print("ready", flush=True))
 

@@ -137,6 +137,11 @@ enum Command {
         #[command(subcommand)]
         command: SupportCommand,
     },
+    /// The cache key and the support bundle's recipients (managers).
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// Owner's reports: day view, X and Z reports, CSV export.
     Report {
         #[command(subcommand)]
@@ -218,6 +223,27 @@ enum SupportCommand {
 }
 
 #[derive(Subcommand)]
+enum KeysCommand {
+    /// This mode's cache key versions and how many records use each.
+    Status,
+    /// Re-seal every record under a new cache key, then destroy the old key.
+    /// Resumes an interrupted rotation. Close the app first.
+    RotateCache {
+        /// Records per transaction (charges can go on between batches).
+        #[arg(long, default_value_t = 500)]
+        batch: u32,
+    },
+    /// Replace who support bundles are sealed to (age1… public keys).
+    Recipients {
+        #[arg(required = true)]
+        support: Vec<String>,
+        /// The owner's own age key, to read their exports too.
+        #[arg(long)]
+        owner: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
 enum SalesCommand {
     /// Sales in a time range (default: the last 24 hours), newest first.
     List {
@@ -294,6 +320,8 @@ enum GatewayCommand {
     /// Read the gateway key from standard input (after your PIN), check it
     /// with the gateway, and store it in the OS keychain. Never shown again.
     SetKey,
+    /// The stored gateway key, masked.
+    Show,
     /// Remove the gateway key from the keychain.
     RemoveKey,
     /// The card readers registered to the gateway account.
@@ -614,6 +642,7 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
                 0,
             )
         }
+        Command::Keys { command } => keys(&terminal, &actor, command),
         Command::Audit { command } => audit(&terminal, &actor, command),
         Command::Report { command } => report(&terminal, &actor, command),
         Command::Reconcile { range, fix } => {
@@ -744,6 +773,37 @@ fn z_output(terminal: &Terminal, actor: &Actor, number: i64, pdf: Option<PathBuf
     )
 }
 
+fn keys(terminal: &Terminal, actor: &Actor, command: KeysCommand) -> Result<Output, ErrorReport> {
+    match command {
+        KeysCommand::Status => {
+            let states = terminal.key_states(actor)?;
+            let text = states
+                .iter()
+                .map(|k| format!("v{}  {:<9}  {} records", k.version, k.state, k.rows))
+                .collect::<Vec<_>>()
+                .join("\n");
+            output(serde_json::json!({ "keys": states }), text, 0)
+        }
+        KeysCommand::RotateCache { batch } => {
+            let r = terminal.rotate_cache_key(actor, batch)?;
+            let text = format!(
+                "cache key v{} -> v{}: {} sales and {} refunds re-sealed; v{} destroyed",
+                r.from, r.to, r.sales, r.refunds, r.from
+            );
+            output(serde_json::json!({ "rotation": r }), text, 0)
+        }
+        KeysCommand::Recipients { support, owner } => {
+            let s = terminal.set_support_recipients(actor, support, owner)?;
+            let n = s.support_recipients.len() + usize::from(s.owner_recipient.is_some());
+            output(
+                serde_json::json!({ "support_recipients": s.support_recipients, "owner_recipient": s.owner_recipient }),
+                format!("support bundles are now sealed to {n} recipient(s)"),
+                0,
+            )
+        }
+    }
+}
+
 fn audit(terminal: &Terminal, actor: &Actor, command: AuditCommand) -> Result<Output, ErrorReport> {
     match command {
         AuditCommand::Verify { anchor } => {
@@ -834,6 +894,14 @@ async fn gateway(
                 .join("\n");
             output(serde_json::json!({ "readers": readers }), text, 0)
         }
+        GatewayCommand::Show => match terminal.gateway_key(actor)? {
+            Some(k) => output(
+                serde_json::json!({ "key": k.masked, "restricted": k.restricted, "live": k.live }),
+                k.masked.clone(),
+                0,
+            ),
+            None => output(serde_json::json!({ "key": null }), "no gateway key".into(), 0),
+        },
         GatewayCommand::RemoveKey => {
             terminal.remove_gateway_key(actor)?;
             output(serde_json::json!({ "removed": true }), "gateway key removed".into(), 0)

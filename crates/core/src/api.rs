@@ -607,9 +607,7 @@ impl From<&CounterError> for ErrorReport {
             CounterError::NothingToCancel => ErrorCode::NothingToCancel,
             CounterError::InDoubt(_) => ErrorCode::InDoubt,
             CounterError::LiveNotConfigured => ErrorCode::LiveNotConfigured,
-            CounterError::Keychain(KeychainError::Locked) => ErrorCode::KeychainLocked,
-            CounterError::Keychain(KeychainError::Missing(_) | KeychainError::Corrupt(_)) => ErrorCode::KeyMissing,
-            CounterError::Keychain(_) => ErrorCode::KeychainUnavailable,
+            CounterError::Keychain(k) => keychain_code(k),
             CounterError::SaleNotFound => ErrorCode::NotFound,
             CounterError::GatewaySetup(_) => ErrorCode::ConfigError,
             CounterError::Gateway(g) => gateway_code(g),
@@ -631,8 +629,19 @@ fn gateway_code(e: &GatewayError) -> ErrorCode {
     }
 }
 
+fn keychain_code(e: &KeychainError) -> ErrorCode {
+    match e {
+        KeychainError::Locked => ErrorCode::KeychainLocked,
+        KeychainError::Missing(_) | KeychainError::Corrupt(_) => ErrorCode::KeyMissing,
+        _ => ErrorCode::KeychainUnavailable,
+    }
+}
+
 fn store_code(e: &StoreError) -> ErrorCode {
     match e {
+        StoreError::Keychain(k) => keychain_code(k),
+        StoreError::Rekeying | StoreError::OpenElsewhere => ErrorCode::StoreBusy,
+        StoreError::Unreadable(_) => ErrorCode::DataTampered,
         StoreError::NotRefundable | StoreError::ExceedsRefundable(_) | StoreError::CurrencyMismatch(_) => {
             ErrorCode::RefundRefused
         }
@@ -681,6 +690,7 @@ impl From<&TerminalError> for ErrorReport {
             TerminalError::Audit(_) => ErrorCode::AuditError,
             TerminalError::NeedsApproval(_) => ErrorCode::NeedsApproval,
             TerminalError::LimitReached(_) => ErrorCode::LimitReached,
+            TerminalError::Export(crate::export::ExportError::BadRecipient(_)) => ErrorCode::InvalidInput,
             TerminalError::Export(_) => ErrorCode::ExportError,
             TerminalError::Report(r) => report_code(r),
         };

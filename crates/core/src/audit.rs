@@ -50,6 +50,8 @@ pub enum Action {
     ReportExport,
     ReconcileImport,
     ReceiptEmailed,
+    CacheKeyRotated,
+    SupportRecipientsChanged,
 }
 
 impl Action {
@@ -79,6 +81,8 @@ impl Action {
             Self::ReportExport => "report_export",
             Self::ReconcileImport => "reconcile_import",
             Self::ReceiptEmailed => "receipt_emailed",
+            Self::CacheKeyRotated => "cache_key_rotated",
+            Self::SupportRecipientsChanged => "support_recipients_changed",
         }
     }
 }

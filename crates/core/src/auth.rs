@@ -79,10 +79,12 @@ pub enum Permission {
     ViewReports,
     /// Close of day (Z report) and importing records from the gateway.
     CloseDay,
+    /// Rotating the cache key; choosing who support bundles are sealed to.
+    ManageKeys,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 16] = [
         Self::Charge,
         Self::CancelCharge,
         Self::ListSales,
@@ -98,6 +100,7 @@ impl Permission {
         Self::ExportBundle,
         Self::ViewReports,
         Self::CloseDay,
+        Self::ManageKeys,
     ];
 }
 

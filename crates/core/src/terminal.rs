@@ -24,6 +24,7 @@ use crate::receipt::{self, ReceiptContext, ReceiptCopy};
 use crate::reports::closing::{self, Discrepancy, ZReport};
 use crate::reports::reconcile::{self, Reconciliation};
 use crate::reports::{DateRange, Figures, ReportError, ShopZone};
+use crate::store::{KeyState, Rotation};
 use crate::store::{Refund, Sale, SaleId, TerminalDb};
 use crate::vault::{BuildKind, Keychain, KeychainNamespace, SubKeys};
 
@@ -150,6 +151,8 @@ pub struct Terminal {
     terminal_id: String,
     settings: Settings,
     keychain: Keychain,
+    /// Kept for key rotation, which derives the new cache key.
+    keys: SubKeys,
     db: TerminalDb,
     staff: Staff,
     audit: AuditLog,
@@ -204,6 +207,7 @@ impl Terminal {
             terminal_id,
             settings,
             keychain,
+            keys,
             db,
             counter,
             webview_version: None,
@@ -861,6 +865,75 @@ impl Terminal {
         let mut settings = self.settings.clone();
         settings.mode = mode;
         self.save_settings(actor, &settings, Action::ModeSwitch)
+    }
+
+    // --- keys --------------------------------------------------------------
+
+    /// The current mode's cache key versions and the rows on each.
+    pub fn key_states(&self, actor: &Actor) -> Result<Vec<KeyState>> {
+        self.require(actor, Permission::ManageKeys)?;
+        Ok(self.counter()?.store().key_states()?)
+    }
+
+    /// Rotates the current mode's cache key: every row re-sealed under a new
+    /// version in batches of `batch` (charges go on between batches), then
+    /// the old version's epoch destroyed in the keychain. Resumes one that
+    /// was interrupted. Audited, whatever the outcome.
+    pub fn rotate_cache_key(&self, actor: &Actor, batch: u32) -> Result<Rotation> {
+        self.require(actor, Permission::ManageKeys)?;
+        let epochs = self.keychain.cache_epochs(self.settings.mode.folder());
+        let scope = self.settings.mode.folder();
+        match self.counter()?.store().rotate_key(&self.keys, &epochs, batch.max(1)) {
+            Ok(r) => {
+                let detail = format!(
+                    "{scope} v{} -> v{}: {} sales, {} refunds re-sealed; v{} destroyed",
+                    r.from, r.to, r.sales, r.refunds, r.from
+                );
+                self.record(Some(actor), Action::CacheKeyRotated, None, "ok", Some(&detail))?;
+                Ok(r)
+            }
+            Err(e) => {
+                self.record(
+                    Some(actor),
+                    Action::CacheKeyRotated,
+                    None,
+                    "failed",
+                    Some(&e.to_string()),
+                )?;
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Replaces who support bundles are sealed to (age X25519 recipients),
+    /// checked before anything is saved. Bundles sealed earlier still open
+    /// only with the keys they were sealed to. Audited with short forms.
+    pub fn set_support_recipients(
+        &self,
+        actor: &Actor,
+        support: Vec<String>,
+        owner: Option<String>,
+    ) -> Result<Settings> {
+        self.require(actor, Permission::ManageKeys)?;
+        let support: Vec<String> = support.iter().map(|k| k.trim().to_string()).collect();
+        let owner = owner.map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
+        crate::export::parse_recipients(&support)?;
+        if let Some(o) = &owner {
+            crate::export::parse_recipients(std::slice::from_ref(o))?;
+        }
+        let mut settings = self.settings.clone();
+        settings.support_recipients = support;
+        settings.owner_recipient = owner;
+        self.home.save_settings(&settings)?;
+        let short: Vec<&str> = settings
+            .support_recipients
+            .iter()
+            .chain(&settings.owner_recipient)
+            .map(|k| k.get(..16).unwrap_or(k))
+            .collect();
+        let detail = format!("recipients={}", short.join(","));
+        self.record(Some(actor), Action::SupportRecipientsChanged, None, "ok", Some(&detail))?;
+        Ok(settings)
     }
 
     // --- support bundle ----------------------------------------------------

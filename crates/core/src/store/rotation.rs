@@ -65,9 +65,11 @@ pub struct KeyState {
     pub rows: u64,
 }
 
-/// The shared lock every process holds on a cache while it has it open.
+/// The shared lock every process holds on a cache while it has it open
+/// (`<cache>-lock`, next to SQLite's own `-wal` and `-shm`).
 pub(super) fn lock_shared(db: &Path) -> Result<File> {
-    let path = db.with_extension("lock");
+    let mut path = db.as_os_str().to_owned();
+    path.push("-lock");
     let file = File::options()
         .create(true)
         .truncate(false)
