@@ -47,6 +47,9 @@ fn main() {
         "list_alerts",
         "list_audit",
         "verify_audit",
+        "get_keys",
+        "rotate_cache_key",
+        "set_support_recipients",
     ]);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

@@ -4,7 +4,8 @@
 //! permission first and audits), wrap the answer.
 
 use merchant_core::api::{
-    AddStaffRequest, AuditQueryRequest, ConfirmPinRequest, ErrorCode, OwnerRequest, ResetPinRequest, StaffChangeRequest,
+    AddStaffRequest, AuditQueryRequest, ConfirmPinRequest, ErrorCode, KeysRequest, KeysView, OwnerRequest,
+    ResetPinRequest, SetRecipientsRequest, StaffChangeRequest,
 };
 use merchant_core::api::{
     BundleRequest, BundleView, CancelChargeRequest, CaptureSaleRequest, ChargeSaleRequest, ConfigureGatewayRequest,
@@ -427,4 +428,46 @@ pub fn verify_audit(state: State<'_, AppState>, request: OwnerRequest) -> Result
     let OwnerRequest {} = request;
     let (terminal, actor) = state.signed_in()?;
     Ok(terminal.verify_audit(&actor, None)?)
+}
+
+#[tauri::command]
+pub fn get_keys(state: State<'_, AppState>, request: KeysRequest) -> Result<KeysView, ErrorReport> {
+    let KeysRequest {} = request;
+    let (terminal, actor) = state.signed_in()?;
+    Ok(terminal.keys_view(&actor, None)?)
+}
+
+/// Runs off the async workers: re-sealing a large cache takes a while, and
+/// the till keeps taking charges between its batches.
+#[tauri::command]
+pub async fn rotate_cache_key(state: State<'_, AppState>, request: KeysRequest) -> Result<KeysView, ErrorReport> {
+    let KeysRequest {} = request;
+    let (terminal, actor) = state.signed_in_confirmed()?;
+    tauri::async_runtime::spawn_blocking(move || {
+        let rotation = terminal.rotate_cache_key(&actor, ROTATION_BATCH)?;
+        Ok(terminal.keys_view(&actor, Some(rotation))?)
+    })
+    .await
+    .map_err(|_| {
+        ErrorReport::new(
+            ErrorCode::Internal,
+            "The key rotation stopped unexpectedly; run it again.",
+        )
+    })?
+}
+
+/// Rows per re-seal transaction: short enough that a charge waits at most a
+/// few milliseconds for one.
+const ROTATION_BATCH: u32 = 500;
+
+#[tauri::command]
+pub async fn set_support_recipients(
+    state: State<'_, AppState>,
+    request: SetRecipientsRequest,
+) -> Result<KeysView, ErrorReport> {
+    let (terminal, actor) = state.signed_in_confirmed()?;
+    terminal.set_support_recipients(&actor, request.support, request.owner)?;
+    state.reopen().await;
+    let (terminal, actor) = state.signed_in()?;
+    Ok(terminal.keys_view(&actor, None)?)
 }

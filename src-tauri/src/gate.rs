@@ -38,6 +38,7 @@ fn needs(command: &str) -> Option<Option<Permission>> {
         | "update_limits" => ManageStaff,
         "list_alerts" | "list_audit" => ViewAudit,
         "verify_audit" => VerifyAudit,
+        "get_keys" | "rotate_cache_key" | "set_support_recipients" => ManageKeys,
         _ => return None,
     }))
 }

@@ -87,6 +87,9 @@ fn main() {
             commands::list_alerts,
             commands::list_audit,
             commands::verify_audit,
+            commands::get_keys,
+            commands::rotate_cache_key,
+            commands::set_support_recipients,
         ]))
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = app {

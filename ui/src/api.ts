@@ -1,6 +1,8 @@
 // The one place the UI talks to the core. Every command takes one request
 // object and either returns its view or rejects with an ErrorReport.
 import { invoke } from "@tauri-apps/api/core";
+import type { KeysView } from "./bindings/KeysView";
+import type { SetRecipientsRequest } from "./bindings/SetRecipientsRequest";
 import type { BundleView } from "./bindings/BundleView";
 import type { CancelChargeRequest } from "./bindings/CancelChargeRequest";
 import type { ChargeSaleRequest } from "./bindings/ChargeSaleRequest";
@@ -95,4 +97,7 @@ export const api = {
   listAlerts: () => invoke<Alert[]>("list_alerts", { request: {} }),
   listAudit: (request: AuditQueryRequest) => invoke<AuditEntry[]>("list_audit", { request }),
   verifyAudit: () => invoke<Verification>("verify_audit", { request: {} }),
+  getKeys: () => invoke<KeysView>("get_keys", { request: {} }),
+  rotateCacheKey: () => invoke<KeysView>("rotate_cache_key", { request: {} }),
+  setSupportRecipients: (request: SetRecipientsRequest) => invoke<KeysView>("set_support_recipients", { request }),
 };

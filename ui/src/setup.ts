@@ -1,10 +1,12 @@
 // The owner's gateway screen: where the live gateway is (base URL, an extra
 // CA for a test or enterprise proxy, the card reader), the key (pasted once,
 // checked with the gateway, kept in the OS keychain, only ever shown
-// masked), and the switch between training and live. All text is set with
-// textContent; the pasted key is cleared from the field as it is sent.
+// masked), the switch between training and live, and the keys: rotating the
+// cache key and choosing who support bundles are sealed to. All text is set
+// with textContent; the pasted key is cleared from the field as it is sent.
 import { api, asErrorReport } from "./api";
 import type { GatewaySetupView } from "./bindings/GatewaySetupView";
+import type { KeysView } from "./bindings/KeysView";
 import { withPin } from "./reauth";
 import { $ } from "./dom";
 
@@ -31,6 +33,11 @@ export function setupScreen(host: SetupHost) {
     keyForm: $<HTMLFormElement>("setup-key-form"),
     key: $<HTMLInputElement>("setup-key"),
     removeKey: $<HTMLButtonElement>("setup-remove-key"),
+    cacheKeys: $("setup-cache-keys"),
+    rotate: $<HTMLButtonElement>("setup-rotate-cache"),
+    keysForm: $<HTMLFormElement>("setup-keys-form"),
+    recipients: $<HTMLTextAreaElement>("setup-recipients"),
+    ownerRecipient: $<HTMLInputElement>("setup-owner-recipient"),
     message: $("setup-message"),
     back: $<HTMLButtonElement>("setup-back"),
   };
@@ -68,6 +75,26 @@ export function setupScreen(host: SetupHost) {
       el.keyState.textContent = `Key ${v.key.masked} (${kind}${v.key.restricted ? ", restricted" : ", full secret key"}).${advice}`;
     }
     el.removeKey.disabled = !v.key;
+  }
+
+  function renderKeys(k: KeysView): void {
+    const current = k.cache.find((c) => c.state === "current");
+    const older = k.cache.filter((c) => c.state !== "current").map((c) => `v${c.version} ${c.state}`);
+    el.cacheKeys.textContent = current
+      ? `Cache key v${current.version} seals ${current.rows} records.${older.length ? ` Earlier: ${older.join(", ")}.` : ""}`
+      : "The cache key is not available.";
+    el.recipients.value = k.support_recipients.join("\n");
+    el.ownerRecipient.value = k.owner_recipient ?? "";
+  }
+
+  async function runKeys(task: () => Promise<KeysView>, done: (k: KeysView) => string): Promise<void> {
+    try {
+      const k = await withPin(task);
+      renderKeys(k);
+      say(done(k));
+    } catch (e) {
+      fail(e);
+    }
   }
 
   async function run(task: () => Promise<GatewaySetupView>, done: string, redraw = true): Promise<void> {
@@ -136,6 +163,31 @@ export function setupScreen(host: SetupHost) {
     delete el.modeSwitch.dataset.armed;
     void run(() => api.switchMode({ mode: next }), `Now in ${next} mode.`);
   });
+  el.rotate.addEventListener("click", () => {
+    el.rotate.disabled = true;
+    say("Re-sealing every record under a new key…");
+    void runKeys(
+      () => api.rotateCacheKey(),
+      (k) =>
+        k.rotation
+          ? `Cache key rotated to v${k.rotation.to}: ${k.rotation.sales} sales and ${k.rotation.refunds} refunds re-sealed; v${k.rotation.from} destroyed.`
+          : "Cache key rotated.",
+    ).finally(() => {
+      el.rotate.disabled = false;
+    });
+  });
+  el.keysForm.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const support = el.recipients.value
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l.length > 0);
+    const owner = el.ownerRecipient.value.trim();
+    void runKeys(
+      () => api.setSupportRecipients({ support, owner: owner || undefined }),
+      (k) => `Support bundles are now sealed to ${k.support_recipients.length + (k.owner_recipient ? 1 : 0)} key(s).`,
+    );
+  });
   el.back.addEventListener("click", () => host.back());
 
   return {
@@ -148,6 +200,12 @@ export function setupScreen(host: SetupHost) {
         render(await api.getGatewaySetup());
       } catch (e) {
         fail(e);
+      }
+      try {
+        renderKeys(await api.getKeys());
+      } catch (e) {
+        // Live mode without a gateway key has no cache open yet.
+        el.cacheKeys.textContent = asErrorReport(e).message;
       }
       el.baseUrl.focus();
     },

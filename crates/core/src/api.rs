@@ -778,6 +778,31 @@ impl GatewaySetupView {
     }
 }
 
+/// `get_keys`, `rotate_cache_key`: no input.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct KeysRequest {}
+
+/// `set_support_recipients`: age X25519 public keys (`age1…`).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct SetRecipientsRequest {
+    pub support: Vec<String>,
+    #[ts(optional)]
+    pub owner: Option<String>,
+}
+
+/// The owner's keys panel: the cache key versions of the current mode and
+/// who support bundles are sealed to (public keys only).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct KeysView {
+    pub cache: Vec<crate::store::KeyState>,
+    pub support_recipients: Vec<String>,
+    pub owner_recipient: Option<String>,
+    /// Set by `rotate_cache_key`: what the rotation did.
+    pub rotation: Option<crate::store::Rotation>,
+}
+
 /// `list_staff`, `get_limits`, `list_alerts`, `verify_audit`: no input.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
@@ -953,6 +978,11 @@ mod tests {
         all![
             ChargeSaleRequest,
             CancelChargeRequest,
+            KeysRequest,
+            SetRecipientsRequest,
+            KeysView,
+            crate::store::KeyState,
+            crate::store::Rotation,
             ListSalesRequest,
             GetStatusRequest,
             StatusView,

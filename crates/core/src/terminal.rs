@@ -875,6 +875,16 @@ impl Terminal {
         Ok(self.counter()?.store().key_states()?)
     }
 
+    /// The keys panel: cache key versions and support recipients.
+    pub fn keys_view(&self, actor: &Actor, rotation: Option<Rotation>) -> Result<crate::api::KeysView> {
+        Ok(crate::api::KeysView {
+            cache: self.key_states(actor)?,
+            support_recipients: self.settings.support_recipients.clone(),
+            owner_recipient: self.settings.owner_recipient.clone(),
+            rotation,
+        })
+    }
+
     /// Rotates the current mode's cache key: every row re-sealed under a new
     /// version in batches of `batch` (charges go on between batches), then
     /// the old version's epoch destroyed in the keychain. Resumes one that

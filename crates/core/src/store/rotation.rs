@@ -48,20 +48,24 @@ const SEALED: [(&'static str, &'static [&'static str]); 2] = [
 ];
 
 /// What a rotation did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Rotation {
     pub from: u32,
     pub to: u32,
+    #[ts(type = "number")]
     pub sales: u64,
+    #[ts(type = "number")]
     pub refunds: u64,
 }
 
 /// One version as `keys status` shows it, with how many rows still use it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct KeyState {
     pub version: u32,
     pub state: String,
+    #[ts(type = "number")]
     pub created_at_ms: i64,
+    #[ts(type = "number")]
     pub rows: u64,
 }
 
