@@ -1015,8 +1015,45 @@ async fn owner_sets_up_stripe_in_the_window_then_charges_and_refunds() -> TestRe
     })?;
     assert_eq!(refunds["data"].as_array().map(Vec::len), Some(2));
 
-    // The key can be removed; live mode then takes no payments.
+    // The keys: the live cache's key is rotated while the app has it open
+    // (every value in the file moves to v2 and the sales still read), and
+    // support's age key is replaced (a bad one refused first).
     app.by_id("setup-button").await?.click().await?;
+    wait_text(&app, "setup-cache-keys", "Cache key v1 seals").await?;
+    app.by_id("setup-rotate-cache").await?.click().await?;
+    wait_text(&app, "setup-message", "rotated to v2").await?;
+    wait_text(&app, "setup-cache-keys", "v1 destroyed").await?;
+    let versions = blocking(|| {
+        let db = rusqlite::Connection::open(home.path().join("live/cache.sqlite3"))?;
+        let v: Vec<Vec<u8>> = db
+            .prepare(
+                "SELECT substr(description, 1, 4) FROM sales WHERE description IS NOT NULL
+                 UNION SELECT substr(gateway_ref, 1, 4) FROM sales WHERE gateway_ref IS NOT NULL
+                 UNION SELECT substr(gateway_ref, 1, 4) FROM refunds WHERE gateway_ref IS NOT NULL",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(v)
+    })?;
+    assert_eq!(
+        versions,
+        vec![2u32.to_le_bytes().to_vec()],
+        "every value re-sealed with v2"
+    );
+    let recipients = app.by_id("setup-recipients").await?;
+    recipients.clear().await?;
+    recipients.send_keys("age1notakey").await?;
+    app.by_id("setup-save-recipients").await?.click().await?;
+    wait_text(&app, "setup-message", "is not an age").await?;
+    let support_key = "age1jpar9mltr77y999d5n6khqvy309zpdk0qvkczrq05nk02h0yue0qva296z";
+    recipients.clear().await?;
+    recipients.send_keys(support_key).await?;
+    app.by_id("setup-save-recipients").await?.click().await?;
+    wait_text(&app, "setup-message", "sealed to 1 key").await?;
+    app.screenshot("29-setup-keys-rotated").await?;
+    assert!(std::fs::read_to_string(home.path().join("settings.toml"))?.contains(support_key));
+
+    // The key can be removed; live mode then takes no payments.
     app.by_id("setup-remove-key").await?.click().await?;
     wait_text(&app, "setup-key-state", "No key").await?;
     app.close().await?;
@@ -1024,6 +1061,7 @@ async fn owner_sets_up_stripe_in_the_window_then_charges_and_refunds() -> TestRe
     let audit = String::from_utf8_lossy(&audit.stdout);
     assert!(audit.contains("gateway_key_set") && audit.contains("sk_test_…al01"));
     assert!(audit.contains("gateway_key_removed") && audit.contains("mode_switch"));
+    assert!(audit.contains("cache_key_rotated") && audit.contains("support_recipients_changed"));
     assert!(!audit.contains("merchantterminal01"));
     Ok(())
 }
