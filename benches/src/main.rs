@@ -363,8 +363,9 @@ fn bench_reports() {
     // later, written to both files the same way.
     let refund_sql =
         "INSERT INTO refunds (id, sale_id, terminal_id, status, created_at_ms, updated_at_ms, amount_minor,
-                        currency, reason, staff_id, idempotency_key, key_version)
-                      VALUES (?1, ?2, 't1', 'succeeded', ?3, ?3, ?4, ?5, 'requested_by_customer', ?6, ?1, 1)";
+                        currency, reason, staff_id, idempotency_key, key_version, card_brand_bidx)
+                      VALUES (?1, ?2, 't1', 'succeeded', ?3, ?3, ?4, ?5, 'requested_by_customer', ?6, ?1, 1,
+                              (SELECT card_brand_bidx FROM sales WHERE id = ?2))";
     let add_refunds = |conn: &mut rusqlite::Connection, sql: &str| -> rusqlite::Result<()> {
         let tx = conn.transaction()?;
         {

@@ -25,6 +25,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use rusqlite::params;
+use rusqlite::types::ValueRef;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -276,9 +277,12 @@ struct Acc {
     total: Line,
     by_hour: Vec<Line>,
     by_day: BTreeMap<Date, Line>,
-    /// Blind index, the rowid of one sale with that brand (to open its
-    /// name once), the line.
-    by_brand: Vec<(Option<Vec<u8>>, i64, Line)>,
+    /// The day sales are streaming into (they arrive in time order), added
+    /// to `by_day` when the date changes.
+    today: Option<(Date, Line)>,
+    /// Blind index, where to open its name once (one record with that
+    /// brand), the line.
+    by_brand: Vec<(Option<Vec<u8>>, BrandSource, Line)>,
     by_staff: Vec<(Option<String>, Line)>,
 }
 
@@ -294,32 +298,64 @@ impl Acc {
             total: Line::default(),
             by_hour: (0..24).map(|h| Line::labelled(format!("{h:02}"))).collect(),
             by_day: BTreeMap::new(),
+            today: None,
             by_brand: Vec::new(),
             by_staff: Vec::new(),
         }
     }
 
-    fn brand(&mut self, bidx: Option<&[u8]>, rowid: i64) -> &mut Line {
+    fn brand(&mut self, bidx: Option<&[u8]>, source: BrandSource) -> &mut Line {
         let i = match self.by_brand.iter().position(|(k, _, _)| k.as_deref() == bidx) {
             Some(i) => i,
             None => {
-                self.by_brand.push((bidx.map(<[u8]>::to_vec), rowid, Line::default()));
+                self.by_brand.push((bidx.map(<[u8]>::to_vec), source, Line::default()));
                 self.by_brand.len() - 1
             }
         };
         &mut self.by_brand[i].2
     }
 
-    fn staff(&mut self, id: Option<&str>) -> &mut Line {
-        let i = match self.by_staff.iter().position(|(k, _)| k.as_deref() == id) {
+    /// Staff ids are compared as bytes: they were written by the terminal
+    /// as text, and only the ones kept are decoded.
+    fn staff(&mut self, id: Option<&[u8]>) -> &mut Line {
+        let i = match self
+            .by_staff
+            .iter()
+            .position(|(k, _)| k.as_deref().map(str::as_bytes) == id)
+        {
             Some(i) => i,
             None => {
-                self.by_staff.push((id.map(String::from), Line::default()));
+                let id = id.map(|b| String::from_utf8_lossy(b).into_owned());
+                self.by_staff.push((id, Line::default()));
                 self.by_staff.len() - 1
             }
         };
         &mut self.by_staff[i].1
     }
+
+    /// The line of `date` for a sale (dates only move forward).
+    fn day(&mut self, date: Date) -> &mut Line {
+        if self.today.as_ref().is_some_and(|(d, _)| *d != date) {
+            self.flush_day();
+        }
+        &mut self.today.get_or_insert_with(|| (date, Line::default())).1
+    }
+
+    fn flush_day(&mut self) {
+        if let Some((d, line)) = self.today.take() {
+            let day = self.by_day.entry(d).or_default();
+            day.sales += line.sales;
+            day.gross = MinorUnits::new(day.gross.get() + line.gross.get());
+        }
+    }
+}
+
+/// Where a brand's name can be opened: a sale, or a refund (whose sale is
+/// outside the period).
+#[derive(Debug, Clone, Copy)]
+enum BrandSource {
+    Sale(i64),
+    Refund(i64),
 }
 
 /// Which local hour and date a 15-minute slot falls in. Every real UTC
@@ -345,13 +381,30 @@ impl SlotClock<'_> {
     }
 }
 
-fn acc_for(accs: &mut Vec<Acc>, code: &str) -> Result<usize> {
-    if let Some(i) = accs.iter().position(|a| a.currency.code() == code) {
+fn acc_for(accs: &mut Vec<Acc>, code: &[u8]) -> Result<usize> {
+    if let Some(i) = accs.iter().position(|a| a.currency.code().as_bytes() == code) {
         return Ok(i);
     }
-    let currency = code.parse::<Currency>().map_err(|_| StoreError::Corrupt("currency"))?;
+    let currency = std::str::from_utf8(code)
+        .ok()
+        .and_then(|c| c.parse::<Currency>().ok())
+        .ok_or(StoreError::Corrupt("currency"))?;
     accs.push(Acc::new(currency));
     Ok(accs.len() - 1)
+}
+
+fn text(v: ValueRef<'_>) -> Result<&[u8]> {
+    match v {
+        ValueRef::Text(t) => Ok(t),
+        _ => Err(StoreError::Corrupt("a report column is not text").into()),
+    }
+}
+
+fn text_or_null(v: ValueRef<'_>) -> Result<Option<&[u8]>> {
+    match v {
+        ValueRef::Null => Ok(None),
+        other => text(other).map(Some),
+    }
 }
 
 /// Computes the figures for `period`. `staff_name` turns a staff id into
@@ -374,47 +427,49 @@ pub fn figures(
         )?;
         let mut rows = stmt.query(params![period.from_ms, period.to_ms])?;
         while let Some(r) = rows.next()? {
-            let i = acc_for(&mut accs, r.get_ref(2)?.as_str()?)?;
+            let i = acc_for(&mut accs, text(r.get_ref(2)?)?)?;
             let acc = &mut accs[i];
-            match r.get_ref(1)?.as_str()? {
-                "approved" => {
+            match text(r.get_ref(1)?)? {
+                b"approved" => {
                     let captured: i64 = r.get::<_, Option<i64>>(4)?.unwrap_or(0);
                     let (date, hour) = clock.at(r.get(0)?);
                     acc.total.add_sale(captured);
                     acc.by_hour[hour].add_sale(captured);
-                    acc.by_day.entry(date).or_default().add_sale(captured);
-                    acc.brand(r.get_ref(6)?.as_blob_or_null()?, r.get(7)?)
+                    acc.day(date).add_sale(captured);
+                    acc.brand(r.get_ref(6)?.as_blob_or_null()?, BrandSource::Sale(r.get(7)?))
                         .add_sale(captured);
-                    acc.staff(r.get_ref(5)?.as_str_or_null()?).add_sale(captured);
+                    acc.staff(text_or_null(r.get_ref(5)?)?).add_sale(captured);
                 }
-                "authorized" => {
+                b"authorized" => {
                     acc.held += r.get::<_, i64>(3)?;
                     acc.held_count += 1;
                 }
-                "voided" => acc.voided += 1,
-                "declined" | "failed" => acc.declined += 1,
-                "pending" | "in_doubt" => acc.in_doubt += 1,
+                b"voided" => acc.voided += 1,
+                b"declined" | b"failed" => acc.declined += 1,
+                b"pending" | b"in_doubt" => acc.in_doubt += 1,
                 _ => {}
             }
         }
+        accs.iter_mut().for_each(Acc::flush_day);
+        // Refunds carry their sale's brand index: one covering index, no join.
         let mut stmt = conn.prepare_cached(
-            "SELECT r.created_at_ms, r.currency, r.amount_minor, r.staff_id, s.card_brand_bidx, s.rowid
-             FROM refunds r INDEXED BY refunds_report JOIN sales s ON s.id = r.sale_id
-             WHERE r.created_at_ms >= ?1 AND r.created_at_ms < ?2 AND r.status = 'succeeded'
-             ORDER BY r.created_at_ms",
+            "SELECT created_at_ms, currency, amount_minor, staff_id, card_brand_bidx, rowid
+             FROM refunds INDEXED BY refunds_report
+             WHERE created_at_ms >= ?1 AND created_at_ms < ?2 AND status = 'succeeded'
+             ORDER BY created_at_ms",
         )?;
         let mut rows = stmt.query(params![period.from_ms, period.to_ms])?;
         while let Some(r) = rows.next()? {
-            let i = acc_for(&mut accs, r.get_ref(1)?.as_str()?)?;
+            let i = acc_for(&mut accs, text(r.get_ref(1)?)?)?;
             let acc = &mut accs[i];
             let amount: i64 = r.get(2)?;
             let (date, hour) = clock.at(r.get(0)?);
             acc.total.add_refund(amount);
             acc.by_hour[hour].add_refund(amount);
             acc.by_day.entry(date).or_default().add_refund(amount);
-            acc.brand(r.get_ref(4)?.as_blob_or_null()?, r.get(5)?)
+            acc.brand(r.get_ref(4)?.as_blob_or_null()?, BrandSource::Refund(r.get(5)?))
                 .add_refund(amount);
-            acc.staff(r.get_ref(3)?.as_str_or_null()?).add_refund(amount);
+            acc.staff(text_or_null(r.get_ref(3)?)?).add_refund(amount);
         }
         let mut stmt = conn.prepare_cached(
             "SELECT currency, COUNT(*) FROM refunds INDEXED BY refunds_report
@@ -423,7 +478,7 @@ pub fn figures(
         )?;
         let mut rows = stmt.query(params![period.from_ms, period.to_ms])?;
         while let Some(r) = rows.next()? {
-            let i = acc_for(&mut accs, r.get_ref(0)?.as_str()?)?;
+            let i = acc_for(&mut accs, text(r.get_ref(0)?)?)?;
             accs[i].in_doubt += r.get::<_, u64>(1)?;
         }
     }
@@ -451,9 +506,9 @@ fn finish(store: &Store, acc: Acc, staff_name: &dyn Fn(&str) -> String) -> Resul
         (2 * total.gross.get() + n) / (2 * n)
     };
     let mut by_brand = Vec::with_capacity(acc.by_brand.len());
-    for (bidx, rowid, mut line) in acc.by_brand {
+    for (bidx, source, mut line) in acc.by_brand {
         line.label = match bidx {
-            Some(_) => brand_name(store, rowid)?,
+            Some(_) => brand_name(store, source)?,
             None => "no card".into(),
         };
         by_brand.push(line);
@@ -495,12 +550,13 @@ fn finish(store: &Store, acc: Acc, staff_name: &dyn Fn(&str) -> String) -> Resul
     })
 }
 
-/// Opens the card brand of the sale at `rowid`.
-fn brand_name(store: &Store, rowid: i64) -> Result<String> {
-    let id: Option<String> = store
-        .conn()
-        .query_row("SELECT id FROM sales WHERE rowid = ?1", params![rowid], |r| r.get(0))
-        .ok();
+/// Opens the card brand of the sale at (or refunded by) `source`.
+fn brand_name(store: &Store, source: BrandSource) -> Result<String> {
+    let (sql, rowid) = match source {
+        BrandSource::Sale(rowid) => ("SELECT id FROM sales WHERE rowid = ?1", rowid),
+        BrandSource::Refund(rowid) => ("SELECT sale_id FROM refunds WHERE rowid = ?1", rowid),
+    };
+    let id: Option<String> = store.conn().query_row(sql, params![rowid], |r| r.get(0)).ok();
     let sale = match id.as_deref().and_then(SaleId::parse) {
         Some(id) => store.get(id)?,
         None => None,

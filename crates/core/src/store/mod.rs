@@ -42,6 +42,7 @@ pub(crate) fn open_connection(path: &Path, migrations: &rusqlite_migration::Migr
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "secure_delete", "ON")?;
+    conn.pragma_update(None, "cache_size", -65536)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     migrations
         .to_latest(&mut conn)

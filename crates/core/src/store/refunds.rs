@@ -123,8 +123,9 @@ impl Store {
         let at = (r.created_at.unix_timestamp_nanos() / 1_000_000) as i64;
         tx.execute(
             "INSERT INTO refunds (id, sale_id, terminal_id, status, created_at_ms, updated_at_ms, amount_minor,
-                                  currency, reason, idempotency_key, key_version, note, staff_id)
-             VALUES (?1, ?2, ?3, 'pending', ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                  currency, reason, idempotency_key, key_version, note, staff_id, card_brand_bidx)
+             VALUES (?1, ?2, ?3, 'pending', ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
+                     (SELECT card_brand_bidx FROM sales WHERE id = ?2))",
             params![
                 r.id,
                 r.sale_id.to_string(),
