@@ -341,7 +341,7 @@ impl AuditLog {
             "SELECT seq, at_ms, actor, action, object, outcome, origin, detail FROM audit
              WHERE (?1 IS NULL OR action = ?1) AND (?2 IS NULL OR actor = ?2)
                AND (?3 IS NULL OR outcome = ?3) AND at_ms >= ?4 AND at_ms < ?5
-             ORDER BY seq DESC LIMIT ?6",
+             ORDER BY seq DESC LIMIT ?6 + 0",
         )?;
         let rows = stmt
             .query_map(
@@ -362,7 +362,7 @@ impl AuditLog {
     pub fn recent(&self, db: &TerminalDb, limit: u32) -> Result<Vec<AuditEntry>, AuditError> {
         let conn = db.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT seq, at_ms, actor, action, object, outcome, origin, detail FROM audit ORDER BY seq DESC LIMIT ?1",
+            "SELECT seq, at_ms, actor, action, object, outcome, origin, detail FROM audit ORDER BY seq DESC LIMIT ?1 + 0",
         )?;
         let rows = stmt
             .query_map(params![limit], AuditEntry::from_row)?

@@ -300,6 +300,14 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 
 const TABLE: &str = "sales";
 
+/// From how many rows `insert_settled` seals on a second thread.
+const PIPELINE_FROM: usize = 64;
+
+// Every `LIMIT` is written `LIMIT ?n + 0`. A bare `LIMIT ?n` is a variable
+// SQLite's planner looks at, and rebinding such a variable expires the
+// prepared statement: each run was planned again (55 µs instead of 5 µs for
+// a search by last 4, measured with `merchant-bench reports`).
+
 /// The column list every sale query reads, as a literal so queries can be
 /// assembled with `concat!` at compile time (never from runtime strings).
 macro_rules! select_sale {
@@ -314,6 +322,7 @@ macro_rules! select_sale {
 /// A settlement's column values, sealed where the column is sealed.
 #[derive(Default)]
 struct SealedSettlement {
+    description: Option<Vec<u8>>,
     gateway_ref: Option<Vec<u8>>,
     brand: Option<Vec<u8>>,
     last4: Option<Vec<u8>>,
@@ -440,30 +449,63 @@ impl Store {
 
     /// Writes the journal entry for a charge that is about to be sent.
     pub fn insert_pending(&self, sale: &NewSale) -> Result<()> {
-        self.insert_on(&self.conn(), sale, None)
+        self.write_sale(&self.conn(), sale, None, &self.seal_sale(sale, None))
     }
 
     /// Records sales whose outcome is already known (imported from the
     /// gateway's records, or loaded in bulk) in one transaction: all or none.
+    ///
+    /// Sealing is CPU work and writing is SQLite's, so a large batch is
+    /// sealed on a second thread while this one writes: the two overlap
+    /// instead of adding up.
     pub fn insert_settled(&self, sales: &[(NewSale, Settlement)]) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        for (sale, settlement) in sales {
-            self.insert_on(&tx, sale, Some(settlement))?;
+        if sales.len() < PIPELINE_FROM {
+            for (sale, settled) in sales {
+                self.write_sale(&tx, sale, Some(settled), &self.seal_sale(sale, Some(settled)))?;
+            }
+        } else {
+            std::thread::scope(|scope| -> Result<()> {
+                let (send, sealed) = std::sync::mpsc::sync_channel(256);
+                scope.spawn(move || {
+                    for (sale, settled) in sales {
+                        // The writer stopped (an error): stop sealing too.
+                        if send.send(self.seal_sale(sale, Some(settled))).is_err() {
+                            break;
+                        }
+                    }
+                });
+                for ((sale, settled), row) in sales.iter().zip(sealed) {
+                    self.write_sale(&tx, sale, Some(settled), &row)?;
+                }
+                Ok(())
+            })?;
         }
         tx.commit()?;
         Ok(())
     }
 
-    /// One INSERT with every column: `pending` for the journal, or already
-    /// settled.
-    fn insert_on(&self, conn: &Connection, sale: &NewSale, settled: Option<&Settlement>) -> Result<()> {
+    /// Every sealed column and blind index of a sale row.
+    fn seal_sale(&self, sale: &NewSale, settled: Option<&Settlement>) -> SealedSettlement {
         let id = sale.id.to_string();
-        let description = sale
+        let mut sealed = settled.map(|s| self.seal_settlement(&id, s)).unwrap_or_default();
+        sealed.description = sale
             .description
             .as_deref()
             .map(|d| self.sealer.seal_str(Cell::new(TABLE, "description", &id), d));
-        let sealed = settled.map(|s| self.seal_settlement(&id, s)).unwrap_or_default();
+        sealed
+    }
+
+    /// One INSERT with every column: `pending` for the journal, or already
+    /// settled.
+    fn write_sale(
+        &self,
+        conn: &Connection,
+        sale: &NewSale,
+        settled: Option<&Settlement>,
+        sealed: &SealedSettlement,
+    ) -> Result<()> {
         let now = sale.created_at.unix_timestamp_nanos() / 1_000_000;
         conn.prepare_cached(
             "INSERT INTO sales (id, terminal_id, kind, status, created_at_ms, updated_at_ms, amount_minor,
@@ -474,7 +516,7 @@ impl Store {
                      ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
         )?
         .execute(params![
-            id,
+            sale.id.to_string(),
             sale.terminal_id,
             settled.map_or(SaleStatus::Pending, |s| s.status).as_str(),
             now as i64,
@@ -483,7 +525,7 @@ impl Store {
             sale.idempotency_key.as_str(),
             sale.source,
             self.sealer.current_version().0,
-            description,
+            sealed.description,
             sale.capture.as_str(),
             sale.staff_id,
             settled.and_then(|s| s.outcome_code.as_deref()),
@@ -573,7 +615,7 @@ impl Store {
         self.query_sales(
             concat!(
                 select_sale!(),
-                " WHERE created_at_ms >= ?1 AND created_at_ms < ?2 ORDER BY created_at_ms DESC, id DESC LIMIT ?3"
+                " WHERE created_at_ms >= ?1 AND created_at_ms < ?2 ORDER BY created_at_ms DESC, id DESC LIMIT ?3 + 0"
             ),
             params![since_ms, until_ms, limit],
         )
@@ -607,7 +649,7 @@ impl Store {
                         AND (?3 IS NULL OR status = ?3)
                         AND (?5 IS NULL OR (amount_minor = ?5 AND currency = ?6))
                         AND (?7 IS NULL OR staff_id = ?7)
-                      ORDER BY created_at_ms DESC, id DESC LIMIT ?8"
+                      ORDER BY created_at_ms DESC, id DESC LIMIT ?8 + 0"
                 ),
                 args,
             ),
@@ -618,7 +660,7 @@ impl Store {
                         AND (?3 IS NULL OR status = ?3)
                         AND (?5 IS NULL OR (amount_minor = ?5 AND currency = ?6))
                         AND (?7 IS NULL OR staff_id = ?7)
-                      ORDER BY created_at_ms DESC, id DESC LIMIT ?8"
+                      ORDER BY created_at_ms DESC, id DESC LIMIT ?8 + 0"
                 ),
                 args,
             ),
@@ -634,7 +676,7 @@ impl Store {
             concat!(
                 select_sale!(),
                 " WHERE created_at_ms >= ?1 AND created_at_ms < ?2 AND (created_at_ms, id) > (?3, ?4)
-                  ORDER BY created_at_ms, id LIMIT ?5"
+                  ORDER BY created_at_ms, id LIMIT ?5 + 0"
             ),
             params![from_ms, to_ms, at, id, limit],
         )
@@ -876,6 +918,50 @@ mod tests {
         assert_eq!(back.description.as_deref(), Some("kept"));
         store.conn().pragma_update(None, "max_page_count", 1_000_000)?;
         store.insert_pending(&new_sale("after"))?;
+        store.integrity_check()
+    }
+
+    /// A large batch is sealed on a second thread while it is written: every
+    /// row arrives whole and findable; a failing row rolls back the batch.
+    #[test]
+    fn bulk_settled_rows_are_all_or_nothing() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| StoreError::Database(e.to_string()))?;
+        let store = Store::open(&dir.path().join("c.sqlite3"), sealer())?;
+        let settled = |i: usize| Settlement {
+            status: SaleStatus::Approved,
+            captured: Some(MinorUnits::new(1250)),
+            risk: None,
+            outcome_code: None,
+            gateway_ref: Some(GatewayRef(format!("pi_{i}"))),
+            card: Some(CardSummary {
+                brand: "visa".into(),
+                last4: format!("{:04}", i),
+                exp_month: 1,
+                exp_year: 2030,
+            }),
+        };
+        let batch: Vec<_> = (0..300).map(|i| (new_sale(&format!("row {i}")), settled(i))).collect();
+        store.insert_settled(&batch)?;
+        for (i, (sale, _)) in batch.iter().enumerate() {
+            let got = store.get(sale.id)?.ok_or(StoreError::Corrupt("lost"))?;
+            assert_eq!(got.description, Some(format!("row {i}")));
+            assert_eq!(got.gateway_ref, Some(GatewayRef(format!("pi_{i}"))));
+        }
+        let found = store.search(&SalesQuery {
+            since_ms: 0,
+            until_ms: i64::MAX,
+            last4: Some("0123".into()),
+            limit: 10,
+            ..SalesQuery::default()
+        })?;
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].id, batch[123].0.id);
+
+        // Row 200 repeats an id already stored: the whole batch is refused.
+        let mut bad: Vec<_> = (0..300).map(|i| (new_sale("again"), settled(i))).collect();
+        bad[200].0.id = batch[0].0.id;
+        assert!(store.insert_settled(&bad).is_err());
+        assert!(store.get(bad[0].0.id)?.is_none(), "nothing of a failed batch is kept");
         store.integrity_check()
     }
 

@@ -196,7 +196,7 @@ impl Store {
         // Table and column names come from the `SEALED` constant above,
         // never from input; every value is bound.
         let select = format!(
-            "SELECT rowid, id, {} FROM {table} WHERE rowid > ?1 AND key_version < ?2 ORDER BY rowid LIMIT ?3",
+            "SELECT rowid, id, {} FROM {table} WHERE rowid > ?1 AND key_version < ?2 ORDER BY rowid LIMIT ?3 + 0",
             columns.join(", ")
         );
         let sets: Vec<String> = columns

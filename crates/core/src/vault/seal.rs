@@ -222,24 +222,26 @@ pub fn sealed_version(sealed: &[u8]) -> Option<KeyVersion> {
 }
 
 /// Keyed equality index over sealed values (HMAC-SHA256, 16 bytes kept).
+///
+/// The keyed HMAC state is computed once and cloned per value, which saves
+/// hashing the key's two pads on every row.
 pub struct BlindIndex {
-    key: secrecy::SecretBox<[u8; 32]>,
+    keyed: Hmac<Sha256>,
 }
 
 impl BlindIndex {
     fn new(keys: &SubKeys) -> Self {
-        Self {
-            key: keys.blind_index(),
-        }
+        let keyed = match <Hmac<Sha256> as Mac>::new_from_slice(keys.blind_index().expose_secret()) {
+            Ok(m) => m,
+            Err(_) => unreachable!("HMAC accepts any key length"),
+        };
+        Self { keyed }
     }
 
     /// The index value of `value` in `table.column`; the column is mixed in so
     /// equal values in different columns do not link.
     pub fn compute(&self, table: &str, column: &str, value: &str) -> Vec<u8> {
-        let mut mac = match <Hmac<Sha256> as Mac>::new_from_slice(self.key.expose_secret()) {
-            Ok(m) => m,
-            Err(_) => unreachable!("HMAC accepts any key length"),
-        };
+        let mut mac = self.keyed.clone();
         mac.update(table.as_bytes());
         mac.update(b".");
         mac.update(column.as_bytes());
