@@ -39,7 +39,14 @@ fn main() {
         .ok()
         .map(|h| merchant_core::logging::init(h.root(), "app", true));
 
+    let started = std::time::Instant::now();
     let app = tauri::Builder::default()
+        // Start-up time in the log, for support and for the start-up benchmark.
+        .on_page_load(move |_, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Finished {
+                tracing::info!(since_start_ms = started.elapsed().as_millis() as u64, "page loaded");
+            }
+        })
         .setup(move |app| {
             use tauri::Manager;
             let state = tauri::async_runtime::block_on(state::AppState::start(home.clone()));

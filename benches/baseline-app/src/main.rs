@@ -4,7 +4,14 @@
 #![forbid(unsafe_code)]
 
 fn main() {
-    if let Err(e) = tauri::Builder::default().run(tauri::generate_context!()) {
+    // The same start-up line the terminal logs, for the benchmark to read.
+    let started = std::time::Instant::now();
+    let app = tauri::Builder::default().on_page_load(move |_, payload| {
+        if payload.event() == tauri::webview::PageLoadEvent::Finished {
+            println!("page loaded since_start_ms={}", started.elapsed().as_millis());
+        }
+    });
+    if let Err(e) = app.run(tauri::generate_context!()) {
         eprintln!("{e}");
         std::process::exit(1);
     }
