@@ -1,6 +1,7 @@
 //! The canary rule through the real parts: known PINs, keys, emails and
-//! descriptions pushed through success, decline, refusal and error paths;
-//! then every file the terminal wrote (databases, WAL, logs) is scanned.
+//! descriptions pushed through success, decline, refusal, error and crash
+//! paths (a SIGKILL mid-charge) and a cache key rotation; then every file the
+//! terminal wrote (databases, WAL, logs) is scanned.
 
 use merchant_tests::{
     contains_bytes, merchantctl, merchantctl_as, merchantctl_stdin, KeyringSession, TerminalHome, TestResult, OWNER_PIN,
@@ -72,6 +73,31 @@ fn no_canary_reaches_any_file_in_the_clear() -> TestResult {
         &["gateway", "configure", "--base-url", "https://127.0.0.1:9/"],
     )?;
     merchantctl_stdin(&session, &home, &["gateway", "set-key"], &format!("{fake_key}\n"))?;
+    // A crash: killed while the reader waits for the card, after the sale
+    // and its description were journaled.
+    home.settings("[training_reader]\ntap_ms = 3000\nslow_ms = 3000\ntimeout_ms = 5000\n")?;
+    let mut cmd = std::process::Command::new(merchant_tests::binary("merchantctl")?);
+    session.envs(&mut cmd);
+    let mut child = cmd
+        .arg("--home")
+        .arg(home.path())
+        .args(["--staff", merchant_tests::OWNER, "charge", "6.00", "--description", description])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write;
+        stdin.write_all(format!("{OWNER_PIN}\n").as_bytes())?;
+    }
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(child.try_wait()?.is_none(), "the charge was still waiting for the card");
+    child.kill()?; // SIGKILL
+    child.wait()?;
+    // Every record re-sealed under a new key (old and new ciphertexts may
+    // both sit in the WAL: neither is in clear).
+    let rotated = merchantctl_stdin(&session, &home, &["keys", "rotate-cache"], "")?;
+    assert_eq!(rotated.status.code(), Some(0), "{}", String::from_utf8_lossy(&rotated.stdout));
 
     let files = all_files(home.path());
     let logs: Vec<_> = files

@@ -134,7 +134,9 @@ pub fn init(home: &Path, file_prefix: &str, also_stderr: bool) -> LogGuard {
         None => (None, None),
     };
     let stderr_layer = also_stderr.then(|| {
+        // Colours only for a person at a terminal, never into a pipe or file.
         tracing_subscriber::fmt::layer()
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .with_writer(RedactingMakeWriter(std::io::stderr))
             .with_filter(filter())
     });
