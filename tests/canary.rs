@@ -81,7 +81,14 @@ fn no_canary_reaches_any_file_in_the_clear() -> TestResult {
     let mut child = cmd
         .arg("--home")
         .arg(home.path())
-        .args(["--staff", merchant_tests::OWNER, "charge", "6.00", "--description", description])
+        .args([
+            "--staff",
+            merchant_tests::OWNER,
+            "charge",
+            "6.00",
+            "--description",
+            description,
+        ])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -97,7 +104,12 @@ fn no_canary_reaches_any_file_in_the_clear() -> TestResult {
     // Every record re-sealed under a new key (old and new ciphertexts may
     // both sit in the WAL: neither is in clear).
     let rotated = merchantctl_stdin(&session, &home, &["keys", "rotate-cache"], "")?;
-    assert_eq!(rotated.status.code(), Some(0), "{}", String::from_utf8_lossy(&rotated.stdout));
+    assert_eq!(
+        rotated.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&rotated.stdout)
+    );
 
     let files = all_files(home.path());
     let logs: Vec<_> = files

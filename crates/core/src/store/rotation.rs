@@ -39,7 +39,7 @@ use super::{now_ms, Result, Store, StoreError};
 use crate::vault::{sealed_version, Cell, EpochStore, KeyVersion, Sealer, SubKeys};
 
 /// The sealed columns of each table, in the order the rotation reads them.
-const SEALED: [(&'static str, &'static [&'static str]); 2] = [
+const SEALED: [(&str, &[&str]); 2] = [
     (
         "sales",
         &["gateway_ref", "card_brand", "card_last4", "card_expiry", "description"],
