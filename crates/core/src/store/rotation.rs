@@ -38,13 +38,42 @@ use serde::Serialize;
 use super::{now_ms, Result, Store, StoreError};
 use crate::vault::{sealed_version, Cell, EpochStore, KeyVersion, Sealer, SubKeys};
 
-/// The sealed columns of each table, in the order the rotation reads them.
-const SEALED: [(&str, &[&str]); 2] = [
-    (
-        "sales",
-        &["gateway_ref", "card_brand", "card_last4", "card_expiry", "description"],
-    ),
-    ("refunds", &["gateway_ref", "note"]),
+/// A table with sealed columns and the fixed statements a rotation runs on
+/// it. `select` reads `rowid, id` then the columns in `columns` order; it
+/// and `update` bind the columns in that order too.
+struct SealedTable {
+    table: &'static str,
+    columns: &'static [&'static str],
+    /// `?1` after rowid, `?2` the new version, `?3` the batch size.
+    select: &'static str,
+    /// `?1` rowid, `?2` the new version, then the columns.
+    update: &'static str,
+    /// Rows whose `key_version` is below `?1`.
+    older: &'static str,
+    /// Every sealed value, for the check before the old key is destroyed.
+    scan: &'static str,
+}
+
+const SEALED: [SealedTable; 2] = [
+    SealedTable {
+        table: "sales",
+        columns: &["gateway_ref", "card_brand", "card_last4", "card_expiry", "description"],
+        select: "SELECT rowid, id, gateway_ref, card_brand, card_last4, card_expiry, description FROM sales
+                 WHERE rowid > ?1 AND key_version < ?2 ORDER BY rowid LIMIT ?3 + 0",
+        update: "UPDATE sales SET key_version = ?2, gateway_ref = ?3, card_brand = ?4, card_last4 = ?5,
+                 card_expiry = ?6, description = ?7 WHERE rowid = ?1",
+        older: "SELECT count(*) FROM sales WHERE key_version < ?1",
+        scan: "SELECT gateway_ref, card_brand, card_last4, card_expiry, description FROM sales",
+    },
+    SealedTable {
+        table: "refunds",
+        columns: &["gateway_ref", "note"],
+        select: "SELECT rowid, id, gateway_ref, note FROM refunds
+                 WHERE rowid > ?1 AND key_version < ?2 ORDER BY rowid LIMIT ?3 + 0",
+        update: "UPDATE refunds SET key_version = ?2, gateway_ref = ?3, note = ?4 WHERE rowid = ?1",
+        older: "SELECT count(*) FROM refunds WHERE key_version < ?1",
+        scan: "SELECT gateway_ref, note FROM refunds",
+    },
 ];
 
 /// What a rotation did.
@@ -79,12 +108,16 @@ pub(super) fn lock_shared(db: &Path) -> Result<File> {
         .truncate(false)
         .write(true)
         .open(&path)
-        .map_err(|e| StoreError::Database(format!("lock file: {}", e.kind())))?;
+        .map_err(lock_error)?;
     match file.try_lock_shared() {
         Ok(()) => Ok(file),
         Err(TryLockError::WouldBlock) => Err(StoreError::Rekeying),
-        Err(TryLockError::Error(e)) => Err(StoreError::Database(format!("lock file: {}", e.kind()))),
+        Err(TryLockError::Error(e)) => Err(lock_error(e)),
     }
+}
+
+fn lock_error(e: std::io::Error) -> StoreError {
+    StoreError::Database(format!("lock file: {}", e.kind()))
 }
 
 impl Store {
@@ -128,10 +161,10 @@ impl Store {
         let (from, to) = self.begin_rotation(keys, epochs)?;
         let mut done = [0u64; 2];
         let mut unreadable = 0u64;
-        for (i, (table, columns)) in SEALED.iter().enumerate() {
+        for (i, table) in SEALED.iter().enumerate() {
             let mut after = 0i64;
             loop {
-                let step = self.reseal_batch(table, columns, to, after, batch)?;
+                let step = self.reseal_batch(table, to, after, batch)?;
                 done[i] += step.resealed;
                 unreadable += step.unreadable;
                 match step.last_rowid {
@@ -183,33 +216,12 @@ impl Store {
     }
 
     /// Step 2: re-seals up to `limit` rows after `after` (by rowid).
-    fn reseal_batch(
-        &self,
-        table: &'static str,
-        columns: &[&'static str],
-        to: KeyVersion,
-        after: i64,
-        limit: u32,
-    ) -> Result<Batch> {
+    fn reseal_batch(&self, sealed: &SealedTable, to: KeyVersion, after: i64, limit: u32) -> Result<Batch> {
+        let (table, columns) = (sealed.table, sealed.columns);
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        // Table and column names come from the `SEALED` constant above,
-        // never from input; every value is bound.
-        let select = format!(
-            "SELECT rowid, id, {} FROM {table} WHERE rowid > ?1 AND key_version < ?2 ORDER BY rowid LIMIT ?3 + 0",
-            columns.join(", ")
-        );
-        let sets: Vec<String> = columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("{c} = ?{}", i + 3))
-            .collect();
-        let update = format!(
-            "UPDATE {table} SET key_version = ?2, {} WHERE rowid = ?1",
-            sets.join(", ")
-        );
         let rows = {
-            let mut stmt = tx.prepare(&select)?;
+            let mut stmt = tx.prepare_cached(sealed.select)?;
             let rows = stmt
                 .query_map(params![after, to.0, limit], |r| {
                     let values = (0..columns.len())
@@ -245,7 +257,8 @@ impl Store {
             };
             let mut args: Vec<rusqlite::types::Value> = vec![rowid.into(), i64::from(to.0).into()];
             args.extend(resealed.into_iter().map(rusqlite::types::Value::from));
-            tx.execute(&update, rusqlite::params_from_iter(args))?;
+            tx.prepare_cached(sealed.update)?
+                .execute(rusqlite::params_from_iter(args))?;
             step.resealed += 1;
         }
         tx.commit()?;
@@ -288,7 +301,7 @@ impl<'a> ExclusiveLock<'a> {
         match file.try_lock() {
             Ok(()) => Ok(Self(file)),
             Err(TryLockError::WouldBlock) => Err(StoreError::OpenElsewhere),
-            Err(TryLockError::Error(e)) => Err(StoreError::Database(format!("lock file: {}", e.kind()))),
+            Err(TryLockError::Error(e)) => Err(lock_error(e)),
         }
     }
 }
@@ -306,16 +319,12 @@ impl Drop for ExclusiveLock<'_> {
 /// version below `to`. Both are checked: the header is what opening uses.
 fn values_older_than(conn: &Connection, to: KeyVersion) -> Result<u64> {
     let mut older = 0u64;
-    for (table, columns) in SEALED {
-        older += conn.query_row(
-            &format!("SELECT count(*) FROM {table} WHERE key_version < ?1"),
-            params![to.0],
-            |r| r.get::<_, u64>(0),
-        )?;
-        let mut stmt = conn.prepare(&format!("SELECT {} FROM {table}", columns.join(", ")))?;
+    for sealed in &SEALED {
+        older += conn.query_row(sealed.older, params![to.0], |r| r.get::<_, u64>(0))?;
+        let mut stmt = conn.prepare(sealed.scan)?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            for i in 0..columns.len() {
+            for i in 0..sealed.columns.len() {
                 if let Some(v) = row.get_ref(i)?.as_blob_or_null().ok().flatten() {
                     if sealed_version(v).is_none_or(|v| v < to) {
                         older += 1;
@@ -510,11 +519,11 @@ mod tests {
     fn header_versions(store: &Store) -> Result<Vec<u32>> {
         let conn = store.conn();
         let mut versions = std::collections::BTreeSet::new();
-        for (table, columns) in SEALED {
-            let mut stmt = conn.prepare(&format!("SELECT {} FROM {table}", columns.join(", ")))?;
+        for sealed in &SEALED {
+            let mut stmt = conn.prepare(sealed.scan)?;
             let mut rows = stmt.query([])?;
             while let Some(row) = rows.next()? {
-                for i in 0..columns.len() {
+                for i in 0..sealed.columns.len() {
                     if let Some(v) = row.get::<_, Option<Vec<u8>>>(i)? {
                         versions.insert(sealed_version(&v).map_or(0, |v| v.0));
                     }
@@ -584,7 +593,7 @@ mod tests {
         // Steps 1 and one batch of 2, then the process stops.
         let (from, to) = store.begin_rotation(&keys, &epochs)?;
         assert_eq!((from.0, to.0), (1, 2));
-        store.reseal_batch("sales", SEALED[0].1, to, 0, 4)?;
+        store.reseal_batch(&SEALED[0], to, 0, 4)?;
         drop(store);
 
         let store = Store::open_keyed(&path, &keys, &epochs)?;

@@ -20,31 +20,47 @@ use rand::RngCore;
 use secrecy::{ExposeSecret, SecretBox};
 use sha2::Sha256;
 
-/// The 256-bit root of every key the terminal uses. Never leaves memory
-/// except into the OS keychain; zeroed on drop; prints as `[REDACTED]`.
-pub struct MasterKey(SecretBox<[u8; 32]>);
+/// A 256-bit secret that is zeroed on drop and prints as `[REDACTED]`.
+macro_rules! secret_256 {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        pub struct $name(SecretBox<[u8; 32]>);
 
-impl std::fmt::Debug for MasterKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("MasterKey([REDACTED])")
-    }
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(concat!(stringify!($name), "([REDACTED])"))
+            }
+        }
+
+        impl $name {
+            pub fn generate() -> Self {
+                let mut bytes = Box::new([0u8; 32]);
+                rand::rngs::OsRng.fill_bytes(bytes.as_mut());
+                Self(SecretBox::new(bytes))
+            }
+
+            pub fn from_slice(bytes: &[u8]) -> Option<Self> {
+                let arr: [u8; 32] = bytes.try_into().ok()?;
+                Some(Self(SecretBox::new(Box::new(arr))))
+            }
+
+            pub(crate) fn expose_bytes(&self) -> &[u8; 32] {
+                self.0.expose_secret()
+            }
+        }
+    };
 }
 
-impl MasterKey {
-    pub fn generate() -> Self {
-        let mut bytes = Box::new([0u8; 32]);
-        rand::rngs::OsRng.fill_bytes(bytes.as_mut());
-        Self(SecretBox::new(bytes))
-    }
+secret_256! {
+    /// The 256-bit root of every key the terminal uses. Never leaves memory
+    /// except into the OS keychain.
+    MasterKey
+}
 
-    pub fn from_slice(bytes: &[u8]) -> Option<Self> {
-        let arr: [u8; 32] = bytes.try_into().ok()?;
-        Some(Self(SecretBox::new(Box::new(arr))))
-    }
-
-    pub(crate) fn expose_bytes(&self) -> &[u8; 32] {
-        self.0.expose_secret()
-    }
+secret_256! {
+    /// The random secret that, with the master key, makes one version of the
+    /// cache key. Kept in the keychain; deleting it destroys that version.
+    CacheEpoch
 }
 
 /// Version of the cache-sealing key; stored with every sealed value.
@@ -53,33 +69,6 @@ pub struct KeyVersion(pub u32);
 
 impl KeyVersion {
     pub const FIRST: Self = Self(1);
-}
-
-/// The random secret that, with the master key, makes one version of the
-/// cache key. Zeroed on drop; prints as `[REDACTED]`.
-pub struct CacheEpoch(SecretBox<[u8; 32]>);
-
-impl std::fmt::Debug for CacheEpoch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("CacheEpoch([REDACTED])")
-    }
-}
-
-impl CacheEpoch {
-    pub fn generate() -> Self {
-        let mut bytes = Box::new([0u8; 32]);
-        rand::rngs::OsRng.fill_bytes(bytes.as_mut());
-        Self(SecretBox::new(bytes))
-    }
-
-    pub fn from_slice(bytes: &[u8]) -> Option<Self> {
-        let arr: [u8; 32] = bytes.try_into().ok()?;
-        Some(Self(SecretBox::new(Box::new(arr))))
-    }
-
-    pub(crate) fn expose_bytes(&self) -> &[u8; 32] {
-        self.0.expose_secret()
-    }
 }
 
 /// A 256-bit derived key, zeroed on drop.
