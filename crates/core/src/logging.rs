@@ -101,7 +101,8 @@ pub struct LogGuard(#[allow(dead_code)] Option<tracing_appender::non_blocking::W
 
 /// Starts logging for the app or the CLI: daily files in `<home>/logs`
 /// (`MERCHANT_TERMINAL_LOG` sets the level, default `info`) and, when
-/// `also_stderr`, a copy on stderr — both redacted. Safe to call once.
+/// `also_stderr`, a copy on stderr — both redacted — and routes panics
+/// through the same redaction. Safe to call once.
 pub fn init(home: &Path, file_prefix: &str, also_stderr: bool) -> LogGuard {
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
@@ -144,7 +145,22 @@ pub fn init(home: &Path, file_prefix: &str, also_stderr: bool) -> LogGuard {
         .with(file_layer)
         .with(stderr_layer)
         .try_init();
+    install_panic_hook(!also_stderr);
     LogGuard(guard)
+}
+
+/// A panic's message can show a value through `Debug` or a format string;
+/// the default hook would print it raw to stderr. This one redacts it,
+/// logs it (so support sees it in the bundle) and, when the log has no
+/// stderr copy, prints the redacted text there too.
+fn install_panic_hook(print: bool) {
+    std::panic::set_hook(Box::new(move |info| {
+        let text = redact(&info.to_string());
+        tracing::error!(panic = %text, "the terminal stopped on an internal error");
+        if print {
+            eprintln!("{text}");
+        }
+    }));
 }
 
 use tracing_subscriber::Layer as _;
@@ -152,6 +168,52 @@ use tracing_subscriber::Layer as _;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Writes into a shared buffer, for reading what was logged.
+    #[derive(Clone, Default)]
+    struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if let Ok(mut b) = self.0.lock() {
+                b.extend_from_slice(buf);
+            }
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_panic_is_logged_redacted() {
+        let card = format!("4000{}0077", "0".repeat(8));
+        let key = format!("sk_{}_{}", "live", "PanicCanary0099887766");
+        let captured = Captured::default();
+        let sink = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(move || sink.clone())
+            .finish();
+        let previous = std::panic::take_hook();
+        install_panic_hook(false);
+        let outcome = tracing::subscriber::with_default(subscriber, || {
+            std::panic::catch_unwind(|| panic!("state {key:?} while reading {card}"))
+        });
+        std::panic::set_hook(previous);
+        assert!(outcome.is_err());
+        let text = captured
+            .0
+            .lock()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        assert!(text.contains("internal error"), "{text}");
+        assert!(text.contains("[CARD]") && text.contains("sk_live_[REDACTED]"), "{text}");
+        assert!(
+            !text.contains(&card) && !text.contains("PanicCanary0099887766"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn secrets_cards_and_emails_are_masked() {
