@@ -149,6 +149,16 @@ fn a_hanging_gateway_gives_a_clear_answer_and_no_double_charge() -> TestResult {
     Ok(())
 }
 
+/// How many kills a crash campaign makes: `MERCHANT_CRASH_RUNS` for a longer
+/// campaign, else `default`; never above `cap` (each run adds records).
+fn crash_runs(default: u64, cap: u64) -> u64 {
+    std::env::var("MERCHANT_CRASH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+        .min(cap)
+}
+
 /// Small seeded generator so a failing schedule can be replayed.
 struct Lcg(u64);
 impl Lcg {
@@ -194,10 +204,7 @@ fn kill_after(
 
 #[test]
 fn sigkill_during_a_charge_never_charges_twice_nor_loses_the_record() -> TestResult {
-    let runs: u64 = std::env::var("MERCHANT_CRASH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(12);
+    let runs = crash_runs(12, u64::MAX);
     let seed: u64 = std::env::var("MERCHANT_CRASH_SEED")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -251,11 +258,7 @@ fn sigkill_during_a_charge_never_charges_twice_nor_loses_the_record() -> TestRes
 
 #[test]
 fn sigkill_during_refunds_never_refunds_twice_nor_loses_one() -> TestResult {
-    let runs: u64 = std::env::var("MERCHANT_CRASH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10)
-        .min(150);
+    let runs = crash_runs(10, 150);
     let seed: u64 = std::env::var("MERCHANT_CRASH_SEED")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -356,11 +359,7 @@ fn sigkill_during_refunds_never_refunds_twice_nor_loses_one() -> TestResult {
 
 #[test]
 fn sigkill_while_closing_the_day_leaves_whole_numbered_reports() -> TestResult {
-    let runs: u64 = std::env::var("MERCHANT_CRASH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(15)
-        .min(200);
+    let runs = crash_runs(15, 200);
     let mut rng = Lcg(20_261_128 ^ 0xc105e);
     let session = KeyringSession::unlocked()?;
     let home = TerminalHome::new()?;
@@ -409,11 +408,7 @@ fn sigkill_while_closing_the_day_leaves_whole_numbered_reports() -> TestResult {
 
 #[test]
 fn sigkill_during_a_cache_key_rotation_loses_nothing_and_resumes() -> TestResult {
-    let runs: u64 = std::env::var("MERCHANT_CRASH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10)
-        .min(200);
+    let runs = crash_runs(10, 200);
     let mut rng = Lcg(20_261_128 ^ 0x7e4e7);
     let session = KeyringSession::unlocked()?;
     let home = TerminalHome::new()?;
