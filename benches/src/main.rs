@@ -4,7 +4,7 @@
 //! Run: `cargo run --release -p merchant-bench` (add a name to run one:
 //! `seal`, `commit`, `reports`, `roundtrip`, `bundle`, `startup`). `startup` needs
 //! the release builds (`cargo build --release -p merchant-terminal -p
-//! tauri-baseline`) and a display (`xvfb-run -a cargo run --release -p
+//! tauri-baseline -p merchantctl`) and a display (`xvfb-run -a cargo run --release -p
 //! merchant-bench startup`). Results go to stdout as a Markdown table.
 //! `MERCHANT_BENCH_ROWS` sets the size of the reports data set (default
 //! 1,000,000 sales over 365 days).
@@ -875,7 +875,7 @@ fn bench_startup() {
     let size = |p: &std::path::Path| match std::fs::metadata(p) {
         Ok(m) => m.len() as f64 / 1_048_576.0,
         Err(_) => panic!(
-            "{} missing: cargo build --release -p merchant-terminal -p tauri-baseline",
+            "{} missing: cargo build --release -p merchant-terminal -p tauri-baseline -p merchantctl",
             p.display()
         ),
     };
