@@ -17,15 +17,19 @@ lacks, bound to 127.0.0.1 only, state in memory only, optionally over TLS.
 - `receipt_email` on a PaymentIntent (https://docs.stripe.com/api/payment_intents/update):
   localstripe refuses the field; here it is kept and returned (no email is sent).
 - Stripe Terminal, server-driven (https://docs.stripe.com/terminal/payments/collect-card-payment?terminal-sdk-platform=server-driven),
-  which localstripe lacks entirely: one simulated reader `tmr_sim_counter`;
-  `GET /v1/terminal/readers[/{id}]`, `POST …/process_payment_intent`
-  (action `in_progress`; 400 `terminal_reader_offline` when offline, 400
-  `terminal_reader_busy` with an action running), `POST …/cancel_action`, and
-  the test helper `POST /v1/test_helpers/terminal/readers/{id}/present_payment_method`
-  (confirms the PaymentIntent with Stripe's test card; the action then
-  `succeeded`, or `failed` with `card_declined`). `POST /_readers` sets the
-  reader for the next payment: {"status": "online"|"offline",
-  "card": "visa"|"declined"|"none"} ("none": the customer never taps).
+  which localstripe lacks entirely: one reader `tmr_sim_counter` (see
+  tests/gateway/README.md for what it models and what it does not).
+  `POST /_readers` scripts the reader and its customer (JSON, every field
+  optional): {"status": "online"|"offline", "device_type": "simulated_wisepos_e"
+  |"bbpos_wisepos_e", "card": "visa"|"declined"|a decline code|"none",
+  "tap_after_ms": N (the customer taps by themselves), "customer_cancel_after_ms":
+  N (the customer cancels on the reader), "process": ["timeout_delivered"|
+  "timeout_undelivered", ...] (answers of the next process_payment_intent calls),
+  "race_cancel": true (the next cancel_action is refused because a card is being
+  read, and the tap lands just before the PaymentIntent's cancel),
+  "capture_window_s": N (seconds a card-present authorisation may be captured),
+  "reset": true (forget the action and the log)}. `GET /_readers` returns the
+  reader and a log of what the terminal asked of it.
 - Faults, queued through `POST /_faults` (JSON list) and consumed in order by
   matching requests:
     {"path": "/v1/payment_intents", "method": "POST", "kind": K, "ms": N, "status": S}
@@ -109,13 +113,165 @@ resources.PaymentIntent._export = _export_payment_intent
 # update then stores it on the object, and it is exported like any field.
 resources.PaymentIntent.receipt_email = None
 
+import time  # noqa: E402
+
+# The reader and its scripted customer (see tests/gateway/README.md).
+READER = {"id": "tmr_sim_counter", "object": "terminal.reader", "label": "Counter",
+          "status": "online", "device_type": "simulated_wisepos_e", "action": None,
+          "livemode": False, "location": None, "metadata": {}, "serial_number": "sim-counter-0001",
+          "device_sw_version": "2.37.2.0", "ip_address": "0.0.0.0", "last_seen_at": None}
+SCRIPT = {"card": "visa", "tap_after_ms": None, "customer_cancel_after_ms": None, "process": [],
+          "race_cancel": False, "capture_window_s": 2 * 24 * 3600}
+LOG = {"process": [], "present": 0, "cancel_action": [], "cancelled": [], "reads": 0}
+# PaymentIntent id -> what the reader read, exported as Stripe's card_present details.
+CARD_PRESENT = {}
+# PaymentIntent id -> card: a tap that lands just before that PaymentIntent is cancelled.
+RACES = {}
+
+# Card-present test cards (brand, last 4) and the decline code each produces.
+# Stripe produces the PIN declines with test amounts; here they are named.
+CARDS = {
+    "visa": ("visa", "4242", None),
+    "mastercard": ("mastercard", "4444", None),
+    "declined": ("visa", "0002", "generic_decline"),
+    "generic_decline": ("visa", "0002", "generic_decline"),
+    "insufficient_funds": ("visa", "9995", "insufficient_funds"),
+    "lost_card": ("visa", "9987", "lost_card"),
+    "stolen_card": ("visa", "9979", "stolen_card"),
+    "expired_card": ("visa", "0069", "expired_card"),
+    "incorrect_pin": ("visa", "4242", "incorrect_pin"),
+    "pin_try_exceeded": ("visa", "4242", "pin_try_exceeded"),
+    "offline_pin_required": ("visa", "4242", "offline_pin_required"),
+    "online_or_offline_pin_required": ("visa", "4242", "online_or_offline_pin_required"),
+}
+
+
+def _tap(pi_id, card):
+    """The customer presents `card` for `pi_id`: the PaymentIntent is
+    confirmed as a card_present payment and the reader's action ends."""
+    brand, last4, decline = CARDS.get(card, CARDS["visa"])
+    act = READER["action"]
+    ours = act is not None and act["process_payment_intent"]["payment_intent"] == pi_id
+    pi = resources.PaymentIntent._api_retrieve(pi_id)
+    if pi.status != "requires_payment_method":
+        # Cancelled meanwhile (or already paid): the reader cannot confirm it.
+        if ours and act["status"] == "in_progress":
+            READER["action"] = dict(act, status="failed", failure_code="payment_intent_unexpected_state",
+                                    failure_message="The PaymentIntent can no longer be confirmed.")
+        return
+    pm = "pm_card_chargeCustomerFail" if decline else "pm_card_visa"
+    pi.payment_method = resources.PaymentMethod._api_retrieve(pm).id
+    now = int(time.time())
+    CARD_PRESENT[pi_id] = {
+        "brand": brand, "last4": last4, "exp_month": 12, "exp_year": 2034, "decline": decline,
+        "capture_before": now + int(SCRIPT["capture_window_s"]) if pi.capture_method == "manual" else None,
+    }
+    try:
+        pi._confirm(on_failure_now=pi._report_failure)
+        result = {"status": "succeeded"}
+    except resources.UserError:
+        result = {"status": "failed", "failure_code": "card_declined", "failure_message": "The card was declined."}
+    if ours:
+        READER["action"] = dict(act, **result)
+
+
+def _card_present(d):
+    return {
+        "type": "card_present",
+        "card_present": {
+            "brand": d["brand"], "last4": d["last4"], "exp_month": d["exp_month"], "exp_year": d["exp_year"],
+            "funding": "credit", "network": d["brand"], "read_method": "contactless_emv",
+            "capture_before": d["capture_before"],
+            "incremental_authorization_supported": False, "overcapture_supported": False,
+            "receipt": {
+                "account_type": "credit", "application_cryptogram": "7F1A2B3C4D5E6F70",
+                "application_preferred_name": d["brand"].upper() + " CREDIT",
+                "authorization_code": None if d["decline"] else "123456",
+                "authorization_response_code": "3035" if d["decline"] else "3030",
+                "cardholder_verification_method": "none",
+                "dedicated_file_name": "A0000000031010", "terminal_verification_results": "0000008000",
+                "transaction_status_information": "0000",
+            },
+        },
+    }
+
+
+def _reader_payment_export(obj):
+    """A PaymentIntent paid on the reader, as Stripe reports it."""
+    d = CARD_PRESENT.get(obj.get("id"))
+    if d is None:
+        return obj
+    obj["payment_method_types"] = ["card_present"]
+    charge = obj.get("latest_charge")
+    if isinstance(charge, dict):
+        charge["payment_method_details"] = _card_present(d)
+        if d["decline"]:
+            charge["failure_code"] = "card_declined"
+            charge["outcome"] = {"network_status": "declined_by_network", "type": "issuer_declined",
+                                 "reason": d["decline"]}
+    if d["decline"] and obj.get("status") == "requires_payment_method":
+        obj["last_payment_error"] = {"type": "card_error", "code": "card_declined", "decline_code": d["decline"],
+                                     "message": "Your card was declined.",
+                                     "charge": charge.get("id") if isinstance(charge, dict) else charge}
+    return obj
+
+
+_init_before_reader = resources.PaymentIntent.__init__
+
+
+def _init_keeping_types(self, payment_method_types=None, **kwargs):
+    # Stripe returns `payment_method_types` as created (card_present for a
+    # reader payment); localstripe accepts the field and drops it.
+    _init_before_reader(self, payment_method_types=payment_method_types, **kwargs)
+    self.payment_method_types = list(payment_method_types or ["card"])
+
+
+resources.PaymentIntent.__init__ = _init_keeping_types
+
+_export_before_reader = resources.PaymentIntent._export
+resources.PaymentIntent._export = lambda self, expand=None: _reader_payment_export(
+    _export_before_reader(self, expand=expand))
+
+
+def _wrap_extra_api(path, wrap):
+    for i, (method, url, func) in enumerate(resources.extra_apis):
+        if method == "POST" and url == path:
+            resources.extra_apis[i] = (method, url, wrap(func))
+
+
+def _cancel_racing_a_tap(cancel):
+    def f(id=None, **kwargs):
+        if id in RACES:
+            _tap(id, RACES.pop(id))
+        try:
+            return cancel(id=id, **kwargs)
+        except resources.UserError as e:
+            if e.code == 400 and "code" not in e.body["error"]:
+                e.body["error"]["code"] = "payment_intent_unexpected_state"
+            raise
+    return f
+
+
+def _capture_before_deadline(capture):
+    # An uncaptured card-present payment can be captured only until its
+    # charge's `payment_method_details.card_present.capture_before`.
+    def f(id=None, **kwargs):
+        d = CARD_PRESENT.get(id)
+        if d and d["capture_before"] is not None and time.time() > d["capture_before"]:
+            raise resources.UserError(400, "This PaymentIntent could not be captured because its authorization "
+                                      "has expired.", {"code": "charge_expired_for_capture"})
+        return capture(id=id, **kwargs)
+    return f
+
+
+# Routes are built from `extra_apis` when the server module is imported below.
+_wrap_extra_api("/v1/payment_intents/{id}/cancel", _cancel_racing_a_tap)
+_wrap_extra_api("/v1/payment_intents/{id}/capture", _capture_before_deadline)
+
 from aiohttp import web  # noqa: E402
 from localstripe.server import app  # noqa: E402
 
 FAULTS = []
-READER = {"id": "tmr_sim_counter", "object": "terminal.reader", "label": "Counter",
-          "status": "online", "device_type": "simulated_wisepos_e", "action": None}
-READER_CARD = {"card": "visa"}
 SAVED = {}  # idempotency key -> (fingerprint, status, body)
 RUNNING = set()
 REVOKED = set()
@@ -200,8 +356,49 @@ def _reader_error(code, message):
                              status=400)
 
 
+def _later(ms, fn, *args):
+    if ms is not None:
+        asyncio.get_event_loop().call_later(int(ms) / 1000, fn, *args)
+
+
+def _tap_if_waiting(pi_id, card):
+    act = READER["action"]
+    if (READER["status"] == "online" and act and act["status"] == "in_progress"
+            and act["process_payment_intent"]["payment_intent"] == pi_id):
+        try:
+            _tap(pi_id, card)
+        except resources.UserError:
+            pass
+
+
+def _customer_cancels(pi_id):
+    # A failure on the reader itself: Stripe leaves the PaymentIntent as it
+    # was (`requires_payment_method`) and reports the failure on the action.
+    act = READER["action"]
+    if act and act["status"] == "in_progress" and act["process_payment_intent"]["payment_intent"] == pi_id:
+        READER["action"] = dict(act, status="failed", failure_code="customer_canceled",
+                                failure_message="The customer canceled the payment on the reader.")
+
+
+def _start_action(pi_id):
+    READER["action"] = {"type": "process_payment_intent", "status": "in_progress",
+                        "failure_code": None, "failure_message": None,
+                        "process_payment_intent": {"payment_intent": pi_id}}
+    card = SCRIPT["card"]
+    if card != "none":
+        _later(SCRIPT["tap_after_ms"], _tap_if_waiting, pi_id, card)
+    _later(SCRIPT["customer_cancel_after_ms"], _customer_cancels, pi_id)
+
+
 async def terminal_double(request):
     """The Terminal endpoints the terminal uses, from Stripe's documentation."""
+    try:
+        return await _terminal(request)
+    except resources.UserError as e:
+        return web.json_response(e.body, status=e.code)
+
+
+async def _terminal(request):
     parts = request.path.strip("/").split("/")
     if request.method == "GET" and parts == ["v1", "terminal", "readers"]:
         return web.json_response({"object": "list", "data": [READER], "has_more": False,
@@ -212,38 +409,55 @@ async def terminal_double(request):
                                             "message": "No such reader"}}, status=404)
     action = parts[-1]
     if request.method == "GET":
+        LOG["reads"] += 1
         return web.json_response(READER)
     form = await request.post()
     if action == "process_payment_intent":
+        pi_id = form.get("payment_intent", "")
+        LOG["process"].append(pi_id)
         if READER["status"] != "online":
             return _reader_error("terminal_reader_offline", "Reader is offline.")
         if READER["action"] and READER["action"]["status"] == "in_progress":
-            return _reader_error("terminal_reader_busy", "Reader is busy.")
-        resources.PaymentIntent._api_retrieve(form.get("payment_intent", ""))
-        READER["action"] = {"type": "process_payment_intent", "status": "in_progress",
-                            "failure_code": None, "failure_message": None,
-                            "process_payment_intent": {"payment_intent": form.get("payment_intent")}}
+            return _reader_error("terminal_reader_busy", "Reader is currently busy processing another request.")
+        pi = resources.PaymentIntent._api_retrieve(pi_id)
+        if pi.status != "requires_payment_method":
+            return _reader_error("payment_intent_unexpected_state",
+                                 "The PaymentIntent is in the wrong state for this action.")
+        answer = SCRIPT["process"].pop(0) if SCRIPT["process"] else "ok"
+        if answer != "timeout_undelivered":
+            _start_action(pi_id)
+        if answer.startswith("timeout"):
+            # The reader did not answer Stripe in time: it may or may not have
+            # received the action.
+            return _reader_error("terminal_reader_timeout", "The reader did not respond in time.")
         return web.json_response(READER)
     if action == "cancel_action":
-        if READER["action"] and READER["action"]["status"] == "in_progress":
-            READER["action"] = dict(READER["action"], status="failed", failure_code="action_canceled",
-                                    failure_message="Canceled by the terminal.")
+        act = READER["action"]
+        LOG["cancel_action"].append(act["process_payment_intent"]["payment_intent"] if act else None)
+        if READER["status"] != "online":
+            return _reader_error("terminal_reader_offline", "Reader is offline.")
+        if not act or act["status"] != "in_progress":
+            return _reader_error("terminal_reader_invalid_state", "The reader has no action in progress.")
+        if SCRIPT["race_cancel"]:
+            # A card is being read: the cancel is refused and the payment
+            # goes through moments later.
+            SCRIPT["race_cancel"] = False
+            card = SCRIPT["card"] if SCRIPT["card"] != "none" else "visa"
+            RACES[act["process_payment_intent"]["payment_intent"]] = card
+            return _reader_error("terminal_reader_busy", "The reader is processing a payment and cannot cancel.")
+        LOG["cancelled"].append(act["process_payment_intent"]["payment_intent"])
+        READER["action"] = None
         return web.json_response(READER)
     if action == "present_payment_method":
+        LOG["present"] += 1
+        if not READER["device_type"].startswith("simulated_"):
+            return _reader_error("terminal_reader_invalid_state",
+                                 "Test helpers can only be used with simulated readers.")
         act = READER["action"]
         if not act or act["status"] != "in_progress":
             return _reader_error("terminal_reader_invalid_state", "No payment is waiting on the reader.")
-        if READER_CARD["card"] == "none":
-            return web.json_response(READER)
-        pi = resources.PaymentIntent._api_retrieve(act["process_payment_intent"]["payment_intent"])
-        test_pm = "pm_card_visa" if READER_CARD["card"] == "visa" else "pm_card_chargeCustomerFail"
-        pi.payment_method = resources.PaymentMethod._api_retrieve(test_pm).id
-        try:
-            pi._confirm(on_failure_now=pi._report_failure)
-            READER["action"] = dict(act, status="succeeded")
-        except resources.UserError:
-            READER["action"] = dict(act, status="failed", failure_code="card_declined",
-                                    failure_message="The card was declined.")
+        if SCRIPT["card"] != "none":
+            _tap(act["process_payment_intent"]["payment_intent"], SCRIPT["card"])
         return web.json_response(READER)
     return web.json_response({"error": {"type": "invalid_request_error", "message": "Unknown action"}},
                              status=404)
@@ -251,10 +465,21 @@ async def terminal_double(request):
 
 async def readers_post(request):
     body = await request.json()
-    READER["status"] = body.get("status", READER["status"])
-    READER_CARD["card"] = body.get("card", READER_CARD["card"])
-    READER["action"] = None
+    for field in ("status", "device_type"):
+        READER[field] = body.get(field, READER[field])
+    for field in ("card", "tap_after_ms", "customer_cancel_after_ms", "process", "race_cancel",
+                  "capture_window_s"):
+        if field in body:
+            SCRIPT[field] = body[field]
+    if body.get("reset"):
+        READER["action"] = None
+        LOG.update({"process": [], "present": 0, "cancel_action": [], "cancelled": [], "reads": 0})
+    # Going offline keeps the action, as Stripe does: it is still the reader's.
     return web.json_response(READER)
+
+
+async def readers_get(_request):
+    return web.json_response({"reader": READER, "log": LOG})
 
 
 async def keys_post(request):
@@ -292,6 +517,7 @@ def main():
     app.router.add_post("/_faults", faults_post)
     app.router.add_delete("/_faults", faults_delete)
     app.router.add_post("/_readers", readers_post)
+    app.router.add_get("/_readers", readers_get)
     app.router.add_post("/_keys", keys_post)
     web.run_app(app, host="127.0.0.1", port=port, ssl_context=ctx,
                 access_log=None, print=lambda *_: print("ready", flush=True))
