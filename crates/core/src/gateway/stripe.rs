@@ -50,7 +50,16 @@ pub struct ReaderInfo {
     pub status: String,
 }
 
-const READER_POLL: std::time::Duration = std::time::Duration::from_millis(400);
+/// The reader wait's first read comes after this; each later one 1.5 times
+/// later, up to [`READER_POLL_MAX`]. A till waiting a minute makes about 33
+/// reads instead of 150 at a fixed 400 ms (see the README for how many
+/// tills one account supports).
+const READER_POLL_FIRST: std::time::Duration = std::time::Duration::from_millis(500);
+const READER_POLL_MAX: std::time::Duration = std::time::Duration::from_secs(2);
+/// After a failed read (a 429 among them) reads slow down to this.
+const READER_POLL_ERROR_MAX: std::time::Duration = std::time::Duration::from_secs(8);
+/// Reads of the PaymentIntent before a reader payment is left in doubt.
+const READER_SETTLE_READS: usize = 6;
 
 /// What the key check learned about a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,8 +158,14 @@ impl StripeGateway {
     /// A card-present charge, server-driven: create the PaymentIntent, hand
     /// it to the reader (`process_payment_intent`), then watch the reader's
     /// action until the card is read, the wait runs out, or the cashier
-    /// cancels (`cancel_action`). With a test-mode key the simulated reader
-    /// is presented Stripe's test card (`present_payment_method`).
+    /// cancels (`cancel_action`).
+    ///
+    /// The promise is the keyed path's: a customer who tapped is never
+    /// recorded as not charged. "Not charged" is returned only once the
+    /// PaymentIntent is cancelled at the gateway (so no reader can confirm
+    /// it later), or when the reader refused the payment outright; anything
+    /// the terminal could not see (a reader timeout, lost reads) keeps it
+    /// watching, and what it still cannot settle is `OutcomeUnknown`.
     async fn charge_on_reader(
         &self,
         request: &ChargeRequest,
@@ -165,96 +180,250 @@ impl StripeGateway {
             .call(reqwest::Method::POST, "v1/payment_intents", &form, Some(key))
             .await?;
         let pi = GatewayRef(pi["id"].as_str().ok_or(GatewayError::MalformedResponse)?.to_string());
-        let base = format!("v1/terminal/readers/{reader}");
         let hand_off = vec![("payment_intent".to_string(), pi.0.clone())];
         let process_key = format!("{key}-process");
-        self.call(
-            reqwest::Method::POST,
-            &format!("{base}/process_payment_intent"),
-            &hand_off,
-            Some(&process_key),
-        )
-        .await?;
-        if self.test_mode {
-            let tap = format!("v1/test_helpers/terminal/readers/{reader}/present_payment_method");
-            self.call(reqwest::Method::POST, &tap, &[], Some(&format!("{key}-present")))
-                .await?;
+        match self
+            .call(
+                reqwest::Method::POST,
+                &format!("v1/terminal/readers/{reader}/process_payment_intent"),
+                &hand_off,
+                Some(&process_key),
+            )
+            .await
+        {
+            Ok(state) => {
+                // The test helper exists for simulated readers only; a
+                // physical reader in test mode waits for a real card.
+                let simulated = state["device_type"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("simulated_"));
+                if self.test_mode && simulated {
+                    let tap = format!("v1/test_helpers/terminal/readers/{reader}/present_payment_method");
+                    if let Err(e) = self
+                        .call(reqwest::Method::POST, &tap, &[], Some(&format!("{key}-present")))
+                        .await
+                    {
+                        // The wait below still settles the payment.
+                        tracing::warn!(error = %e, "the simulated reader was not presented a card");
+                    }
+                }
+            }
+            // The reader may have received it: watch it like any other.
+            Err(GatewayError::OutcomeUnknown) => {}
+            // Refused before the reader had it (offline, busy with another
+            // payment, refused): cancel the PaymentIntent, then report.
+            Err(refused) => {
+                return match self.cancel_unconfirmed(&pi).await {
+                    Ok(None) => Err(refused),
+                    Ok(Some(taken)) => Ok(taken),
+                    Err(e) => {
+                        // Not handed to any reader, so nothing can confirm it.
+                        tracing::warn!(error = %e, "an unused reader PaymentIntent could not be cancelled");
+                        Err(refused)
+                    }
+                };
+            }
         }
+        self.watch_reader(reader, &pi, cancel).await
+    }
+
+    /// Watches the reader until our action ends, the wait runs out or the
+    /// cashier cancels. Reads back off (quick at first, when most taps come,
+    /// then every [`READER_POLL_MAX`]) and a failed read only slows them:
+    /// the reader does not depend on the terminal seeing it.
+    async fn watch_reader(
+        &self,
+        reader: &str,
+        pi: &GatewayRef,
+        cancel: tokio_util::sync::CancellationToken,
+    ) -> Result<ChargeOutcome, GatewayError> {
+        let path = format!("v1/terminal/readers/{reader}");
         let deadline = tokio::time::Instant::now() + self.reader_wait;
+        let mut poll = READER_POLL_FIRST;
+        let mut seen_ours = false;
         loop {
-            let state = tokio::select! {
-                () = cancel.cancelled() => return self.stop_reader(&base, &pi).await,
+            let read = tokio::select! {
+                () = cancel.cancelled() => return self.stop_reader(reader, pi).await,
                 r = async {
-                    tokio::time::sleep(READER_POLL).await;
-                    self.call(reqwest::Method::GET, &base, &[], None).await
-                } => r?,
+                    tokio::time::sleep(poll).await;
+                    self.call(reqwest::Method::GET, &path, &[], None).await
+                } => r,
             };
-            if state["action"]["status"].as_str() != Some("in_progress") {
-                break;
+            match read {
+                Err(e) => {
+                    tracing::warn!(error = %e, "reading the reader failed; still waiting");
+                    poll = (poll * 2).min(READER_POLL_ERROR_MAX);
+                }
+                Ok(state) => {
+                    poll = (poll * 3 / 2).min(READER_POLL_MAX);
+                    let action = &state["action"];
+                    if action_is_for(action, pi) {
+                        seen_ours = true;
+                        match action["status"].as_str() {
+                            Some("succeeded") => return self.settled_payment(pi).await,
+                            Some("failed") => return self.after_reader_failure(pi, action).await,
+                            _ => {}
+                        }
+                    } else if action.is_object() {
+                        // The reader serves another payment (another till's):
+                        // ours is not on it any more, or never reached it.
+                        // Never touch the other one.
+                        return self.leave_reader(pi, GatewayError::ReaderBusy).await;
+                    } else if seen_ours {
+                        // Our action is gone from the reader: the payment says
+                        // what became of it.
+                        if let Some(taken) = self.outcome_of(&self.read_payment(pi).await?).await? {
+                            return Ok(taken);
+                        }
+                    }
+                }
             }
             if tokio::time::Instant::now() >= deadline {
-                return match self.stop_reader(&base, &pi).await? {
+                return match self.stop_reader(reader, pi).await? {
                     ChargeOutcome::Cancelled => Err(GatewayError::ReaderTimeout),
                     taken => Ok(taken),
                 };
             }
         }
-        let pi = self
-            .call(
-                reqwest::Method::GET,
-                &Self::payment_path(&pi, "")?,
-                &[("expand[]".to_string(), "latest_charge".to_string())],
-                None,
-            )
-            .await?;
-        self.outcome_of(&pi).await?.ok_or(GatewayError::ProcessingError)
     }
 
-    /// Cancels the reader's action. A card read just before the cancel wins
-    /// (the payment stands and is returned); otherwise the PaymentIntent is
-    /// cancelled too, so nothing can confirm it later.
-    async fn stop_reader(&self, base: &str, pi: &GatewayRef) -> Result<ChargeOutcome, GatewayError> {
-        let stop_key = format!("{}-stop", pi.0);
-        // Best effort: the reader may have finished or gone offline.
-        let _ = self
-            .call(
-                reqwest::Method::POST,
-                &format!("{base}/cancel_action"),
-                &[],
-                Some(&stop_key),
-            )
-            .await;
-        let found = self
-            .call(
-                reqwest::Method::GET,
-                &Self::payment_path(pi, "")?,
-                &[("expand[]".to_string(), "latest_charge".to_string())],
-                None,
-            )
-            .await?;
-        match self.outcome_of(&found).await? {
+    /// The reader finished our action: the PaymentIntent holds the result.
+    async fn settled_payment(&self, pi: &GatewayRef) -> Result<ChargeOutcome, GatewayError> {
+        match self.outcome_of(&self.read_payment(pi).await?).await? {
             Some(taken) => Ok(taken),
-            None => {
-                self.cancel_unconfirmed(pi).await?;
-                Ok(ChargeOutcome::Cancelled)
-            }
+            // Succeeded on the reader yet unconfirmed at the gateway: not
+            // something to call "not charged".
+            None => Err(GatewayError::OutcomeUnknown),
         }
     }
 
-    /// Cancels a PaymentIntent nobody confirmed (idempotent).
-    async fn cancel_unconfirmed(&self, pi: &GatewayRef) -> Result<(), GatewayError> {
-        let cancel_key = format!("{}-cancel", pi.0);
+    /// The reader's action failed. A decline leaves its reason on the
+    /// PaymentIntent; a failure on the reader itself (the customer cancelled
+    /// there) does not, and leaves the PaymentIntent open, so it is
+    /// cancelled here and its answer decides.
+    async fn after_reader_failure(&self, pi: &GatewayRef, action: &Value) -> Result<ChargeOutcome, GatewayError> {
+        if let Some(taken) = self.outcome_of(&self.read_payment(pi).await?).await? {
+            return Ok(taken);
+        }
+        let failure = action["failure_code"].as_str().unwrap_or("");
         match self
+            .cancel_unconfirmed(pi)
+            .await
+            .map_err(|_| GatewayError::OutcomeUnknown)?
+        {
+            Some(taken) => Ok(taken),
+            None if failure == "customer_canceled" => Ok(ChargeOutcome::Cancelled),
+            None => Err(GatewayError::ProcessingError),
+        }
+    }
+
+    /// Our payment is no longer on the reader: settle it without touching
+    /// the reader. Taken → the outcome; otherwise cancelled, then `why`.
+    async fn leave_reader(&self, pi: &GatewayRef, why: GatewayError) -> Result<ChargeOutcome, GatewayError> {
+        if let Some(taken) = self.outcome_of(&self.read_payment(pi).await?).await? {
+            return Ok(taken);
+        }
+        match self
+            .cancel_unconfirmed(pi)
+            .await
+            .map_err(|_| GatewayError::OutcomeUnknown)?
+        {
+            Some(taken) => Ok(taken),
+            None => Err(why),
+        }
+    }
+
+    /// Stops our action on the reader (only ours: a reader shared by tills
+    /// may be serving another payment), then settles the PaymentIntent: a
+    /// card read before the stop wins; otherwise the PaymentIntent is
+    /// cancelled and its answer checked, so a tap landing during the stop
+    /// is found, not recorded as cancelled. A refused or failed
+    /// `cancel_action` leaves the reader prompting, but the cancelled
+    /// PaymentIntent can no longer be confirmed by it.
+    async fn stop_reader(&self, reader: &str, pi: &GatewayRef) -> Result<ChargeOutcome, GatewayError> {
+        if let Err(e) = self.cancel_our_action(reader, pi).await {
+            tracing::warn!(error = %e, "the reader's action was not stopped; cancelling the payment");
+        }
+        if let Some(taken) = self.outcome_of(&self.read_payment(pi).await?).await? {
+            return Ok(taken);
+        }
+        match self
+            .cancel_unconfirmed(pi)
+            .await
+            .map_err(|_| GatewayError::OutcomeUnknown)?
+        {
+            Some(taken) => Ok(taken),
+            None => Ok(ChargeOutcome::Cancelled),
+        }
+    }
+
+    /// `cancel_action`, sent only while the reader's action is ours and in
+    /// progress. `Ok(true)`: stopped; `Ok(false)`: nothing of ours to stop.
+    async fn cancel_our_action(&self, reader: &str, pi: &GatewayRef) -> Result<bool, GatewayError> {
+        let path = format!("v1/terminal/readers/{reader}");
+        let state = self.call(reqwest::Method::GET, &path, &[], None).await?;
+        let action = &state["action"];
+        if !action_is_for(action, pi) || action["status"].as_str() != Some("in_progress") {
+            return Ok(false);
+        }
+        // A fresh key per stop: a replayed refusal must not stand in for a
+        // later attempt (retries of this one request reuse it).
+        let stop_key = format!("{}-stop-{}", pi.0, uuid::Uuid::new_v4());
+        self.call(
+            reqwest::Method::POST,
+            &format!("{path}/cancel_action"),
+            &[],
+            Some(&stop_key),
+        )
+        .await?;
+        Ok(true)
+    }
+
+    /// Reads the PaymentIntent (with its charge) for a settling decision,
+    /// riding out brief losses and the moment a tapped card is
+    /// `processing`. What cannot be read is in doubt, never "not charged".
+    async fn read_payment(&self, pi: &GatewayRef) -> Result<Value, GatewayError> {
+        let path = Self::payment_path(pi, "")?;
+        let q = [("expand[]".to_string(), "latest_charge".to_string())];
+        let mut pause = READER_POLL_FIRST;
+        for _ in 0..READER_SETTLE_READS {
+            match self.call(reqwest::Method::GET, &path, &q, None).await {
+                Ok(found) if found["status"].as_str() != Some("processing") => return Ok(found),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "reading the reader's payment failed; trying again"),
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(READER_POLL_ERROR_MAX);
+        }
+        Err(GatewayError::OutcomeUnknown)
+    }
+
+    /// Cancels a PaymentIntent nobody confirmed, and checks the answer:
+    /// `Ok(None)` once it is cancelled; `Ok(Some(_))` when the cancel was
+    /// refused because a card was taken after all (succeeded, awaiting
+    /// capture); an error when neither can be established.
+    async fn cancel_unconfirmed(&self, pi: &GatewayRef) -> Result<Option<ChargeOutcome>, GatewayError> {
+        let cancel_key = format!("{}-cancel", pi.0);
+        let answer = self
             .call(
                 reqwest::Method::POST,
                 &Self::payment_path(pi, "/cancel")?,
                 &[],
                 Some(&cancel_key),
             )
-            .await
-        {
-            Ok(_) | Err(GatewayError::InvalidRequest) => Ok(()),
-            Err(e) => Err(e),
+            .await;
+        let now = match answer {
+            Ok(pi) if pi["status"].as_str() == Some("canceled") => return Ok(None),
+            // Refused (already succeeded, processing, …) or unanswered: the
+            // PaymentIntent says which.
+            _ => self.read_payment(pi).await?,
+        };
+        if now["status"].as_str() == Some("canceled") {
+            return Ok(None);
+        }
+        match self.outcome_of(&now).await? {
+            Some(taken) => Ok(Some(taken)),
+            None => Err(GatewayError::OutcomeUnknown),
         }
     }
 
@@ -495,18 +664,37 @@ impl Gateway for StripeGateway {
         if let Some(outcome) = self.outcome_of(&pi).await? {
             return Ok(Some(outcome));
         }
-        // Created, never confirmed (a reader wait cut short by a crash). A
-        // reader could still confirm it while its wait lasts; after that it
-        // is cancelled so nothing ever can, and the sale is not charged.
+        let id = GatewayRef(pi["id"].as_str().ok_or(GatewayError::MalformedResponse)?.to_string());
+        if is_reader_payment(&pi) {
+            // A reader wait cut short (a crash). The reader may still be
+            // prompting for it: stop our action there, then cancel the
+            // PaymentIntent; its answer decides (a tap that landed first is
+            // found, not recorded as cancelled).
+            if let PaymentSource::Reader { reader_id, .. } = &request.source {
+                if let Some(reader) = path_id(reader_id) {
+                    if let Err(e) = self.cancel_our_action(reader, &id).await {
+                        tracing::warn!(error = %e, "the interrupted payment's reader action was not stopped");
+                    }
+                }
+            }
+            return match self.cancel_unconfirmed(&id).await? {
+                Some(taken) => Ok(Some(taken)),
+                None => Ok(Some(ChargeOutcome::Cancelled)),
+            };
+        }
+        // Created, never confirmed. Something could still confirm it while
+        // its window lasts; after that it is cancelled so nothing ever can,
+        // and the sale is not charged.
         let created_ms = pi["created"].as_i64().unwrap_or(0).saturating_mul(1000);
         let open_for = self.in_flight_window() + self.reader_wait;
         let settled_by = created_ms.saturating_add(i64::try_from(open_for.as_millis()).unwrap_or(i64::MAX));
         if crate::store::now_ms() < settled_by {
             return Err(GatewayError::OutcomeUnknown);
         }
-        let id = GatewayRef(pi["id"].as_str().ok_or(GatewayError::MalformedResponse)?.to_string());
-        self.cancel_unconfirmed(&id).await?;
-        Ok(None)
+        match self.cancel_unconfirmed(&id).await? {
+            Some(taken) => Ok(Some(taken)),
+            None => Ok(None),
+        }
     }
 
     async fn refund(&self, request: &RefundRequest) -> Result<RefundOutcome, GatewayError> {
@@ -797,6 +985,21 @@ fn endpoint_label(path: &str) -> String {
         .join("/")
 }
 
+/// Whether the reader's `action` is the processing of `pi` (Stripe sends the
+/// PaymentIntent as an id, or as an object when expanded).
+fn action_is_for(action: &Value, pi: &GatewayRef) -> bool {
+    let target = &action["process_payment_intent"]["payment_intent"];
+    action["type"].as_str() == Some("process_payment_intent")
+        && target.as_str().or_else(|| target["id"].as_str()) == Some(pi.0.as_str())
+}
+
+/// Whether a PaymentIntent was made for a card reader.
+fn is_reader_payment(pi: &Value) -> bool {
+    pi["payment_method_types"]
+        .as_array()
+        .is_some_and(|t| t.iter().any(|t| t.as_str() == Some("card_present")))
+}
+
 /// Ids go into URL paths: only Stripe's id alphabet is accepted.
 fn path_id(id: &str) -> Option<&str> {
     (!id.is_empty() && id.len() <= 255 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).then_some(id)
@@ -819,7 +1022,10 @@ fn map_error(status: u16, body: &Value, mutation_may_have_landed: bool) -> Gatew
         },
         429 => GatewayError::RateLimited,
         404 => GatewayError::NotFound,
-        400 if code == "terminal_reader_offline" || code == "terminal_reader_timeout" => GatewayError::ReaderOffline,
+        400 if code == "terminal_reader_offline" => GatewayError::ReaderOffline,
+        // The reader did not answer Stripe in time: it may still have
+        // received the action, so whether a card is taken is not known.
+        400 if code == "terminal_reader_timeout" => GatewayError::OutcomeUnknown,
         400 if code == "terminal_reader_busy" => GatewayError::ReaderBusy,
         // 409: another request with this key is still running (or a lock):
         // it may yet land, exactly like a 5xx.
@@ -977,6 +1183,39 @@ mod tests {
         assert_eq!(map_error(400, &Value::Null, true), GatewayError::InvalidRequest);
         let in_progress = serde_json::json!({"error": {"type": "idempotency_error"}});
         assert_eq!(map_error(409, &in_progress, true), GatewayError::OutcomeUnknown);
+        // A reader timeout says the reader did not answer Stripe in time, not
+        // that it did not take the card.
+        let reader = |code: &str| serde_json::json!({"error": {"type": "invalid_request_error", "code": code}});
+        assert_eq!(
+            map_error(400, &reader("terminal_reader_timeout"), false),
+            GatewayError::OutcomeUnknown
+        );
+        assert_eq!(
+            map_error(400, &reader("terminal_reader_offline"), true),
+            GatewayError::ReaderOffline
+        );
+        assert_eq!(
+            map_error(400, &reader("terminal_reader_busy"), true),
+            GatewayError::ReaderBusy
+        );
+    }
+
+    #[test]
+    fn only_our_own_action_on_a_reader_is_ours() {
+        let ours = GatewayRef("pi_ours123456".into());
+        let action = |pi: Value| {
+            serde_json::json!({"type": "process_payment_intent", "status": "in_progress",
+            "process_payment_intent": {"payment_intent": pi}})
+        };
+        assert!(action_is_for(&action("pi_ours123456".into()), &ours));
+        assert!(action_is_for(
+            &action(serde_json::json!({"id": "pi_ours123456"})),
+            &ours
+        ));
+        assert!(!action_is_for(&action("pi_theirs12345".into()), &ours));
+        assert!(!action_is_for(&Value::Null, &ours));
+        let setup = serde_json::json!({"type": "process_setup_intent", "process_payment_intent": {"payment_intent": "pi_ours123456"}});
+        assert!(!action_is_for(&setup, &ours));
     }
 
     #[test]
