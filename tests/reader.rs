@@ -128,7 +128,7 @@ fn wait_for_handoffs(gw: &Localstripe, pki: &TestPki, n: usize) -> TestResult {
     fail("the payment never reached the gateway's reader endpoint")
 }
 
-/// Item 1: `terminal_reader_timeout` means the reader did not answer Stripe
+/// `terminal_reader_timeout` means the reader did not answer Stripe
 /// in time, not that it did not take the card.
 #[test]
 fn a_reader_timeout_after_delivery_then_a_tap_is_never_recorded_as_not_charged() -> TestResult {
@@ -176,7 +176,7 @@ fn a_reader_timeout_after_delivery_then_a_tap_is_never_recorded_as_not_charged()
     Ok(())
 }
 
-/// Item 2: the reads during the wait are GETs; losing some of them says
+/// The reads during the wait are GETs; losing some of them says
 /// nothing about the card.
 #[test]
 fn failed_and_slow_reads_during_the_wait_keep_waiting() -> TestResult {
@@ -221,7 +221,7 @@ fn failed_and_slow_reads_during_the_wait_keep_waiting() -> TestResult {
     Ok(())
 }
 
-/// Item 3: a card read while the terminal cancels wins, and is recorded.
+/// A card read while the terminal cancels wins, and is recorded.
 #[test]
 fn a_tap_racing_the_cancel_is_recorded_approved() -> TestResult {
     let pki = TestPki::new()?;
@@ -245,7 +245,7 @@ fn a_tap_racing_the_cancel_is_recorded_approved() -> TestResult {
     Ok(())
 }
 
-/// Item 4: two tills share a reader. The second is told the reader is busy
+/// Two tills share a reader. The second is told the reader is busy
 /// (and its payment cancelled); neither ever cancels the other's payment.
 #[test]
 fn a_second_till_is_told_reader_busy_and_no_till_cancels_anothers_payment() -> TestResult {
@@ -319,7 +319,7 @@ fn a_second_till_is_told_reader_busy_and_no_till_cancels_anothers_payment() -> T
     Ok(())
 }
 
-/// Item 5: a failure on the reader itself (the customer cancelled there).
+/// A failure on the reader itself (the customer cancelled there).
 #[test]
 fn a_customer_cancel_on_the_reader_is_recorded_cancelled_and_the_payment_cancelled() -> TestResult {
     let pki = TestPki::new()?;
@@ -336,7 +336,41 @@ fn a_customer_cancel_on_the_reader_is_recorded_cancelled_and_the_payment_cancell
     Ok(())
 }
 
-/// Item 6: the test helper that presents a card is for simulated readers
+/// Card-present declines reach the cashier with their reason.
+#[test]
+fn card_present_declines_are_mapped_to_their_reasons() -> TestResult {
+    let pki = TestPki::new()?;
+    let gw = Localstripe::start(&pki, "server")?;
+    let session = KeyringSession::unlocked()?;
+    let home = reader_till(&session, &pki, &gw, 8_000, 1)?;
+    let cases = [
+        ("insufficient_funds", "insufficient_funds", "insufficient funds"),
+        ("expired_card", "expired_card", "expired"),
+        ("incorrect_pin", "incorrect_pin", "PIN"),
+        ("pin_try_exceeded", "incorrect_pin", "PIN"),
+        ("offline_pin_required", "pin_required", "insert"),
+        ("online_or_offline_pin_required", "pin_required", "insert"),
+        ("lost_card", "lost_card", "Declined by the card issuer"),
+        ("generic_decline", "generic_decline", "Declined by the card issuer"),
+    ];
+    for (card, code, words) in cases {
+        script(&gw, &pki, json!({ "card": card }))?;
+        let out = charge(&session, &home, &["71.00"])?;
+        let sale = out_json(&out)["sale"].clone();
+        assert_eq!(out.status.code(), Some(11), "{card}: {}", text(&out));
+        assert_eq!(sale["status"], "declined", "{card}");
+        assert_eq!(sale["outcome_code"], code, "{card}");
+        let message = sale["message"].as_str().unwrap_or_default();
+        assert!(message.contains(words), "{card}: {message}");
+        // What the gateway recorded, read independently.
+        let pi = only_intent(&gw, &pki, &sale)?;
+        assert_eq!(pi["last_payment_error"]["decline_code"], card);
+        assert_eq!(pi["status"], "requires_payment_method", "{card}: not charged");
+    }
+    Ok(())
+}
+
+/// The test helper that presents a card is for simulated readers
 /// only; a physical reader in test mode waits for a real card.
 #[test]
 fn a_physical_reader_is_never_presented_a_simulated_card() -> TestResult {
@@ -367,7 +401,7 @@ fn a_physical_reader_is_never_presented_a_simulated_card() -> TestResult {
     Ok(())
 }
 
-/// Item 7: the wait backs off instead of reading the reader every 400 ms.
+/// The wait backs off instead of reading the reader every 400 ms.
 #[test]
 fn the_reader_wait_backs_off() -> TestResult {
     let pki = TestPki::new()?;

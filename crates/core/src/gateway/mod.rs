@@ -103,6 +103,10 @@ pub enum DeclineReason {
     IncorrectCvc,
     LostOrStolen,
     Fraudulent,
+    /// A card-present decline: the PIN was wrong, or tried too often.
+    IncorrectPin,
+    /// A card-present decline: the card wants its PIN (insert it, not tap).
+    PinRequired,
 }
 
 impl DeclineReason {
@@ -113,6 +117,10 @@ impl DeclineReason {
             Self::InsufficientFunds => "Declined: insufficient funds. Ask for another card.",
             Self::ExpiredCard => "Declined: the card has expired. Ask for another card.",
             Self::IncorrectCvc => "Declined: the security code was wrong. Try again or use another card.",
+            Self::IncorrectPin => "Declined: the PIN was wrong. Try again or use another card.",
+            Self::PinRequired => {
+                "Declined: this card needs its PIN. Ask the customer to insert the card and try again."
+            }
             Self::Generic | Self::LostOrStolen | Self::Fraudulent => {
                 "Declined by the card issuer. Ask for another card."
             }
@@ -127,6 +135,8 @@ impl DeclineReason {
             "incorrect_cvc" => Self::IncorrectCvc,
             "lost_card" | "stolen_card" => Self::LostOrStolen,
             "fraudulent" => Self::Fraudulent,
+            "incorrect_pin" | "pin_try_exceeded" => Self::IncorrectPin,
+            "offline_pin_required" | "online_or_offline_pin_required" | "pin_required" => Self::PinRequired,
             _ => Self::Generic,
         }
     }
@@ -139,6 +149,8 @@ impl DeclineReason {
             Self::IncorrectCvc => "incorrect_cvc",
             Self::LostOrStolen => "lost_card",
             Self::Fraudulent => "fraudulent",
+            Self::IncorrectPin => "incorrect_pin",
+            Self::PinRequired => "pin_required",
         }
     }
 }
