@@ -422,6 +422,71 @@ fn the_reader_wait_backs_off() -> TestResult {
     Ok(())
 }
 
+/// Reader authorisations lapse at `capture_before`.
+#[test]
+fn a_reader_authorisation_is_captured_in_part_and_refused_after_its_deadline() -> TestResult {
+    let pki = TestPki::new()?;
+    let gw = Localstripe::start(&pki, "server")?;
+    let session = KeyringSession::unlocked()?;
+    let home = reader_till(&session, &pki, &gw, 8_000, 1)?;
+    let s = Some(&session);
+
+    script(&gw, &pki, json!({ "card": "visa" }))?;
+    let out = charge(&session, &home, &["12.00", "--manual-capture"])?;
+    let tab = out_json(&out)["sale"].clone();
+    assert_eq!(tab["status"], "authorized", "{}", text(&out));
+    let pi = only_intent(&gw, &pki, &tab)?;
+    let deadline = pi["latest_charge"]["payment_method_details"]["card_present"]["capture_before"]
+        .as_i64()
+        .unwrap_or(0);
+    assert_eq!(
+        tab["capture_before_ms"].as_i64(),
+        Some(deadline * 1000),
+        "the deadline is shown"
+    );
+    let id = tab["id"].as_str().unwrap_or_default();
+    let out = merchantctl(s, &home, &["--json", "capture", id, "--amount", "7.50"])?;
+    assert_eq!(out_json(&out)["sale"]["status"], "approved", "{}", text(&out));
+    assert_eq!(out_json(&out)["sale"]["captured_minor"], 750);
+    assert_eq!(only_intent(&gw, &pki, &tab)?["amount_received"], 750);
+
+    // An authorisation whose deadline is close carries a warning, and one
+    // past it is refused with a clear message, before any request.
+    script(&gw, &pki, json!({ "card": "visa", "capture_window_s": 2 }))?;
+    let out = charge(&session, &home, &["13.00", "--manual-capture"])?;
+    let tab = out_json(&out)["sale"].clone();
+    assert_eq!(tab["status"], "authorized", "{}", text(&out));
+    let warning = tab["capture_warning"].as_str().unwrap_or_default();
+    assert!(warning.contains("Capture"), "{}", text(&out));
+    std::thread::sleep(Duration::from_millis(3_000));
+    let id = tab["id"].as_str().unwrap_or_default();
+    let out = merchantctl(s, &home, &["--json", "capture", id])?;
+    assert_eq!(out_json(&out)["error"]["code"], "capture_expired", "{}", text(&out));
+    let message = out_json(&out)["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(message.contains("expired"), "{message}");
+    assert_eq!(
+        only_intent(&gw, &pki, &tab)?["status"],
+        "requires_capture",
+        "nothing was captured"
+    );
+    let listed = out_json(&merchantctl(s, &home, &["--json", "sales", "list"])?);
+    let shown = listed["sales"]
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["id"] == id).cloned())
+        .unwrap_or(Value::Null);
+    assert!(
+        shown["capture_warning"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("expired"),
+        "{shown}"
+    );
+    Ok(())
+}
+
 /// SIGKILL while the reader waits: recovery stops the reader's action and
 /// cancels the payment; nothing is charged twice.
 #[test]
@@ -502,4 +567,3 @@ fn a_reader_sale_is_refunded_in_part_then_in_full() -> TestResult {
     assert_eq!(amounts, vec![500, 1500]);
     Ok(())
 }
-

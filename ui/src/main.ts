@@ -201,7 +201,13 @@ async function refreshSales(): Promise<void> {
     card.textContent = cardLine(s);
     const desc = document.createElement("span");
     desc.className = "desc";
-    desc.textContent = [s.risk_warning ? `⚠ ${s.risk_warning}` : "", s.description ?? ""].filter(Boolean).join(" · ");
+    desc.textContent = [
+      s.risk_warning ? `⚠ ${s.risk_warning}` : "",
+      s.capture_warning ? `⚠ ${s.capture_warning}` : "",
+      s.description ?? "",
+    ]
+      .filter(Boolean)
+      .join(" · ");
     li.append(time, amount, word, card, desc);
     const action = (label: string, aria: string, cls: string, run: () => void) => {
       const b = document.createElement("button");

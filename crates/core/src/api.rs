@@ -261,6 +261,11 @@ pub struct SaleView {
     pub risk: Option<RiskSignals>,
     /// Said to the cashier before the goods go: elevated risk, CVC or postal code mismatch.
     pub risk_warning: Option<String>,
+    /// When an authorisation lapses (Unix ms), where the gateway set one.
+    #[ts(type = "number | null")]
+    pub capture_before_ms: Option<i64>,
+    /// Said about an authorisation whose deadline is near or past.
+    pub capture_warning: Option<String>,
 }
 
 impl SaleView {
@@ -281,7 +286,31 @@ impl SaleView {
             training: mode == Mode::Training,
             risk: sale.risk.clone(),
             risk_warning: sale.risk.as_ref().and_then(RiskSignals::warning),
+            capture_before_ms: sale.capture_before_ms,
+            capture_warning: capture_warning(sale, crate::store::now_ms()),
         }
+    }
+}
+
+/// How long before an authorisation lapses the cashier is warned.
+const CAPTURE_WARN_MS: i64 = 24 * 3600 * 1000;
+
+/// A warning for an authorised sale whose capture deadline is within a day,
+/// or past.
+fn capture_warning(sale: &Sale, now_ms: i64) -> Option<String> {
+    let deadline = sale
+        .capture_before_ms
+        .filter(|_| sale.status == SaleStatus::Authorized)?;
+    let at = time::OffsetDateTime::from_unix_timestamp(deadline.div_euclid(1000)).ok()?;
+    let when = format!("{} {:02}:{:02} UTC", at.date(), at.hour(), at.minute());
+    if now_ms >= deadline {
+        Some(format!(
+            "The authorisation expired at {when}: it can no longer be captured. Void it and take a new payment."
+        ))
+    } else if deadline - now_ms <= CAPTURE_WARN_MS {
+        Some(format!("Capture before {when}: the authorisation then lapses."))
+    } else {
+        None
     }
 }
 
@@ -559,6 +588,8 @@ pub enum ErrorCode {
     ReportError,
     /// A manager's action needs their PIN again (`confirm_pin`).
     ReauthRequired,
+    /// The authorisation lapsed: it can no longer be captured.
+    CaptureExpired,
 }
 
 impl ErrorCode {
@@ -576,7 +607,11 @@ impl ErrorCode {
             | Self::GatewayTls
             | Self::RateLimited => 8,
             Self::NotFound => 9,
-            Self::RefundRefused | Self::NotCapturable | Self::NeedsApproval | Self::LimitReached => 4,
+            Self::RefundRefused
+            | Self::NotCapturable
+            | Self::NeedsApproval
+            | Self::LimitReached
+            | Self::CaptureExpired => 4,
             Self::WrongPin | Self::SlowDown | Self::LockedOut | Self::Forbidden | Self::NotSignedIn => 12,
             Self::StaffError => 3,
             Self::AuditError => 6,
@@ -609,6 +644,7 @@ impl From<&CounterError> for ErrorReport {
             CounterError::LiveNotConfigured => ErrorCode::LiveNotConfigured,
             CounterError::Keychain(k) => keychain_code(k),
             CounterError::SaleNotFound => ErrorCode::NotFound,
+            CounterError::CaptureExpired => ErrorCode::CaptureExpired,
             CounterError::GatewaySetup(_) => ErrorCode::ConfigError,
             CounterError::Gateway(g) => gateway_code(g),
             CounterError::Store(st) => store_code(st),
@@ -910,6 +946,47 @@ impl SessionView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_authorisation_warns_within_a_day_of_its_deadline_and_after_it() {
+        use crate::gateway::{CaptureMode, IdempotencyKey};
+        let deadline = 1_800_000_000_000;
+        let sale = Sale {
+            id: crate::store::SaleId::new(),
+            terminal_id: "t1".into(),
+            money: crate::money::Money::new(MinorUnits::new(1200), Currency::Usd),
+            status: SaleStatus::Authorized,
+            created_at_ms: 0,
+            updated_at_ms: 0,
+            idempotency_key: IdempotencyKey::from_stored("k".into()),
+            source: "reader".into(),
+            capture: CaptureMode::Manual,
+            captured: None,
+            pending_op: None,
+            risk: None,
+            outcome_code: None,
+            gateway_ref: None,
+            card: None,
+            description: None,
+            staff_id: None,
+            capture_before_ms: Some(deadline),
+        };
+        let day = 24 * 3600 * 1000;
+        assert_eq!(capture_warning(&sale, deadline - 2 * day), None);
+        let near = capture_warning(&sale, deadline - 3600 * 1000).unwrap_or_default();
+        assert!(near.starts_with("Capture before 2027-01-15 08:00 UTC"), "{near}");
+        let past = capture_warning(&sale, deadline).unwrap_or_default();
+        assert!(past.contains("expired"), "{past}");
+        let captured = Sale {
+            status: SaleStatus::Approved,
+            ..sale
+        };
+        assert_eq!(
+            capture_warning(&captured, deadline + day),
+            None,
+            "only authorisations lapse"
+        );
+    }
 
     /// Regenerates with `UPDATE_BINDINGS=1 cargo test -p merchant-core bindings`.
     #[test]

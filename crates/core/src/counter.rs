@@ -56,6 +56,11 @@ pub enum CounterError {
     Gateway(#[from] GatewayError),
     #[error("No such sale on this terminal.")]
     SaleNotFound,
+    #[error(
+        "The authorisation has expired: the card issuer no longer holds the money, so it cannot be captured. \
+         Void it and take a new payment."
+    )]
+    CaptureExpired,
     #[error(transparent)]
     Keychain(#[from] KeychainError),
     #[error(transparent)]
@@ -243,11 +248,15 @@ impl Counter {
             audit_anchor: input.audit_anchor,
         };
         let result = self.gateway.charge(&request, cancel).instrument(span.clone()).await;
+        let deadline = capture_deadline(&result);
         let settlement = settlement_for(result, sale.money.amount);
         span.in_scope(|| {
             tracing::info!(status = ?settlement.status, outcome = settlement.outcome_code.as_deref().unwrap_or(""), "settled")
         });
         self.store.settle(sale.id, &settlement)?;
+        if let Some(ms) = deadline {
+            self.store.set_capture_before(sale.id, ms)?;
+        }
         self.store
             .get(sale.id)?
             .ok_or(CounterError::Store(StoreError::Corrupt("a settled sale vanished")))
@@ -314,7 +323,12 @@ impl Counter {
             let settled_window_passed =
                 crate::store::now_ms().saturating_sub(sale.created_at_ms) > window_ms(&*self.gateway);
             let settlement = match self.gateway.find_charge(&request).await {
-                Ok(Some(outcome)) => settlement_for(Ok(outcome), sale.money.amount),
+                Ok(Some(outcome)) => {
+                    if let Some(ms) = capture_deadline(&Ok(outcome.clone())) {
+                        self.store.set_capture_before(sale.id, ms)?;
+                    }
+                    settlement_for(Ok(outcome), sale.money.amount)
+                }
                 Ok(None) if settled_window_passed => Settlement {
                     status: SaleStatus::Failed,
                     risk: None,
@@ -466,9 +480,14 @@ impl Counter {
             .ok_or(CounterError::Store(StoreError::Corrupt("a settled refund vanished")))
     }
 
-    /// Captures all (`None`) or part of an authorised sale.
+    /// Captures all (`None`) or part of an authorised sale. Refused, before
+    /// any request, once the gateway's capture deadline has passed.
     pub async fn capture(&self, sale_id: SaleId, amount: Option<String>) -> Result<Sale, CounterError> {
         let sale = self.store.get(sale_id)?.ok_or(CounterError::SaleNotFound)?;
+        if sale.status == SaleStatus::Authorized && sale.capture_before_ms.is_some_and(|d| crate::store::now_ms() >= d)
+        {
+            return Err(CounterError::CaptureExpired);
+        }
         let amount = match amount {
             Some(typed) => crate::money::parse_amount(&typed, sale.money.currency, &self.settings.parse_rules())?,
             None => sale.money.amount,
@@ -550,6 +569,14 @@ struct InFlight<'a>(&'a Mutex<Option<CancellationToken>>);
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
         *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    }
+}
+
+/// The deadline of an authorisation the gateway reported one for.
+fn capture_deadline(result: &Result<ChargeOutcome, GatewayError>) -> Option<i64> {
+    match result {
+        Ok(ChargeOutcome::Authorized { capture_before_ms, .. }) => *capture_before_ms,
+        _ => None,
     }
 }
 
@@ -641,6 +668,7 @@ fn settlement_for(result: Result<ChargeOutcome, GatewayError>, amount: MinorUnit
             gateway_ref,
             card,
             risk,
+            ..
         }) => Settlement {
             status: SaleStatus::Authorized,
             risk,

@@ -196,6 +196,7 @@ mod tests {
             }),
             description: Some("tea set".into()),
             staff_id: Some("s1".into()),
+            capture_before_ms: None,
         }
     }
 

@@ -36,4 +36,12 @@ risk: RiskSignals | null,
 /**
  * Said to the cashier before the goods go: elevated risk, CVC or postal code mismatch.
  */
-risk_warning: string | null, };
+risk_warning: string | null, 
+/**
+ * When an authorisation lapses (Unix ms), where the gateway set one.
+ */
+capture_before_ms: number | null, 
+/**
+ * Said about an authorisation whose deadline is near or past.
+ */
+capture_warning: string | null, };

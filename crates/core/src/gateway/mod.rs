@@ -232,6 +232,8 @@ pub enum ChargeOutcome {
         gateway_ref: GatewayRef,
         card: CardSummary,
         risk: Option<RiskSignals>,
+        /// When the authorisation lapses (Unix ms), where the gateway says.
+        capture_before_ms: Option<i64>,
     },
     Declined {
         gateway_ref: Option<GatewayRef>,

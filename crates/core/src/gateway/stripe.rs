@@ -536,6 +536,7 @@ impl StripeGateway {
             Some("requires_capture") => Ok(Some(ChargeOutcome::Authorized {
                 card: self.card_for(pi).await.ok_or(GatewayError::MalformedResponse)?,
                 risk: risk_signals(&pi["latest_charge"]),
+                capture_before_ms: capture_before_ms(&pi["latest_charge"]),
                 gateway_ref,
             })),
             Some("requires_action") => Err(GatewayError::AuthenticationRequired),
@@ -985,6 +986,15 @@ fn endpoint_label(path: &str) -> String {
         .join("/")
 }
 
+/// A card-present authorisation's deadline (`capture_before`, Unix
+/// seconds on the charge), in Unix ms; absent on charges without one.
+fn capture_before_ms(charge: &Value) -> Option<i64> {
+    charge["payment_method_details"]["card_present"]["capture_before"]
+        .as_i64()
+        .filter(|s| *s > 0)
+        .map(|s| s.saturating_mul(1000))
+}
+
 /// Whether the reader's `action` is the processing of `pi` (Stripe sends the
 /// PaymentIntent as an id, or as an object when expanded).
 fn action_is_for(action: &Value, pi: &GatewayRef) -> bool {
@@ -1216,6 +1226,9 @@ mod tests {
         assert!(!action_is_for(&Value::Null, &ours));
         let setup = serde_json::json!({"type": "process_setup_intent", "process_payment_intent": {"payment_intent": "pi_ours123456"}});
         assert!(!action_is_for(&setup, &ours));
+        let charge = serde_json::json!({"payment_method_details": {"card_present": {"capture_before": 1_800_000_000}}});
+        assert_eq!(capture_before_ms(&charge), Some(1_800_000_000_000));
+        assert_eq!(capture_before_ms(&serde_json::json!("ch_1")), None);
     }
 
     #[test]

@@ -195,6 +195,7 @@ impl Gateway for TrainingGateway {
                             gateway_ref: gateway_ref.clone(),
                             card: card.card(),
                             risk: None,
+                            capture_before_ms: None,
                         },
                     ),
                 };

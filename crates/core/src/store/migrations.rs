@@ -147,6 +147,9 @@ pub fn migrations() -> Migrations<'static> {
             (created_at_ms, status, currency, amount_minor, staff_id, card_brand_bidx);
         "#,
         ),
+        // When the gateway stops honouring an authorisation (Unix ms; card
+        // reader authorisations lapse, Stripe's `capture_before`).
+        M::up("ALTER TABLE sales ADD COLUMN capture_before_ms INTEGER;"),
     ])
 }
 

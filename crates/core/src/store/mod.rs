@@ -223,6 +223,9 @@ pub struct Sale {
     pub card: Option<CardSummary>,
     pub description: Option<String>,
     pub staff_id: Option<String>,
+    /// When the gateway stops honouring an authorisation (Unix ms): a
+    /// capture after it is refused. Reader authorisations carry one.
+    pub capture_before_ms: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -314,7 +317,7 @@ macro_rules! select_sale {
     () => {
         "SELECT id, terminal_id, status, created_at_ms, updated_at_ms, amount_minor, currency,
         idempotency_key, source, outcome_code, gateway_ref, card_brand, card_last4, card_expiry, description,
-            capture_method, captured_minor, op_kind, op_key, op_amount_minor, risk, staff_id
+            capture_method, captured_minor, op_kind, op_key, op_amount_minor, risk, staff_id, capture_before_ms
          FROM sales"
     };
 }
@@ -356,6 +359,7 @@ struct RawSale {
     op_amount_minor: Option<i64>,
     risk: Option<String>,
     staff_id: Option<String>,
+    capture_before_ms: Option<i64>,
 }
 
 impl RawSale {
@@ -383,6 +387,7 @@ impl RawSale {
             op_amount_minor: r.get(19)?,
             risk: r.get(20)?,
             staff_id: r.get(21)?,
+            capture_before_ms: r.get(22)?,
         })
     }
 }
@@ -594,6 +599,14 @@ impl Store {
         } else {
             Err(StoreError::Corrupt("the sale to settle is not in the cache"))
         }
+    }
+
+    /// Keeps the gateway's capture deadline of an authorised sale.
+    pub fn set_capture_before(&self, id: SaleId, capture_before_ms: i64) -> Result<()> {
+        self.conn()
+            .prepare_cached("UPDATE sales SET capture_before_ms = ?2 WHERE id = ?1")?
+            .execute(params![id.to_string(), capture_before_ms])?;
+        Ok(())
     }
 
     /// The blind index reports group card brands by (brands are sealed).
@@ -817,6 +830,7 @@ impl Store {
             card,
             description: open("description", r.description)?,
             staff_id: r.staff_id,
+            capture_before_ms: r.capture_before_ms,
         })
     }
 }
