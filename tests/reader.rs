@@ -567,3 +567,35 @@ fn a_reader_sale_is_refunded_in_part_then_in_full() -> TestResult {
     assert_eq!(amounts, vec![500, 1500]);
     Ok(())
 }
+
+/// Canadian card-present payments need Interac, which the reader
+/// path does not support: CAD is refused there before anything is sent.
+#[test]
+fn cad_on_the_reader_is_refused_with_a_clear_message() -> TestResult {
+    let pki = TestPki::new()?;
+    let gw = Localstripe::start(&pki, "server")?;
+    let session = KeyringSession::unlocked()?;
+    let home = reader_till(&session, &pki, &gw, 8_000, 1)?;
+    let out = charge(&session, &home, &["10.00", "--currency", "CAD"])?;
+    assert_eq!(out_json(&out)["error"]["code"], "invalid_input", "{}", text(&out));
+    let message = out_json(&out)["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(message.contains("Interac"), "{message}");
+    assert_eq!(
+        reader_log(&gw, &pki)?["log"]["process"],
+        json!([]),
+        "nothing reached the reader"
+    );
+    let pis = gw.get(&pki, "v1/payment_intents?limit=100")?;
+    assert_eq!(pis["data"], json!([]), "nothing reached the gateway");
+    // Keyed CAD payments are unaffected.
+    let out = charge(
+        &session,
+        &home,
+        &["10.00", "--currency", "CAD", "--payment-method", "pm_card_visa"],
+    )?;
+    assert_eq!(out_json(&out)["sale"]["status"], "approved", "{}", text(&out));
+    Ok(())
+}

@@ -25,8 +25,8 @@ use crate::gateway::http::{HttpConfig, HttpSetupError};
 use crate::gateway::stripe::{StripeCompat, StripeGateway};
 use crate::gateway::training::{SimulatedCard, TrainingGateway, TRAINING_READER_ID};
 use crate::gateway::{
-    CaptureMode, ChargeOutcome, ChargeRequest, Gateway, GatewayError, IdempotencyKey, PaymentOp, PaymentSource,
-    PaymentState, RefundOutcome, RefundReason, RefundRequest, TestCard,
+    CaptureMode, ChargeOutcome, ChargeRequest, Gateway, GatewayError, GatewayKind, IdempotencyKey, PaymentOp,
+    PaymentSource, PaymentState, RefundOutcome, RefundReason, RefundRequest, TestCard,
 };
 use crate::money::{Currency, MinorUnits, Money, MoneyError};
 use crate::store::{
@@ -214,6 +214,16 @@ impl Counter {
                     "Test cards only work with the gateway's test-mode key.".into(),
                 ));
             }
+        }
+        // Stripe takes Canadian cards on the reader only with Interac
+        // (`interac_present`, refunds in person on the reader), which the
+        // terminal does not do: refused before anything is written or sent.
+        if currency == Currency::Cad && input.payment_method.is_none() && self.gateway.kind() == GatewayKind::Stripe {
+            return Err(CounterError::InvalidInput(
+                "Canadian dollar payments on the card reader need Interac, which this terminal does not support \
+                 yet. Nothing was charged: take this payment by keyed entry instead."
+                    .into(),
+            ));
         }
         let cancel = self.begin_charge()?;
         let _done = InFlight(&self.in_flight);
