@@ -54,17 +54,19 @@ pub fn get_status(state: State<'_, AppState>, request: GetStatusRequest) -> Stat
 
 #[tauri::command]
 pub fn create_owner(state: State<'_, AppState>, request: CreateOwnerRequest) -> Result<SessionView, ErrorReport> {
-    let owner = state.terminal()?.create_owner(&request.name, &request.pin)?;
+    let terminal = state.terminal()?;
+    let owner = terminal.create_owner(&request.name, &request.pin)?;
     let view = SessionView::new(&owner);
-    state.begin(owner);
+    state.begin(&terminal, owner);
     Ok(view)
 }
 
 #[tauri::command]
 pub fn sign_in(state: State<'_, AppState>, request: SignInRequest) -> Result<SessionView, ErrorReport> {
-    let actor = state.terminal()?.sign_in(&request.name, &request.pin)?;
+    let terminal = state.terminal()?;
+    let actor = terminal.sign_in(&request.name, &request.pin)?;
     let view = SessionView::new(&actor);
-    state.begin(actor);
+    state.begin(&terminal, actor);
     Ok(view)
 }
 
@@ -240,7 +242,7 @@ pub fn list_z_reports(state: State<'_, AppState>, request: ListZReportsRequest) 
 
 #[tauri::command]
 pub fn export_csv(state: State<'_, AppState>, request: DateRangeRequest) -> Result<ExportView, ErrorReport> {
-    let (terminal, actor) = state.signed_in()?;
+    let (terminal, actor) = state.signed_in_confirmed()?;
     let range = request.range()?;
     let path = terminal
         .reports_dir()
@@ -347,13 +349,7 @@ pub async fn switch_mode(
 
 #[tauri::command]
 pub fn confirm_pin(state: State<'_, AppState>, request: ConfirmPinRequest) -> Result<(), ErrorReport> {
-    let (terminal, actor) = state.signed_in()?;
-    let again = terminal.sign_in(&actor.name, &request.pin)?;
-    if again.staff_id != actor.staff_id {
-        return Err(ErrorReport::new(ErrorCode::WrongPin, "Wrong name or PIN."));
-    }
-    state.confirmed();
-    Ok(())
+    state.confirm_pin(&request)
 }
 
 #[tauri::command]

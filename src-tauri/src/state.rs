@@ -1,24 +1,16 @@
 //! What the shell keeps between commands: the open `Terminal` (or the reason
-//! it could not be opened, shown on screen), and who is signed in.
+//! it could not be opened, shown on screen), and who is signed in. The
+//! session's rules (idle lock, PIN re-entry, the member's current role and
+//! active flag) are the core's: every command resumes it through `Terminal`.
 
 use std::sync::{Arc, Mutex, RwLock};
 
-use merchant_core::api::{ErrorCode, ErrorReport};
+use merchant_core::api::{ConfirmPinRequest, ErrorReport};
 use merchant_core::auth::Actor;
 use merchant_core::config::{ConfigError, Home, Settings};
 use merchant_core::counter::CounterError;
-use merchant_core::store::now_ms;
+use merchant_core::session::{Need, Session};
 use merchant_core::terminal::{Terminal, TerminalError};
-
-struct Session {
-    actor: Actor,
-    last_active_ms: i64,
-    /// When the PIN was last entered (sign-in or `confirm_pin`).
-    confirmed_ms: i64,
-}
-
-/// How long a PIN entry covers settings, keys, staff changes and exports.
-const RECONFIRM_AFTER_MS: i64 = 5 * 60_000;
 
 /// The open terminal and the settings it was opened with; replaced whole
 /// when an owner changes the gateway or the mode.
@@ -92,69 +84,37 @@ impl AppState {
         self.read().settings.clone()
     }
 
-    fn idle_limit_ms(&self) -> i64 {
-        i64::from(self.read().settings.idle_lock_minutes.clamp(1, 15)) * 60_000
-    }
-
-    /// The signed-in actor, if the session has not gone idle. Every
-    /// command but sign-in goes through here; an idle session is ended.
-    pub fn signed_in(&self) -> Result<(Arc<Terminal>, Actor), ErrorReport> {
+    fn resume(&self, need: Need) -> Result<(Arc<Terminal>, Actor), ErrorReport> {
         let terminal = self.terminal()?;
         let mut session = self.session.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let now = now_ms();
-        match session.as_mut() {
-            Some(s) if now - s.last_active_ms <= self.idle_limit_ms() => {
-                s.last_active_ms = now;
-                Ok((terminal, s.actor.clone()))
-            }
-            Some(s) => {
-                let _ = terminal.sign_out(&s.actor);
-                *session = None;
-                Err(ErrorReport::new(
-                    ErrorCode::NotSignedIn,
-                    "The screen locked after being idle. Sign in again.",
-                ))
-            }
-            None => Err(ErrorReport::new(ErrorCode::NotSignedIn, "Sign in first.")),
-        }
+        let actor = terminal.resume(&mut session, need)?;
+        Ok((terminal, actor))
+    }
+
+    /// The signed-in member for one command, as the core resumes them.
+    pub fn signed_in(&self) -> Result<(Arc<Terminal>, Actor), ErrorReport> {
+        self.resume(Need::SignedIn)
     }
 
     /// Like `signed_in`, for a manager's sensitive action: the PIN must
-    /// have been entered in the last five minutes, else `reauth_required`.
+    /// have been entered recently, else `reauth_required`.
     pub fn signed_in_confirmed(&self) -> Result<(Arc<Terminal>, Actor), ErrorReport> {
-        let signed_in = self.signed_in()?;
-        let session = self.session.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        match session.as_ref() {
-            Some(s) if now_ms() - s.confirmed_ms <= RECONFIRM_AFTER_MS => Ok(signed_in),
-            _ => Err(ErrorReport::new(
-                ErrorCode::ReauthRequired,
-                "Enter your PIN again to change settings, keys or staff, or to export.",
-            )),
-        }
+        self.resume(Need::RecentPin)
     }
 
-    /// The PIN was entered again: sensitive actions are open for a while.
-    pub fn confirmed(&self) {
-        if let Some(s) = self
-            .session
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .as_mut()
-        {
-            s.confirmed_ms = now_ms();
-        }
+    /// The member typed their PIN again.
+    pub fn confirm_pin(&self, request: &ConfirmPinRequest) -> Result<(), ErrorReport> {
+        let terminal = self.terminal()?;
+        let mut session = self.session.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        Ok(terminal.confirm_pin(&mut session, &request.pin)?)
     }
 
     pub fn current(&self) -> Option<Actor> {
         self.signed_in().ok().map(|(_, a)| a)
     }
 
-    pub fn begin(&self, actor: Actor) {
-        *self.session.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Session {
-            actor,
-            last_active_ms: now_ms(),
-            confirmed_ms: now_ms(),
-        });
+    pub fn begin(&self, terminal: &Terminal, actor: Actor) {
+        *self.session.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(terminal.begin_session(actor));
     }
 
     pub fn end(&self) -> Option<Actor> {
@@ -162,6 +122,6 @@ impl AppState {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .take()
-            .map(|s| s.actor)
+            .map(|s| s.actor().clone())
     }
 }

@@ -39,8 +39,16 @@ lacks, bound to 127.0.0.1 only, state in memory only, optionally over TLS.
   Stripe does), "reset_after" (handle, then drop the connection unanswered),
   "patch_after" (handle, then deep-merge the fault's "patch" object into the
   JSON answer: fields Stripe sends and localstripe does not, e.g. a charge's
-  `outcome` and card `checks`).
-  `GET /_faults` returns how many are still queued; `DELETE /_faults` clears.
+  `outcome` and card `checks`), "huge_after" (handle, then answer 200 with a
+  valid JSON body of "mb" MiB, streamed without a length), "endless_pages"
+  (answer a list page of one PaymentIntent that always says `has_more`),
+  "tls_refuse" (no path: the next TLS handshake is refused with a
+  handshake_failure alert, as a broken middlebox or a swapped certificate
+  would). A fault with "repeat": true stays queued.
+  "status_before" is answered ahead of the idempotency replay, as Stripe's
+  rate limiter and load balancers answer before the API runs.
+  `GET /_faults` returns how many are still queued and how many fired;
+  `DELETE /_faults` clears.
 - Rolled keys (https://docs.stripe.com/keys#rolling-keys): `POST /_keys`
   {"revoke": KEY} makes every later request with KEY a 401
   `api_key_expired`, as Stripe answers once a rolled key's expiry passes.
@@ -272,6 +280,7 @@ from aiohttp import web  # noqa: E402
 from localstripe.server import app  # noqa: E402
 
 FAULTS = []
+FIRED = {}  # kind -> how many times a fault of that kind was applied
 SAVED = {}  # idempotency key -> (fingerprint, status, body)
 RUNNING = set()
 REVOKED = set()
@@ -290,11 +299,51 @@ def _merge(into, patch):
             into[k] = v
 
 
+def _fired(fault):
+    FIRED[fault["kind"]] = FIRED.get(fault["kind"], 0) + 1
+    return fault
+
+
 def _take_fault(request):
     for i, f in enumerate(FAULTS):
+        if f["kind"] == "tls_refuse":
+            continue
         if f.get("method", "POST") == request.method and request.path.startswith(f.get("path", "/v1/")):
-            return FAULTS.pop(i)
+            return _fired(f if f.get("repeat") else FAULTS.pop(i))
     return None
+
+
+def _sni(_sslobj, _server_name, _ctx):
+    """Called on every handshake (with or without SNI): refuses one if armed."""
+    for i, f in enumerate(FAULTS):
+        if f["kind"] == "tls_refuse":
+            _fired(FAULTS.pop(i))
+            return ssl.ALERT_DESCRIPTION_HANDSHAKE_FAILURE
+    return None
+
+
+async def _huge(request, mb):
+    resp = web.StreamResponse(status=200, headers={"Content-Type": "application/json"})
+    resp.enable_chunked_encoding()
+    await resp.prepare(request)
+    await resp.write(b'{"object": "list", "data": [], "has_more": false, "pad": "')
+    chunk = b"x" * (1 << 20)
+    try:
+        for _ in range(mb):
+            await resp.write(chunk)
+        await resp.write(b'"}')
+        await resp.write_eof()
+    except (ConnectionError, asyncio.CancelledError):
+        pass  # the client hung up, as it should
+    return resp
+
+
+def _endless_page():
+    pi = {"id": "pi_endless_%d" % FIRED.get("endless_pages", 0), "object": "payment_intent",
+          "amount": 100, "currency": "usd", "status": "canceled", "created": 1,
+          "metadata": {}, "latest_charge": None}
+    return web.json_response({"object": "list", "data": [pi], "has_more": True,
+                              "url": "/v1/payment_intents"})
 
 
 @web.middleware
@@ -306,6 +355,14 @@ async def faults_and_idempotency(request, handler):
         body = {"error": {"type": "invalid_request_error", "code": "api_key_expired",
                           "message": "Expired API Key provided: " + bearer[:8] + "***" + bearer[-4:]}}
         return web.json_response(body, status=401)
+    fault = _take_fault(request)
+    kind = fault["kind"] if fault else None
+    if kind == "status_before":
+        # Not acted on: Stripe does not save such an answer for the key.
+        kinds = {429: "rate_limit_error", 401: "invalid_request_error"}
+        return _error(fault["status"], kinds.get(fault["status"], "api_error"), "injected")
+    if kind == "endless_pages":
+        return _endless_page()
     key = request.headers.get("Idempotency-Key") if request.method == "POST" else None
     body = await request.read() if key else b""
     fingerprint = (request.path, body)
@@ -320,14 +377,8 @@ async def faults_and_idempotency(request, handler):
                                 headers={"Idempotent-Replayed": "true"})
         RUNNING.add(key)
     try:
-        fault = _take_fault(request)
-        kind = fault["kind"] if fault else None
         if kind == "delay_before":
             await asyncio.sleep(fault["ms"] / 1000)
-        if kind == "status_before":
-            # Not acted on: Stripe does not save such an answer for the key.
-            return _error(fault["status"], "api_error" if fault["status"] >= 500 else "rate_limit_error",
-                          "injected")
         terminal = request.path.startswith(("/v1/terminal/", "/v1/test_helpers/terminal/"))
         response = await (terminal_double(request) if terminal else handler(request))
         status, text = response.status, response.text
@@ -340,6 +391,8 @@ async def faults_and_idempotency(request, handler):
             text = json.dumps({"error": {"type": "api_error", "message": "injected after acting"}})
         if key is not None:
             SAVED[key] = (fingerprint, status, text)
+        if kind == "huge_after":
+            return await _huge(request, int(fault.get("mb", 100)))
         if kind == "delay_after":
             await asyncio.sleep(fault["ms"] / 1000)
         if kind == "reset_after":
@@ -488,7 +541,7 @@ async def keys_post(request):
 
 
 async def faults_get(_request):
-    return web.json_response({"queued": len(FAULTS)})
+    return web.json_response({"queued": len(FAULTS), "fired": FIRED})
 
 
 async def faults_post(request):
@@ -511,6 +564,7 @@ def main():
             ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
             ctx.minimum_version = ctx.maximum_version = ssl.TLSVersion.TLSv1
         ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+        ctx.sni_callback = _sni
     # Outermost, so faults and replays wrap localstripe's own handling.
     app.middlewares.insert(0, faults_and_idempotency)
     app.router.add_get("/_faults", faults_get)

@@ -285,6 +285,16 @@ enum StaffCommand {
     },
     /// Lift a lockout.
     Unlock { name: String },
+    /// Stop an account signing in; a session it has open ends at its next command.
+    Disable {
+        #[arg(long)]
+        name: String,
+    },
+    /// Let a disabled account sign in again.
+    Enable {
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -721,6 +731,14 @@ fn staff(terminal: &Terminal, actor: &Actor, command: StaffCommand, stdin: &mut 
         StaffCommand::Unlock { name } => {
             terminal.unlock_staff(actor, &name)?;
             output(serde_json::json!({ "unlocked": name }), format!("{name} unlocked"), 0)
+        }
+        StaffCommand::Disable { name } => {
+            terminal.set_staff_active(actor, &name, false)?;
+            output(serde_json::json!({ "disabled": name }), format!("{name} disabled"), 0)
+        }
+        StaffCommand::Enable { name } => {
+            terminal.set_staff_active(actor, &name, true)?;
+            output(serde_json::json!({ "enabled": name }), format!("{name} enabled"), 0)
         }
     }
 }

@@ -729,6 +729,8 @@ impl From<&TerminalError> for ErrorReport {
             TerminalError::Export(crate::export::ExportError::BadRecipient(_)) => ErrorCode::InvalidInput,
             TerminalError::Export(_) => ErrorCode::ExportError,
             TerminalError::Report(r) => report_code(r),
+            TerminalError::Session(crate::session::SessionError::ReauthRequired) => ErrorCode::ReauthRequired,
+            TerminalError::Session(_) => ErrorCode::NotSignedIn,
         };
         Self::new(code, e.to_string())
     }

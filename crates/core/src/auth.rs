@@ -40,7 +40,7 @@ impl Role {
         }
     }
 
-    fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         [Self::Cashier, Self::Manager, Self::Support]
             .into_iter()
             .find(|r| r.as_str() == s)

@@ -250,6 +250,7 @@ impl Counter {
 
         let request = ChargeRequest {
             sale_id: sale.id,
+            journaled_at_ms: i64::try_from(sale.created_at.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX),
             terminal_id: sale.terminal_id.clone(),
             money: sale.money,
             idempotency_key: sale.idempotency_key.clone(),
@@ -323,6 +324,7 @@ impl Counter {
         for sale in self.store.unsettled()? {
             let request = ChargeRequest {
                 sale_id: sale.id,
+                journaled_at_ms: sale.created_at_ms,
                 terminal_id: sale.terminal_id.clone(),
                 money: sale.money,
                 idempotency_key: sale.idempotency_key.clone(),
@@ -731,6 +733,8 @@ pub fn gateway_error_code(e: &GatewayError) -> &'static str {
         GatewayError::InvalidRequest => "invalid_request",
         GatewayError::NotFound => "not_found",
         GatewayError::MalformedResponse => "malformed_response",
+        GatewayError::AnswerTooLarge => "answer_too_large",
+        GatewayError::ListTooLong => "list_too_long",
         GatewayError::ListingUnsupported => "listing_unsupported",
         GatewayError::ReceiptEmailUnsupported => "receipt_email_unsupported",
     }

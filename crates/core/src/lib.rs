@@ -17,6 +17,7 @@
 //! | [`pdf`]     | text lines as a deterministic PDF (reports, receipts)       |
 //! | [`receipt`] | customer and merchant receipts for sales and refunds        |
 //! | [`reports`] | day view, X/Z reports, CSV export, reconciliation           |
+//! | [`session`] | idle lock, PIN re-entry, role and active flag per command   |
 //! | [`api`]     | IPC / JSON boundary types and stable error codes            |
 #![forbid(unsafe_code)]
 
@@ -34,6 +35,7 @@ pub mod pan;
 pub mod pdf;
 pub mod receipt;
 pub mod reports;
+pub mod session;
 pub mod store;
 pub mod terminal;
 pub mod vault;

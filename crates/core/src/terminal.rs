@@ -24,6 +24,7 @@ use crate::receipt::{self, ReceiptContext, ReceiptCopy};
 use crate::reports::closing::{self, Discrepancy, ZReport};
 use crate::reports::reconcile::{self, Reconciliation};
 use crate::reports::{DateRange, Figures, ReportError, ShopZone};
+use crate::session::{Need, Session, SessionError, SessionRefreshError};
 use crate::store::{KeyState, Rotation};
 use crate::store::{Refund, Sale, SaleId, TerminalDb};
 use crate::vault::{BuildKind, Keychain, KeychainNamespace, SubKeys};
@@ -47,6 +48,8 @@ pub enum TerminalError {
     Export(#[from] crate::export::ExportError),
     #[error(transparent)]
     Report(#[from] ReportError),
+    #[error(transparent)]
+    Session(#[from] SessionError),
 }
 
 /// The owner's limits: refund guardrails, charge rate, idle lock, alerts.
@@ -408,7 +411,11 @@ impl Terminal {
     }
 
     pub fn unlock_staff(&self, actor: &Actor, name: &str) -> Result<()> {
-        self.staff.unlock(&self.db, actor, name)?;
+        if let Err(e) = self.staff.unlock(&self.db, actor, name) {
+            // The typed name is not recorded: it may be anything.
+            self.record(Some(actor), Action::Unlock, None, "denied", None)?;
+            return Err(e.into());
+        }
         self.record(Some(actor), Action::Unlock, Some(name), "ok", None)?;
         Ok(())
     }
@@ -1293,5 +1300,56 @@ fn refund_word(r: &Refund) -> &'static str {
         Succeeded => "refunded",
         Failed => "failed",
         Pending | InDoubt => "in_doubt",
+    }
+}
+
+// --- sessions ----------------------------------------------------------------
+
+impl Terminal {
+    /// A front end's session for `actor`, who has just entered their PIN.
+    pub fn begin_session(&self, actor: Actor) -> Session {
+        Session::begin(actor, self.clock.now_ms())
+    }
+
+    /// Resumes a front end's session for one command (see
+    /// [`crate::session`]). A session that went idle, or whose member was
+    /// disabled or removed, is ended here (audited as a sign-out with the
+    /// reason); otherwise the member comes back as the staff table has them
+    /// now.
+    pub fn resume(&self, slot: &mut Option<Session>, need: Need) -> Result<Actor> {
+        let Some(session) = slot.as_mut() else {
+            return Err(SessionError::NotSignedIn.into());
+        };
+        let ended = match session.check_time(self.clock.now_ms(), self.settings().idle_lock_minutes, need) {
+            Err(SessionError::ReauthRequired) => return Err(SessionError::ReauthRequired.into()),
+            Err(e) => e,
+            Ok(()) => match session.refresh(&self.db) {
+                Ok(()) => return Ok(session.actor().clone()),
+                Err(SessionRefreshError::Store(e)) => return Err(e.into()),
+                Err(SessionRefreshError::Session(e)) => e,
+            },
+        };
+        let actor = session.actor().clone();
+        *slot = None;
+        let outcome = match ended {
+            SessionError::IdleLocked => "idle",
+            _ => "no_longer_active",
+        };
+        self.record(Some(&actor), Action::SignOut, Some(&actor.staff_id), outcome, None)?;
+        Err(ended.into())
+    }
+
+    /// The signed-in member typed their PIN again (before a sensitive
+    /// action). A wrong PIN counts like any failed sign-in.
+    pub fn confirm_pin(&self, slot: &mut Option<Session>, pin: &SecretString) -> Result<()> {
+        let actor = self.resume(slot, Need::SignedIn)?;
+        let again = self.sign_in(&actor.name, pin)?;
+        if again.staff_id != actor.staff_id {
+            return Err(AuthError::WrongPin.into());
+        }
+        if let Some(session) = slot.as_mut() {
+            session.confirmed(self.clock.now_ms());
+        }
+        Ok(())
     }
 }

@@ -99,7 +99,15 @@ pub enum Attempt {
     NotSent { tls: bool },
     /// The request may have reached the server but no answer came back.
     Lost,
+    /// The server answered with a body over [`MAX_BODY_BYTES`]; it was
+    /// dropped unread. The request may have been acted on.
+    Oversized,
 }
+
+/// The largest answer the terminal reads. A page of 100 PaymentIntents with
+/// their charges is well under 1 MiB; a hostile or broken server cannot make
+/// the terminal buffer more than this.
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
 impl Attempt {
     /// Stripe's rule: retry network losses, 409 (lock), 429, 5xx, and
@@ -109,6 +117,7 @@ impl Attempt {
         match self {
             Self::NotSent { tls } => !tls,
             Self::Lost => true,
+            Self::Oversized => false,
             Self::Answered {
                 status, should_retry, ..
             } => match should_retry {
@@ -132,20 +141,31 @@ impl std::fmt::Debug for Body {
 /// Sends one request, classifying the failure modes the retry rule needs.
 pub async fn send_once(req: reqwest::RequestBuilder) -> Attempt {
     match req.send().await {
-        Ok(resp) => {
+        Ok(mut resp) => {
             let status = resp.status().as_u16();
             let should_retry = resp
                 .headers()
                 .get("stripe-should-retry")
                 .and_then(|v| v.to_str().ok())
                 .map(|v| v.eq_ignore_ascii_case("true"));
-            match resp.bytes().await {
-                Ok(b) => Attempt::Answered {
-                    status,
-                    should_retry,
-                    body: Body(b.to_vec()),
-                },
-                Err(_) => Attempt::Lost,
+            if resp.content_length().is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+                return Attempt::Oversized;
+            }
+            // Read in chunks so an answer without (or lying about) its
+            // length is cut off at the cap, not buffered whole.
+            let mut body = Vec::new();
+            loop {
+                match resp.chunk().await {
+                    Ok(Some(chunk)) if body.len() + chunk.len() > MAX_BODY_BYTES => return Attempt::Oversized,
+                    Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+                    Ok(None) => break,
+                    Err(_) => return Attempt::Lost,
+                }
+            }
+            Attempt::Answered {
+                status,
+                should_retry,
+                body: Body(body),
             }
         }
         Err(e) if e.is_connect() => Attempt::NotSent { tls: is_tls(&e) },
@@ -166,10 +186,42 @@ fn is_tls(e: &reqwest::Error) -> bool {
     false
 }
 
-/// Runs `make_request` with retries by the rule above. Returns the last
-/// attempt and whether any attempt may have reached the server (which makes
-/// a final failure an unknown outcome rather than "not charged").
-pub async fn send_with_retries<F>(cfg: &HttpConfig, mut make_request: F) -> (Attempt, bool)
+/// What a retried request came to: the last attempt, and whether any attempt
+/// may have been acted on by the server.
+#[derive(Debug)]
+pub struct Sent {
+    pub last: Attempt,
+    /// Some attempt may have reached the server and been acted on: it was
+    /// lost after sending, answered 5xx, or 409 (a request with the same key
+    /// still running). For a mutation this makes every answer but a definite
+    /// one ([`Attempt::definite`]) an unknown outcome: a later 429, TLS
+    /// failure or 4xx says nothing about the earlier attempt.
+    pub may_have_landed: bool,
+}
+
+impl Attempt {
+    /// True when the server may have acted on this attempt without the
+    /// terminal learning the result. Stripe's rate limiter (429) answers
+    /// before anything runs; a 5xx or 409 may follow or overlap the work.
+    fn may_have_acted(&self) -> bool {
+        match self {
+            Self::Lost | Self::Oversized => true,
+            Self::Answered { status, .. } => *status >= 500 || *status == 409,
+            Self::NotSent { .. } => false,
+        }
+    }
+
+    /// An answer that settles the request itself, whatever earlier attempts
+    /// did: a success, or a decline (402), which Stripe replays for the same
+    /// idempotency key once a request has run, so a fresh 402 on a retry
+    /// also proves that no earlier attempt ran.
+    pub fn definite(&self) -> bool {
+        matches!(self, Self::Answered { status, .. } if (200..300).contains(status) || *status == 402)
+    }
+}
+
+/// Runs `make_request` with retries by the rule above.
+pub async fn send_with_retries<F>(cfg: &HttpConfig, mut make_request: F) -> Sent
 where
     F: FnMut() -> reqwest::RequestBuilder,
 {
@@ -178,14 +230,14 @@ where
         .with_max_delay(cfg.max_backoff)
         .with_max_times(cfg.max_retries)
         .with_jitter();
-    let maybe_sent = std::sync::atomic::AtomicBool::new(false);
+    let landed = std::sync::atomic::AtomicBool::new(false);
     let attempt = || {
         let req = make_request();
-        let maybe_sent = &maybe_sent;
+        let landed = &landed;
         async move {
             let a = send_once(req).await;
-            if !matches!(a, Attempt::NotSent { .. }) {
-                maybe_sent.store(true, std::sync::atomic::Ordering::Relaxed);
+            if a.may_have_acted() {
+                landed.store(true, std::sync::atomic::Ordering::Relaxed);
             }
             if a.retryable() {
                 Err(a)
@@ -198,7 +250,10 @@ where
     let last = match result {
         Ok(a) | Err(a) => a,
     };
-    (last, maybe_sent.load(std::sync::atomic::Ordering::Relaxed))
+    Sent {
+        last,
+        may_have_landed: landed.load(std::sync::atomic::Ordering::Relaxed),
+    }
 }
 
 fn short(s: &str) -> String {

@@ -191,6 +191,10 @@ impl CaptureMode {
 #[derive(Debug, Clone)]
 pub struct ChargeRequest {
     pub sale_id: crate::store::SaleId,
+    /// When the sale was journaled (Unix ms, the terminal's clock): bounds
+    /// the gateway lookup of an interrupted charge to the PaymentIntents
+    /// created around then.
+    pub journaled_at_ms: i64,
     pub terminal_id: String,
     pub money: Money,
     pub idempotency_key: IdempotencyKey,
@@ -283,6 +287,10 @@ pub enum GatewayError {
     NotFound,
     #[error("The payment service sent an answer the terminal cannot trust.")]
     MalformedResponse,
+    #[error("The payment service sent an answer larger than the terminal accepts; nothing in it was used.")]
+    AnswerTooLarge,
+    #[error("The payment service's list is longer than the terminal reads in one go. Choose a shorter date range.")]
+    ListTooLong,
     #[error("This payment service keeps no list to compare with (training mode simulates payments).")]
     ListingUnsupported,
     #[error("This payment service does not email receipts (training mode sends nothing). Print it instead.")]

@@ -14,7 +14,7 @@
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
-use super::http::{build_client, send_with_retries, Attempt, HttpConfig, HttpSetupError};
+use super::http::{build_client, send_with_retries, Attempt, HttpConfig, HttpSetupError, Sent};
 use super::{
     CardSummary, ChargeOutcome, ChargeRequest, DeclineReason, Gateway, GatewayError, GatewayKind, GatewayRef,
     ListedPayment, ListedRefund, PaymentOp, PaymentSource, PaymentState, RefundOutcome, RefundRequest, RiskSignals,
@@ -441,7 +441,7 @@ impl StripeGateway {
     ) -> Result<Value, GatewayError> {
         let url = self.url(path)?;
         let started = std::time::Instant::now();
-        let (attempt, maybe_sent) = send_with_retries(&self.cfg, || {
+        let sent = send_with_retries(&self.cfg, || {
             let mut req = self
                 .client
                 .request(method.clone(), url.clone())
@@ -457,10 +457,11 @@ impl StripeGateway {
             }
         })
         .await;
-        let status = match &attempt {
+        let status = match &sent.last {
             Attempt::Answered { status, .. } => status.to_string(),
             Attempt::NotSent { .. } => "not_sent".into(),
             Attempt::Lost => "lost".into(),
+            Attempt::Oversized => "oversized".into(),
         };
         tracing::info!(
             method = %method,
@@ -469,20 +470,7 @@ impl StripeGateway {
             elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             "gateway call"
         );
-        match attempt {
-            Attempt::Answered { status, body, .. } => {
-                let json: Value = serde_json::from_slice(&body.0).unwrap_or(Value::Null);
-                if (200..300).contains(&status) {
-                    Ok(json)
-                } else {
-                    Err(map_error(status, &json, maybe_sent && idempotency.is_some()))
-                }
-            }
-            Attempt::NotSent { tls: true } => Err(GatewayError::TlsFailure),
-            Attempt::NotSent { tls: false } if !maybe_sent => Err(GatewayError::Unreachable),
-            _ if idempotency.is_some() => Err(GatewayError::OutcomeUnknown),
-            _ => Err(GatewayError::Unreachable),
-        }
+        conclude(sent, idempotency.is_some())
     }
 
     /// Validates the key against the gateway (`GET /v1/balance`).
@@ -551,55 +539,55 @@ impl StripeGateway {
     /// Every refund of one PaymentIntent (`GET /v1/refunds?payment_intent=`).
     async fn list_refunds(&self, payment: &GatewayRef) -> Result<Vec<ListedRefund>, GatewayError> {
         let mut refunds = Vec::new();
-        let mut starting_after: Option<String> = None;
-        loop {
-            let mut q = vec![
-                ("payment_intent".to_string(), payment.0.clone()),
-                ("limit".into(), "100".into()),
-            ];
-            if let Some(after) = &starting_after {
-                q.push(("starting_after".into(), after.clone()));
-            }
-            let list = self.call(reqwest::Method::GET, "v1/refunds", &q, None).await?;
-            let data = list["data"].as_array().ok_or(GatewayError::MalformedResponse)?;
-            for r in data {
+        let mut pages = self.pages("v1/refunds", vec![("payment_intent".to_string(), payment.0.clone())]);
+        while let Some(page) = pages.next().await? {
+            for r in &page {
                 refunds.push(listed_refund(r)?);
             }
-            if list["has_more"].as_bool() != Some(true) {
-                return Ok(refunds);
-            }
-            starting_after = Some(
-                data.last()
-                    .and_then(|r| r["id"].as_str())
-                    .ok_or(GatewayError::MalformedResponse)?
-                    .to_string(),
-            );
         }
+        Ok(refunds)
     }
 
-    /// Lists recent PaymentIntents and picks the one whose metadata names
-    /// `sale_id` (search is eventually consistent and not on every server).
-    async fn find_by_sale(&self, sale_id: &str) -> Result<Option<Value>, GatewayError> {
-        let mut starting_after: Option<String> = None;
-        for _page in 0..20 {
-            let mut q = vec![("limit".to_string(), "100".to_string())];
-            if let Some(after) = &starting_after {
-                q.push(("starting_after".into(), after.clone()));
-            }
-            let list = self.call(reqwest::Method::GET, "v1/payment_intents", &q, None).await?;
-            let data = list["data"].as_array().ok_or(GatewayError::MalformedResponse)?;
-            if let Some(found) = data
-                .iter()
-                .find(|pi| pi["metadata"]["sale_id"].as_str() == Some(sale_id))
+    /// Finds the PaymentIntent whose metadata names the sale, among those
+    /// created around the time the sale was journaled (every page of that
+    /// window: on a busy account the sale may be far from the newest).
+    /// Search is eventually consistent and not on every server, so the list
+    /// is read instead.
+    async fn find_by_sale(&self, request: &ChargeRequest) -> Result<Option<Value>, GatewayError> {
+        let sale_id = request.sale_id.to_string();
+        let slack_ms = i64::try_from(LOOKUP_CLOCK_SLACK.as_millis()).unwrap_or(i64::MAX);
+        let open_ms = i64::try_from((self.in_flight_window() + self.reader_wait).as_millis()).unwrap_or(i64::MAX);
+        let from = request.journaled_at_ms.saturating_sub(slack_ms).div_euclid(1000);
+        let to = request
+            .journaled_at_ms
+            .saturating_add(open_ms)
+            .saturating_add(slack_ms)
+            .div_euclid(1000);
+        let window = vec![
+            ("created[gte]".to_string(), from.to_string()),
+            ("created[lte]".to_string(), to.to_string()),
+        ];
+        let mut pages = self.pages("v1/payment_intents", window);
+        while let Some(page) = pages.next().await? {
+            if let Some(found) = page
+                .into_iter()
+                .find(|pi| pi["metadata"]["sale_id"].as_str() == Some(sale_id.as_str()))
             {
-                return Ok(Some(found.clone()));
+                return Ok(Some(found));
             }
-            if list["has_more"].as_bool() != Some(true) {
-                return Ok(None);
-            }
-            starting_after = data.last().and_then(|pi| pi["id"].as_str()).map(String::from);
         }
         Ok(None)
+    }
+
+    fn pages<'a>(&'a self, path: &'a str, filter: Vec<(String, String)>) -> Pages<'a> {
+        Pages {
+            gateway: self,
+            path,
+            filter,
+            after: None,
+            read: 0,
+            done: false,
+        }
     }
 }
 
@@ -659,7 +647,7 @@ impl Gateway for StripeGateway {
     }
 
     async fn find_charge(&self, request: &ChargeRequest) -> Result<Option<ChargeOutcome>, GatewayError> {
-        let Some(pi) = self.find_by_sale(&request.sale_id.to_string()).await? else {
+        let Some(pi) = self.find_by_sale(request).await? else {
             return Ok(None);
         };
         if let Some(outcome) = self.outcome_of(&pi).await? {
@@ -756,19 +744,13 @@ impl Gateway for StripeGateway {
     /// money.
     async fn list_payments(&self, since_ms: i64, until_ms: i64) -> Result<Vec<ListedPayment>, GatewayError> {
         let mut listed = Vec::new();
-        let mut starting_after: Option<String> = None;
-        loop {
-            let mut q = vec![
-                ("limit".to_string(), "100".to_string()),
-                ("created[gte]".into(), since_ms.div_euclid(1000).to_string()),
-                ("created[lt]".into(), (until_ms + 999).div_euclid(1000).to_string()),
-            ];
-            if let Some(after) = &starting_after {
-                q.push(("starting_after".into(), after.clone()));
-            }
-            let list = self.call(reqwest::Method::GET, "v1/payment_intents", &q, None).await?;
-            let data = list["data"].as_array().ok_or(GatewayError::MalformedResponse)?;
-            for pi in data {
+        let window = vec![
+            ("created[gte]".to_string(), since_ms.div_euclid(1000).to_string()),
+            ("created[lt]".into(), (until_ms + 999).div_euclid(1000).to_string()),
+        ];
+        let mut pages = self.pages("v1/payment_intents", window);
+        while let Some(page) = pages.next().await? {
+            for pi in &page {
                 let created_ms = pi["created"].as_i64().ok_or(GatewayError::MalformedResponse)? * 1000;
                 let (amount, currency) = strict_money(pi)?;
                 let state = payment_state(pi)?;
@@ -788,14 +770,8 @@ impl Gateway for StripeGateway {
                     gateway_ref,
                 });
             }
-            if list["has_more"].as_bool() != Some(true) {
-                return Ok(listed);
-            }
-            starting_after = data.last().and_then(|pi| pi["id"].as_str()).map(String::from);
-            if starting_after.is_none() {
-                return Err(GatewayError::MalformedResponse);
-            }
         }
+        Ok(listed)
     }
 
     fn test_mode(&self) -> bool {
@@ -818,16 +794,70 @@ impl Gateway for StripeGateway {
     }
 
     async fn find_refund(&self, request: &RefundRequest) -> Result<Option<RefundOutcome>, GatewayError> {
-        let q = vec![
-            ("payment_intent".to_string(), request.charge.0.clone()),
-            ("limit".into(), "100".into()),
-        ];
-        let list = self.call(reqwest::Method::GET, "v1/refunds", &q, None).await?;
-        let data = list["data"].as_array().ok_or(GatewayError::MalformedResponse)?;
-        data.iter()
-            .find(|r| r["metadata"]["refund_id"].as_str() == Some(request.refund_id.as_str()))
-            .map(refund_outcome)
-            .transpose()
+        let mut pages = self.pages(
+            "v1/refunds",
+            vec![("payment_intent".to_string(), request.charge.0.clone())],
+        );
+        while let Some(page) = pages.next().await? {
+            if let Some(r) = page
+                .iter()
+                .find(|r| r["metadata"]["refund_id"].as_str() == Some(request.refund_id.as_str()))
+            {
+                return refund_outcome(r).map(Some);
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// How far the terminal's clock may be from the gateway's when an
+/// interrupted charge is looked up by its creation time.
+const LOOKUP_CLOCK_SLACK: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Most pages one listing reads (100 items each: 50,000 PaymentIntents, far
+/// beyond a shop's date range). A gateway that keeps answering `has_more`
+/// is stopped here with [`GatewayError::ListTooLong`].
+const MAX_PAGES: usize = 500;
+
+/// One Stripe list, read page by page with `starting_after`.
+struct Pages<'a> {
+    gateway: &'a StripeGateway,
+    path: &'a str,
+    filter: Vec<(String, String)>,
+    after: Option<String>,
+    read: usize,
+    done: bool,
+}
+
+impl Pages<'_> {
+    async fn next(&mut self) -> Result<Option<Vec<Value>>, GatewayError> {
+        if self.done {
+            return Ok(None);
+        }
+        if self.read == MAX_PAGES {
+            return Err(GatewayError::ListTooLong);
+        }
+        let mut q = self.filter.clone();
+        q.push(("limit".into(), "100".into()));
+        if let Some(after) = &self.after {
+            q.push(("starting_after".into(), after.clone()));
+        }
+        let mut list = self.gateway.call(reqwest::Method::GET, self.path, &q, None).await?;
+        let Value::Array(data) = list["data"].take() else {
+            return Err(GatewayError::MalformedResponse);
+        };
+        self.read += 1;
+        if list["has_more"].as_bool() == Some(true) {
+            // A page that says "more" must say where it ended.
+            let last = data
+                .last()
+                .and_then(|v| v["id"].as_str())
+                .ok_or(GatewayError::MalformedResponse)?;
+            self.after = Some(last.to_string());
+        } else {
+            self.done = true;
+        }
+        Ok(Some(data))
     }
 }
 
@@ -1015,8 +1045,30 @@ fn path_id(id: &str) -> Option<&str> {
     (!id.is_empty() && id.len() <= 255 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).then_some(id)
 }
 
+/// What a call came to. A mutation that may have been acted on ends only
+/// on an answer about that request itself; anything else (a later 429, a
+/// TLS failure, a 401, a lost answer) leaves it in doubt, to be looked up.
+fn conclude(sent: Sent, mutation: bool) -> Result<Value, GatewayError> {
+    if mutation && sent.may_have_landed && !sent.last.definite() {
+        return Err(GatewayError::OutcomeUnknown);
+    }
+    match sent.last {
+        Attempt::Answered { status, body, .. } => {
+            let json: Value = serde_json::from_slice(&body.0).unwrap_or(Value::Null);
+            if (200..300).contains(&status) {
+                Ok(json)
+            } else {
+                Err(map_error(status, &json))
+            }
+        }
+        Attempt::NotSent { tls: true } => Err(GatewayError::TlsFailure),
+        Attempt::NotSent { tls: false } | Attempt::Lost => Err(GatewayError::Unreachable),
+        Attempt::Oversized => Err(GatewayError::AnswerTooLarge),
+    }
+}
+
 /// Maps an error answer to what the counter can act on.
-fn map_error(status: u16, body: &Value, mutation_may_have_landed: bool) -> GatewayError {
+fn map_error(status: u16, body: &Value) -> GatewayError {
     let err = &body["error"];
     let code = err["code"].as_str().unwrap_or("");
     match status {
@@ -1037,15 +1089,8 @@ fn map_error(status: u16, body: &Value, mutation_may_have_landed: bool) -> Gatew
         // received the action, so whether a card is taken is not known.
         400 if code == "terminal_reader_timeout" => GatewayError::OutcomeUnknown,
         400 if code == "terminal_reader_busy" => GatewayError::ReaderBusy,
-        // 409: another request with this key is still running (or a lock):
-        // it may yet land, exactly like a 5xx.
-        s if s >= 500 || s == 409 => {
-            if mutation_may_have_landed {
-                GatewayError::OutcomeUnknown
-            } else {
-                GatewayError::Unreachable
-            }
-        }
+        // Only reached when no mutation may have landed (see `call`).
+        s if s >= 500 || s == 409 => GatewayError::Unreachable,
         _ => GatewayError::InvalidRequest,
     }
 }
@@ -1053,6 +1098,7 @@ fn map_error(status: u16, body: &Value, mutation_may_have_landed: bool) -> Gatew
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gateway::http::Body;
     use proptest::prelude::*;
 
     /// JSON shaped like a gateway answer, with anything in the fields that
@@ -1133,7 +1179,7 @@ mod tests {
             let _ = risk_signals(&v);
             let _ = card_summary(&v);
             let _ = decline_reason(&v);
-            let _ = map_error(402, &v, true);
+            let _ = map_error(402, &v);
             if let Ok((amount, _)) = strict_money(&v) {
                 prop_assert!(amount.get() >= 0);
             }
@@ -1169,7 +1215,7 @@ mod tests {
         let decline = serde_json::json!({"error": {"type": "card_error", "code": "card_declined",
             "decline_code": "insufficient_funds", "payment_intent": {"id": "pi_1"}}});
         assert_eq!(
-            map_error(402, &decline, true),
+            map_error(402, &decline),
             GatewayError::Declined {
                 reason: DeclineReason::InsufficientFunds,
                 payment_intent: Some("pi_1".into())
@@ -1177,35 +1223,32 @@ mod tests {
         );
         let expired = serde_json::json!({"error": {"type": "card_error", "code": "expired_card"}});
         assert!(matches!(
-            map_error(402, &expired, true),
+            map_error(402, &expired),
             GatewayError::Declined {
                 reason: DeclineReason::ExpiredCard,
                 ..
             }
         ));
         let processing = serde_json::json!({"error": {"type": "card_error", "code": "processing_error"}});
-        assert_eq!(map_error(402, &processing, true), GatewayError::ProcessingError);
-        assert_eq!(map_error(401, &Value::Null, true), GatewayError::KeyRejected);
-        assert_eq!(map_error(403, &Value::Null, true), GatewayError::PermissionMissing);
-        assert_eq!(map_error(429, &Value::Null, true), GatewayError::RateLimited);
-        assert_eq!(map_error(500, &Value::Null, true), GatewayError::OutcomeUnknown);
-        assert_eq!(map_error(503, &Value::Null, false), GatewayError::Unreachable);
-        assert_eq!(map_error(400, &Value::Null, true), GatewayError::InvalidRequest);
-        let in_progress = serde_json::json!({"error": {"type": "idempotency_error"}});
-        assert_eq!(map_error(409, &in_progress, true), GatewayError::OutcomeUnknown);
+        assert_eq!(map_error(402, &processing), GatewayError::ProcessingError);
+        assert_eq!(map_error(401, &Value::Null), GatewayError::KeyRejected);
+        assert_eq!(map_error(403, &Value::Null), GatewayError::PermissionMissing);
+        assert_eq!(map_error(429, &Value::Null), GatewayError::RateLimited);
+        assert_eq!(map_error(503, &Value::Null), GatewayError::Unreachable);
+        assert_eq!(map_error(400, &Value::Null), GatewayError::InvalidRequest);
         // A reader timeout says the reader did not answer Stripe in time, not
         // that it did not take the card.
         let reader = |code: &str| serde_json::json!({"error": {"type": "invalid_request_error", "code": code}});
         assert_eq!(
-            map_error(400, &reader("terminal_reader_timeout"), false),
+            map_error(400, &reader("terminal_reader_timeout")),
             GatewayError::OutcomeUnknown
         );
         assert_eq!(
-            map_error(400, &reader("terminal_reader_offline"), true),
+            map_error(400, &reader("terminal_reader_offline")),
             GatewayError::ReaderOffline
         );
         assert_eq!(
-            map_error(400, &reader("terminal_reader_busy"), true),
+            map_error(400, &reader("terminal_reader_busy")),
             GatewayError::ReaderBusy
         );
     }
@@ -1229,6 +1272,60 @@ mod tests {
         let charge = serde_json::json!({"payment_method_details": {"card_present": {"capture_before": 1_800_000_000}}});
         assert_eq!(capture_before_ms(&charge), Some(1_800_000_000_000));
         assert_eq!(capture_before_ms(&serde_json::json!("ch_1")), None);
+    }
+
+    /// Once an attempt may have been acted on, only a success or a decline
+    /// ends a mutation; every other last answer leaves it in doubt.
+    #[test]
+    fn only_a_definite_answer_ends_a_mutation_that_may_have_landed() {
+        let answered = |status: u16, body: &str| Attempt::Answered {
+            status,
+            should_retry: None,
+            body: Body(body.as_bytes().to_vec()),
+        };
+        let sent = |last, may_have_landed| Sent { last, may_have_landed };
+        let decline = r#"{"error": {"type": "card_error", "code": "card_declined"}}"#;
+        for last in [
+            answered(429, "{}"),
+            answered(401, "{}"),
+            answered(400, "{}"),
+            answered(404, "{}"),
+            answered(500, "{}"),
+            answered(409, "{}"),
+            Attempt::NotSent { tls: true },
+            Attempt::NotSent { tls: false },
+            Attempt::Lost,
+        ] {
+            let shown = format!("{last:?}");
+            assert_eq!(
+                conclude(sent(last, true), true),
+                Err(GatewayError::OutcomeUnknown),
+                "{shown}"
+            );
+        }
+        assert!(conclude(sent(answered(200, "{}"), true), true).is_ok());
+        assert!(matches!(
+            conclude(sent(answered(402, decline), true), true),
+            Err(GatewayError::Declined { .. })
+        ));
+        // Nothing may have landed: the answer means what it says.
+        assert_eq!(
+            conclude(sent(answered(429, "{}"), false), true),
+            Err(GatewayError::RateLimited)
+        );
+        assert_eq!(
+            conclude(sent(answered(401, "{}"), false), true),
+            Err(GatewayError::KeyRejected)
+        );
+        assert_eq!(
+            conclude(sent(Attempt::NotSent { tls: true }, false), true),
+            Err(GatewayError::TlsFailure)
+        );
+        // A read never moves money: its failure is only a failure.
+        assert_eq!(
+            conclude(sent(answered(500, "{}"), true), false),
+            Err(GatewayError::Unreachable)
+        );
     }
 
     #[test]

@@ -294,6 +294,7 @@ mod tests {
     fn request(card: SimulatedCard) -> ChargeRequest {
         ChargeRequest {
             sale_id: SaleId::new(),
+            journaled_at_ms: crate::store::now_ms(),
             terminal_id: "t1".into(),
             money: Money::new(MinorUnits::new(1250), Currency::Usd),
             idempotency_key: IdempotencyKey::generate(),
