@@ -47,8 +47,7 @@ fn sequences(path: &str) -> Vec<(&'static str, Value)> {
         (
             "a timeout after acting, then a refused TLS handshake",
             json!([
-                { "path": path, "kind": "delay_after", "ms": 2500 },
-                { "kind": "tls_refuse" }
+                { "path": path, "kind": "delay_after", "ms": 2500, "then": [{ "kind": "tls_refuse" }] }
             ]),
         ),
         (
@@ -74,16 +73,21 @@ fn all_fired(gw: &Localstripe, pki: &TestPki, before: &Value, queued: &Value, wh
         return fail(format!("{what}: faults left unfired: {state}"));
     }
     let n = |v: &Value, k: &str| v[k].as_u64().unwrap_or(0);
-    for f in queued.as_array().into_iter().flatten() {
+    // Every fault queued, with those a fault arms when it fires.
+    let mut all = Vec::new();
+    let mut pending: Vec<Value> = queued.as_array().cloned().unwrap_or_default();
+    while let Some(f) = pending.pop() {
+        pending.extend(f["then"].as_array().cloned().unwrap_or_default());
+        all.push(f);
+    }
+    for f in &all {
         let kind = f["kind"].as_str().unwrap_or_default();
-        let want = queued
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|g| g["kind"] == kind)
-            .count() as u64;
+        let want = all.iter().filter(|g| g["kind"] == kind).count() as u64;
         if n(&after, kind) - n(before, kind) != want {
-            return fail(format!("{what}: {kind} fired {} times, queued {want}", n(&after, kind) - n(before, kind)));
+            return fail(format!(
+                "{what}: {kind} fired {} times, queued {want}",
+                n(&after, kind) - n(before, kind)
+            ));
         }
     }
     Ok(())
@@ -140,7 +144,12 @@ fn gateway(max_retries: usize) -> TestResult<(TestPki, Localstripe, KeyringSessi
     Ok((pki, gw, session, home))
 }
 
-fn charge(session: &KeyringSession, home: &TerminalHome, amount: &str, manual: bool) -> TestResult<std::process::Output> {
+fn charge(
+    session: &KeyringSession,
+    home: &TerminalHome,
+    amount: &str,
+    manual: bool,
+) -> TestResult<std::process::Output> {
     let mut args = vec!["--json", "charge", amount, "--payment-method", "pm_card_visa"];
     if manual {
         args.push("--manual-capture");
@@ -177,7 +186,9 @@ fn a_charge_that_may_have_landed_is_in_doubt_whatever_the_last_answer() -> TestR
 fn a_refund_that_may_have_landed_keeps_its_amount_held() -> TestResult {
     let (pki, gw, session, home) = gateway(2)?;
     let settings = std::fs::read_to_string(home.path().join("settings.toml"))?;
-    home.settings(&format!("refund_limit_count = 1000\nrefund_limit_major = 100000\n{settings}"))?;
+    home.settings(&format!(
+        "refund_limit_count = 1000\nrefund_limit_major = 100000\n{settings}"
+    ))?;
     for (what, faults) in sequences("/v1/refunds") {
         let out = charge(&session, &home, "30.00", false)?;
         assert_eq!(out.status.code(), Some(0), "{}", shown(&out));
@@ -191,7 +202,12 @@ fn a_refund_that_may_have_landed_keeps_its_amount_held() -> TestResult {
         gw.faults(&pki, faults.clone())?;
         let out = merchantctl(Some(&session), &home, &["--json", "refund", &id, "--amount", "30.00"])?;
         all_fired(&gw, &pki, &before, &faults, what)?;
-        assert_eq!(out_json(&out)["refund"]["status"], "in_doubt", "{what}: {}", shown(&out));
+        assert_eq!(
+            out_json(&out)["refund"]["status"],
+            "in_doubt",
+            "{what}: {}",
+            shown(&out)
+        );
 
         // The amount stays held: a second full refund is refused before any
         // request, so the customer cannot be refunded twice.
@@ -239,7 +255,10 @@ fn a_capture_or_void_that_may_have_landed_stays_pending_until_settled() -> TestR
         assert_eq!(at_gateway[0]["status"], gateway_status, "{verb}, {what}");
         let local = sale(&session, &home, &id)?;
         let want = if verb == "capture" { "approved" } else { "voided" };
-        assert_eq!(local["status"], want, "{verb}, {what}: the cache agrees with the gateway");
+        assert_eq!(
+            local["status"], want,
+            "{verb}, {what}: the cache agrees with the gateway"
+        );
     }
     Ok(())
 }
@@ -263,7 +282,11 @@ fn an_in_doubt_charge_older_than_the_newest_two_thousand_is_found() -> TestResul
         let resp = client
             .post(format!("{}v1/payment_intents", gw.url()))
             .bearer_auth("sk_test_harness0000")
-            .form(&[("amount", "100"), ("currency", "usd"), ("metadata[sale_id]", &format!("other-{n}"))])
+            .form(&[
+                ("amount", "100"),
+                ("currency", "usd"),
+                ("metadata[sale_id]", &format!("other-{n}")),
+            ])
             .send()?;
         if !resp.status().is_success() {
             return fail(format!("creating the busy account's payments: {}", resp.status()));
@@ -294,7 +317,11 @@ fn an_in_doubt_charge_older_than_the_newest_two_thousand_is_found() -> TestResul
 
     resolve(&session, &home)?;
     assert_eq!(gw.intents_for_sale(&pki, &id)?.len(), 1);
-    assert_eq!(sale(&session, &home, &id)?["status"], "approved", "the charge was found and kept");
+    assert_eq!(
+        sale(&session, &home, &id)?["status"],
+        "approved",
+        "the charge was found and kept"
+    );
     Ok(())
 }
 
@@ -345,11 +372,14 @@ fn hostile_answers_stop_with_a_clear_error() -> TestResult {
     )?;
     let out = merchantctl_within(&session, &home, &today, Duration::from_secs(90))?;
     gw.clear_faults(&pki)?;
-    let pages = fired(&gw, &pki)?["endless_pages"].as_u64().unwrap_or(0)
-        - before["endless_pages"].as_u64().unwrap_or(0);
+    let pages =
+        fired(&gw, &pki)?["endless_pages"].as_u64().unwrap_or(0) - before["endless_pages"].as_u64().unwrap_or(0);
     assert!(pages > 1, "the endless list was read ({pages} pages)");
     assert_eq!(out.status.code(), Some(8), "{}", shown(&out));
-    let message = out_json(&out)["error"]["message"].as_str().unwrap_or_default().to_string();
+    let message = out_json(&out)["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     assert!(message.contains("shorter date range"), "{message}");
 
     // An answer of 100 MiB, with no length announced.
@@ -359,7 +389,10 @@ fn hostile_answers_stop_with_a_clear_error() -> TestResult {
     let out = merchantctl_within(&session, &home, &today, Duration::from_secs(90))?;
     all_fired(&gw, &pki, &before, &faults, "huge list answer")?;
     assert_eq!(out.status.code(), Some(8), "{}", shown(&out));
-    let message = out_json(&out)["error"]["message"].as_str().unwrap_or_default().to_string();
+    let message = out_json(&out)["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     assert!(message.contains("larger than the terminal accepts"), "{message}");
 
     // A charge whose (acted-on) answer is too large: in doubt, then settled

@@ -60,12 +60,14 @@ async fn the_core_ends_sessions_whatever_the_screen_does() -> TestResult {
     assert!(signed.get("ok").is_some(), "{signed}");
     let listed = invoke(&app, "list_sales", json!({})).await?;
     assert!(listed.get("ok").is_some(), "{listed}");
-    let off = tokio::task::block_in_place(|| {
-        merchantctl(Some(&session), &home, &["staff", "disable", "--name", "Cas"])
-    })?;
+    let off =
+        tokio::task::block_in_place(|| merchantctl(Some(&session), &home, &["staff", "disable", "--name", "Cas"]))?;
     assert_eq!(off.status.code(), Some(0), "{}", String::from_utf8_lossy(&off.stdout));
     let after = invoke(&app, "list_sales", json!({})).await?;
-    assert_eq!(after["code"], "not_signed_in", "a disabled member kept their session: {after}");
+    assert_eq!(
+        after["code"], "not_signed_in",
+        "a disabled member kept their session: {after}"
+    );
     let again = invoke(&app, "list_sales", json!({})).await?;
     assert_eq!(again["code"], "not_signed_in", "{again}");
 
@@ -91,12 +93,11 @@ async fn the_core_ends_sessions_whatever_the_screen_does() -> TestResult {
     let audit = merchantctl(Some(&session), &home, &["--json", "audit", "show", "--limit", "300"])?;
     let entries: Value = serde_json::from_slice(&audit.stdout)?;
     let entries = entries["entries"].as_array().cloned().unwrap_or_default();
-    let has = |action: &str, outcome: &str| {
-        entries
-            .iter()
-            .any(|e| e["action"] == action && e["outcome"] == outcome)
-    };
-    assert!(has("sign_out", "no_longer_active"), "the disabled member's sign-out is audited");
+    let has = |action: &str, outcome: &str| entries.iter().any(|e| e["action"] == action && e["outcome"] == outcome);
+    assert!(
+        has("sign_out", "no_longer_active"),
+        "the disabled member's sign-out is audited"
+    );
     assert!(has("sign_out", "idle"), "the idle sign-out is audited");
     assert!(has("unlock", "denied"), "the refused unlock is audited");
     Ok(())

@@ -349,7 +349,7 @@ pub async fn switch_mode(
 
 #[tauri::command]
 pub fn confirm_pin(state: State<'_, AppState>, request: ConfirmPinRequest) -> Result<(), ErrorReport> {
-    state.confirm_pin(&request.pin)
+    state.confirm_pin(&request)
 }
 
 #[tauri::command]

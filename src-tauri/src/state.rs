@@ -5,7 +5,7 @@
 
 use std::sync::{Arc, Mutex, RwLock};
 
-use merchant_core::api::ErrorReport;
+use merchant_core::api::{ConfirmPinRequest, ErrorReport};
 use merchant_core::auth::Actor;
 use merchant_core::config::{ConfigError, Home, Settings};
 use merchant_core::counter::CounterError;
@@ -103,10 +103,10 @@ impl AppState {
     }
 
     /// The member typed their PIN again.
-    pub fn confirm_pin(&self, pin: &secrecy::SecretString) -> Result<(), ErrorReport> {
+    pub fn confirm_pin(&self, request: &ConfirmPinRequest) -> Result<(), ErrorReport> {
         let terminal = self.terminal()?;
         let mut session = self.session.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        Ok(terminal.confirm_pin(&mut session, pin)?)
+        Ok(terminal.confirm_pin(&mut session, &request.pin)?)
     }
 
     pub fn current(&self) -> Option<Actor> {

@@ -152,6 +152,9 @@ mod tests {
         assert_eq!(s.check_time(RECONFIRM_AFTER_MS + 3, 15, Need::RecentPin), Ok(()));
         // The owner cannot set an idle lock longer than 15 minutes.
         let mut s = Session::begin(actor(), 0);
-        assert_eq!(s.check_time(16 * 60_000, 60, Need::SignedIn), Err(SessionError::IdleLocked));
+        assert_eq!(
+            s.check_time(16 * 60_000, 60, Need::SignedIn),
+            Err(SessionError::IdleLocked)
+        );
     }
 }

@@ -24,8 +24,8 @@ use crate::receipt::{self, ReceiptContext, ReceiptCopy};
 use crate::reports::closing::{self, Discrepancy, ZReport};
 use crate::reports::reconcile::{self, Reconciliation};
 use crate::reports::{DateRange, Figures, ReportError, ShopZone};
-use crate::store::{KeyState, Rotation};
 use crate::session::{Need, Session, SessionError, SessionRefreshError};
+use crate::store::{KeyState, Rotation};
 use crate::store::{Refund, Sale, SaleId, TerminalDb};
 use crate::vault::{BuildKind, Keychain, KeychainNamespace, SubKeys};
 

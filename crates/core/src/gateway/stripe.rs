@@ -14,7 +14,7 @@
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
-use super::http::{build_client, send_with_retries, Attempt, Body, HttpConfig, HttpSetupError, Sent};
+use super::http::{build_client, send_with_retries, Attempt, HttpConfig, HttpSetupError, Sent};
 use super::{
     CardSummary, ChargeOutcome, ChargeRequest, DeclineReason, Gateway, GatewayError, GatewayKind, GatewayRef,
     ListedPayment, ListedRefund, PaymentOp, PaymentSource, PaymentState, RefundOutcome, RefundRequest, RiskSignals,
@@ -605,7 +605,10 @@ impl Gateway for StripeGateway {
     }
 
     async fn find_refund(&self, request: &RefundRequest) -> Result<Option<RefundOutcome>, GatewayError> {
-        let mut pages = self.pages("v1/refunds", vec![("payment_intent".to_string(), request.charge.0.clone())]);
+        let mut pages = self.pages(
+            "v1/refunds",
+            vec![("payment_intent".to_string(), request.charge.0.clone())],
+        );
         while let Some(page) = pages.next().await? {
             if let Some(r) = page
                 .iter()
@@ -650,17 +653,17 @@ impl Pages<'_> {
         if let Some(after) = &self.after {
             q.push(("starting_after".into(), after.clone()));
         }
-        let mut list = self
-            .gateway
-            .call(reqwest::Method::GET, self.path, &q, None)
-            .await?;
+        let mut list = self.gateway.call(reqwest::Method::GET, self.path, &q, None).await?;
         let Value::Array(data) = list["data"].take() else {
             return Err(GatewayError::MalformedResponse);
         };
         self.read += 1;
         if list["has_more"].as_bool() == Some(true) {
             // A page that says "more" must say where it ended.
-            let last = data.last().and_then(|v| v["id"].as_str()).ok_or(GatewayError::MalformedResponse)?;
+            let last = data
+                .last()
+                .and_then(|v| v["id"].as_str())
+                .ok_or(GatewayError::MalformedResponse)?;
             self.after = Some(last.to_string());
         } else {
             self.done = true;
@@ -879,6 +882,7 @@ fn map_error(status: u16, body: &Value) -> GatewayError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gateway::http::Body;
     use proptest::prelude::*;
 
     /// JSON shaped like a gateway answer, with anything in the fields that
@@ -1041,7 +1045,11 @@ mod tests {
             Attempt::Lost,
         ] {
             let shown = format!("{last:?}");
-            assert_eq!(conclude(sent(last, true), true), Err(GatewayError::OutcomeUnknown), "{shown}");
+            assert_eq!(
+                conclude(sent(last, true), true),
+                Err(GatewayError::OutcomeUnknown),
+                "{shown}"
+            );
         }
         assert!(conclude(sent(answered(200, "{}"), true), true).is_ok());
         assert!(matches!(
@@ -1049,14 +1057,23 @@ mod tests {
             Err(GatewayError::Declined { .. })
         ));
         // Nothing may have landed: the answer means what it says.
-        assert_eq!(conclude(sent(answered(429, "{}"), false), true), Err(GatewayError::RateLimited));
-        assert_eq!(conclude(sent(answered(401, "{}"), false), true), Err(GatewayError::KeyRejected));
+        assert_eq!(
+            conclude(sent(answered(429, "{}"), false), true),
+            Err(GatewayError::RateLimited)
+        );
+        assert_eq!(
+            conclude(sent(answered(401, "{}"), false), true),
+            Err(GatewayError::KeyRejected)
+        );
         assert_eq!(
             conclude(sent(Attempt::NotSent { tls: true }, false), true),
             Err(GatewayError::TlsFailure)
         );
         // A read never moves money: its failure is only a failure.
-        assert_eq!(conclude(sent(answered(500, "{}"), true), false), Err(GatewayError::Unreachable));
+        assert_eq!(
+            conclude(sent(answered(500, "{}"), true), false),
+            Err(GatewayError::Unreachable)
+        );
     }
 
     #[test]
