@@ -47,8 +47,7 @@ fn sequences(path: &str) -> Vec<(&'static str, Value)> {
         (
             "a timeout after acting, then a refused TLS handshake",
             json!([
-                { "path": path, "kind": "delay_after", "ms": 2500 },
-                { "kind": "tls_refuse" }
+                { "path": path, "kind": "delay_after", "ms": 2500, "then": [{ "kind": "tls_refuse" }] }
             ]),
         ),
         (
@@ -74,14 +73,16 @@ fn all_fired(gw: &Localstripe, pki: &TestPki, before: &Value, queued: &Value, wh
         return fail(format!("{what}: faults left unfired: {state}"));
     }
     let n = |v: &Value, k: &str| v[k].as_u64().unwrap_or(0);
-    for f in queued.as_array().into_iter().flatten() {
+    // Every fault queued, with those a fault arms when it fires.
+    let mut all = Vec::new();
+    let mut pending: Vec<Value> = queued.as_array().cloned().unwrap_or_default();
+    while let Some(f) = pending.pop() {
+        pending.extend(f["then"].as_array().cloned().unwrap_or_default());
+        all.push(f);
+    }
+    for f in &all {
         let kind = f["kind"].as_str().unwrap_or_default();
-        let want = queued
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|g| g["kind"] == kind)
-            .count() as u64;
+        let want = all.iter().filter(|g| g["kind"] == kind).count() as u64;
         if n(&after, kind) - n(before, kind) != want {
             return fail(format!(
                 "{what}: {kind} fired {} times, queued {want}",

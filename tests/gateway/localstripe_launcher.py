@@ -44,7 +44,8 @@ lacks, bound to 127.0.0.1 only, state in memory only, optionally over TLS.
   (answer a list page of one PaymentIntent that always says `has_more`),
   "tls_refuse" (no path: the next TLS handshake is refused with a
   handshake_failure alert, as a broken middlebox or a swapped certificate
-  would). A fault with "repeat": true stays queued.
+  would). A fault with "repeat": true stays queued; one with "then": [...]
+  queues those faults when it fires.
   "status_before" is answered ahead of the idempotency replay, as Stripe's
   rate limiter and load balancers answer before the API runs.
   `GET /_faults` returns how many are still queued and how many fired;
@@ -301,6 +302,9 @@ def _merge(into, patch):
 
 def _fired(fault):
     FIRED[fault["kind"]] = FIRED.get(fault["kind"], 0) + 1
+    # Faults armed only once this one fires (a TLS refusal for the retry
+    # that follows a timeout, say).
+    FAULTS.extend(fault.get("then", []))
     return fault
 
 
