@@ -426,3 +426,39 @@ fn a_disabled_account_with_its_right_pin_answers_like_a_wrong_pin() -> TestResul
     );
     Ok(())
 }
+
+#[test]
+fn the_charge_rate_limit_holds_across_processes() -> TestResult {
+    let pki = TestPki::new()?;
+    let gw = Localstripe::start(&pki, "server")?;
+    let session = KeyringSession::unlocked()?;
+    let home = live_terminal_with(&session, &pki, &gw, 10_000, 2)?;
+    let settings = std::fs::read_to_string(home.path().join("settings.toml"))?;
+    home.settings(&format!("charges_per_minute = 4\n{settings}"))?;
+    let charge = ["--json", "charge", "1.00", "--payment-method", "pm_card_visa"];
+    // One charge first (it also creates the live cache), then six at once.
+    let first = merchantctl_stdin(&session, &home, &charge, "")?;
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stdout)
+    );
+    let outs = all_at_once(
+        (0..6)
+            .map(|_| start_as(&session, &home, "Owner", "424242\n", &charge))
+            .collect(),
+    )?;
+    let said: Vec<String> = outs.iter().map(|o| format!("{} {}", code(o), message(o))).collect();
+    // Exactly three get past the terminal's limit, whichever process runs them.
+    assert_eq!(count(&outs, "limit_reached"), 3, "{said:?}");
+    for o in outs.iter().filter(|o| code(o) == "limit_reached") {
+        assert!(message(o).contains("More than 4 charges a minute"), "{}", message(o));
+    }
+    let charged = outs.iter().filter(|o| o.status.code() == Some(0)).count();
+    assert!(charged <= 3, "{said:?}");
+    // The gateway holds one PaymentIntent per charge that went through.
+    let all = gw.get(&pki, "v1/payment_intents?limit=100")?;
+    assert_eq!(all["data"].as_array().map_or(0, Vec::len), 1 + charged, "{said:?}");
+    Ok(())
+}

@@ -7,10 +7,8 @@
 //! terminal without a gateway key still opens (so an owner can set one), but
 //! takes no payments.
 
-use std::num::NonZeroU32;
 use std::sync::Arc;
 
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::audit::{Action, Anchor, AuditEntry, AuditError, AuditLog, Event, Verification};
@@ -24,7 +22,7 @@ use crate::receipt::{self, ReceiptContext, ReceiptCopy};
 use crate::reports::closing::{self, Discrepancy, ZReport};
 use crate::reports::reconcile::{self, Reconciliation};
 use crate::reports::{DateRange, Figures, ReportError, ShopZone};
-use crate::store::{CapReached, RefundCap, StoreError};
+use crate::store::{CapReached, RateKind, RefundCap, StoreError};
 use crate::store::{KeyState, Rotation};
 use crate::store::{Refund, Sale, SaleId, TerminalDb};
 use crate::vault::{BuildKind, Keychain, KeychainNamespace, SubKeys};
@@ -161,7 +159,6 @@ pub struct Terminal {
     counter: std::result::Result<Counter, CounterError>,
     /// The webview engine's version, when a window hosts the terminal.
     webview_version: Option<String>,
-    charges: DefaultDirectRateLimiter,
 }
 
 impl std::fmt::Debug for Terminal {
@@ -170,10 +167,6 @@ impl std::fmt::Debug for Terminal {
             .field("terminal_id", &self.terminal_id)
             .finish_non_exhaustive()
     }
-}
-
-fn per_minute(n: u32) -> DefaultDirectRateLimiter {
-    RateLimiter::direct(Quota::per_minute(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN)))
 }
 
 impl Terminal {
@@ -200,7 +193,6 @@ impl Terminal {
         Ok(Self {
             audit: AuditLog::new(keys.audit_mac(), terminal_id.clone()),
             staff: Staff::new(keys.pin_pepper()),
-            charges: per_minute(settings.charges_per_minute),
             clock: Arc::new(SystemClock),
             home,
             terminal_id,
@@ -443,7 +435,12 @@ impl Terminal {
 
     pub async fn charge(&self, actor: &Actor, mut input: ChargeInput) -> Result<Sale> {
         self.require(actor, Permission::Charge)?;
-        if self.charges.check().is_err() {
+        // The budget is the terminal's, shared with every other process.
+        let now = self.clock.now_ms();
+        if !self
+            .db
+            .take_rate_slot(RateKind::Charge, self.settings.charges_per_minute, now)?
+        {
             self.record(Some(actor), Action::Charge, None, "rate_limited", None)?;
             return Err(TerminalError::LimitReached(format!(
                 "More than {} charges a minute on this terminal: wait a moment.",

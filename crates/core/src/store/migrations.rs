@@ -214,6 +214,13 @@ pub fn terminal_migrations() -> Migrations<'static> {
             at_ms     INTEGER NOT NULL
         ) STRICT;
         CREATE INDEX pin_checks_by_name ON pin_checks (name_key);
+        -- Per-terminal rate limits (`store::rate`), e.g. charges a minute.
+        CREATE TABLE rate_slots (
+            id     INTEGER PRIMARY KEY,
+            kind   TEXT    NOT NULL CHECK (kind IN ('charge')),
+            at_ms  INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX rate_slots_by_kind ON rate_slots (kind, at_ms);
         "#,
         ),
     ])

@@ -12,9 +12,11 @@
 //! - a value that fails to open is reported as tampered, never shown.
 
 mod migrations;
+mod rate;
 mod refunds;
 mod rotation;
 
+pub use rate::RateKind;
 pub use refunds::{CapReached, NewRefund, Refund, RefundCap, RefundStatus};
 pub use rotation::{KeyState, Rotation};
 
