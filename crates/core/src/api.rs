@@ -682,6 +682,7 @@ fn store_code(e: &StoreError) -> ErrorCode {
             ErrorCode::RefundRefused
         }
         StoreError::NotCapturable => ErrorCode::NotCapturable,
+        StoreError::RefundLimit(_) => ErrorCode::LimitReached,
         StoreError::DiskFull => ErrorCode::DiskFull,
         StoreError::Busy => ErrorCode::StoreBusy,
         StoreError::Tampered(SealError::Tampered { .. }) => ErrorCode::DataTampered,
@@ -718,7 +719,8 @@ impl From<&TerminalError> for ErrorReport {
         let code = match e {
             TerminalError::Counter(c) => return Self::from(c),
             TerminalError::Auth(AuthError::WrongPin) => ErrorCode::WrongPin,
-            TerminalError::Auth(AuthError::SlowDown(_)) | TerminalError::PinRateLimited => ErrorCode::SlowDown,
+            TerminalError::Auth(AuthError::SlowDown(_) | AuthError::TooManyAttempts)
+            | TerminalError::PinRateLimited => ErrorCode::SlowDown,
             TerminalError::Auth(AuthError::LockedOut(_) | AuthError::Disabled) => ErrorCode::LockedOut,
             TerminalError::Auth(AuthError::Forbidden(_)) => ErrorCode::Forbidden,
             TerminalError::Auth(AuthError::Store(_)) => ErrorCode::StoreError,

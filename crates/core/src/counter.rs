@@ -29,6 +29,7 @@ use crate::gateway::{
     PaymentSource, PaymentState, RefundOutcome, RefundReason, RefundRequest, TestCard,
 };
 use crate::money::{Currency, MinorUnits, Money, MoneyError};
+use crate::store::RefundCap;
 use crate::store::{
     NewRefund, NewSale, OpKind, PendingOp, Refund, RefundStatus, Sale, SaleId, SaleStatus, SalesQuery, Settlement,
     Store, StoreError,
@@ -443,6 +444,12 @@ impl Counter {
     /// payment. The refundable amount is checked locally, atomically with
     /// the journal write, before the gateway is asked.
     pub async fn refund(&self, input: RefundInput) -> Result<Refund, CounterError> {
+        self.refund_within(input, None).await
+    }
+
+    /// [`Counter::refund`] held to a staff member's limits, checked in the
+    /// transaction that journals the refund.
+    pub async fn refund_within(&self, input: RefundInput, cap: Option<RefundCap>) -> Result<Refund, CounterError> {
         let sale = self.store.get(input.sale_id)?.ok_or(CounterError::SaleNotFound)?;
         let charge = match (&sale.status, &sale.gateway_ref) {
             (SaleStatus::Approved, Some(r)) => r.clone(),
@@ -470,7 +477,7 @@ impl Counter {
             staff_id: input.staff_id.clone(),
             created_at: OffsetDateTime::now_utc(),
         };
-        self.store.insert_pending_refund(&refund)?;
+        self.store.insert_pending_refund_within(&refund, cap.as_ref())?;
         let span = tracing::info_span!("refund", sale = %sale.id, refund = %refund.id, amount = money.amount.get());
         let request = RefundRequest {
             refund_id: refund.id.clone(),

@@ -7,10 +7,8 @@
 //! terminal without a gateway key still opens (so an owner can set one), but
 //! takes no payments.
 
-use std::num::NonZeroU32;
 use std::sync::Arc;
 
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::audit::{Action, Anchor, AuditEntry, AuditError, AuditLog, Event, Verification};
@@ -25,6 +23,7 @@ use crate::reports::closing::{self, Discrepancy, ZReport};
 use crate::reports::reconcile::{self, Reconciliation};
 use crate::reports::{DateRange, Figures, ReportError, ShopZone};
 use crate::session::{Need, Session, SessionError, SessionRefreshError};
+use crate::store::{CapReached, RateKind, RefundCap, StoreError};
 use crate::store::{KeyState, Rotation};
 use crate::store::{Refund, Sale, SaleId, TerminalDb};
 use crate::vault::{BuildKind, Keychain, KeychainNamespace, SubKeys};
@@ -163,8 +162,6 @@ pub struct Terminal {
     counter: std::result::Result<Counter, CounterError>,
     /// The webview engine's version, when a window hosts the terminal.
     webview_version: Option<String>,
-    charges: DefaultDirectRateLimiter,
-    pins: DefaultDirectRateLimiter,
 }
 
 impl std::fmt::Debug for Terminal {
@@ -173,10 +170,6 @@ impl std::fmt::Debug for Terminal {
             .field("terminal_id", &self.terminal_id)
             .finish_non_exhaustive()
     }
-}
-
-fn per_minute(n: u32) -> DefaultDirectRateLimiter {
-    RateLimiter::direct(Quota::per_minute(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN)))
 }
 
 impl Terminal {
@@ -203,8 +196,6 @@ impl Terminal {
         Ok(Self {
             audit: AuditLog::new(keys.audit_mac(), terminal_id.clone()),
             staff: Staff::new(keys.pin_pepper()),
-            charges: per_minute(settings.charges_per_minute),
-            pins: per_minute(20),
             clock: Arc::new(SystemClock),
             home,
             terminal_id,
@@ -421,12 +412,9 @@ impl Terminal {
     }
 
     /// Checks a PIN. Failures and lockouts are audited; a terminal-wide rate
-    /// limit stops someone cycling through names.
+    /// limit, kept in the database for every process, stops someone cycling
+    /// through names.
     pub fn sign_in(&self, name: &str, pin: &SecretString) -> Result<Actor> {
-        if self.pins.check().is_err() {
-            self.record(None, Action::PinFailed, Some(name), "rate_limited", None)?;
-            return Err(TerminalError::PinRateLimited);
-        }
         match self.staff.sign_in(&self.db, &*self.clock, name, pin) {
             Ok(actor) => {
                 self.record(Some(&actor), Action::SignIn, Some(&actor.staff_id), "ok", None)?;
@@ -436,6 +424,7 @@ impl Terminal {
                 let (action, outcome) = match e {
                     AuthError::LockedOut(_) => (Action::Lockout, "locked"),
                     AuthError::SlowDown(_) => (Action::PinFailed, "slow_down"),
+                    AuthError::TooManyAttempts => (Action::PinFailed, "rate_limited"),
                     _ => (Action::PinFailed, "denied"),
                 };
                 self.record(None, action, Some(name), outcome, None)?;
@@ -453,7 +442,12 @@ impl Terminal {
 
     pub async fn charge(&self, actor: &Actor, mut input: ChargeInput) -> Result<Sale> {
         self.require(actor, Permission::Charge)?;
-        if self.charges.check().is_err() {
+        // The budget is the terminal's, shared with every other process.
+        let now = self.clock.now_ms();
+        if !self
+            .db
+            .take_rate_slot(RateKind::Charge, self.settings.charges_per_minute, now)?
+        {
             self.record(Some(actor), Action::Charge, None, "rate_limited", None)?;
             return Err(TerminalError::LimitReached(format!(
                 "More than {} charges a minute on this terminal: wait a moment.",
@@ -672,12 +666,20 @@ impl Terminal {
             )?;
             approved_by = Some(manager.staff_id);
         }
-        if actor.role == Role::Cashier {
-            self.check_refund_limits(actor, amount, currency)?;
-        }
+        // Cashiers' limits are checked where the refund is journaled, in one
+        // transaction, so parallel refunds cannot all pass a stale count.
+        let cap = (actor.role == Role::Cashier).then(|| RefundCap {
+            staff_id: actor.staff_id.clone(),
+            since_ms: crate::store::now_ms() - 24 * 60 * 60 * 1000,
+            max_count: i64::from(self.settings.refund_limit_count),
+            max_total_minor: major(self.settings.refund_limit_major, currency).get(),
+        });
         input.staff_id = Some(actor.staff_id.clone());
         input.amount = Some(crate::money::format_minor(amount, currency));
-        let result = counter.refund(input).await;
+        let result = counter.refund_within(input, cap).await;
+        if let Err(CounterError::Store(StoreError::RefundLimit(reached))) = &result {
+            return Err(self.refund_limit_reached(actor, *reached, currency)?);
+        }
         let approval = approved_by.map(|m| format!(" approved_by={m}")).unwrap_or_default();
         match &result {
             Ok(r) => {
@@ -703,33 +705,20 @@ impl Terminal {
         Ok(result?)
     }
 
-    fn check_refund_limits(&self, actor: &Actor, amount: MinorUnits, currency: Currency) -> Result<()> {
-        let since = crate::store::now_ms() - 24 * 60 * 60 * 1000;
-        let (count, total) = self
-            .counter()?
-            .store()
-            .refunds_by_staff_since(&actor.staff_id, since, currency)?;
-        let max_total = major(self.settings.refund_limit_major, currency);
-        let refused = if count >= i64::from(self.settings.refund_limit_count) {
-            Some(format!(
+    /// The refusal of a refund over a cashier's limits, audited.
+    fn refund_limit_reached(&self, actor: &Actor, reached: CapReached, currency: Currency) -> Result<TerminalError> {
+        let msg = match reached {
+            CapReached::Count => format!(
                 "You have reached your limit of {} refunds in 24 hours: ask a manager.",
                 self.settings.refund_limit_count
-            ))
-        } else if total.saturating_add(amount.get()) > max_total.get() {
-            Some(format!(
+            ),
+            CapReached::Amount => format!(
                 "This refund would take you over your 24-hour refund limit of {}: ask a manager.",
-                Money::new(max_total, currency).display()
-            ))
-        } else {
-            None
+                Money::new(major(self.settings.refund_limit_major, currency), currency).display()
+            ),
         };
-        match refused {
-            Some(msg) => {
-                self.record(Some(actor), Action::Refund, None, "limit_reached", None)?;
-                Err(TerminalError::LimitReached(msg))
-            }
-            None => Ok(()),
-        }
+        self.record(Some(actor), Action::Refund, None, "limit_reached", None)?;
+        Ok(TerminalError::LimitReached(msg))
     }
 
     pub async fn capture(&self, actor: &Actor, sale: SaleId, amount: Option<String>) -> Result<Sale> {

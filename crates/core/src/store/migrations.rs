@@ -159,8 +159,9 @@ pub fn migrations() -> Migrations<'static> {
 /// edits the trail, and a bug that tried would fail loudly. (Someone editing
 /// the file directly is caught by the HMAC chain instead.)
 pub fn terminal_migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(
-        r#"
+    Migrations::new(vec![
+        M::up(
+            r#"
         CREATE TABLE staff (
             id               TEXT    PRIMARY KEY NOT NULL,
             name             TEXT    NOT NULL UNIQUE COLLATE NOCASE CHECK (length(name) BETWEEN 1 AND 40),
@@ -188,7 +189,44 @@ pub fn terminal_migrations() -> Migrations<'static> {
         CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
             BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
         "#,
-    )])
+        ),
+        // Sign-in attempts, shared by every process on the terminal (see
+        // `auth`). Failures are counted per typed name, known or not, under
+        // an HMAC of the normalised name (never the name itself), so an
+        // unknown name meets the same delays and lockout as a staff member's.
+        // `pin_attempts` holds the times of wrong PINs for the terminal-wide
+        // rate limit; `pin_checks` the checks running now (recorded before
+        // the hash, so parallel guesses are seen). The `staff` columns of the
+        // first schema are folded into these rows at a name's next sign-in.
+        M::up(
+            r#"
+        CREATE TABLE pin_failures (
+            name_key         BLOB    PRIMARY KEY NOT NULL CHECK (length(name_key) = 32),
+            failed_attempts  INTEGER NOT NULL CHECK (failed_attempts >= 0),
+            last_failure_ms  INTEGER,
+            locked_until_ms  INTEGER
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE pin_attempts (
+            id     INTEGER PRIMARY KEY,
+            at_ms  INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX pin_attempts_by_time ON pin_attempts (at_ms);
+        CREATE TABLE pin_checks (
+            id        INTEGER PRIMARY KEY,
+            name_key  BLOB    NOT NULL CHECK (length(name_key) = 32),
+            at_ms     INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX pin_checks_by_name ON pin_checks (name_key);
+        -- Per-terminal rate limits (`store::rate`), e.g. charges a minute.
+        CREATE TABLE rate_slots (
+            id     INTEGER PRIMARY KEY,
+            kind   TEXT    NOT NULL CHECK (kind IN ('charge')),
+            at_ms  INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX rate_slots_by_kind ON rate_slots (kind, at_ms);
+        "#,
+        ),
+    ])
 }
 
 #[cfg(test)]

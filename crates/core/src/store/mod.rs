@@ -12,10 +12,12 @@
 //! - a value that fails to open is reported as tampered, never shown.
 
 mod migrations;
+mod rate;
 mod refunds;
 mod rotation;
 
-pub use refunds::{NewRefund, Refund, RefundStatus};
+pub use rate::RateKind;
+pub use refunds::{CapReached, NewRefund, Refund, RefundCap, RefundStatus};
 pub use rotation::{KeyState, Rotation};
 
 pub use migrations::{migrations, terminal_migrations};
@@ -258,6 +260,8 @@ pub enum StoreError {
     DiskFull,
     #[error("The sales database is in use by another program.")]
     Busy,
+    #[error("This refund is over the 24-hour refund limit: ask a manager.")]
+    RefundLimit(refunds::CapReached),
     #[error("The sales database is being re-keyed by another program; try again when it has finished.")]
     Rekeying,
     #[error("Another program (the app or merchantctl) has the sales database open; close it, then rotate the key.")]

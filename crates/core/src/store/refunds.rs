@@ -5,6 +5,10 @@
 //! in doubt or succeeded, plus the new one, may not exceed the captured
 //! amount. Two tills sharing a cache, or a double press, cannot race past it,
 //! and the gateway is never relied on for it.
+//!
+//! A cashier's rolling refund limits ([`RefundCap`]) are checked in that same
+//! transaction, against every refund the cashier has journaled: eight
+//! processes asking at once with one refund left let exactly one through.
 
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
@@ -72,6 +76,24 @@ pub struct Refund {
     pub staff_id: Option<String>,
 }
 
+/// A staff member's refund limits since a time (a rolling window).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundCap {
+    pub staff_id: String,
+    pub since_ms: i64,
+    /// Refunds allowed in the window, this one included.
+    pub max_count: i64,
+    /// Minor units allowed in the window (in the refund's currency).
+    pub max_total_minor: i64,
+}
+
+/// Which of a [`RefundCap`]'s limits a refund would break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CapReached {
+    Count,
+    Amount,
+}
+
 /// The column list every refund query reads (see `select_sale!`).
 macro_rules! select_refund {
     () => {
@@ -85,8 +107,28 @@ impl Store {
     /// Journals a refund after checking, atomically, that it fits in what is
     /// left to refund on the sale.
     pub fn insert_pending_refund(&self, r: &NewRefund) -> Result<()> {
+        self.insert_pending_refund_within(r, None)
+    }
+
+    /// Like [`Store::insert_pending_refund`], and also within `cap`, checked
+    /// in the same transaction (a refund not known to have failed counts).
+    pub fn insert_pending_refund_within(&self, r: &NewRefund, cap: Option<&RefundCap>) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if let Some(cap) = cap {
+            let (count, total): (i64, i64) = tx.query_row(
+                "SELECT COUNT(*), COALESCE(SUM(amount_minor), 0) FROM refunds
+                 WHERE staff_id = ?1 AND created_at_ms >= ?2 AND currency = ?3 AND status != 'failed'",
+                params![cap.staff_id, cap.since_ms, r.money.currency.code()],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )?;
+            if count >= cap.max_count {
+                return Err(StoreError::RefundLimit(CapReached::Count));
+            }
+            if total.saturating_add(r.money.amount.get()) > cap.max_total_minor {
+                return Err(StoreError::RefundLimit(CapReached::Amount));
+            }
+        }
         let sale: Option<(String, i64, String)> = tx
             .query_row(
                 "SELECT status, COALESCE(captured_minor, 0), currency FROM sales WHERE id = ?1",
