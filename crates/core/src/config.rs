@@ -8,7 +8,15 @@
 //! <home>/settings.toml          owner settings (mode, currency, limits)
 //! <home>/training/cache.sqlite3 the training mode cache
 //! <home>/live/cache.sqlite3     the live cache
+//! <home>/gateway-ca-<sha>.pem   the terminal's copy of the gateway's extra CA
+//! <home>/setup.lock             held while a process sets the folder up
 //! ```
+//!
+//! The extra CA is copied in when it is configured and checked against its
+//! SHA-256 (kept in settings) each time the gateway is set up: a file that
+//! another local user can write is never re-read, and a copy that changed
+//! is refused. Starting processes take `setup.lock` while they create the
+//! terminal id and the master key, so two first starts make one of each.
 //!
 //! The folder is `--home`, else `MERCHANT_TERMINAL_HOME`, else the platform's
 //! data folder. The app and `merchantctl` resolve it the same way.
@@ -89,8 +97,12 @@ pub struct GatewaySettings {
     pub provider: Provider,
     /// Must be https://.
     pub base_url: String,
-    /// PEM file of an extra CA to trust (a test or enterprise TLS proxy).
+    /// PEM file of an extra CA to trust (a test or enterprise TLS proxy):
+    /// the terminal's own copy in the data folder once configured.
     pub extra_ca: Option<PathBuf>,
+    /// SHA-256 (hex) of `extra_ca` when it was configured; a file that no
+    /// longer matches is refused.
+    pub extra_ca_sha256: Option<String>,
     /// The registered card reader for counter charges.
     pub reader_id: Option<String>,
     /// How long the reader waits for a card before the charge is cancelled.
@@ -108,12 +120,21 @@ impl Default for GatewaySettings {
             provider: Provider::Stripe,
             base_url: "https://api.stripe.com/".into(),
             extra_ca: None,
+            extra_ca_sha256: None,
             reader_id: None,
             reader_timeout_ms: 60_000,
             request_timeout_ms: 30_000,
             max_retries: 3,
             omit_refund_reason: false,
         }
+    }
+}
+
+impl GatewaySettings {
+    /// What the gateway key is bound to: this address and this CA.
+    pub fn binding(&self) -> crate::vault::GatewayBinding {
+        let ca = self.extra_ca.as_ref().and(self.extra_ca_sha256.as_deref());
+        crate::vault::GatewayBinding::new(&self.base_url, ca)
     }
 }
 
@@ -165,7 +186,16 @@ pub enum ConfigError {
     Io { path: String, reason: String },
     #[error("settings.toml is not valid: {0}")]
     Settings(String),
+    #[error("The extra CA file could not be read, or is larger than a CA file can be.")]
+    CaUnreadable,
 }
+
+/// The data folder's set-up lock, released on drop.
+#[derive(Debug)]
+pub struct SetupLock(#[allow(dead_code)] fs::File);
+
+/// Largest extra CA file accepted (a bundle of a few certificates).
+const MAX_CA_BYTES: u64 = 1 << 20;
 
 /// A resolved data folder.
 #[derive(Debug, Clone)]
@@ -225,6 +255,60 @@ impl Home {
         Ok(path)
     }
 
+    /// Takes the folder's set-up lock, waiting for another process that
+    /// holds it. Whatever a start creates once (the terminal id, the master
+    /// key) is read again and created only under it.
+    pub fn lock_setup(&self) -> Result<SetupLock, ConfigError> {
+        let path = self.root.join("setup.lock");
+        let file = fs::File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| self.io(&path, &e))?;
+        file.lock().map_err(|e| self.io(&path, &e))?;
+        Ok(SetupLock(file))
+    }
+
+    /// Copies the extra CA at `source` into the data folder (owner-only) and
+    /// returns the copy's path and SHA-256. The copy is named by its hash, so
+    /// a copy settings still name is never overwritten.
+    pub fn install_extra_ca(&self, source: &Path) -> Result<(PathBuf, String), ConfigError> {
+        use sha2::Digest;
+        use std::io::{Read, Write};
+        let mut pem = Vec::new();
+        fs::File::open(source)
+            .and_then(|f| f.take(MAX_CA_BYTES + 1).read_to_end(&mut pem))
+            .map_err(|_| ConfigError::CaUnreadable)?;
+        if pem.len() as u64 > MAX_CA_BYTES {
+            return Err(ConfigError::CaUnreadable);
+        }
+        let sha = hex::encode(sha2::Sha256::digest(&pem));
+        let path = self.root.join(format!("gateway-ca-{}.pem", &sha[..16]));
+        let mut tmp = tempfile::NamedTempFile::new_in(&self.root).map_err(|e| self.io(&self.root, &e))?;
+        tmp.write_all(&pem)
+            .and_then(|()| tmp.as_file().sync_all())
+            .map_err(|e| self.io(tmp.path(), &e))?;
+        tmp.persist(&path).map_err(|e| self.io(&path, &e.error))?;
+        Ok((path, sha))
+    }
+
+    /// Settings that name an extra CA without its hash (written by hand, or
+    /// by a version that re-read the file at each start) get the terminal's
+    /// own copy now, once; true when settings changed. A gateway key bound
+    /// to another CA is still not sent (see `vault::gateway_key`).
+    pub fn adopt_extra_ca(&self, settings: &mut Settings) -> Result<bool, ConfigError> {
+        let g = &mut settings.gateway;
+        let Some(source) = g.extra_ca.clone().filter(|_| g.extra_ca_sha256.is_none()) else {
+            return Ok(false);
+        };
+        let (copy, sha) = self.install_extra_ca(&source)?;
+        g.extra_ca = Some(copy);
+        g.extra_ca_sha256 = Some(sha);
+        self.save_settings(settings)?;
+        Ok(true)
+    }
+
     /// This terminal's id, created on first use.
     pub fn terminal_id(&self) -> Result<String, ConfigError> {
         let path = self.root.join("terminal-id");
@@ -244,9 +328,12 @@ impl Home {
     pub fn save_settings(&self, settings: &Settings) -> Result<(), ConfigError> {
         let path = self.root.join("settings.toml");
         let text = toml::to_string_pretty(settings).map_err(|e| ConfigError::Settings(e.to_string()))?;
-        let tmp = self.root.join("settings.toml.tmp");
-        fs::write(&tmp, text).map_err(|e| self.io(&tmp, &e))?;
-        fs::rename(&tmp, &path).map_err(|e| self.io(&path, &e))
+        // A temporary file of its own: two processes saving at once each
+        // rename a whole file into place.
+        let mut tmp = tempfile::NamedTempFile::new_in(&self.root).map_err(|e| self.io(&self.root, &e))?;
+        std::io::Write::write_all(&mut tmp, text.as_bytes()).map_err(|e| self.io(tmp.path(), &e))?;
+        tmp.persist(&path).map_err(|e| self.io(&path, &e.error))?;
+        Ok(())
     }
 
     pub fn settings(&self) -> Result<Settings, ConfigError> {

@@ -3,13 +3,18 @@
 //!
 //! Contents (a tar archive): `manifest.json` (what is inside, with sizes and
 //! SHA-256), `diagnostics.json` (health checks, versions, settings — which
-//! hold no secrets), `audit.jsonl` (the whole audit trail, its verification
-//! and head), and `logs/` (already redacted when written; redacted again on
-//! the way in). Never the transaction cache.
+//! hold no secrets), `audit.jsonl` (the audit trail: whole in a manager's
+//! bundle; in a support member's, only what happened and when — no amounts,
+//! no sale, refund or staff ids, see [`SupportAuditEntry`]), and `logs/`
+//! (already redacted when written; redacted again on the way in). Never the
+//! transaction cache.
 //!
 //! The archive is streamed straight into the `age` format, encrypted to the
 //! X25519 recipients in settings: the shop machine holds no identity that
 //! can open it, and support opens it with the stock `age`/`rage` tools.
+//! Logs are redacted twice in memory, line by line (once for the size the
+//! tar header needs, once into the archive): no plaintext copy is ever
+//! written to a temporary file that a killed process would leave behind.
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -86,26 +91,74 @@ pub fn parse_recipients(keys: &[String]) -> Result<Vec<age::x25519::Recipient>, 
         .collect()
 }
 
-/// Streams a log file through the redactor into a temporary file (so the
-/// tar header knows the size) without holding it in memory.
-fn redacted_copy(source: &Path) -> Result<(tempfile::NamedTempFile, u64, String), ExportError> {
-    let input = std::io::BufReader::new(std::fs::File::open(source)?);
-    let mut tmp = tempfile::NamedTempFile::new()?;
-    let mut hash = Sha256::new();
-    let mut bytes = 0u64;
-    {
-        let mut out = std::io::BufWriter::new(tmp.as_file_mut());
-        for line in input.split(b'\n') {
-            let line = line?;
-            let mut clean = crate::logging::redact(&String::from_utf8_lossy(&line));
-            clean.push('\n');
-            hash.update(clean.as_bytes());
-            bytes += clean.len() as u64;
-            out.write_all(clean.as_bytes())?;
+/// A log file read through the redactor, line by line, as a byte stream.
+/// Only the first `len` bytes of the file are read (its length when the
+/// export began), so lines appended meanwhile wait for the next bundle and
+/// both passes see the same bytes.
+struct Redacting<R> {
+    input: R,
+    line: Vec<u8>,
+    pending: Vec<u8>,
+    pos: usize,
+    hash: Sha256,
+    bytes: u64,
+}
+
+impl<R: BufRead> Redacting<R> {
+    fn new(input: R) -> Self {
+        Self {
+            input,
+            line: Vec::new(),
+            pending: Vec::new(),
+            pos: 0,
+            hash: Sha256::new(),
+            bytes: 0,
         }
-        out.flush()?;
     }
-    Ok((tmp, bytes, hex::encode(hash.finalize())))
+
+    fn finish(self) -> (u64, String) {
+        (self.bytes, hex::encode(self.hash.finalize()))
+    }
+}
+
+impl<R: BufRead> std::io::Read for Redacting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.pos == self.pending.len() {
+            self.line.clear();
+            if self.input.read_until(b'\n', &mut self.line)? == 0 {
+                return Ok(0);
+            }
+            if self.line.last() == Some(&b'\n') {
+                self.line.pop();
+            }
+            let mut clean = crate::logging::redact(&String::from_utf8_lossy(&self.line));
+            clean.push('\n');
+            self.hash.update(clean.as_bytes());
+            self.bytes += clean.len() as u64;
+            self.pending = clean.into_bytes();
+            self.pos = 0;
+        }
+        let n = buf.len().min(self.pending.len() - self.pos);
+        buf[..n].copy_from_slice(&self.pending[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Opens a log and the redacted stream of its first `len` bytes.
+fn redacting(file: &std::fs::File, len: u64) -> Redacting<std::io::BufReader<std::io::Take<&std::fs::File>>> {
+    Redacting::new(std::io::BufReader::new(std::io::Read::take(file, len)))
+}
+
+/// The size and SHA-256 a log will have in the bundle, and the open file
+/// with the length that was measured.
+fn measure_log(source: &Path) -> Result<(std::fs::File, u64, u64, String), ExportError> {
+    let file = std::fs::File::open(source)?;
+    let len = file.metadata()?.len();
+    let mut stream = redacting(&file, len);
+    std::io::copy(&mut stream, &mut std::io::sink())?;
+    let (bytes, sha256) = stream.finish();
+    Ok((file, len, bytes, sha256))
 }
 
 /// Lists what a bundle of `parts` would hold (sizes and hashes), without
@@ -120,7 +173,7 @@ pub fn preview(mut manifest: Manifest, parts: &[Part]) -> Result<Manifest, Expor
                 sha256: hex::encode(Sha256::digest(bytes)),
             }),
             Part::Log { path, source } => {
-                let (_tmp, bytes, sha256) = redacted_copy(source)?;
+                let (_, _, bytes, sha256) = measure_log(source)?;
                 Ok(ManifestEntry {
                     path: path.clone(),
                     bytes,
@@ -156,8 +209,13 @@ pub fn seal<W: Write>(
                 }
             }
             Part::Log { source, .. } => {
-                let (tmp, bytes, sha256) = redacted_copy(&source)?;
-                append(&mut tar, &path, bytes, &mut std::fs::File::open(tmp.path())?)?;
+                let (file, len, bytes, sha256) = measure_log(&source)?;
+                std::io::Seek::rewind(&mut &file)?;
+                let mut stream = redacting(&file, len);
+                append(&mut tar, &path, bytes, &mut std::io::Read::take(&mut stream, bytes))?;
+                if stream.finish() != (bytes, sha256.clone()) {
+                    return Err(ExportError::Io("a log file changed while it was being bundled".into()));
+                }
                 ManifestEntry { path, bytes, sha256 }
             }
         };
@@ -183,6 +241,42 @@ fn append<W: Write>(
     header.set_cksum();
     tar.append_data(&mut header, path, data)?;
     Ok(())
+}
+
+/// One audit entry as a support member's bundle carries it: what happened,
+/// when, and how it ended. No actor (staff id), no object (sale, refund or
+/// staff id), and a detail only for actions whose detail holds no sales data.
+/// Managers' bundles carry the full trail.
+#[derive(Debug, Clone, Serialize)]
+pub struct SupportAuditEntry {
+    pub seq: i64,
+    pub at_ms: i64,
+    pub action: String,
+    pub outcome: String,
+    pub origin: String,
+    pub detail: Option<String>,
+}
+
+impl From<&crate::audit::AuditEntry> for SupportAuditEntry {
+    fn from(e: &crate::audit::AuditEntry) -> Self {
+        // Set-up actions only: their details are settings, counts and key
+        // versions, never amounts or ids.
+        const DETAIL_KEPT: [&str; 5] = [
+            "gateway_configured",
+            "mode_switch",
+            "cache_key_rotated",
+            "support_recipients_changed",
+            "export",
+        ];
+        Self {
+            seq: e.seq,
+            at_ms: e.at_ms,
+            action: e.action.clone(),
+            outcome: e.outcome.clone(),
+            origin: e.origin.clone(),
+            detail: e.detail.clone().filter(|_| DETAIL_KEPT.contains(&e.action.as_str())),
+        }
+    }
 }
 
 fn short(s: &str) -> String {
