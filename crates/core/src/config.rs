@@ -9,6 +9,7 @@
 //! <home>/training/cache.sqlite3 the training mode cache
 //! <home>/live/cache.sqlite3     the live cache
 //! <home>/gateway-ca-<sha>.pem   the terminal's copy of the gateway's extra CA
+//! <home>/gateway-ca.json        which file a CA named in settings was copied from
 //! <home>/setup.lock             held while a process sets the folder up
 //! ```
 //!
@@ -197,6 +198,17 @@ pub struct SetupLock(#[allow(dead_code)] fs::File);
 /// Largest extra CA file accepted (a bundle of a few certificates).
 const MAX_CA_BYTES: u64 = 1 << 20;
 
+/// Which source file the terminal's CA copy was made from, and its hash.
+#[derive(Serialize, Deserialize)]
+struct CaRecord {
+    source: PathBuf,
+    sha256: String,
+}
+
+fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// A resolved data folder.
 #[derive(Debug, Clone)]
 pub struct Home {
@@ -284,7 +296,7 @@ impl Home {
             return Err(ConfigError::CaUnreadable);
         }
         let sha = hex::encode(sha2::Sha256::digest(&pem));
-        let path = self.root.join(format!("gateway-ca-{}.pem", &sha[..16]));
+        let path = self.ca_copy_path(&sha);
         let mut tmp = tempfile::NamedTempFile::new_in(&self.root).map_err(|e| self.io(&self.root, &e))?;
         tmp.write_all(&pem)
             .and_then(|()| tmp.as_file().sync_all())
@@ -295,18 +307,45 @@ impl Home {
 
     /// Settings that name an extra CA without its hash (written by hand, or
     /// by a version that re-read the file at each start) get the terminal's
-    /// own copy now, once; true when settings changed. A gateway key bound
-    /// to another CA is still not sent (see `vault::gateway_key`).
+    /// own copy: made once per source path, recorded in `gateway-ca.json`,
+    /// and never read from the source again. `settings.toml` is left as it
+    /// is (it may be hand-written); `settings` then names the copy and its
+    /// hash in memory. True when a copy was made now. A gateway key bound to
+    /// another CA is still not sent (see `vault::gateway_key`).
     pub fn adopt_extra_ca(&self, settings: &mut Settings) -> Result<bool, ConfigError> {
         let g = &mut settings.gateway;
         let Some(source) = g.extra_ca.clone().filter(|_| g.extra_ca_sha256.is_none()) else {
             return Ok(false);
         };
-        let (copy, sha) = self.install_extra_ca(&source)?;
+        let record_path = self.root.join("gateway-ca.json");
+        let recorded = fs::read(&record_path)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<CaRecord>(&b).ok())
+            .filter(|r| r.source == source && is_sha256_hex(&r.sha256));
+        let (copy, sha, fresh) = match recorded {
+            Some(r) => (self.ca_copy_path(&r.sha256), r.sha256, false),
+            None => {
+                let (copy, sha) = self.install_extra_ca(&source)?;
+                let record = CaRecord {
+                    source,
+                    sha256: sha.clone(),
+                };
+                let json = serde_json::to_vec(&record).map_err(|e| ConfigError::Settings(e.to_string()))?;
+                let mut tmp = tempfile::NamedTempFile::new_in(&self.root).map_err(|e| self.io(&self.root, &e))?;
+                std::io::Write::write_all(&mut tmp, &json).map_err(|e| self.io(tmp.path(), &e))?;
+                tmp.persist(&record_path).map_err(|e| self.io(&record_path, &e.error))?;
+                (copy, sha, true)
+            }
+        };
         g.extra_ca = Some(copy);
         g.extra_ca_sha256 = Some(sha);
-        self.save_settings(settings)?;
-        Ok(true)
+        Ok(fresh)
+    }
+
+    /// Where the copy of a CA with SHA-256 `sha` lives.
+    fn ca_copy_path(&self, sha: &str) -> PathBuf {
+        self.root
+            .join(format!("gateway-ca-{}.pem", sha.get(..16).unwrap_or(sha)))
     }
 
     /// This terminal's id, created on first use.
