@@ -657,6 +657,8 @@ mod tests {
         assert_eq!(store.sealer.versions(), vec![KeyVersion(1), KeyVersion(2)]);
         assert_eq!(header_versions(&store)?, vec![1, 2]);
         assert_eq!(view(&store, &ids)?, before, "half-rotated rows still read");
+        // Re-indexed rows and rows not yet reached are both found by last 4.
+        assert_eq!((by_last4(&store, "0000")?, by_last4(&store, "0007")?), (1, 1));
         // A sale taken mid-rotation is sealed with the new key.
         let more = fill(&store, 1)?;
         let done = store.rotate_key(&keys, &epochs, 3)?;
@@ -706,6 +708,63 @@ mod tests {
         ));
         drop(exclusive);
         assert!(Store::open_keyed(&path, &keys, &epochs).is_ok());
+        Ok(())
+    }
+
+    fn by_last4(store: &Store, last4: &str) -> Result<usize> {
+        Ok(store
+            .search(&crate::store::SalesQuery {
+                since_ms: 0,
+                until_ms: i64::MAX,
+                status: None,
+                last4: Some(last4.into()),
+                amount: None,
+                staff_id: None,
+                limit: 100,
+            })?
+            .len())
+    }
+
+    #[test]
+    fn a_cache_indexed_before_indexes_were_rotated_is_searched_then_moved_over() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| StoreError::Database(e.to_string()))?;
+        let path = dir.path().join("c.sqlite3");
+        let (keys, epochs) = (keys(), Epochs::default());
+        let store = Store::open_keyed(&path, &keys, &epochs)?;
+        fill(&store, 12)?;
+        // As an earlier version left it: one index key from the master key.
+        let legacy = Sealer::ephemeral(&keys)
+            .with_legacy_index(&keys, KeyVersion::FIRST)
+            .blind_index();
+        {
+            let conn = store.conn();
+            conn.execute("UPDATE cache_keys SET index_key = 0", [])?;
+            for i in 0..12 {
+                conn.execute(
+                    "UPDATE sales SET card_last4_bidx = ?1 WHERE rowid = ?2",
+                    params![super::super::last4_index(&legacy, &format!("{i:04}")), i + 1],
+                )?;
+            }
+        }
+        drop(store);
+        let store = Store::open_keyed(&path, &keys, &epochs)?;
+        assert_eq!(by_last4(&store, "0003")?, 1, "the legacy index is still searched");
+
+        store.rotate_key(&keys, &epochs, 5)?;
+        assert_eq!(by_last4(&store, "0003")?, 1);
+        let stale: i64 = store.conn().query_row(
+            "SELECT count(*) FROM sales WHERE card_last4_bidx = ?1",
+            params![super::super::last4_index(&legacy, "0003")],
+            |r| r.get(0),
+        )?;
+        assert_eq!(stale, 0, "re-indexed with the new version's key");
+        let kinds: Vec<i64> = {
+            let conn = store.conn();
+            let mut stmt = conn.prepare("SELECT index_key FROM cache_keys WHERE state = 'current'")?;
+            let kinds = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            kinds
+        };
+        assert_eq!(kinds, vec![1]);
         Ok(())
     }
 }
