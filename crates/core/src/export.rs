@@ -6,8 +6,9 @@
 //! hold no secrets), `audit.jsonl` (the audit trail: whole in a manager's
 //! bundle; in a support member's, only what happened and when — no amounts,
 //! no sale, refund or staff ids, see [`SupportAuditEntry`]), and `logs/`
-//! (already redacted when written; redacted again on the way in). Never the
-//! transaction cache.
+//! (already redacted when written; redacted again on the way in; in a
+//! support member's bundle, without the sales fields of the log lines).
+//! Never the transaction cache.
 //!
 //! The archive is streamed straight into the `age` format, encrypted to the
 //! X25519 recipients in settings: the shop machine holds no identity that
@@ -71,12 +72,15 @@ pub enum Part {
     Bytes { path: String, bytes: Vec<u8> },
     /// A log file, redacted line by line while it streams in.
     Log { path: String, source: PathBuf },
+    /// A log file for a support member's bundle: redacted, and the sale,
+    /// refund and staff ids and the amounts in its fields removed.
+    SupportLog { path: String, source: PathBuf },
 }
 
 impl Part {
     fn path(&self) -> &str {
         match self {
-            Self::Bytes { path, .. } | Self::Log { path, .. } => path,
+            Self::Bytes { path, .. } | Self::Log { path, .. } | Self::SupportLog { path, .. } => path,
         }
     }
 }
@@ -102,11 +106,29 @@ struct Redacting<R> {
     pos: usize,
     hash: Sha256,
     bytes: u64,
+    /// Also remove sales data (support's copy).
+    strip_sales: bool,
+}
+
+/// Log fields that carry sales data: ids of sales, refunds and staff, and
+/// amounts (`sale=…`, `amount=1250`, as the tracing spans write them).
+static SALES_FIELDS: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\b(sale|refund|staff|staff_id|actor|amount|captured|approved_by|for)=[^\s,}]+").ok()
+});
+
+/// Removes sales data from one redacted log line; without the pattern the
+/// whole line goes (fail closed).
+fn strip_sales(line: &str) -> String {
+    match SALES_FIELDS.as_ref() {
+        Some(re) => re.replace_all(line, "$1=…").into_owned(),
+        None => String::new(),
+    }
 }
 
 impl<R: BufRead> Redacting<R> {
-    fn new(input: R) -> Self {
+    fn new(input: R, strip_sales: bool) -> Self {
         Self {
+            strip_sales,
             input,
             line: Vec::new(),
             pending: Vec::new(),
@@ -132,6 +154,9 @@ impl<R: BufRead> std::io::Read for Redacting<R> {
                 self.line.pop();
             }
             let mut clean = crate::logging::redact(&String::from_utf8_lossy(&self.line));
+            if self.strip_sales {
+                clean = strip_sales(&clean);
+            }
             clean.push('\n');
             self.hash.update(clean.as_bytes());
             self.bytes += clean.len() as u64;
@@ -146,16 +171,20 @@ impl<R: BufRead> std::io::Read for Redacting<R> {
 }
 
 /// Opens a log and the redacted stream of its first `len` bytes.
-fn redacting(file: &std::fs::File, len: u64) -> Redacting<std::io::BufReader<std::io::Take<&std::fs::File>>> {
-    Redacting::new(std::io::BufReader::new(std::io::Read::take(file, len)))
+fn redacting(
+    file: &std::fs::File,
+    len: u64,
+    strip_sales: bool,
+) -> Redacting<std::io::BufReader<std::io::Take<&std::fs::File>>> {
+    Redacting::new(std::io::BufReader::new(std::io::Read::take(file, len)), strip_sales)
 }
 
 /// The size and SHA-256 a log will have in the bundle, and the open file
 /// with the length that was measured.
-fn measure_log(source: &Path) -> Result<(std::fs::File, u64, u64, String), ExportError> {
+fn measure_log(source: &Path, strip_sales: bool) -> Result<(std::fs::File, u64, u64, String), ExportError> {
     let file = std::fs::File::open(source)?;
     let len = file.metadata()?.len();
-    let mut stream = redacting(&file, len);
+    let mut stream = redacting(&file, len, strip_sales);
     std::io::copy(&mut stream, &mut std::io::sink())?;
     let (bytes, sha256) = stream.finish();
     Ok((file, len, bytes, sha256))
@@ -172,8 +201,8 @@ pub fn preview(mut manifest: Manifest, parts: &[Part]) -> Result<Manifest, Expor
                 bytes: bytes.len() as u64,
                 sha256: hex::encode(Sha256::digest(bytes)),
             }),
-            Part::Log { path, source } => {
-                let (_, _, bytes, sha256) = measure_log(source)?;
+            Part::Log { path, source } | Part::SupportLog { path, source } => {
+                let (_, _, bytes, sha256) = measure_log(source, matches!(p, Part::SupportLog { .. }))?;
                 Ok(ManifestEntry {
                     path: path.clone(),
                     bytes,
@@ -199,6 +228,7 @@ pub fn seal<W: Write>(
     manifest.files.clear();
     for part in parts {
         let path = part.path().to_string();
+        let strip_sales = matches!(part, Part::SupportLog { .. });
         let entry = match part {
             Part::Bytes { bytes, .. } => {
                 append(&mut tar, &path, bytes.len() as u64, &mut bytes.as_slice())?;
@@ -208,10 +238,10 @@ pub fn seal<W: Write>(
                     path,
                 }
             }
-            Part::Log { source, .. } => {
-                let (file, len, bytes, sha256) = measure_log(&source)?;
+            Part::Log { source, .. } | Part::SupportLog { source, .. } => {
+                let (file, len, bytes, sha256) = measure_log(&source, strip_sales)?;
                 std::io::Seek::rewind(&mut &file)?;
-                let mut stream = redacting(&file, len);
+                let mut stream = redacting(&file, len, strip_sales);
                 append(&mut tar, &path, bytes, &mut std::io::Read::take(&mut stream, bytes))?;
                 if stream.finish() != (bytes, sha256.clone()) {
                     return Err(ExportError::Io("a log file changed while it was being bundled".into()));
@@ -337,6 +367,17 @@ mod tests {
         );
         let _ = support.to_string().expose_secret().len();
         Ok(())
+    }
+
+    #[test]
+    fn support_logs_lose_ids_and_amounts() {
+        let line = "2026-01-01T12:00:00Z  INFO charge{sale=01a2-b3 amount=1250 currency=USD}: settled staff=9f1 status=Approved";
+        let out = strip_sales(line);
+        assert!(
+            !out.contains("01a2-b3") && !out.contains("1250") && !out.contains("9f1"),
+            "{out}"
+        );
+        assert!(out.contains("currency=USD") && out.contains("status=Approved"), "{out}");
     }
 
     #[test]

@@ -1105,9 +1105,11 @@ impl Terminal {
                     .file_name()
                     .map(|n| n.to_string_lossy().to_string())
                     .unwrap_or_default();
-                parts.push(Part::Log {
-                    path: format!("logs/{name}"),
-                    source,
+                let path = format!("logs/{name}");
+                parts.push(if full_audit {
+                    Part::Log { path, source }
+                } else {
+                    Part::SupportLog { path, source }
                 });
             }
         }
