@@ -38,6 +38,7 @@ fn first_run_creates_the_master_key_and_later_runs_reuse_it() -> TestResult {
     names.sort();
     assert!(
         names.iter().all(|n| n == "terminal-id"
+            || n == "setup.lock"
             || n.starts_with("training/cache.sqlite3")
             || n.starts_with("terminal.sqlite3")
             || n.starts_with("logs/")),

@@ -875,6 +875,7 @@ async fn gateway(
             reader_id,
             omit_refund_reason,
         } => {
+            let had_key = terminal.gateway_key(actor)?.is_some();
             let settings = terminal.configure_gateway(
                 actor,
                 GatewayChange {
@@ -884,8 +885,17 @@ async fn gateway(
                     omit_refund_reason,
                 },
             )?;
-            let text = format!("gateway: {}", settings.gateway.base_url);
-            output(serde_json::json!({ "base_url": settings.gateway.base_url }), text, 0)
+            // A key checked against the old address or CA is never sent to
+            // the new one: it was cleared, and must be entered again.
+            let key_cleared = had_key && terminal.gateway_key(actor)?.is_none();
+            let mut text = format!("gateway: {}", settings.gateway.base_url);
+            if key_cleared {
+                text.push_str(
+                    "\nThe gateway key was cleared (it was checked against the old address or CA): enter it again with merchantctl gateway set-key.",
+                );
+            }
+            let value = serde_json::json!({ "base_url": settings.gateway.base_url, "key_cleared": key_cleared });
+            output(value, text, 0)
         }
         GatewayCommand::SetKey => {
             actor

@@ -668,6 +668,7 @@ fn gateway_code(e: &GatewayError) -> ErrorCode {
 fn keychain_code(e: &KeychainError) -> ErrorCode {
     match e {
         KeychainError::Locked => ErrorCode::KeychainLocked,
+        KeychainError::GatewayKeyUnbound => ErrorCode::LiveNotConfigured,
         KeychainError::Missing(_) | KeychainError::Corrupt(_) => ErrorCode::KeyMissing,
         _ => ErrorCode::KeychainUnavailable,
     }

@@ -8,7 +8,16 @@
 //! <home>/settings.toml          owner settings (mode, currency, limits)
 //! <home>/training/cache.sqlite3 the training mode cache
 //! <home>/live/cache.sqlite3     the live cache
+//! <home>/gateway-ca-<sha>.pem   the terminal's copy of the gateway's extra CA
+//! <home>/gateway-ca.json        which file a CA named in settings was copied from
+//! <home>/setup.lock             held while a process sets the folder up
 //! ```
+//!
+//! The extra CA is copied in when it is configured and checked against its
+//! SHA-256 (kept in settings) each time the gateway is set up: a file that
+//! another local user can write is never re-read, and a copy that changed
+//! is refused. Starting processes take `setup.lock` while they create the
+//! terminal id and the master key, so two first starts make one of each.
 //!
 //! The folder is `--home`, else `MERCHANT_TERMINAL_HOME`, else the platform's
 //! data folder. The app and `merchantctl` resolve it the same way.
@@ -89,8 +98,12 @@ pub struct GatewaySettings {
     pub provider: Provider,
     /// Must be https://.
     pub base_url: String,
-    /// PEM file of an extra CA to trust (a test or enterprise TLS proxy).
+    /// PEM file of an extra CA to trust (a test or enterprise TLS proxy):
+    /// the terminal's own copy in the data folder once configured.
     pub extra_ca: Option<PathBuf>,
+    /// SHA-256 (hex) of `extra_ca` when it was configured; a file that no
+    /// longer matches is refused.
+    pub extra_ca_sha256: Option<String>,
     /// The registered card reader for counter charges.
     pub reader_id: Option<String>,
     /// How long the reader waits for a card before the charge is cancelled.
@@ -108,12 +121,21 @@ impl Default for GatewaySettings {
             provider: Provider::Stripe,
             base_url: "https://api.stripe.com/".into(),
             extra_ca: None,
+            extra_ca_sha256: None,
             reader_id: None,
             reader_timeout_ms: 60_000,
             request_timeout_ms: 30_000,
             max_retries: 3,
             omit_refund_reason: false,
         }
+    }
+}
+
+impl GatewaySettings {
+    /// What the gateway key is bound to: this address and this CA.
+    pub fn binding(&self) -> crate::vault::GatewayBinding {
+        let ca = self.extra_ca.as_ref().and(self.extra_ca_sha256.as_deref());
+        crate::vault::GatewayBinding::new(&self.base_url, ca)
     }
 }
 
@@ -165,6 +187,26 @@ pub enum ConfigError {
     Io { path: String, reason: String },
     #[error("settings.toml is not valid: {0}")]
     Settings(String),
+    #[error("The extra CA file could not be read, or is larger than a CA file can be.")]
+    CaUnreadable,
+}
+
+/// The data folder's set-up lock, released on drop.
+#[derive(Debug)]
+pub struct SetupLock(#[allow(dead_code)] fs::File);
+
+/// Largest extra CA file accepted (a bundle of a few certificates).
+const MAX_CA_BYTES: u64 = 1 << 20;
+
+/// Which source file the terminal's CA copy was made from, and its hash.
+#[derive(Serialize, Deserialize)]
+struct CaRecord {
+    source: PathBuf,
+    sha256: String,
+}
+
+fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// A resolved data folder.
@@ -225,6 +267,87 @@ impl Home {
         Ok(path)
     }
 
+    /// Takes the folder's set-up lock, waiting for another process that
+    /// holds it. Whatever a start creates once (the terminal id, the master
+    /// key) is read again and created only under it.
+    pub fn lock_setup(&self) -> Result<SetupLock, ConfigError> {
+        let path = self.root.join("setup.lock");
+        let file = fs::File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| self.io(&path, &e))?;
+        file.lock().map_err(|e| self.io(&path, &e))?;
+        Ok(SetupLock(file))
+    }
+
+    /// Copies the extra CA at `source` into the data folder (owner-only) and
+    /// returns the copy's path and SHA-256. The copy is named by its hash, so
+    /// a copy settings still name is never overwritten.
+    pub fn install_extra_ca(&self, source: &Path) -> Result<(PathBuf, String), ConfigError> {
+        use sha2::Digest;
+        use std::io::{Read, Write};
+        let mut pem = Vec::new();
+        fs::File::open(source)
+            .and_then(|f| f.take(MAX_CA_BYTES + 1).read_to_end(&mut pem))
+            .map_err(|_| ConfigError::CaUnreadable)?;
+        if pem.len() as u64 > MAX_CA_BYTES {
+            return Err(ConfigError::CaUnreadable);
+        }
+        let sha = hex::encode(sha2::Sha256::digest(&pem));
+        let path = self.ca_copy_path(&sha);
+        let mut tmp = tempfile::NamedTempFile::new_in(&self.root).map_err(|e| self.io(&self.root, &e))?;
+        tmp.write_all(&pem)
+            .and_then(|()| tmp.as_file().sync_all())
+            .map_err(|e| self.io(tmp.path(), &e))?;
+        tmp.persist(&path).map_err(|e| self.io(&path, &e.error))?;
+        Ok((path, sha))
+    }
+
+    /// Settings that name an extra CA without its hash (written by hand, or
+    /// by a version that re-read the file at each start) get the terminal's
+    /// own copy: made once per source path, recorded in `gateway-ca.json`,
+    /// and never read from the source again. `settings.toml` is left as it
+    /// is (it may be hand-written); `settings` then names the copy and its
+    /// hash in memory. True when a copy was made now. A gateway key bound to
+    /// another CA is still not sent (see `vault::gateway_key`).
+    pub fn adopt_extra_ca(&self, settings: &mut Settings) -> Result<bool, ConfigError> {
+        let g = &mut settings.gateway;
+        let Some(source) = g.extra_ca.clone().filter(|_| g.extra_ca_sha256.is_none()) else {
+            return Ok(false);
+        };
+        let record_path = self.root.join("gateway-ca.json");
+        let recorded = fs::read(&record_path)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<CaRecord>(&b).ok())
+            .filter(|r| r.source == source && is_sha256_hex(&r.sha256));
+        let (copy, sha, fresh) = match recorded {
+            Some(r) => (self.ca_copy_path(&r.sha256), r.sha256, false),
+            None => {
+                let (copy, sha) = self.install_extra_ca(&source)?;
+                let record = CaRecord {
+                    source,
+                    sha256: sha.clone(),
+                };
+                let json = serde_json::to_vec(&record).map_err(|e| ConfigError::Settings(e.to_string()))?;
+                let mut tmp = tempfile::NamedTempFile::new_in(&self.root).map_err(|e| self.io(&self.root, &e))?;
+                std::io::Write::write_all(&mut tmp, &json).map_err(|e| self.io(tmp.path(), &e))?;
+                tmp.persist(&record_path).map_err(|e| self.io(&record_path, &e.error))?;
+                (copy, sha, true)
+            }
+        };
+        g.extra_ca = Some(copy);
+        g.extra_ca_sha256 = Some(sha);
+        Ok(fresh)
+    }
+
+    /// Where the copy of a CA with SHA-256 `sha` lives.
+    fn ca_copy_path(&self, sha: &str) -> PathBuf {
+        self.root
+            .join(format!("gateway-ca-{}.pem", sha.get(..16).unwrap_or(sha)))
+    }
+
     /// This terminal's id, created on first use.
     pub fn terminal_id(&self) -> Result<String, ConfigError> {
         let path = self.root.join("terminal-id");
@@ -244,9 +367,12 @@ impl Home {
     pub fn save_settings(&self, settings: &Settings) -> Result<(), ConfigError> {
         let path = self.root.join("settings.toml");
         let text = toml::to_string_pretty(settings).map_err(|e| ConfigError::Settings(e.to_string()))?;
-        let tmp = self.root.join("settings.toml.tmp");
-        fs::write(&tmp, text).map_err(|e| self.io(&tmp, &e))?;
-        fs::rename(&tmp, &path).map_err(|e| self.io(&path, &e))
+        // A temporary file of its own: two processes saving at once each
+        // rename a whole file into place.
+        let mut tmp = tempfile::NamedTempFile::new_in(&self.root).map_err(|e| self.io(&self.root, &e))?;
+        std::io::Write::write_all(&mut tmp, text.as_bytes()).map_err(|e| self.io(tmp.path(), &e))?;
+        tmp.persist(&path).map_err(|e| self.io(&path, &e.error))?;
+        Ok(())
     }
 
     pub fn settings(&self) -> Result<Settings, ConfigError> {

@@ -147,7 +147,10 @@ impl Counter {
         let gateway: Arc<dyn Gateway> = match settings.mode {
             Mode::Training => Arc::new(TrainingGateway::new(settings.training_reader)),
             Mode::Live => {
-                let key = keychain.secret(GATEWAY_KEY)?.ok_or(CounterError::LiveNotConfigured)?;
+                // Only a key bound to this very address and CA is handed out.
+                let key = crate::vault::GatewayKeys::new(keychain, keys)
+                    .for_gateway(&settings.gateway.binding())?
+                    .ok_or(CounterError::LiveNotConfigured)?;
                 Arc::new(live_gateway(settings, key)?)
             }
         };
@@ -622,6 +625,7 @@ pub fn live_gateway(settings: &Settings, key: secrecy::SecretString) -> Result<S
     let g = &settings.gateway;
     let mut http = HttpConfig::new(g.base_url.clone());
     http.extra_ca = g.extra_ca.clone();
+    http.extra_ca_sha256 = g.extra_ca_sha256.clone();
     http.request_timeout = std::time::Duration::from_millis(g.request_timeout_ms);
     http.max_retries = g.max_retries;
     let compat = StripeCompat {

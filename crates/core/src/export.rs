@@ -3,13 +3,19 @@
 //!
 //! Contents (a tar archive): `manifest.json` (what is inside, with sizes and
 //! SHA-256), `diagnostics.json` (health checks, versions, settings — which
-//! hold no secrets), `audit.jsonl` (the whole audit trail, its verification
-//! and head), and `logs/` (already redacted when written; redacted again on
-//! the way in). Never the transaction cache.
+//! hold no secrets), `audit.jsonl` (the audit trail: whole in a manager's
+//! bundle; in a support member's, only what happened and when — no amounts,
+//! no sale, refund or staff ids, see [`SupportAuditEntry`]), and `logs/`
+//! (already redacted when written; redacted again on the way in; in a
+//! support member's bundle, without the sales fields of the log lines).
+//! Never the transaction cache.
 //!
 //! The archive is streamed straight into the `age` format, encrypted to the
 //! X25519 recipients in settings: the shop machine holds no identity that
 //! can open it, and support opens it with the stock `age`/`rage` tools.
+//! Logs are redacted twice in memory, line by line (once for the size the
+//! tar header needs, once into the archive): no plaintext copy is ever
+//! written to a temporary file that a killed process would leave behind.
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -66,12 +72,15 @@ pub enum Part {
     Bytes { path: String, bytes: Vec<u8> },
     /// A log file, redacted line by line while it streams in.
     Log { path: String, source: PathBuf },
+    /// A log file for a support member's bundle: redacted, and the sale,
+    /// refund and staff ids and the amounts in its fields removed.
+    SupportLog { path: String, source: PathBuf },
 }
 
 impl Part {
     fn path(&self) -> &str {
         match self {
-            Self::Bytes { path, .. } | Self::Log { path, .. } => path,
+            Self::Bytes { path, .. } | Self::Log { path, .. } | Self::SupportLog { path, .. } => path,
         }
     }
 }
@@ -86,26 +95,99 @@ pub fn parse_recipients(keys: &[String]) -> Result<Vec<age::x25519::Recipient>, 
         .collect()
 }
 
-/// Streams a log file through the redactor into a temporary file (so the
-/// tar header knows the size) without holding it in memory.
-fn redacted_copy(source: &Path) -> Result<(tempfile::NamedTempFile, u64, String), ExportError> {
-    let input = std::io::BufReader::new(std::fs::File::open(source)?);
-    let mut tmp = tempfile::NamedTempFile::new()?;
-    let mut hash = Sha256::new();
-    let mut bytes = 0u64;
-    {
-        let mut out = std::io::BufWriter::new(tmp.as_file_mut());
-        for line in input.split(b'\n') {
-            let line = line?;
-            let mut clean = crate::logging::redact(&String::from_utf8_lossy(&line));
-            clean.push('\n');
-            hash.update(clean.as_bytes());
-            bytes += clean.len() as u64;
-            out.write_all(clean.as_bytes())?;
-        }
-        out.flush()?;
+/// A log file read through the redactor, line by line, as a byte stream.
+/// Only the first `len` bytes of the file are read (its length when the
+/// export began), so lines appended meanwhile wait for the next bundle and
+/// both passes see the same bytes.
+struct Redacting<R> {
+    input: R,
+    line: Vec<u8>,
+    pending: Vec<u8>,
+    pos: usize,
+    hash: Sha256,
+    bytes: u64,
+    /// Also remove sales data (support's copy).
+    strip_sales: bool,
+}
+
+/// Log fields that carry sales data: ids of sales, refunds and staff, and
+/// amounts (`sale=…`, `amount=1250`, as the tracing spans write them).
+static SALES_FIELDS: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\b(sale|refund|staff|staff_id|actor|amount|captured|approved_by|for)=[^\s,}]+").ok()
+});
+
+/// Removes sales data from one redacted log line; without the pattern the
+/// whole line goes (fail closed).
+fn strip_sales(line: &str) -> String {
+    match SALES_FIELDS.as_ref() {
+        Some(re) => re.replace_all(line, "$1=…").into_owned(),
+        None => String::new(),
     }
-    Ok((tmp, bytes, hex::encode(hash.finalize())))
+}
+
+impl<R: BufRead> Redacting<R> {
+    fn new(input: R, strip_sales: bool) -> Self {
+        Self {
+            strip_sales,
+            input,
+            line: Vec::new(),
+            pending: Vec::new(),
+            pos: 0,
+            hash: Sha256::new(),
+            bytes: 0,
+        }
+    }
+
+    fn finish(self) -> (u64, String) {
+        (self.bytes, hex::encode(self.hash.finalize()))
+    }
+}
+
+impl<R: BufRead> std::io::Read for Redacting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.pos == self.pending.len() {
+            self.line.clear();
+            if self.input.read_until(b'\n', &mut self.line)? == 0 {
+                return Ok(0);
+            }
+            if self.line.last() == Some(&b'\n') {
+                self.line.pop();
+            }
+            let mut clean = crate::logging::redact(&String::from_utf8_lossy(&self.line));
+            if self.strip_sales {
+                clean = strip_sales(&clean);
+            }
+            clean.push('\n');
+            self.hash.update(clean.as_bytes());
+            self.bytes += clean.len() as u64;
+            self.pending = clean.into_bytes();
+            self.pos = 0;
+        }
+        let n = buf.len().min(self.pending.len() - self.pos);
+        buf[..n].copy_from_slice(&self.pending[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Opens a log and the redacted stream of its first `len` bytes.
+fn redacting(
+    file: &std::fs::File,
+    len: u64,
+    strip_sales: bool,
+) -> Redacting<std::io::BufReader<std::io::Take<&std::fs::File>>> {
+    Redacting::new(std::io::BufReader::new(std::io::Read::take(file, len)), strip_sales)
+}
+
+/// The size and SHA-256 a log will have in the bundle, and the open file
+/// with the length that was measured.
+fn measure_log(source: &Path, strip_sales: bool) -> Result<(std::fs::File, u64, u64, String), ExportError> {
+    let file = std::fs::File::open(source)?;
+    let len = file.metadata()?.len();
+    let mut stream = redacting(&file, len, strip_sales);
+    std::io::copy(&mut stream, &mut std::io::sink())?;
+    let (bytes, sha256) = stream.finish();
+    Ok((file, len, bytes, sha256))
 }
 
 /// Lists what a bundle of `parts` would hold (sizes and hashes), without
@@ -119,8 +201,8 @@ pub fn preview(mut manifest: Manifest, parts: &[Part]) -> Result<Manifest, Expor
                 bytes: bytes.len() as u64,
                 sha256: hex::encode(Sha256::digest(bytes)),
             }),
-            Part::Log { path, source } => {
-                let (_tmp, bytes, sha256) = redacted_copy(source)?;
+            Part::Log { path, source } | Part::SupportLog { path, source } => {
+                let (_, _, bytes, sha256) = measure_log(source, matches!(p, Part::SupportLog { .. }))?;
                 Ok(ManifestEntry {
                     path: path.clone(),
                     bytes,
@@ -146,6 +228,7 @@ pub fn seal<W: Write>(
     manifest.files.clear();
     for part in parts {
         let path = part.path().to_string();
+        let strip_sales = matches!(part, Part::SupportLog { .. });
         let entry = match part {
             Part::Bytes { bytes, .. } => {
                 append(&mut tar, &path, bytes.len() as u64, &mut bytes.as_slice())?;
@@ -155,9 +238,14 @@ pub fn seal<W: Write>(
                     path,
                 }
             }
-            Part::Log { source, .. } => {
-                let (tmp, bytes, sha256) = redacted_copy(&source)?;
-                append(&mut tar, &path, bytes, &mut std::fs::File::open(tmp.path())?)?;
+            Part::Log { source, .. } | Part::SupportLog { source, .. } => {
+                let (file, len, bytes, sha256) = measure_log(&source, strip_sales)?;
+                std::io::Seek::rewind(&mut &file)?;
+                let mut stream = redacting(&file, len, strip_sales);
+                append(&mut tar, &path, bytes, &mut std::io::Read::take(&mut stream, bytes))?;
+                if stream.finish() != (bytes, sha256.clone()) {
+                    return Err(ExportError::Io("a log file changed while it was being bundled".into()));
+                }
                 ManifestEntry { path, bytes, sha256 }
             }
         };
@@ -183,6 +271,42 @@ fn append<W: Write>(
     header.set_cksum();
     tar.append_data(&mut header, path, data)?;
     Ok(())
+}
+
+/// One audit entry as a support member's bundle carries it: what happened,
+/// when, and how it ended. No actor (staff id), no object (sale, refund or
+/// staff id), and a detail only for actions whose detail holds no sales data.
+/// Managers' bundles carry the full trail.
+#[derive(Debug, Clone, Serialize)]
+pub struct SupportAuditEntry {
+    pub seq: i64,
+    pub at_ms: i64,
+    pub action: String,
+    pub outcome: String,
+    pub origin: String,
+    pub detail: Option<String>,
+}
+
+impl From<&crate::audit::AuditEntry> for SupportAuditEntry {
+    fn from(e: &crate::audit::AuditEntry) -> Self {
+        // Set-up actions only: their details are settings, counts and key
+        // versions, never amounts or ids.
+        const DETAIL_KEPT: [&str; 5] = [
+            "gateway_configured",
+            "mode_switch",
+            "cache_key_rotated",
+            "support_recipients_changed",
+            "export",
+        ];
+        Self {
+            seq: e.seq,
+            at_ms: e.at_ms,
+            action: e.action.clone(),
+            outcome: e.outcome.clone(),
+            origin: e.origin.clone(),
+            detail: e.detail.clone().filter(|_| DETAIL_KEPT.contains(&e.action.as_str())),
+        }
+    }
 }
 
 fn short(s: &str) -> String {
@@ -243,6 +367,17 @@ mod tests {
         );
         let _ = support.to_string().expose_secret().len();
         Ok(())
+    }
+
+    #[test]
+    fn support_logs_lose_ids_and_amounts() {
+        let line = "2026-01-01T12:00:00Z  INFO charge{sale=01a2-b3 amount=1250 currency=USD}: settled staff=9f1 status=Approved";
+        let out = strip_sales(line);
+        assert!(
+            !out.contains("01a2-b3") && !out.contains("1250") && !out.contains("9f1"),
+            "{out}"
+        );
+        assert!(out.contains("currency=USD") && out.contains("status=Approved"), "{out}");
     }
 
     #[test]

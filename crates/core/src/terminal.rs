@@ -15,6 +15,7 @@ use crate::audit::{Action, Anchor, AuditEntry, AuditError, AuditLog, Event, Veri
 use crate::auth::{Actor, AuthError, Clock, Permission, Role, Staff, StaffEntry, SystemClock};
 use crate::config::{ConfigError, Home, Mode, Settings};
 use crate::counter::{ChargeInput, Counter, CounterError, RefundInput, SalesFilter, GATEWAY_KEY};
+use crate::gateway::http::HttpSetupError;
 use crate::gateway::stripe::{key_kind, mask_key};
 use crate::gateway::TestCard;
 use crate::money::{Currency, MinorUnits, Money};
@@ -26,7 +27,7 @@ use crate::session::{Need, Session, SessionError, SessionRefreshError};
 use crate::store::{CapReached, RateKind, RefundCap, StoreError};
 use crate::store::{KeyState, Rotation};
 use crate::store::{Refund, Sale, SaleId, TerminalDb};
-use crate::vault::{BuildKind, Keychain, KeychainNamespace, SubKeys};
+use crate::vault::{BuildKind, GatewayKeys, Keychain, KeychainError, KeychainNamespace, SubKeys};
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -176,24 +177,38 @@ impl Terminal {
     /// Opens the terminal in `home`. Fails closed without a usable keychain.
     pub async fn open(home: Home) -> Result<Self> {
         home.ensure()?;
-        let settings = home.settings()?;
+        // What a first start creates (the id, the master key, the database)
+        // is read again and created under the folder's lock: processes
+        // starting together on a fresh folder end up with one of each.
+        let setup = home.lock_setup()?;
+        let mut settings = home.settings()?;
         let terminal_id = home.terminal_id()?;
         let keychain = Keychain::new(KeychainNamespace::new(BuildKind::current(), &terminal_id));
         let master = keychain.load_or_create_master_key(!home.has_encrypted_data())?;
         let keys = SubKeys::new(master);
+        let ca_adopted = home.adopt_extra_ca(&mut settings)?;
+        let key_bound = GatewayKeys::new(&keychain, &keys).bind_unbound(&settings.gateway.binding())?;
         let db = TerminalDb::open(&home.terminal_db_path())?;
+        drop(setup);
         let counter = Counter::open(&home, &settings, &terminal_id, &keychain, &keys).await;
         if let Err(e) = &counter {
-            // A live terminal without a key is still opened for its owner;
-            // anything else (disk, keychain) stops here.
-            if !matches!(e, CounterError::LiveNotConfigured) {
+            // A live terminal without a usable key or CA is still opened for
+            // its owner to set them again; anything else (disk, keychain)
+            // stops here.
+            let for_the_owner = matches!(
+                e,
+                CounterError::LiveNotConfigured
+                    | CounterError::Keychain(KeychainError::GatewayKeyUnbound)
+                    | CounterError::GatewaySetup(HttpSetupError::CaChanged(_))
+            );
+            if !for_the_owner {
                 return Err(counter
                     .err()
                     .map(TerminalError::from)
                     .unwrap_or(TerminalError::PinRateLimited));
             }
         }
-        Ok(Self {
+        let terminal = Self {
             audit: AuditLog::new(keys.audit_mac(), terminal_id.clone()),
             staff: Staff::new(keys.pin_pepper()),
             clock: Arc::new(SystemClock),
@@ -205,7 +220,24 @@ impl Terminal {
             db,
             counter,
             webview_version: None,
-        })
+        };
+        if ca_adopted {
+            terminal.record(
+                None,
+                Action::GatewayConfigured,
+                None,
+                "ok",
+                Some("extra CA copied into the data folder"),
+            )?;
+        }
+        if key_bound {
+            let detail = format!(
+                "key from an earlier version bound to {}",
+                terminal.settings.gateway.base_url
+            );
+            terminal.record(None, Action::GatewayKeySet, None, "bound", Some(&detail))?;
+        }
+        Ok(terminal)
     }
 
     /// Records the webview's version for diagnostics (set by the desktop shell).
@@ -232,9 +264,15 @@ impl Terminal {
     }
 
     fn counter(&self) -> Result<&Counter> {
-        self.counter
-            .as_ref()
-            .map_err(|_| TerminalError::Counter(CounterError::LiveNotConfigured))
+        self.counter.as_ref().map_err(|e| {
+            TerminalError::Counter(match e {
+                CounterError::Keychain(KeychainError::GatewayKeyUnbound) => {
+                    CounterError::Keychain(KeychainError::GatewayKeyUnbound)
+                }
+                CounterError::GatewaySetup(e) => CounterError::GatewaySetup(e.clone()),
+                _ => CounterError::LiveNotConfigured,
+            })
+        })
     }
 
     fn record(
@@ -502,9 +540,8 @@ impl Terminal {
     /// The live gateway's card readers (managers, for set-up).
     pub async fn list_readers(&self, actor: &Actor) -> Result<Vec<crate::gateway::stripe::ReaderInfo>> {
         self.require(actor, Permission::ConfigureGateway)?;
-        let key = self
-            .keychain
-            .secret(GATEWAY_KEY)?
+        let key = GatewayKeys::new(&self.keychain, &self.keys)
+            .for_gateway(&self.settings.gateway.binding())?
             .ok_or(CounterError::LiveNotConfigured)?;
         let gateway = crate::counter::live_gateway(&self.settings, key)?;
         Ok(gateway.list_readers().await.map_err(CounterError::Gateway)?)
@@ -788,6 +825,11 @@ impl Terminal {
     /// Stores a gateway key that the gateway has already accepted.
     /// Changes where the live gateway is. The new settings are checked
     /// (https only, a readable CA) before anything is saved. Audited.
+    ///
+    /// The extra CA is copied into the data folder and its SHA-256 kept;
+    /// the original file is not read again. A new address or CA clears the
+    /// stored gateway key (audited): it was checked against the old one and
+    /// is never sent to another, so a manager enters it again.
     pub fn configure_gateway(&self, actor: &Actor, change: GatewayChange) -> Result<Settings> {
         self.require(actor, Permission::ConfigureGateway)?;
         let mut settings = self.settings.clone();
@@ -796,7 +838,14 @@ impl Terminal {
             g.base_url = url.trim().to_string();
         }
         if let Some(ca) = change.extra_ca {
-            g.extra_ca = (!ca.as_os_str().is_empty()).then(|| std::fs::canonicalize(&ca).unwrap_or(ca));
+            if ca.as_os_str().is_empty() {
+                g.extra_ca = None;
+                g.extra_ca_sha256 = None;
+            } else {
+                let (copy, sha) = self.home.install_extra_ca(&ca)?;
+                g.extra_ca = Some(copy);
+                g.extra_ca_sha256 = Some(sha);
+            }
         }
         if let Some(reader) = change.reader_id {
             g.reader_id = Some(reader.trim().to_string()).filter(|r| !r.is_empty());
@@ -804,7 +853,26 @@ impl Terminal {
         if let Some(v) = change.omit_refund_reason {
             g.omit_refund_reason = v;
         }
-        crate::counter::live_gateway(&settings, SecretString::from(String::new()))?;
+        if let Err(e) = crate::counter::live_gateway(&settings, SecretString::from(String::new())) {
+            // A copy just made of a file that is not a CA is not kept.
+            if let Some(copy) = settings.gateway.extra_ca.as_ref() {
+                if self.settings.gateway.extra_ca.as_ref() != Some(copy) {
+                    let _ = std::fs::remove_file(copy);
+                }
+            }
+            return Err(e.into());
+        }
+        if settings.gateway.binding() != self.settings.gateway.binding()
+            && GatewayKeys::new(&self.keychain, &self.keys).clear()?
+        {
+            self.record(
+                Some(actor),
+                Action::GatewayKeyRemoved,
+                None,
+                "ok",
+                Some("gateway address or CA changed: the key must be entered again"),
+            )?;
+        }
         self.save_settings(actor, &settings, Action::GatewayConfigured)?;
         Ok(settings)
     }
@@ -823,7 +891,7 @@ impl Terminal {
                 return Err(CounterError::Gateway(e).into());
             }
         };
-        self.keychain.set_secret(GATEWAY_KEY, key)?;
+        GatewayKeys::new(&self.keychain, &self.keys).store(key, &self.settings.gateway.binding())?;
         self.record(Some(actor), Action::GatewayKeySet, None, "ok", Some(&masked))?;
         Ok(KeyView {
             masked,
@@ -847,7 +915,7 @@ impl Terminal {
 
     pub fn remove_gateway_key(&self, actor: &Actor) -> Result<()> {
         self.require(actor, Permission::ConfigureGateway)?;
-        self.keychain.delete(GATEWAY_KEY)?;
+        GatewayKeys::new(&self.keychain, &self.keys).clear()?;
         self.record(Some(actor), Action::GatewayKeyRemoved, None, "ok", None)?;
         Ok(())
     }
@@ -968,7 +1036,7 @@ impl Terminal {
                 reachable: false,
                 tls_ok: false,
                 latency_ms: 0,
-                error: Some(CounterError::LiveNotConfigured.to_string()),
+                error: self.counter().err().map(|e| e.to_string()),
             },
         };
         Diagnostics {
@@ -994,12 +1062,24 @@ impl Terminal {
         }
     }
 
-    fn bundle_parts(&self, diagnostics: &Diagnostics) -> Result<(crate::export::Manifest, Vec<crate::export::Part>)> {
+    /// The bundle's files for `actor`: a manager's carries the whole audit
+    /// trail, a support member's only what happened and when (no sales data).
+    fn bundle_parts(
+        &self,
+        actor: &Actor,
+        diagnostics: &Diagnostics,
+    ) -> Result<(crate::export::Manifest, Vec<crate::export::Part>)> {
         use crate::export::{Manifest, Part};
         let json = |v: &Diagnostics| serde_json::to_vec_pretty(v).unwrap_or_default();
+        let full_audit = actor.role == Role::Manager;
         let mut audit_lines = Vec::new();
         for e in self.audit.recent(&self.db, u32::MAX)?.iter().rev() {
-            audit_lines.extend(serde_json::to_vec(e).unwrap_or_default());
+            let line = if full_audit {
+                serde_json::to_vec(e)
+            } else {
+                serde_json::to_vec(&crate::export::SupportAuditEntry::from(e))
+            };
+            audit_lines.extend(line.unwrap_or_default());
             audit_lines.push(b'\n');
         }
         let mut parts = vec![
@@ -1021,9 +1101,11 @@ impl Terminal {
                     .file_name()
                     .map(|n| n.to_string_lossy().to_string())
                     .unwrap_or_default();
-                parts.push(Part::Log {
-                    path: format!("logs/{name}"),
-                    source,
+                let path = format!("logs/{name}");
+                parts.push(if full_audit {
+                    Part::Log { path, source }
+                } else {
+                    Part::SupportLog { path, source }
                 });
             }
         }
@@ -1048,7 +1130,7 @@ impl Terminal {
     pub async fn preview_bundle(&self, actor: &Actor) -> Result<crate::export::Manifest> {
         self.require(actor, Permission::ExportBundle)?;
         let diagnostics = self.diagnostics().await;
-        let (manifest, parts) = self.bundle_parts(&diagnostics)?;
+        let (manifest, parts) = self.bundle_parts(actor, &diagnostics)?;
         Ok(crate::export::preview(manifest, &parts)?)
     }
 
@@ -1057,7 +1139,7 @@ impl Terminal {
         self.require(actor, Permission::ExportBundle)?;
         let recipients = crate::export::parse_recipients(&self.recipient_keys())?;
         let diagnostics = self.diagnostics().await;
-        let (manifest, parts) = self.bundle_parts(&diagnostics)?;
+        let (manifest, parts) = self.bundle_parts(actor, &diagnostics)?;
         let file = std::fs::File::create(out).map_err(crate::export::ExportError::from)?;
         let manifest = crate::export::seal(manifest, parts, &recipients, std::io::BufWriter::new(file))?;
         let bytes: u64 = manifest.files.iter().map(|f| f.bytes).sum();

@@ -5,7 +5,8 @@
 //!   before any I/O; reqwest's `https_only` also refuses redirects to http;
 //! - rustls, TLS 1.2 minimum, certificate and hostname validation always on;
 //!   an extra CA (a test or enterprise proxy CA) can be *added*, never used to
-//!   turn validation off;
+//!   turn validation off, and when its SHA-256 was recorded at configuration
+//!   a file that no longer matches is refused before any connection;
 //! - one connection pool per gateway, with connect and request timeouts;
 //! - retries only what the provider says is safe, with capped exponential
 //!   backoff and jitter, always with the same idempotency key.
@@ -21,6 +22,8 @@ pub struct HttpConfig {
     pub base_url: String,
     /// PEM file with an extra CA to trust in addition to the public roots.
     pub extra_ca: Option<PathBuf>,
+    /// The SHA-256 (hex) `extra_ca` must still have.
+    pub extra_ca_sha256: Option<String>,
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
     /// Retries after the first attempt for retryable failures.
@@ -34,6 +37,7 @@ impl HttpConfig {
         Self {
             base_url: base_url.into(),
             extra_ca: None,
+            extra_ca_sha256: None,
             connect_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(30),
             max_retries: 3,
@@ -52,6 +56,8 @@ pub enum HttpSetupError {
     BadUrl(String),
     #[error("The extra CA file {0} could not be read or is not a PEM certificate.")]
     BadCa(String),
+    #[error("The gateway's extra CA file {0} has changed since it was configured, so it is not trusted. A manager must configure the CA again (merchantctl gateway configure --extra-ca FILE).")]
+    CaChanged(String),
     #[error("The HTTPS client could not be set up.")]
     Client,
 }
@@ -73,6 +79,12 @@ pub fn build_client(cfg: &HttpConfig) -> Result<(reqwest::Client, reqwest::Url),
         .user_agent(concat!("merchant-terminal/", env!("CARGO_PKG_VERSION")));
     if let Some(path) = &cfg.extra_ca {
         let pem = std::fs::read(path).map_err(|_| HttpSetupError::BadCa(path.display().to_string()))?;
+        if let Some(expected) = &cfg.extra_ca_sha256 {
+            use sha2::Digest;
+            if !hex::encode(sha2::Sha256::digest(&pem)).eq_ignore_ascii_case(expected.trim()) {
+                return Err(HttpSetupError::CaChanged(path.display().to_string()));
+            }
+        }
         let certs = reqwest::Certificate::from_pem_bundle(&pem)
             .map_err(|_| HttpSetupError::BadCa(path.display().to_string()))?;
         if certs.is_empty() {

@@ -150,6 +150,14 @@ pub fn migrations() -> Migrations<'static> {
         // When the gateway stops honouring an authorisation (Unix ms; card
         // reader authorisations lapse, Stripe's `capture_before`).
         M::up("ALTER TABLE sales ADD COLUMN capture_before_ms INTEGER;"),
+        // Which key a version's blind index uses: 0, derived from the master
+        // key alone (caches made before indexes were rotated); 1, bound to
+        // that version's epoch like its cache key (see `store::rotation`).
+        M::up(
+            r#"
+        ALTER TABLE cache_keys ADD COLUMN index_key INTEGER NOT NULL DEFAULT 0 CHECK (index_key IN (0, 1));
+        "#,
+        ),
     ])
 }
 

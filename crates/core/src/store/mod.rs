@@ -396,6 +396,16 @@ impl RawSale {
     }
 }
 
+/// A sale's last-4 index under `index` (also used when a rotation re-indexes).
+pub(crate) fn last4_index(index: &crate::vault::BlindIndex, last4: &str) -> Vec<u8> {
+    index.compute(TABLE, "card_last4", last4)
+}
+
+/// A sale's brand index under `index`; brands are compared in lower case.
+pub(crate) fn brand_index_with(index: &crate::vault::BlindIndex, brand: &str) -> Vec<u8> {
+    index.compute(TABLE, "card_brand", &brand.to_ascii_lowercase())
+}
+
 pub struct Store {
     conn: Mutex<Connection>,
     pub(crate) sealer: Sealer,
@@ -563,7 +573,7 @@ impl Store {
             out.brand = seal("card_brand", &c.brand);
             out.last4 = seal("card_last4", &c.last4);
             out.expiry = seal("card_expiry", &format!("{:02}/{}", c.exp_month, c.exp_year));
-            out.last4_bidx = Some(self.sealer.blind_index().compute(TABLE, "card_last4", &c.last4));
+            out.last4_bidx = Some(last4_index(&self.sealer.blind_index(), &c.last4));
             out.brand_bidx = Some(self.brand_index(&c.brand));
         }
         out
@@ -615,9 +625,7 @@ impl Store {
 
     /// The blind index reports group card brands by (brands are sealed).
     pub(crate) fn brand_index(&self, brand: &str) -> Vec<u8> {
-        self.sealer
-            .blind_index()
-            .compute(TABLE, "card_brand", &brand.to_ascii_lowercase())
+        brand_index_with(&self.sealer.blind_index(), brand)
     }
 
     pub fn get(&self, id: SaleId) -> Result<Option<Sale>> {
@@ -641,10 +649,14 @@ impl Store {
     /// Sales matching `q`, newest first. One fixed, parameterised
     /// statement: an unset condition is a NULL parameter.
     pub fn search(&self, q: &SalesQuery) -> Result<Vec<Sale>> {
-        let bidx = q
-            .last4
-            .as_deref()
-            .map(|l| self.sealer.blind_index().compute(TABLE, "card_last4", l));
+        let bidx = q.last4.as_deref().map(|l| last4_index(&self.sealer.blind_index(), l));
+        // Mid-rotation, rows not yet re-indexed hold the older version's.
+        let older = q.last4.as_deref().and_then(|l| {
+            self.sealer
+                .older_blind_indexes()
+                .first()
+                .map(|index| last4_index(index, l))
+        });
         let args = params![
             q.since_ms,
             q.until_ms,
@@ -653,7 +665,8 @@ impl Store {
             q.amount.map(|m| m.amount.get()),
             q.amount.map(|m| m.currency.code()),
             q.staff_id,
-            q.limit
+            q.limit,
+            older
         ];
         // With a last 4, the blind index leads (a few rows); otherwise the
         // time range does. Same conditions, two fixed statements.
@@ -661,7 +674,7 @@ impl Store {
             Some(_) => self.query_sales(
                 concat!(
                     select_sale!(),
-                    " INDEXED BY sales_by_last4 WHERE card_last4_bidx = ?4 AND card_last4_bidx IS NOT NULL
+                    " INDEXED BY sales_by_last4 WHERE card_last4_bidx IN (?4, ?9) AND card_last4_bidx IS NOT NULL
                         AND created_at_ms >= ?1 AND created_at_ms < ?2
                         AND (?3 IS NULL OR status = ?3)
                         AND (?5 IS NULL OR (amount_minor = ?5 AND currency = ?6))
@@ -673,7 +686,7 @@ impl Store {
             None => self.query_sales(
                 concat!(
                     select_sale!(),
-                    " WHERE created_at_ms >= ?1 AND created_at_ms < ?2 AND ?4 IS NULL
+                    " WHERE created_at_ms >= ?1 AND created_at_ms < ?2 AND ?4 IS NULL AND ?9 IS NULL
                         AND (?3 IS NULL OR status = ?3)
                         AND (?5 IS NULL OR (amount_minor = ?5 AND currency = ?6))
                         AND (?7 IS NULL OR staff_id = ?7)

@@ -14,11 +14,20 @@
 //!    replaced;
 //! 2. rows are re-sealed in batches, each one `IMMEDIATE` transaction that
 //!    opens every sealed value of a row and seals it again with the new
-//!    version; charges and refunds go on between batches;
-//! 3. once no row and no value names an older version, the old versions are
+//!    version, and recomputes the row's blind indexes (last 4, brand) with
+//!    the new version's index key; charges and refunds go on between
+//!    batches, and a search by last 4 looks under both versions meanwhile;
+//! 3. once no row and no value names an older version, refunds take their
+//!    sale's new brand index and the old versions are
 //!    marked `retired` (one transaction), their epochs deleted from the
 //!    keychain, and then marked `destroyed`; a crash between the two is
 //!    finished at the next open.
+//!
+//! Destroying an epoch destroys that version's blind-index key with its
+//! cache key: a copy of the file from before the rotation keeps index values
+//! nobody can recompute. (Caches made before indexes were keyed per version
+//! used one index key derived from the master key alone, recorded as
+//! `index_key = 0`; their first rotation moves them to per-version keys.)
 //!
 //! A value that fails its integrity check cannot be re-sealed: it is skipped
 //! and counted, and the old key is kept, so nothing becomes unreadable
@@ -36,7 +45,7 @@ use rusqlite::{params, Connection, TransactionBehavior};
 use serde::Serialize;
 
 use super::{now_ms, Result, Store, StoreError};
-use crate::vault::{sealed_version, Cell, EpochStore, KeyVersion, Sealer, SubKeys};
+use crate::vault::{sealed_version, BlindIndex, Cell, EpochStore, KeyVersion, Sealer, SubKeys};
 
 /// A table with sealed columns and the fixed statements a rotation runs on
 /// it. `select` reads `rowid, id` then the columns in `columns` order; it
@@ -52,7 +61,16 @@ struct SealedTable {
     older: &'static str,
     /// Every sealed value, for the check before the old key is destroyed.
     scan: &'static str,
+    /// The row's blind indexes from its opened values, bound after the
+    /// columns in `update`.
+    reindex: Reindex,
 }
+
+/// A row's opened column values (`None` for NULL).
+type Opened = [Option<Vec<u8>>];
+
+/// Computes a row's blind-index columns from its opened values.
+type Reindex = fn(&BlindIndex, &Opened) -> Vec<Option<Vec<u8>>>;
 
 const SEALED: [SealedTable; 2] = [
     SealedTable {
@@ -61,9 +79,11 @@ const SEALED: [SealedTable; 2] = [
         select: "SELECT rowid, id, gateway_ref, card_brand, card_last4, card_expiry, description FROM sales
                  WHERE rowid > ?1 AND key_version < ?2 ORDER BY rowid LIMIT ?3 + 0",
         update: "UPDATE sales SET key_version = ?2, gateway_ref = ?3, card_brand = ?4, card_last4 = ?5,
-                 card_expiry = ?6, description = ?7 WHERE rowid = ?1",
+                 card_expiry = ?6, description = ?7, card_last4_bidx = ?8, card_brand_bidx = ?9
+                 WHERE rowid = ?1",
         older: "SELECT count(*) FROM sales WHERE key_version < ?1",
         scan: "SELECT gateway_ref, card_brand, card_last4, card_expiry, description FROM sales",
+        reindex: sale_indexes,
     },
     SealedTable {
         table: "refunds",
@@ -73,8 +93,25 @@ const SEALED: [SealedTable; 2] = [
         update: "UPDATE refunds SET key_version = ?2, gateway_ref = ?3, note = ?4 WHERE rowid = ?1",
         older: "SELECT count(*) FROM refunds WHERE key_version < ?1",
         scan: "SELECT gateway_ref, note FROM refunds",
+        // A refund's brand index is its sale's, copied in step 3.
+        reindex: |_, _| Vec::new(),
     },
 ];
+
+/// A sale's last-4 and brand indexes from its opened `card_brand` and
+/// `card_last4` (positions 1 and 2 of the sales columns).
+fn sale_indexes(index: &BlindIndex, plain: &Opened) -> Vec<Option<Vec<u8>>> {
+    let text = |i: usize| {
+        plain
+            .get(i)
+            .and_then(|v| v.as_deref())
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+    };
+    vec![
+        text(2).map(|last4| super::last4_index(index, &last4)),
+        text(1).map(|brand| super::brand_index_with(index, &brand)),
+    ]
+}
 
 /// What a rotation did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -207,7 +244,7 @@ impl Store {
             params![current],
         )?;
         tx.execute(
-            "INSERT INTO cache_keys (version, state, created_at_ms) VALUES (?1, 'current', ?2)",
+            "INSERT INTO cache_keys (version, state, created_at_ms, index_key) VALUES (?1, 'current', ?2, 1)",
             params![next.0, now_ms()],
         )?;
         tx.commit()?;
@@ -236,27 +273,34 @@ impl Store {
             last_rowid: rows.last().map(|r| r.0),
             ..Batch::default()
         };
+        let index = self
+            .sealer
+            .blind_index_at(to)
+            .ok_or(StoreError::Corrupt("the new key version has no blind index"))?;
         for (rowid, id, values) in rows {
-            let resealed: std::result::Result<Vec<Option<Vec<u8>>>, _> = columns
+            let opened: std::result::Result<Vec<Option<Vec<u8>>>, _> = columns
                 .iter()
                 .zip(values)
                 .map(|(column, v)| {
-                    v.map(|sealed| {
-                        let cell = Cell::new(table, column, &id);
-                        self.sealer
-                            .open(cell, &sealed)
-                            .map(|plain| self.sealer.seal(cell, &plain))
-                    })
-                    .transpose()
+                    v.map(|sealed| self.sealer.open(Cell::new(table, column, &id), &sealed))
+                        .transpose()
                 })
                 .collect();
-            let Ok(resealed) = resealed else {
+            let Ok(opened) = opened else {
                 step.unreadable += 1;
                 tracing::warn!(table, "a row failed its integrity check and was not re-sealed");
                 continue;
             };
+            let indexes = (sealed.reindex)(&index, &opened);
             let mut args: Vec<rusqlite::types::Value> = vec![rowid.into(), i64::from(to.0).into()];
-            args.extend(resealed.into_iter().map(rusqlite::types::Value::from));
+            args.extend(columns.iter().zip(&opened).map(|(column, plain)| {
+                rusqlite::types::Value::from(
+                    plain
+                        .as_ref()
+                        .map(|p| self.sealer.seal(Cell::new(table, column, &id), p)),
+                )
+            }));
+            args.extend(indexes.into_iter().map(rusqlite::types::Value::from));
             tx.prepare_cached(sealed.update)?
                 .execute(rusqlite::params_from_iter(args))?;
             step.resealed += 1;
@@ -274,6 +318,13 @@ impl Store {
             if values_older_than(&tx, to)? > 0 {
                 return Err(StoreError::Corrupt("a value is still sealed with a retiring key"));
             }
+            // Every sale is re-indexed by now; a refund written during the
+            // rotation may still hold its sale's old brand index.
+            tx.execute(
+                "UPDATE refunds SET card_brand_bidx = (SELECT card_brand_bidx FROM sales WHERE sales.id = refunds.sale_id)
+                 WHERE card_brand_bidx IS NOT (SELECT card_brand_bidx FROM sales WHERE sales.id = refunds.sale_id)",
+                [],
+            )?;
             tx.execute(
                 "UPDATE cache_keys SET state = 'retired', retired_at_ms = ?1 WHERE state = 'retiring'",
                 params![now_ms()],
@@ -354,27 +405,33 @@ fn load_ring(conn: &mut Connection, keys: &SubKeys, epochs: &dyn EpochStore) -> 
             }
             epochs.create(KeyVersion::FIRST)?;
             tx.execute(
-                "INSERT INTO cache_keys (version, state, created_at_ms) VALUES (1, 'current', ?1)",
+                "INSERT INTO cache_keys (version, state, created_at_ms, index_key) VALUES (1, 'current', ?1, 1)",
                 params![now_ms()],
             )?;
         }
         tx.commit()?;
     }
     destroy_retired(conn, epochs)?;
-    let mut stmt =
-        conn.prepare("SELECT version FROM cache_keys WHERE state IN ('current', 'retiring') ORDER BY version")?;
+    let mut stmt = conn
+        .prepare("SELECT version, index_key FROM cache_keys WHERE state IN ('current', 'retiring') ORDER BY version")?;
     let versions = stmt
-        .query_map([], |r| r.get::<_, u32>(0))?
+        .query_map([], |r| Ok((KeyVersion(r.get::<_, u32>(0)?), r.get::<_, i64>(1)? == 0)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut ring = Vec::with_capacity(versions.len());
-    for v in versions.into_iter().map(KeyVersion) {
+    for v in versions.iter().map(|(v, _)| *v) {
         let epoch = epochs
             .load(v)?
             .ok_or_else(|| crate::vault::KeychainError::Missing(epochs.name(v)))?;
         ring.push((v, epoch));
     }
     let refs: Vec<_> = ring.iter().map(|(v, e)| (*v, e)).collect();
-    Ok(Sealer::new(keys, &refs))
+    let sealer = versions
+        .iter()
+        .filter(|(_, legacy)| *legacy)
+        .fold(Sealer::new(keys, &refs), |sealer, (v, _)| {
+            sealer.with_legacy_index(keys, *v)
+        });
+    Ok(sealer)
 }
 
 /// Deletes the epochs of `retired` versions and marks them `destroyed`.
@@ -600,6 +657,8 @@ mod tests {
         assert_eq!(store.sealer.versions(), vec![KeyVersion(1), KeyVersion(2)]);
         assert_eq!(header_versions(&store)?, vec![1, 2]);
         assert_eq!(view(&store, &ids)?, before, "half-rotated rows still read");
+        // Re-indexed rows and rows not yet reached are both found by last 4.
+        assert_eq!((by_last4(&store, "0000")?, by_last4(&store, "0007")?), (1, 1));
         // A sale taken mid-rotation is sealed with the new key.
         let more = fill(&store, 1)?;
         let done = store.rotate_key(&keys, &epochs, 3)?;
@@ -649,6 +708,63 @@ mod tests {
         ));
         drop(exclusive);
         assert!(Store::open_keyed(&path, &keys, &epochs).is_ok());
+        Ok(())
+    }
+
+    fn by_last4(store: &Store, last4: &str) -> Result<usize> {
+        Ok(store
+            .search(&crate::store::SalesQuery {
+                since_ms: 0,
+                until_ms: i64::MAX,
+                status: None,
+                last4: Some(last4.into()),
+                amount: None,
+                staff_id: None,
+                limit: 100,
+            })?
+            .len())
+    }
+
+    #[test]
+    fn a_cache_indexed_before_indexes_were_rotated_is_searched_then_moved_over() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| StoreError::Database(e.to_string()))?;
+        let path = dir.path().join("c.sqlite3");
+        let (keys, epochs) = (keys(), Epochs::default());
+        let store = Store::open_keyed(&path, &keys, &epochs)?;
+        fill(&store, 12)?;
+        // As an earlier version left it: one index key from the master key.
+        let legacy = Sealer::ephemeral(&keys)
+            .with_legacy_index(&keys, KeyVersion::FIRST)
+            .blind_index();
+        {
+            let conn = store.conn();
+            conn.execute("UPDATE cache_keys SET index_key = 0", [])?;
+            for i in 0..12 {
+                conn.execute(
+                    "UPDATE sales SET card_last4_bidx = ?1 WHERE rowid = ?2",
+                    params![super::super::last4_index(&legacy, &format!("{i:04}")), i + 1],
+                )?;
+            }
+        }
+        drop(store);
+        let store = Store::open_keyed(&path, &keys, &epochs)?;
+        assert_eq!(by_last4(&store, "0003")?, 1, "the legacy index is still searched");
+
+        store.rotate_key(&keys, &epochs, 5)?;
+        assert_eq!(by_last4(&store, "0003")?, 1);
+        let stale: i64 = store.conn().query_row(
+            "SELECT count(*) FROM sales WHERE card_last4_bidx = ?1",
+            params![super::super::last4_index(&legacy, "0003")],
+            |r| r.get(0),
+        )?;
+        assert_eq!(stale, 0, "re-indexed with the new version's key");
+        let kinds: Vec<i64> = {
+            let conn = store.conn();
+            let mut stmt = conn.prepare("SELECT index_key FROM cache_keys WHERE state = 'current'")?;
+            let kinds = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            kinds
+        };
+        assert_eq!(kinds, vec![1]);
         Ok(())
     }
 }

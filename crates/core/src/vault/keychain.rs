@@ -77,6 +77,8 @@ pub enum KeychainError {
     Missing(String),
     #[error("The keychain entry '{0}' is damaged.")]
     Corrupt(String),
+    #[error("The gateway address or its CA has changed since the gateway key was checked, so the key is not sent there. A manager must enter the gateway key again (merchantctl gateway set-key).")]
+    GatewayKeyUnbound,
 }
 
 const MASTER_KEY: &str = "master-key";
@@ -125,7 +127,9 @@ impl Keychain {
     }
 
     /// Returns the master key, creating it only when `may_create` (a data
-    /// folder with no encrypted data yet).
+    /// folder with no encrypted data yet). Two processes starting on a fresh
+    /// folder must call this under the folder's set-up lock
+    /// ([`crate::config::Home::lock_setup`]), or each could create a key.
     pub fn load_or_create_master_key(&self, may_create: bool) -> Result<MasterKey, KeychainError> {
         if let Some(key) = self.master_key()? {
             return Ok(key);

@@ -3,9 +3,11 @@
 //! | subkey        | info string                               |
 //! |---------------|-------------------------------------------|
 //! | cache, v*N*   | `merchant-terminal/cache/v{N}`, salted with that version's [`CacheEpoch`] |
-//! | blind index   | `merchant-terminal/blind-index/v1`        |
+//! | blind index, v*N* | `merchant-terminal/blind-index/v{N}`, salted with that version's [`CacheEpoch`] |
+//! | blind index of caches made before it was rotated | `merchant-terminal/blind-index/v1` |
 //! | audit MAC     | `merchant-terminal/audit-mac/v1`          |
 //! | PIN pepper    | `merchant-terminal/pin-pepper/v1`         |
+//! | gateway key binding | `merchant-terminal/gateway-binding/v1` |
 //!
 //! The cache key is versioned so rotation can re-seal rows under a new
 //! version while old rows still open; the version is bound into every sealed
@@ -13,7 +15,10 @@
 //! secret, kept in the keychain next to the master key: deleting a version's
 //! epoch destroys that cache key for good, even for someone who still holds
 //! the master key, which is what lets a rotation *remove* the old key instead
-//! of merely ceasing to use it.
+//! of merely ceasing to use it. The blind index (last 4, brand) is keyed per
+//! version the same way, so a copy of the cache taken before a rotation no
+//! longer gives up its last 4 digits once the old epoch is gone: 10⁴ HMACs
+//! need the key, and the key needs the destroyed epoch.
 
 use hkdf::Hkdf;
 use rand::RngCore;
@@ -109,8 +114,24 @@ impl SubKeys {
         self.derive_salted(epoch.expose_bytes(), &format!("merchant-terminal/cache/v{}", version.0))
     }
 
-    pub(crate) fn blind_index(&self) -> Key32 {
+    /// The blind-index key of cache key `version`.
+    pub(crate) fn blind_index(&self, version: KeyVersion, epoch: &CacheEpoch) -> Key32 {
+        self.derive_salted(
+            epoch.expose_bytes(),
+            &format!("merchant-terminal/blind-index/v{}", version.0),
+        )
+    }
+
+    /// The blind-index key caches used before indexes were rotated: derived
+    /// from the master key alone. Read only until such a cache's first
+    /// rotation re-indexes every row.
+    pub(crate) fn legacy_blind_index(&self) -> Key32 {
         self.derive("merchant-terminal/blind-index/v1")
+    }
+
+    /// Authenticates the gateway key's binding to its address and CA.
+    pub(crate) fn gateway_binding(&self) -> Key32 {
+        self.derive("merchant-terminal/gateway-binding/v1")
     }
 
     pub fn audit_mac(&self) -> SecretBox<[u8; 32]> {
@@ -137,7 +158,11 @@ mod tests {
             *k.cache(KeyVersion(1), &e1).expose_secret(),
             *k.cache(KeyVersion(2), &e1).expose_secret(),
             *k.cache(KeyVersion(1), &e2).expose_secret(),
-            *k.blind_index().expose_secret(),
+            *k.blind_index(KeyVersion(1), &e1).expose_secret(),
+            *k.blind_index(KeyVersion(2), &e1).expose_secret(),
+            *k.blind_index(KeyVersion(1), &e2).expose_secret(),
+            *k.legacy_blind_index().expose_secret(),
+            *k.gateway_binding().expose_secret(),
             *k.audit_mac().expose_secret(),
             *k.pin_pepper().expose_secret(),
         ];

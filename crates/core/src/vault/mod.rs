@@ -6,13 +6,17 @@
 //!   vault fails closed: there is no file fallback anywhere.
 //! - [`keys`] derives purpose-bound subkeys from the master key with HKDF, so
 //!   a leak of one (say the blind-index key) says nothing about the others.
+//! - [`gateway_key`] keeps the live gateway's key bound to the address and
+//!   CA it was checked against; it is never handed out for another.
 //! - [`seal`] encrypts single column values with XChaCha20-Poly1305, binding
 //!   each ciphertext to its table, column, row and key version.
 
+pub mod gateway_key;
 pub mod keychain;
 pub mod keys;
 pub mod seal;
 
+pub use gateway_key::{GatewayBinding, GatewayKeys};
 pub use keychain::{BuildKind, CacheEpochs, EpochStore, Keychain, KeychainError, KeychainNamespace};
 pub use keys::{CacheEpoch, KeyVersion, MasterKey, SubKeys};
 pub use seal::{sealed_version, BlindIndex, Cell, SealError, Sealer};

@@ -8,7 +8,9 @@
 //! random nonces are safe for any realistic number of values).
 //!
 //! Lookups on sealed values use a [`BlindIndex`]: a keyed HMAC of the value
-//! that supports equality search without decrypting rows.
+//! that supports equality search without decrypting rows. Each key version
+//! has its own index key (derived with that version's epoch), so a rotation
+//! re-indexes rows and destroying the old epoch destroys the old index key.
 
 use std::collections::BTreeMap;
 
@@ -76,12 +78,12 @@ pub enum SealError {
 /// only ever take it for reading.
 pub struct Sealer {
     ring: RwLock<Ring>,
-    blind: BlindIndex,
 }
 
 struct Ring {
     current: KeyVersion,
     ciphers: BTreeMap<KeyVersion, XChaCha20Poly1305>,
+    indexes: BTreeMap<KeyVersion, BlindIndex>,
 }
 
 impl std::fmt::Debug for Sealer {
@@ -97,11 +99,28 @@ impl Sealer {
     /// newest. An empty ring is a start-up invariant broken by the caller.
     pub fn new(keys: &SubKeys, ring: &[(KeyVersion, &CacheEpoch)]) -> Self {
         let ciphers: BTreeMap<_, _> = ring.iter().map(|(v, epoch)| (*v, cipher(keys, *v, epoch))).collect();
+        let indexes: BTreeMap<_, _> = ring
+            .iter()
+            .map(|(v, epoch)| (*v, BlindIndex::keyed(&keys.blind_index(*v, epoch))))
+            .collect();
         let current = ciphers.keys().next_back().copied().unwrap_or(KeyVersion::FIRST);
         Self {
-            ring: RwLock::new(Ring { current, ciphers }),
-            blind: BlindIndex::new(keys),
+            ring: RwLock::new(Ring {
+                current,
+                ciphers,
+                indexes,
+            }),
         }
+    }
+
+    /// Makes `version`'s blind index the one caches used before indexes
+    /// were rotated (derived from the master key alone), for a cache whose
+    /// rows were indexed that way and not yet rotated.
+    pub fn with_legacy_index(self, keys: &SubKeys, version: KeyVersion) -> Self {
+        self.ring_mut()
+            .indexes
+            .insert(version, BlindIndex::keyed(&keys.legacy_blind_index()));
+        self
     }
 
     /// A sealer with one fresh, random cache key (tests and benchmarks: a
@@ -133,6 +152,8 @@ impl Sealer {
     pub fn advance(&self, keys: &SubKeys, version: KeyVersion, epoch: &CacheEpoch) {
         let mut ring = self.ring_mut();
         ring.ciphers.insert(version, cipher(keys, version, epoch));
+        ring.indexes
+            .insert(version, BlindIndex::keyed(&keys.blind_index(version, epoch)));
         ring.current = ring.current.max(version);
     }
 
@@ -142,10 +163,32 @@ impl Sealer {
         let mut ring = self.ring_mut();
         let current = ring.current;
         ring.ciphers.retain(|v, _| *v >= current);
+        ring.indexes.retain(|v, _| *v >= current);
     }
 
-    pub fn blind_index(&self) -> &BlindIndex {
-        &self.blind
+    /// The blind index new rows are indexed with (the current version's).
+    pub fn blind_index(&self) -> BlindIndex {
+        let ring = self.ring();
+        match ring.indexes.get(&ring.current) {
+            Some(index) => index.clone(),
+            None => unreachable!("the current version always has an index"),
+        }
+    }
+
+    /// The blind index of `version`, if this sealer holds it.
+    pub fn blind_index_at(&self, version: KeyVersion) -> Option<BlindIndex> {
+        self.ring().indexes.get(&version).cloned()
+    }
+
+    /// The indexes of the versions older than the current one: during a
+    /// rotation, rows not yet re-indexed are found with these.
+    pub fn older_blind_indexes(&self) -> Vec<BlindIndex> {
+        let ring = self.ring();
+        ring.indexes
+            .iter()
+            .filter(|(v, _)| **v < ring.current)
+            .map(|(_, index)| index.clone())
+            .collect()
     }
 
     pub fn seal(&self, cell: Cell<'_>, plaintext: &[u8]) -> Vec<u8> {
@@ -225,13 +268,20 @@ pub fn sealed_version(sealed: &[u8]) -> Option<KeyVersion> {
 ///
 /// The keyed HMAC state is computed once and cloned per value, which saves
 /// hashing the key's two pads on every row.
+#[derive(Clone)]
 pub struct BlindIndex {
     keyed: Hmac<Sha256>,
 }
 
+impl std::fmt::Debug for BlindIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BlindIndex([REDACTED])")
+    }
+}
+
 impl BlindIndex {
-    fn new(keys: &SubKeys) -> Self {
-        let keyed = match <Hmac<Sha256> as Mac>::new_from_slice(keys.blind_index().expose_secret()) {
+    fn keyed(key: &super::keys::Key32) -> Self {
+        let keyed = match <Hmac<Sha256> as Mac>::new_from_slice(key.expose_secret()) {
             Ok(m) => m,
             Err(_) => unreachable!("HMAC accepts any key length"),
         };
@@ -374,5 +424,35 @@ mod tests {
         assert_ne!(x, a.blind_index().compute("sales", "card_last4", "4243"));
         assert_ne!(x, a.blind_index().compute("sales", "email", "4242"));
         assert_ne!(x, b.blind_index().compute("sales", "card_last4", "4242"));
+    }
+
+    #[test]
+    fn each_version_has_its_own_blind_index_and_retiring_drops_it() {
+        let k = keys(1);
+        let s = v1(&k);
+        let old = s.blind_index().compute("sales", "card_last4", "4242");
+        assert_ne!(
+            old,
+            v1(&k)
+                .with_legacy_index(&k, KeyVersion::FIRST)
+                .blind_index()
+                .compute("sales", "card_last4", "4242"),
+            "a new cache's index is bound to its epoch, not the master key alone"
+        );
+        let reborn = Sealer::new(&k, &[(KeyVersion::FIRST, &epoch(9))]);
+        assert_ne!(old, reborn.blind_index().compute("sales", "card_last4", "4242"));
+        s.advance(&k, KeyVersion(2), &epoch(2));
+        let new = s.blind_index().compute("sales", "card_last4", "4242");
+        assert_ne!(old, new);
+        let older: Vec<_> = s
+            .older_blind_indexes()
+            .iter()
+            .map(|i| i.compute("sales", "card_last4", "4242"))
+            .collect();
+        assert_eq!(older, vec![old]);
+        s.retire_older();
+        assert!(s.older_blind_indexes().is_empty());
+        assert!(s.blind_index_at(KeyVersion::FIRST).is_none());
+        assert_eq!(s.blind_index().compute("sales", "card_last4", "4242"), new);
     }
 }
