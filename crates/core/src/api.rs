@@ -559,6 +559,9 @@ pub enum ErrorCode {
     ReportError,
     /// A manager's action needs their PIN again (`confirm_pin`).
     ReauthRequired,
+    /// The staff and audit database is missing or was replaced: the
+    /// terminal stops until it is restored (or the owner recovers).
+    TerminalDataMissing,
 }
 
 impl ErrorCode {
@@ -583,6 +586,7 @@ impl ErrorCode {
             Self::ExportError => 7,
             Self::ReportError => 6,
             Self::ReauthRequired => 12,
+            Self::TerminalDataMissing => 14,
             Self::Internal => 10,
         }
     }
@@ -693,6 +697,11 @@ impl From<&TerminalError> for ErrorReport {
             TerminalError::Export(crate::export::ExportError::BadRecipient(_)) => ErrorCode::InvalidInput,
             TerminalError::Export(_) => ErrorCode::ExportError,
             TerminalError::Report(r) => report_code(r),
+            TerminalError::Setup(s) if s.is_stop() => ErrorCode::TerminalDataMissing,
+            TerminalError::Setup(
+                crate::setup::SetupError::NothingToRecover | crate::setup::SetupError::NotConfirmed,
+            ) => ErrorCode::InvalidInput,
+            TerminalError::Setup(_) => ErrorCode::Forbidden,
         };
         Self::new(code, e.to_string())
     }

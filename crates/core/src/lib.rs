@@ -34,6 +34,7 @@ pub mod pan;
 pub mod pdf;
 pub mod receipt;
 pub mod reports;
+pub mod setup;
 pub mod store;
 pub mod terminal;
 pub mod vault;
