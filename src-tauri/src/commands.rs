@@ -420,10 +420,10 @@ pub fn list_audit(state: State<'_, AppState>, request: AuditQueryRequest) -> Res
 }
 
 #[tauri::command]
-pub fn verify_audit(state: State<'_, AppState>, request: OwnerRequest) -> Result<Verification, ErrorReport> {
+pub async fn verify_audit(state: State<'_, AppState>, request: OwnerRequest) -> Result<Verification, ErrorReport> {
     let OwnerRequest {} = request;
     let (terminal, actor) = state.signed_in()?;
-    Ok(terminal.verify_audit(&actor, None)?)
+    Ok(terminal.verify_audit(&actor, None).await?)
 }
 
 #[tauri::command]

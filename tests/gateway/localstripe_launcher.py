@@ -273,6 +273,24 @@ def _capture_before_deadline(capture):
     return f
 
 
+# Stripe takes `metadata` on capture and merges it into the PaymentIntent's
+# (https://docs.stripe.com/api/payment_intents/capture#capture_payment_intent-metadata);
+# localstripe refuses it. The route table is built from `extra_apis` when the
+# server module is imported below, so the entry is replaced first.
+_pi_capture = resources.PaymentIntent._api_capture
+
+
+def _capture_with_metadata(id, metadata=None, **kwargs):
+    obj = _pi_capture(id, **kwargs)
+    if isinstance(metadata, dict):
+        obj.metadata = {**(obj.metadata or {}), **metadata}
+    return obj
+
+
+resources.extra_apis[:] = [(m, u, _capture_with_metadata if f == _pi_capture else f)
+                           for m, u, f in resources.extra_apis]
+
+
 # Routes are built from `extra_apis` when the server module is imported below.
 _wrap_extra_api("/v1/payment_intents/{id}/cancel", _cancel_racing_a_tap)
 _wrap_extra_api("/v1/payment_intents/{id}/capture", _capture_before_deadline)

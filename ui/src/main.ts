@@ -92,6 +92,7 @@ const el = {
   startupError: $("startup-error"),
   startupErrorMessage: $("startup-error-message"),
   startupErrorCode: $("startup-error-code"),
+  startupErrorTitle: $("startup-error-title"),
 };
 
 type Screen = "entry" | "waiting" | "result";
@@ -741,6 +742,9 @@ function applyStatus(s: StatusView): void {
     el.startupError.hidden = false;
     el.startupErrorMessage.textContent = s.startup_error.message;
     el.startupErrorCode.textContent = `code: ${s.startup_error.code}`;
+    // The staff and audit records are gone: a stop, with no sign-in behind it.
+    if (s.startup_error.code === "terminal_data_missing")
+      el.startupErrorTitle.textContent = "This terminal's records are missing";
     return;
   }
   applyTill(s);

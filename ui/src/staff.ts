@@ -213,6 +213,11 @@ export function staffScreen(host: StaffHost) {
     try {
       const v = await api.verifyAudit();
       if (v.result === "intact") say(`The audit trail is intact: ${v.entries} entries verified.`);
+      else if (v.result === "truncated")
+        say(
+          `The audit trail ends at entry ${v.last_seq} but reached entry ${v.anchor_seq} before (as recorded in the keychain or at the gateway): entries were removed or replaced. Keep this terminal as it is and call support.`,
+          "error",
+        );
       else say(`The audit trail is broken: ${JSON.stringify(v)}. Keep this terminal as it is and call support.`, "error");
     } catch (e) {
       fail(e);

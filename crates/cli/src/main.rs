@@ -8,7 +8,9 @@
 //! limit; or differences found by `reconcile`); 5 keychain; 6 store; 7 configuration; 8 gateway; 9 not found;
 //! 10 internal; 12 sign-in refused or not permitted. A charge that was
 //! recorded but not approved exits 11 (declined), 12 (not charged) or 13
-//! (in doubt).
+//! (in doubt). 14: the terminal stopped because its staff and audit
+//! database (`terminal.sqlite3`) is missing or was replaced; every command
+//! exits 14 until the data folder is restored (or `setup recover`).
 #![forbid(unsafe_code)]
 
 use std::io::BufRead;
@@ -158,6 +160,25 @@ enum Command {
     /// Set the shop's time zone (IANA name, e.g. Europe/Paris): where its
     /// days begin and end.
     TimeZone { name: String },
+    /// The terminal's set-up record (needs no sign-in).
+    Setup {
+        #[command(subcommand)]
+        command: SetupCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SetupCommand {
+    /// When the staff and audit database is missing or was replaced and no
+    /// backup exists: set any replaced file aside and start a new audit
+    /// trail, which records the recovery. Needs the gateway key kept on
+    /// this terminal, on the first line of standard input. Then create the
+    /// owner again with `staff init-owner`.
+    Recover {
+        /// Confirms that a new audit trail is started.
+        #[arg(long)]
+        confirm: bool,
+    },
 }
 
 /// Local dates, both included; today when omitted.
@@ -469,8 +490,23 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
         .ensure()
         .is_ok()
         .then(|| merchant_core::logging::init(home.root(), "merchantctl", false));
-    let terminal = Terminal::open(home).await?;
     let mut stdin = Stdin(std::io::stdin().lock());
+    if let Command::Setup {
+        command: SetupCommand::Recover { confirm },
+    } = &cli.command
+    {
+        if !confirm {
+            return Err(TerminalError::from(merchant_core::setup::SetupError::NotConfirmed).into());
+        }
+        let done = Terminal::recover_setup(&home, &stdin.secret("the gateway key")?)?;
+        let text = format!(
+            "A new audit trail was started ({} database; its first entry records the recovery). \
+             Create the owner's account again with `merchantctl staff init-owner`.",
+            done.reason
+        );
+        return output(serde_json::json!({ "recovered": done }), text, 0);
+    }
+    let terminal = Terminal::open(home).await?;
 
     if let Command::Staff {
         command: StaffCommand::InitOwner { name },
@@ -653,7 +689,7 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
             )
         }
         Command::Keys { command } => keys(&terminal, &actor, command),
-        Command::Audit { command } => audit(&terminal, &actor, command),
+        Command::Audit { command } => audit(&terminal, &actor, command).await,
         Command::Report { command } => report(&terminal, &actor, command),
         Command::Reconcile { range, fix } => {
             let range = range.range(&terminal)?;
@@ -691,6 +727,8 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
                 exit,
             )
         }
+        // Answered before the terminal opens (above).
+        Command::Setup { .. } => Err(ErrorReport::new(ErrorCode::Internal, "setup runs without signing in")),
         Command::TimeZone { name } => {
             let mut settings = terminal.settings().clone();
             ShopZone::new(Some(&name))?;
@@ -822,7 +860,7 @@ fn keys(terminal: &Terminal, actor: &Actor, command: KeysCommand) -> Result<Outp
     }
 }
 
-fn audit(terminal: &Terminal, actor: &Actor, command: AuditCommand) -> Result<Output, ErrorReport> {
+async fn audit(terminal: &Terminal, actor: &Actor, command: AuditCommand) -> Result<Output, ErrorReport> {
     match command {
         AuditCommand::Verify { anchor } => {
             let anchor = anchor
@@ -830,7 +868,7 @@ fn audit(terminal: &Terminal, actor: &Actor, command: AuditCommand) -> Result<Ou
                     Anchor::decode(&a).ok_or_else(|| ErrorReport::new(ErrorCode::InvalidInput, "anchor is SEQ:MAC"))
                 })
                 .transpose()?;
-            let result = terminal.verify_audit(actor, anchor.as_ref())?;
+            let result = terminal.verify_audit(actor, anchor.as_ref()).await?;
             let head = terminal.audit_head()?.map(|a| a.encode());
             let intact = matches!(result, merchant_core::audit::Verification::Intact { .. });
             let text = format!("{result:?} (head {})", head.as_deref().unwrap_or("-"));

@@ -590,6 +590,9 @@ pub enum ErrorCode {
     ReauthRequired,
     /// The authorisation lapsed: it can no longer be captured.
     CaptureExpired,
+    /// The staff and audit database is missing or was replaced: the
+    /// terminal stops until it is restored (or the owner recovers).
+    TerminalDataMissing,
 }
 
 impl ErrorCode {
@@ -618,6 +621,7 @@ impl ErrorCode {
             Self::ExportError => 7,
             Self::ReportError => 6,
             Self::ReauthRequired => 12,
+            Self::TerminalDataMissing => 14,
             Self::Internal => 10,
         }
     }
@@ -734,6 +738,11 @@ impl From<&TerminalError> for ErrorReport {
             TerminalError::Report(r) => report_code(r),
             TerminalError::Session(crate::session::SessionError::ReauthRequired) => ErrorCode::ReauthRequired,
             TerminalError::Session(_) => ErrorCode::NotSignedIn,
+            TerminalError::Setup(s) if s.is_stop() => ErrorCode::TerminalDataMissing,
+            TerminalError::Setup(
+                crate::setup::SetupError::NothingToRecover | crate::setup::SetupError::NotConfirmed,
+            ) => ErrorCode::InvalidInput,
+            TerminalError::Setup(_) => ErrorCode::Forbidden,
         };
         Self::new(code, e.to_string())
     }

@@ -52,6 +52,8 @@ pub enum Action {
     ReceiptEmailed,
     CacheKeyRotated,
     SupportRecipientsChanged,
+    /// The owner started a new trail after the old one was lost.
+    SetupRecovered,
 }
 
 impl Action {
@@ -83,6 +85,7 @@ impl Action {
             Self::ReceiptEmailed => "receipt_emailed",
             Self::CacheKeyRotated => "cache_key_rotated",
             Self::SupportRecipientsChanged => "support_recipients_changed",
+            Self::SetupRecovered => "setup_recovered",
         }
     }
 }
@@ -333,6 +336,43 @@ impl AuditLog {
         }
     }
 
+    /// The stored MAC (hex) of entry `seq`, if there is one.
+    pub fn mac_at(&self, db: &TerminalDb, seq: i64) -> Result<Option<String>, AuditError> {
+        let conn = db.conn();
+        let mut stmt = conn.prepare_cached("SELECT mac FROM audit WHERE seq = ?1")?;
+        let mut rows = stmt.query(params![seq])?;
+        Ok(match rows.next()? {
+            Some(r) => Some(hex::encode(r.get::<_, Vec<u8>>(0)?)),
+            None => None,
+        })
+    }
+
+    /// Recomputes the chain once and checks it still reaches every anchor
+    /// unchanged (anchors come from the keychain, the gateway and whoever
+    /// verifies). A broken link is reported first; otherwise the furthest
+    /// anchor the trail does not reach, or reaches with another MAC.
+    pub fn verify_against(&self, db: &TerminalDb, anchors: &[Anchor]) -> Result<Verification, AuditError> {
+        let last_seq = match self.verify(db, None)? {
+            Verification::Intact { entries } => entries,
+            other => return Ok(other),
+        };
+        let mut found = Verification::Intact { entries: last_seq };
+        for a in anchors {
+            let reached = a.seq <= last_seq && self.mac_at(db, a.seq)?.as_deref() == Some(a.mac.as_str());
+            let further = match &found {
+                Verification::Truncated { anchor_seq, .. } => a.seq > *anchor_seq,
+                _ => true,
+            };
+            if !reached && further {
+                found = Verification::Truncated {
+                    anchor_seq: a.seq,
+                    last_seq,
+                };
+            }
+        }
+        Ok(found)
+    }
+
     /// The newest entries first, for the owner's viewer and support.
     /// Entries matching `f`, newest first. One fixed, parameterised query.
     pub fn query(&self, db: &TerminalDb, f: &AuditFilter) -> Result<Vec<AuditEntry>, AuditError> {
@@ -519,6 +559,39 @@ mod tests {
              INSERT INTO audit SELECT 4, at_ms, actor, action, object, outcome, origin, detail, mac FROM s WHERE seq = 3;",
         );
         assert_eq!(l.verify(&db, None)?, Verification::BrokenAt { seq: 3 });
+        Ok(())
+    }
+
+    #[test]
+    fn every_anchor_is_checked_and_the_furthest_miss_reported() -> Result<(), AuditError> {
+        let (db, _dir, l) = filled(10);
+        let at = |seq: i64| -> Result<Anchor, AuditError> {
+            Ok(Anchor {
+                seq,
+                mac: l.mac_at(&db, seq)?.unwrap_or_default(),
+            })
+        };
+        let anchors = [at(4)?, at(8)?, at(10)?];
+        assert_eq!(l.verify_against(&db, &anchors)?, Verification::Intact { entries: 10 });
+        raw(&db, "DELETE FROM audit WHERE seq > 6");
+        assert_eq!(
+            l.verify_against(&db, &anchors)?,
+            Verification::Truncated {
+                anchor_seq: 10,
+                last_seq: 6
+            }
+        );
+        // A trail cut back and grown again past the anchor disagrees with it.
+        for i in 0..5 {
+            l.record(&db, &event(Action::Charge, &format!("again-{i}")))?;
+        }
+        assert_eq!(
+            l.verify_against(&db, &anchors[..2])?,
+            Verification::Truncated {
+                anchor_seq: 8,
+                last_seq: 11
+            }
+        );
         Ok(())
     }
 

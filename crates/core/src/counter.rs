@@ -122,6 +122,8 @@ pub struct Counter {
     store: Store,
     gateway: Arc<dyn Gateway>,
     in_flight: Mutex<Option<CancellationToken>>,
+    /// The audit head sent with the next refund, capture or void.
+    audit_anchor: Mutex<Option<String>>,
 }
 
 impl std::fmt::Debug for Counter {
@@ -177,6 +179,7 @@ impl Counter {
             store,
             gateway,
             in_flight: Mutex::new(None),
+            audit_anchor: Mutex::new(None),
         };
         let unresolved = counter.resolve_in_doubt().await?;
         if unresolved > 0 {
@@ -400,6 +403,7 @@ impl Counter {
                 money: refund.money,
                 reason: refund.reason,
                 idempotency_key: refund.idempotency_key.clone(),
+                audit_anchor: self.audit_anchor(),
             };
             let window_passed = crate::store::now_ms().saturating_sub(refund.created_at_ms) > window_ms(&*self.gateway);
             let (status, code, gateway_ref) = match self.gateway.find_refund(&request).await {
@@ -418,6 +422,22 @@ impl Counter {
                 .settle_refund(&refund.id, status, code.as_deref(), gateway_ref.as_ref())?;
         }
         Ok(unresolved)
+    }
+
+    /// Sets the audit head the next refunds, captures and voids carry to
+    /// the gateway (the terminal sets it before each).
+    pub fn set_audit_anchor(&self, anchor: Option<String>) {
+        *self
+            .audit_anchor
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = anchor;
+    }
+
+    fn audit_anchor(&self) -> Option<String> {
+        self.audit_anchor
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     fn begin_charge(&self) -> Result<CancellationToken, CounterError> {
@@ -489,6 +509,7 @@ impl Counter {
             money,
             reason: input.reason,
             idempotency_key: refund.idempotency_key.clone(),
+            audit_anchor: self.audit_anchor(),
         };
         let result = self.gateway.refund(&request).instrument(span.clone()).await;
         let (status, code, gateway_ref) = refund_settlement(result);
@@ -536,6 +557,7 @@ impl Counter {
             payment,
             money: Money::new(amount, sale.money.currency),
             idempotency_key: op.key.clone(),
+            audit_anchor: self.audit_anchor(),
         };
         let span = tracing::info_span!("payment_op", sale = %sale.id, kind = ?kind, amount = amount.get());
         let result = match kind {

@@ -36,6 +36,7 @@ pub mod pdf;
 pub mod receipt;
 pub mod reports;
 pub mod session;
+pub mod setup;
 pub mod store;
 pub mod terminal;
 pub mod vault;

@@ -50,6 +50,8 @@ pub enum TerminalError {
     Report(#[from] ReportError),
     #[error(transparent)]
     Session(#[from] SessionError),
+    #[error(transparent)]
+    Setup(#[from] crate::setup::SetupError),
 }
 
 /// The owner's limits: refund guardrails, charge rate, idle lock, alerts.
@@ -159,6 +161,8 @@ pub struct Terminal {
     db: TerminalDb,
     staff: Staff,
     audit: AuditLog,
+    /// The keychain's record of this terminal's set-up and audit head.
+    setup: crate::setup::SetupGuard,
     clock: Arc<dyn Clock>,
     counter: std::result::Result<Counter, CounterError>,
     /// The webview engine's version, when a window hosts the terminal.
@@ -180,7 +184,7 @@ impl Terminal {
         // What a first start creates (the id, the master key, the database)
         // is read again and created under the folder's lock: processes
         // starting together on a fresh folder end up with one of each.
-        let setup = home.lock_setup()?;
+        let folder_lock = home.lock_setup()?;
         let mut settings = home.settings()?;
         let terminal_id = home.terminal_id()?;
         let keychain = Keychain::new(KeychainNamespace::new(BuildKind::current(), &terminal_id));
@@ -188,8 +192,10 @@ impl Terminal {
         let keys = SubKeys::new(master);
         let ca_adopted = home.adopt_extra_ca(&mut settings)?;
         let key_bound = GatewayKeys::new(&keychain, &keys).bind_unbound(&settings.gateway.binding())?;
-        let db = TerminalDb::open(&home.terminal_db_path())?;
-        drop(setup);
+        let audit = AuditLog::new(keys.audit_mac(), terminal_id.clone());
+        let staff = Staff::new(keys.pin_pepper());
+        let (db, setup) = crate::setup::SetupGuard::open(&home, &keychain, &terminal_id, &audit, &staff)?;
+        drop(folder_lock);
         let counter = Counter::open(&home, &settings, &terminal_id, &keychain, &keys).await;
         if let Err(e) = &counter {
             // A live terminal without a usable key or CA is still opened for
@@ -209,8 +215,9 @@ impl Terminal {
             }
         }
         let terminal = Self {
-            audit: AuditLog::new(keys.audit_mac(), terminal_id.clone()),
-            staff: Staff::new(keys.pin_pepper()),
+            audit,
+            staff,
+            setup,
             clock: Arc::new(SystemClock),
             home,
             terminal_id,
@@ -238,6 +245,20 @@ impl Terminal {
             terminal.record(None, Action::GatewayKeySet, None, "bound", Some(&detail))?;
         }
         Ok(terminal)
+    }
+
+    /// Starts a new audit trail on a terminal stopped because its staff and
+    /// audit database is missing or was replaced, proven by the gateway key
+    /// kept in the keychain (see [`crate::setup::recover`]). Audited as the
+    /// new trail's first entry.
+    pub fn recover_setup(home: &Home, gateway_key: &SecretString) -> Result<crate::setup::Recovered> {
+        home.ensure()?;
+        let terminal_id = home.terminal_id()?;
+        let keychain = Keychain::new(KeychainNamespace::new(BuildKind::current(), &terminal_id));
+        let keys = SubKeys::new(keychain.load_or_create_master_key(false)?);
+        let audit = AuditLog::new(keys.audit_mac(), terminal_id.clone());
+        let staff = Staff::new(keys.pin_pepper());
+        crate::setup::recover(home, &keychain, &terminal_id, &audit, &staff, gateway_key)
     }
 
     /// Records the webview's version for diagnostics (set by the desktop shell).
@@ -283,7 +304,7 @@ impl Terminal {
         outcome: &str,
         detail: Option<&str>,
     ) -> Result<Anchor> {
-        Ok(self.audit.record(
+        let anchor = self.audit.record(
             &self.db,
             &Event {
                 actor: actor.map(|a| a.staff_id.as_str()),
@@ -292,7 +313,9 @@ impl Terminal {
                 outcome,
                 detail,
             },
-        )?)
+        )?;
+        self.setup.note(&self.db, &self.audit, &anchor);
+        Ok(anchor)
     }
 
     /// The same check for a caller in front of the terminal (the app's IPC
@@ -325,7 +348,13 @@ impl Terminal {
 
     /// First run: the owner's account (a manager). Only when there is no staff.
     pub fn create_owner(&self, name: &str, pin: &SecretString) -> Result<Actor> {
+        // An owner was set up and the staff table is empty now: emptied
+        // behind the terminal's back, never a first run.
+        if self.setup.has_owner() && !self.has_staff()? {
+            return Err(crate::setup::SetupError::Replaced.into());
+        }
         let owner = self.staff.create_owner(&self.db, name, pin)?;
+        self.setup.owner_created()?;
         self.record(
             Some(&owner),
             Action::StaffCreated,
@@ -713,6 +742,7 @@ impl Terminal {
         });
         input.staff_id = Some(actor.staff_id.clone());
         input.amount = Some(crate::money::format_minor(amount, currency));
+        counter.set_audit_anchor(self.audit.head(&self.db)?.map(|a| a.encode()));
         let result = counter.refund_within(input, cap).await;
         if let Err(CounterError::Store(StoreError::RefundLimit(reached))) = &result {
             return Err(self.refund_limit_reached(actor, *reached, currency)?);
@@ -760,7 +790,9 @@ impl Terminal {
 
     pub async fn capture(&self, actor: &Actor, sale: SaleId, amount: Option<String>) -> Result<Sale> {
         self.require(actor, Permission::CaptureVoid)?;
-        let result = self.counter()?.capture(sale, amount).await;
+        let counter = self.counter()?;
+        counter.set_audit_anchor(self.audit.head(&self.db)?.map(|a| a.encode()));
+        let result = counter.capture(sale, amount).await;
         self.record_op(actor, Action::Capture, sale, &result)?;
         Ok(result?)
     }
@@ -1047,7 +1079,10 @@ impl Terminal {
             cache_schema_version: counter.and_then(|c| c.store().schema_version().ok()),
             terminal_db_integrity: check(self.db.integrity_check()),
             in_doubt: counter.and_then(|c| c.store().in_doubt_count().ok()),
-            audit: self.audit.verify(&self.db, None).ok(),
+            audit: self
+                .audit
+                .verify_against(&self.db, &self.setup.head().into_iter().collect::<Vec<_>>())
+                .ok(),
             audit_head: self.audit.head(&self.db).ok().flatten().map(|a| a.encode()),
             app_version: env!("CARGO_PKG_VERSION").into(),
             webview_version: self.webview_version.clone(),
@@ -1289,7 +1324,11 @@ impl Terminal {
         self.require(actor, Permission::ViewReports)?;
         let period = range.period(&self.zone()?)?;
         let counter = self.counter()?;
-        Ok(reconcile::reconcile(counter.store(), counter.gateway(), &self.terminal_id, period).await?)
+        let mut r = reconcile::reconcile(counter.store(), counter.gateway(), &self.terminal_id, period).await?;
+        let anchors = self.gateway_anchors().await;
+        let checked = self.audit.verify_against(&self.db, &anchors)?;
+        r.mismatches.extend(reconcile::anchor_mismatch(&checked));
+        Ok(r)
     }
 
     /// Imports what the gateway has and the cache lacks in `range`. Audited.
@@ -1305,9 +1344,38 @@ impl Terminal {
 
     // --- audit -------------------------------------------------------------
 
-    pub fn verify_audit(&self, actor: &Actor, anchor: Option<&Anchor>) -> Result<Verification> {
+    /// Recomputes the chain and checks it against every anchor there is:
+    /// `typed` (one a person kept), the head in the keychain's setup record
+    /// (training and live), and the newest heads the live gateway holds in
+    /// this terminal's PaymentIntents. A trail that ends before any of them,
+    /// or reaches one with another MAC, is reported as truncated.
+    pub async fn verify_audit(&self, actor: &Actor, typed: Option<&Anchor>) -> Result<Verification> {
         self.require(actor, Permission::VerifyAudit)?;
-        Ok(self.audit.verify(&self.db, anchor)?)
+        let mut anchors: Vec<Anchor> = typed.into_iter().cloned().collect();
+        anchors.extend(self.gateway_anchors().await);
+        anchors.extend(self.setup.head());
+        Ok(self.audit.verify_against(&self.db, &anchors)?)
+    }
+
+    /// The audit heads the gateway holds for this terminal's current trail
+    /// (none in training, whose anchors are the keychain's). Unreadable
+    /// anchors are logged and skipped: the keychain's head still counts.
+    async fn gateway_anchors(&self) -> Vec<Anchor> {
+        let Ok(counter) = self.counter.as_ref() else {
+            return Vec::new();
+        };
+        let since = self.setup.trail_since_ms();
+        match counter.gateway().recent_anchors(&self.terminal_id).await {
+            Ok(found) => found
+                .into_iter()
+                .filter(|(created_ms, _)| *created_ms >= since)
+                .filter_map(|(_, a)| Anchor::decode(&a))
+                .collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, "the gateway's audit anchors could not be read");
+                Vec::new()
+            }
+        }
     }
 
     pub fn audit_head(&self) -> Result<Option<Anchor>> {

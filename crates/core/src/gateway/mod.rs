@@ -211,6 +211,8 @@ pub struct PaymentOp {
     /// The amount to capture; ignored for a void.
     pub money: Money,
     pub idempotency_key: IdempotencyKey,
+    /// The audit chain head (`seq:mac`), kept in the payment's metadata.
+    pub audit_anchor: Option<String>,
 }
 
 /// Where a payment stands at the gateway (for settling a capture or void
@@ -348,6 +350,8 @@ pub struct RefundRequest {
     pub money: Money,
     pub reason: RefundReason,
     pub idempotency_key: IdempotencyKey,
+    /// The audit chain head (`seq:mac`), kept in the refund's metadata.
+    pub audit_anchor: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -474,6 +478,15 @@ pub trait Gateway: Send + Sync {
     async fn email_receipt(&self, payment: &GatewayRef, email: &str) -> Result<(), GatewayError> {
         let _ = (payment, email);
         Err(GatewayError::ReceiptEmailUnsupported)
+    }
+
+    /// The audit heads (`seq:mac`) this terminal left in the metadata of its
+    /// newest payments, each with when the payment was created (ms). Empty
+    /// for a gateway that keeps none (training keeps its anchors in the
+    /// keychain).
+    async fn recent_anchors(&self, terminal_id: &str) -> Result<Vec<(i64, String)>, GatewayError> {
+        let _ = terminal_id;
+        Ok(Vec::new())
     }
 
     /// A cheap authenticated round trip, for diagnostics.

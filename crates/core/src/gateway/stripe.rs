@@ -697,6 +697,9 @@ impl Gateway for StripeGateway {
         if !self.compat.omit_refund_reason {
             form.push(("reason".into(), request.reason.code().into()));
         }
+        if let Some(a) = &request.audit_anchor {
+            form.push(("metadata[audit_head]".into(), a.clone()));
+        }
         let r = self
             .call(
                 reqwest::Method::POST,
@@ -711,7 +714,11 @@ impl Gateway for StripeGateway {
     async fn capture(&self, op: &PaymentOp) -> Result<MinorUnits, GatewayError> {
         let form = vec![("amount_to_capture".to_string(), op.money.amount.get().to_string())];
         let path = Self::payment_path(&op.payment, "/capture")?;
-        let form = [form, vec![("expand[]".to_string(), "latest_charge".to_string())]].concat();
+        let mut form = [form, vec![("expand[]".to_string(), "latest_charge".to_string())]].concat();
+        // Stripe merges capture's `metadata` into the PaymentIntent's.
+        if let Some(a) = &op.audit_anchor {
+            form.push(("metadata[audit_head]".into(), a.clone()));
+        }
         let pi = self
             .call(reqwest::Method::POST, &path, &form, Some(op.idempotency_key.as_str()))
             .await?;
@@ -791,6 +798,24 @@ impl Gateway for StripeGateway {
         self.call(reqwest::Method::GET, "v1/balance", &[], None)
             .await
             .map(|_| ())
+    }
+
+    /// `GET /v1/payment_intents?limit=100` (Stripe lists newest first):
+    /// the `audit_head` of each of this terminal's PaymentIntents on that
+    /// one page. One page is enough: only the newest anchors matter.
+    async fn recent_anchors(&self, terminal_id: &str) -> Result<Vec<(i64, String)>, GatewayError> {
+        let q = vec![("limit".to_string(), "100".to_string())];
+        let list = self.call(reqwest::Method::GET, "v1/payment_intents", &q, None).await?;
+        let data = list["data"].as_array().ok_or(GatewayError::MalformedResponse)?;
+        Ok(data
+            .iter()
+            .filter(|pi| pi["metadata"]["terminal_id"].as_str() == Some(terminal_id))
+            .filter_map(|pi| {
+                let head = pi["metadata"]["audit_head"].as_str()?;
+                let created_ms = pi["created"].as_i64()?.saturating_mul(1000);
+                Some((created_ms, head.chars().take(100).collect()))
+            })
+            .collect())
     }
 
     async fn find_refund(&self, request: &RefundRequest) -> Result<Option<RefundOutcome>, GatewayError> {

@@ -37,6 +37,10 @@ pub enum MismatchKind {
     RefundMissingLocally,
     /// A refund the cache counts that the gateway has no record of.
     RefundMissingAtGateway,
+    /// The audit trail ends before an audit head the gateway holds for this
+    /// terminal, reaches it with another MAC, or is broken: entries were
+    /// removed or changed.
+    AuditTrailDiffers,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -101,6 +105,28 @@ fn expected_at_gateway(s: &Sale) -> bool {
         s.status,
         SaleStatus::Approved | SaleStatus::Authorized | SaleStatus::Voided
     )
+}
+
+/// The audit trail checked against the gateway's anchors, as a mismatch
+/// when it does not reach them (or does not verify at all).
+pub fn anchor_mismatch(checked: &crate::audit::Verification) -> Option<Mismatch> {
+    use crate::audit::Verification;
+    let (local, gateway) = match checked {
+        Verification::Intact { .. } => return None,
+        Verification::BrokenAt { seq } => (format!("audit trail broken at entry {seq}"), None),
+        Verification::Truncated { anchor_seq, last_seq } => (
+            format!("audit trail ends at entry {last_seq}"),
+            Some(format!("audit head at entry {anchor_seq}")),
+        ),
+    };
+    Some(Mismatch {
+        kind: MismatchKind::AuditTrailDiffers,
+        sale_id: None,
+        gateway_id: None,
+        local: Some(local),
+        gateway,
+        importable: false,
+    })
 }
 
 /// Compares `period` of the cache with the gateway's list.

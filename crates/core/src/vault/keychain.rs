@@ -172,6 +172,50 @@ impl Keychain {
     }
 }
 
+/// The keychain entry that says this terminal has been set up.
+pub const SETUP_RECORD: &str = "setup-record";
+
+/// What the keychain remembers about the terminal's staff and audit
+/// database, beside the master key: the file can be deleted or swapped by
+/// anyone who can write the data folder, this entry cannot be rewritten
+/// through the file. See [`crate::setup`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SetupRecord {
+    pub terminal_id: String,
+    /// Hex MAC of the audit trail's first entry: which trail this terminal keeps.
+    pub genesis: Option<String>,
+    /// The newest audit head written here (`seq:mac`).
+    pub head: Option<String>,
+    /// An owner account exists (set-up finished).
+    pub owner: bool,
+    /// When the current trail began (a recovery starts a new one); gateway
+    /// anchors older than this belong to the trail before it.
+    pub trail_since_ms: i64,
+}
+
+impl Keychain {
+    /// The setup record; `Ok(None)` on a terminal never set up (or set up
+    /// by a version that kept none).
+    pub fn setup_record(&self) -> Result<Option<SetupRecord>, KeychainError> {
+        self.bytes(SETUP_RECORD)?
+            .map(|b| serde_json::from_slice(&b).map_err(|_| KeychainError::Corrupt(SETUP_RECORD.into())))
+            .transpose()
+    }
+
+    /// Writes the setup record and reads it back.
+    pub fn store_setup_record(&self, record: &SetupRecord) -> Result<(), KeychainError> {
+        let bytes = serde_json::to_vec(record).map_err(|_| KeychainError::Corrupt(SETUP_RECORD.into()))?;
+        self.store_verified(SETUP_RECORD, &bytes)
+    }
+
+    /// Writes the setup record without reading it back (the head moves on
+    /// every audit entry; a lost write only leaves an older head).
+    pub fn update_setup_record(&self, record: &SetupRecord) -> Result<(), KeychainError> {
+        let bytes = serde_json::to_vec(record).map_err(|_| KeychainError::Corrupt(SETUP_RECORD.into()))?;
+        self.entry(SETUP_RECORD)?.set_secret(&bytes).map_err(map_err)
+    }
+}
+
 /// Where the epochs of a cache's key versions are kept. The keychain in the
 /// product; tests of the store's rotation logic use an in-memory map.
 pub trait EpochStore: Send + Sync {
