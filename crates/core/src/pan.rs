@@ -13,8 +13,9 @@
 //!   Devanagari, …);
 //! - a *digit sequence* is every digit up to the next letter: anything that
 //!   is neither a digit nor a letter (spaces of any kind and any number,
-//!   dots, dashes, slashes, commas, brackets, zero-width characters, marks)
-//!   is a separator and does not end it;
+//!   dots, dashes, slashes, commas, brackets, zero-width characters, marks,
+//!   and the modifier letters typed as dashes such as `ー`) is a separator
+//!   and does not end it;
 //! - the sequence holds a card number if any window of 13–19 consecutive
 //!   digits that starts with a non-zero digit passes the Luhn check. So a
 //!   number written before the card (`Table 7` and the card make one 17-digit
@@ -70,11 +71,18 @@ enum Class {
 fn classify(c: char) -> Class {
     if let Some(d) = digit_value(c) {
         Class::Digit(d)
-    } else if c.is_alphabetic() {
+    } else if c.is_alphabetic() && !is_dash_like_letter(c) {
         Class::Letter
     } else {
         Class::Separator
     }
+}
+
+/// Modifier letters people type as dashes or quotes between digit groups
+/// (the Japanese long-vowel mark `ー`, the modifier apostrophes and
+/// accents): letters to Unicode, separators to a reader.
+fn is_dash_like_letter(c: char) -> bool {
+    matches!(c, '\u{2b0}'..='\u{2ff}' | '\u{30fc}')
 }
 
 /// The code point of every zero of a Unicode decimal digit set (general
@@ -264,6 +272,9 @@ mod tests {
             groups(n, "\u{200b}"),
             groups(n, "\t"),
             groups(n, "_"),
+            groups(n, "\u{30fc}"),
+            groups(n, "\u{ff70}"),
+            groups(n, "\u{2bc}"),
             groups(n, ","),
             full_width(&spaced),
             full_width(n),
