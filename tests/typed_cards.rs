@@ -504,3 +504,118 @@ fn the_scanner_sees_every_form() {
     }
     assert!(hits("clean", b"order 12345, table 7, 2026-12-01", &card, &forms).is_empty());
 }
+
+/// Clears an element's text, so the next message is known to be new.
+async fn clear_text(app: &merchant_tests::AppDriver, id: &str) -> TestResult {
+    app.client
+        .execute(
+            "document.getElementById(arguments[0]).textContent = ''; return true;",
+            vec![id.into()],
+        )
+        .await?;
+    Ok(())
+}
+
+/// Waits for a refusal message in `id` and returns it.
+async fn refusal(app: &merchant_tests::AppDriver, id: &str) -> TestResult<String> {
+    app.wait_until(id, std::time::Duration::from_secs(15), || async {
+        Ok(!app.text(id).await?.trim().is_empty())
+    })
+    .await?;
+    app.text(id).await
+}
+
+async fn type_into(app: &merchant_tests::AppDriver, id: &str, text: &str) -> TestResult {
+    let field = app.by_id(id).await?;
+    field.clear().await?;
+    if !text.is_empty() {
+        field.send_keys(text).await?;
+    }
+    Ok(())
+}
+
+/// The same canary through the app's window: the sign-in name box, the
+/// amount and the description. Each is refused on screen without showing
+/// the number, and no file the app wrote holds it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_card_typed_in_the_window_is_refused_and_kept_nowhere() -> TestResult {
+    use fantoccini::key::Key;
+    use std::time::Duration;
+    let session = KeyringSession::unlocked()?;
+    let home = TerminalHome::new()?;
+    home.settings("[training_reader]\ntap_ms = 300\n")?;
+    home.ensure_owner(Some(&session))?;
+    let card = with_check_digit(&format!("5298{}{}", "1437", "0625813"));
+    let typed = spellings(&card);
+    let enter = String::from(char::from(Key::Enter));
+
+    let app = merchant_tests::AppDriver::launch(&session, &home).await?;
+    app.wait_until("the sign-in screen", Duration::from_secs(15), || async {
+        app.is_shown("sign-in").await
+    })
+    .await?;
+    type_into(&app, "staff-name", OWNER).await?;
+    type_into(&app, "staff-pin", &format!("{OWNER_PIN}{enter}")).await?;
+    app.wait_until("the counter", Duration::from_secs(15), || async {
+        app.is_shown("counter").await
+    })
+    .await?;
+    let mut shown = Vec::new();
+    for s in &typed {
+        // The amount field.
+        clear_text(&app, "amount-error").await?;
+        type_into(&app, "description", "").await?;
+        type_into(&app, "amount", &format!("{s}{enter}")).await?;
+        shown.push(refusal(&app, "amount-error").await?);
+        // The description.
+        clear_text(&app, "amount-error").await?;
+        type_into(&app, "description", s).await?;
+        type_into(&app, "amount", &format!("1.00{enter}")).await?;
+        shown.push(refusal(&app, "amount-error").await?);
+        assert!(!app.is_shown("result").await?, "{s:?} was charged");
+    }
+    // The sign-in name box.
+    app.by_id("lock-button").await?.click().await?;
+    for s in typed.iter().take(4) {
+        app.wait_until("the sign-in screen", Duration::from_secs(15), || async {
+            app.is_shown("sign-in").await
+        })
+        .await?;
+        clear_text(&app, "sign-in-error").await?;
+        type_into(&app, "staff-name", s).await?;
+        type_into(&app, "staff-pin", &format!("{OWNER_PIN}{enter}")).await?;
+        shown.push(refusal(&app, "sign-in-error").await?);
+    }
+    app.close().await?;
+
+    let forms = needles(
+        &std::iter::once(card.clone())
+            .chain(typed.iter().cloned())
+            .collect::<Vec<_>>(),
+    );
+    let mut found = Vec::new();
+    for text in &shown {
+        found.extend(hits(&format!("on screen: {text:?}"), text.as_bytes(), &card, &forms));
+    }
+    let files = all_files(home.path());
+    assert!(
+        files.iter().any(|p| p.to_string_lossy().contains("/logs/")),
+        "the app writes logs"
+    );
+    for f in files {
+        found.extend(hits(&f.display().to_string(), &std::fs::read(&f)?, &card, &forms));
+    }
+    let out = merchantctl_as(
+        Some(&session),
+        &home,
+        OWNER,
+        OWNER_PIN,
+        &["--json", "audit", "show", "--limit", "500"],
+        "",
+    )?;
+    let trail = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(trail.contains("\"outcome\":\"refused\""), "the refusals are audited");
+    found.extend(hits("the audit viewer", trail.as_bytes(), &card, &forms));
+    assert!(found.is_empty(), "{} hit(s):\n{}", found.len(), found.join("\n"));
+    Ok(())
+}
