@@ -431,7 +431,10 @@ impl From<CardArg> for SimulatedCard {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     let json = cli.json;
     match run(cli).await {
         Ok(out) => {
@@ -449,6 +452,29 @@ async fn main() -> ExitCode {
                 eprintln!("merchantctl: {} [{}]", report.message, code_name(report.code));
             }
             ExitCode::from(report.code.exit_status())
+        }
+    }
+}
+
+/// A command line that does not parse. clap's own message repeats what was
+/// typed (which may be a PIN or a card number in the wrong place): this one
+/// names the problem and, for a bad value, the option, never the text.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            ExitCode::from(if e.use_stderr() { 2 } else { 0 })
+        }
+        kind => {
+            let option = match (kind, e.get(ContextKind::InvalidArg)) {
+                (ErrorKind::InvalidValue | ErrorKind::ValueValidation, Some(ContextValue::String(arg))) => {
+                    format!(" for {arg}")
+                }
+                _ => String::new(),
+            };
+            eprintln!("merchantctl: {kind}{option}; see merchantctl --help [usage]");
+            ExitCode::from(2)
         }
     }
 }
@@ -649,7 +675,10 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
             let lines = terminal.receipt(&actor, sale_id, refund.as_deref(), copy)?;
             if let Some(out) = &pdf {
                 std::fs::write(out, merchant_core::pdf::render(&lines)).map_err(|e| {
-                    ErrorReport::new(ErrorCode::InvalidInput, format!("{}: {}", out.display(), e.kind()))
+                    ErrorReport::new(
+                        ErrorCode::InvalidInput,
+                        format!("the PDF could not be written: {}", e.kind()),
+                    )
                 })?;
             }
             if let Some(to) = &email {

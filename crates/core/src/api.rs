@@ -639,7 +639,7 @@ impl ErrorReport {
 impl From<&CounterError> for ErrorReport {
     fn from(e: &CounterError) -> Self {
         let code = match e {
-            CounterError::Money(MoneyError::UnknownCurrency(_)) => ErrorCode::InvalidInput,
+            CounterError::Money(MoneyError::UnknownCurrency) => ErrorCode::InvalidInput,
             CounterError::Money(_) => ErrorCode::InvalidAmount,
             CounterError::InvalidInput(_) => ErrorCode::InvalidInput,
             CounterError::ChargeInProgress => ErrorCode::ChargeInProgress,
@@ -697,9 +697,9 @@ fn store_code(e: &StoreError) -> ErrorCode {
 
 fn report_code(e: &ReportError) -> ErrorCode {
     match e {
-        ReportError::UnknownTimeZone(_) | ReportError::InvalidRange(_) => ErrorCode::InvalidInput,
+        ReportError::UnknownTimeZone | ReportError::InvalidRange(_) => ErrorCode::InvalidInput,
         ReportError::InDoubtInPeriod(_) => ErrorCode::InDoubt,
-        ReportError::NoSuchClosing(_) => ErrorCode::NotFound,
+        ReportError::NoSuchClosing => ErrorCode::NotFound,
         ReportError::Corrupt(_) => ErrorCode::DataTampered,
         ReportError::Write(_) => ErrorCode::ReportError,
         ReportError::Store(st) => store_code(st),

@@ -11,7 +11,13 @@
 //! detects a log that ends before it.
 //!
 //! Details never hold secrets or card data: callers pass ids, codes and
-//! amounts only.
+//! amounts only, never what a person typed (a sign-in name is recorded as
+//! the account's id, or [`UNKNOWN_STAFF`]; a refusal as its error code).
+//! As a second line, [`AuditLog::record`] passes the object and detail
+//! through the log redactor ([`crate::logging::redact`]: card numbers in any
+//! spelling, keys, emails, control characters) and caps their length, so
+//! nothing typed reaches the trail, the audit viewer or a support bundle
+//! in the clear even if a caller slips.
 
 use hmac::{Hmac, Mac};
 use rusqlite::params;
@@ -88,6 +94,27 @@ impl Action {
             Self::SetupRecovered => "setup_recovered",
         }
     }
+}
+
+/// The object of a sign-in (or staff change) whose typed name matches no
+/// account: a fixed marker, never the typed text.
+pub const UNKNOWN_STAFF: &str = "unknown_name";
+
+/// Longest object and detail kept, in characters (after redaction).
+const MAX_OBJECT_CHARS: usize = 100;
+const MAX_DETAIL_CHARS: usize = 500;
+
+/// What the trail keeps of a caller's text: redacted first (so a card
+/// number is masked whole, never cut into a shorter run that would pass),
+/// then capped.
+fn kept(text: &str, max: usize) -> String {
+    let clean = crate::logging::redact(text);
+    if clean.chars().nth(max).is_none() {
+        return clean;
+    }
+    let mut out: String = clean.chars().take(max - 1).collect();
+    out.push('…');
+    out
 }
 
 /// One thing to record. `actor` is a staff id (or `None` before sign-in).
@@ -254,14 +281,12 @@ impl AuditLog {
         let entry = AuditEntry {
             seq: prev_seq + 1,
             at_ms: now_ms(),
-            actor: event.actor.map(String::from),
+            actor: event.actor.map(|a| kept(a, MAX_OBJECT_CHARS)),
             action: event.action.as_str().to_string(),
-            object: event.object.map(String::from),
-            outcome: event.outcome.to_string(),
+            object: event.object.map(|o| kept(o, MAX_OBJECT_CHARS)),
+            outcome: kept(event.outcome, MAX_OBJECT_CHARS),
             origin: self.origin.clone(),
-            detail: event
-                .detail
-                .map(|d| d.chars().filter(|c| !c.is_control()).take(500).collect()),
+            detail: event.detail.map(|d| kept(d, MAX_DETAIL_CHARS)),
         };
         let mac = self.mac(&prev_mac, &entry);
         tx.execute(
@@ -465,6 +490,44 @@ mod tests {
         assert_eq!(l.verify(&db, None)?, Verification::Intact { entries: 20 });
         let head = l.head(&db)?;
         assert_eq!(l.verify(&db, head.as_ref())?, Verification::Intact { entries: 20 });
+        Ok(())
+    }
+
+    #[test]
+    fn typed_text_is_redacted_and_capped_before_it_is_chained() -> Result<(), AuditError> {
+        let (db, _dir, l) = filled(1);
+        // Built at run time so no full test card number sits in the source.
+        let card = format!("{}{}", "4242".repeat(3), "4242");
+        let spaced: String = card
+            .chars()
+            .enumerate()
+            .map(|(i, c)| {
+                if i % 4 == 3 {
+                    format!("{c}\u{a0}")
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
+        let object = format!("Table 7 {spaced}");
+        let detail = format!("note {}\n{}", "x".repeat(2_000), card);
+        l.record(
+            &db,
+            &Event {
+                actor: None,
+                action: Action::PinFailed,
+                object: Some(&object),
+                outcome: "denied",
+                detail: Some(&detail),
+            },
+        )?;
+        let e = l.recent(&db, 1)?.remove(0);
+        let object = e.object.unwrap_or_default();
+        let detail = e.detail.unwrap_or_default();
+        assert!(object.contains("[CARD]") && !object.contains(&card[..4]), "{object}");
+        assert!(detail.chars().count() <= MAX_DETAIL_CHARS, "capped");
+        assert!(!detail.contains(&card[..8]) && !detail.contains('\n'), "{detail}");
+        assert_eq!(l.verify(&db, None)?, Verification::Intact { entries: 2 });
         Ok(())
     }
 

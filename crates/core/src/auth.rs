@@ -680,7 +680,9 @@ fn check_name(name: &str) -> Result<&str, AuthError> {
     let name = name.trim();
     let ok = !name.is_empty()
         && name.chars().count() <= 40
-        && name.chars().all(|c| c.is_alphanumeric() || " .-'".contains(c));
+        && name.chars().all(|c| c.is_alphanumeric() || " .-'".contains(c))
+        // A name is printed on receipts and reports: never a card number.
+        && !crate::pan::contains_card_number(name);
     if ok {
         Ok(name)
     } else {

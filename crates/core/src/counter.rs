@@ -864,10 +864,25 @@ mod tests {
         let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
         let c = counter(dir.path(), 1).await?;
         let card_like = format!("{}{}", "4242".repeat(3), "4242");
+        let groups = |sep: &str| {
+            let g: Vec<&str> = (0..4).map(|i| &card_like[i * 4..i * 4 + 4]).collect();
+            g.join(sep)
+        };
+        let full_width: String = groups(" ")
+            .chars()
+            .map(|c| c.to_digit(10).and_then(|d| char::from_u32(0xFF10 + d)).unwrap_or(c))
+            .collect();
         let cases = [
             Some("x".repeat(10 * 1024 * 1024)),
             Some("line\nbreak".to_string()),
             Some(format!("card {card_like}")),
+            // The same number however it is spelled (the detector's rule).
+            Some(format!("Table 7 {}", groups(" "))),
+            Some(groups(".")),
+            Some(groups("  ")),
+            Some(groups("\u{a0}")),
+            Some(full_width),
+            Some(format!("9{card_like}12")),
         ];
         for description in cases {
             let r = c

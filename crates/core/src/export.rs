@@ -10,6 +10,12 @@
 //! support member's bundle, without the sales fields of the log lines).
 //! Never the transaction cache.
 //!
+//! Every part passes the redactor ([`crate::logging::redact`]) on its way
+//! in, whatever its source: an audit entry written before a rule existed,
+//! or a setting edited by hand, cannot carry a card number, key or email
+//! into the bundle. JSON keeps its shape (only string values are redacted),
+//! so support's tools still read it.
+//!
 //! The archive is streamed straight into the `age` format, encrypted to the
 //! X25519 recipients in settings: the shop machine holds no identity that
 //! can open it, and support opens it with the stock `age`/`rage` tools.
@@ -54,8 +60,9 @@ pub struct Manifest {
 pub enum ExportError {
     #[error("No support recipient is configured (settings: support_recipients = [\"age1…\"]).")]
     NoRecipients,
-    #[error("'{0}' is not an age X25519 public key (age1…).")]
-    BadRecipient(String),
+    /// Which one (1-based) is not a key; its text is not repeated.
+    #[error("Recipient {0} is not an age X25519 public key (age1…).")]
+    BadRecipient(usize),
     #[error("The bundle could not be written: {0}")]
     Io(String),
 }
@@ -68,7 +75,7 @@ impl From<std::io::Error> for ExportError {
 
 /// A file to put in the bundle: its name inside, and where its bytes come from.
 pub enum Part {
-    /// Generated content (JSON).
+    /// Generated content (JSON, or JSON lines), redacted on the way in.
     Bytes { path: String, bytes: Vec<u8> },
     /// A log file, redacted line by line while it streams in.
     Log { path: String, source: PathBuf },
@@ -91,7 +98,8 @@ pub fn parse_recipients(keys: &[String]) -> Result<Vec<age::x25519::Recipient>, 
         return Err(ExportError::NoRecipients);
     }
     keys.iter()
-        .map(|k| age::x25519::Recipient::from_str(k.trim()).map_err(|_| ExportError::BadRecipient(short(k))))
+        .enumerate()
+        .map(|(i, k)| age::x25519::Recipient::from_str(k.trim()).map_err(|_| ExportError::BadRecipient(i + 1)))
         .collect()
 }
 
@@ -190,17 +198,57 @@ fn measure_log(source: &Path, strip_sales: bool) -> Result<(std::fs::File, u64, 
     Ok((file, len, bytes, sha256))
 }
 
+/// `bytes` as they go into the bundle: a JSON document, or JSON lines, with
+/// every string value redacted; any other line redacted as text.
+fn redacted_bytes(bytes: &[u8]) -> Vec<u8> {
+    if let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(bytes) {
+        redact_json(&mut value);
+        return serde_json::to_vec_pretty(&value).unwrap_or_default();
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    for line in bytes.split_inclusive(|b| *b == b'\n') {
+        let (body, newline) = match line.strip_suffix(b"\n") {
+            Some(body) => (body, true),
+            None => (line, false),
+        };
+        match serde_json::from_slice::<serde_json::Value>(body) {
+            Ok(mut value) => {
+                redact_json(&mut value);
+                out.extend(serde_json::to_vec(&value).unwrap_or_default());
+            }
+            Err(_) => out.extend(crate::logging::redact(&String::from_utf8_lossy(body)).into_bytes()),
+        }
+        if newline {
+            out.push(b'\n');
+        }
+    }
+    out
+}
+
+fn redact_json(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => *s = crate::logging::redact(s),
+        Value::Array(items) => items.iter_mut().for_each(redact_json),
+        Value::Object(fields) => fields.values_mut().for_each(redact_json),
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
 /// Lists what a bundle of `parts` would hold (sizes and hashes), without
 /// sealing anything: the preview.
 pub fn preview(mut manifest: Manifest, parts: &[Part]) -> Result<Manifest, ExportError> {
     manifest.files = parts
         .iter()
         .map(|p| match p {
-            Part::Bytes { path, bytes } => Ok(ManifestEntry {
-                path: path.clone(),
-                bytes: bytes.len() as u64,
-                sha256: hex::encode(Sha256::digest(bytes)),
-            }),
+            Part::Bytes { path, bytes } => {
+                let bytes = redacted_bytes(bytes);
+                Ok(ManifestEntry {
+                    path: path.clone(),
+                    bytes: bytes.len() as u64,
+                    sha256: hex::encode(Sha256::digest(&bytes)),
+                })
+            }
             Part::Log { path, source } | Part::SupportLog { path, source } => {
                 let (_, _, bytes, sha256) = measure_log(source, matches!(p, Part::SupportLog { .. }))?;
                 Ok(ManifestEntry {
@@ -231,6 +279,7 @@ pub fn seal<W: Write>(
         let strip_sales = matches!(part, Part::SupportLog { .. });
         let entry = match part {
             Part::Bytes { bytes, .. } => {
+                let bytes = redacted_bytes(&bytes);
                 append(&mut tar, &path, bytes.len() as u64, &mut bytes.as_slice())?;
                 ManifestEntry {
                     bytes: bytes.len() as u64,
@@ -309,10 +358,6 @@ impl From<&crate::audit::AuditEntry> for SupportAuditEntry {
     }
 }
 
-fn short(s: &str) -> String {
-    s.chars().filter(|c| !c.is_control()).take(24).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,6 +423,50 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("currency=USD") && out.contains("status=Approved"), "{out}");
+    }
+
+    #[test]
+    fn generated_parts_are_redacted_and_keep_their_shape() {
+        let card = format!("{}{}", "4242".repeat(3), "4242");
+        let spaced = format!(
+            "Table 7 {} {} {} {}",
+            &card[..4],
+            &card[4..8],
+            &card[8..12],
+            &card[12..]
+        );
+        let mut jsonl = Vec::new();
+        for (seq, detail) in [(1, "amount=1250 USD"), (2, spaced.as_str()), (3, card.as_str())] {
+            let line = serde_json::json!({"seq": seq, "at_ms": 1_764_609_778_000_i64, "detail": detail});
+            jsonl.extend(serde_json::to_vec(&line).unwrap_or_default());
+            jsonl.push(b'\n');
+        }
+        let out = redacted_bytes(&jsonl);
+        let text = String::from_utf8_lossy(&out);
+        assert!(!text.contains(&card[..8]) && !text.contains(&card[8..]), "{text}");
+        let lines: Vec<serde_json::Value> = text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+        assert_eq!(lines.len(), 3, "still JSON lines: {text}");
+        assert_eq!(lines[0]["detail"], "amount=1250 USD");
+        assert_eq!(
+            lines[2]["at_ms"], 1_764_609_778_000_i64,
+            "numbers are not strings to redact"
+        );
+        let doc = serde_json::json!({"settings": {"gateway": {"reader_id": card}}, "n": 3});
+        let out = redacted_bytes(&serde_json::to_vec_pretty(&doc).unwrap_or_default());
+        let back: serde_json::Value = serde_json::from_slice(&out).unwrap_or_default();
+        assert_eq!(back["settings"]["gateway"]["reader_id"], "[CARD]");
+        assert_eq!(back["n"], 3);
+        let raw = redacted_bytes(format!("plain {card}\nnext").as_bytes());
+        assert_eq!(String::from_utf8_lossy(&raw), "plain [CARD]\nnext");
+    }
+
+    #[test]
+    fn a_bad_recipient_is_named_by_position_not_echoed() {
+        let card = format!("{}{}", "4242".repeat(3), "4242");
+        let good = age::x25519::Identity::generate().to_public().to_string();
+        let e = parse_recipients(&[good, card.clone()]).err();
+        let shown = e.map(|e| format!("{e} {e:?}")).unwrap_or_default();
+        assert!(shown.contains("Recipient 2") && !shown.contains(&card[..8]), "{shown}");
     }
 
     #[test]

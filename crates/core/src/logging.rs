@@ -1,12 +1,14 @@
 //! Logs: `tracing` into daily rolling files under `<home>/logs/`, through a
 //! redaction pass applied to every line *before* it is written.
 //!
-//! Redacted: card-like digit runs (Luhn-valid 13–19 digits, spaces or dashes
-//! allowed), Stripe keys (`sk_`, `rk_`, `pk_`, `whsec_`), `Authorization` /
-//! `Stripe-Signature` header values and bearer tokens, and email addresses.
-//! Control characters are escaped, so text from a description or a gateway
-//! cannot forge a log line. The rules live in [`redact`], shared by the log
-//! writer and the support bundle.
+//! Redacted: card numbers as [`crate::pan`] finds them (the same rule that
+//! refuses them in text fields: any spelling, any separators, after Unicode
+//! normalisation, digits glued on either side), Stripe keys (`sk_`, `rk_`,
+//! `pk_`, `whsec_`), `Authorization` / `Stripe-Signature` header values and
+//! bearer tokens, and email addresses. Control characters are escaped, so
+//! text from a description or a gateway cannot forge a log line. The rules
+//! live in [`redact`], shared by the log writer, the audit trail and the
+//! support bundle.
 
 use std::io::Write;
 use std::path::Path;
@@ -243,6 +245,35 @@ mod tests {
             out.contains("[CARD]") && out.contains("sk_live_[REDACTED]") && out.contains("[EMAIL]"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn every_spelling_of_a_card_is_masked_and_timestamps_are_kept() {
+        let card = format!("{}{}", "4242".repeat(3), "4242");
+        let groups = |sep: &str| {
+            let g: Vec<&str> = (0..4).map(|i| &card[i * 4..i * 4 + 4]).collect();
+            g.join(sep)
+        };
+        let full_width: String = groups(" ")
+            .chars()
+            .map(|c| c.to_digit(10).and_then(|d| char::from_u32(0xFF10 + d)).unwrap_or(c))
+            .collect();
+        for spelled in [
+            format!("Table 7 {}", groups(" ")),
+            groups("."),
+            groups("  "),
+            groups("\u{a0}"),
+            groups("/"),
+            full_width,
+            format!("9{card}12"),
+        ] {
+            let stamp = "2026-12-01T17:35:20.123456Z";
+            let out = redact(&format!("{stamp}  INFO charge: description={spelled} refused"));
+            assert!(out.starts_with(stamp) && out.contains("[CARD]"), "{out}");
+            let digits: String = out.chars().filter(char::is_ascii_digit).collect();
+            assert!(!digits.contains(&card[..6]) && !digits.contains(&card[10..]), "{out}");
+            assert!(!out.contains('\u{ff14}'), "{out}");
+        }
     }
 
     #[test]

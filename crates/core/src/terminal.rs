@@ -205,7 +205,7 @@ impl Terminal {
                 e,
                 CounterError::LiveNotConfigured
                     | CounterError::Keychain(KeychainError::GatewayKeyUnbound)
-                    | CounterError::GatewaySetup(HttpSetupError::CaChanged(_))
+                    | CounterError::GatewaySetup(HttpSetupError::CaChanged)
             );
             if !for_the_owner {
                 return Err(counter
@@ -389,7 +389,13 @@ impl Terminal {
         self.require(actor, Permission::ManageStaff)?;
         self.staff.set_active(&self.db, actor, name, active)?;
         let detail = if active { "enabled" } else { "disabled" };
-        self.record(Some(actor), Action::StaffChanged, Some(name), "ok", Some(detail))?;
+        self.record(
+            Some(actor),
+            Action::StaffChanged,
+            Some(&self.staff_ref(name)?),
+            "ok",
+            Some(detail),
+        )?;
         Ok(())
     }
 
@@ -397,7 +403,13 @@ impl Terminal {
     pub fn reset_staff_pin(&self, actor: &Actor, name: &str, pin: &SecretString) -> Result<()> {
         self.require(actor, Permission::ManageStaff)?;
         self.staff.reset_pin(&self.db, actor, name, pin)?;
-        self.record(Some(actor), Action::StaffChanged, Some(name), "ok", Some("pin_reset"))?;
+        self.record(
+            Some(actor),
+            Action::StaffChanged,
+            Some(&self.staff_ref(name)?),
+            "ok",
+            Some("pin_reset"),
+        )?;
         Ok(())
     }
 
@@ -470,11 +482,16 @@ impl Terminal {
 
     pub fn unlock_staff(&self, actor: &Actor, name: &str) -> Result<()> {
         if let Err(e) = self.staff.unlock(&self.db, actor, name) {
-            // The typed name is not recorded: it may be anything.
-            self.record(Some(actor), Action::Unlock, None, "denied", None)?;
+            self.record(
+                Some(actor),
+                Action::Unlock,
+                Some(&self.staff_ref(name)?),
+                "denied",
+                None,
+            )?;
             return Err(e.into());
         }
-        self.record(Some(actor), Action::Unlock, Some(name), "ok", None)?;
+        self.record(Some(actor), Action::Unlock, Some(&self.staff_ref(name)?), "ok", None)?;
         Ok(())
     }
 
@@ -494,7 +511,7 @@ impl Terminal {
                     AuthError::TooManyAttempts => (Action::PinFailed, "rate_limited"),
                     _ => (Action::PinFailed, "denied"),
                 };
-                self.record(None, action, Some(name), outcome, None)?;
+                self.record(None, action, Some(&self.staff_ref(name)?), outcome, None)?;
                 Err(e.into())
             }
         }
@@ -541,7 +558,7 @@ impl Terminal {
                     Action::Charge,
                     None,
                     "refused",
-                    Some(&crate::api::ErrorReport::from(e).message),
+                    Some(&refusal_code(e.into())),
                 )?;
             }
         }
@@ -589,6 +606,20 @@ impl Terminal {
             .find(|(_, n)| n.eq_ignore_ascii_case(name))
             .map_or_else(|| "no such staff".to_string(), |(id, _)| id);
         Ok(Some(id))
+    }
+
+    /// Who a typed staff name refers to, for the audit trail: the account's
+    /// id, or [`crate::audit::UNKNOWN_STAFF`] for a name that matches nobody. The typed
+    /// text is never recorded: it may be a PIN or a card number typed into
+    /// the wrong box.
+    fn staff_ref(&self, name: &str) -> Result<String> {
+        let name = name.trim();
+        Ok(self
+            .staff
+            .names(&self.db)?
+            .into_iter()
+            .find(|(_, n)| n == name)
+            .map_or_else(|| crate::audit::UNKNOWN_STAFF.to_string(), |(id, _)| id))
     }
 
     /// The gateway's test cards, when its key is a test-mode key.
@@ -663,7 +694,8 @@ impl Terminal {
             })
             && !email
                 .chars()
-                .any(|c| c.is_whitespace() || c.is_control() || c == ',' || c == ';');
+                .any(|c| c.is_whitespace() || c.is_control() || c == ',' || c == ';')
+            && !crate::pan::contains_card_number(email);
         if !plausible {
             return Err(CounterError::InvalidInput("That does not look like an email address.".into()).into());
         }
@@ -765,7 +797,7 @@ impl Terminal {
                     Action::Refund,
                     Some(&object),
                     "refused",
-                    Some(&crate::api::ErrorReport::from(e).message),
+                    Some(&refusal_code(e.into())),
                 )?;
             }
         }
@@ -866,6 +898,13 @@ impl Terminal {
         self.require(actor, Permission::ConfigureGateway)?;
         let mut settings = self.settings.clone();
         let g = &mut settings.gateway;
+        let typed = [change.base_url.as_deref(), change.reader_id.as_deref()];
+        if typed.into_iter().flatten().any(url_holds_card_number) {
+            return Err(CounterError::InvalidInput(
+                "That looks like it holds a card number. Card numbers are never typed into the terminal.".into(),
+            )
+            .into());
+        }
         if let Some(url) = change.base_url.filter(|u| !u.trim().is_empty()) {
             g.base_url = url.trim().to_string();
         }
@@ -1262,8 +1301,15 @@ impl Terminal {
         let z = match z {
             Ok(z) => z,
             Err(e) => {
-                self.record(Some(actor), Action::CloseDay, None, "refused", Some(&e.to_string()))?;
-                return Err(e.into());
+                let e = TerminalError::from(e);
+                self.record(
+                    Some(actor),
+                    Action::CloseDay,
+                    None,
+                    "refused",
+                    Some(&refusal_code((&e).into())),
+                )?;
+                return Err(e);
             }
         };
         let detail = format!("items={} sha256={}", z.items, z.covered_hash);
@@ -1418,6 +1464,39 @@ fn major(units: u64, currency: Currency) -> MinorUnits {
             .unwrap_or(i64::MAX)
             .saturating_mul(currency.minor_per_major()),
     )
+}
+
+/// True if a typed address (or id) holds a card number. An IP address and
+/// port are digits by nature and are not read as one: the rest of the
+/// address (user, path, query, fragment) is.
+fn url_holds_card_number(text: &str) -> bool {
+    let Ok(url) = reqwest::Url::parse(text.trim()) else {
+        return crate::pan::contains_card_number(text);
+    };
+    let ip_host = url
+        .host_str()
+        .map(|h| h.trim_start_matches('[').trim_end_matches(']'))
+        .is_some_and(|h| h.parse::<std::net::IpAddr>().is_ok());
+    if !ip_host {
+        return crate::pan::contains_card_number(text);
+    }
+    let parts = [
+        url.username(),
+        url.password().unwrap_or_default(),
+        url.path(),
+        url.query().unwrap_or_default(),
+        url.fragment().unwrap_or_default(),
+    ];
+    parts.iter().any(|p| crate::pan::contains_card_number(p))
+}
+
+/// What the audit trail keeps of a refusal: its stable error code. The
+/// message is for the person at the till and may describe what they typed.
+fn refusal_code(report: crate::api::ErrorReport) -> String {
+    serde_json::to_value(report.code)
+        .ok()
+        .and_then(|v| v.as_str().map(|c| format!("error={c}")))
+        .unwrap_or_else(|| "error".to_string())
 }
 
 fn status_word(sale: &Sale) -> &'static str {

@@ -50,23 +50,24 @@ impl HttpConfig {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum HttpSetupError {
-    #[error("The gateway address must start with https:// (got '{0}').")]
-    NotHttps(String),
-    #[error("The gateway address '{0}' is not a valid URL.")]
-    BadUrl(String),
-    #[error("The extra CA file {0} could not be read or is not a PEM certificate.")]
-    BadCa(String),
-    #[error("The gateway's extra CA file {0} has changed since it was configured, so it is not trusted. A manager must configure the CA again (merchantctl gateway configure --extra-ca FILE).")]
-    CaChanged(String),
+    // The address and path were typed: the messages name the problem only.
+    #[error("The gateway address must start with https://.")]
+    NotHttps,
+    #[error("The gateway address is not a valid URL.")]
+    BadUrl,
+    #[error("The extra CA file could not be read or is not a PEM certificate.")]
+    BadCa,
+    #[error("The gateway's extra CA file has changed since it was configured, so it is not trusted. A manager must configure the CA again (merchantctl gateway configure --extra-ca FILE).")]
+    CaChanged,
     #[error("The HTTPS client could not be set up.")]
     Client,
 }
 
 /// Builds the one pooled client for a gateway, enforcing the TLS rules.
 pub fn build_client(cfg: &HttpConfig) -> Result<(reqwest::Client, reqwest::Url), HttpSetupError> {
-    let url = reqwest::Url::parse(&cfg.base_url).map_err(|_| HttpSetupError::BadUrl(short(&cfg.base_url)))?;
+    let url = reqwest::Url::parse(&cfg.base_url).map_err(|_| HttpSetupError::BadUrl)?;
     if url.scheme() != "https" {
-        return Err(HttpSetupError::NotHttps(short(&cfg.base_url)));
+        return Err(HttpSetupError::NotHttps);
     }
     let mut builder = reqwest::Client::builder()
         .use_rustls_tls()
@@ -78,17 +79,16 @@ pub fn build_client(cfg: &HttpConfig) -> Result<(reqwest::Client, reqwest::Url),
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("merchant-terminal/", env!("CARGO_PKG_VERSION")));
     if let Some(path) = &cfg.extra_ca {
-        let pem = std::fs::read(path).map_err(|_| HttpSetupError::BadCa(path.display().to_string()))?;
+        let pem = std::fs::read(path).map_err(|_| HttpSetupError::BadCa)?;
         if let Some(expected) = &cfg.extra_ca_sha256 {
             use sha2::Digest;
             if !hex::encode(sha2::Sha256::digest(&pem)).eq_ignore_ascii_case(expected.trim()) {
-                return Err(HttpSetupError::CaChanged(path.display().to_string()));
+                return Err(HttpSetupError::CaChanged);
             }
         }
-        let certs = reqwest::Certificate::from_pem_bundle(&pem)
-            .map_err(|_| HttpSetupError::BadCa(path.display().to_string()))?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|_| HttpSetupError::BadCa)?;
         if certs.is_empty() {
-            return Err(HttpSetupError::BadCa(path.display().to_string()));
+            return Err(HttpSetupError::BadCa);
         }
         for cert in certs {
             builder = builder.add_root_certificate(cert);
@@ -268,10 +268,6 @@ where
     }
 }
 
-fn short(s: &str) -> String {
-    s.chars().filter(|c| !c.is_control()).take(80).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,11 +276,11 @@ mod tests {
     fn http_is_refused_before_any_io() {
         assert_eq!(
             build_client(&HttpConfig::new("http://127.0.0.1:1")).err(),
-            Some(HttpSetupError::NotHttps("http://127.0.0.1:1".into()))
+            Some(HttpSetupError::NotHttps)
         );
         assert!(matches!(
             build_client(&HttpConfig::new("not a url")),
-            Err(HttpSetupError::BadUrl(_))
+            Err(HttpSetupError::BadUrl)
         ));
         assert!(build_client(&HttpConfig::new("https://api.example.test")).is_ok());
     }

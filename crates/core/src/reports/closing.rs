@@ -202,7 +202,7 @@ pub fn load(store: &Store, number: i64, zone: &ShopZone) -> Result<ZReport> {
             },
         )
         .optional()?
-        .ok_or(ReportError::NoSuchClosing(number))?;
+        .ok_or(ReportError::NoSuchClosing)?;
     let (closed_at_ms, closed_by, figures, covered_hash, items) = row;
     let figures: Figures = serde_json::from_str(&figures).map_err(|_| ReportError::Corrupt("figures"))?;
     // The stored zone, so a reprint is the same after a zone change.
@@ -243,7 +243,7 @@ pub fn discrepancies(store: &Store, number: i64) -> Result<Vec<Discrepancy>> {
             },
         )
         .optional()?
-        .ok_or(ReportError::NoSuchClosing(number))?;
+        .ok_or(ReportError::NoSuchClosing)?;
     let mut closed: Vec<(String, String, String)> = {
         let mut stmt = conn
             .prepare_cached("SELECT kind, id, fingerprint FROM closing_items WHERE closing = ?1 ORDER BY kind, id")?;

@@ -36,14 +36,14 @@ use crate::store::{SaleId, Store, StoreError};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReportError {
-    #[error("Unknown time zone {0:?}: use a name such as Europe/Paris or America/New_York.")]
-    UnknownTimeZone(String),
+    #[error("Unknown time zone: use a name such as Europe/Paris or America/New_York.")]
+    UnknownTimeZone,
     #[error("That date range cannot be reported: {0}.")]
     InvalidRange(String),
     #[error("Resolve the {0} sale(s) or refund(s) in doubt before closing the day.")]
     InDoubtInPeriod(i64),
-    #[error("There is no Z report number {0}.")]
-    NoSuchClosing(i64),
+    #[error("There is no Z report with that number.")]
+    NoSuchClosing,
     #[error("A stored Z report is not readable ({0}).")]
     Corrupt(&'static str),
     #[error("The report could not be written: {0}.")]
@@ -85,7 +85,7 @@ impl ShopZone {
     pub fn new(name: Option<&str>) -> Result<Self> {
         match name {
             Some(n) => Ok(Self {
-                tz: TimeZone::get(n).map_err(|_| ReportError::UnknownTimeZone(n.chars().take(64).collect()))?,
+                tz: TimeZone::get(n).map_err(|_| ReportError::UnknownTimeZone)?,
                 name: n.to_string(),
             }),
             None => {
@@ -154,7 +154,7 @@ impl DateRange {
         let date = |s: &str| {
             s.trim()
                 .parse::<Date>()
-                .map_err(|_| ReportError::InvalidRange(format!("{:?} is not a date like 2026-11-28", clip(s))))
+                .map_err(|_| ReportError::InvalidRange("dates look like 2026-11-28".into()))
         };
         let range = Self {
             from: date(from)?,
@@ -182,10 +182,6 @@ impl DateRange {
             to_ms: zone.start_of(next)?,
         })
     }
-}
-
-fn clip(s: &str) -> String {
-    s.chars().take(40).collect()
 }
 
 /// One row of a breakdown (an hour, a day, a brand, a staff member).
