@@ -456,10 +456,10 @@ fn support_bundle_logs_never_pass_through_tmpdir() -> TestResult {
         let mut child = cmd
             .arg("--home")
             .arg(home.path())
-            .args(["--staff=Sup", "support", "export", "--out", out])
+            .args(["--staff=Sup", "--json", "support", "export", "--out", out])
             .env("TMPDIR", tmp)
             .stdin(Stdio::piped())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()?;
         if let Some(mut stdin) = child.stdin.take() {
@@ -494,8 +494,13 @@ fn support_bundle_logs_never_pass_through_tmpdir() -> TestResult {
 
     // A $TMPDIR that cannot be used at all does not matter.
     let absent = tmpdir.path().join("absent");
-    let mut child = export(&absent, &keys.path().join("c.age").display().to_string())?;
-    assert!(child.wait()?.success(), "the export needed $TMPDIR");
+    let child = export(&absent, &keys.path().join("c.age").display().to_string())?;
+    let out = child.wait_with_output()?;
+    assert!(
+        out.status.success(),
+        "the export needed $TMPDIR: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert!(!absent.exists());
     Ok(())
 }

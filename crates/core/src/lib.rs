@@ -18,6 +18,7 @@
 //! | [`receipt`] | customer and merchant receipts for sales and refunds        |
 //! | [`reports`] | day view, X/Z reports, CSV export, reconciliation           |
 //! | [`session`] | idle lock, PIN re-entry, role and active flag per command   |
+//! | [`setup`]   | the keychain's setup record; the stop when data goes missing |
 //! | [`api`]     | IPC / JSON boundary types and stable error codes            |
 #![forbid(unsafe_code)]
 

@@ -78,6 +78,7 @@ impl SetupError {
 #[derive(Debug)]
 pub struct SetupGuard {
     keychain: Keychain,
+    home: Home,
     record: Mutex<SetupRecord>,
 }
 
@@ -135,6 +136,7 @@ impl SetupGuard {
             db,
             Self {
                 keychain: keychain.clone(),
+                home: home.clone(),
                 record: Mutex::new(record),
             },
         ))
@@ -152,6 +154,16 @@ impl SetupGuard {
     /// already happened.
     pub fn note(&self, db: &TerminalDb, audit: &AuditLog, anchor: &Anchor) {
         let mut r = self.lock();
+        // One process at a time reads, moves on and writes the record: the
+        // app and several `merchantctl` runs share it, and the Secret
+        // Service is not built for a crowd of concurrent writers.
+        let _one_writer = match self.home.lock_setup() {
+            Ok(lock) => lock,
+            Err(e) => {
+                tracing::warn!(error = %e, "the setup record could not be locked; not updated");
+                return;
+            }
+        };
         // Another process (the app and merchantctl) may have moved it on.
         if let Ok(Some(kept)) = self.keychain.setup_record() {
             if kept.terminal_id == r.terminal_id {
