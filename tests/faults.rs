@@ -10,10 +10,33 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use merchant_tests::{
-    binary, live_terminal_with, merchantctl, KeyringSession, Localstripe, TerminalHome, TestPki, TestResult, OWNER,
-    OWNER_PIN,
+    binary, live_terminal_with, KeyringSession, Localstripe, TerminalHome, TestPki, TestResult, OWNER, OWNER_PIN,
 };
 use serde_json::{json, Value};
+
+/// `merchantctl` as the owner, waiting out a sign-in delay as a person
+/// would. A SIGKILL during a sign-in counts as a failed PIN (killing
+/// processes must not buy free guesses), so after a few kills the owner is
+/// asked to wait before the next sign-in; the right PIN then clears it.
+fn merchantctl(
+    session: Option<&KeyringSession>,
+    home: &TerminalHome,
+    args: &[&str],
+) -> TestResult<std::process::Output> {
+    let mut out = merchant_tests::merchantctl(session, home, args)?;
+    for wait_s in [3, 5, 9, 17] {
+        let told_to_wait = serde_json::from_slice::<Value>(&out.stdout)
+            .map(|v| v["error"]["code"] == "slow_down")
+            .unwrap_or(false)
+            || String::from_utf8_lossy(&out.stdout).contains("wait");
+        if !told_to_wait || out.status.code() != Some(12) {
+            break;
+        }
+        std::thread::sleep(Duration::from_secs(wait_s));
+        out = merchant_tests::merchantctl(session, home, args)?;
+    }
+    Ok(out)
+}
 
 fn out_json(out: &std::process::Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
