@@ -163,7 +163,7 @@ async fn cashier_charges_declines_cancels_and_sales_survive_a_restart() -> TestR
     new_sale(&app).await?;
 
     // 4. Bad amounts are refused with a clear message and charge nothing.
-    for (typed, expect) in [("-1", "negative"), ("12.345", "decimal"), ("1e9", "'e'")] {
+    for (typed, expect) in [("-1", "negative"), ("12.345", "decimal"), ("1e9", "not allowed")] {
         type_amount(&app, typed).await?;
         app.by_id("charge-button").await?.click().await?;
         app.wait_until("the amount error", Duration::from_secs(5), || async {
