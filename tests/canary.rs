@@ -4,23 +4,9 @@
 //! terminal wrote (databases, WAL, logs) is scanned.
 
 use merchant_tests::{
-    contains_bytes, merchantctl, merchantctl_as, merchantctl_stdin, KeyringSession, TerminalHome, TestResult, OWNER_PIN,
+    all_files, contains_bytes, merchantctl, merchantctl_as, merchantctl_stdin, KeyringSession, TerminalHome,
+    TestResult, OWNER_PIN,
 };
-
-fn all_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(all_files(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
 
 #[test]
 fn no_canary_reaches_any_file_in_the_clear() -> TestResult {

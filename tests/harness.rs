@@ -53,6 +53,22 @@ pub fn binary(name: &str) -> TestResult<PathBuf> {
     }
 }
 
+/// Every file below `dir`, for the scans that look for a secret anywhere.
+pub fn all_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(all_files(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
 /// Folder for artefacts a person looks at after a run (screenshots).
 pub fn artefact_dir(kind: &str) -> PathBuf {
     let dir = bin_dir()

@@ -87,10 +87,13 @@ fn let_time_pass(home: &TerminalHome, ms: i64) -> TestResult {
     let db = rusqlite::Connection::open(home.path().join("terminal.sqlite3"))?;
     db.busy_timeout(std::time::Duration::from_secs(10))?;
     // Where this version keeps the counters, and where the first schema did.
-    for (table, column) in [
-        ("pin_failures", "last_failure_ms"),
-        ("pin_attempts", "at_ms"),
-        ("staff", "last_failure_ms"),
+    for (table, statement) in [
+        (
+            "pin_failures",
+            "UPDATE pin_failures SET last_failure_ms = last_failure_ms - ?1",
+        ),
+        ("pin_attempts", "UPDATE pin_attempts SET at_ms = at_ms - ?1"),
+        ("staff", "UPDATE staff SET last_failure_ms = last_failure_ms - ?1"),
     ] {
         let exists: i64 = db.query_row(
             "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
@@ -98,7 +101,7 @@ fn let_time_pass(home: &TerminalHome, ms: i64) -> TestResult {
             |r| r.get(0),
         )?;
         if exists == 1 {
-            db.execute(&format!("UPDATE {table} SET {column} = {column} - ?1"), [ms])?;
+            db.execute(statement, [ms])?;
         }
     }
     Ok(())

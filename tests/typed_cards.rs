@@ -13,10 +13,10 @@
 //! separators. Zero hits.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-use merchant_tests::{merchantctl_as, KeyringSession, TerminalHome, TestResult, OWNER, OWNER_PIN};
+use merchant_tests::{all_files, merchantctl_as, KeyringSession, TerminalHome, TestResult, OWNER, OWNER_PIN};
 
 /// `body` followed by its Luhn check digit.
 fn with_check_digit(body: &str) -> String {
@@ -74,21 +74,6 @@ fn spellings(card: &str) -> Vec<String> {
         full_width(&spaced),
         format!("9{card}12"),
     ]
-}
-
-fn all_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(all_files(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
 }
 
 fn utf16le(s: &str) -> Vec<u8> {

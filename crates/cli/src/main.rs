@@ -801,11 +801,19 @@ fn staff(terminal: &Terminal, actor: &Actor, command: StaffCommand, stdin: &mut 
         }
         StaffCommand::Disable { name } => {
             terminal.set_staff_active(actor, &name, false)?;
-            output(serde_json::json!({ "disabled": name }), format!("{name} disabled"), 0)
+            output(
+                serde_json::json!({ "disabled": true }),
+                "Disabled: that account cannot sign in until enabled again.".to_string(),
+                0,
+            )
         }
         StaffCommand::Enable { name } => {
             terminal.set_staff_active(actor, &name, true)?;
-            output(serde_json::json!({ "enabled": name }), format!("{name} enabled"), 0)
+            output(
+                serde_json::json!({ "enabled": true }),
+                "Enabled: that account can sign in again.".to_string(),
+                0,
+            )
         }
     }
 }
