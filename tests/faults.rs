@@ -24,7 +24,8 @@ fn merchantctl(
     args: &[&str],
 ) -> TestResult<std::process::Output> {
     let mut out = merchant_tests::merchantctl(session, home, args)?;
-    for wait_s in [3, 5, 9, 17] {
+    // A sign-in killed mid-check holds its place for up to a minute.
+    for wait_s in [3, 5, 9, 17, 30, 30] {
         let told_to_wait = serde_json::from_slice::<Value>(&out.stdout)
             .map(|v| v["error"]["code"] == "slow_down")
             .unwrap_or(false)
