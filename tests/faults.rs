@@ -9,8 +9,10 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use merchant_core::crashpoint;
 use merchant_tests::{
-    binary, live_terminal_with, KeyringSession, Localstripe, TerminalHome, TestPki, TestResult, OWNER, OWNER_PIN,
+    binary, live_terminal_with, oracle, summary, KeyringSession, Localstripe, TerminalHome, TestPki, TestResult,
+    OWNER, OWNER_PIN,
 };
 use serde_json::{json, Value};
 
@@ -43,32 +45,16 @@ fn out_json(out: &std::process::Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
 }
 
-/// Checks the invariant for every sale of `home`; returns (approved, not charged).
-fn check_consistent(
-    session: &KeyringSession,
-    home: &TerminalHome,
-    gw: &Localstripe,
-    pki: &TestPki,
-) -> TestResult<(usize, usize)> {
-    let out = merchantctl(Some(session), home, &["--json", "sales", "list"])?;
-    let sales = out_json(&out)["sales"].as_array().cloned().unwrap_or_default();
-    let (mut approved, mut not_charged) = (0, 0);
-    for s in &sales {
-        let id = s["id"].as_str().unwrap_or_default();
-        let at_gateway = gw.intents_for_sale(pki, id)?;
-        assert!(
-            at_gateway.len() <= 1,
-            "sale {id} was charged {} times",
-            at_gateway.len()
-        );
-        let status = s["status"].as_str().unwrap_or_default();
-        match (status, at_gateway.len()) {
-            ("approved", 1) => approved += 1,
-            ("failed" | "cancelled" | "declined", 0) => not_charged += 1,
-            other => panic!("sale {id}: local {other:?} disagrees with the gateway"),
-        }
-    }
-    Ok((approved, not_charged))
+/// Checks the gateway's raw records against the cache file, both ways
+/// (see `oracle`); returns (charged, not charged).
+fn check_consistent(home: &TerminalHome, gw: &Localstripe, pki: &TestPki) -> TestResult<(usize, usize)> {
+    let c = oracle::compare(&gw.records(pki)?, &oracle::local_records(&cache(home))?, None);
+    assert!(c.violations.is_empty(), "the cache and the gateway disagree: {:#?}", c.violations);
+    Ok((c.charged, c.not_charged))
+}
+
+fn cache(home: &TerminalHome) -> std::path::PathBuf {
+    home.path().join("live/cache.sqlite3")
 }
 
 fn charge(session: &KeyringSession, home: &TerminalHome, amount: &str) -> TestResult<std::process::Output> {
@@ -88,7 +74,7 @@ fn a_reset_after_the_gateway_acted_is_retried_with_the_same_key() -> TestResult 
     gw.faults(&pki, json!([{ "path": "/v1/payment_intents", "kind": "reset_after" }]))?;
     let out = charge(&session, &home, "10.00")?;
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
-    assert_eq!(check_consistent(&session, &home, &gw, &pki)?, (1, 0));
+    assert_eq!(check_consistent(&home, &gw, &pki)?, (1, 0));
     Ok(())
 }
 
@@ -107,7 +93,7 @@ fn rate_limits_and_5xx_before_acting_are_retried() -> TestResult {
     )?;
     let out = charge(&session, &home, "11.00")?;
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
-    assert_eq!(check_consistent(&session, &home, &gw, &pki)?, (1, 0));
+    assert_eq!(check_consistent(&home, &gw, &pki)?, (1, 0));
     Ok(())
 }
 
@@ -142,7 +128,7 @@ fn a_5xx_after_acting_leaves_the_sale_in_doubt_until_resolved() -> TestResult {
     // Resolving looks the PaymentIntent up by the sale id in its metadata.
     let out = merchantctl(Some(&session), &home, &["--json", "resolve"])?;
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
-    assert_eq!(check_consistent(&session, &home, &gw, &pki)?, (1, 0));
+    assert_eq!(check_consistent(&home, &gw, &pki)?, (1, 0));
     Ok(())
 }
 
@@ -169,43 +155,57 @@ fn a_hanging_gateway_gives_a_clear_answer_and_no_double_charge() -> TestResult {
     std::thread::sleep(Duration::from_millis(500));
     let out = merchantctl(Some(&session), &home, &["--json", "resolve"])?;
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
-    assert_eq!(check_consistent(&session, &home, &gw, &pki)?, (1, 0));
+    assert_eq!(check_consistent(&home, &gw, &pki)?, (1, 0));
     Ok(())
 }
 
-/// How many kills a crash campaign makes: `MERCHANT_CRASH_RUNS` for a longer
-/// campaign, else `default`; never above `cap` (each run adds records).
+/// How many kills a crash campaign makes per class: `MERCHANT_CRASH_RUNS`
+/// for a longer campaign, else `default`; at least 1, never above `cap`.
+/// Under CI the default is the floor.
 fn crash_runs(default: u64, cap: u64) -> u64 {
-    std::env::var("MERCHANT_CRASH_RUNS")
+    let asked = std::env::var("MERCHANT_CRASH_RUNS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-        .min(cap)
-}
-
-/// Small seeded generator so a failing schedule can be replayed.
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, below: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) % below
+        .unwrap_or(default);
+    if std::env::var("CI").as_deref() == Ok("true") {
+        asked.clamp(default, cap)
+    } else {
+        asked.clamp(1, cap)
     }
 }
 
-/// Runs `merchantctl --staff Owner <args>` (PIN on stdin) and kills it with
-/// SIGKILL after `after`. True if it was still running: killed mid-flight.
-fn kill_after(
+/// Where a run is cut: at a named crash point in the process, or once the
+/// gateway has acted on a request whose answer it is holding back (a
+/// `delay_after` fault that fired): sent, not answered.
+#[derive(Clone, Copy)]
+enum Stop<'a> {
+    At(&'a str),
+    GatewayActed(&'a Localstripe, &'a TestPki),
+}
+
+/// Runs `merchantctl --staff Owner <args>` (PIN on stdin) and SIGKILLs it
+/// exactly at `stop`. True if it got there; false if it finished first.
+fn kill_at(
     session: &KeyringSession,
     home: &TerminalHome,
     ctl: &std::path::Path,
     args: &[&str],
-    after: Duration,
+    stop: Stop<'_>,
 ) -> TestResult<bool> {
+    let marks = tempfile::tempdir()?;
+    let mark = marks.path().join("reached");
     let mut cmd = Command::new(ctl);
     session.envs(&mut cmd);
+    if let Stop::At(point) = stop {
+        cmd.env("MERCHANT_CRASH_POINT", point).env("MERCHANT_CRASH_MARK", &mark);
+    }
+    let fired = |gw: &Localstripe, pki: &TestPki| -> TestResult<u64> {
+        Ok(gw.faults_fired(pki)?.get("delay_after").copied().unwrap_or(0))
+    };
+    let before = match stop {
+        Stop::GatewayActed(gw, pki) => fired(gw, pki)?,
+        Stop::At(_) => 0,
+    };
     let mut child = cmd
         .arg("--home")
         .arg(home.path())
@@ -219,75 +219,146 @@ fn kill_after(
         use std::io::Write;
         stdin.write_all(format!("{OWNER_PIN}\n").as_bytes())?;
     }
-    std::thread::sleep(after);
-    let running = child.try_wait()?.is_none();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let reached = loop {
+        let there = match stop {
+            Stop::At(_) => mark.exists(),
+            Stop::GatewayActed(gw, pki) => fired(gw, pki)? > before,
+        };
+        if there {
+            break true;
+        }
+        if child.try_wait()?.is_some() || std::time::Instant::now() > deadline {
+            break false;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
     child.kill()?; // SIGKILL
     child.wait()?;
-    Ok(running)
+    Ok(reached)
+}
+
+/// Restarts until the terminal has settled what the kill left (the
+/// in-flight window must pass first). Bounded.
+fn resolve(session: &KeyringSession, home: &TerminalHome, what: &str) -> TestResult {
+    let deadline = std::time::Instant::now() + Duration::from_secs(90);
+    loop {
+        let out = merchantctl(Some(session), home, &["--json", "resolve"])?;
+        if out.status.code() == Some(0) {
+            return Ok(());
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(format!("{what}: in-doubt work did not resolve: {}", String::from_utf8_lossy(&out.stdout)).into());
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+/// One query's single value, read straight from the cache file.
+fn count(db: &std::path::Path, sql: &str) -> TestResult<i64> {
+    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    Ok(conn.query_row(sql, [], |r| r.get(0))?)
+}
+
+/// Tallies the classes a campaign hit and checks every one occurred.
+struct Classes {
+    campaign: &'static str,
+    expected: Vec<&'static str>,
+    hit: std::collections::BTreeMap<&'static str, u64>,
+    runs: u64,
+}
+
+impl Classes {
+    fn new(campaign: &'static str, expected: &[&'static str]) -> Self {
+        Self {
+            campaign,
+            expected: expected.to_vec(),
+            hit: Default::default(),
+            runs: 0,
+        }
+    }
+
+    fn add(&mut self, class: &'static str) {
+        self.runs += 1;
+        *self.hit.entry(class).or_default() += 1;
+    }
+
+    fn finish(self) {
+        let covered = self.expected.iter().filter(|c| self.hit.contains_key(*c)).count();
+        let per: Vec<String> = self.hit.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        summary(
+            &format!("crash-{}", self.campaign),
+            &format!(
+                "campaign={} runs={} classes={covered}/{} {}",
+                self.campaign,
+                self.runs,
+                self.expected.len(),
+                per.join(" ")
+            ),
+        );
+        assert_eq!(covered, self.expected.len(), "{}: not every crash class occurred: {per:?}", self.campaign);
+    }
+}
+
+/// Classifies a charge cut short from the files alone: the newest sale's
+/// row as stored, and whether the gateway holds a PaymentIntent for it.
+fn charge_class(home: &TerminalHome, gw: &Localstripe, pki: &TestPki) -> TestResult<&'static str> {
+    let conn = rusqlite::Connection::open_with_flags(cache(home), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let (id, status): (String, String) = conn.query_row(
+        "SELECT id, status FROM sales ORDER BY created_at_ms DESC, rowid DESC LIMIT 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let at_gateway = gw.intents_for_sale(pki, &id)?;
+    Ok(match (status.as_str(), at_gateway.first().and_then(|pi| pi["status"].as_str())) {
+        ("pending", None) => "journaled_not_sent",
+        ("pending", Some("succeeded")) => "charged_not_recorded",
+        _ => "other",
+    })
 }
 
 #[test]
 fn sigkill_during_a_charge_never_charges_twice_nor_loses_the_record() -> TestResult {
-    let runs = crash_runs(12, u64::MAX);
-    let seed: u64 = std::env::var("MERCHANT_CRASH_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20_261_128);
-    let mut rng = Lcg(seed);
+    let per_class = crash_runs(2, 20);
     let pki = TestPki::new()?;
     let gw = Localstripe::start(&pki, "server")?;
     let session = KeyringSession::unlocked()?;
     // A short request timeout keeps the in-flight window (and the test) short.
     let home = live_terminal_with(&session, &pki, &gw, 1_000, 1)?;
     let ctl = binary("merchantctl")?;
-    let mut killed_mid_flight = 0;
-    for run in 0..runs {
-        // The gateway is slow either before it acts or after.
-        let kind = if rng.next(2) == 0 {
-            "delay_before"
-        } else {
-            "delay_after"
+    let mut classes = Classes::new("charges", &["journaled_not_sent", "sent_not_answered", "answered_not_recorded"]);
+    for run in 0..per_class * 3 {
+        let (wanted, stop) = match run % 3 {
+            0 => ("journaled_not_sent", Stop::At(crashpoint::CHARGE_JOURNALED)),
+            1 => {
+                // Acts, then holds the answer back until the kill.
+                gw.faults(&pki, json!([{ "path": "/v1/payment_intents", "kind": "delay_after", "ms": 5000 }]))?;
+                ("sent_not_answered", Stop::GatewayActed(&gw, &pki))
+            }
+            _ => ("answered_not_recorded", Stop::At(crashpoint::CHARGE_ANSWERED)),
         };
-        gw.faults(
-            &pki,
-            json!([{ "path": "/v1/payment_intents", "kind": kind, "ms": 700 }]),
-        )?;
         let amount = format!("{}.00", 20 + run);
         let args = ["--json", "charge", &amount, "--payment-method", "pm_card_visa"];
-        if kill_after(&session, &home, &ctl, &args, Duration::from_millis(150 + rng.next(700)))? {
-            killed_mid_flight += 1;
-        }
-        // Clear any fault the killed run did not consume.
+        assert!(kill_at(&session, &home, &ctl, &args, stop)?, "run {run}: never reached {wanted}");
         gw.clear_faults(&pki)?;
-        // Restart until everything is settled (the in-flight window must pass).
-        let mut settled = false;
-        for _ in 0..40 {
-            let out = merchantctl(Some(&session), &home, &["--json", "resolve"])?;
-            if out.status.code() == Some(0) {
-                settled = true;
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(250));
-        }
-        assert!(settled, "run {run} (seed {seed}): in-doubt work did not resolve");
+        // What the files say, before anything reads or repairs them.
+        let seen = charge_class(&home, &gw, &pki)?;
+        let expected = if wanted == "journaled_not_sent" { "journaled_not_sent" } else { "charged_not_recorded" };
+        assert_eq!(seen, expected, "run {run}: killed at {wanted}, the files show {seen}");
+        classes.add(wanted);
+        resolve(&session, &home, &format!("run {run}"))?;
+        check_consistent(&home, &gw, &pki)?;
     }
-    let (approved, not_charged) = check_consistent(&session, &home, &gw, &pki)?;
-    println!(
-        "crash campaign: {runs} runs (seed {seed}), {killed_mid_flight} killed mid-flight; \
-         {approved} approved, {not_charged} not charged, 0 duplicates, 0 lost records"
-    );
-    assert!(killed_mid_flight > 0, "the schedule never hit an in-flight charge");
+    let (charged, not_charged) = check_consistent(&home, &gw, &pki)?;
+    println!("charge crash campaign: {charged} charged, {not_charged} not charged, 0 duplicates, 0 lost records");
+    assert_eq!(charged as u64, per_class * 2, "every charge the gateway took is recorded");
+    classes.finish();
     Ok(())
 }
 
 #[test]
 fn sigkill_during_refunds_never_refunds_twice_nor_loses_one() -> TestResult {
-    let runs = crash_runs(10, 150);
-    let seed: u64 = std::env::var("MERCHANT_CRASH_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20_261_128);
-    let mut rng = Lcg(seed ^ 0x5eed);
+    let per_class = crash_runs(2, 20);
     let pki = TestPki::new()?;
     let gw = Localstripe::start(&pki, "server")?;
     let session = KeyringSession::unlocked()?;
@@ -302,115 +373,87 @@ fn sigkill_during_refunds_never_refunds_twice_nor_loses_one() -> TestResult {
         .unwrap_or_default()
         .to_string();
     let ctl = binary("merchantctl")?;
-    let mut killed_mid_flight = 0;
-    for _ in 0..runs {
-        let kind = if rng.next(2) == 0 {
-            "delay_before"
-        } else {
-            "delay_after"
-        };
-        gw.faults(&pki, json!([{ "path": "/v1/refunds", "kind": kind, "ms": 700 }]))?;
-        let args = ["--json", "refund", &sale, "--amount", "5.00"];
-        if kill_after(&session, &home, &ctl, &args, Duration::from_millis(150 + rng.next(700)))? {
-            killed_mid_flight += 1;
-        }
-        gw.clear_faults(&pki)?;
-        let mut settled = false;
-        for _ in 0..40 {
-            if merchantctl(Some(&session), &home, &["--json", "resolve"])?
-                .status
-                .code()
-                == Some(0)
-            {
-                settled = true;
-                break;
+    let mut sent = 0u64;
+    let mut classes = Classes::new("refunds", &["journaled_not_sent", "sent_not_answered", "answered_not_recorded"]);
+    for run in 0..per_class * 3 {
+        let (wanted, stop) = match run % 3 {
+            0 => ("journaled_not_sent", Stop::At(crashpoint::REFUND_JOURNALED)),
+            1 => {
+                gw.faults(&pki, json!([{ "path": "/v1/refunds", "kind": "delay_after", "ms": 5000 }]))?;
+                ("sent_not_answered", Stop::GatewayActed(&gw, &pki))
             }
-            std::thread::sleep(Duration::from_millis(250));
+            _ => ("answered_not_recorded", Stop::At(crashpoint::REFUND_ANSWERED)),
+        };
+        let args = ["--json", "refund", &sale, "--amount", "5.00"];
+        assert!(kill_at(&session, &home, &ctl, &args, stop)?, "run {run}: never reached {wanted}");
+        gw.clear_faults(&pki)?;
+        // The files: one refund journaled and unsettled; at the gateway it
+        // exists exactly when the kill came after the request.
+        let pending = count(&cache(&home), "SELECT count(*) FROM refunds WHERE status = 'pending'")?;
+        assert_eq!(pending, 1, "run {run}: killed at {wanted}, {pending} refunds pending in the file");
+        if wanted != "journaled_not_sent" {
+            sent += 1;
         }
-        assert!(settled, "seed {seed}: an in-doubt refund did not resolve");
+        let at_gateway = gw.list_all(&pki, "v1/refunds")?.len() as u64;
+        assert_eq!(at_gateway, sent, "run {run}: killed at {wanted}, {at_gateway} refunds at the gateway");
+        classes.add(wanted);
+        resolve(&session, &home, &format!("run {run}"))?;
+        check_consistent(&home, &gw, &pki)?;
     }
-    // At the gateway: at most one refund per refund id. Locally: the same
-    // refunds, nothing in doubt, the file intact and the audit chain whole.
-    let pi = gw.intents_for_sale(&pki, &sale)?;
-    let mut refunds: Vec<Value> = Vec::new();
-    loop {
-        let mut path = format!(
-            "v1/refunds?payment_intent={}&limit=100",
-            pi[0]["id"].as_str().unwrap_or("")
-        );
-        if let Some(last) = refunds.last().and_then(|r| r["id"].as_str()) {
-            path.push_str(&format!("&starting_after={last}"));
-        }
-        let page = gw.get(&pki, &path)?;
-        refunds.extend(page["data"].as_array().cloned().unwrap_or_default());
-        if page["has_more"].as_bool() != Some(true) {
-            break;
-        }
-    }
-    let mut ids: Vec<&str> = refunds
-        .iter()
-        .filter_map(|r| r["metadata"]["refund_id"].as_str())
-        .collect();
-    let at_gateway = ids.len();
-    ids.sort_unstable();
-    ids.dedup();
-    assert_eq!(ids.len(), at_gateway, "a refund was made twice");
-    let reconciled = merchantctl(Some(&session), &home, &["--json", "reconcile"])?;
-    assert_eq!(
-        out_json(&reconciled)["reconciliation"]["mismatches"],
-        json!([]),
-        "the cache and the gateway disagree"
-    );
-    let db = rusqlite::Connection::open(home.path().join("live/cache.sqlite3"))?;
-    let integrity: String = db.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-    assert_eq!(integrity, "ok");
-    let local: i64 = db.query_row("SELECT COUNT(*) FROM refunds WHERE status = 'succeeded'", [], |r| {
-        r.get(0)
-    })?;
-    assert_eq!(usize::try_from(local).unwrap_or(0), at_gateway, "a refund was lost");
+    let records = gw.records(&pki)?;
+    let c = oracle::compare(&records, &oracle::local_records(&cache(&home))?, None);
+    assert!(c.violations.is_empty(), "{:#?}", c.violations);
+    assert_eq!(c.refunds as u64, per_class * 2, "the refunds the gateway made, each once");
+    let integrity = count(&cache(&home), "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'")?;
+    assert_eq!(integrity, 0);
     assert_eq!(
         merchantctl(Some(&session), &home, &["audit", "verify"])?.status.code(),
         Some(0),
         "the audit chain verifies after every crash"
     );
-    println!(
-        "refund crash campaign: {runs} runs (seed {seed}), {killed_mid_flight} killed mid-flight; \
-         {at_gateway} refunds at the gateway and in the cache, 0 twice, 0 lost"
-    );
-    assert!(killed_mid_flight > 0, "the schedule never hit an in-flight refund");
+    println!("refund crash campaign: {} refunds at the gateway and in the cache, 0 twice, 0 lost", c.refunds);
+    classes.finish();
     Ok(())
 }
 
 #[test]
 fn sigkill_while_closing_the_day_leaves_whole_numbered_reports() -> TestResult {
-    let runs = crash_runs(15, 200);
-    let mut rng = Lcg(20_261_128 ^ 0xc105e);
+    let per_class = crash_runs(3, 50);
     let session = KeyringSession::unlocked()?;
     let home = TerminalHome::new()?;
     home.settings("[training_reader]\ntap_ms = 10\nslow_ms = 1000\ntimeout_ms = 500\n")?;
+    let db = home.path().join("training/cache.sqlite3");
     let ctl = binary("merchantctl")?;
-    let mut killed = 0;
-    for run in 0..runs {
+    let mut classes = Classes::new("close", &["not_committed", "committed_not_audited"]);
+    for run in 0..per_class * 2 {
         merchantctl(Some(&session), &home, &["--json", "charge", &format!("{}.00", 1 + run)])?;
+        let before = count(&db, "SELECT count(*) FROM closings")?;
+        let (wanted, point) = if run % 2 == 0 {
+            ("not_committed", crashpoint::CLOSE_BEFORE_COMMIT)
+        } else {
+            ("committed_not_audited", crashpoint::CLOSE_COMMITTED)
+        };
         let args = ["--json", "report", "close"];
-        if kill_after(&session, &home, &ctl, &args, Duration::from_millis(rng.next(400)))? {
-            killed += 1;
-        }
+        assert!(kill_at(&session, &home, &ctl, &args, Stop::At(point))?, "run {run}: never reached {point}");
+        let after = count(&db, "SELECT count(*) FROM closings")?;
+        let seen = match after - before {
+            0 => "not_committed",
+            1 => "committed_not_audited",
+            _ => "other",
+        };
+        assert_eq!(seen, wanted, "run {run}: killed at {point}, the file shows {seen}");
+        classes.add(wanted);
     }
     // Whatever was cut off: closings run 1..n with no gap, each whole (its
     // items all there, its hash matching them), and the file intact.
-    let db = rusqlite::Connection::open(home.path().join("training/cache.sqlite3"))?;
-    let integrity: String = db.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-    assert_eq!(integrity, "ok");
-    let numbers: Vec<i64> = db
+    let integrity = count(&db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'")?;
+    assert_eq!(integrity, 0);
+    let conn = rusqlite::Connection::open(&db)?;
+    let numbers: Vec<i64> = conn
         .prepare("SELECT number FROM closings ORDER BY number")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    assert_eq!(
-        numbers,
-        (1..=numbers.len() as i64).collect::<Vec<_>>(),
-        "numbered without gaps"
-    );
+    assert_eq!(numbers, (1..=per_class as i64).collect::<Vec<_>>(), "numbered without gaps");
     for n in &numbers {
         let out = merchantctl(Some(&session), &home, &["--json", "report", "z", &n.to_string()])?;
         let z = out_json(&out);
@@ -423,21 +466,18 @@ fn sigkill_while_closing_the_day_leaves_whole_numbered_reports() -> TestResult {
         merchantctl(Some(&session), &home, &["audit", "verify"])?.status.code(),
         Some(0)
     );
-    println!(
-        "close-of-day crash campaign: {runs} runs, {killed} killed before finishing; {} Z reports, all whole",
-        numbers.len()
-    );
+    println!("close-of-day crash campaign: {} Z reports, all whole", numbers.len());
+    classes.finish();
     Ok(())
 }
 
 #[test]
 fn sigkill_during_a_cache_key_rotation_loses_nothing_and_resumes() -> TestResult {
-    let runs = crash_runs(10, 200);
-    let mut rng = Lcg(20_261_128 ^ 0x7e4e7);
+    let rounds = crash_runs(2, 20);
     let session = KeyringSession::unlocked()?;
     let home = TerminalHome::new()?;
     home.settings("[training_reader]\ntap_ms = 1\nslow_ms = 1000\ntimeout_ms = 500\n")?;
-    for i in 0..30 {
+    for i in 0..12 {
         merchantctl(
             Some(&session),
             &home,
@@ -457,48 +497,73 @@ fn sigkill_during_a_cache_key_rotation_loses_nothing_and_resumes() -> TestResult
     };
     let before = list()?;
     let ctl = binary("merchantctl")?;
-    let cache = home.path().join("training/cache.sqlite3");
-    let mut killed = 0;
-    for run in 0..runs {
-        let args = ["--json", "keys", "rotate-cache", "--batch", "1"];
-        if kill_after(&session, &home, &ctl, &args, Duration::from_millis(rng.next(700)))? {
-            killed += 1;
+    let db = home.path().join("training/cache.sqlite3");
+    // The files say how far a rotation got: rows on the current key.
+    let resealed = || {
+        count(
+            &db,
+            "SELECT count(*) FROM sales WHERE key_version = (SELECT version FROM cache_keys WHERE state = 'current')",
+        )
+    };
+    let rotating = || count(&db, "SELECT count(*) FROM cache_keys WHERE state = 'retiring'");
+    let mut classes = Classes::new("rotation", &["begun", "mid_batches", "resealed_not_retired"]);
+    let total = count(&db, "SELECT count(*) FROM sales")?;
+    for round in 0..rounds {
+        // One rotation cut three times, at each stage, then run to its end.
+        let stops = [
+            ("begun", crashpoint::ROTATION_BEGUN.to_string()),
+            ("mid_batches", format!("{}#{}", crashpoint::ROTATION_BATCH, 3 + round)),
+            ("resealed_not_retired", crashpoint::ROTATION_RESEALED.to_string()),
+        ];
+        for (wanted, point) in &stops {
+            let args = ["--json", "keys", "rotate-cache", "--batch", "1"];
+            assert!(
+                kill_at(&session, &home, &ctl, &args, Stop::At(point))?,
+                "round {round}: never reached {point}"
+            );
+            let done = resealed()?;
+            let seen = match (rotating()?, done) {
+                (0, _) => "other",
+                (_, 0) => "begun",
+                (_, n) if n < total => "mid_batches",
+                _ => "resealed_not_retired",
+            };
+            assert_eq!(seen, *wanted, "round {round}: killed at {point}, the files show {seen} ({done}/{total})");
+            classes.add(wanted);
+            // Whatever step it was cut at, the file is whole and every record
+            // reads as before (with the old key, the new one, or both).
+            let integrity = count(&db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'")?;
+            assert_eq!(integrity, 0, "round {round}");
+            assert_eq!(list()?, before, "round {round}: a record changed or became unreadable");
         }
-        // Whatever step it was cut at, the file is whole and every record
-        // reads as before (with the old key, the new one, or both).
-        let db = rusqlite::Connection::open(&cache)?;
-        let integrity: String = db.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        assert_eq!(integrity, "ok", "run {run}");
-        assert_eq!(list()?, before, "run {run}: a record changed or became unreadable");
+        // Run to the end: one current key, every other one destroyed, and
+        // every sealed value on the current one.
+        let out = merchantctl(Some(&session), &home, &["--json", "keys", "rotate-cache"])?;
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+        let to = out_json(&out)["rotation"]["to"].as_u64().unwrap_or(0);
+        let out = merchantctl(Some(&session), &home, &["--json", "keys", "status"])?;
+        for k in out_json(&out)["keys"].as_array().cloned().unwrap_or_default() {
+            let expected = if k["version"].as_u64() == Some(to) {
+                "current"
+            } else {
+                "destroyed"
+            };
+            assert_eq!(k["state"], expected, "{k}");
+        }
+        let conn = rusqlite::Connection::open(&db)?;
+        let stale: i64 = conn.query_row(
+            "SELECT count(*) FROM sales WHERE key_version <> ?1
+                OR substr(description, 1, 4) <> ?2 OR substr(gateway_ref, 1, 4) <> ?2",
+            rusqlite::params![to, (to as u32).to_le_bytes().to_vec()],
+            |r| r.get(0),
+        )?;
+        assert_eq!(stale, 0, "a value left on an old key");
+        assert_eq!(list()?, before);
     }
-    // A last rotation run to the end: one current key, every other one
-    // destroyed, and every sealed value on the current one.
-    let out = merchantctl(Some(&session), &home, &["--json", "keys", "rotate-cache"])?;
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
-    let to = out_json(&out)["rotation"]["to"].as_u64().unwrap_or(0);
-    let out = merchantctl(Some(&session), &home, &["--json", "keys", "status"])?;
-    for k in out_json(&out)["keys"].as_array().cloned().unwrap_or_default() {
-        let expected = if k["version"].as_u64() == Some(to) {
-            "current"
-        } else {
-            "destroyed"
-        };
-        assert_eq!(k["state"], expected, "{k}");
-    }
-    let db = rusqlite::Connection::open(&cache)?;
-    let stale: i64 = db.query_row(
-        "SELECT count(*) FROM sales WHERE key_version <> ?1
-            OR substr(description, 1, 4) <> ?2 OR substr(gateway_ref, 1, 4) <> ?2",
-        rusqlite::params![to, (to as u32).to_le_bytes().to_vec()],
-        |r| r.get(0),
-    )?;
-    assert_eq!(stale, 0, "a value left on an old key");
-    assert_eq!(list()?, before);
     assert_eq!(
         merchantctl(Some(&session), &home, &["audit", "verify"])?.status.code(),
         Some(0)
     );
-    println!("key rotation crash campaign: {runs} runs, {killed} killed mid-rotation; finished at v{to}, nothing lost");
-    assert!(killed > 0, "the schedule never hit a running rotation");
+    classes.finish();
     Ok(())
 }

@@ -22,6 +22,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 
+pub mod oracle;
+
 pub type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 /// Fails a test with a message (for use with `?`).
@@ -41,16 +43,45 @@ pub fn bin_dir() -> PathBuf {
     }
 }
 
+/// A binary of this workspace, refused when it is older than the sources
+/// it is built from: a test must never pass against yesterday's build.
 pub fn binary(name: &str) -> TestResult<PathBuf> {
     let p = bin_dir().join(name);
-    if p.exists() {
-        Ok(p)
-    } else {
-        fail(format!(
-            "{} is not built; run the test command (scripts/test) or `cargo build --workspace` first",
-            p.display()
-        ))
+    let built = match std::fs::metadata(&p).and_then(|m| m.modified()) {
+        Ok(t) => t,
+        Err(_) => {
+            return fail(format!(
+                "{} is not built; run the test command (scripts/test) or `cargo build --workspace` first",
+                p.display()
+            ))
+        }
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut sources = vec![root.join("crates/core"), root.join("crates/cli"), root.join("Cargo.lock")];
+    if name != "merchantctl" {
+        sources.extend([root.join("src-tauri/src"), root.join("src-tauri/capabilities"), root.join("ui/dist")]);
     }
+    let newest = sources
+        .iter()
+        .flat_map(|s| if s.is_dir() { all_files(s) } else { vec![s.clone()] })
+        .filter_map(|f| std::fs::metadata(f).and_then(|m| m.modified()).ok())
+        .max();
+    if newest.is_some_and(|n| n > built) {
+        return fail(format!(
+            "{} is older than its sources; run `cargo build --workspace` (the test command does)",
+            p.display()
+        ));
+    }
+    Ok(p)
+}
+
+/// Records a layer's summary line (`LAYER: key=value …`): printed, and kept
+/// under `target/test-summary/` for the test command to print at the end.
+pub fn summary(layer: &str, fields: &str) {
+    let line = format!("{layer}: {fields}");
+    println!("{line}");
+    let dir = artefact_dir("test-summary");
+    let _ = std::fs::write(dir.join(format!("{layer}.txt")), format!("{line}\n"));
 }
 
 /// Every file below `dir`, for the scans that look for a secret anywhere.

@@ -21,6 +21,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 use crate::config::{ConfigError, Home, Mode, Settings};
+use crate::crashpoint;
 use crate::gateway::http::{HttpConfig, HttpSetupError};
 use crate::gateway::stripe::{StripeCompat, StripeGateway};
 use crate::gateway::training::{SimulatedCard, TrainingGateway, TRAINING_READER_ID};
@@ -252,6 +253,7 @@ impl Counter {
             created_at: OffsetDateTime::now_utc(),
         };
         self.store.insert_pending(&sale)?;
+        crashpoint::reached(crashpoint::CHARGE_JOURNALED);
         let span = tracing::info_span!("charge", sale = %sale.id, amount = amount.get(), currency = %currency);
         span.in_scope(|| tracing::info!("journaled; asking gateway"));
 
@@ -266,6 +268,7 @@ impl Counter {
             audit_anchor: input.audit_anchor,
         };
         let result = self.gateway.charge(&request, cancel).instrument(span.clone()).await;
+        crashpoint::reached(crashpoint::CHARGE_ANSWERED);
         let deadline = capture_deadline(&result);
         let settlement = settlement_for(result, sale.money.amount);
         span.in_scope(|| {
@@ -501,6 +504,7 @@ impl Counter {
             created_at: OffsetDateTime::now_utc(),
         };
         self.store.insert_pending_refund_within(&refund, cap.as_ref())?;
+        crashpoint::reached(crashpoint::REFUND_JOURNALED);
         let span = tracing::info_span!("refund", sale = %sale.id, refund = %refund.id, amount = money.amount.get());
         let request = RefundRequest {
             refund_id: refund.id.clone(),
@@ -512,6 +516,7 @@ impl Counter {
             audit_anchor: self.audit_anchor(),
         };
         let result = self.gateway.refund(&request).instrument(span.clone()).await;
+        crashpoint::reached(crashpoint::REFUND_ANSWERED);
         let (status, code, gateway_ref) = refund_settlement(result);
         span.in_scope(|| tracing::info!(status = ?status, "refund settled"));
         self.store
@@ -553,6 +558,7 @@ impl Counter {
             amount,
         };
         self.store.begin_op(sale.id, &op)?;
+        crashpoint::reached(crashpoint::OP_JOURNALED);
         let request = PaymentOp {
             payment,
             money: Money::new(amount, sale.money.currency),
@@ -569,6 +575,7 @@ impl Counter {
                 .await
                 .map(|()| None),
         };
+        crashpoint::reached(crashpoint::OP_ANSWERED);
         match result {
             Ok(captured) => self.store.settle(sale.id, &op_settlement(kind, captured))?,
             // Unknown: the journaled op stays; start-up or `resolve` settles it.

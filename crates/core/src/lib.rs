@@ -27,6 +27,7 @@ pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod counter;
+pub mod crashpoint;
 pub mod export;
 pub mod gateway;
 pub mod logging;

@@ -177,8 +177,10 @@ pub fn close_day(
             insert.execute(params![number, kind, id, print])?;
         }
     }
+    crate::crashpoint::reached(crate::crashpoint::CLOSE_BEFORE_COMMIT);
     tx.commit()?;
     drop(conn);
+    crate::crashpoint::reached(crate::crashpoint::CLOSE_COMMITTED);
     load(store, number, zone)
 }
 

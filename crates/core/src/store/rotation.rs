@@ -196,12 +196,14 @@ impl Store {
     pub fn rotate_key(&self, keys: &SubKeys, epochs: &dyn EpochStore, batch: u32) -> Result<Rotation> {
         let _exclusive = ExclusiveLock::take(&self.lock)?;
         let (from, to) = self.begin_rotation(keys, epochs)?;
+        crate::crashpoint::reached(crate::crashpoint::ROTATION_BEGUN);
         let mut done = [0u64; 2];
         let mut unreadable = 0u64;
         for (i, table) in SEALED.iter().enumerate() {
             let mut after = 0i64;
             loop {
                 let step = self.reseal_batch(table, to, after, batch)?;
+                crate::crashpoint::reached(crate::crashpoint::ROTATION_BATCH);
                 done[i] += step.resealed;
                 unreadable += step.unreadable;
                 match step.last_rowid {
@@ -213,6 +215,7 @@ impl Store {
         if unreadable > 0 {
             return Err(StoreError::Unreadable(unreadable));
         }
+        crate::crashpoint::reached(crate::crashpoint::ROTATION_RESEALED);
         self.retire(epochs, to)?;
         Ok(Rotation {
             from: from.0,
