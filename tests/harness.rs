@@ -579,7 +579,7 @@ impl TestPki {
             "-addext",
             "keyUsage=critical,keyCertSign,cRLSign",
         ])?;
-        me.leaf("server", "DNS:localhost,IP:127.0.0.1", "2")?;
+        me.leaf("server", "DNS:localhost,IP:127.0.0.1,DNS:control.test", "2")?;
         me.leaf("wrong-host", "DNS:wrong.example", "2")?;
         // Valid in every other way, but it expired yesterday.
         me.leaf("expired", "DNS:localhost,IP:127.0.0.1", "-1")?;
@@ -661,6 +661,9 @@ impl TestPki {
     }
 }
 
+/// The name the harness's own connections give the test gateway.
+const CONTROL_HOST: &str = "control.test";
+
 /// localstripe, the independent Stripe fake, over TLS on 127.0.0.1 with
 /// state in memory (see tests/gateway/localstripe_launcher.py).
 pub struct Localstripe {
@@ -714,18 +717,33 @@ impl Localstripe {
     /// A client that trusts only the test CA, for checking the gateway's
     /// side independently of the app.
     pub fn client(pki: &TestPki) -> TestResult<reqwest::blocking::Client> {
+        Self::client_builder(pki)?.build().map_err(Into::into)
+    }
+
+    fn client_builder(pki: &TestPki) -> TestResult<reqwest::blocking::ClientBuilder> {
         let ca = reqwest::Certificate::from_pem(&std::fs::read(pki.ca())?)?;
         Ok(reqwest::blocking::Client::builder()
             .use_rustls_tls()
             .tls_built_in_root_certs(false)
-            .add_root_certificate(ca)
+            .add_root_certificate(ca))
+    }
+
+    /// [`Localstripe::client`] naming itself `control.test` in the
+    /// handshake, so the gateway's TLS faults are kept for the app.
+    fn control(&self, pki: &TestPki) -> TestResult<reqwest::blocking::Client> {
+        Ok(Self::client_builder(pki)?
+            .resolve(CONTROL_HOST, std::net::SocketAddr::from(([127, 0, 0, 1], self.port)))
             .build()?)
+    }
+
+    fn control_url(&self) -> String {
+        format!("https://{CONTROL_HOST}:{}/", self.port)
     }
 
     /// `GET path` on the gateway with a test key, as JSON.
     pub fn get(&self, pki: &TestPki, path: &str) -> TestResult<serde_json::Value> {
-        let resp = Self::client(pki)?
-            .get(format!("{}{path}", self.url()))
+        let resp = self.control(pki)?
+            .get(format!("{}{path}", self.control_url()))
             .bearer_auth("sk_test_harness0000")
             .send()?;
         Ok(resp.json()?)
@@ -733,8 +751,8 @@ impl Localstripe {
 
     /// `POST path` with a form, as JSON.
     pub fn post(&self, pki: &TestPki, path: &str, form: &[(&str, &str)]) -> TestResult<serde_json::Value> {
-        let resp = Self::client(pki)?
-            .post(format!("{}{path}", self.url()))
+        let resp = self.control(pki)?
+            .post(format!("{}{path}", self.control_url()))
             .bearer_auth("sk_test_harness0000")
             .form(form)
             .send()?;
@@ -762,8 +780,8 @@ pub fn merchantctl_stdin(
 impl Localstripe {
     /// Queues faults for the next matching requests (see the launcher).
     pub fn faults(&self, pki: &TestPki, faults: serde_json::Value) -> TestResult {
-        let resp = Self::client(pki)?
-            .post(format!("{}_faults", self.url()))
+        let resp = self.control(pki)?
+            .post(format!("{}_faults", self.control_url()))
             .bearer_auth("sk_test_harness0000")
             .json(&faults)
             .send()?;
@@ -777,8 +795,8 @@ impl Localstripe {
     /// Has the gateway refuse `key` from now on, as Stripe does once a
     /// rolled key expires.
     pub fn revoke_key(&self, pki: &TestPki, key: &str) -> TestResult {
-        let resp = Self::client(pki)?
-            .post(format!("{}_keys", self.url()))
+        let resp = self.control(pki)?
+            .post(format!("{}_keys", self.control_url()))
             .bearer_auth("sk_test_harness0000")
             .json(&serde_json::json!({ "revoke": key }))
             .send()?;
@@ -791,8 +809,8 @@ impl Localstripe {
 
     /// Drops any queued fault a run did not consume.
     pub fn clear_faults(&self, pki: &TestPki) -> TestResult {
-        Self::client(pki)?
-            .delete(format!("{}_faults", self.url()))
+        self.control(pki)?
+            .delete(format!("{}_faults", self.control_url()))
             .bearer_auth("sk_test_harness0000")
             .send()?;
         Ok(())
