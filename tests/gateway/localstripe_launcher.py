@@ -371,10 +371,25 @@ def _endless_page():
                               "url": "/v1/payment_intents"})
 
 
+def _lapse_expired_authorisations():
+    """Stripe cancels an uncaptured card-present payment once its
+    `capture_before` has passed (cancellation_reason `automatic`)."""
+    now = time.time()
+    for pi_id, d in CARD_PRESENT.items():
+        if d["capture_before"] is None or now <= d["capture_before"] or d.get("lapsed"):
+            continue
+        pi = resources.PaymentIntent._api_retrieve(pi_id)
+        if pi.status == "requires_capture":
+            resources.PaymentIntent._api_cancel(pi_id)
+            pi.cancellation_reason = "automatic"
+        d["lapsed"] = True
+
+
 @web.middleware
 async def faults_and_idempotency(request, handler):
     if request.path.startswith(("/_faults", "/_readers", "/_keys")):
         return await handler(request)
+    _lapse_expired_authorisations()
     bearer = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     if bearer in REVOKED:
         body = {"error": {"type": "invalid_request_error", "code": "api_key_expired",

@@ -319,6 +319,10 @@ fn cashier_message(sale: &Sale) -> String {
     match sale.status {
         SaleStatus::Approved => "Approved.".into(),
         SaleStatus::Authorized => "Authorised: the amount is held on the card. Capture or void it later.".into(),
+        SaleStatus::Voided if code == crate::counter::AUTHORISATION_EXPIRED => {
+            "Expired: nobody captured it in time, so the payment service released the hold. The card was not charged."
+                .into()
+        }
         SaleStatus::Voided => "Voided: the hold was released; the card was not charged.".into(),
         SaleStatus::Declined => DeclineReason::from_code(code).cashier_message().into(),
         SaleStatus::Cancelled => "Cancelled: the card was not charged.".into(),

@@ -16,7 +16,6 @@
 
 use std::sync::{Arc, Mutex};
 
-use time::OffsetDateTime;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
@@ -113,6 +112,10 @@ pub struct RefundInput {
     pub note: Option<String>,
     pub staff_id: Option<String>,
 }
+
+/// The outcome of an authorisation the gateway cancelled because nobody
+/// captured it before its deadline.
+pub const AUTHORISATION_EXPIRED: &str = "authorisation_expired";
 
 /// The keychain entry holding the live gateway's key.
 pub const GATEWAY_KEY: &str = "gateway-key";
@@ -250,7 +253,7 @@ impl Counter {
             capture: input.capture,
             staff_id: input.staff_id.clone(),
             description,
-            created_at: OffsetDateTime::now_utc(),
+            created_at: crate::clock::now_utc(),
         };
         self.store.insert_pending(&sale)?;
         crashpoint::reached(crashpoint::CHARGE_JOURNALED);
@@ -395,6 +398,29 @@ impl Counter {
                 }
             }
         }
+        // An authorisation nobody captured in time is cancelled by the
+        // gateway; the sale must say so instead of "authorised" for ever.
+        for sale in self.store.lapsed_authorisations(crate::store::now_ms())? {
+            let Some(payment) = &sale.gateway_ref else {
+                continue;
+            };
+            let settlement = match self.gateway.payment_state(payment).await {
+                Ok(PaymentState::Voided) => Settlement {
+                    outcome_code: Some(AUTHORISATION_EXPIRED.into()),
+                    ..op_settlement(OpKind::Void, None)
+                },
+                // Captured after all (from the gateway's dashboard, say).
+                Ok(PaymentState::Captured { amount }) => op_settlement(OpKind::Capture, Some(amount)),
+                // Not cancelled yet, or not askable: asked again next time.
+                Ok(_) => continue,
+                Err(e) => {
+                    tracing::warn!(sale = %sale.id, error = %e, "lapsed authorisation could not be looked up");
+                    continue;
+                }
+            };
+            tracing::info!(sale = %sale.id, status = ?settlement.status, "lapsed authorisation settled");
+            self.store.settle(sale.id, &settlement)?;
+        }
         for refund in self.store.unsettled_refunds()? {
             let Some(charge) = self.store.get(refund.sale_id)?.and_then(|s| s.gateway_ref) else {
                 continue;
@@ -501,7 +527,7 @@ impl Counter {
             idempotency_key: IdempotencyKey::generate(),
             note,
             staff_id: input.staff_id.clone(),
-            created_at: OffsetDateTime::now_utc(),
+            created_at: crate::clock::now_utc(),
         };
         self.store.insert_pending_refund_within(&refund, cap.as_ref())?;
         crashpoint::reached(crashpoint::REFUND_JOURNALED);
@@ -532,8 +558,10 @@ impl Counter {
     /// any request, once the gateway's capture deadline has passed.
     pub async fn capture(&self, sale_id: SaleId, amount: Option<String>) -> Result<Sale, CounterError> {
         let sale = self.store.get(sale_id)?.ok_or(CounterError::SaleNotFound)?;
-        if sale.status == SaleStatus::Authorized && sale.capture_before_ms.is_some_and(|d| crate::store::now_ms() >= d)
-        {
+        let lapsed = sale.outcome_code.as_deref() == Some(AUTHORISATION_EXPIRED)
+            || (sale.status == SaleStatus::Authorized
+                && sale.capture_before_ms.is_some_and(|d| crate::store::now_ms() >= d));
+        if lapsed {
             return Err(CounterError::CaptureExpired);
         }
         let amount = match amount {
@@ -851,7 +879,7 @@ mod tests {
             capture: CaptureMode::Automatic,
             staff_id: None,
             description: None,
-            created_at: OffsetDateTime::now_utc(),
+            created_at: crate::clock::now_utc(),
         })?;
         drop(store);
         let c = counter(dir.path(), 1).await?;

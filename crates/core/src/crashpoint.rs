@@ -5,7 +5,7 @@
 //! close or a key rotation half done), not merely "while the process was
 //! alive". Each such place calls [`reached`] with its name.
 //!
-//! Without the `crash-points` feature [`reached`] is an empty inline
+//! Without the `test-hooks` feature [`reached`] is an empty inline
 //! function: release packages (built per package, without the test crate)
 //! carry no hook. With it (the test suite turns it on), a process started with
 //! `MERCHANT_CRASH_POINT=<name>` (or `<name>#<n>` for the n-th time the
@@ -52,14 +52,14 @@ pub const ROTATION_BATCH: &str = "rotation.batch";
 /// Every row is resealed; the old keys are not yet retired.
 pub const ROTATION_RESEALED: &str = "rotation.resealed";
 
-#[cfg(not(feature = "crash-points"))]
+#[cfg(not(feature = "test-hooks"))]
 #[inline(always)]
 pub fn reached(_point: &'static str) {}
 
-#[cfg(feature = "crash-points")]
+#[cfg(feature = "test-hooks")]
 pub use hooks::{reached, set_handler};
 
-#[cfg(feature = "crash-points")]
+#[cfg(feature = "test-hooks")]
 mod hooks {
     use std::sync::atomic::{AtomicU32, Ordering};
     use std::sync::{Mutex, PoisonError};

@@ -25,6 +25,7 @@
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod counter;
 pub mod crashpoint;

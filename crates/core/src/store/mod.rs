@@ -760,6 +760,18 @@ impl Store {
         self.query_sales(concat!(select_sale!(), " WHERE op_kind IS NOT NULL"), [])
     }
 
+    /// Authorisations still uncaptured after their capture deadline, with no
+    /// capture or void in flight: the gateway cancels these by itself.
+    pub fn lapsed_authorisations(&self, now_ms: i64) -> Result<Vec<Sale>> {
+        self.query_sales(
+            concat!(
+                select_sale!(),
+                " WHERE status = 'authorized' AND op_kind IS NULL AND capture_before_ms <= ?1"
+            ),
+            [now_ms],
+        )
+    }
+
     /// Sales whose outcome is not yet known (journal entries and in-doubt).
     pub fn unsettled(&self) -> Result<Vec<Sale>> {
         self.query_sales(
@@ -858,7 +870,7 @@ fn parse_expiry(s: &str) -> Option<(u8, u16)> {
 }
 
 pub fn now_ms() -> i64 {
-    (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+    crate::clock::now_ms()
 }
 
 #[cfg(test)]
