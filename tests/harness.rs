@@ -468,14 +468,13 @@ impl AppDriver {
     }
 
     pub async fn is_shown(&self, id: &str) -> TestResult<bool> {
-        let v = self
-            .client
-            .execute(
-                "const e = document.getElementById(arguments[0]); return !!e && !e.hidden;",
-                vec![id.into()],
-            )
-            .await?;
-        Ok(v.as_bool() == Some(true))
+        // What WebDriver itself calls displayed (CSS, size, ancestors), not
+        // just the `hidden` attribute.
+        match self.client.find(Locator::Id(id)).await {
+            Ok(e) => Ok(e.is_displayed().await?),
+            Err(e) if e.is_no_such_element() => Ok(false),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Selects `value` in the `<select>` with `id` (and fires `change`).
@@ -500,7 +499,14 @@ impl AppDriver {
             .await?;
         let png = self.client.screenshot().await?;
         let path = artefact_dir("screenshots").join(format!("{name}.png"));
-        std::fs::write(&path, png)?;
+        std::fs::write(&path, &png)?;
+        let dominant = dominant_colour_share(&png)?;
+        if dominant > 0.995 {
+            return fail(format!(
+                "screenshot {name} is one colour ({:.1} % of pixels): the window shows nothing",
+                dominant * 100.0
+            ));
+        }
         Ok(path)
     }
 
@@ -659,6 +665,23 @@ impl TestPki {
     pub fn ca(&self) -> PathBuf {
         self.path("ca.pem")
     }
+}
+
+/// The share of a PNG's pixels that have its most common colour.
+pub fn dominant_colour_share(png_bytes: &[u8]) -> TestResult<f64> {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(png_bytes)).read_info()?;
+    let size = reader.output_buffer_size().ok_or("PNG too large")?;
+    let mut buf = vec![0; size];
+    let info = reader.next_frame(&mut buf)?;
+    let step = info.color_type.samples() * usize::from(info.bit_depth as u8).div_ceil(8);
+    let pixels = &buf[..info.buffer_size()];
+    let mut counts: std::collections::HashMap<&[u8], usize> = std::collections::HashMap::new();
+    for px in pixels.chunks_exact(step.max(1)) {
+        *counts.entry(px).or_default() += 1;
+    }
+    let total = pixels.len() / step.max(1);
+    let top = counts.values().copied().max().unwrap_or(0);
+    Ok(if total == 0 { 1.0 } else { top as f64 / total as f64 })
 }
 
 /// The name the harness's own connections give the test gateway.

@@ -12,6 +12,15 @@ fn code(out: &std::process::Output) -> String {
     json(out)["error"]["code"].as_str().unwrap_or("").to_string()
 }
 
+/// How many refusals the audit trail holds.
+fn denied(session: &KeyringSession, home: &TerminalHome) -> TestResult<usize> {
+    let out = merchantctl(Some(session), home, &["--json", "audit", "show", "--limit", "500"])?;
+    Ok(json(&out)["entries"]
+        .as_array()
+        .map(|a| a.iter().filter(|e| e["action"] == "permission_denied").count())
+        .unwrap_or(0))
+}
+
 /// A terminal with an owner, a cashier ("Cas", 111111) and support ("Sup", 222222).
 fn staffed(session: &KeyringSession) -> TestResult<TerminalHome> {
     let home = TerminalHome::new()?;
@@ -61,14 +70,22 @@ fn each_role_may_do_only_its_own_work() -> TestResult {
         (vec!["audit", "verify"], false, true),
         (vec!["staff", "unlock", "Cas"], false, false),
     ];
+    let mut refusals = 0;
     for (args, cashier, support) in matrix {
         for (who, pin, allowed) in [("Cas", "111111", cashier), ("Sup", "222222", support)] {
             let mut full = vec!["--json"];
             full.extend(args.iter());
             let out = merchantctl_as(Some(&session), &home, who, pin, &full, "")?;
             if allowed {
-                assert_ne!(code(&out), "forbidden", "{who} should be allowed {args:?}");
+                // Allowed means done: a crash or any other refusal fails too.
+                assert_eq!(
+                    out.status.code(),
+                    Some(0),
+                    "{who} should be allowed {args:?}: {}",
+                    String::from_utf8_lossy(&out.stdout)
+                );
             } else {
+                refusals += 1;
                 assert_eq!(
                     code(&out),
                     "forbidden",
@@ -76,16 +93,11 @@ fn each_role_may_do_only_its_own_work() -> TestResult {
                     String::from_utf8_lossy(&out.stdout)
                 );
                 assert_eq!(out.status.code(), Some(12));
+                assert_eq!(denied(&session, &home)?, refusals, "{who} refused {args:?}: audited once");
             }
         }
     }
-    // Every refusal is on the audit trail.
-    let out = merchantctl(Some(&session), &home, &["--json", "audit", "show", "--limit", "500"])?;
-    let denied = json(&out)["entries"]
-        .as_array()
-        .map(|a| a.iter().filter(|e| e["action"] == "permission_denied").count())
-        .unwrap_or(0);
-    assert!(denied >= 12, "denials audited: {denied}");
+    assert_eq!(denied(&session, &home)?, refusals, "every refusal audited, once");
     Ok(())
 }
 

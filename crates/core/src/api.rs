@@ -1011,6 +1011,11 @@ mod tests {
     fn typescript_bindings_match_the_checked_in_files() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/bindings");
         let update = std::env::var_os("UPDATE_BINDINGS").is_some();
+        // Under CI the files are checked, never rewritten to match.
+        assert!(
+            !(update && std::env::var("CI").as_deref() == Ok("true")),
+            "UPDATE_BINDINGS is refused under CI"
+        );
         let mut drift = Vec::new();
         for (name, text) in generated() {
             let path = dir.join(format!("{name}.ts"));

@@ -481,12 +481,13 @@ impl Terminal {
     }
 
     pub fn unlock_staff(&self, actor: &Actor, name: &str) -> Result<()> {
+        self.require(actor, Permission::ManageStaff)?;
         if let Err(e) = self.staff.unlock(&self.db, actor, name) {
             self.record(
                 Some(actor),
                 Action::Unlock,
                 Some(&self.staff_ref(name)?),
-                "denied",
+                "failed",
                 None,
             )?;
             return Err(e.into());
