@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder, Locator};
 
 pub mod oracle;
+pub mod scan;
 
 pub type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
@@ -218,6 +219,12 @@ impl KeyringSession {
             ("NO_AT_BRIDGE".into(), "1".into()),
             ("MERCHANT_TERMINAL_BUILD_KIND".into(), "test".into()),
         ]
+    }
+
+    /// The XDG data, config and cache folders this session gives its
+    /// processes (where WebKit keeps the app's storage, caches and logs).
+    pub fn xdg_dirs(&self) -> Vec<PathBuf> {
+        ["data", "config", "cache"].iter().map(|d| self.dir.path().join(d)).collect()
     }
 
     pub fn envs<'a>(&self, cmd: &'a mut Command) -> &'a mut Command {

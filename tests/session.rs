@@ -99,6 +99,6 @@ async fn the_core_ends_sessions_whatever_the_screen_does() -> TestResult {
         "the disabled member's sign-out is audited"
     );
     assert!(has("sign_out", "idle"), "the idle sign-out is audited");
-    assert!(has("unlock", "denied"), "the refused unlock is audited");
+    assert!(has("unlock", "failed"), "the refused unlock is audited");
     Ok(())
 }

@@ -12,10 +12,10 @@
 //! URL-encoded, inside deflated PDF streams, and as a digit sequence with any
 //! separators. Zero hits.
 
-use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
+use merchant_tests::scan::{base64, hits, keygen, needles, open_bundle, pdf_streams, url_encoded, utf16le};
 use merchant_tests::{all_files, merchantctl_as, KeyringSession, TerminalHome, TestResult, OWNER, OWNER_PIN};
 
 /// `body` followed by its Luhn check digit.
@@ -76,162 +76,8 @@ fn spellings(card: &str) -> Vec<String> {
     ]
 }
 
-fn utf16le(s: &str) -> Vec<u8> {
-    s.encode_utf16().flat_map(u16::to_le_bytes).collect()
-}
-
-fn base64(bytes: &[u8]) -> String {
-    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..=chunk.len() {
-            out.push(char::from(ABC[((n >> (18 - 6 * i)) & 63) as usize]));
-        }
-    }
-    out
-}
-
-/// The base64 text that `needle` turns into wherever it sits in a longer
-/// encoded blob: one form per alignment, without the edge characters that
-/// depend on the neighbouring bytes.
-fn base64_forms(needle: &[u8]) -> Vec<String> {
-    (0..3)
-        .map(|shift| {
-            let mut padded = vec![0u8; shift];
-            padded.extend_from_slice(needle);
-            let text = base64(&padded);
-            let skip = if shift == 0 { 0 } else { (shift * 8).div_ceil(6) };
-            let full = (padded.len() / 3) * 4;
-            text.get(skip..full).unwrap_or_default().to_string()
-        })
-        .filter(|f| f.len() >= 8)
-        .collect()
-}
-
-fn url_encoded(s: &str, space_as_plus: bool) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
-            b' ' if space_as_plus => "+".to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// Every byte form a typed value could take in a file.
-fn needles(values: &[String]) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    for v in values {
-        let raw = v.as_bytes().to_vec();
-        out.push((format!("raw {v:?}"), raw.clone()));
-        out.push((format!("utf-16 {v:?}"), utf16le(v)));
-        let hex: String = raw.iter().map(|b| format!("{b:02x}")).collect();
-        out.push((format!("hex {v:?}"), hex.clone().into_bytes()));
-        out.push((format!("HEX {v:?}"), hex.to_uppercase().into_bytes()));
-        for f in base64_forms(&raw) {
-            out.push((format!("base64 {v:?}"), f.into_bytes()));
-        }
-        out.push((format!("url {v:?}"), url_encoded(v, false).into_bytes()));
-        out.push((format!("url+ {v:?}"), url_encoded(v, true).into_bytes()));
-    }
-    out.sort_by(|a, b| a.1.cmp(&b.1));
-    out.dedup_by(|a, b| a.1 == b.1);
-    out
-}
-
-/// True if `text` holds `digits` as one digit sequence, with any
-/// non-letters between them (ASCII and full-width digits).
-fn digit_sequence_holds(text: &str, digits: &str) -> bool {
-    let mut run = String::new();
-    for c in text.chars() {
-        let d = match c {
-            '0'..='9' => Some(c),
-            '\u{ff10}'..='\u{ff19}' => char::from_u32(u32::from(c) - 0xFF10 + u32::from('0')),
-            _ => None,
-        };
-        match d {
-            Some(d) => {
-                run.push(d);
-                if run.ends_with(digits) {
-                    return true;
-                }
-            }
-            None if c.is_alphabetic() => run.clear(),
-            None => {}
-        }
-    }
-    false
-}
-
-/// The contents of every FlateDecode stream in a PDF, inflated.
-fn pdf_streams(pdf: &[u8]) -> Vec<Vec<u8>> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    while let Some(start) = find(&pdf[at..], b"stream").map(|i| at + i + b"stream".len()) {
-        let body_start = match pdf.get(start..start + 2) {
-            Some(b"\r\n") => start + 2,
-            Some([b'\n', _]) => start + 1,
-            _ => start,
-        };
-        let Some(end) = find(&pdf[body_start..], b"endstream").map(|i| body_start + i) else {
-            break;
-        };
-        let mut inflated = Vec::new();
-        if flate2::read::ZlibDecoder::new(&pdf[body_start..end])
-            .read_to_end(&mut inflated)
-            .is_ok()
-        {
-            out.push(inflated);
-        }
-        out.push(pdf[body_start..end].to_vec());
-        at = end + b"endstream".len();
-    }
-    out
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-/// Where the canary shows in `bytes` (named `what`), if anywhere.
-fn hits(what: &str, bytes: &[u8], card: &str, forms: &[(String, Vec<u8>)]) -> Vec<String> {
-    let mut found: Vec<String> = forms
-        .iter()
-        .filter(|(_, n)| find(bytes, n).is_some())
-        .map(|(name, _)| format!("{what}: {name}"))
-        .collect();
-    let utf16: Vec<u16> = bytes
-        .chunks_exact(2)
-        .map(|c| u16::from_le_bytes([c[0], c[1]]))
-        .collect();
-    for (encoding, text) in [
-        ("utf-8", String::from_utf8_lossy(bytes).into_owned()),
-        ("utf-16", String::from_utf16_lossy(&utf16)),
-    ] {
-        if digit_sequence_holds(&text, card) {
-            found.push(format!("{what}: the digits in a {encoding} sequence"));
-        }
-    }
-    found
-}
-
 fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null)
-}
-
-fn keygen(path: &Path) -> TestResult<String> {
-    let out = Command::new("age-keygen").arg("-o").arg(path).output()?;
-    assert!(
-        out.status.success(),
-        "age-keygen: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Ok(std::fs::read_to_string(path)?
-        .lines()
-        .find_map(|l| l.strip_prefix("# public key: ").map(str::to_string))
-        .unwrap_or_default())
 }
 
 #[test]
@@ -413,23 +259,7 @@ fn a_typed_card_number_reaches_no_file_and_no_output() -> TestResult {
     let out = run_as("Sup", "222222", &["support", "export", "--out", &bundle], "")?;
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let opened = outside.path().join("opened");
-    std::fs::create_dir_all(&opened)?;
-    let tar = outside.path().join("bundle.tar");
-    let out = Command::new("age")
-        .args(["-d", "-i"])
-        .arg(&support_identity)
-        .arg("-o")
-        .arg(&tar)
-        .arg(&bundle)
-        .output()?;
-    assert!(out.status.success(), "age -d: {}", String::from_utf8_lossy(&out.stderr));
-    let out = Command::new("tar")
-        .arg("-xf")
-        .arg(&tar)
-        .arg("-C")
-        .arg(&opened)
-        .output()?;
-    assert!(out.status.success());
+    open_bundle(Path::new(&bundle), &support_identity, &opened)?;
     let audit = std::fs::read_to_string(opened.join("audit.jsonl"))?;
     assert!(
         audit.contains("\"outcome\":\"refused\"") && audit.contains("\"action\":\"pin_failed\""),
@@ -605,11 +435,15 @@ async fn a_card_typed_in_the_window_is_refused_and_kept_nowhere() -> TestResult 
     for text in &shown {
         found.extend(hits(&format!("on screen: {text:?}"), text.as_bytes(), &card, &forms));
     }
-    let files = all_files(home.path());
+    let mut files = all_files(home.path());
     assert!(
         files.iter().any(|p| p.to_string_lossy().contains("/logs/")),
         "the app writes logs"
     );
+    // WebKit's storage, caches and logs for the app.
+    for dir in session.xdg_dirs() {
+        files.extend(all_files(&dir));
+    }
     for f in files {
         found.extend(hits(&f.display().to_string(), &std::fs::read(&f)?, &card, &forms));
     }

@@ -205,20 +205,28 @@ async fn cashier_charges_declines_cancels_and_sales_survive_a_restart() -> TestR
     let out = merchantctl(Some(&session), &home, &["--json", "sales", "list"])?;
     let listed: serde_json::Value = serde_json::from_slice(&out.stdout)?;
     assert_eq!(listed["sales"][2]["description"], canary.as_str());
-    // …and never in clear in any database file, WAL or shared memory
-    // (the cache, and the terminal database with the audit trail).
+    // …and never in clear in any file the app wrote: every database, WAL
+    // and shared memory, the logs, and WebKit's own storage, cache and log
+    // folders (under the session's XDG folders), in any encoding.
     let files = home.all_database_files();
     assert!(!files.is_empty());
-    for f in files {
-        let bytes = std::fs::read(&f)?;
-        for needle in [canary.as_str(), "CANARY-", "pi_training_", "latte-for-table", OWNER_PIN] {
-            assert!(
-                !contains_bytes(&bytes, needle.as_bytes()),
-                "{needle} found in clear in {}",
-                f.display()
-            );
-        }
+    let mut scanned = merchant_tests::all_files(home.path());
+    for dir in session.xdg_dirs() {
+        scanned.extend(merchant_tests::all_files(&dir));
     }
+    assert!(
+        scanned.iter().any(|p| p.to_string_lossy().contains("merchant-terminal")),
+        "WebKit's folders for the app are among the scanned: {scanned:?}"
+    );
+    let needles: Vec<String> = [canary.as_str(), "CANARY-", "pi_training_", "latte-for-table", OWNER_PIN]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let found: Vec<String> = scanned
+        .iter()
+        .flat_map(|f| merchant_tests::scan::scan_file(f, &needles, None))
+        .collect();
+    assert!(found.is_empty(), "found in the clear:\n{}", found.join("\n"));
     Ok(())
 }
 
