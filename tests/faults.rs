@@ -462,6 +462,18 @@ fn sigkill_while_closing_the_day_leaves_whole_numbered_reports() -> TestResult {
     }
     let closed = merchantctl(Some(&session), &home, &["--json", "report", "close"])?;
     assert_eq!(out_json(&closed)["z_report"]["number"], numbers.len() as i64 + 1);
+    // Every Z report is on the audit trail: those cut off before their entry
+    // were recorded as recovered by the next close.
+    let out = merchantctl(Some(&session), &home, &["--json", "audit", "show", "--limit", "500"])?;
+    let entries = out_json(&out)["entries"].as_array().cloned().unwrap_or_default();
+    let audited = |outcome: &str| {
+        entries
+            .iter()
+            .filter(|e| e["action"] == "close_day" && e["outcome"] == outcome)
+            .count() as u64
+    };
+    assert_eq!(audited("ok"), 1, "the one close that finished");
+    assert_eq!(audited("recovered"), per_class, "the closes cut off before their entry");
     assert_eq!(
         merchantctl(Some(&session), &home, &["audit", "verify"])?.status.code(),
         Some(0)

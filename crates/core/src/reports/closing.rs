@@ -230,6 +230,16 @@ pub fn list(store: &Store) -> Result<Vec<(i64, i64, String)>> {
     Ok(rows)
 }
 
+/// Every Z report's number and the hash of what it covered.
+pub fn hashes(store: &Store) -> Result<Vec<(i64, String)>> {
+    let conn = store.conn();
+    let mut stmt = conn.prepare_cached("SELECT number, covered_hash FROM closings ORDER BY number")?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 /// What changed since Z report `number` was closed.
 pub fn discrepancies(store: &Store, number: i64) -> Result<Vec<Discrepancy>> {
     let conn = store.conn();
