@@ -196,7 +196,8 @@ async fn a_thousand_operations_through_faults_reconcile_cleanly() -> TestResult 
     let check = oracle::compare(&records, &local, Some("t-campaign"));
     let fired = blocking(|| gw.faults_fired(&pki))?;
     let fired_total: u64 = fired.values().sum();
-    let in_doubt = count.get("charges in doubt").copied().unwrap_or(0) + count.get("refunds in doubt").copied().unwrap_or(0);
+    let in_doubt =
+        count.get("charges in doubt").copied().unwrap_or(0) + count.get("refunds in doubt").copied().unwrap_or(0);
     let resolved = count.get("in-doubt operations resolved").copied().unwrap_or(0);
 
     let mut lines: Vec<_> = count.iter().map(|(k, v)| format!("  {k}: {v}")).collect();
@@ -220,11 +221,18 @@ async fn a_thousand_operations_through_faults_reconcile_cleanly() -> TestResult 
             check.violations.len()
         ),
     );
-    assert!(check.violations.is_empty(), "the gateway and the cache disagree: {:#?}", check.violations);
+    assert!(
+        check.violations.is_empty(),
+        "the gateway and the cache disagree: {:#?}",
+        check.violations
+    );
     for kind in FAULT_KINDS {
         assert!(fired.get(*kind).copied().unwrap_or(0) > 0, "no {kind} fault fired");
     }
-    assert!(in_doubt > 0, "no operation was left in doubt: the campaign did not test recovery");
+    assert!(
+        in_doubt > 0,
+        "no operation was left in doubt: the campaign did not test recovery"
+    );
     assert_eq!(resolved, in_doubt, "every in-doubt operation resolved");
     assert_eq!(counter.store().in_doubt_count()?, 0, "unresolved in-doubt operations");
     Ok(())

@@ -147,18 +147,30 @@ fn no_canary_reaches_any_file_in_the_clear() -> TestResult {
     let opened = outside.path().join("opened");
     open_bundle(std::path::Path::new(&bundle), &support_identity, &opened)?;
     let csv = std::fs::read_to_string(made.join("sales.csv"))?;
-    assert!(csv.contains(&id), "the CSV lists the sale (so the scan means something)");
+    assert!(
+        csv.contains(&id),
+        "the CSV lists the sale (so the scan means something)"
+    );
 
     // Secrets never appear anywhere. The description is the shop's own
     // text: printed on the customer's receipt and in the CSV by design, but
     // never kept in the clear and never in support's bundle.
-    let secrets: Vec<String> = [wrong_pin, OWNER_PIN, fake_key.as_str(), "CanaryKey0000", card_like.as_str()]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let secrets: Vec<String> = [
+        wrong_pin,
+        OWNER_PIN,
+        fake_key.as_str(),
+        "CanaryKey0000",
+        card_like.as_str(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     let mut everything = secrets.clone();
     everything.extend(["CANARY-DESC-7731".to_string(), "ann.canary@example.com".to_string()]);
-    let handed_to_the_customer: Vec<_> = all_files(&made).into_iter().filter(|p| !p.ends_with("bundle.age")).collect();
+    let handed_to_the_customer: Vec<_> = all_files(&made)
+        .into_iter()
+        .filter(|p| !p.ends_with("bundle.age"))
+        .collect();
     let mut found = Vec::new();
     for f in files.iter().chain(all_files(&opened).iter()) {
         found.extend(scan_file(f, &everything, Some(&card_like)));
@@ -166,7 +178,11 @@ fn no_canary_reaches_any_file_in_the_clear() -> TestResult {
     for f in &handed_to_the_customer {
         found.extend(scan_file(f, &secrets, Some(&card_like)));
     }
-    assert_eq!(handed_to_the_customer.len(), 3, "receipt, Z report and CSV were scanned");
+    assert_eq!(
+        handed_to_the_customer.len(),
+        3,
+        "receipt, Z report and CSV were scanned"
+    );
     assert!(!all_files(&opened).is_empty(), "the bundle was scanned");
     assert!(found.is_empty(), "canaries in the clear:\n{}", found.join("\n"));
     Ok(())

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use merchant_core::crashpoint;
 use merchant_tests::{
-    binary, live_terminal_with, oracle, summary, KeyringSession, Localstripe, TerminalHome, TestPki, TestResult,
-    OWNER, OWNER_PIN,
+    binary, live_terminal_with, oracle, summary, KeyringSession, Localstripe, TerminalHome, TestPki, TestResult, OWNER,
+    OWNER_PIN,
 };
 use serde_json::{json, Value};
 
@@ -49,7 +49,11 @@ fn out_json(out: &std::process::Output) -> Value {
 /// (see `oracle`); returns (charged, not charged).
 fn check_consistent(home: &TerminalHome, gw: &Localstripe, pki: &TestPki) -> TestResult<(usize, usize)> {
     let c = oracle::compare(&gw.records(pki)?, &oracle::local_records(&cache(home))?, None);
-    assert!(c.violations.is_empty(), "the cache and the gateway disagree: {:#?}", c.violations);
+    assert!(
+        c.violations.is_empty(),
+        "the cache and the gateway disagree: {:#?}",
+        c.violations
+    );
     Ok((c.charged, c.not_charged))
 }
 
@@ -248,7 +252,11 @@ fn resolve(session: &KeyringSession, home: &TerminalHome, what: &str) -> TestRes
             return Ok(());
         }
         if std::time::Instant::now() > deadline {
-            return Err(format!("{what}: in-doubt work did not resolve: {}", String::from_utf8_lossy(&out.stdout)).into());
+            return Err(format!(
+                "{what}: in-doubt work did not resolve: {}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+            .into());
         }
         std::thread::sleep(Duration::from_millis(250));
     }
@@ -296,7 +304,12 @@ impl Classes {
                 per.join(" ")
             ),
         );
-        assert_eq!(covered, self.expected.len(), "{}: not every crash class occurred: {per:?}", self.campaign);
+        assert_eq!(
+            covered,
+            self.expected.len(),
+            "{}: not every crash class occurred: {per:?}",
+            self.campaign
+        );
     }
 }
 
@@ -310,11 +323,13 @@ fn charge_class(home: &TerminalHome, gw: &Localstripe, pki: &TestPki) -> TestRes
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     let at_gateway = gw.intents_for_sale(pki, &id)?;
-    Ok(match (status.as_str(), at_gateway.first().and_then(|pi| pi["status"].as_str())) {
-        ("pending", None) => "journaled_not_sent",
-        ("pending", Some("succeeded")) => "charged_not_recorded",
-        _ => "other",
-    })
+    Ok(
+        match (status.as_str(), at_gateway.first().and_then(|pi| pi["status"].as_str())) {
+            ("pending", None) => "journaled_not_sent",
+            ("pending", Some("succeeded")) => "charged_not_recorded",
+            _ => "other",
+        },
+    )
 }
 
 #[test]
@@ -326,24 +341,37 @@ fn sigkill_during_a_charge_never_charges_twice_nor_loses_the_record() -> TestRes
     // A short request timeout keeps the in-flight window (and the test) short.
     let home = live_terminal_with(&session, &pki, &gw, 1_000, 1)?;
     let ctl = binary("merchantctl")?;
-    let mut classes = Classes::new("charges", &["journaled_not_sent", "sent_not_answered", "answered_not_recorded"]);
+    let mut classes = Classes::new(
+        "charges",
+        &["journaled_not_sent", "sent_not_answered", "answered_not_recorded"],
+    );
     for run in 0..per_class * 3 {
         let (wanted, stop) = match run % 3 {
             0 => ("journaled_not_sent", Stop::At(crashpoint::CHARGE_JOURNALED)),
             1 => {
                 // Acts, then holds the answer back until the kill.
-                gw.faults(&pki, json!([{ "path": "/v1/payment_intents", "kind": "delay_after", "ms": 5000 }]))?;
+                gw.faults(
+                    &pki,
+                    json!([{ "path": "/v1/payment_intents", "kind": "delay_after", "ms": 5000 }]),
+                )?;
                 ("sent_not_answered", Stop::GatewayActed(&gw, &pki))
             }
             _ => ("answered_not_recorded", Stop::At(crashpoint::CHARGE_ANSWERED)),
         };
         let amount = format!("{}.00", 20 + run);
         let args = ["--json", "charge", &amount, "--payment-method", "pm_card_visa"];
-        assert!(kill_at(&session, &home, &ctl, &args, stop)?, "run {run}: never reached {wanted}");
+        assert!(
+            kill_at(&session, &home, &ctl, &args, stop)?,
+            "run {run}: never reached {wanted}"
+        );
         gw.clear_faults(&pki)?;
         // What the files say, before anything reads or repairs them.
         let seen = charge_class(&home, &gw, &pki)?;
-        let expected = if wanted == "journaled_not_sent" { "journaled_not_sent" } else { "charged_not_recorded" };
+        let expected = if wanted == "journaled_not_sent" {
+            "journaled_not_sent"
+        } else {
+            "charged_not_recorded"
+        };
         assert_eq!(seen, expected, "run {run}: killed at {wanted}, the files show {seen}");
         classes.add(wanted);
         resolve(&session, &home, &format!("run {run}"))?;
@@ -351,7 +379,11 @@ fn sigkill_during_a_charge_never_charges_twice_nor_loses_the_record() -> TestRes
     }
     let (charged, not_charged) = check_consistent(&home, &gw, &pki)?;
     println!("charge crash campaign: {charged} charged, {not_charged} not charged, 0 duplicates, 0 lost records");
-    assert_eq!(charged as u64, per_class * 2, "every charge the gateway took is recorded");
+    assert_eq!(
+        charged as u64,
+        per_class * 2,
+        "every charge the gateway took is recorded"
+    );
     classes.finish();
     Ok(())
 }
@@ -374,28 +406,43 @@ fn sigkill_during_refunds_never_refunds_twice_nor_loses_one() -> TestResult {
         .to_string();
     let ctl = binary("merchantctl")?;
     let mut sent = 0u64;
-    let mut classes = Classes::new("refunds", &["journaled_not_sent", "sent_not_answered", "answered_not_recorded"]);
+    let mut classes = Classes::new(
+        "refunds",
+        &["journaled_not_sent", "sent_not_answered", "answered_not_recorded"],
+    );
     for run in 0..per_class * 3 {
         let (wanted, stop) = match run % 3 {
             0 => ("journaled_not_sent", Stop::At(crashpoint::REFUND_JOURNALED)),
             1 => {
-                gw.faults(&pki, json!([{ "path": "/v1/refunds", "kind": "delay_after", "ms": 5000 }]))?;
+                gw.faults(
+                    &pki,
+                    json!([{ "path": "/v1/refunds", "kind": "delay_after", "ms": 5000 }]),
+                )?;
                 ("sent_not_answered", Stop::GatewayActed(&gw, &pki))
             }
             _ => ("answered_not_recorded", Stop::At(crashpoint::REFUND_ANSWERED)),
         };
         let args = ["--json", "refund", &sale, "--amount", "5.00"];
-        assert!(kill_at(&session, &home, &ctl, &args, stop)?, "run {run}: never reached {wanted}");
+        assert!(
+            kill_at(&session, &home, &ctl, &args, stop)?,
+            "run {run}: never reached {wanted}"
+        );
         gw.clear_faults(&pki)?;
         // The files: one refund journaled and unsettled; at the gateway it
         // exists exactly when the kill came after the request.
         let pending = count(&cache(&home), "SELECT count(*) FROM refunds WHERE status = 'pending'")?;
-        assert_eq!(pending, 1, "run {run}: killed at {wanted}, {pending} refunds pending in the file");
+        assert_eq!(
+            pending, 1,
+            "run {run}: killed at {wanted}, {pending} refunds pending in the file"
+        );
         if wanted != "journaled_not_sent" {
             sent += 1;
         }
         let at_gateway = gw.list_all(&pki, "v1/refunds")?.len() as u64;
-        assert_eq!(at_gateway, sent, "run {run}: killed at {wanted}, {at_gateway} refunds at the gateway");
+        assert_eq!(
+            at_gateway, sent,
+            "run {run}: killed at {wanted}, {at_gateway} refunds at the gateway"
+        );
         classes.add(wanted);
         resolve(&session, &home, &format!("run {run}"))?;
         check_consistent(&home, &gw, &pki)?;
@@ -403,15 +450,25 @@ fn sigkill_during_refunds_never_refunds_twice_nor_loses_one() -> TestResult {
     let records = gw.records(&pki)?;
     let c = oracle::compare(&records, &oracle::local_records(&cache(&home))?, None);
     assert!(c.violations.is_empty(), "{:#?}", c.violations);
-    assert_eq!(c.refunds as u64, per_class * 2, "the refunds the gateway made, each once");
-    let integrity = count(&cache(&home), "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'")?;
+    assert_eq!(
+        c.refunds as u64,
+        per_class * 2,
+        "the refunds the gateway made, each once"
+    );
+    let integrity = count(
+        &cache(&home),
+        "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'",
+    )?;
     assert_eq!(integrity, 0);
     assert_eq!(
         merchantctl(Some(&session), &home, &["audit", "verify"])?.status.code(),
         Some(0),
         "the audit chain verifies after every crash"
     );
-    println!("refund crash campaign: {} refunds at the gateway and in the cache, 0 twice, 0 lost", c.refunds);
+    println!(
+        "refund crash campaign: {} refunds at the gateway and in the cache, 0 twice, 0 lost",
+        c.refunds
+    );
     classes.finish();
     Ok(())
 }
@@ -434,7 +491,10 @@ fn sigkill_while_closing_the_day_leaves_whole_numbered_reports() -> TestResult {
             ("committed_not_audited", crashpoint::CLOSE_COMMITTED)
         };
         let args = ["--json", "report", "close"];
-        assert!(kill_at(&session, &home, &ctl, &args, Stop::At(point))?, "run {run}: never reached {point}");
+        assert!(
+            kill_at(&session, &home, &ctl, &args, Stop::At(point))?,
+            "run {run}: never reached {point}"
+        );
         let after = count(&db, "SELECT count(*) FROM closings")?;
         let seen = match after - before {
             0 => "not_committed",
@@ -446,14 +506,21 @@ fn sigkill_while_closing_the_day_leaves_whole_numbered_reports() -> TestResult {
     }
     // Whatever was cut off: closings run 1..n with no gap, each whole (its
     // items all there, its hash matching them), and the file intact.
-    let integrity = count(&db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'")?;
+    let integrity = count(
+        &db,
+        "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'",
+    )?;
     assert_eq!(integrity, 0);
     let conn = rusqlite::Connection::open(&db)?;
     let numbers: Vec<i64> = conn
         .prepare("SELECT number FROM closings ORDER BY number")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    assert_eq!(numbers, (1..=per_class as i64).collect::<Vec<_>>(), "numbered without gaps");
+    assert_eq!(
+        numbers,
+        (1..=per_class as i64).collect::<Vec<_>>(),
+        "numbered without gaps"
+    );
     for n in &numbers {
         let out = merchantctl(Some(&session), &home, &["--json", "report", "z", &n.to_string()])?;
         let z = out_json(&out);
@@ -540,11 +607,17 @@ fn sigkill_during_a_cache_key_rotation_loses_nothing_and_resumes() -> TestResult
                 (_, n) if n < total => "mid_batches",
                 _ => "resealed_not_retired",
             };
-            assert_eq!(seen, *wanted, "round {round}: killed at {point}, the files show {seen} ({done}/{total})");
+            assert_eq!(
+                seen, *wanted,
+                "round {round}: killed at {point}, the files show {seen} ({done}/{total})"
+            );
             classes.add(wanted);
             // Whatever step it was cut at, the file is whole and every record
             // reads as before (with the old key, the new one, or both).
-            let integrity = count(&db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'")?;
+            let integrity = count(
+                &db,
+                "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'",
+            )?;
             assert_eq!(integrity, 0, "round {round}");
             assert_eq!(list()?, before, "round {round}: a record changed or became unreadable");
         }

@@ -58,9 +58,17 @@ pub fn binary(name: &str) -> TestResult<PathBuf> {
         }
     };
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut sources = vec![root.join("crates/core"), root.join("crates/cli"), root.join("Cargo.lock")];
+    let mut sources = vec![
+        root.join("crates/core"),
+        root.join("crates/cli"),
+        root.join("Cargo.lock"),
+    ];
     if name != "merchantctl" {
-        sources.extend([root.join("src-tauri/src"), root.join("src-tauri/capabilities"), root.join("ui/dist")]);
+        sources.extend([
+            root.join("src-tauri/src"),
+            root.join("src-tauri/capabilities"),
+            root.join("ui/dist"),
+        ]);
     }
     let newest = sources
         .iter()
@@ -224,7 +232,10 @@ impl KeyringSession {
     /// The XDG data, config and cache folders this session gives its
     /// processes (where WebKit keeps the app's storage, caches and logs).
     pub fn xdg_dirs(&self) -> Vec<PathBuf> {
-        ["data", "config", "cache"].iter().map(|d| self.dir.path().join(d)).collect()
+        ["data", "config", "cache"]
+            .iter()
+            .map(|d| self.dir.path().join(d))
+            .collect()
     }
 
     pub fn envs<'a>(&self, cmd: &'a mut Command) -> &'a mut Command {
@@ -772,7 +783,8 @@ impl Localstripe {
 
     /// `GET path` on the gateway with a test key, as JSON.
     pub fn get(&self, pki: &TestPki, path: &str) -> TestResult<serde_json::Value> {
-        let resp = self.control(pki)?
+        let resp = self
+            .control(pki)?
             .get(format!("{}{path}", self.control_url()))
             .bearer_auth("sk_test_harness0000")
             .send()?;
@@ -781,7 +793,8 @@ impl Localstripe {
 
     /// `POST path` with a form, as JSON.
     pub fn post(&self, pki: &TestPki, path: &str, form: &[(&str, &str)]) -> TestResult<serde_json::Value> {
-        let resp = self.control(pki)?
+        let resp = self
+            .control(pki)?
             .post(format!("{}{path}", self.control_url()))
             .bearer_auth("sk_test_harness0000")
             .form(form)
@@ -810,7 +823,8 @@ pub fn merchantctl_stdin(
 impl Localstripe {
     /// Queues faults for the next matching requests (see the launcher).
     pub fn faults(&self, pki: &TestPki, faults: serde_json::Value) -> TestResult {
-        let resp = self.control(pki)?
+        let resp = self
+            .control(pki)?
             .post(format!("{}_faults", self.control_url()))
             .bearer_auth("sk_test_harness0000")
             .json(&faults)
@@ -825,7 +839,8 @@ impl Localstripe {
     /// Has the gateway refuse `key` from now on, as Stripe does once a
     /// rolled key expires.
     pub fn revoke_key(&self, pki: &TestPki, key: &str) -> TestResult {
-        let resp = self.control(pki)?
+        let resp = self
+            .control(pki)?
             .post(format!("{}_keys", self.control_url()))
             .bearer_auth("sk_test_harness0000")
             .json(&serde_json::json!({ "revoke": key }))

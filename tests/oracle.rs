@@ -142,15 +142,20 @@ pub fn compare(gateway: &GatewayRecords, local: &LocalRecords, terminal_id: Opti
     let mut captured_at_gateway: HashMap<&str, i64> = HashMap::new();
     for (sale_id, intents) in &per_sale {
         if intents.len() > 1 {
-            c.violations.push(format!("sale {sale_id}: {} PaymentIntents", intents.len()));
+            c.violations
+                .push(format!("sale {sale_id}: {} PaymentIntents", intents.len()));
         }
         let pi = intents[0];
         let Some(local) = local.sales.get(*sale_id) else {
-            c.violations.push(format!("{} (sale {sale_id}) has no local record", pi["id"]));
+            c.violations
+                .push(format!("{} (sale {sale_id}) has no local record", pi["id"]));
             continue;
         };
         if pi["amount"].as_i64() != Some(local.amount) {
-            c.violations.push(format!("sale {sale_id}: amount {} at the gateway, {} here", pi["amount"], local.amount));
+            c.violations.push(format!(
+                "sale {sale_id}: amount {} at the gateway, {} here",
+                pi["amount"], local.amount
+            ));
         }
         let status = pi["status"].as_str().unwrap_or("");
         let agrees = match status {
@@ -169,7 +174,10 @@ pub fn compare(gateway: &GatewayRecords, local: &LocalRecords, terminal_id: Opti
             _ => false,
         };
         if !agrees {
-            c.violations.push(format!("sale {sale_id}: {status} at the gateway, {} here", local.status));
+            c.violations.push(format!(
+                "sale {sale_id}: {status} at the gateway, {} here",
+                local.status
+            ));
         }
     }
     for (id, sale) in &local.sales {
@@ -177,7 +185,8 @@ pub fn compare(gateway: &GatewayRecords, local: &LocalRecords, terminal_id: Opti
             "approved" | "authorized" | "voided" => {
                 c.charged += 1;
                 if !per_sale.contains_key(id.as_str()) {
-                    c.violations.push(format!("sale {id} is {} here, unknown at the gateway", sale.status));
+                    c.violations
+                        .push(format!("sale {id} is {} here, unknown at the gateway", sale.status));
                 }
             }
             "pending" | "in_doubt" => c.violations.push(format!("sale {id} is still {}", sale.status)),
@@ -217,7 +226,10 @@ pub fn compare(gateway: &GatewayRecords, local: &LocalRecords, terminal_id: Opti
                     _ => false,
                 };
                 if !agrees {
-                    c.violations.push(format!("refund {refund_id}: {status} at the gateway, {} here", l.status));
+                    c.violations.push(format!(
+                        "refund {refund_id}: {status} at the gateway, {} here",
+                        l.status
+                    ));
                 }
                 if our_intents.get(pi) != Some(&l.sale_id.as_str()) {
                     c.violations.push(format!("refund {refund_id}: for another sale here"));
@@ -237,9 +249,9 @@ pub fn compare(gateway: &GatewayRecords, local: &LocalRecords, terminal_id: Opti
     }
     for (id, l) in &local.refunds {
         match l.status.as_str() {
-            "succeeded" if !per_refund.contains_key(id.as_str()) => {
-                c.violations.push(format!("refund {id} succeeded here, unknown at the gateway"))
-            }
+            "succeeded" if !per_refund.contains_key(id.as_str()) => c
+                .violations
+                .push(format!("refund {id} succeeded here, unknown at the gateway")),
             "pending" | "in_doubt" => c.violations.push(format!("refund {id} is still {}", l.status)),
             _ => {}
         }

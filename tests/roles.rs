@@ -93,7 +93,11 @@ fn each_role_may_do_only_its_own_work() -> TestResult {
                     String::from_utf8_lossy(&out.stdout)
                 );
                 assert_eq!(out.status.code(), Some(12));
-                assert_eq!(denied(&session, &home)?, refusals, "{who} refused {args:?}: audited once");
+                assert_eq!(
+                    denied(&session, &home)?,
+                    refusals,
+                    "{who} refused {args:?}: audited once"
+                );
             }
         }
     }

@@ -194,7 +194,13 @@ pub fn keygen(path: &Path) -> TestResult<String> {
 pub fn open_bundle(bundle: &Path, identity: &Path, into: &Path) -> TestResult {
     std::fs::create_dir_all(into)?;
     let tar = into.with_extension("tar");
-    let out = Command::new("age").args(["-d", "-i"]).arg(identity).arg("-o").arg(&tar).arg(bundle).output()?;
+    let out = Command::new("age")
+        .args(["-d", "-i"])
+        .arg(identity)
+        .arg("-o")
+        .arg(&tar)
+        .arg(bundle)
+        .output()?;
     assert!(out.status.success(), "age -d: {}", String::from_utf8_lossy(&out.stderr));
     let out = Command::new("tar").arg("-xf").arg(&tar).arg("-C").arg(into).output()?;
     assert!(out.status.success(), "tar: {}", String::from_utf8_lossy(&out.stderr));

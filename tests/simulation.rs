@@ -150,7 +150,7 @@ struct Saved {
 
 #[derive(Clone, Debug)]
 enum Answer {
-    Charge(ChargeOutcome),
+    Charge(Box<ChargeOutcome>),
     Refund(RefundOutcome),
     Captured(i64),
     Voided,
@@ -214,7 +214,9 @@ impl Model {
                 pi.status = PiStatus::Canceled;
             }
         }
-        let (due, keep): (Vec<_>, Vec<_>) = std::mem::take(&mut self.later).into_iter().partition(|(t, ..)| *t <= now);
+        let (due, keep): (Vec<_>, Vec<_>) = std::mem::take(&mut self.later)
+            .into_iter()
+            .partition(|(t, ..)| *t <= now);
         self.later = keep;
         for (_, key, request) in due {
             if self.saved.contains_key(&key) {
@@ -227,7 +229,7 @@ impl Model {
 
     fn act(&mut self, request: &Delayed) -> (String, Answer) {
         let answer = match request {
-            Delayed::Charge(r, cancelled) => Answer::Charge(self.act_charge(r, *cancelled)),
+            Delayed::Charge(r, cancelled) => Answer::Charge(Box::new(self.act_charge(r, *cancelled))),
             Delayed::Refund(r) => self.act_refund(r),
             Delayed::Capture(op) => self.act_capture(op),
             Delayed::Void(op) => self.act_void(op),
@@ -275,7 +277,12 @@ impl Model {
         let Some(pi) = self.intents.iter().find(|pi| pi.id == r.charge.0).cloned() else {
             return Answer::Failed(GatewayError::NotFound);
         };
-        let refunded: i64 = self.refunds.iter().filter(|x| x.intent == pi.id).map(|x| x.amount).sum();
+        let refunded: i64 = self
+            .refunds
+            .iter()
+            .filter(|x| x.intent == pi.id)
+            .map(|x| x.amount)
+            .sum();
         if pi.status != PiStatus::Succeeded || refunded + r.money.amount.get() > pi.captured {
             self.violations.push(format!(
                 "refund {} asks {} of {} with {refunded} refunded",
@@ -347,7 +354,13 @@ impl Model {
             Fault::ActThenFail => Answer::Failed(GatewayError::OutcomeUnknown),
             _ => answer.clone(),
         };
-        self.saved.insert(key.to_string(), Saved { fingerprint, answer: saved });
+        self.saved.insert(
+            key.to_string(),
+            Saved {
+                fingerprint,
+                answer: saved,
+            },
+        );
         self.crash_now = fault == Fault::CrashAfterActing;
         match fault {
             Fault::ActThenFail | Fault::TimeoutAfterActing => Err(GatewayError::OutcomeUnknown),
@@ -473,7 +486,7 @@ impl Gateway for ModelGateway {
         }
         let delayed = Delayed::Charge(request.clone(), cancel.is_cancelled());
         match self.post(request.idempotency_key.as_str(), delayed)? {
-            Answer::Charge(outcome) => Ok(outcome),
+            Answer::Charge(outcome) => Ok(*outcome),
             _ => Err(GatewayError::MalformedResponse),
         }
     }
@@ -530,7 +543,11 @@ impl Gateway for ModelGateway {
     async fn payment_state(&self, payment: &GatewayRef) -> Result<PaymentState, GatewayError> {
         let mut model = self.lock();
         model.read()?;
-        let pi = model.intents.iter().find(|pi| pi.id == payment.0).ok_or(GatewayError::NotFound)?;
+        let pi = model
+            .intents
+            .iter()
+            .find(|pi| pi.id == payment.0)
+            .ok_or(GatewayError::NotFound)?;
         Ok(match pi.status {
             PiStatus::Succeeded => PaymentState::Captured {
                 amount: MinorUnits::new(pi.captured),
@@ -584,15 +601,20 @@ fn check(db: &rusqlite::Connection, gw: &ModelGateway, quiet: bool) -> TestResul
     let by_sale: BTreeMap<&str, &Intent> = model.intents.iter().map(|pi| (pi.sale_id.as_str(), pi)).collect();
     for s in &sales {
         let pi = by_sale.get(s.id.as_str());
-        let money_at_gateway = pi.is_some_and(|pi| matches!(pi.status, PiStatus::Succeeded | PiStatus::RequiresCapture));
+        let money_at_gateway =
+            pi.is_some_and(|pi| matches!(pi.status, PiStatus::Succeeded | PiStatus::RequiresCapture));
         match s.status.as_str() {
-            "failed" | "cancelled" | "declined" if money_at_gateway => {
-                v.push(format!("sale {}: {} here, but the gateway took the card", s.id, s.status))
-            }
+            "failed" | "cancelled" | "declined" if money_at_gateway => v.push(format!(
+                "sale {}: {} here, but the gateway took the card",
+                s.id, s.status
+            )),
             "approved" => match pi {
                 Some(pi) if pi.status == PiStatus::Succeeded => {
                     if s.captured != Some(pi.captured) {
-                        v.push(format!("sale {}: captured {:?} here, {} at the gateway", s.id, s.captured, pi.captured));
+                        v.push(format!(
+                            "sale {}: captured {:?} here, {} at the gateway",
+                            s.id, s.captured, pi.captured
+                        ));
                     }
                 }
                 // A capture the gateway has not done yet cannot be approved.
@@ -612,7 +634,10 @@ fn check(db: &rusqlite::Connection, gw: &ModelGateway, quiet: bool) -> TestResul
             _ => {}
         }
         if quiet && s.op.is_some() {
-            v.push(format!("sale {}: a capture or void still in doubt at a quiet point", s.id));
+            v.push(format!(
+                "sale {}: a capture or void still in doubt at a quiet point",
+                s.id
+            ));
         }
     }
     let mut local_refunded: BTreeMap<&str, i64> = BTreeMap::new();
@@ -625,14 +650,19 @@ fn check(db: &rusqlite::Connection, gw: &ModelGateway, quiet: bool) -> TestResul
             ("succeeded", None) => v.push(format!("refund {} succeeded here, unknown at the gateway", r.id)),
             ("failed", Some(_)) => v.push(format!("refund {} failed here, made at the gateway", r.id)),
             ("succeeded", Some(g)) if g.amount != r.amount => v.push(format!("refund {}: amounts differ", r.id)),
-            ("pending" | "in_doubt", _) if quiet => v.push(format!("refund {} still {} at a quiet point", r.id, r.status)),
+            ("pending" | "in_doubt", _) if quiet => {
+                v.push(format!("refund {} still {} at a quiet point", r.id, r.status))
+            }
             _ => {}
         }
     }
     for s in &sales {
         let refunded = local_refunded.get(s.id.as_str()).copied().unwrap_or(0);
         if refunded > s.captured.unwrap_or(0) {
-            v.push(format!("sale {}: {refunded} refunded or held for refunds, {:?} captured", s.id, s.captured));
+            v.push(format!(
+                "sale {}: {refunded} refunded or held for refunds, {:?} captured",
+                s.id, s.captured
+            ));
         }
     }
     for g in &model.refunds {
@@ -730,7 +760,7 @@ async fn run_seed(seed: u64, ops: u64) -> TestResult<Tally> {
     let mut rng = Rng(seed);
     clock::simulate(Some(1_900_000_000_000 + (seed % 1_000_000) as i64 * 1_000));
     let gw = ModelGateway::default();
-    gw.lock().rng = Some(Rng(seed ^ 0x6a7e_3a7));
+    gw.lock().rng = Some(Rng(seed ^ 0x06a7_e3a7));
     gw.lock().faulty = true;
     let base = if Path::new("/dev/shm").is_dir() {
         tempfile::tempdir_in("/dev/shm")?
@@ -763,7 +793,10 @@ async fn run_seed(seed: u64, ops: u64) -> TestResult<Tally> {
                 .flatten()
         };
         let roll = rng.below(100);
-        let (kind, task): (&'static str, tokio::task::JoinHandle<Result<Option<String>, CounterError>>) = match roll {
+        let (kind, task): (
+            &'static str,
+            tokio::task::JoinHandle<Result<Option<String>, CounterError>>,
+        ) = match roll {
             0..=49 => {
                 let manual = roll >= 40;
                 let amount = money(100 + rng.below(20_000));
@@ -773,13 +806,22 @@ async fn run_seed(seed: u64, ops: u64) -> TestResult<Tally> {
                     description: None,
                     simulated_card: None,
                     payment_method: Some("pm_card_visa".into()),
-                    capture: if manual { CaptureMode::Manual } else { CaptureMode::Automatic },
+                    capture: if manual {
+                        CaptureMode::Manual
+                    } else {
+                        CaptureMode::Automatic
+                    },
                     staff_id: Some("sim".into()),
                     audit_anchor: None,
                 };
                 let c = counter.clone();
                 let kind = if manual { "authorise" } else { "charge" };
-                (kind, tokio::spawn(async move { c.charge(input).await.map(|s| Some(format!("{}:{:?}", s.id, s.status))) }))
+                (
+                    kind,
+                    tokio::spawn(
+                        async move { c.charge(input).await.map(|s| Some(format!("{}:{:?}", s.id, s.status))) },
+                    ),
+                )
             }
             50..=54 => {
                 // At the reader, with the cashier pressing cancel meanwhile.
@@ -794,7 +836,10 @@ async fn run_seed(seed: u64, ops: u64) -> TestResult<Tally> {
                     audit_anchor: None,
                 };
                 let c = counter.clone();
-                let task = tokio::spawn(async move { c.charge(input).await.map(|s| Some(format!("{}:{:?}", s.id, s.status))) });
+                let task =
+                    tokio::spawn(
+                        async move { c.charge(input).await.map(|s| Some(format!("{}:{:?}", s.id, s.status))) },
+                    );
                 let c = counter.clone();
                 tokio::spawn(async move {
                     let _ = c.cancel_charge();
@@ -803,7 +848,11 @@ async fn run_seed(seed: u64, ops: u64) -> TestResult<Tally> {
             }
             55..=77 => match pick(&mut rng, "approved") {
                 Some(sale_id) => {
-                    let amount = if rng.chance(25) { None } else { Some(money(1 + rng.below(8_000))) };
+                    let amount = if rng.chance(25) {
+                        None
+                    } else {
+                        Some(money(1 + rng.below(8_000)))
+                    };
                     let c = counter.clone();
                     let input = RefundInput {
                         sale_id,
@@ -812,28 +861,52 @@ async fn run_seed(seed: u64, ops: u64) -> TestResult<Tally> {
                         note: None,
                         staff_id: Some("sim".into()),
                     };
-                    ("refund", tokio::spawn(async move { c.refund(input).await.map(|r| Some(format!("{}:{:?}", r.id, r.status))) }))
+                    (
+                        "refund",
+                        tokio::spawn(
+                            async move { c.refund(input).await.map(|r| Some(format!("{}:{:?}", r.id, r.status))) },
+                        ),
+                    )
                 }
                 None => ("nothing", tokio::spawn(async { Ok(None) })),
             },
             78..=87 => match pick(&mut rng, "authorized") {
                 Some(sale_id) => {
-                    let amount = if rng.chance(50) { None } else { Some(money(50 + rng.below(10_000))) };
+                    let amount = if rng.chance(50) {
+                        None
+                    } else {
+                        Some(money(50 + rng.below(10_000)))
+                    };
                     let c = counter.clone();
-                    ("capture", tokio::spawn(async move { c.capture(sale_id, amount).await.map(|s| Some(format!("{}:{:?}", s.id, s.status))) }))
+                    (
+                        "capture",
+                        tokio::spawn(async move {
+                            c.capture(sale_id, amount)
+                                .await
+                                .map(|s| Some(format!("{}:{:?}", s.id, s.status)))
+                        }),
+                    )
                 }
                 None => ("nothing", tokio::spawn(async { Ok(None) })),
             },
             88..=91 => match pick(&mut rng, "authorized") {
                 Some(sale_id) => {
                     let c = counter.clone();
-                    ("void", tokio::spawn(async move { c.void(sale_id).await.map(|s| Some(format!("{}:{:?}", s.id, s.status))) }))
+                    (
+                        "void",
+                        tokio::spawn(
+                            async move { c.void(sale_id).await.map(|s| Some(format!("{}:{:?}", s.id, s.status))) },
+                        ),
+                    )
                 }
                 None => ("nothing", tokio::spawn(async { Ok(None) })),
             },
             92..=95 => {
                 let c = counter.clone();
-                ("resolve", tokio::spawn(async move { c.resolve_in_doubt().await.map(|_| None) }))
+                (
+                    "resolve",
+                    tokio::spawn(async move { c.resolve_in_doubt().await.map(|_| None) }),
+                )
             }
             96..=97 => {
                 clock::advance(WINDOW_MS + rng.below(WINDOW_MS as u64) as i64);
@@ -1015,7 +1088,10 @@ fn the_money_path_keeps_its_invariants_through_100k_simulated_operations() -> Te
         assert!(all.ops >= total, "ran {} of {total} operations", all.ops);
         assert!(all.crashes > 0 && all.in_doubt > 0, "no crash or no in-doubt case");
         for f in FAULTS {
-            assert!(all.fired.get(fault_name(f)).copied().unwrap_or(0) > 0, "{f:?} never fired");
+            assert!(
+                all.fired.get(fault_name(f)).copied().unwrap_or(0) > 0,
+                "{f:?} never fired"
+            );
         }
     }
     Ok(())

@@ -215,7 +215,9 @@ async fn cashier_charges_declines_cancels_and_sales_survive_a_restart() -> TestR
         scanned.extend(merchant_tests::all_files(&dir));
     }
     assert!(
-        scanned.iter().any(|p| p.to_string_lossy().contains("merchant-terminal")),
+        scanned
+            .iter()
+            .any(|p| p.to_string_lossy().contains("merchant-terminal")),
         "WebKit's folders for the app are among the scanned: {scanned:?}"
     );
     let needles: Vec<String> = [canary.as_str(), "CANARY-", "pi_training_", "latte-for-table", OWNER_PIN]

@@ -1314,7 +1314,13 @@ impl Terminal {
             let mark = crate::logging::redact(&hash);
             if !details.iter().any(|d| d.contains(&mark)) {
                 let detail = format!("sha256={hash}");
-                self.record(Some(actor), Action::CloseDay, Some(&format!("Z{number}")), "recovered", Some(&detail))?;
+                self.record(
+                    Some(actor),
+                    Action::CloseDay,
+                    Some(&format!("Z{number}")),
+                    "recovered",
+                    Some(&detail),
+                )?;
             }
         }
         Ok(())
