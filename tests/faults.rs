@@ -196,6 +196,26 @@ fn kill_at(
     args: &[&str],
     stop: Stop<'_>,
 ) -> TestResult<bool> {
+    Ok(match run_until(session, home, ctl, args, stop)? {
+        Some(mut child) => {
+            child.kill()?; // SIGKILL
+            child.wait()?;
+            true
+        }
+        None => false,
+    })
+}
+
+/// Runs `merchantctl --staff Owner <args>` (PIN on stdin) until it reaches
+/// `stop`, and returns it there, alive (a crash point holds it for ever);
+/// `None` if it finished first.
+fn run_until(
+    session: &KeyringSession,
+    home: &TerminalHome,
+    ctl: &std::path::Path,
+    args: &[&str],
+    stop: Stop<'_>,
+) -> TestResult<Option<std::process::Child>> {
     let marks = tempfile::tempdir()?;
     let mark = marks.path().join("reached");
     let mut cmd = Command::new(ctl);
@@ -224,22 +244,21 @@ fn kill_at(
         stdin.write_all(format!("{OWNER_PIN}\n").as_bytes())?;
     }
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    let reached = loop {
+    loop {
         let there = match stop {
             Stop::At(_) => mark.exists(),
             Stop::GatewayActed(gw, pki) => fired(gw, pki)? > before,
         };
         if there {
-            break true;
+            return Ok(Some(child));
         }
         if child.try_wait()?.is_some() || std::time::Instant::now() > deadline {
-            break false;
+            let _ = child.kill();
+            child.wait()?;
+            return Ok(None);
         }
         std::thread::sleep(Duration::from_millis(10));
-    };
-    child.kill()?; // SIGKILL
-    child.wait()?;
-    Ok(reached)
+    }
 }
 
 /// Restarts until the terminal has settled what the kill left (the
@@ -651,4 +670,51 @@ fn sigkill_during_a_cache_key_rotation_loses_nothing_and_resumes() -> TestResult
     );
     classes.finish();
     Ok(())
+}
+
+/// A second process on the same data folder (a cashier's `merchantctl`, the
+/// app restarted beside a stuck one) must leave a payment another process
+/// still has in flight alone, even once its in-flight window has passed:
+/// settling it as "not charged" would invite a second charge.
+#[test]
+fn recovery_leaves_a_payment_another_process_has_in_flight_alone() -> TestResult {
+    let pki = TestPki::new()?;
+    let gw = Localstripe::start(&pki, "server")?;
+    let session = KeyringSession::unlocked()?;
+    let home = live_terminal_with(&session, &pki, &gw, 1_000, 1)?;
+    let ctl = binary("merchantctl")?;
+    let args = ["--json", "charge", "31.00", "--payment-method", "pm_card_visa"];
+    let Some(mut first) = run_until(&session, &home, &ctl, &args, Stop::At(crashpoint::CHARGE_JOURNALED))? else {
+        return Err("the first charge never reached its journal".into());
+    };
+    // Well past the in-flight window (3 s here), another process resolves.
+    std::thread::sleep(Duration::from_secs(4));
+    let out = merchantctl(Some(&session), &home, &["--json", "resolve"])?;
+    let status = newest_status(&home)?;
+    let alive = first.try_wait()?.is_none();
+    first.kill()?;
+    first.wait()?;
+    assert!(alive, "the first process was still mid-payment");
+    assert_eq!(
+        status,
+        "pending",
+        "recovery settled a payment another process had in flight: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // Once that process is gone (killed), recovery settles it: never sent,
+    // so not charged.
+    resolve(&session, &home, "after the kill")?;
+    assert_eq!(newest_status(&home)?, "failed");
+    assert_eq!(check_consistent(&home, &gw, &pki)?, (0, 1));
+    Ok(())
+}
+
+/// The newest sale's status, read from the file.
+fn newest_status(home: &TerminalHome) -> TestResult<String> {
+    let conn = rusqlite::Connection::open_with_flags(cache(home), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    Ok(conn.query_row(
+        "SELECT status FROM sales ORDER BY created_at_ms DESC LIMIT 1",
+        [],
+        |r| r.get(0),
+    )?)
 }

@@ -255,6 +255,7 @@ impl Counter {
             description,
             created_at: crate::clock::now_utc(),
         };
+        let _held = self.store.hold_in_flight(&sale.id.to_string())?;
         self.store.insert_pending(&sale)?;
         crashpoint::reached(crashpoint::CHARGE_JOURNALED);
         let span = tracing::info_span!("charge", sale = %sale.id, amount = amount.get(), currency = %currency);
@@ -335,6 +336,13 @@ impl Counter {
     pub async fn resolve_in_doubt(&self) -> Result<usize, CounterError> {
         let mut unresolved = 0;
         for sale in self.store.unsettled()? {
+            // Another process (or this one) is still waiting for its answer:
+            // slow, not interrupted. Settling it now could call a card that
+            // is being charged "not charged", or stop a reader mid-payment.
+            if self.store.in_flight_elsewhere(&sale.id.to_string()) {
+                unresolved += 1;
+                continue;
+            }
             let request = ChargeRequest {
                 sale_id: sale.id,
                 journaled_at_ms: sale.created_at_ms,
@@ -383,6 +391,10 @@ impl Counter {
             let (Some(op), Some(payment)) = (&sale.pending_op, &sale.gateway_ref) else {
                 continue;
             };
+            if self.store.in_flight_elsewhere(&sale.id.to_string()) {
+                unresolved += 1;
+                continue;
+            }
             match self.gateway.payment_state(payment).await {
                 Ok(PaymentState::Captured { amount }) => self
                     .store
@@ -422,6 +434,10 @@ impl Counter {
             self.store.settle(sale.id, &settlement)?;
         }
         for refund in self.store.unsettled_refunds()? {
+            if self.store.in_flight_elsewhere(&refund.id) {
+                unresolved += 1;
+                continue;
+            }
             let Some(charge) = self.store.get(refund.sale_id)?.and_then(|s| s.gateway_ref) else {
                 continue;
             };
@@ -529,6 +545,7 @@ impl Counter {
             staff_id: input.staff_id.clone(),
             created_at: crate::clock::now_utc(),
         };
+        let _held = self.store.hold_in_flight(&refund.id)?;
         self.store.insert_pending_refund_within(&refund, cap.as_ref())?;
         crashpoint::reached(crashpoint::REFUND_JOURNALED);
         let span = tracing::info_span!("refund", sale = %sale.id, refund = %refund.id, amount = money.amount.get());
@@ -585,6 +602,7 @@ impl Counter {
             key: IdempotencyKey::generate(),
             amount,
         };
+        let _held = self.store.hold_in_flight(&sale.id.to_string())?;
         self.store.begin_op(sale.id, &op)?;
         crashpoint::reached(crashpoint::OP_JOURNALED);
         let request = PaymentOp {

@@ -22,7 +22,7 @@ pub use rotation::{KeyState, Rotation};
 
 pub use migrations::{migrations, terminal_migrations};
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -411,6 +411,26 @@ pub struct Store {
     pub(crate) sealer: Sealer,
     /// Shared while the cache is open; exclusive during a key rotation.
     lock: std::fs::File,
+    /// `<cache>-inflight/`: one locked file per operation a process has in
+    /// flight (see [`InFlight`]).
+    inflight_dir: PathBuf,
+}
+
+/// Proof that this process has an operation (a sale, refund, capture or
+/// void, by id) in flight: an exclusive OS lock on a file named for it.
+/// Recovery in any process ([`Store::in_flight_elsewhere`]) leaves such an
+/// operation alone: it is not interrupted, only slow. The OS drops the lock
+/// when the process dies, so a crash hands the operation to recovery.
+#[derive(Debug)]
+pub struct InFlight {
+    _file: std::fs::File,
+    path: PathBuf,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -424,14 +444,17 @@ impl Store {
     /// caller made (tests, benchmarks); the terminal uses `open_keyed`.
     pub fn open(path: &Path, sealer: Sealer) -> Result<Self> {
         let lock = rotation::lock_shared(path)?;
-        Self::assemble(open_connection(path, &migrations())?, sealer, lock)
+        Self::assemble(path, open_connection(path, &migrations())?, sealer, lock)
     }
 
-    fn assemble(conn: Connection, sealer: Sealer, lock: std::fs::File) -> Result<Self> {
+    fn assemble(path: &Path, conn: Connection, sealer: Sealer, lock: std::fs::File) -> Result<Self> {
+        let mut inflight_dir = path.as_os_str().to_owned();
+        inflight_dir.push("-inflight");
         let store = Self {
             conn: Mutex::new(conn),
             sealer,
             lock,
+            inflight_dir: PathBuf::from(inflight_dir),
         };
         store.backfill_brand_index()?;
         Ok(store)
@@ -770,6 +793,36 @@ impl Store {
             ),
             [now_ms],
         )
+    }
+
+    /// Marks operation `id` in flight in this process until the returned
+    /// guard is dropped. Taken before the operation is journaled.
+    pub fn hold_in_flight(&self, id: &str) -> Result<InFlight> {
+        std::fs::create_dir_all(&self.inflight_dir)
+            .map_err(|e| StoreError::Database(format!("in-flight folder: {}", e.kind())))?;
+        let path = self.inflight_dir.join(id);
+        let file = std::fs::File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| StoreError::Database(format!("in-flight lock: {}", e.kind())))?;
+        match file.try_lock() {
+            Ok(()) => Ok(InFlight { _file: file, path }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Database(
+                "another process is already working on this payment".into(),
+            )),
+            Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Database(format!("in-flight lock: {}", e.kind()))),
+        }
+    }
+
+    /// True while some process (this one included) holds operation `id` in
+    /// flight: recovery must wait for its answer, not settle it.
+    pub fn in_flight_elsewhere(&self, id: &str) -> bool {
+        let Ok(file) = std::fs::File::options().write(true).open(self.inflight_dir.join(id)) else {
+            return false; // no lock file: nobody holds it
+        };
+        matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock))
     }
 
     /// Sales whose outcome is not yet known (journal entries and in-doubt).

@@ -165,7 +165,7 @@ impl Store {
         let lock = lock_shared(path)?;
         let mut conn = super::open_connection(path, &super::migrations())?;
         let sealer = load_ring(&mut conn, keys, epochs)?;
-        Self::assemble(conn, sealer, lock)
+        Self::assemble(path, conn, sealer, lock)
     }
 
     /// Every version this cache has had, with the rows still sealed with it.

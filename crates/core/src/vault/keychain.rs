@@ -98,8 +98,25 @@ impl Keychain {
         keyring::Entry::new(&self.ns.service, &self.ns.user(name)).map_err(map_err)
     }
 
+    /// Runs one Secret Service call, again after a short wait when the
+    /// service answered with a platform (D-Bus) failure: several processes
+    /// starting at once, or a loaded machine, can make one call fail that
+    /// the next one completes. Anything else is answered at once.
+    fn call<T>(&self, op: impl FnMut() -> keyring::Result<T>) -> keyring::Result<T> {
+        use backon::{BlockingRetryable, ConstantBuilder};
+        op.retry(
+            ConstantBuilder::default()
+                .with_delay(std::time::Duration::from_millis(150))
+                .with_max_times(3),
+        )
+        .sleep(std::thread::sleep)
+        .when(|e| matches!(e, keyring::Error::PlatformFailure(_)))
+        .call()
+    }
+
     fn bytes(&self, name: &str) -> Result<Option<Zeroizing<Vec<u8>>>, KeychainError> {
-        match self.entry(name)?.get_secret() {
+        let entry = self.entry(name)?;
+        match self.call(|| entry.get_secret()) {
             Ok(bytes) => Ok(Some(Zeroizing::new(bytes))),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_err(e)),
@@ -110,7 +127,8 @@ impl Keychain {
     /// accepts a write and then loses it must not leave data sealed with a
     /// key nobody has.
     fn store_verified(&self, name: &str, bytes: &[u8]) -> Result<(), KeychainError> {
-        self.entry(name)?.set_secret(bytes).map_err(map_err)?;
+        let entry = self.entry(name)?;
+        self.call(|| entry.set_secret(bytes)).map_err(map_err)?;
         match self.bytes(name)? {
             Some(stored) if stored.as_slice() == bytes => Ok(()),
             _ => Err(KeychainError::Unavailable(
@@ -153,11 +171,13 @@ impl Keychain {
 
     /// Stores a named secret (a gateway key, later). Text only.
     pub fn set_secret(&self, name: &str, value: &SecretString) -> Result<(), KeychainError> {
-        self.entry(name)?.set_password(value.expose_secret()).map_err(map_err)
+        let entry = self.entry(name)?;
+        self.call(|| entry.set_password(value.expose_secret())).map_err(map_err)
     }
 
     pub fn secret(&self, name: &str) -> Result<Option<SecretString>, KeychainError> {
-        match self.entry(name)?.get_password() {
+        let entry = self.entry(name)?;
+        match self.call(|| entry.get_password()) {
             Ok(v) => Ok(Some(SecretString::from(v))),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_err(e)),
@@ -165,7 +185,8 @@ impl Keychain {
     }
 
     pub fn delete(&self, name: &str) -> Result<(), KeychainError> {
-        match self.entry(name)?.delete_credential() {
+        let entry = self.entry(name)?;
+        match self.call(|| entry.delete_credential()) {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(map_err(e)),
         }
@@ -212,7 +233,8 @@ impl Keychain {
     /// every audit entry; a lost write only leaves an older head).
     pub fn update_setup_record(&self, record: &SetupRecord) -> Result<(), KeychainError> {
         let bytes = serde_json::to_vec(record).map_err(|_| KeychainError::Corrupt(SETUP_RECORD.into()))?;
-        self.entry(SETUP_RECORD)?.set_secret(&bytes).map_err(map_err)
+        let entry = self.entry(SETUP_RECORD)?;
+        self.call(|| entry.set_secret(&bytes)).map_err(map_err)
     }
 }
 
@@ -268,6 +290,7 @@ fn map_err(e: keyring::Error) -> KeychainError {
         keyring::Error::NoStorageAccess(_) => KeychainError::Locked,
         keyring::Error::PlatformFailure(inner) => KeychainError::Unavailable(platform_reason(&inner.to_string())),
         keyring::Error::BadEncoding(_) => KeychainError::Corrupt(MASTER_KEY.into()),
+        keyring::Error::Ambiguous(_) => KeychainError::Unavailable("more than one keychain entry with one name".into()),
         other => KeychainError::Unavailable(platform_reason(&other.to_string())),
     }
 }
