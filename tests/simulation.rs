@@ -31,7 +31,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use merchant_core::audit::{Action, AuditLog, Event, Verification};
+use merchant_core::audit::{Action, Anchor, AuditLog, Event, Verification};
 use merchant_core::clock;
 use merchant_core::config::{Mode, Settings};
 use merchant_core::counter::{ChargeInput, Counter, CounterError, RefundInput};
@@ -329,6 +329,16 @@ impl Model {
     /// acting, the replay of a saved answer, acting, faults after acting.
     fn post(&mut self, key: &str, request: Delayed) -> Result<Answer, GatewayError> {
         self.deliver_due();
+        // The audit head a refund, capture or void carries must be one.
+        let anchor = match &request {
+            Delayed::Charge(r, _) => r.audit_anchor.clone(),
+            Delayed::Refund(r) => r.audit_anchor.clone(),
+            Delayed::Capture(op) | Delayed::Void(op) => op.audit_anchor.clone(),
+        };
+        if anchor.as_deref().is_some_and(|a| Anchor::decode(a).is_none()) {
+            self.violations
+                .push(format!("request {key} carries a malformed audit anchor"));
+        }
         let fault = self.fault(true);
         match fault {
             Fault::RateLimited => return Err(GatewayError::RateLimited),
@@ -793,6 +803,7 @@ async fn run_seed(seed: u64, ops: u64) -> TestResult<Tally> {
                 .flatten()
         };
         let roll = rng.below(100);
+        let mut target: Option<SaleId> = None;
         let (kind, task): (
             &'static str,
             tokio::task::JoinHandle<Result<Option<String>, CounterError>>,
@@ -872,6 +883,7 @@ async fn run_seed(seed: u64, ops: u64) -> TestResult<Tally> {
             },
             78..=87 => match pick(&mut rng, "authorized") {
                 Some(sale_id) => {
+                    target = Some(sale_id);
                     let amount = if rng.chance(50) {
                         None
                     } else {
@@ -964,7 +976,33 @@ async fn run_seed(seed: u64, ops: u64) -> TestResult<Tally> {
                     Err(e) => return Err(e.into()),
                 }
             }
-            Ok(Err(_)) => *tally.by_kind.entry("refused").or_default() += 1,
+            Ok(Err(e)) => {
+                // A refusal must have a reason: valid charges are never
+                // refused as bad input, and a capture is refused as expired
+                // only once the gateway's deadline has passed.
+                let unjustified = match (&e, kind) {
+                    (
+                        CounterError::InvalidInput(_) | CounterError::Money(_),
+                        "charge" | "authorise" | "reader_cancel",
+                    ) => Some("a valid charge was refused as bad input"),
+                    (CounterError::CaptureExpired, _) => {
+                        let now = clock::now_ms();
+                        let sale = target.map(|t| t.to_string());
+                        let model = gw.lock();
+                        let lapsed = model
+                            .intents
+                            .iter()
+                            .find(|pi| Some(&pi.sale_id) == sale.as_ref())
+                            .is_some_and(|pi| pi.capture_before_ms <= now);
+                        (!lapsed).then_some("a capture was refused as expired before its deadline")
+                    }
+                    _ => None,
+                };
+                if let Some(why) = unjustified {
+                    return Err(format!("seed {seed}, step {step} ({kind}): {why}: {e}").into());
+                }
+                *tally.by_kind.entry("refused").or_default() += 1
+            }
             Err(e) if e.is_panic() => {
                 tally.crashes += 1;
                 world.start().await?;

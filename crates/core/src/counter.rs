@@ -712,7 +712,7 @@ pub fn live_gateway(settings: &Settings, key: secrecy::SecretString) -> Result<S
 /// Payment method ids are the gateway's tokens, never card data.
 fn check_payment_method_id(id: &str) -> Result<(), CounterError> {
     let ok = id.starts_with("pm_")
-        && id.len() <= 100
+        && (4..=100).contains(&id.len())
         && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !crate::pan::contains_card_number(id);
     if ok {
@@ -1010,6 +1010,52 @@ mod tests {
         assert!(matches!(
             c.capture(deposit.id, None).await,
             Err(CounterError::Store(StoreError::NotCapturable))
+        ));
+        Ok(())
+    }
+
+    /// A payment method id is the gateway's token and nothing else.
+    #[test]
+    fn only_payment_method_ids_are_taken() {
+        assert!(check_payment_method_id("pm_card_visa").is_ok());
+        for bad in [
+            "tok_visa",
+            "pm_card visa",
+            "pm_",
+            "card_4242",
+            &format!("pm_{}", "a".repeat(100)),
+        ] {
+            assert!(check_payment_method_id(bad).is_err(), "{bad}");
+        }
+        assert!(
+            check_payment_method_id(&format!("pm_{}", "4242".repeat(4))).is_err(),
+            "a card number"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_sale_is_found_by_its_last_4_and_amount() -> Result<(), CounterError> {
+        let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
+        let c = counter(dir.path(), 1).await?;
+        let sale = c.charge(input("12.34", SimulatedCard::Approve)).await?;
+        c.charge(input("5", SimulatedCard::Approve)).await?;
+        let last4 = sale.card.as_ref().map(|k| k.last4.clone());
+        let filter = |last4: Option<String>, amount: Option<&str>| SalesFilter {
+            since_ms: 0,
+            until_ms: i64::MAX,
+            status: None,
+            last4,
+            amount: amount.map(str::to_string),
+            currency: None,
+            staff_id: None,
+        };
+        let found = c.search_sales(&filter(last4.clone(), Some("12.34")))?;
+        assert_eq!(found.iter().map(|s| s.id).collect::<Vec<_>>(), vec![sale.id]);
+        assert_eq!(c.search_sales(&filter(last4, None))?.len(), 2);
+        assert!(c.search_sales(&filter(Some("0000".into()), None))?.is_empty());
+        assert!(matches!(
+            c.search_sales(&filter(Some("42".into()), None)),
+            Err(CounterError::InvalidInput(_))
         ));
         Ok(())
     }

@@ -533,4 +533,13 @@ mod tests {
             assert_eq!(c.code().parse::<Currency>(), Ok(c));
         }
     }
+
+    #[test]
+    fn sums_are_checked() {
+        assert_eq!(
+            MinorUnits::new(2).checked_add(MinorUnits::new(3)),
+            Some(MinorUnits::new(5))
+        );
+        assert_eq!(MinorUnits::new(i64::MAX).checked_add(MinorUnits::new(1)), None);
+    }
 }

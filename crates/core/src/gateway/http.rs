@@ -285,6 +285,32 @@ mod tests {
         assert!(build_client(&HttpConfig::new("https://api.example.test")).is_ok());
     }
 
+    /// Only an attempt that may have reached the server can have moved
+    /// money: a 429 or a refused connection cannot, a 5xx, 409, a lost or an
+    /// oversized answer can.
+    #[test]
+    fn which_attempts_may_have_acted() {
+        let answered = |status| Attempt::Answered {
+            status,
+            should_retry: None,
+            body: Body(Vec::new()),
+        };
+        for (attempt, acted) in [
+            (answered(200), false),
+            (answered(402), false),
+            (answered(429), false),
+            (answered(409), true),
+            (answered(500), true),
+            (answered(503), true),
+            (Attempt::NotSent { tls: true }, false),
+            (Attempt::NotSent { tls: false }, false),
+            (Attempt::Lost, true),
+            (Attempt::Oversized, true),
+        ] {
+            assert_eq!(attempt.may_have_acted(), acted, "{attempt:?}");
+        }
+    }
+
     #[test]
     fn retry_rule_follows_stripe() {
         let answered = |status, should_retry| Attempt::Answered {

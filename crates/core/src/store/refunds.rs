@@ -206,17 +206,6 @@ impl Store {
         }
     }
 
-    /// Refunds (count, total minor units in `currency`) made by `staff_id`
-    /// since `since_ms`, counting every refund not known to have failed.
-    pub fn refunds_by_staff_since(&self, staff_id: &str, since_ms: i64, currency: Currency) -> Result<(i64, i64)> {
-        Ok(self.conn().query_row(
-            "SELECT COUNT(*), COALESCE(SUM(amount_minor), 0) FROM refunds
-             WHERE staff_id = ?1 AND created_at_ms >= ?2 AND currency = ?3 AND status != 'failed'",
-            params![staff_id, since_ms, currency.code()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?)
-    }
-
     /// What is left to refund on a sale (captured minus committed refunds).
     pub fn refundable(&self, sale_id: SaleId) -> Result<Money> {
         let sale = self.get(sale_id)?.ok_or(StoreError::NotRefundable)?;
