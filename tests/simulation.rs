@@ -917,7 +917,7 @@ async fn run_seed(seed: u64, ops: u64) -> TestResult<Tally> {
                 let c = counter.clone();
                 (
                     "resolve",
-                    tokio::spawn(async move { c.resolve_in_doubt().await.map(|_| None) }),
+                    tokio::spawn(async move { c.resolve_in_doubt().await.map(|n| Some(n.to_string())) }),
                 )
             }
             96..=97 => {
@@ -929,6 +929,21 @@ async fn run_seed(seed: u64, ops: u64) -> TestResult<Tally> {
         *tally.by_kind.entry(kind).or_default() += 1;
         drop(counter);
         match task.await {
+            // What resolve says is left must be what the file says is left.
+            Ok(Ok(Some(left))) if kind == "resolve" => {
+                let unsettled: i64 = reader.query_row(
+                    "SELECT (SELECT count(*) FROM sales WHERE status IN ('pending', 'in_doubt') OR op_kind IS NOT NULL)
+                          + (SELECT count(*) FROM refunds WHERE status IN ('pending', 'in_doubt'))",
+                    [],
+                    |r| r.get(0),
+                )?;
+                if left != unsettled.to_string() {
+                    return Err(format!(
+                        "seed {seed}, step {step}: resolve reported {left} left, the file holds {unsettled}"
+                    )
+                    .into());
+                }
+            }
             Ok(Ok(done)) => {
                 if let Some(done) = &done {
                     if done.ends_with("InDoubt") {

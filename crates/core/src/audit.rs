@@ -644,6 +644,15 @@ mod tests {
                 last_seq: 6
             }
         );
+        // Whatever order the anchors come in (the gateway lists newest first).
+        let newest_first = [anchors[2].clone(), anchors[1].clone(), anchors[0].clone()];
+        assert_eq!(
+            l.verify_against(&db, &newest_first)?,
+            Verification::Truncated {
+                anchor_seq: 10,
+                last_seq: 6
+            }
+        );
         // A trail cut back and grown again past the anchor disagrees with it.
         for i in 0..5 {
             l.record(&db, &event(Action::Charge, &format!("again-{i}")))?;

@@ -7,6 +7,7 @@
 //! A longer run: `PROPTEST_CASES=100000 cargo test -p merchant-core --test properties`.
 
 use merchant_core::money::{format_minor, parse_amount, Currency, MinorUnits, ParseRules};
+use merchant_core::pan::card_number_spans;
 use merchant_core::reports::csv::neutralise;
 use merchant_core::vault::{Cell, MasterKey, Sealer, SubKeys};
 use proptest::prelude::*;
@@ -79,6 +80,27 @@ proptest! {
             prop_assert_eq!(safe.as_ref(), cell.as_str());
         } else {
             prop_assert_eq!(safe.as_ref(), format!("'{cell}"));
+        }
+    }
+
+    /// The card-number spans the redactor masks are in order, never overlap
+    /// (even where one character gives several digits, `⑫`), and lie on
+    /// character boundaries inside the text.
+    #[test]
+    fn card_number_spans_are_ordered_and_disjoint(
+        parts in prop::collection::vec(
+            prop::sample::select(vec!["4", "2", "0", "1", "7", "9", "5", "3", " ", "-", "\u{246b}", "\u{2473}", "a", "\u{ff14}", "."]),
+            0..80,
+        )
+    ) {
+        let text: String = parts.concat();
+        let spans: Vec<_> = card_number_spans(&text).collect();
+        for s in &spans {
+            prop_assert!(s.start < s.end && s.end <= text.len());
+            prop_assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+        }
+        for w in spans.windows(2) {
+            prop_assert!(w[0].end <= w[1].start, "overlapping spans {:?} in {:?}", spans, text);
         }
     }
 }

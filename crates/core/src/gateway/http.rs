@@ -285,6 +285,24 @@ mod tests {
         assert!(build_client(&HttpConfig::new("https://api.example.test")).is_ok());
     }
 
+    /// A CA file is trusted only while it is the one the owner set: same
+    /// bytes (SHA-256) as recorded, else refused before any request.
+    #[test]
+    fn the_extra_ca_is_pinned_to_its_hash() {
+        use sha2::Digest;
+        let ca = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src/gateway/testdata/ca.pem"));
+        let pem = std::fs::read(&ca).unwrap_or_default();
+        let mut cfg = HttpConfig::new("https://127.0.0.1:1");
+        cfg.extra_ca = Some(ca);
+        assert!(build_client(&cfg).is_ok(), "no hash recorded: the file is read");
+        cfg.extra_ca_sha256 = Some(hex::encode(sha2::Sha256::digest(&pem)).to_uppercase());
+        assert!(build_client(&cfg).is_ok(), "the recorded hash, in either case");
+        cfg.extra_ca_sha256 = Some("00".repeat(32));
+        assert_eq!(build_client(&cfg).err(), Some(HttpSetupError::CaChanged));
+        cfg.extra_ca = Some(std::path::PathBuf::from("/nonexistent/ca.pem"));
+        assert_eq!(build_client(&cfg).err(), Some(HttpSetupError::BadCa));
+    }
+
     /// Only an attempt that may have reached the server can have moved
     /// money: a 429 or a refused connection cannot, a 5xx, 409, a lost or an
     /// oversized answer can.
