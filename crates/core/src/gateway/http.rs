@@ -303,6 +303,14 @@ mod tests {
         assert_eq!(build_client(&cfg).err(), Some(HttpSetupError::BadCa));
     }
 
+    /// Big enough for a full page of 100 PaymentIntents with their charges
+    /// (well under 1 MiB), small enough that a hostile server cannot make
+    /// the terminal buffer much.
+    #[test]
+    fn the_answer_limit_fits_a_page_and_no_more() {
+        assert!((1 << 20..=16 << 20).contains(&MAX_BODY_BYTES), "{MAX_BODY_BYTES}");
+    }
+
     /// Only an attempt that may have reached the server can have moved
     /// money: a 429 or a refused connection cannot, a 5xx, 409, a lost or an
     /// oversized answer can.

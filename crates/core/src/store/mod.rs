@@ -988,6 +988,67 @@ mod tests {
         store.integrity_check()
     }
 
+    /// A staff member's refund limits hold in the journal's own
+    /// transaction: up to the cap is allowed, a cent over is refused.
+    #[test]
+    fn refund_caps_allow_up_to_the_limit_and_no_more() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| StoreError::Database(e.to_string()))?;
+        let store = Store::open(&dir.path().join("c.sqlite3"), sealer())?;
+        let sale = NewSale {
+            money: Money::new(MinorUnits::new(10_000), Currency::Usd),
+            ..new_sale("big")
+        };
+        store.insert_pending(&sale)?;
+        store.settle(
+            sale.id,
+            &Settlement {
+                status: SaleStatus::Approved,
+                captured: Some(MinorUnits::new(10_000)),
+                risk: None,
+                outcome_code: None,
+                gateway_ref: Some(GatewayRef("pi_cap".into())),
+                card: None,
+            },
+        )?;
+        let cap = RefundCap {
+            staff_id: "s1".into(),
+            since_ms: 0,
+            max_count: 3,
+            max_total_minor: 1_000,
+        };
+        let refund = |minor: i64| NewRefund {
+            id: uuid::Uuid::now_v7().to_string(),
+            sale_id: sale.id,
+            terminal_id: "t1".into(),
+            money: Money::new(MinorUnits::new(minor), Currency::Usd),
+            reason: crate::gateway::RefundReason::RequestedByCustomer,
+            idempotency_key: IdempotencyKey::generate(),
+            note: None,
+            staff_id: Some("s1".into()),
+            created_at: OffsetDateTime::now_utc(),
+        };
+        store.insert_pending_refund_within(&refund(600), Some(&cap))?;
+        assert!(matches!(
+            store.insert_pending_refund_within(&refund(401), Some(&cap)),
+            Err(StoreError::RefundLimit(CapReached::Amount))
+        ));
+        store.insert_pending_refund_within(&refund(400), Some(&cap))?;
+        assert!(matches!(
+            store.insert_pending_refund_within(&refund(1), Some(&cap)),
+            Err(StoreError::RefundLimit(CapReached::Amount))
+        ));
+        let by_count = RefundCap {
+            max_count: 2,
+            max_total_minor: 1_000_000,
+            ..cap
+        };
+        assert!(matches!(
+            store.insert_pending_refund_within(&refund(1), Some(&by_count)),
+            Err(StoreError::RefundLimit(CapReached::Count))
+        ));
+        Ok(())
+    }
+
     /// A full disk, injected by capping the file's pages: the write that
     /// does not fit is refused with a clear error; nothing already written
     /// is lost or corrupted, and writing works again once there is room.
