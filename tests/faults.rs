@@ -281,6 +281,49 @@ fn resolve(session: &KeyringSession, home: &TerminalHome, what: &str) -> TestRes
     }
 }
 
+/// Every sale in the cache and every refund has an entry of its own on the
+/// audit trail (read straight from the terminal's database): those a
+/// cashier saw, and those recovery settled after a crash.
+fn assert_every_money_record_audited(home: &TerminalHome) -> TestResult {
+    let audit = rusqlite::Connection::open_with_flags(
+        home.path().join("terminal.sqlite3"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )?;
+    let mut entries: Vec<(Option<String>, Option<String>)> = Vec::new();
+    let mut stmt = audit.prepare("SELECT object, detail FROM audit")?;
+    for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
+        entries.push(row?);
+    }
+    let cache = rusqlite::Connection::open_with_flags(cache(home), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let ids = |sql: &str| -> TestResult<Vec<String>> {
+        let mut stmt = cache.prepare(sql)?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    for sale in ids("SELECT id FROM sales")? {
+        assert!(
+            entries.iter().any(|(o, _)| o.as_deref() == Some(sale.as_str())),
+            "sale {sale} has no audit entry; sales: {:?}; audit: {:?}",
+            ids("SELECT id || ' ' || status || ' ' || COALESCE(outcome_code, '') FROM sales")?,
+            {
+                let mut stmt = audit.prepare("SELECT seq || ' ' || action || ' ' || COALESCE(object, '-') || ' ' || outcome FROM audit WHERE action IN ('charge', 'resolve_in_doubt')")?;
+                let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()?
+            }
+        );
+    }
+    for refund in ids("SELECT id FROM refunds")? {
+        let mark = format!("refund={refund}");
+        assert!(
+            entries
+                .iter()
+                .any(|(_, d)| d.as_deref().is_some_and(|d| d.contains(&mark))),
+            "refund {refund} has no audit entry"
+        );
+    }
+    Ok(())
+}
+
 /// One query's single value, read straight from the cache file.
 fn count(db: &std::path::Path, sql: &str) -> TestResult<i64> {
     let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
@@ -342,13 +385,18 @@ fn charge_class(home: &TerminalHome, gw: &Localstripe, pki: &TestPki) -> TestRes
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     let at_gateway = gw.intents_for_sale(pki, &id)?;
-    Ok(
-        match (status.as_str(), at_gateway.first().and_then(|pi| pi["status"].as_str())) {
-            ("pending", None) => "journaled_not_sent",
-            ("pending", Some("succeeded")) => "charged_not_recorded",
-            _ => "other",
-        },
-    )
+    let audit = rusqlite::Connection::open_with_flags(
+        home.path().join("terminal.sqlite3"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )?;
+    let audited: i64 = audit.query_row("SELECT count(*) FROM audit WHERE object = ?1", [&id], |r| r.get(0))?;
+    let at_gateway = at_gateway.first().and_then(|pi| pi["status"].as_str());
+    Ok(match (status.as_str(), at_gateway, audited) {
+        ("pending", None, _) => "journaled_not_sent",
+        ("pending", Some("succeeded"), _) => "charged_not_recorded",
+        ("approved", Some("succeeded"), 0) => "recorded_not_audited",
+        _ => "other",
+    })
 }
 
 #[test]
@@ -362,10 +410,15 @@ fn sigkill_during_a_charge_never_charges_twice_nor_loses_the_record() -> TestRes
     let ctl = binary("merchantctl")?;
     let mut classes = Classes::new(
         "charges",
-        &["journaled_not_sent", "sent_not_answered", "answered_not_recorded"],
+        &[
+            "journaled_not_sent",
+            "sent_not_answered",
+            "answered_not_recorded",
+            "recorded_not_audited",
+        ],
     );
-    for run in 0..per_class * 3 {
-        let (wanted, stop) = match run % 3 {
+    for run in 0..per_class * 4 {
+        let (wanted, stop) = match run % 4 {
             0 => ("journaled_not_sent", Stop::At(crashpoint::CHARGE_JOURNALED)),
             1 => {
                 // Acts, then holds the answer back until the kill.
@@ -375,7 +428,8 @@ fn sigkill_during_a_charge_never_charges_twice_nor_loses_the_record() -> TestRes
                 )?;
                 ("sent_not_answered", Stop::GatewayActed(&gw, &pki))
             }
-            _ => ("answered_not_recorded", Stop::At(crashpoint::CHARGE_ANSWERED)),
+            2 => ("answered_not_recorded", Stop::At(crashpoint::CHARGE_ANSWERED)),
+            _ => ("recorded_not_audited", Stop::At(crashpoint::CHARGE_RECORDED)),
         };
         let amount = format!("{}.00", 20 + run);
         let args = ["--json", "charge", &amount, "--payment-method", "pm_card_visa"];
@@ -386,21 +440,21 @@ fn sigkill_during_a_charge_never_charges_twice_nor_loses_the_record() -> TestRes
         gw.clear_faults(&pki)?;
         // What the files say, before anything reads or repairs them.
         let seen = charge_class(&home, &gw, &pki)?;
-        let expected = if wanted == "journaled_not_sent" {
-            "journaled_not_sent"
-        } else {
-            "charged_not_recorded"
+        let expected = match wanted {
+            "journaled_not_sent" | "recorded_not_audited" => wanted,
+            _ => "charged_not_recorded",
         };
         assert_eq!(seen, expected, "run {run}: killed at {wanted}, the files show {seen}");
         classes.add(wanted);
         resolve(&session, &home, &format!("run {run}"))?;
         check_consistent(&home, &gw, &pki)?;
     }
+    assert_every_money_record_audited(&home)?;
     let (charged, not_charged) = check_consistent(&home, &gw, &pki)?;
     println!("charge crash campaign: {charged} charged, {not_charged} not charged, 0 duplicates, 0 lost records");
     assert_eq!(
         charged as u64,
-        per_class * 2,
+        per_class * 3,
         "every charge the gateway took is recorded"
     );
     classes.finish();
@@ -466,6 +520,7 @@ fn sigkill_during_refunds_never_refunds_twice_nor_loses_one() -> TestResult {
         resolve(&session, &home, &format!("run {run}"))?;
         check_consistent(&home, &gw, &pki)?;
     }
+    assert_every_money_record_audited(&home)?;
     let records = gw.records(&pki)?;
     let c = oracle::compare(&records, &oracle::local_records(&cache(&home))?, None);
     assert!(c.violations.is_empty(), "{:#?}", c.violations);

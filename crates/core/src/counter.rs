@@ -128,6 +128,22 @@ pub struct Counter {
     in_flight: Mutex<Option<CancellationToken>>,
     /// The audit head sent with the next refund, capture or void.
     audit_anchor: Mutex<Option<String>>,
+    /// What recovery settled since the terminal last asked (see
+    /// [`Counter::take_settled`]).
+    settled: Mutex<Vec<Settled>>,
+}
+
+/// One operation recovery settled (start-up or `resolve`), for the audit
+/// trail: every money outcome gets its own entry, not only the ones a
+/// cashier saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settled {
+    pub sale: SaleId,
+    /// Set when a refund was settled.
+    pub refund: Option<String>,
+    /// The recorded status (`approved`, `failed`, `voided`, …) or what
+    /// became of a capture or void.
+    pub outcome: &'static str,
 }
 
 impl std::fmt::Debug for Counter {
@@ -184,6 +200,7 @@ impl Counter {
             gateway,
             in_flight: Mutex::new(None),
             audit_anchor: Mutex::new(None),
+            settled: Mutex::new(Vec::new()),
         };
         let unresolved = counter.resolve_in_doubt().await?;
         if unresolved > 0 {
@@ -386,6 +403,7 @@ impl Counter {
             };
             tracing::info!(sale = %sale.id, status = ?settlement.status, "settled after interruption");
             self.store.settle(sale.id, &settlement)?;
+            self.note_settled(sale.id, None, settlement.status.as_str());
         }
         for sale in self.store.pending_ops()? {
             let (Some(op), Some(payment)) = (&sale.pending_op, &sale.gateway_ref) else {
@@ -396,13 +414,19 @@ impl Counter {
                 continue;
             }
             match self.gateway.payment_state(payment).await {
-                Ok(PaymentState::Captured { amount }) => self
-                    .store
-                    .settle(sale.id, &op_settlement(OpKind::Capture, Some(amount)))?,
-                Ok(PaymentState::Voided) => self.store.settle(sale.id, &op_settlement(OpKind::Void, None))?,
+                Ok(PaymentState::Captured { amount }) => {
+                    self.store
+                        .settle(sale.id, &op_settlement(OpKind::Capture, Some(amount)))?;
+                    self.note_settled(sale.id, None, "captured");
+                }
+                Ok(PaymentState::Voided) => {
+                    self.store.settle(sale.id, &op_settlement(OpKind::Void, None))?;
+                    self.note_settled(sale.id, None, "voided");
+                }
                 // Still only authorised: the op never landed (or may still).
                 Ok(_) if crate::store::now_ms().saturating_sub(sale.updated_at_ms) > window_ms(&*self.gateway) => {
-                    self.store.clear_op(sale.id)?
+                    self.store.clear_op(sale.id)?;
+                    self.note_settled(sale.id, None, "capture_or_void_not_done");
                 }
                 _ => {
                     tracing::warn!(sale = %sale.id, kind = ?op.kind, "capture/void still in doubt");
@@ -432,6 +456,12 @@ impl Counter {
             };
             tracing::info!(sale = %sale.id, status = ?settlement.status, "lapsed authorisation settled");
             self.store.settle(sale.id, &settlement)?;
+            let outcome = if settlement.status == SaleStatus::Voided {
+                AUTHORISATION_EXPIRED
+            } else {
+                "captured"
+            };
+            self.note_settled(sale.id, None, outcome);
         }
         for refund in self.store.unsettled_refunds()? {
             if self.store.in_flight_elsewhere(&refund.id) {
@@ -465,8 +495,27 @@ impl Counter {
             };
             self.store
                 .settle_refund(&refund.id, status, code.as_deref(), gateway_ref.as_ref())?;
+            if status != RefundStatus::InDoubt {
+                self.note_settled(refund.sale_id, Some(&refund.id), status.as_str());
+            }
         }
         Ok(unresolved)
+    }
+
+    /// What recovery settled since the last call, oldest first.
+    pub fn take_settled(&self) -> Vec<Settled> {
+        std::mem::take(&mut *self.settled.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
+    fn note_settled(&self, sale: SaleId, refund: Option<&str>, outcome: &'static str) {
+        self.settled
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(Settled {
+                sale,
+                refund: refund.map(str::to_string),
+                outcome,
+            });
     }
 
     /// Sets the audit head the next refunds, captures and voids carry to

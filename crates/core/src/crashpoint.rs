@@ -18,6 +18,7 @@
 pub const POINTS: &[&str] = &[
     CHARGE_JOURNALED,
     CHARGE_ANSWERED,
+    CHARGE_RECORDED,
     REFUND_JOURNALED,
     REFUND_ANSWERED,
     OP_JOURNALED,
@@ -33,6 +34,9 @@ pub const POINTS: &[&str] = &[
 pub const CHARGE_JOURNALED: &str = "charge.journaled";
 /// The gateway answered the charge; the answer is not yet recorded.
 pub const CHARGE_ANSWERED: &str = "charge.answered";
+/// A charge's outcome is recorded in the cache; its audit entry is not
+/// yet written.
+pub const CHARGE_RECORDED: &str = "charge.recorded";
 /// A refund is in the journal; nothing has been sent.
 pub const REFUND_JOURNALED: &str = "refund.journaled";
 /// The gateway answered the refund; the answer is not yet recorded.

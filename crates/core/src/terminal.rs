@@ -228,6 +228,10 @@ impl Terminal {
             counter,
             webview_version: None,
         };
+        // What start-up recovery settled, each on the trail, and anything a
+        // crash left settled but unaudited.
+        terminal.record_settled(None)?;
+        terminal.audit_unrecorded_money(None)?;
         if ca_adopted {
             terminal.record(
                 None,
@@ -542,6 +546,7 @@ impl Terminal {
         input.staff_id = Some(actor.staff_id.clone());
         input.audit_anchor = self.audit.head(&self.db)?.map(|a| a.encode());
         let result = self.counter()?.charge(input).await;
+        crate::crashpoint::reached(crate::crashpoint::CHARGE_RECORDED);
         match &result {
             Ok(sale) => {
                 let detail = format!("amount={} {}", sale.money.amount.get(), sale.money.currency);
@@ -860,6 +865,8 @@ impl Terminal {
     pub async fn resolve_in_doubt(&self, actor: &Actor) -> Result<usize> {
         self.require(actor, Permission::ResolveInDoubt)?;
         let unresolved = self.counter()?.resolve_in_doubt().await?;
+        self.record_settled(Some(actor))?;
+        self.audit_unrecorded_money(Some(actor))?;
         if actor.require(Permission::CloseDay).is_ok() {
             self.audit_unrecorded_closes(actor)?;
         }
@@ -1288,6 +1295,87 @@ impl Terminal {
             &self.staff_names()?,
             crate::store::now_ms(),
         )?)
+    }
+
+    /// Puts what recovery settled on the trail, one entry per operation
+    /// (the sale as object, the refund id in the detail).
+    fn record_settled(&self, actor: Option<&Actor>) -> Result<()> {
+        let Ok(counter) = &self.counter else {
+            return Ok(());
+        };
+        for s in counter.take_settled() {
+            let detail = s.refund.as_ref().map(|r| format!("refund={r}"));
+            self.record(
+                actor,
+                Action::ResolveInDoubt,
+                Some(&s.sale.to_string()),
+                s.outcome,
+                detail.as_deref(),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Every settled sale and refund has its own entry on the trail. One
+    /// can be missing when the process died between recording the outcome
+    /// and auditing it (or the audit write failed): those are found from
+    /// the cache, since shortly before the newest money entry, and recorded
+    /// now with the detail `recovered`.
+    fn audit_unrecorded_money(&self, actor: Option<&Actor>) -> Result<()> {
+        let Ok(counter) = &self.counter else {
+            return Ok(());
+        };
+        const MARGIN_MS: i64 = 10 * 60_000;
+        let money = [
+            Action::Charge,
+            Action::Refund,
+            Action::Capture,
+            Action::Void,
+            Action::ResolveInDoubt,
+        ];
+        let filter = |action: Option<&Action>, since_ms: i64, limit: u32| crate::audit::AuditFilter {
+            action: action.map(|a| a.as_str().to_string()),
+            actor: None,
+            outcome: None,
+            since_ms,
+            until_ms: i64::MAX,
+            limit,
+        };
+        let mut newest: Option<i64> = None;
+        for a in &money {
+            if let Some(e) = self.audit.query(&self.db, &filter(Some(a), 0, 1))?.first() {
+                newest = Some(newest.map_or(e.at_ms, |n| n.max(e.at_ms)));
+            }
+        }
+        let since = newest.map_or(0, |n| n - MARGIN_MS);
+        let settled = counter.store().settled_since(since)?;
+        if settled.is_empty() {
+            return Ok(());
+        }
+        let entries = self.audit.query(&self.db, &filter(None, since - MARGIN_MS, u32::MAX))?;
+        for (sale, refund, status, updated_at) in settled {
+            // An entry for this record written after it was last settled.
+            let audited = entries.iter().any(|e| {
+                e.at_ms + 1_000 >= updated_at
+                    && match &refund {
+                        Some(r) => e.detail.as_deref().is_some_and(|d| d.contains(&format!("refund={r}"))),
+                        None => e.object.as_deref() == Some(sale.as_str()),
+                    }
+            });
+            if !audited {
+                let detail = match &refund {
+                    Some(r) => format!("refund={r} recovered"),
+                    None => "recovered".to_string(),
+                };
+                let action = if refund.is_some() {
+                    Action::Refund
+                } else {
+                    Action::ResolveInDoubt
+                };
+                self.record(actor, action, Some(&sale), &status, Some(&detail))?;
+            }
+        }
+        Ok(())
     }
 
     /// A Z report committed but cut off before its audit entry (the process

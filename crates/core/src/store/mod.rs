@@ -846,6 +846,24 @@ impl Store {
         Ok(self.conn().query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
+    /// Money records settled at or after `since_ms`, for the audit sweep:
+    /// `(sale id, refund id if a refund, status, updated at)`. Clear columns
+    /// only; nothing is opened.
+    pub fn settled_since(&self, since_ms: i64) -> Result<Vec<(String, Option<String>, String, i64)>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, NULL, status, updated_at_ms FROM sales
+              WHERE updated_at_ms >= ?1 AND status NOT IN ('pending', 'in_doubt') AND op_kind IS NULL
+             UNION ALL
+             SELECT sale_id, id, status, updated_at_ms FROM refunds
+              WHERE updated_at_ms >= ?1 AND status IN ('succeeded', 'failed')",
+        )?;
+        let rows = stmt
+            .query_map(params![since_ms], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
     /// Journal entries whose outcome is not known (sales, refunds, captures).
     pub fn in_doubt_count(&self) -> Result<i64> {
         Ok(self.conn().query_row(
