@@ -1353,26 +1353,21 @@ impl Terminal {
             return Ok(());
         }
         let entries = self.audit.query(&self.db, &filter(None, since - MARGIN_MS, u32::MAX))?;
-        for (sale, refund, status, updated_at) in settled {
+        for r in settled {
             // An entry for this record written after it was last settled.
             let audited = entries.iter().any(|e| {
-                e.at_ms + 1_000 >= updated_at
-                    && match &refund {
-                        Some(r) => e.detail.as_deref().is_some_and(|d| d.contains(&format!("refund={r}"))),
-                        None => e.object.as_deref() == Some(sale.as_str()),
+                e.at_ms + 1_000 >= r.updated_at_ms
+                    && match &r.refund_id {
+                        Some(id) => e.detail.as_deref().is_some_and(|d| d.contains(&format!("refund={id}"))),
+                        None => e.object.as_deref() == Some(r.sale_id.as_str()),
                     }
             });
             if !audited {
-                let detail = match &refund {
-                    Some(r) => format!("refund={r} recovered"),
-                    None => "recovered".to_string(),
+                let (action, detail) = match &r.refund_id {
+                    Some(id) => (Action::Refund, format!("refund={id} recovered")),
+                    None => (Action::ResolveInDoubt, "recovered".to_string()),
                 };
-                let action = if refund.is_some() {
-                    Action::Refund
-                } else {
-                    Action::ResolveInDoubt
-                };
-                self.record(actor, action, Some(&sale), &status, Some(&detail))?;
+                self.record(actor, action, Some(&r.sale_id), &r.status, Some(&detail))?;
             }
         }
         Ok(())

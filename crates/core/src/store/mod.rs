@@ -416,6 +416,16 @@ pub struct Store {
     inflight_dir: PathBuf,
 }
 
+/// A settled sale or refund as [`Store::settled_since`] lists it.
+#[derive(Debug, Clone)]
+pub struct SettledRecord {
+    pub sale_id: String,
+    /// Set for a refund.
+    pub refund_id: Option<String>,
+    pub status: String,
+    pub updated_at_ms: i64,
+}
+
 /// Proof that this process has an operation (a sale, refund, capture or
 /// void, by id) in flight: an exclusive OS lock on a file named for it.
 /// Recovery in any process ([`Store::in_flight_elsewhere`]) leaves such an
@@ -846,10 +856,9 @@ impl Store {
         Ok(self.conn().query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
-    /// Money records settled at or after `since_ms`, for the audit sweep:
-    /// `(sale id, refund id if a refund, status, updated at)`. Clear columns
-    /// only; nothing is opened.
-    pub fn settled_since(&self, since_ms: i64) -> Result<Vec<(String, Option<String>, String, i64)>> {
+    /// Money records settled at or after `since_ms`, for the audit sweep.
+    /// Clear columns only; nothing is opened.
+    pub fn settled_since(&self, since_ms: i64) -> Result<Vec<SettledRecord>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT id, NULL, status, updated_at_ms FROM sales
@@ -859,7 +868,14 @@ impl Store {
               WHERE updated_at_ms >= ?1 AND status IN ('succeeded', 'failed')",
         )?;
         let rows = stmt
-            .query_map(params![since_ms], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .query_map(params![since_ms], |r| {
+                Ok(SettledRecord {
+                    sale_id: r.get(0)?,
+                    refund_id: r.get(1)?,
+                    status: r.get(2)?,
+                    updated_at_ms: r.get(3)?,
+                })
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
