@@ -344,6 +344,16 @@ mod tests {
         assert_eq!(&text[..spans[0].start], "Table ");
     }
 
+    /// Two numbers apart are two spans: what lies between them is kept.
+    #[test]
+    fn two_numbers_are_two_spans() {
+        let n = visa_test();
+        let text = format!("{n} then {n}");
+        let spans: Vec<_> = card_number_spans(&text).collect();
+        assert_eq!(spans, vec![0..16, 22..38]);
+        assert_eq!(&text[spans[0].end..spans[1].start], " then ");
+    }
+
     #[test]
     fn every_unicode_decimal_digit_is_a_digit() {
         let nd = regex::Regex::new(r"^\p{Nd}$").unwrap_or_else(|e| panic!("{e}"));
