@@ -311,6 +311,68 @@ mod tests {
         assert!((1 << 20..=16 << 20).contains(&MAX_BODY_BYTES), "{MAX_BODY_BYTES}");
     }
 
+    /// Serves one answer on 127.0.0.1: a body of `len` bytes, announced by
+    /// its length or sent in chunks with no length, or only a length and no
+    /// body at all.
+    fn serve_once(len: usize, framing: &'static str) -> String {
+        use std::io::{BufRead, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+        let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+        std::thread::spawn(move || {
+            let Ok((stream, _)) = listener.accept() else { return };
+            let mut reader = std::io::BufReader::new(&stream);
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let mut out = &stream;
+            let block = vec![b'x'; 64 * 1024];
+            let _ = match framing {
+                "length" => write!(out, "HTTP/1.1 200 OK\r\nContent-Length: {len}\r\n\r\n").and_then(|()| {
+                    (0..len)
+                        .step_by(block.len())
+                        .try_for_each(|at| out.write_all(&block[..block.len().min(len - at)]))
+                }),
+                "length-only" => write!(out, "HTTP/1.1 200 OK\r\nContent-Length: {len}\r\n\r\n"),
+                _ => write!(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .and_then(|()| {
+                        (0..len).step_by(block.len()).try_for_each(|at| {
+                            let n = block.len().min(len - at);
+                            write!(out, "{n:x}\r\n")?;
+                            out.write_all(&block[..n])?;
+                            out.write_all(b"\r\n")
+                        })
+                    })
+                    .and_then(|()| out.write_all(b"0\r\n\r\n")),
+            };
+        });
+        format!("http://{addr}/")
+    }
+
+    async fn fetch(len: usize, framing: &'static str) -> Attempt {
+        let url = serve_once(len, framing);
+        send_once(reqwest::Client::new().get(url)).await
+    }
+
+    /// The cap holds whether the server announces a length or not, and an
+    /// answer of exactly the cap is read whole.
+    #[tokio::test]
+    async fn answers_over_the_cap_are_cut_off_with_or_without_a_length() {
+        for framing in ["length", "chunked"] {
+            let within = fetch(MAX_BODY_BYTES, framing).await;
+            assert!(
+                matches!(&within, Attempt::Answered { status: 200, body, .. } if body.0.len() == MAX_BODY_BYTES),
+                "{framing}: {within:?}"
+            );
+            let over = fetch(MAX_BODY_BYTES + 1, framing).await;
+            assert!(matches!(over, Attempt::Oversized), "{framing}: {over:?}");
+        }
+        // An announced length over the cap is refused before any body is
+        // read (this server never sends one).
+        let announced = fetch(MAX_BODY_BYTES + 1, "length-only").await;
+        assert!(matches!(announced, Attempt::Oversized), "{announced:?}");
+    }
+
     /// Only an attempt that may have reached the server can have moved
     /// money: a 429 or a refused connection cannot, a 5xx, 409, a lost or an
     /// oversized answer can.
