@@ -111,6 +111,10 @@ fn digit_value(c: char) -> Option<u8> {
 /// of up to `MAX_LEN` digits ending at the newest digit.
 const RING: usize = MAX_LEN + 1;
 
+/// What a digit adds to a Luhn sum when it is doubled: twice the digit, with
+/// the two digits of a two-digit result added together.
+const LUHN_DOUBLED: [u8; 10] = [0, 2, 4, 6, 8, 1, 3, 5, 7, 9];
+
 /// The digit sequence being read, checked as it grows in constant memory
 /// (a 10 MB paste of digits costs a linear scan, not a copy).
 #[derive(Default)]
@@ -154,7 +158,7 @@ impl Run {
         let before = if k == 0 { [[0; 2]; 2] } else { self.sums[k % RING] };
         let mut after = before;
         let plain = u64::from(d);
-        let doubled = if plain * 2 > 9 { plain * 2 - 9 } else { plain * 2 };
+        let doubled = u64::from(LUHN_DOUBLED[usize::from(d)]); // d is 0..=9 (digit_value)
         after[k % 2][0] += plain;
         after[k % 2][1] += doubled;
         self.digits[k % RING] = d;
