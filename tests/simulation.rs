@@ -26,7 +26,7 @@
 //! `MERCHANT_SIM_SEED=<n>` replays one seed (printed on failure);
 //! `MERCHANT_SIM_OPS` sets the total (at least 100,000 under CI).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -130,6 +130,8 @@ struct Intent {
     captured: i64,
     status: PiStatus,
     capture_before_ms: i64,
+    /// Cancelled by the gateway because nobody captured it in time.
+    lapsed: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -179,6 +181,8 @@ struct Model {
     next_id: u64,
     /// Set when the gateway acted and the terminal is to die before the answer.
     crash_now: bool,
+    /// Sales a cashier asked to capture or void (whatever came of it).
+    touched: BTreeSet<String>,
 }
 
 impl Model {
@@ -212,6 +216,7 @@ impl Model {
         for pi in &mut self.intents {
             if pi.status == PiStatus::RequiresCapture && pi.capture_before_ms <= now {
                 pi.status = PiStatus::Canceled;
+                pi.lapsed = true;
             }
         }
         let (due, keep): (Vec<_>, Vec<_>) = std::mem::take(&mut self.later)
@@ -269,6 +274,7 @@ impl Model {
             captured,
             status,
             capture_before_ms: clock::now_ms() + CAPTURE_WINDOW_MS,
+            lapsed: false,
         });
         outcome_of(&id, status, card, clock::now_ms() + CAPTURE_WINDOW_MS)
     }
@@ -579,6 +585,7 @@ struct Row {
     sale: String,
     /// A capture or void journaled and not yet settled.
     op: Option<String>,
+    outcome: Option<String>,
 }
 
 fn rows(db: &rusqlite::Connection, sql: &str) -> TestResult<Vec<Row>> {
@@ -591,13 +598,15 @@ fn rows(db: &rusqlite::Connection, sql: &str) -> TestResult<Vec<Row>> {
             captured: r.get(3)?,
             sale: r.get(4)?,
             op: r.get(5)?,
+            outcome: r.get(6)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-const SALES: &str = "SELECT id, status, amount_minor, captured_minor, id, op_kind FROM sales ORDER BY rowid";
-const REFUNDS: &str = "SELECT id, status, amount_minor, NULL, sale_id, NULL FROM refunds ORDER BY rowid";
+const SALES: &str =
+    "SELECT id, status, amount_minor, captured_minor, id, op_kind, outcome_code FROM sales ORDER BY rowid";
+const REFUNDS: &str = "SELECT id, status, amount_minor, NULL, sale_id, NULL, NULL FROM refunds ORDER BY rowid";
 
 /// The invariants, from the file and the model. `quiet`: everything must
 /// have resolved to the gateway's truth.
@@ -642,6 +651,20 @@ fn check(db: &rusqlite::Connection, gw: &ModelGateway, quiet: bool) -> TestResul
             }
             "pending" | "in_doubt" if quiet => v.push(format!("sale {} still {} at a quiet point", s.id, s.status)),
             _ => {}
+        }
+        // A lapse is told apart from a cashier's void: "expired" only when
+        // the gateway let it lapse, and always when nobody asked to capture
+        // or void it.
+        let lapsed = pi.is_some_and(|pi| pi.lapsed);
+        let expired = s.outcome.as_deref() == Some("authorisation_expired");
+        if expired && !lapsed {
+            v.push(format!("sale {}: recorded as expired, not lapsed at the gateway", s.id));
+        }
+        if s.status == "voided" && lapsed && !expired && !model.touched.contains(&s.id) {
+            v.push(format!(
+                "sale {}: lapsed at the gateway, recorded as voided by a cashier",
+                s.id
+            ));
         }
         if quiet && s.op.is_some() {
             v.push(format!(
@@ -884,6 +907,7 @@ async fn run_seed(seed: u64, ops: u64) -> TestResult<Tally> {
             78..=87 => match pick(&mut rng, "authorized") {
                 Some(sale_id) => {
                     target = Some(sale_id);
+                    gw.lock().touched.insert(sale_id.to_string());
                     let amount = if rng.chance(50) {
                         None
                     } else {
@@ -903,6 +927,7 @@ async fn run_seed(seed: u64, ops: u64) -> TestResult<Tally> {
             },
             88..=91 => match pick(&mut rng, "authorized") {
                 Some(sale_id) => {
+                    gw.lock().touched.insert(sale_id.to_string());
                     let c = counter.clone();
                     (
                         "void",

@@ -213,10 +213,6 @@ impl Counter {
         &self.settings
     }
 
-    pub fn terminal_id(&self) -> &str {
-        &self.terminal_id
-    }
-
     pub fn mode(&self) -> Mode {
         self.settings.mode
     }
@@ -914,6 +910,16 @@ mod tests {
             staff_id: None,
             audit_anchor: None,
         }
+    }
+
+    /// A counter in a log or a panic message shows which terminal it is and
+    /// nothing of its keys, store or gateway.
+    #[tokio::test]
+    async fn debug_shows_the_terminal_and_nothing_else() -> Result<(), CounterError> {
+        let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
+        let c = counter(dir.path(), 1).await?;
+        assert_eq!(format!("{c:?}"), r#"Counter { terminal_id: "t1", .. }"#);
+        Ok(())
     }
 
     #[tokio::test]
