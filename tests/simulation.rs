@@ -186,6 +186,18 @@ struct Model {
 }
 
 impl Model {
+    /// Stripe is searched for an unanswered charge by the time it was
+    /// journaled; a time that is not the sale's would search the wrong day.
+    fn check_journal_time(&mut self, request: &ChargeRequest) {
+        let now = clock::now_ms();
+        if !(now - 86_400_000..=now).contains(&request.journaled_at_ms) {
+            self.violations.push(format!(
+                "sale {}: journaled at {} asked at {now}",
+                request.sale_id, request.journaled_at_ms
+            ));
+        }
+    }
+
     fn rng(&mut self) -> &mut Rng {
         self.rng.get_or_insert(Rng(1))
     }
@@ -500,6 +512,7 @@ impl Gateway for ModelGateway {
             // The reader waits for the customer: the cashier may cancel now.
             tokio::task::yield_now().await;
         }
+        self.lock().check_journal_time(request);
         let delayed = Delayed::Charge(request.clone(), cancel.is_cancelled());
         match self.post(request.idempotency_key.as_str(), delayed)? {
             Answer::Charge(outcome) => Ok(*outcome),
@@ -509,6 +522,7 @@ impl Gateway for ModelGateway {
 
     async fn find_charge(&self, request: &ChargeRequest) -> Result<Option<ChargeOutcome>, GatewayError> {
         let mut model = self.lock();
+        model.check_journal_time(request);
         model.read()?;
         let card = CardSummary {
             brand: "visa".into(),
