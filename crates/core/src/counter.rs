@@ -912,6 +912,43 @@ mod tests {
         }
     }
 
+    /// The codes are stored with each failed sale and refund and the UI
+    /// branches on them: one per failure, and they never change.
+    #[test]
+    fn gateway_failures_have_stable_distinct_codes() {
+        use GatewayError::*;
+        let all = [
+            (ProcessingError, "processing_error"),
+            (ReaderTimeout, "reader_timeout"),
+            (ReaderOffline, "reader_offline"),
+            (ReaderBusy, "reader_busy"),
+            (Unreachable, "gateway_unreachable"),
+            (OutcomeUnknown, "outcome_unknown"),
+            (RateLimited, "rate_limited"),
+            (KeyRejected, "key_rejected"),
+            (PermissionMissing, "permission_missing"),
+            (TlsFailure, "tls_failure"),
+            (AuthenticationRequired, "authentication_required"),
+            (InvalidRequest, "invalid_request"),
+            (NotFound, "not_found"),
+            (MalformedResponse, "malformed_response"),
+            (AnswerTooLarge, "answer_too_large"),
+            (ListTooLong, "list_too_long"),
+            (ListingUnsupported, "listing_unsupported"),
+            (ReceiptEmailUnsupported, "receipt_email_unsupported"),
+        ];
+        for (e, code) in &all {
+            assert_eq!(gateway_error_code(e), *code);
+        }
+        let distinct: std::collections::BTreeSet<_> = all.iter().map(|(e, _)| gateway_error_code(e)).collect();
+        assert_eq!(distinct.len(), all.len());
+        let failed = settlement_for(Err(KeyRejected), MinorUnits::new(100));
+        assert_eq!(
+            (failed.status, failed.outcome_code.as_deref()),
+            (SaleStatus::Failed, Some("key_rejected"))
+        );
+    }
+
     /// A counter in a log or a panic message shows which terminal it is and
     /// nothing of its keys, store or gateway.
     #[tokio::test]

@@ -189,13 +189,19 @@ pub async fn send_once(req: reqwest::RequestBuilder) -> Attempt {
 fn is_tls(e: &reqwest::Error) -> bool {
     let mut src: Option<&dyn std::error::Error> = Some(e);
     while let Some(s) = src {
-        let text = s.to_string().to_ascii_lowercase();
-        if text.contains("certificate") || text.contains("tls") || text.contains("handshake") {
+        if names_tls(&s.to_string()) {
             return true;
         }
         src = s.source();
     }
     false
+}
+
+/// Whether an error message (from rustls, hyper or reqwest) is about the
+/// TLS handshake or the server's certificate.
+fn names_tls(message: &str) -> bool {
+    let text = message.to_ascii_lowercase();
+    ["certificate", "tls", "handshake"].iter().any(|w| text.contains(w))
 }
 
 /// What a retried request came to: the last attempt, and whether any attempt
@@ -371,6 +377,25 @@ mod tests {
         // read (this server never sends one).
         let announced = fetch(MAX_BODY_BYTES + 1, "length-only").await;
         assert!(matches!(announced, Attempt::Oversized), "{announced:?}");
+    }
+
+    #[test]
+    fn tls_failures_are_told_from_other_connection_failures() {
+        for tls in [
+            "invalid peer certificate: UnknownIssuer",
+            "received fatal alert: HandshakeFailure",
+            "tls handshake eof",
+            "TLS connection closed",
+        ] {
+            assert!(names_tls(tls), "{tls}");
+        }
+        for other in [
+            "Connection refused (os error 111)",
+            "dns error: no record found",
+            "operation timed out",
+        ] {
+            assert!(!names_tls(other), "{other}");
+        }
     }
 
     /// Only an attempt that may have reached the server can have moved
