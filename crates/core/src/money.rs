@@ -35,10 +35,6 @@ impl MinorUnits {
     pub fn checked_add(self, other: Self) -> Option<Self> {
         self.0.checked_add(other.0).map(Self)
     }
-
-    pub fn checked_sub(self, other: Self) -> Option<Self> {
-        self.0.checked_sub(other.0).map(Self)
-    }
 }
 
 /// The ISO 4217 currencies the terminal accepts, with their exponents.

@@ -360,6 +360,46 @@ mod tests {
         send_once(reqwest::Client::new().get(url)).await
     }
 
+    /// A request that reached the server and got no answer may have been
+    /// acted on, so it is `Lost` (never `NotSent`): a timeout after sending,
+    /// a connection closed after the request. Only a refused connection is
+    /// `NotSent`.
+    #[tokio::test]
+    async fn only_a_refused_connection_counts_as_not_sent() {
+        use std::io::BufRead;
+        let client = || {
+            reqwest::Client::builder()
+                .timeout(std::time::Duration::from_millis(300))
+                .build()
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        for answer_after_reading in [false, true] {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+            let url = format!("http://{}/", listener.local_addr().unwrap_or_else(|e| panic!("{e}")));
+            let server = std::thread::spawn(move || {
+                let Ok((stream, _)) = listener.accept() else { return };
+                let mut reader = std::io::BufReader::new(&stream);
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                if !answer_after_reading {
+                    // Hold the connection past the client's timeout.
+                    std::thread::sleep(std::time::Duration::from_millis(800));
+                }
+                // Closing without an answer.
+            });
+            let attempt = send_once(client().post(url).body("x")).await;
+            assert!(matches!(attempt, Attempt::Lost), "{attempt:?}");
+            let _ = server.join();
+        }
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+        let url = format!("http://{}/", closed.local_addr().unwrap_or_else(|e| panic!("{e}")));
+        drop(closed);
+        let attempt = send_once(client().post(url).body("x")).await;
+        assert!(matches!(attempt, Attempt::NotSent { tls: false }), "{attempt:?}");
+    }
+
     /// The cap holds whether the server announces a length or not, and an
     /// answer of exactly the cap is read whole.
     #[tokio::test]
