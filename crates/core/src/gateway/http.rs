@@ -398,6 +398,25 @@ mod tests {
         drop(closed);
         let attempt = send_once(client().post(url).body("x")).await;
         assert!(matches!(attempt, Attempt::NotSent { tls: false }), "{attempt:?}");
+        // A server that ends the TLS handshake: not sent, and a TLS failure
+        // (which the retry rule does not retry).
+        let refusing = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+        let url = format!("https://{}/", refusing.local_addr().unwrap_or_else(|e| panic!("{e}")));
+        let server = std::thread::spawn(move || {
+            // Read the client's hello, then hang up instead of answering it
+            // (closing with it unread would be a reset, not a TLS failure).
+            use std::io::Read;
+            if let Ok((mut stream, _)) = refusing.accept() {
+                let mut header = [0u8; 5];
+                if stream.read_exact(&mut header).is_ok() {
+                    let mut hello = vec![0u8; usize::from(u16::from_be_bytes([header[3], header[4]]))];
+                    let _ = stream.read_exact(&mut hello);
+                }
+            }
+        });
+        let attempt = send_once(client().post(url).body("x")).await;
+        assert!(matches!(attempt, Attempt::NotSent { tls: true }), "{attempt:?}");
+        let _ = server.join();
     }
 
     /// The cap holds whether the server announces a length or not, and an
