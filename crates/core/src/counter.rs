@@ -25,8 +25,8 @@ use crate::gateway::http::{HttpConfig, HttpSetupError};
 use crate::gateway::stripe::{StripeCompat, StripeGateway};
 use crate::gateway::training::{SimulatedCard, TrainingGateway, TRAINING_READER_ID};
 use crate::gateway::{
-    CaptureMode, ChargeOutcome, ChargeRequest, Gateway, GatewayError, GatewayKind, IdempotencyKey, PaymentOp,
-    PaymentSource, PaymentState, RefundOutcome, RefundReason, RefundRequest, TestCard,
+    CaptureMode, ChargeOutcome, ChargeRequest, Gateway, GatewayError, IdempotencyKey, PaymentOp, PaymentSource,
+    PaymentState, RefundOutcome, RefundReason, RefundRequest, TestCard,
 };
 use crate::money::{Currency, MinorUnits, Money, MoneyError};
 use crate::store::RefundCap;
@@ -241,8 +241,9 @@ impl Counter {
         }
         // Stripe takes Canadian cards on the reader only with Interac
         // (`interac_present`, refunds in person on the reader), which the
-        // terminal does not do: refused before anything is written or sent.
-        if currency == Currency::Cad && input.payment_method.is_none() && self.gateway.kind() == GatewayKind::Stripe {
+        // terminal does not do: refused before anything is written or sent,
+        // in training too, so that practice matches the shop's live till.
+        if currency == Currency::Cad && input.payment_method.is_none() {
             return Err(CounterError::InvalidInput(
                 "Canadian dollar payments on the card reader need Interac, which this terminal does not support \
                  yet. Nothing was charged: take this payment by keyed entry instead."
@@ -947,6 +948,67 @@ mod tests {
             (failed.status, failed.outcome_code.as_deref()),
             (SaleStatus::Failed, Some("key_rejected"))
         );
+    }
+
+    #[tokio::test]
+    async fn cad_on_the_reader_is_refused_in_training_as_in_live() -> Result<(), CounterError> {
+        let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
+        let c = counter(dir.path(), 1).await?;
+        let r = c
+            .charge(ChargeInput {
+                currency: Some(Currency::Cad),
+                ..input("10.00", SimulatedCard::Approve)
+            })
+            .await;
+        assert!(
+            matches!(&r, Err(CounterError::InvalidInput(m)) if m.contains("Interac")),
+            "{r:?}"
+        );
+        assert!(c.list_sales(0, i64::MAX)?.is_empty(), "nothing written");
+        Ok(())
+    }
+
+    /// A sale or refund another process (or this one) still has in flight
+    /// is left alone by recovery and counted as unresolved.
+    #[tokio::test]
+    async fn recovery_counts_what_is_in_flight_and_leaves_it() -> Result<(), CounterError> {
+        let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
+        let c = counter(dir.path(), 1).await?;
+        let sold = c.charge(input("20.00", SimulatedCard::Approve)).await?;
+        let refund = crate::store::NewRefund {
+            id: "re-held".into(),
+            sale_id: sold.id,
+            terminal_id: "t1".into(),
+            money: Money::new(MinorUnits::new(500), Currency::Usd),
+            reason: RefundReason::RequestedByCustomer,
+            idempotency_key: IdempotencyKey::generate(),
+            note: None,
+            staff_id: None,
+            created_at: crate::clock::now_utc(),
+        };
+        let _refund_held = c.store().hold_in_flight(&refund.id)?;
+        c.store().insert_pending_refund(&refund)?;
+        let sale = NewSale {
+            id: SaleId::new(),
+            terminal_id: "t1".into(),
+            money: Money::new(MinorUnits::new(900), Currency::Usd),
+            idempotency_key: IdempotencyKey::generate(),
+            source: "reader",
+            capture: CaptureMode::Automatic,
+            staff_id: None,
+            description: None,
+            created_at: crate::clock::now_utc(),
+        };
+        let _sale_held = c.store().hold_in_flight(&sale.id.to_string())?;
+        c.store().insert_pending(&sale)?;
+        assert_eq!(c.resolve_in_doubt().await?, 2);
+        assert_eq!(c.store().get(sale.id)?.map(|s| s.status), Some(SaleStatus::Pending));
+        let refunds = c.store().refunds_for_sale(sold.id)?;
+        assert_eq!(
+            refunds.iter().map(|r| r.status).collect::<Vec<_>>(),
+            vec![RefundStatus::Pending]
+        );
+        Ok(())
     }
 
     /// A counter in a log or a panic message shows which terminal it is and
