@@ -183,6 +183,9 @@ struct Model {
     crash_now: bool,
     /// Sales a cashier asked to capture or void (whatever came of it).
     touched: BTreeSet<String>,
+    /// The audit head the running terminal was last given: its refunds,
+    /// captures and voids must carry it.
+    anchor: Option<String>,
 }
 
 impl Model {
@@ -356,6 +359,10 @@ impl Model {
         if anchor.as_deref().is_some_and(|a| Anchor::decode(a).is_none()) {
             self.violations
                 .push(format!("request {key} carries a malformed audit anchor"));
+        }
+        if !matches!(request, Delayed::Charge(..)) && self.anchor.is_some() && anchor != self.anchor {
+            self.violations
+                .push(format!("request {key} does not carry the terminal's audit head"));
         }
         let fault = self.fault(true);
         match fault {
@@ -774,6 +781,7 @@ impl World {
     /// (Re)starts the terminal from its files; start-up settles what it can.
     async fn start(&mut self) -> TestResult {
         self.counter = None;
+        self.gw.lock().anchor = None;
         let store = Store::open(&self.cache(), sealer()?)?;
         let settings = Settings {
             mode: Mode::Live,
@@ -1020,6 +1028,7 @@ async fn run_seed(seed: u64, ops: u64) -> TestResult<Tally> {
                         },
                     )?;
                     world.counter()?.set_audit_anchor(Some(anchor.encode()));
+                    world.gw.lock().anchor = Some(anchor.encode());
                 }
                 if kind == "restart" {
                     world.start().await?;

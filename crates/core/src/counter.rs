@@ -1011,6 +1011,26 @@ mod tests {
         Ok(())
     }
 
+    /// Only an answer that says the gateway may have acted leaves a refund
+    /// in doubt; every other failure is a plain failure with its code.
+    #[test]
+    fn refund_failures_are_in_doubt_only_when_the_outcome_is_unknown() {
+        let (status, code, _) = refund_settlement(Err(GatewayError::OutcomeUnknown));
+        assert_eq!(
+            (status, code.as_deref()),
+            (RefundStatus::InDoubt, Some("outcome_unknown"))
+        );
+        for e in [
+            GatewayError::RateLimited,
+            GatewayError::Unreachable,
+            GatewayError::TlsFailure,
+        ] {
+            let code = gateway_error_code(&e);
+            let (status, stored, _) = refund_settlement(Err(e));
+            assert_eq!((status, stored.as_deref()), (RefundStatus::Failed, Some(code)));
+        }
+    }
+
     /// A counter in a log or a panic message shows which terminal it is and
     /// nothing of its keys, store or gateway.
     #[tokio::test]
