@@ -900,6 +900,21 @@ mod tests {
         Counter::from_parts(settings, "t1".into(), store, gateway).await
     }
 
+    /// A $9.00 reader sale as the journal writes it before asking the gateway.
+    fn journaled_sale() -> NewSale {
+        NewSale {
+            id: SaleId::new(),
+            terminal_id: "t1".into(),
+            money: Money::new(MinorUnits::new(900), Currency::Usd),
+            idempotency_key: IdempotencyKey::generate(),
+            source: "reader",
+            capture: CaptureMode::Automatic,
+            staff_id: None,
+            description: None,
+            created_at: crate::clock::now_utc(),
+        }
+    }
+
     fn input(amount: &str, card: SimulatedCard) -> ChargeInput {
         ChargeInput {
             amount: amount.into(),
@@ -988,17 +1003,7 @@ mod tests {
         };
         let _refund_held = c.store().hold_in_flight(&refund.id)?;
         c.store().insert_pending_refund(&refund)?;
-        let sale = NewSale {
-            id: SaleId::new(),
-            terminal_id: "t1".into(),
-            money: Money::new(MinorUnits::new(900), Currency::Usd),
-            idempotency_key: IdempotencyKey::generate(),
-            source: "reader",
-            capture: CaptureMode::Automatic,
-            staff_id: None,
-            description: None,
-            created_at: crate::clock::now_utc(),
-        };
+        let sale = journaled_sale();
         let _sale_held = c.store().hold_in_flight(&sale.id.to_string())?;
         c.store().insert_pending(&sale)?;
         assert_eq!(c.resolve_in_doubt().await?, 2);
@@ -1061,18 +1066,9 @@ mod tests {
         let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
         // A crash after the journal write, before any answer: only the pending row exists.
         let store = Store::open(&dir.path().join("c.sqlite3"), sealer())?;
-        let id = SaleId::new();
-        store.insert_pending(&NewSale {
-            id,
-            terminal_id: "t1".into(),
-            money: Money::new(MinorUnits::new(900), Currency::Usd),
-            idempotency_key: IdempotencyKey::generate(),
-            source: "reader",
-            capture: CaptureMode::Automatic,
-            staff_id: None,
-            description: None,
-            created_at: crate::clock::now_utc(),
-        })?;
+        let sale = journaled_sale();
+        let id = sale.id;
+        store.insert_pending(&sale)?;
         drop(store);
         let c = counter(dir.path(), 1).await?;
         let sale = c.store().get(id)?.ok_or(CounterError::NothingToCancel)?;

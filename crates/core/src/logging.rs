@@ -42,10 +42,16 @@ fn patterns() -> &'static [(Regex, &'static str)] {
 pub fn redact(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
-    for span in crate::pan::card_number_spans(text) {
-        out.push_str(&text[last..span.start]);
-        out.push_str("[CARD]");
-        last = span.end;
+    // The terminal's own ids (UUIDv7, hex in 8-4-4-4-12 groups) often hold
+    // a Luhn-valid run of digits between their letters: masking one would
+    // cut a sale's id out of its audit entry and its log lines. Card numbers
+    // are looked for between the ids; an id is never a card.
+    for gap in between_ids(text) {
+        for span in crate::pan::card_number_spans(&text[gap.clone()]) {
+            out.push_str(&text[last..gap.start + span.start]);
+            out.push_str("[CARD]");
+            last = gap.start + span.end;
+        }
     }
     out.push_str(&text[last..]);
     for (re, with) in patterns() {
@@ -54,6 +60,22 @@ pub fn redact(text: &str) -> String {
         }
     }
     escape_controls(&out)
+}
+
+/// The byte ranges of `text` outside the terminal's ids, in order.
+fn between_ids(text: &str) -> Vec<std::ops::Range<usize>> {
+    static ID: OnceLock<Option<Regex>> = OnceLock::new();
+    let id = ID.get_or_init(|| {
+        Regex::new(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-7[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}\b").ok()
+    });
+    let mut gaps = Vec::new();
+    let mut from = 0;
+    for m in id.iter().flat_map(|re| re.find_iter(text)) {
+        gaps.push(from..m.start());
+        from = m.end();
+    }
+    gaps.push(from..text.len());
+    gaps
 }
 
 fn escape_controls(s: &str) -> String {
@@ -284,6 +306,27 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("\\n2026-01-01"));
+    }
+
+    /// A sale id whose digits hold a Luhn-valid run (seen in a crash
+    /// campaign: its audit entry lost the id) is kept whole; a card number
+    /// beside it, or shaped like an id of another kind, is still masked.
+    #[test]
+    fn the_terminals_ids_are_kept_whole() {
+        let id = "01a23403-3393-7247-9f45-b43b00bcdccc";
+        assert!(crate::pan::contains_card_number(id), "the id holds a card-like run");
+        assert_eq!(redact(id), id);
+        let card = format!("{} {} {} {}", "4242", "4242", "4242", "4242");
+        assert_eq!(
+            redact(&format!("sale {id} card {card}")),
+            format!("sale {id} card [CARD]")
+        );
+        let card_shaped = "42424242-4242-4242-4242-424242424242";
+        assert!(
+            !redact(card_shaped).contains("4242-4242-4242"),
+            "{}",
+            redact(card_shaped)
+        );
     }
 
     #[test]
