@@ -1132,6 +1132,28 @@ mod tests {
         Ok(())
     }
 
+    /// Once the gateway has cancelled an authorisation for lateness the
+    /// cashier is told so (the UI branches on it), not "not capturable".
+    #[tokio::test]
+    async fn a_lapsed_authorisation_is_refused_as_expired() -> Result<(), CounterError> {
+        let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
+        let c = counter(dir.path(), 1).await?;
+        let tab = c
+            .charge(ChargeInput {
+                capture: CaptureMode::Manual,
+                ..input("30", SimulatedCard::Approve)
+            })
+            .await?;
+        let lapsed = Settlement {
+            outcome_code: Some(AUTHORISATION_EXPIRED.into()),
+            ..op_settlement(OpKind::Void, None)
+        };
+        c.store().settle(tab.id, &lapsed)?;
+        let r = c.capture(tab.id, None).await;
+        assert!(matches!(r, Err(CounterError::CaptureExpired)), "{r:?}");
+        Ok(())
+    }
+
     #[tokio::test]
     async fn authorise_then_capture_part_or_void() -> Result<(), CounterError> {
         let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;

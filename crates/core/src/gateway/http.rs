@@ -417,6 +417,11 @@ mod tests {
         let attempt = send_once(client().post(url).body("x")).await;
         assert!(matches!(attempt, Attempt::NotSent { tls: true }), "{attempt:?}");
         let _ = server.join();
+        // A request that cannot even be built (a header no server could be
+        // sent) never left the terminal: not sent, so safe to say "failed".
+        let unbuildable = client().post("https://127.0.0.1:1/").header("idempotency-key", "a\nb");
+        let attempt = send_once(unbuildable).await;
+        assert!(matches!(attempt, Attempt::NotSent { tls: false }), "{attempt:?}");
     }
 
     /// The cap holds whether the server announces a length or not, and an
