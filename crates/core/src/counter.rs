@@ -1013,6 +1013,22 @@ mod tests {
             refunds.iter().map(|r| r.status).collect::<Vec<_>>(),
             vec![RefundStatus::Pending]
         );
+        assert!(c.take_settled().is_empty(), "nothing was settled");
+        // Released: recovery settles both, and hands each over once for
+        // the audit trail.
+        drop((_refund_held, _sale_held));
+        c.resolve_in_doubt().await?;
+        let settled: Vec<_> = c.take_settled().into_iter().map(|s| (s.sale, s.refund)).collect();
+        let mut expected = Vec::new();
+        if c.store().get(sale.id)?.is_some_and(|s| s.status != SaleStatus::Pending) {
+            expected.push((sale.id, None));
+        }
+        if c.store().refunds_for_sale(sold.id)?.iter().any(|r| r.status != RefundStatus::Pending) {
+            expected.push((sold.id, Some(refund.id.clone())));
+        }
+        assert!(!expected.is_empty(), "recovery settled something");
+        assert_eq!(settled, expected);
+        assert!(c.take_settled().is_empty(), "handed over once");
         Ok(())
     }
 

@@ -140,7 +140,7 @@ impl SaleStatus {
         Self::Voided,
     ];
 
-    pub(crate) fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Self::Pending => "pending",
             Self::Authorized => "authorized",
