@@ -84,6 +84,25 @@ fn crash() -> ! {
     std::panic::panic_any(SimCrash)
 }
 
+/// A task that did not finish: a crash this simulation armed is a restart,
+/// any other panic (an overflow, an `unreachable!`) is a bug in the code
+/// under test and fails the run, never counted as a crash.
+fn armed_crash(e: tokio::task::JoinError) -> TestResult {
+    if !e.is_panic() {
+        return Err(format!("a task was cancelled: {e}").into());
+    }
+    let payload = e.into_panic();
+    if payload.is::<SimCrash>() {
+        return Ok(());
+    }
+    let message = payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default();
+    Err(format!("a panic nobody armed: {message}").into())
+}
+
 /// What the model gateway does to one request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Fault {
@@ -795,8 +814,10 @@ impl World {
                 self.counter = Some(Arc::new(counter?));
                 Ok(())
             }
-            Err(e) if e.is_panic() => Box::pin(self.start()).await,
-            Err(e) => Err(e.into()),
+            Err(e) => {
+                armed_crash(e)?;
+                Box::pin(self.start()).await
+            }
         }
     }
 
@@ -1045,11 +1066,11 @@ async fn run_seed(seed: u64, ops: u64) -> TestResult<Tally> {
                     Ok(result) => {
                         result?;
                     }
-                    Err(e) if e.is_panic() => {
+                    Err(e) => {
+                        armed_crash(e).map_err(|why| format!("seed {seed}, step {step} (resolve): {why}"))?;
                         tally.crashes += 1;
                         world.start().await?;
                     }
-                    Err(e) => return Err(e.into()),
                 }
             }
             Ok(Err(e)) => {
@@ -1079,11 +1100,11 @@ async fn run_seed(seed: u64, ops: u64) -> TestResult<Tally> {
                 }
                 *tally.by_kind.entry("refused").or_default() += 1
             }
-            Err(e) if e.is_panic() => {
+            Err(e) => {
+                armed_crash(e).map_err(|why| format!("seed {seed}, step {step} ({kind}): {why}"))?;
                 tally.crashes += 1;
                 world.start().await?;
             }
-            Err(e) => return Err(e.into()),
         }
         arm(None);
         let violations = check(&reader, &gw, false)?;

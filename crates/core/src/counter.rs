@@ -990,6 +990,13 @@ mod tests {
         let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
         let c = counter(dir.path(), 1).await?;
         let sold = c.charge(input("20.00", SimulatedCard::Approve)).await?;
+        // An authorised sale, to journal a capture on below.
+        let tab = c
+            .charge(ChargeInput {
+                capture: CaptureMode::Manual,
+                ..input("30", SimulatedCard::Approve)
+            })
+            .await?;
         let refund = crate::store::NewRefund {
             id: "re-held".into(),
             sale_id: sold.id,
@@ -1006,7 +1013,16 @@ mod tests {
         let sale = journaled_sale();
         let _sale_held = c.store().hold_in_flight(&sale.id.to_string())?;
         c.store().insert_pending(&sale)?;
-        assert_eq!(c.resolve_in_doubt().await?, 2);
+        // A capture journaled on the authorised sale, its answer awaited.
+        let _op_held = c.store().hold_in_flight(&tab.id.to_string())?;
+        let op = crate::store::PendingOp {
+            kind: OpKind::Capture,
+            key: IdempotencyKey::generate(),
+            amount: tab.money.amount,
+        };
+        c.store().begin_op(tab.id, &op)?;
+        assert_eq!(c.resolve_in_doubt().await?, 3);
+        assert!(c.store().get(tab.id)?.is_some_and(|s| s.pending_op.is_some()), "the capture left alone");
         assert_eq!(c.store().get(sale.id)?.map(|s| s.status), Some(SaleStatus::Pending));
         let refunds = c.store().refunds_for_sale(sold.id)?;
         assert_eq!(
@@ -1016,12 +1032,15 @@ mod tests {
         assert!(c.take_settled().is_empty(), "nothing was settled");
         // Released: recovery settles both, and hands each over once for
         // the audit trail.
-        drop((_refund_held, _sale_held));
+        drop((_refund_held, _sale_held, _op_held));
         c.resolve_in_doubt().await?;
         let settled: Vec<_> = c.take_settled().into_iter().map(|s| (s.sale, s.refund)).collect();
         let mut expected = Vec::new();
         if c.store().get(sale.id)?.is_some_and(|s| s.status != SaleStatus::Pending) {
             expected.push((sale.id, None));
+        }
+        if c.store().get(tab.id)?.is_some_and(|s| s.pending_op.is_none()) {
+            expected.push((tab.id, None));
         }
         if c.store().refunds_for_sale(sold.id)?.iter().any(|r| r.status != RefundStatus::Pending) {
             expected.push((sold.id, Some(refund.id.clone())));
@@ -1206,11 +1225,19 @@ mod tests {
         // Refunds count against what was captured, not what was held.
         assert_eq!(c.store().refundable(tab.id)?.amount, MinorUnits::new(4250));
         assert_eq!(c.refund(refund).await?.money.amount, MinorUnits::new(4250));
-        // Capturing twice is refused.
+        // Capturing twice is refused, as already captured even once the
+        // authorisation's deadline has passed (the deadline is about
+        // authorised sales only).
         assert!(matches!(
             c.capture(tab.id, None).await,
             Err(CounterError::Store(StoreError::NotCapturable))
         ));
+        c.store().set_capture_before(tab.id, 1)?;
+        let again = c.capture(tab.id, None).await;
+        assert!(
+            matches!(again, Err(CounterError::Store(StoreError::NotCapturable))),
+            "{again:?}"
+        );
 
         let deposit = c.charge(hold("20")).await?;
         let voided = c.void(deposit.id).await?;

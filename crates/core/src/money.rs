@@ -378,6 +378,30 @@ mod tests {
         parse_amount(s, Currency::Usd, &ParseRules::default()).map(MinorUnits::get)
     }
 
+    /// Each symbol is accepted with the currencies it can mean, and refused
+    /// with any other: `£12` is never taken as twelve dollars.
+    #[test]
+    fn each_symbol_belongs_to_its_currencies() {
+        let table: [(&str, &[Currency]); 6] = [
+            ("$", &[Currency::Usd, Currency::Cad, Currency::Aud, Currency::Nzd]),
+            ("€", &[Currency::Eur]),
+            ("£", &[Currency::Gbp]),
+            ("¥", &[Currency::Jpy]),
+            ("￥", &[Currency::Jpy]),
+            ("₩", &[Currency::Krw]),
+        ];
+        for (symbol, theirs) in table {
+            for c in Currency::ALL {
+                let r = parse_amount(&format!("{symbol}12"), c, &ParseRules::default());
+                if theirs.contains(&c) {
+                    assert_eq!(r, Ok(MinorUnits::new(12 * c.minor_per_major())), "{symbol} {c}");
+                } else {
+                    assert!(r.is_err(), "{symbol} accepted for {c}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn accepts_what_people_type() {
         assert_eq!(usd("12.50"), Ok(1250));
