@@ -1189,6 +1189,37 @@ mod tests {
         Ok(())
     }
 
+    /// A capture the gateway refuses outright did not happen: its journal
+    /// entry goes, so the cashier can try again (or void) at once instead
+    /// of waiting for recovery.
+    #[tokio::test]
+    async fn a_refused_capture_leaves_no_journal_entry() -> Result<(), CounterError> {
+        let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
+        let c = counter(dir.path(), 1).await?;
+        let tab = c
+            .charge(ChargeInput {
+                capture: CaptureMode::Manual,
+                ..input("30", SimulatedCard::Approve)
+            })
+            .await?;
+        // Point the sale at a payment the gateway does not know.
+        let unknown = Settlement {
+            status: SaleStatus::Authorized,
+            captured: None,
+            risk: None,
+            outcome_code: None,
+            gateway_ref: Some(crate::gateway::GatewayRef("pi_unknown".into())),
+            card: None,
+        };
+        c.store().settle(tab.id, &unknown)?;
+        for _ in 0..2 {
+            let r = c.capture(tab.id, None).await;
+            assert!(matches!(r, Err(CounterError::Gateway(GatewayError::NotFound))), "{r:?}");
+            assert!(c.store().get(tab.id)?.is_some_and(|s| s.pending_op.is_none()));
+        }
+        Ok(())
+    }
+
     #[tokio::test]
     async fn authorise_then_capture_part_or_void() -> Result<(), CounterError> {
         let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
