@@ -182,12 +182,10 @@ impl Run {
     }
 
     fn finish(&mut self, spans: &mut Vec<Range<usize>>) {
+        // Runs are separated by letters and every char is at most one
+        // digit, so spans never overlap.
         if self.found {
-            // One char can give several digits (`⑫`): never overlap a span.
-            match spans.last_mut() {
-                Some(prev) if prev.end > self.first => prev.end = self.last_end,
-                _ => spans.push(self.first..self.last_end),
-            }
+            spans.push(self.first..self.last_end);
         }
         self.count = 0;
         self.found = false;
