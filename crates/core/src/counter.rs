@@ -1189,6 +1189,49 @@ mod tests {
         Ok(())
     }
 
+    /// An authorisation past its deadline is settled as the gateway has it:
+    /// cancelled for lateness, or captured after all (from the dashboard);
+    /// the audit trail is handed the same outcome the sale records.
+    #[tokio::test]
+    async fn lapsed_authorisations_are_settled_as_the_gateway_has_them() -> Result<(), CounterError> {
+        let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
+        let settings = Settings::default();
+        let store = Store::open(&dir.path().join("c.sqlite3"), sealer())?;
+        let gateway = Arc::new(TrainingGateway::new(ReaderTiming {
+            tap_ms: 1,
+            slow_ms: 1,
+            timeout_ms: 1,
+        }));
+        let c = Counter::from_parts(settings, "t1".into(), store, gateway.clone()).await?;
+        let hold = || ChargeInput {
+            capture: CaptureMode::Manual,
+            ..input("30", SimulatedCard::Approve)
+        };
+        let (cancelled, taken) = (c.charge(hold()).await?, c.charge(hold()).await?);
+        let op = |sale: &Sale| PaymentOp {
+            payment: sale.gateway_ref.clone().unwrap_or_else(|| panic!("authorised at the gateway")),
+            money: sale.money,
+            idempotency_key: IdempotencyKey::generate(),
+            audit_anchor: None,
+        };
+        // What the gateway did on its own.
+        gateway.void(&op(&cancelled)).await?;
+        gateway.capture(&op(&taken)).await?;
+        for sale in [&cancelled, &taken] {
+            c.store().set_capture_before(sale.id, 1)?;
+        }
+        c.resolve_in_doubt().await?;
+        let outcomes: Vec<_> = c.take_settled().into_iter().map(|s| (s.sale, s.outcome)).collect();
+        assert_eq!(outcomes, vec![(cancelled.id, AUTHORISATION_EXPIRED), (taken.id, "captured")]);
+        let recorded = |id| c.store().get(id).map(|s| s.map(|s| (s.status, s.outcome_code)));
+        assert_eq!(
+            recorded(cancelled.id)?,
+            Some((SaleStatus::Voided, Some(AUTHORISATION_EXPIRED.to_string())))
+        );
+        assert_eq!(recorded(taken.id)?.map(|r| r.0), Some(SaleStatus::Approved));
+        Ok(())
+    }
+
     /// A capture the gateway refuses outright did not happen: its journal
     /// entry goes, so the cashier can try again (or void) at once instead
     /// of waiting for recovery.
