@@ -1126,6 +1126,36 @@ mod tests {
     use crate::gateway::http::Body;
     use proptest::prelude::*;
 
+    /// A PaymentIntent the issuer declined (Stripe leaves it waiting for
+    /// another card, or cancelled, with the error) is a decline with its
+    /// reason, wherever it is read: the charge's answer or a recovery's
+    /// lookup. Without the error, no attempt was made: no money moved.
+    #[tokio::test]
+    async fn a_declined_payment_intent_is_a_decline_with_its_reason() {
+        let gw = StripeGateway::new(
+            HttpConfig::new("https://127.0.0.1:1"),
+            SecretString::from("sk_test_x".to_string()),
+            StripeCompat::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        for status in ["requires_payment_method", "canceled"] {
+            let mut pi = serde_json::json!({
+                "id": "pi_1", "amount": 1250, "currency": "usd", "status": status,
+                "last_payment_error": {"code": "card_declined", "decline_code": "insufficient_funds"},
+            });
+            let outcome = gw.outcome_of(&pi).await;
+            assert!(
+                matches!(
+                    &outcome,
+                    Ok(Some(ChargeOutcome::Declined { reason: DeclineReason::InsufficientFunds, .. }))
+                ),
+                "{status}: {outcome:?}"
+            );
+            pi["last_payment_error"] = Value::Null;
+            assert!(matches!(gw.outcome_of(&pi).await, Ok(None)), "{status} without an attempt");
+        }
+    }
+
     /// JSON shaped like a gateway answer, with anything in the fields that
     /// matter: numbers of every sign and size, strings, nulls, nesting.
     fn answer() -> impl Strategy<Value = Value> {
