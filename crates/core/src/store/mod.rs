@@ -1022,6 +1022,55 @@ mod tests {
         store.integrity_check()
     }
 
+    /// The audit sweep's list: what was settled since a time, sales and
+    /// refunds, never what is still pending or in doubt.
+    #[test]
+    fn settled_since_lists_settled_money_only() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| StoreError::Database(e.to_string()))?;
+        let store = Store::open(&dir.path().join("c.sqlite3"), sealer())?;
+        let sale = new_sale("two teas");
+        store.insert_pending(&sale)?;
+        assert!(store.settled_since(0)?.is_empty(), "a journaled sale is not settled");
+        let approved = Settlement {
+            status: SaleStatus::Approved,
+            captured: Some(MinorUnits::new(1250)),
+            risk: None,
+            outcome_code: None,
+            gateway_ref: Some(GatewayRef("pi_sweep".into())),
+            card: None,
+        };
+        store.settle(sale.id, &approved)?;
+        let refund = NewRefund {
+            id: "re-sweep".into(),
+            sale_id: sale.id,
+            terminal_id: "t1".into(),
+            money: Money::new(MinorUnits::new(250), Currency::Usd),
+            reason: crate::gateway::RefundReason::RequestedByCustomer,
+            idempotency_key: IdempotencyKey::generate(),
+            note: None,
+            staff_id: None,
+            created_at: OffsetDateTime::now_utc(),
+        };
+        store.insert_pending_refund(&refund)?;
+        let listed = |since| -> Result<Vec<(String, Option<String>, String)>> {
+            Ok(store
+                .settled_since(since)?
+                .into_iter()
+                .map(|r| (r.sale_id, r.refund_id, r.status))
+                .collect())
+        };
+        let sale_row = (sale.id.to_string(), None, "approved".to_string());
+        assert_eq!(listed(0)?, vec![sale_row.clone()], "a pending refund is not settled");
+        store.settle_refund("re-sweep", RefundStatus::Succeeded, None, Some(&GatewayRef("re_1".into())))?;
+        assert_eq!(
+            listed(0)?,
+            vec![sale_row, (sale.id.to_string(), Some("re-sweep".into()), "succeeded".into())]
+        );
+        let latest = store.settled_since(0)?.iter().map(|r| r.updated_at_ms).max().unwrap_or(0);
+        assert!(listed(latest + 1)?.is_empty(), "nothing settled since");
+        Ok(())
+    }
+
     /// A staff member's refund limits hold in the journal's own
     /// transaction: up to the cap is allowed, a cent over is refused.
     #[test]
