@@ -213,10 +213,6 @@ impl Counter {
         &self.settings
     }
 
-    pub fn mode(&self) -> Mode {
-        self.settings.mode
-    }
-
     pub fn store(&self) -> &Store {
         &self.store
     }
