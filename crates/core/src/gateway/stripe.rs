@@ -1286,6 +1286,10 @@ mod tests {
         ));
         let processing = serde_json::json!({"error": {"type": "card_error", "code": "processing_error"}});
         assert_eq!(map_error(402, &processing), GatewayError::ProcessingError);
+        // A card that needs the customer's bank to confirm (3-D Secure) is
+        // not a decline: the cashier is told to ask for another way to pay.
+        let sca = serde_json::json!({"error": {"type": "card_error", "code": "authentication_required"}});
+        assert_eq!(map_error(402, &sca), GatewayError::AuthenticationRequired);
         assert_eq!(map_error(401, &Value::Null), GatewayError::KeyRejected);
         assert_eq!(map_error(403, &Value::Null), GatewayError::PermissionMissing);
         assert_eq!(map_error(429, &Value::Null), GatewayError::RateLimited);
