@@ -1018,7 +1018,10 @@ mod tests {
         };
         c.store().begin_op(tab.id, &op)?;
         assert_eq!(c.resolve_in_doubt().await?, 3);
-        assert!(c.store().get(tab.id)?.is_some_and(|s| s.pending_op.is_some()), "the capture left alone");
+        assert!(
+            c.store().get(tab.id)?.is_some_and(|s| s.pending_op.is_some()),
+            "the capture left alone"
+        );
         assert_eq!(c.store().get(sale.id)?.map(|s| s.status), Some(SaleStatus::Pending));
         let refunds = c.store().refunds_for_sale(sold.id)?;
         assert_eq!(
@@ -1038,7 +1041,11 @@ mod tests {
         if c.store().get(tab.id)?.is_some_and(|s| s.pending_op.is_none()) {
             expected.push((tab.id, None));
         }
-        if c.store().refunds_for_sale(sold.id)?.iter().any(|r| r.status != RefundStatus::Pending) {
+        if c.store()
+            .refunds_for_sale(sold.id)?
+            .iter()
+            .any(|r| r.status != RefundStatus::Pending)
+        {
             expected.push((sold.id, Some(refund.id.clone())));
         }
         assert!(!expected.is_empty(), "recovery settled something");
@@ -1205,7 +1212,10 @@ mod tests {
         };
         let (cancelled, taken) = (c.charge(hold()).await?, c.charge(hold()).await?);
         let op = |sale: &Sale| PaymentOp {
-            payment: sale.gateway_ref.clone().unwrap_or_else(|| panic!("authorised at the gateway")),
+            payment: sale
+                .gateway_ref
+                .clone()
+                .unwrap_or_else(|| panic!("authorised at the gateway")),
             money: sale.money,
             idempotency_key: IdempotencyKey::generate(),
             audit_anchor: None,
@@ -1218,7 +1228,10 @@ mod tests {
         }
         c.resolve_in_doubt().await?;
         let outcomes: Vec<_> = c.take_settled().into_iter().map(|s| (s.sale, s.outcome)).collect();
-        assert_eq!(outcomes, vec![(cancelled.id, AUTHORISATION_EXPIRED), (taken.id, "captured")]);
+        assert_eq!(
+            outcomes,
+            vec![(cancelled.id, AUTHORISATION_EXPIRED), (taken.id, "captured")]
+        );
         let recorded = |id| c.store().get(id).map(|s| s.map(|s| (s.status, s.outcome_code)));
         assert_eq!(
             recorded(cancelled.id)?,

@@ -1147,12 +1147,18 @@ mod tests {
             assert!(
                 matches!(
                     &outcome,
-                    Ok(Some(ChargeOutcome::Declined { reason: DeclineReason::InsufficientFunds, .. }))
+                    Ok(Some(ChargeOutcome::Declined {
+                        reason: DeclineReason::InsufficientFunds,
+                        ..
+                    }))
                 ),
                 "{status}: {outcome:?}"
             );
             pi["last_payment_error"] = Value::Null;
-            assert!(matches!(gw.outcome_of(&pi).await, Ok(None)), "{status} without an attempt");
+            assert!(
+                matches!(gw.outcome_of(&pi).await, Ok(None)),
+                "{status} without an attempt"
+            );
         }
     }
 

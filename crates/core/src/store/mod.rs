@@ -1061,12 +1061,25 @@ mod tests {
         };
         let sale_row = (sale.id.to_string(), None, "approved".to_string());
         assert_eq!(listed(0)?, vec![sale_row.clone()], "a pending refund is not settled");
-        store.settle_refund("re-sweep", RefundStatus::Succeeded, None, Some(&GatewayRef("re_1".into())))?;
+        store.settle_refund(
+            "re-sweep",
+            RefundStatus::Succeeded,
+            None,
+            Some(&GatewayRef("re_1".into())),
+        )?;
         assert_eq!(
             listed(0)?,
-            vec![sale_row, (sale.id.to_string(), Some("re-sweep".into()), "succeeded".into())]
+            vec![
+                sale_row,
+                (sale.id.to_string(), Some("re-sweep".into()), "succeeded".into())
+            ]
         );
-        let latest = store.settled_since(0)?.iter().map(|r| r.updated_at_ms).max().unwrap_or(0);
+        let latest = store
+            .settled_since(0)?
+            .iter()
+            .map(|r| r.updated_at_ms)
+            .max()
+            .unwrap_or(0);
         assert!(listed(latest + 1)?.is_empty(), "nothing settled since");
         Ok(())
     }
