@@ -309,6 +309,13 @@ mod tests {
         assert_eq!(build_client(&cfg).err(), Some(HttpSetupError::BadCa));
     }
 
+    /// An answer's body never reaches a log through `Debug`: only its size.
+    #[test]
+    fn a_body_shows_its_size_only() {
+        let body = Body(br#"{"customer_email":"a@example.com"}"#.to_vec());
+        assert_eq!(format!("{body:?}"), "Body(34 bytes)");
+    }
+
     /// Big enough for a full page of 100 PaymentIntents with their charges
     /// (well under 1 MiB), small enough that a hostile server cannot make
     /// the terminal buffer much.
