@@ -542,7 +542,11 @@ mod tests {
         assert_eq!(format_minor(MinorUnits::new(1250), Currency::Jpy), "1250");
         assert_eq!(format_minor(MinorUnits::new(12_345), Currency::Kwd), "12.345");
         assert_eq!(format_minor(MinorUnits::new(-5), Currency::Usd), "-0.05");
-        assert_eq!(format_minor(MinorUnits::new(0), Currency::Usd), "0.00", "zero has no sign");
+        assert_eq!(
+            format_minor(MinorUnits::new(0), Currency::Usd),
+            "0.00",
+            "zero has no sign"
+        );
         assert_eq!(format_minor(MinorUnits::new(0), Currency::Jpy), "0");
         assert_eq!(Money::new(MinorUnits::new(7), Currency::Eur).display(), "0.07 EUR");
     }
