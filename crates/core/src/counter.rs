@@ -209,10 +209,6 @@ impl Counter {
         Ok(counter)
     }
 
-    pub fn settings(&self) -> &Settings {
-        &self.settings
-    }
-
     pub fn store(&self) -> &Store {
         &self.store
     }
@@ -976,6 +972,21 @@ mod tests {
             "{r:?}"
         );
         assert!(c.list_sales(0, i64::MAX)?.is_empty(), "nothing written");
+        Ok(())
+    }
+
+    /// While a sale's outcome is unknown no new charge is taken: the
+    /// cashier settles it first (it may be the same customer's payment).
+    #[tokio::test]
+    async fn no_charge_while_a_sale_is_in_doubt() -> Result<(), CounterError> {
+        let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
+        let c = counter(dir.path(), 1).await?;
+        let sale = journaled_sale();
+        let _held = c.store().hold_in_flight(&sale.id.to_string())?;
+        c.store().insert_pending(&sale)?;
+        let r = c.charge(input("5", SimulatedCard::Approve)).await;
+        assert!(matches!(r, Err(CounterError::InDoubt(1))), "{r:?}");
+        assert_eq!(c.list_sales(0, i64::MAX)?.len(), 1, "nothing new journaled");
         Ok(())
     }
 
