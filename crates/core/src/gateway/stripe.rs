@@ -1299,6 +1299,7 @@ mod tests {
         assert_eq!(map_error(401, &Value::Null), GatewayError::KeyRejected);
         assert_eq!(map_error(403, &Value::Null), GatewayError::PermissionMissing);
         assert_eq!(map_error(429, &Value::Null), GatewayError::RateLimited);
+        assert_eq!(map_error(404, &Value::Null), GatewayError::NotFound);
         assert_eq!(map_error(503, &Value::Null), GatewayError::Unreachable);
         assert_eq!(map_error(400, &Value::Null), GatewayError::InvalidRequest);
         // A reader timeout says the reader did not answer Stripe in time, not
