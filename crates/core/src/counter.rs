@@ -907,6 +907,14 @@ mod tests {
         }
     }
 
+    /// An authorisation only (captured later), approved.
+    fn hold(amount: &str) -> ChargeInput {
+        ChargeInput {
+            capture: CaptureMode::Manual,
+            ..input(amount, SimulatedCard::Approve)
+        }
+    }
+
     fn input(amount: &str, card: SimulatedCard) -> ChargeInput {
         ChargeInput {
             amount: amount.into(),
@@ -998,12 +1006,7 @@ mod tests {
         let c = counter(dir.path(), 1).await?;
         let sold = c.charge(input("20.00", SimulatedCard::Approve)).await?;
         // An authorised sale, to journal a capture on below.
-        let tab = c
-            .charge(ChargeInput {
-                capture: CaptureMode::Manual,
-                ..input("30", SimulatedCard::Approve)
-            })
-            .await?;
+        let tab = c.charge(hold("30")).await?;
         let refund = crate::store::NewRefund {
             id: "re-held".into(),
             sale_id: sold.id,
@@ -1187,12 +1190,7 @@ mod tests {
     async fn a_lapsed_authorisation_is_refused_as_expired() -> Result<(), CounterError> {
         let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
         let c = counter(dir.path(), 1).await?;
-        let tab = c
-            .charge(ChargeInput {
-                capture: CaptureMode::Manual,
-                ..input("30", SimulatedCard::Approve)
-            })
-            .await?;
+        let tab = c.charge(hold("30")).await?;
         let lapsed = Settlement {
             outcome_code: Some(AUTHORISATION_EXPIRED.into()),
             ..op_settlement(OpKind::Void, None)
@@ -1217,11 +1215,7 @@ mod tests {
             timeout_ms: 1,
         }));
         let c = Counter::from_parts(settings, "t1".into(), store, gateway.clone()).await?;
-        let hold = || ChargeInput {
-            capture: CaptureMode::Manual,
-            ..input("30", SimulatedCard::Approve)
-        };
-        let (cancelled, taken) = (c.charge(hold()).await?, c.charge(hold()).await?);
+        let (cancelled, taken) = (c.charge(hold("30")).await?, c.charge(hold("30")).await?);
         let op = |sale: &Sale| PaymentOp {
             payment: sale
                 .gateway_ref
@@ -1259,12 +1253,7 @@ mod tests {
     async fn a_refused_capture_leaves_no_journal_entry() -> Result<(), CounterError> {
         let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
         let c = counter(dir.path(), 1).await?;
-        let tab = c
-            .charge(ChargeInput {
-                capture: CaptureMode::Manual,
-                ..input("30", SimulatedCard::Approve)
-            })
-            .await?;
+        let tab = c.charge(hold("30")).await?;
         // Point the sale at a payment the gateway does not know.
         let unknown = Settlement {
             status: SaleStatus::Authorized,
@@ -1287,10 +1276,6 @@ mod tests {
     async fn authorise_then_capture_part_or_void() -> Result<(), CounterError> {
         let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
         let c = counter(dir.path(), 1).await?;
-        let hold = |amount: &str| ChargeInput {
-            capture: CaptureMode::Manual,
-            ..input(amount, SimulatedCard::Approve)
-        };
         let tab = c.charge(hold("50")).await?;
         assert_eq!(tab.status, SaleStatus::Authorized);
         assert_eq!(tab.captured, None);
