@@ -261,6 +261,31 @@ fn verify_reports_dropped_audit_entries_in_training_with_no_anchor_typed() -> Te
     Ok(())
 }
 
+/// The keychain's head is written beside the action, not inside it (a
+/// charge does not wait for the Secret Service), yet a process that ends
+/// normally leaves its very last entry recorded: cutting off that one entry
+/// alone is still seen.
+#[test]
+fn the_last_entry_of_a_process_is_recorded_before_it_exits() -> TestResult {
+    let session = KeyringSession::unlocked()?;
+    let home = TerminalHome::new()?;
+    for amount in ["1.00", "2.00"] {
+        let out = merchantctl(Some(&session), &home, &["--json", "charge", amount])?;
+        assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    }
+    let last = last_audit_seq(home.path())?;
+    assert_eq!(drop_audit_entries_from(home.path(), last)?, 1);
+    let out = merchantctl(Some(&session), &home, &["--json", "audit", "verify"])?;
+    assert_eq!(json(&out)["verification"]["result"], "truncated", "{}", describe(&out));
+    assert_eq!(
+        json(&out)["verification"]["anchor_seq"].as_i64(),
+        Some(last),
+        "{}",
+        describe(&out)
+    );
+    Ok(())
+}
+
 /// Live mode: refunds and captures carry the head to the gateway, and the
 /// gateway's anchors are read back by Verify and reconciliation, so even a
 /// terminal whose keychain record was lost (an upgrade) sees the cut.

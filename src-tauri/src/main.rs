@@ -98,9 +98,19 @@ fn main() {
             commands::rotate_cache_key,
             commands::set_support_recipients,
         ]))
-        .run(tauri::generate_context!("../tauri.conf.json"));
-    if let Err(e) = app {
-        tracing::error!(error = %e, "the window could not be started");
-        std::process::exit(1);
+        .build(tauri::generate_context!("../tauri.conf.json"));
+    match app {
+        Ok(app) => app.run(|handle, event| {
+            use tauri::Manager;
+            if let tauri::RunEvent::Exit = event {
+                if let Some(state) = handle.try_state::<state::AppState>() {
+                    state.close();
+                }
+            }
+        }),
+        Err(e) => {
+            tracing::error!(error = %e, "the window could not be started");
+            std::process::exit(1);
+        }
     }
 }

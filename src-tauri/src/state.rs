@@ -68,6 +68,14 @@ impl AppState {
         *self.opened.write().unwrap_or_else(std::sync::PoisonError::into_inner) = opened;
     }
 
+    /// Before the process exits (the window's event loop never returns):
+    /// the newest audit head reaches the keychain.
+    pub fn close(&self) {
+        if let Ok(terminal) = self.terminal() {
+            terminal.flush();
+        }
+    }
+
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Opened> {
         self.opened.read().unwrap_or_else(std::sync::PoisonError::into_inner)
     }

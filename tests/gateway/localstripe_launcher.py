@@ -113,6 +113,20 @@ def _export_payment_intent(self, expand=None):
     charge = getattr(self, 'latest_charge', None)
     if obj.get('status') == 'succeeded' and isinstance(charge, resources.Charge):
         obj['amount_received'] = getattr(charge, 'amount_captured', charge.amount)
+    # Stripe's charge carries the card it was made with
+    # (`payment_method_details.card`); localstripe's does not, which would
+    # cost every keyed charge a second request for the PaymentMethod.
+    exported = obj.get('latest_charge')
+    if isinstance(exported, dict) and not exported.get('payment_method_details'):
+        try:
+            card = resources.PaymentMethod._api_retrieve(self.payment_method).card
+        except Exception:  # no such PaymentMethod, or not a card: as before
+            card = None
+        if isinstance(card, dict):
+            exported['payment_method_details'] = {
+                "type": "card",
+                "card": {k: card.get(k) for k in ("brand", "last4", "exp_month", "exp_year", "funding", "country")},
+            }
     return obj
 
 

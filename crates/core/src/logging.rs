@@ -79,15 +79,20 @@ fn between_ids(text: &str) -> Vec<std::ops::Range<usize>> {
 }
 
 fn escape_controls(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\n' => "\\n".to_string(),
-            '\r' => "\\r".to_string(),
-            '\t' => "\\t".to_string(),
-            c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
-            c => c.to_string(),
-        })
-        .collect()
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A writer that redacts each formatted line before passing it on.
@@ -306,6 +311,7 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("\\n2026-01-01"));
+        assert_eq!(redact("a\tb\u{1b}c é"), "a\\tb\\u{1b}c é");
     }
 
     /// A sale id whose digits hold a Luhn-valid run (seen in a crash

@@ -10,7 +10,8 @@
 //! entry), whether an owner exists, and the newest audit head, moved on
 //! after every audit entry (sign-ins, charges, refunds, closes, settings:
 //! everything the trail records) as long as the trail still holds the
-//! head recorded before.
+//! head recorded before. The move happens on a thread of its own, so an
+//! action does not wait for the keychain (see [`SetupGuard`]).
 //!
 //! Guarantees, checked each time the terminal opens:
 //! - a setup record (or any cache) but no `terminal.sqlite3`: **stop**;
@@ -30,7 +31,7 @@
 //! (something only the owner has), sets the replaced file aside, and starts
 //! a new trail whose first entry records the recovery and the old head.
 
-use std::sync::Mutex;
+use std::sync::{mpsc, Arc, Mutex};
 
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
@@ -75,11 +76,48 @@ impl SetupError {
 
 /// The open terminal's view of its setup record, kept current as the
 /// trail grows.
+///
+/// Moving the head on is a Secret Service round trip (three D-Bus
+/// connections, about 25 ms here), so it runs on a thread of its own
+/// rather than inside the action that wrote the entry: a charge returns
+/// once its entry is committed. The thread writes the newest head it has
+/// been given (older ones are covered by it); [`SetupGuard::head`] and
+/// dropping the guard wait for it, so a process that ends normally leaves
+/// its last head in the keychain. A process killed in between leaves the
+/// head of an earlier entry, as a kill between the entry and a synchronous
+/// write would: the record is a lower bound on the trail, never ahead of it.
 #[derive(Debug)]
 pub struct SetupGuard {
+    shared: Arc<Shared>,
+    publisher: Option<Publisher>,
+}
+
+struct Shared {
     keychain: Keychain,
     home: Home,
+    db: Arc<TerminalDb>,
     record: Mutex<SetupRecord>,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("record", &self.record)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug)]
+struct Publisher {
+    jobs: mpsc::Sender<Job>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+#[derive(Debug)]
+enum Job {
+    Head(Anchor),
+    /// Answered once every head sent before it is written.
+    Flush(mpsc::Sender<()>),
 }
 
 impl SetupGuard {
@@ -92,7 +130,7 @@ impl SetupGuard {
         terminal_id: &str,
         audit: &AuditLog,
         staff: &Staff,
-    ) -> Result<(TerminalDb, Self), TerminalError> {
+    ) -> Result<(Arc<TerminalDb>, Self), TerminalError> {
         let path = home.terminal_db_path();
         let recorded = keychain.setup_record()?;
         let has_caches = [Mode::Training, Mode::Live]
@@ -102,8 +140,8 @@ impl SetupGuard {
             tracing::error!("terminal database missing on a terminal that was set up");
             return Err(SetupError::Missing.into());
         }
-        let db = TerminalDb::open(&path)?;
-        let genesis = audit.mac_at(&db, 1)?;
+        let db = Arc::new(TerminalDb::open(&path)?);
+        let genesis = AuditLog::mac_at(&db, 1)?;
         let has_staff = staff.has_staff(&db)?;
         let record = match recorded {
             Some(r) => {
@@ -132,27 +170,116 @@ impl SetupGuard {
                 r
             }
         };
-        Ok((
-            db,
-            Self {
-                keychain: keychain.clone(),
-                home: home.clone(),
-                record: Mutex::new(record),
-            },
-        ))
+        let shared = Arc::new(Shared {
+            keychain: keychain.clone(),
+            home: home.clone(),
+            db: Arc::clone(&db),
+            record: Mutex::new(record),
+        });
+        let (jobs, queue) = mpsc::channel();
+        let worker = Arc::clone(&shared);
+        let publisher = std::thread::Builder::new()
+            .name("audit-head".into())
+            .spawn(move || worker.run(&queue))
+            .map(|thread| Publisher { jobs, thread })
+            .map_err(|e| tracing::warn!(error = %e, "no audit-head thread; heads are written inline"))
+            .ok();
+        Ok((db, Self { shared, publisher }))
     }
 
+    fn lock(&self) -> std::sync::MutexGuard<'_, SetupRecord> {
+        self.shared.lock()
+    }
+
+    /// Moves the recorded head on to `anchor` (just appended), on the
+    /// publishing thread; see [`Shared::publish`].
+    pub fn note(&self, anchor: &Anchor) {
+        let sent = self
+            .publisher
+            .as_ref()
+            .is_some_and(|p| p.jobs.send(Job::Head(anchor.clone())).is_ok());
+        if !sent {
+            self.shared.publish(anchor);
+        }
+    }
+
+    /// Waits until every head noted so far is in the keychain.
+    pub fn flush(&self) {
+        let Some(p) = &self.publisher else { return };
+        let (done, written) = mpsc::channel();
+        if p.jobs.send(Job::Flush(done)).is_ok() {
+            let _ = written.recv();
+        }
+    }
+
+    /// Records that the owner's account exists: from now on a staff table
+    /// without anyone in it is a replaced database.
+    pub fn owner_created(&self) -> Result<(), TerminalError> {
+        let mut r = self.lock();
+        r.owner = true;
+        self.shared.keychain.store_setup_record(&r)?;
+        Ok(())
+    }
+
+    /// Whether an owner was recorded (a second one is never created).
+    pub fn has_owner(&self) -> bool {
+        self.lock().owner
+    }
+
+    /// The newest head the keychain holds (read afresh: another process
+    /// may have moved it on), once this process's own heads are written.
+    pub fn head(&self) -> Option<Anchor> {
+        self.flush();
+        let kept = self.shared.keychain.setup_record().ok().flatten();
+        let r = self.lock();
+        kept.filter(|k| k.terminal_id == r.terminal_id)
+            .and_then(|k| k.head)
+            .or_else(|| r.head.clone())
+            .as_deref()
+            .and_then(Anchor::decode)
+    }
+
+    /// When the current trail began: anchors written before belong to a
+    /// trail a recovery replaced.
+    pub fn trail_since_ms(&self) -> i64 {
+        self.lock().trail_since_ms
+    }
+}
+
+impl Shared {
     fn lock(&self) -> std::sync::MutexGuard<'_, SetupRecord> {
         self.record.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Moves the recorded head on to `anchor` (just appended), but only
-    /// while the trail still holds the recorded head unchanged: a trail cut
-    /// back behind the terminal's back must not erase the evidence by
-    /// growing again. A failed write only leaves an older head in the
-    /// keychain, so it is logged, not raised: the action it follows has
-    /// already happened.
-    pub fn note(&self, db: &TerminalDb, audit: &AuditLog, anchor: &Anchor) {
+    /// The publishing thread: writes the newest head of each batch, then
+    /// answers the flushes that came with it. Ends when the guard drops
+    /// its sender, after the queue is empty.
+    fn run(&self, queue: &mpsc::Receiver<Job>) {
+        while let Ok(first) = queue.recv() {
+            let mut newest: Option<Anchor> = None;
+            let mut waiting = Vec::new();
+            for job in std::iter::once(first).chain(queue.try_iter()) {
+                match job {
+                    Job::Head(a) if newest.as_ref().is_none_or(|n| a.seq > n.seq) => newest = Some(a),
+                    Job::Head(_) => {}
+                    Job::Flush(done) => waiting.push(done),
+                }
+            }
+            if let Some(anchor) = newest {
+                self.publish(&anchor);
+            }
+            for done in waiting {
+                let _ = done.send(());
+            }
+        }
+    }
+
+    /// Moves the recorded head on to `anchor`, but only while the trail
+    /// still holds the recorded head unchanged: a trail cut back behind
+    /// the terminal's back must not erase the evidence by growing again. A
+    /// failed write only leaves an older head in the keychain, so it is
+    /// logged, not raised: the action it follows has already happened.
+    fn publish(&self, anchor: &Anchor) {
         let mut r = self.lock();
         // One process at a time reads, moves on and writes the record: the
         // app and several `merchantctl` runs share it, and the Secret
@@ -171,7 +298,7 @@ impl SetupGuard {
             }
         }
         if let Some(head) = r.head.as_deref().and_then(Anchor::decode) {
-            let reached = audit.mac_at(db, head.seq).ok().flatten().as_deref() == Some(head.mac.as_str());
+            let reached = AuditLog::mac_at(&self.db, head.seq).ok().flatten().as_deref() == Some(head.mac.as_str());
             if head.seq >= anchor.seq || !reached {
                 if !reached {
                     tracing::warn!(
@@ -186,7 +313,7 @@ impl SetupGuard {
             r.genesis = if anchor.seq == 1 {
                 Some(anchor.mac.clone())
             } else {
-                audit.mac_at(db, 1).ok().flatten()
+                AuditLog::mac_at(&self.db, 1).ok().flatten()
             };
         }
         r.head = Some(anchor.encode());
@@ -194,37 +321,15 @@ impl SetupGuard {
             tracing::warn!(error = %e, "the setup record could not be updated");
         }
     }
+}
 
-    /// Records that the owner's account exists: from now on a staff table
-    /// without anyone in it is a replaced database.
-    pub fn owner_created(&self) -> Result<(), TerminalError> {
-        let mut r = self.lock();
-        r.owner = true;
-        self.keychain.store_setup_record(&r)?;
-        Ok(())
-    }
-
-    /// Whether an owner was recorded (a second one is never created).
-    pub fn has_owner(&self) -> bool {
-        self.lock().owner
-    }
-
-    /// The newest head the keychain holds (read afresh: another process
-    /// may have moved it on).
-    pub fn head(&self) -> Option<Anchor> {
-        let kept = self.keychain.setup_record().ok().flatten();
-        let r = self.lock();
-        kept.filter(|k| k.terminal_id == r.terminal_id)
-            .and_then(|k| k.head)
-            .or_else(|| r.head.clone())
-            .as_deref()
-            .and_then(Anchor::decode)
-    }
-
-    /// When the current trail began: anchors written before belong to a
-    /// trail a recovery replaced.
-    pub fn trail_since_ms(&self) -> i64 {
-        self.lock().trail_since_ms
+impl Drop for SetupGuard {
+    /// The last heads reach the keychain before the terminal closes.
+    fn drop(&mut self) {
+        if let Some(Publisher { jobs, thread }) = self.publisher.take() {
+            drop(jobs);
+            let _ = thread.join();
+        }
     }
 }
 

@@ -158,7 +158,7 @@ pub struct Terminal {
     keychain: Keychain,
     /// Kept for key rotation, which derives the new cache key.
     keys: SubKeys,
-    db: TerminalDb,
+    db: Arc<TerminalDb>,
     staff: Staff,
     audit: AuditLog,
     /// The keychain's record of this terminal's set-up and audit head.
@@ -318,8 +318,14 @@ impl Terminal {
                 detail,
             },
         )?;
-        self.setup.note(&self.db, &self.audit, &anchor);
+        self.setup.note(&anchor);
         Ok(anchor)
+    }
+
+    /// Waits until the keychain holds the newest audit head (the app calls
+    /// it as it exits; dropping the terminal does the same).
+    pub fn flush(&self) {
+        self.setup.flush();
     }
 
     /// The same check for a caller in front of the terminal (the app's IPC
