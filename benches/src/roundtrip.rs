@@ -178,13 +178,14 @@ fn charge_input() -> ChargeInput {
 /// and an audit head).
 async fn raw_charge(client: &reqwest::Client, url: &str) {
     let sale_id = uuid::Uuid::now_v7().to_string();
-    let audit_head = format!("{}:{}", sale_id.len(), "ab".repeat(32));
+    let terminal_id = uuid::Uuid::now_v7().to_string();
+    let audit_head = format!("42:{}", "ab".repeat(32));
     let form = [
         ("amount", "1250"),
         ("currency", "usd"),
         ("capture_method", "automatic"),
         ("metadata[sale_id]", sale_id.as_str()),
-        ("metadata[terminal_id]", "01a2352e-2415-71c1-b2cf-ac17ce6f85c0"),
+        ("metadata[terminal_id]", terminal_id.as_str()),
         ("metadata[audit_head]", audit_head.as_str()),
         ("payment_method", "pm_card_visa"),
         ("payment_method_types[]", "card"),

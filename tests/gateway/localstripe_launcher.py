@@ -115,8 +115,7 @@ _CARDS = {}
 
 def _card_of(pm_id):
     """The card of a PaymentMethod, looked up once per id: localstripe turns
-    a test id (`pm_card_visa`) into a new stored object on every lookup, and
-    a store that grows with every answer slows every list."""
+    a test id (`pm_card_visa`) into a new stored object on every lookup."""
     if not isinstance(pm_id, str):
         return None
     if pm_id not in _CARDS:
