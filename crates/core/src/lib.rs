@@ -29,6 +29,7 @@ pub mod clock;
 pub mod config;
 pub mod counter;
 pub mod crashpoint;
+pub mod error;
 pub mod export;
 pub mod gateway;
 pub mod logging;

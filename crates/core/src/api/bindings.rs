@@ -1,0 +1,183 @@
+//! The IPC types as TypeScript: the generated bindings must match the
+//! checked-in files, and no type may grow a card-number field.
+
+use super::*;
+use crate::auth::{Permission, Role};
+use crate::config::Mode;
+use crate::counter::CounterError;
+use crate::gateway::training::SimulatedCard;
+use crate::gateway::{CardSummary, RefundReason, RiskSignals};
+use crate::money::{Currency, DecimalSeparator, MinorUnits, MoneyError};
+use crate::store::{RefundStatus, SaleStatus};
+use crate::vault::KeychainError;
+
+/// Regenerates with `UPDATE_BINDINGS=1 cargo test -p merchant-core bindings`.
+#[test]
+fn typescript_bindings_match_the_checked_in_files() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/bindings");
+    let update = std::env::var_os("UPDATE_BINDINGS").is_some();
+    // Under CI the files are checked, never rewritten to match.
+    assert!(
+        !(update && std::env::var("CI").as_deref() == Ok("true")),
+        "UPDATE_BINDINGS is refused under CI"
+    );
+    let mut drift = Vec::new();
+    for (name, text) in generated() {
+        let path = dir.join(format!("{name}.ts"));
+        if update {
+            if let Err(e) = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, &text)) {
+                panic!("writing {}: {e}", path.display());
+            }
+        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            drift.push(name);
+        }
+    }
+    assert!(
+        drift.is_empty(),
+        "TypeScript bindings are out of date for {drift:?}; run UPDATE_BINDINGS=1 cargo test -p merchant-core bindings"
+    );
+}
+
+/// No schema and no IPC type may grow a field for a card number, a CVC
+/// or track data: the terminal never has them, and a field would invite
+/// them. (Brand, last 4 and expiry are allowed.)
+#[test]
+fn no_card_number_or_cvc_field_anywhere() {
+    let forbidden = match regex::Regex::new(
+        r"(?i)\b(pan|card_?num(ber)?|account_?number|cvc|cvv2?|cvc2|security_?code|track_?[12]?_?data|magstripe)\b",
+    ) {
+        Ok(r) => r,
+        Err(e) => panic!("{e}"),
+    };
+    let schema = include_str!("../store/migrations.rs");
+    for (name, text) in generated()
+        .into_iter()
+        .chain([("migrations".to_string(), schema.to_string())])
+    {
+        // Comments may talk about card numbers; fields may not exist.
+        let code: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//") && !l.trim_start().starts_with("--"))
+            .filter(|l| !l.trim_start().starts_with('*') && !l.trim_start().starts_with("/*"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            !forbidden.is_match(&code),
+            "{name} has a card-number field: {:?}",
+            forbidden.find(&code)
+        );
+    }
+}
+
+fn generated() -> Vec<(String, String)> {
+    use ts_rs::{Config, TS};
+    let cfg = Config::default();
+    macro_rules! all {
+        ($($t:ty),* $(,)?) => {
+            vec![$((<$t as TS>::name(&cfg), match <$t as TS>::export_to_string(&cfg) {
+                Ok(s) => s,
+                Err(e) => panic!("{e}"),
+            })),*]
+        };
+    }
+    all![
+        ChargeSaleRequest,
+        CancelChargeRequest,
+        KeysRequest,
+        SetRecipientsRequest,
+        KeysView,
+        crate::store::KeyState,
+        crate::store::Rotation,
+        ListSalesRequest,
+        GetStatusRequest,
+        StatusView,
+        SaleView,
+        ErrorReport,
+        ErrorCode,
+        SimulatedCardOption,
+        CurrencyOption,
+        Currency,
+        DecimalSeparator,
+        Mode,
+        SaleStatus,
+        SimulatedCard,
+        CardSummary,
+        MinorUnits,
+        RefundSaleRequest,
+        RefundView,
+        RiskSignals,
+        RefundStatus,
+        RefundReason,
+        SignInRequest,
+        ApprovalRequest,
+        ResolveInDoubtRequest,
+        ResolveView,
+        BundleRequest,
+        BundleView,
+        crate::export::Manifest,
+        crate::export::ManifestEntry,
+        CreateOwnerRequest,
+        SignOutRequest,
+        SessionView,
+        Role,
+        Permission,
+        DateRangeRequest,
+        OpenPeriodRequest,
+        GetZReportRequest,
+        ListZReportsRequest,
+        ReportView,
+        ZReportView,
+        ZSummary,
+        ExportView,
+        ImportView,
+        crate::reports::Figures,
+        crate::reports::CurrencyFigures,
+        crate::reports::Line,
+        crate::reports::Period,
+        crate::reports::closing::ZReport,
+        crate::reports::closing::Discrepancy,
+        crate::reports::closing::Change,
+        crate::reports::reconcile::Reconciliation,
+        crate::reports::reconcile::Mismatch,
+        crate::reports::reconcile::MismatchKind,
+        CaptureSaleRequest,
+        VoidSaleRequest,
+        ReceiptRequest,
+        ReceiptView,
+        EmailReceiptRequest,
+        TestCardOption,
+        crate::gateway::TestCard,
+        crate::receipt::ReceiptCopy,
+        GatewaySetupRequest,
+        ConfigureGatewayRequest,
+        SetGatewayKeyRequest,
+        SwitchModeRequest,
+        GatewaySetupView,
+        crate::terminal::KeyView,
+        crate::gateway::stripe::ReaderInfo,
+        OwnerRequest,
+        AddStaffRequest,
+        StaffChangeRequest,
+        ResetPinRequest,
+        ConfirmPinRequest,
+        AuditQueryRequest,
+        crate::auth::StaffEntry,
+        crate::terminal::Limits,
+        crate::monitor::Alert,
+        crate::monitor::AlertKind,
+        crate::audit::AuditEntry,
+        crate::audit::Verification,
+    ]
+}
+
+#[test]
+fn error_reports_carry_codes_and_safe_messages() {
+    let r = ErrorReport::from(CounterError::Money(MoneyError::Negative));
+    assert_eq!(r.code, ErrorCode::InvalidAmount);
+    assert!(r.message.contains("negative"));
+    let r = ErrorReport::from(CounterError::Keychain(KeychainError::Locked));
+    assert_eq!(r.code, ErrorCode::KeychainLocked);
+    assert_eq!(r.code.exit_status(), 5);
+    let json = serde_json::to_string(&r).unwrap_or_default();
+    assert!(json.starts_with(r#"{"code":"keychain_locked","message":"#), "{json}");
+}

@@ -1,0 +1,119 @@
+//! The owner's screens: the live gateway, its key, the cache keys, who
+//! support bundles are sealed to, and the bundle itself.
+
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::config::Mode;
+
+/// `preview_bundle` / `export_bundle`: the support bundle.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct BundleRequest {}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct BundleView {
+    pub manifest: crate::export::Manifest,
+    /// Where the sealed bundle was written (export only).
+    pub path: Option<String>,
+}
+
+/// `get_gateway_setup`, `remove_gateway_key`, `list_readers`: no input.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct GatewaySetupRequest {}
+
+/// `configure_gateway`: where the live gateway is; an omitted field is kept,
+/// an empty one cleared (CA, reader).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigureGatewayRequest {
+    #[ts(optional)]
+    pub base_url: Option<String>,
+    /// Path of a PEM file with an extra CA to trust.
+    #[ts(optional)]
+    pub extra_ca: Option<String>,
+    #[ts(optional)]
+    pub reader_id: Option<String>,
+    #[ts(optional)]
+    pub omit_refund_reason: Option<bool>,
+}
+
+impl From<ConfigureGatewayRequest> for crate::terminal::GatewayChange {
+    fn from(r: ConfigureGatewayRequest) -> Self {
+        Self {
+            base_url: r.base_url,
+            extra_ca: r.extra_ca.map(std::path::PathBuf::from),
+            reader_id: r.reader_id,
+            omit_refund_reason: r.omit_refund_reason,
+        }
+    }
+}
+
+/// `set_gateway_key`: the pasted key, a secret from the moment it is parsed.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct SetGatewayKeyRequest {
+    #[ts(type = "string")]
+    pub key: SecretString,
+}
+
+/// `switch_mode`: training or live.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct SwitchModeRequest {
+    pub mode: Mode,
+}
+
+/// The owner's gateway screen. The key is only ever shown masked.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct GatewaySetupView {
+    pub mode: Mode,
+    pub provider: String,
+    pub base_url: String,
+    pub extra_ca: Option<String>,
+    pub reader_id: Option<String>,
+    pub omit_refund_reason: bool,
+    pub key: Option<crate::terminal::KeyView>,
+}
+
+impl GatewaySetupView {
+    pub fn new(settings: &crate::config::Settings, key: Option<crate::terminal::KeyView>) -> Self {
+        let g = &settings.gateway;
+        Self {
+            mode: settings.mode,
+            provider: "stripe".into(),
+            base_url: g.base_url.clone(),
+            extra_ca: g.extra_ca.as_ref().map(|p| p.display().to_string()),
+            reader_id: g.reader_id.clone(),
+            omit_refund_reason: g.omit_refund_reason,
+            key,
+        }
+    }
+}
+
+/// `get_keys`, `rotate_cache_key`: no input.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct KeysRequest {}
+
+/// `set_support_recipients`: age X25519 public keys (`age1…`).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct SetRecipientsRequest {
+    pub support: Vec<String>,
+    #[ts(optional)]
+    pub owner: Option<String>,
+}
+
+/// The owner's keys panel: the cache key versions of the current mode and
+/// who support bundles are sealed to (public keys only).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct KeysView {
+    pub cache: Vec<crate::store::KeyState>,
+    pub support_recipients: Vec<String>,
+    pub owner_recipient: Option<String>,
+    /// Set by `rotate_cache_key`: what the rotation did.
+    pub rotation: Option<crate::store::Rotation>,
+}

@@ -1,0 +1,380 @@
+//! The counter as staff use it: charges, refunds, captures and voids, each
+//! permitted, limited and audited; receipts; the recovery of what is in doubt.
+
+use secrecy::SecretString;
+
+use super::audit::refusal_code;
+use super::reports::write_file;
+use super::{Result, Terminal, TerminalError};
+use crate::audit::Action;
+use crate::auth::{Actor, Permission, Role};
+use crate::counter::{ChargeInput, CounterError, RefundInput, SalesFilter};
+use crate::gateway::TestCard;
+use crate::money::{Currency, MinorUnits, Money};
+use crate::receipt::{self, ReceiptContext, ReceiptCopy};
+use crate::store::{CapReached, RateKind, RefundCap, StoreError};
+use crate::store::{Refund, Sale, SaleId};
+use crate::vault::GatewayKeys;
+
+impl Terminal {
+    pub async fn charge(&self, actor: &Actor, mut input: ChargeInput) -> Result<Sale> {
+        self.require(actor, Permission::Charge)?;
+        // The budget is the terminal's, shared with every other process.
+        let now = self.clock.now_ms();
+        if !self
+            .db
+            .take_rate_slot(RateKind::Charge, self.settings.charges_per_minute, now)?
+        {
+            self.record(Some(actor), Action::Charge, None, "rate_limited", None)?;
+            return Err(TerminalError::LimitReached(format!(
+                "More than {} charges a minute on this terminal: wait a moment.",
+                self.settings.charges_per_minute
+            )));
+        }
+        input.staff_id = Some(actor.staff_id.clone());
+        input.audit_anchor = self.audit.head(&self.db)?.map(|a| a.encode());
+        let result = self.counter()?.charge(input).await;
+        crate::crashpoint::reached(crate::crashpoint::CHARGE_RECORDED);
+        match &result {
+            Ok(sale) => {
+                let detail = format!("amount={} {}", sale.money.amount.get(), sale.money.currency);
+                self.record(
+                    Some(actor),
+                    Action::Charge,
+                    Some(&sale.id.to_string()),
+                    status_word(sale),
+                    Some(&detail),
+                )?;
+            }
+            Err(e) => {
+                self.record(
+                    Some(actor),
+                    Action::Charge,
+                    None,
+                    "refused",
+                    Some(&refusal_code(e.into())),
+                )?;
+            }
+        }
+        Ok(result?)
+    }
+
+    pub fn cancel_charge(&self, actor: &Actor) -> Result<()> {
+        self.require(actor, Permission::CancelCharge)?;
+        Ok(self.counter()?.cancel_charge()?)
+    }
+
+    pub fn list_sales(&self, actor: &Actor, since_ms: i64, until_ms: i64) -> Result<Vec<Sale>> {
+        self.require(actor, Permission::ListSales)?;
+        Ok(self.counter()?.list_sales(since_ms, until_ms)?)
+    }
+
+    /// Searches sales (status, last 4, amount, staff, date range).
+    /// `staff_name` is matched case-insensitively to an account.
+    pub fn search_sales(&self, actor: &Actor, mut filter: SalesFilter, staff_name: Option<&str>) -> Result<Vec<Sale>> {
+        self.require(actor, Permission::ListSales)?;
+        filter.staff_id = self.staff_id_named(staff_name)?;
+        Ok(self.counter()?.search_sales(&filter)?)
+    }
+
+    /// The live gateway's card readers (managers, for set-up).
+    pub async fn list_readers(&self, actor: &Actor) -> Result<Vec<crate::gateway::stripe::ReaderInfo>> {
+        self.require(actor, Permission::ConfigureGateway)?;
+        let key = GatewayKeys::new(&self.keychain, &self.keys)
+            .for_gateway(&self.settings.gateway.binding())?
+            .ok_or(CounterError::LiveNotConfigured)?;
+        let gateway = crate::counter::live_gateway(&self.settings, key)?;
+        Ok(gateway.list_readers().await.map_err(CounterError::Gateway)?)
+    }
+
+    /// The gateway's test cards, when its key is a test-mode key.
+    pub fn test_cards(&self) -> Vec<TestCard> {
+        match &self.counter {
+            Ok(c) if c.gateway().test_mode() => TestCard::ALL.to_vec(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// A receipt for a sale, or for one of its refunds, as print lines.
+    pub fn receipt(&self, actor: &Actor, sale: SaleId, refund: Option<&str>, copy: ReceiptCopy) -> Result<Vec<String>> {
+        self.require(actor, Permission::ListSales)?;
+        let store = self.counter()?.store();
+        let sale = store.get(sale)?.ok_or(CounterError::SaleNotFound)?;
+        let refund = match refund {
+            Some(id) => Some(
+                store
+                    .refunds_for_sale(sale.id)?
+                    .into_iter()
+                    .find(|r| r.id == id)
+                    .ok_or(CounterError::SaleNotFound)?,
+            ),
+            None => None,
+        };
+        let staff = refund
+            .as_ref()
+            .map_or(sale.staff_id.as_deref(), |r| r.staff_id.as_deref())
+            .map(self.staff_names()?);
+        let zone = self.zone()?;
+        let ctx = ReceiptContext {
+            shop_name: &self.settings.shop_name,
+            zone: &zone,
+            training: self.training(),
+            staff: staff.as_deref(),
+        };
+        Ok(match &refund {
+            None => receipt::sale_lines(&sale, copy, &ctx),
+            Some(r) => receipt::refund_lines(&sale, r, copy, &ctx),
+        })
+    }
+
+    /// Writes the receipt as a PDF under `<home>/receipts/` (the same bytes
+    /// every time) and returns the lines and the path.
+    pub fn save_receipt(
+        &self,
+        actor: &Actor,
+        sale: SaleId,
+        refund: Option<&str>,
+        copy: ReceiptCopy,
+    ) -> Result<(Vec<String>, std::path::PathBuf)> {
+        let lines = self.receipt(actor, sale, refund, copy)?;
+        let mode = if self.training() { "training-" } else { "" };
+        let what = refund.map_or_else(|| format!("sale-{sale}"), |r| format!("refund-{}", file_safe(r)));
+        let path = self
+            .home
+            .root()
+            .join("receipts")
+            .join(format!("{mode}{what}-{}.pdf", copy.file_word()));
+        write_file(&path, &crate::pdf::render(&lines))?;
+        Ok((lines, path))
+    }
+
+    /// Asks the gateway to email its receipt for a sale. The address is
+    /// checked, used once and not kept; the audit records that it was sent.
+    pub async fn email_receipt(&self, actor: &Actor, sale: SaleId, email: &str) -> Result<()> {
+        self.require(actor, Permission::ListSales)?;
+        let email = email.trim();
+        let plausible = email.len() <= 254
+            && email.split_once('@').is_some_and(|(user, host)| {
+                !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+            })
+            && !email
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == ',' || c == ';')
+            && !crate::pan::contains_card_number(email);
+        if !plausible {
+            return Err(CounterError::InvalidInput("That does not look like an email address.".into()).into());
+        }
+        let counter = self.counter()?;
+        let found = counter.store().get(sale)?.ok_or(CounterError::SaleNotFound)?;
+        let payment = found
+            .gateway_ref
+            .filter(|_| found.status == crate::store::SaleStatus::Approved)
+            .ok_or_else(|| CounterError::InvalidInput("Only an approved sale has a receipt to email.".into()))?;
+        let result = counter.gateway().email_receipt(&payment, email).await;
+        let outcome = if result.is_ok() { "ok" } else { "failed" };
+        self.record(
+            Some(actor),
+            Action::ReceiptEmailed,
+            Some(&sale.to_string()),
+            outcome,
+            None,
+        )?;
+        result.map_err(|e| CounterError::Gateway(e).into())
+    }
+
+    /// What is left to refund on a sale.
+    pub fn refundable(&self, actor: &Actor, sale: SaleId) -> Result<Money> {
+        self.require(actor, Permission::ListSales)?;
+        Ok(self.counter()?.store().refundable(sale)?)
+    }
+
+    /// Refunds part or all of a sale. Above the approval limit a manager's
+    /// name and PIN must come with it (unless the actor is a manager);
+    /// cashiers are held to their daily count and amount.
+    pub async fn refund(
+        &self,
+        actor: &Actor,
+        mut input: RefundInput,
+        approver: Option<(&str, &SecretString)>,
+    ) -> Result<Refund> {
+        self.require(actor, Permission::Refund)?;
+        let counter = self.counter()?;
+        let sale = counter.store().get(input.sale_id)?.ok_or(CounterError::SaleNotFound)?;
+        let currency = sale.money.currency;
+        let amount = match &input.amount {
+            Some(typed) => {
+                crate::money::parse_amount(typed, currency, &self.settings.parse_rules()).map_err(CounterError::from)?
+            }
+            None => counter.store().refundable(sale.id)?.amount,
+        };
+        let object = sale.id.to_string();
+        let limit = major(self.settings.refund_approval_above_major, currency);
+        let mut approved_by = None;
+        if amount > limit && !actor.role.allows(Permission::ApproveRefund) {
+            let Some((name, pin)) = approver else {
+                self.record(Some(actor), Action::Refund, Some(&object), "needs_approval", None)?;
+                return Err(TerminalError::NeedsApproval(Money::new(limit, currency).display()));
+            };
+            let manager = self.sign_in(name, pin)?;
+            if let Err(e) = manager.require(Permission::ApproveRefund) {
+                self.record(Some(&manager), Action::RefundApproval, Some(&object), "denied", None)?;
+                return Err(e.into());
+            }
+            self.record(
+                Some(&manager),
+                Action::RefundApproval,
+                Some(&object),
+                "ok",
+                Some(&format!("for={}", actor.staff_id)),
+            )?;
+            approved_by = Some(manager.staff_id);
+        }
+        // Cashiers' limits are checked where the refund is journaled, in one
+        // transaction, so parallel refunds cannot all pass a stale count.
+        let cap = (actor.role == Role::Cashier).then(|| RefundCap {
+            staff_id: actor.staff_id.clone(),
+            since_ms: crate::store::now_ms() - 24 * 60 * 60 * 1000,
+            max_count: i64::from(self.settings.refund_limit_count),
+            max_total_minor: major(self.settings.refund_limit_major, currency).get(),
+        });
+        input.staff_id = Some(actor.staff_id.clone());
+        input.amount = Some(crate::money::format_minor(amount, currency));
+        counter.set_audit_anchor(self.audit.head(&self.db)?.map(|a| a.encode()));
+        let result = counter.refund_within(input, cap).await;
+        if let Err(CounterError::Store(StoreError::RefundLimit(reached))) = &result {
+            return Err(self.refund_limit_reached(actor, *reached, currency)?);
+        }
+        let approval = approved_by.map(|m| format!(" approved_by={m}")).unwrap_or_default();
+        match &result {
+            Ok(r) => {
+                let detail = format!("amount={} {} refund={}{approval}", r.money.amount.get(), currency, r.id);
+                self.record(
+                    Some(actor),
+                    Action::Refund,
+                    Some(&object),
+                    refund_word(r),
+                    Some(&detail),
+                )?;
+            }
+            Err(e) => {
+                self.record(
+                    Some(actor),
+                    Action::Refund,
+                    Some(&object),
+                    "refused",
+                    Some(&refusal_code(e.into())),
+                )?;
+            }
+        }
+        Ok(result?)
+    }
+
+    /// The refusal of a refund over a cashier's limits, audited.
+    fn refund_limit_reached(&self, actor: &Actor, reached: CapReached, currency: Currency) -> Result<TerminalError> {
+        let msg = match reached {
+            CapReached::Count => format!(
+                "You have reached your limit of {} refunds in 24 hours: ask a manager.",
+                self.settings.refund_limit_count
+            ),
+            CapReached::Amount => format!(
+                "This refund would take you over your 24-hour refund limit of {}: ask a manager.",
+                Money::new(major(self.settings.refund_limit_major, currency), currency).display()
+            ),
+        };
+        self.record(Some(actor), Action::Refund, None, "limit_reached", None)?;
+        Ok(TerminalError::LimitReached(msg))
+    }
+
+    pub async fn capture(&self, actor: &Actor, sale: SaleId, amount: Option<String>) -> Result<Sale> {
+        self.require(actor, Permission::CaptureVoid)?;
+        let counter = self.counter()?;
+        counter.set_audit_anchor(self.audit.head(&self.db)?.map(|a| a.encode()));
+        let result = counter.capture(sale, amount).await;
+        self.record_op(actor, Action::Capture, sale, &result)?;
+        Ok(result?)
+    }
+
+    pub async fn void(&self, actor: &Actor, sale: SaleId) -> Result<Sale> {
+        self.require(actor, Permission::CaptureVoid)?;
+        let result = self.counter()?.void(sale).await;
+        self.record_op(actor, Action::Void, sale, &result)?;
+        Ok(result?)
+    }
+
+    fn record_op(
+        &self,
+        actor: &Actor,
+        action: Action,
+        sale: SaleId,
+        result: &std::result::Result<Sale, CounterError>,
+    ) -> Result<()> {
+        let outcome = match result {
+            Ok(s) => status_word(s),
+            Err(_) => "refused",
+        };
+        let detail = result
+            .as_ref()
+            .ok()
+            .and_then(|s| s.captured)
+            .map(|c| format!("captured={}", c.get()));
+        self.record(Some(actor), action, Some(&sale.to_string()), outcome, detail.as_deref())?;
+        Ok(())
+    }
+
+    pub async fn resolve_in_doubt(&self, actor: &Actor) -> Result<usize> {
+        self.require(actor, Permission::ResolveInDoubt)?;
+        let unresolved = self.counter()?.resolve_in_doubt().await?;
+        self.record_settled(Some(actor))?;
+        self.audit_unrecorded_money(Some(actor))?;
+        if actor.require(Permission::CloseDay).is_ok() {
+            self.audit_unrecorded_closes(actor)?;
+        }
+        let outcome = if unresolved == 0 { "ok" } else { "in_doubt" };
+        self.record(
+            Some(actor),
+            Action::ResolveInDoubt,
+            None,
+            outcome,
+            Some(&format!("unresolved={unresolved}")),
+        )?;
+        Ok(unresolved)
+    }
+}
+
+/// A refund id as part of a file name.
+fn file_safe(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(64)
+        .collect()
+}
+
+fn major(units: u64, currency: Currency) -> MinorUnits {
+    MinorUnits::new(
+        i64::try_from(units)
+            .unwrap_or(i64::MAX)
+            .saturating_mul(currency.minor_per_major()),
+    )
+}
+
+fn status_word(sale: &Sale) -> &'static str {
+    use crate::store::SaleStatus::*;
+    match sale.status {
+        Approved => "approved",
+        Authorized => "authorized",
+        Declined => "declined",
+        Failed => "failed",
+        Cancelled => "cancelled",
+        Voided => "voided",
+        InDoubt | Pending => "in_doubt",
+    }
+}
+
+fn refund_word(r: &Refund) -> &'static str {
+    use crate::store::RefundStatus::*;
+    match r.status {
+        Succeeded => "refunded",
+        Failed => "failed",
+        Pending | InDoubt => "in_doubt",
+    }
+}

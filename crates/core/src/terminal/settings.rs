@@ -1,0 +1,193 @@
+//! What an owner changes about the terminal: limits, the live gateway's
+//! address and CA, and the mode. Checked before anything is saved; audited.
+
+use secrecy::SecretString;
+
+use super::{Result, Terminal};
+use crate::audit::Action;
+use crate::auth::{Actor, Permission};
+use crate::config::{Mode, Settings};
+use crate::counter::{CounterError, GATEWAY_KEY};
+use crate::vault::GatewayKeys;
+
+/// The owner's limits: refund guardrails, charge rate, idle lock, alerts.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct Limits {
+    #[ts(type = "number")]
+    pub refund_approval_above_major: u64,
+    pub refund_limit_count: u32,
+    #[ts(type = "number")]
+    pub refund_limit_major: u64,
+    pub charges_per_minute: u32,
+    pub idle_lock_minutes: u32,
+    #[ts(
+        type = "{ decline_burst: number, decline_window_minutes: number, refund_limit_warn_percent: number, failed_pins_per_hour: number, quick_refund_minutes: number }"
+    )]
+    pub alerts: crate::monitor::AlertSettings,
+}
+
+impl Limits {
+    pub fn of(s: &Settings) -> Self {
+        Self {
+            refund_approval_above_major: s.refund_approval_above_major,
+            refund_limit_count: s.refund_limit_count,
+            refund_limit_major: s.refund_limit_major,
+            charges_per_minute: s.charges_per_minute,
+            idle_lock_minutes: s.idle_lock_minutes,
+            alerts: s.alerts.clone(),
+        }
+    }
+}
+
+/// What an owner may change about the live gateway; `None` keeps a value.
+#[derive(Debug, Clone, Default)]
+pub struct GatewayChange {
+    pub base_url: Option<String>,
+    /// An empty path removes the extra CA.
+    pub extra_ca: Option<std::path::PathBuf>,
+    /// Empty removes the reader.
+    pub reader_id: Option<String>,
+    pub omit_refund_reason: Option<bool>,
+}
+
+impl Terminal {
+    /// The owner's limits and alert thresholds. Audited.
+    pub fn update_limits(&self, actor: &Actor, limits: &Limits) -> Result<Settings> {
+        self.require(actor, Permission::ManageStaff)?;
+        let mut s = self.settings.clone();
+        s.refund_approval_above_major = limits.refund_approval_above_major;
+        s.refund_limit_count = limits.refund_limit_count;
+        s.refund_limit_major = limits.refund_limit_major;
+        s.charges_per_minute = limits.charges_per_minute.max(1);
+        s.idle_lock_minutes = limits.idle_lock_minutes.clamp(1, 15);
+        s.alerts = limits.alerts.clone();
+        self.home.save_settings(&s)?;
+        let detail = format!(
+            "approval_above={} refunds/day={} {} charges/min={} idle_lock={}",
+            s.refund_approval_above_major,
+            s.refund_limit_count,
+            s.refund_limit_major,
+            s.charges_per_minute,
+            s.idle_lock_minutes
+        );
+        self.record(
+            Some(actor),
+            Action::SettingsChanged,
+            Some("limits"),
+            "ok",
+            Some(&detail),
+        )?;
+        Ok(s)
+    }
+
+    /// Saves new settings (gateway, limits, mode). Takes effect on next open.
+    pub fn save_settings(&self, actor: &Actor, settings: &Settings, action: Action) -> Result<()> {
+        let p = if action == Action::ModeSwitch {
+            Permission::SwitchMode
+        } else {
+            Permission::ConfigureGateway
+        };
+        self.require(actor, p)?;
+        self.home.save_settings(settings)?;
+        let detail = format!("mode={:?} gateway={}", settings.mode, settings.gateway.base_url);
+        self.record(Some(actor), action, None, "ok", Some(&detail))?;
+        Ok(())
+    }
+
+    /// Stores a gateway key that the gateway has already accepted.
+    /// Changes where the live gateway is. The new settings are checked
+    /// (https only, a readable CA) before anything is saved. Audited.
+    ///
+    /// The extra CA is copied into the data folder and its SHA-256 kept;
+    /// the original file is not read again. A new address or CA clears the
+    /// stored gateway key (audited): it was checked against the old one and
+    /// is never sent to another, so a manager enters it again.
+    pub fn configure_gateway(&self, actor: &Actor, change: GatewayChange) -> Result<Settings> {
+        self.require(actor, Permission::ConfigureGateway)?;
+        let mut settings = self.settings.clone();
+        let g = &mut settings.gateway;
+        let typed = [change.base_url.as_deref(), change.reader_id.as_deref()];
+        if typed.into_iter().flatten().any(url_holds_card_number) {
+            return Err(CounterError::InvalidInput(
+                "That looks like it holds a card number. Card numbers are never typed into the terminal.".into(),
+            )
+            .into());
+        }
+        if let Some(url) = change.base_url.filter(|u| !u.trim().is_empty()) {
+            g.base_url = url.trim().to_string();
+        }
+        if let Some(ca) = change.extra_ca {
+            if ca.as_os_str().is_empty() {
+                g.extra_ca = None;
+                g.extra_ca_sha256 = None;
+            } else {
+                let (copy, sha) = self.home.install_extra_ca(&ca)?;
+                g.extra_ca = Some(copy);
+                g.extra_ca_sha256 = Some(sha);
+            }
+        }
+        if let Some(reader) = change.reader_id {
+            g.reader_id = Some(reader.trim().to_string()).filter(|r| !r.is_empty());
+        }
+        if let Some(v) = change.omit_refund_reason {
+            g.omit_refund_reason = v;
+        }
+        if let Err(e) = crate::counter::live_gateway(&settings, SecretString::from(String::new())) {
+            // A copy just made of a file that is not a CA is not kept.
+            if let Some(copy) = settings.gateway.extra_ca.as_ref() {
+                if self.settings.gateway.extra_ca.as_ref() != Some(copy) {
+                    let _ = std::fs::remove_file(copy);
+                }
+            }
+            return Err(e.into());
+        }
+        if settings.gateway.binding() != self.settings.gateway.binding()
+            && GatewayKeys::new(&self.keychain, &self.keys).clear()?
+        {
+            self.record(
+                Some(actor),
+                Action::GatewayKeyRemoved,
+                None,
+                "ok",
+                Some("gateway address or CA changed: the key must be entered again"),
+            )?;
+        }
+        self.save_settings(actor, &settings, Action::GatewayConfigured)?;
+        Ok(settings)
+    }
+
+    /// Switches between training and live. Live needs a gateway key.
+    pub fn switch_mode(&self, actor: &Actor, mode: Mode) -> Result<()> {
+        self.require(actor, Permission::SwitchMode)?;
+        if mode == Mode::Live && self.keychain.secret(GATEWAY_KEY)?.is_none() {
+            return Err(CounterError::LiveNotConfigured.into());
+        }
+        let mut settings = self.settings.clone();
+        settings.mode = mode;
+        self.save_settings(actor, &settings, Action::ModeSwitch)
+    }
+}
+
+/// True if a typed address (or id) holds a card number. An IP address and
+/// port are digits by nature and are not read as one: the rest of the
+/// address (user, path, query, fragment) is.
+fn url_holds_card_number(text: &str) -> bool {
+    let Ok(url) = reqwest::Url::parse(text.trim()) else {
+        return crate::pan::contains_card_number(text);
+    };
+    let ip_host = url
+        .host_str()
+        .map(|h| h.trim_start_matches('[').trim_end_matches(']'))
+        .is_some_and(|h| h.parse::<std::net::IpAddr>().is_ok());
+    if !ip_host {
+        return crate::pan::contains_card_number(text);
+    }
+    let parts = [
+        url.username(),
+        url.password().unwrap_or_default(),
+        url.path(),
+        url.query().unwrap_or_default(),
+        url.fragment().unwrap_or_default(),
+    ];
+    parts.iter().any(|p| crate::pan::contains_card_number(p))
+}
