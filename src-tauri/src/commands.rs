@@ -416,7 +416,7 @@ pub fn list_alerts(state: State<'_, AppState>, request: OwnerRequest) -> Result<
 #[tauri::command]
 pub fn list_audit(state: State<'_, AppState>, request: AuditQueryRequest) -> Result<Vec<AuditEntry>, ErrorReport> {
     let (terminal, actor) = state.signed_in()?;
-    Ok(terminal.audit_entries(&actor, &request, now_ms())?)
+    Ok(terminal.audit_entries(&actor, request.staff.as_deref(), request.filter(now_ms()))?)
 }
 
 #[tauri::command]

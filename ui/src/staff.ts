@@ -3,6 +3,7 @@
 // button. Every change asks for the manager's PIN again when the core wants
 // it. All text is set with textContent.
 import { api, asErrorReport } from "./api";
+import type { AlertSettings } from "./bindings/AlertSettings";
 import type { AuditEntry } from "./bindings/AuditEntry";
 import type { Limits } from "./bindings/Limits";
 import type { Role } from "./bindings/Role";
@@ -22,13 +23,17 @@ const LIMIT_FIELDS = [
   "charges_per_minute",
   "idle_lock_minutes",
 ] as const;
-const ALERT_FIELDS = [
-  "decline_burst",
-  "decline_window_minutes",
-  "refund_limit_warn_percent",
-  "failed_pins_per_hour",
-  "quick_refund_minutes",
-] as const;
+// Every alert threshold has a field of the same name in the limits form. A
+// record over the generated type's keys: a threshold added in the core
+// fails to compile here until it has its field.
+const ALERT_FIELD_SET: Record<keyof AlertSettings, true> = {
+  decline_burst: true,
+  decline_window_minutes: true,
+  refund_limit_warn_percent: true,
+  failed_pins_per_hour: true,
+  quick_refund_minutes: true,
+};
+const ALERT_FIELDS = Object.keys(ALERT_FIELD_SET) as (keyof AlertSettings)[];
 
 export function staffScreen(host: StaffHost) {
   const el = {
@@ -135,13 +140,7 @@ export function staffScreen(host: StaffHost) {
       refund_limit_major: n("refund_limit_major"),
       charges_per_minute: n("charges_per_minute"),
       idle_lock_minutes: n("idle_lock_minutes"),
-      alerts: {
-        decline_burst: n("decline_burst"),
-        decline_window_minutes: n("decline_window_minutes"),
-        refund_limit_warn_percent: n("refund_limit_warn_percent"),
-        failed_pins_per_hour: n("failed_pins_per_hour"),
-        quick_refund_minutes: n("quick_refund_minutes"),
-      },
+      alerts: Object.fromEntries(ALERT_FIELDS.map((f) => [f, n(f)])) as AlertSettings,
     };
   }
 

@@ -29,7 +29,6 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::gateway::training::ReaderTiming;
 use crate::money::{Currency, DecimalSeparator, ParseRules};
 
 pub const HOME_ENV: &str = "MERCHANT_TERMINAL_HOME";
@@ -87,7 +86,7 @@ pub struct Settings {
     /// Printed at the top of every receipt.
     pub shop_name: String,
     /// Thresholds of the owner's alerts.
-    pub alerts: crate::monitor::AlertSettings,
+    pub alerts: AlertSettings,
 }
 
 /// Which provider a live terminal uses and how to reach it. The key itself
@@ -164,7 +163,7 @@ impl Default for Settings {
             owner_recipient: None,
             time_zone: None,
             shop_name: "Merchant Terminal".into(),
-            alerts: crate::monitor::AlertSettings::default(),
+            alerts: AlertSettings::default(),
         }
     }
 }
@@ -416,6 +415,55 @@ fn restrict_permissions(path: &Path) {
 
 #[cfg(not(unix))]
 fn restrict_permissions(_path: &Path) {}
+
+/// How long the simulated reader takes. Short in tests, human in training.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReaderTiming {
+    /// Time from "charge" to the card being read.
+    pub tap_ms: u64,
+    /// Time a slow reader takes (long enough to press cancel).
+    pub slow_ms: u64,
+    /// Time before a reader with no card gives up.
+    pub timeout_ms: u64,
+}
+
+impl Default for ReaderTiming {
+    fn default() -> Self {
+        Self {
+            tap_ms: 1_200,
+            slow_ms: 8_000,
+            timeout_ms: 5_000,
+        }
+    }
+}
+
+/// Thresholds, in `settings.toml` under `[alerts]`.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(default, deny_unknown_fields)]
+pub struct AlertSettings {
+    /// Declines within `decline_window_minutes` that raise an alert.
+    pub decline_burst: u32,
+    pub decline_window_minutes: u32,
+    /// Warn when a cashier has used this share of a refund limit (percent).
+    pub refund_limit_warn_percent: u32,
+    /// Wrong PINs within an hour that raise an alert.
+    pub failed_pins_per_hour: u32,
+    /// A refund this soon after its charge is flagged.
+    pub quick_refund_minutes: u32,
+}
+
+impl Default for AlertSettings {
+    fn default() -> Self {
+        Self {
+            decline_burst: 5,
+            decline_window_minutes: 10,
+            refund_limit_warn_percent: 80,
+            failed_pins_per_hour: 5,
+            quick_refund_minutes: 10,
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -19,7 +19,12 @@
 //! | [`reports`] | day view, X/Z reports, CSV export, reconciliation           |
 //! | [`session`] | idle lock, PIN re-entry, role and active flag per command   |
 //! | [`setup`]   | the keychain's setup record; the stop when data goes missing |
-//! | [`api`]     | IPC / JSON boundary types and stable error codes            |
+//! | [`terminal`] | the facade: every action signed in, permitted, audited (rooms per concern) |
+//! | [`api`]     | IPC / JSON boundary types; errors converted into codes      |
+//! | [`error`]   | the stable error code and report every boundary returns     |
+//!
+//! The modules form layers (ARCHITECTURE.md); `tests/layers.rs` checks that
+//! every import goes down them.
 #![forbid(unsafe_code)]
 
 pub mod api;

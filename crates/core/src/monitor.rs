@@ -18,32 +18,7 @@ use crate::config::Settings;
 use crate::money::{format_minor, MinorUnits};
 use crate::store::{Store, StoreError, TerminalDb};
 
-/// Thresholds, in `settings.toml` under `[alerts]`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct AlertSettings {
-    /// Declines within `decline_window_minutes` that raise an alert.
-    pub decline_burst: u32,
-    pub decline_window_minutes: u32,
-    /// Warn when a cashier has used this share of a refund limit (percent).
-    pub refund_limit_warn_percent: u32,
-    /// Wrong PINs within an hour that raise an alert.
-    pub failed_pins_per_hour: u32,
-    /// A refund this soon after its charge is flagged.
-    pub quick_refund_minutes: u32,
-}
-
-impl Default for AlertSettings {
-    fn default() -> Self {
-        Self {
-            decline_burst: 5,
-            decline_window_minutes: 10,
-            refund_limit_warn_percent: 80,
-            failed_pins_per_hour: 5,
-            quick_refund_minutes: 10,
-        }
-    }
-}
+pub use crate::config::AlertSettings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -163,6 +163,7 @@ fn generated() -> Vec<(String, String)> {
         AuditQueryRequest,
         crate::auth::StaffEntry,
         crate::terminal::Limits,
+        crate::config::AlertSettings,
         crate::monitor::Alert,
         crate::monitor::AlertKind,
         crate::audit::AuditEntry,

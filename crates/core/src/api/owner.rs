@@ -107,13 +107,4 @@ pub struct SetRecipientsRequest {
     pub owner: Option<String>,
 }
 
-/// The owner's keys panel: the cache key versions of the current mode and
-/// who support bundles are sealed to (public keys only).
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct KeysView {
-    pub cache: Vec<crate::store::KeyState>,
-    pub support_recipients: Vec<String>,
-    pub owner_recipient: Option<String>,
-    /// Set by `rotate_cache_key`: what the rotation did.
-    pub rotation: Option<crate::store::Rotation>,
-}
+pub use crate::terminal::KeysView;

@@ -67,6 +67,22 @@ pub struct AuditQueryRequest {
     pub limit: Option<u32>,
 }
 
+impl AuditQueryRequest {
+    /// The filter for the trail; blank fields mean any, the staff member
+    /// is resolved by name by the terminal.
+    pub fn filter(&self, now_ms: i64) -> crate::audit::AuditFilter {
+        let blank = |v: &Option<String>| v.clone().filter(|x| !x.trim().is_empty());
+        crate::audit::AuditFilter {
+            action: blank(&self.action),
+            actor: None,
+            outcome: blank(&self.outcome),
+            since_ms: self.since_ms.unwrap_or(0),
+            until_ms: self.until_ms.unwrap_or(now_ms + 1),
+            limit: self.limit.unwrap_or(200).min(5_000),
+        }
+    }
+}
+
 /// `sign_in`: a staff member's name and PIN. The PIN is a secret from the
 /// moment it is parsed (no Serialize; Debug prints `[REDACTED]`).
 #[derive(Debug, Clone, Deserialize, TS)]

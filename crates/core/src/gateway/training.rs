@@ -79,27 +79,7 @@ impl SimulatedCard {
     }
 }
 
-/// How long the simulated reader takes. Short in tests, human in training.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ReaderTiming {
-    /// Time from "charge" to the card being read.
-    pub tap_ms: u64,
-    /// Time a slow reader takes (long enough to press cancel).
-    pub slow_ms: u64,
-    /// Time before a reader with no card gives up.
-    pub timeout_ms: u64,
-}
-
-impl Default for ReaderTiming {
-    fn default() -> Self {
-        Self {
-            tap_ms: 1_200,
-            slow_ms: 8_000,
-            timeout_ms: 5_000,
-        }
-    }
-}
+pub use crate::config::ReaderTiming;
 
 pub const TRAINING_READER_ID: &str = "tmr_training";
 

@@ -2,7 +2,7 @@
 //! crash left settled but unrecorded; alerts; verification against anchors.
 
 use super::{Result, Terminal};
-use crate::audit::{Action, Anchor, AuditEntry, Verification};
+use crate::audit::{Action, Anchor, AuditEntry, AuditFilter, Verification};
 use crate::auth::{Actor, Permission};
 use crate::counter::Counter;
 use crate::reports::closing;
@@ -25,24 +25,16 @@ impl Terminal {
         Ok(alerts)
     }
 
-    /// Audit entries by action, staff (name), outcome and time (managers).
+    /// Audit entries by action, staff (by name: `staff`), outcome and time
+    /// (managers). The filter's own staff id is replaced by the named one's.
     pub fn audit_entries(
         &self,
         actor: &Actor,
-        q: &crate::api::AuditQueryRequest,
-        now_ms: i64,
+        staff: Option<&str>,
+        mut filter: AuditFilter,
     ) -> Result<Vec<AuditEntry>> {
         self.require(actor, Permission::ViewAudit)?;
-        let staff_id = self.staff_id_named(q.staff.as_deref())?;
-        let blank = |v: &Option<String>| v.clone().filter(|x| !x.trim().is_empty());
-        let filter = crate::audit::AuditFilter {
-            action: blank(&q.action),
-            actor: staff_id,
-            outcome: blank(&q.outcome),
-            since_ms: q.since_ms.unwrap_or(0),
-            until_ms: q.until_ms.unwrap_or(now_ms + 1),
-            limit: q.limit.unwrap_or(200).min(5_000),
-        };
+        filter.actor = self.staff_id_named(staff)?;
         Ok(self.audit.query(&self.db, &filter)?)
     }
 

@@ -21,6 +21,17 @@ pub struct KeyView {
     pub live: bool,
 }
 
+/// The owner's keys panel: the cache key versions of the current mode and
+/// who support bundles are sealed to (public keys only).
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct KeysView {
+    pub cache: Vec<KeyState>,
+    pub support_recipients: Vec<String>,
+    pub owner_recipient: Option<String>,
+    /// Set by `rotate_cache_key`: what the rotation did.
+    pub rotation: Option<Rotation>,
+}
+
 impl Terminal {
     /// Checks `key` with the gateway, then keeps it in the OS keychain
     /// (replacing any other). Only the masked form is ever returned, logged
@@ -72,8 +83,8 @@ impl Terminal {
     }
 
     /// The keys panel: cache key versions and support recipients.
-    pub fn keys_view(&self, actor: &Actor, rotation: Option<Rotation>) -> Result<crate::api::KeysView> {
-        Ok(crate::api::KeysView {
+    pub fn keys_view(&self, actor: &Actor, rotation: Option<Rotation>) -> Result<KeysView> {
+        Ok(KeysView {
             cache: self.key_states(actor)?,
             support_recipients: self.settings.support_recipients.clone(),
             owner_recipient: self.settings.owner_recipient.clone(),

@@ -33,7 +33,7 @@ mod settings;
 mod staff;
 mod support;
 
-pub use keys::KeyView;
+pub use keys::{KeyView, KeysView};
 pub use settings::{GatewayChange, Limits};
 pub use support::{Diagnostics, GatewayHealth};
 

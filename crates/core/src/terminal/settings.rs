@@ -20,10 +20,7 @@ pub struct Limits {
     pub refund_limit_major: u64,
     pub charges_per_minute: u32,
     pub idle_lock_minutes: u32,
-    #[ts(
-        type = "{ decline_burst: number, decline_window_minutes: number, refund_limit_warn_percent: number, failed_pins_per_hour: number, quick_refund_minutes: number }"
-    )]
-    pub alerts: crate::monitor::AlertSettings,
+    pub alerts: crate::config::AlertSettings,
 }
 
 impl Limits {
