@@ -1,3 +1,36 @@
+// The command list's names only: the build script sees the list's tokens,
+// not the core's types.
+macro_rules! commands {
+    ($($name:ident : $req:ty => $resp:ty, $needs:ident;)*) => {
+        const COMMANDS: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+include!("src/command_list.rs");
+
+/// The counter window's capability: every command of the list, nothing
+/// else. Written when the list changes; under CI a stale file fails the
+/// build instead, so what is checked in is what runs.
+fn write_capability() {
+    let permissions: Vec<String> = COMMANDS
+        .iter()
+        .map(|c| format!("    \"allow-{}\"", c.replace('_', "-")))
+        .collect();
+    let json = format!(
+        "{{\n  \"identifier\": \"counter\",\n  \"description\": \"The counter window: sign in, take payments and refunds, owner's reports, the support bundle. Nothing else; every command also checks the signed-in role in the core. Written by build.rs from src/command_list.rs.\",\n  \"windows\": [\"main\"],\n  \"permissions\": [\n{}\n  ]\n}}\n",
+        permissions.join(",\n")
+    );
+    let path = std::path::Path::new("capabilities/counter.json");
+    if std::fs::read_to_string(path).ok().as_deref() == Some(json.as_str()) {
+        return;
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("capabilities/counter.json does not match src/command_list.rs: build once outside CI and commit it");
+    }
+    if let Err(e) = std::fs::write(path, json) {
+        panic!("writing {}: {e}", path.display());
+    }
+}
+
 fn main() {
     // generate_context! embeds ui/dist and the icon but cannot ask Cargo to
     // watch them; without these lines a UI rebuild would not reach the app.
@@ -5,52 +38,11 @@ fn main() {
     println!("cargo:rerun-if-changed=../icons");
     println!("cargo:rerun-if-changed=../tauri.conf.json");
     // Declaring the app's commands makes Tauri generate one permission per
-    // command; the window gets only those its capability file lists.
-    let manifest = tauri_build::AppManifest::new().commands(&[
-        "get_status",
-        "create_owner",
-        "sign_in",
-        "sign_out",
-        "charge_sale",
-        "cancel_charge",
-        "list_sales",
-        "refund_sale",
-        "resolve_in_doubt",
-        "preview_bundle",
-        "export_bundle",
-        "get_day_report",
-        "get_x_report",
-        "close_day",
-        "get_z_report",
-        "list_z_reports",
-        "export_csv",
-        "reconcile_day",
-        "import_missing",
-        "capture_sale",
-        "void_sale",
-        "print_receipt",
-        "email_receipt",
-        "get_gateway_setup",
-        "configure_gateway",
-        "set_gateway_key",
-        "remove_gateway_key",
-        "list_readers",
-        "switch_mode",
-        "confirm_pin",
-        "list_staff",
-        "add_staff",
-        "set_staff_active",
-        "unlock_staff",
-        "reset_staff_pin",
-        "get_limits",
-        "update_limits",
-        "list_alerts",
-        "list_audit",
-        "verify_audit",
-        "get_keys",
-        "rotate_cache_key",
-        "set_support_recipients",
-    ]);
+    // command; the window gets only those its capability file lists. Both
+    // come from the one command list (src/command_list.rs).
+    println!("cargo:rerun-if-changed=src/command_list.rs");
+    write_capability();
+    let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")
         .app_manifest(manifest);

@@ -11,36 +11,13 @@
 use merchant_core::api::{ErrorCode, ErrorReport};
 use merchant_core::auth::Permission;
 
+use crate::registry::COMMANDS;
 use crate::state::AppState;
 
 /// What a command needs: `Some(None)` is open to anyone (sign-in, status);
 /// `None` is a command the gate does not know.
 fn needs(command: &str) -> Option<Option<Permission>> {
-    use Permission::*;
-    Some(Some(match command {
-        "get_status" | "create_owner" | "sign_in" | "sign_out" | "confirm_pin" => return Some(None),
-        "charge_sale" => Charge,
-        "cancel_charge" => CancelCharge,
-        "list_sales" | "print_receipt" | "email_receipt" => ListSales,
-        "refund_sale" => Refund,
-        "resolve_in_doubt" => ResolveInDoubt,
-        "capture_sale" | "void_sale" => CaptureVoid,
-        "preview_bundle" | "export_bundle" => ExportBundle,
-        "get_day_report" | "get_x_report" | "get_z_report" | "list_z_reports" | "export_csv" | "reconcile_day" => {
-            ViewReports
-        }
-        "close_day" | "import_missing" => CloseDay,
-        "get_gateway_setup" | "configure_gateway" | "set_gateway_key" | "remove_gateway_key" | "list_readers" => {
-            ConfigureGateway
-        }
-        "switch_mode" => SwitchMode,
-        "list_staff" | "add_staff" | "set_staff_active" | "unlock_staff" | "reset_staff_pin" | "get_limits"
-        | "update_limits" => ManageStaff,
-        "list_alerts" | "list_audit" => ViewAudit,
-        "verify_audit" => VerifyAudit,
-        "get_keys" | "rotate_cache_key" | "set_support_recipients" => ManageKeys,
-        _ => return None,
-    }))
+    COMMANDS.iter().find(|c| c.name == command).map(|c| c.needs)
 }
 
 /// Lets `command` through, or says why not.
@@ -62,19 +39,24 @@ pub fn admit(state: &AppState, command: &str) -> Result<(), ErrorReport> {
 mod tests {
     use super::*;
 
-    /// Every command the window's capability allows has a rule here.
+    /// The window's capability allows exactly the listed commands, each
+    /// with its rule; anything else is refused.
     #[test]
-    fn every_allowed_command_has_a_rule() {
+    fn the_capability_allows_exactly_the_listed_commands() {
         let capability = include_str!("../capabilities/counter.json");
-        let commands: Vec<String> = capability
+        let allowed: Vec<String> = capability
             .split('"')
             .filter_map(|s| s.strip_prefix("allow-"))
             .map(|s| s.replace('-', "_"))
             .collect();
-        assert!(commands.len() >= 40, "{commands:?}");
-        for c in &commands {
+        let listed: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
+        assert_eq!(allowed, listed);
+        assert!(listed.len() >= 40, "{listed:?}");
+        for c in &listed {
             assert!(needs(c).is_some(), "{c} has no rule in the gate");
         }
         assert!(needs("no_such_command").is_none());
+        assert_eq!(needs("sign_in"), Some(None));
+        assert_eq!(needs("charge_sale"), Some(Some(Permission::Charge)));
     }
 }

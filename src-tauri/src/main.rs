@@ -1,13 +1,14 @@
 //! Merchant Terminal's desktop shell.
 //!
 //! Deliberately thin: it opens the window, holds the core's `Counter` in
-//! Tauri state and exposes a handful of commands (see `commands`), each a
-//! short adapter into `merchant-core`. No business rule lives here.
+//! Tauri state and exposes the commands listed in `command_list.rs` (see `commands`), each
+//! a short adapter into `merchant-core`. No business rule lives here.
 #![forbid(unsafe_code)]
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
 mod gate;
+mod registry;
 mod state;
 
 use merchant_core::config::Home;
@@ -53,51 +54,7 @@ fn main() {
             app.manage(state);
             Ok(())
         })
-        .invoke_handler(gated(tauri::generate_handler![
-            commands::get_status,
-            commands::create_owner,
-            commands::sign_in,
-            commands::sign_out,
-            commands::charge_sale,
-            commands::cancel_charge,
-            commands::list_sales,
-            commands::refund_sale,
-            commands::resolve_in_doubt,
-            commands::preview_bundle,
-            commands::export_bundle,
-            commands::get_day_report,
-            commands::get_x_report,
-            commands::close_day,
-            commands::get_z_report,
-            commands::list_z_reports,
-            commands::export_csv,
-            commands::reconcile_day,
-            commands::import_missing,
-            commands::capture_sale,
-            commands::void_sale,
-            commands::print_receipt,
-            commands::email_receipt,
-            commands::get_gateway_setup,
-            commands::configure_gateway,
-            commands::set_gateway_key,
-            commands::remove_gateway_key,
-            commands::list_readers,
-            commands::switch_mode,
-            commands::confirm_pin,
-            commands::list_staff,
-            commands::add_staff,
-            commands::set_staff_active,
-            commands::unlock_staff,
-            commands::reset_staff_pin,
-            commands::get_limits,
-            commands::update_limits,
-            commands::list_alerts,
-            commands::list_audit,
-            commands::verify_audit,
-            commands::get_keys,
-            commands::rotate_cache_key,
-            commands::set_support_recipients,
-        ]))
+        .invoke_handler(gated(registry::handler()))
         .build(tauri::generate_context!("../tauri.conf.json"));
     match app {
         Ok(app) => app.run(|handle, event| {

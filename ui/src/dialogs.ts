@@ -1,7 +1,7 @@
 // The receipt dialog (print, PDF, email) and the authorisation dialog
 // (capture all or part, or void). Both open from a row of the sales list.
 // All text is set with textContent.
-import { api, asErrorReport } from "./api";
+import { call, asErrorReport } from "./api";
 import type { ReceiptCopy } from "./bindings/ReceiptCopy";
 import type { SaleView } from "./bindings/SaleView";
 import { $ } from "./dom";
@@ -32,7 +32,7 @@ export function receiptDialog(host: DialogHost) {
     if (!current) return;
     el.message.textContent = "";
     try {
-      const view = await api.printReceipt({
+      const view = await call("print_receipt", {
         sale_id: current.sale.id,
         refund_id: current.refundId,
         copy: el.copy.value as ReceiptCopy,
@@ -59,7 +59,7 @@ export function receiptDialog(host: DialogHost) {
   async function send(): Promise<void> {
     if (!current) return;
     try {
-      await api.emailReceipt({ sale_id: current.sale.id, email: el.email.value });
+      await call("email_receipt", { sale_id: current.sale.id, email: el.email.value });
       el.message.dataset.state = "ok";
       el.message.textContent = "The payment service will email the receipt.";
       el.email.value = "";
@@ -132,8 +132,8 @@ export function authorisationDialog(host: DialogHost) {
     try {
       const sale =
         kind === "capture"
-          ? await api.captureSale({ sale_id: current.id, amount: el.amount.value || undefined })
-          : await api.voidSale({ sale_id: current.id });
+          ? await call("capture_sale", { sale_id: current.id, amount: el.amount.value || undefined })
+          : await call("void_sale", { sale_id: current.id });
       el.message.dataset.code = sale.status;
       el.message.textContent = sale.message;
       current = null;

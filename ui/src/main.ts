@@ -1,7 +1,7 @@
 // The counter screen. Built for speed at the till: the amount field has
 // focus, Enter charges, Esc cancels, and every result is shown in words and
 // colour. User and gateway text is only ever set with textContent.
-import { api, asErrorReport } from "./api";
+import { call, asErrorReport } from "./api";
 import type { SaleStatus } from "./bindings/SaleStatus";
 import type { SaleView } from "./bindings/SaleView";
 import type { BundleView } from "./bindings/BundleView";
@@ -166,7 +166,7 @@ function dayBounds(day: string): { since_ms: number; until_ms: number } {
 async function refreshSales(): Promise<void> {
   let sales: SaleView[];
   try {
-    sales = await api.listSales({
+    sales = await call("list_sales", {
       ...dayBounds(el.searchDay.value),
       status: (el.searchStatus.value || undefined) as SaleStatus | undefined,
       last4: el.searchLast4.value || undefined,
@@ -250,7 +250,7 @@ async function refreshSales(): Promise<void> {
 async function refreshHolds(): Promise<void> {
   const now = Date.now();
   try {
-    const held = await api.listSales({ since_ms: now - 7 * 86_400_000, until_ms: now + 1, status: "authorized" });
+    const held = await call("list_sales", { since_ms: now - 7 * 86_400_000, until_ms: now + 1, status: "authorized" });
     el.holds.hidden = held.length === 0;
     if (held.length === 0) return;
     const oldest = Math.min(...held.map((h) => h.created_at_ms));
@@ -313,7 +313,7 @@ async function submitRefund(): Promise<void> {
   const approver = el.approval.hidden ? undefined : { name: el.approverName.value, pin: el.approverPin.value };
   el.approverPin.value = "";
   try {
-    const r = await api.refundSale({
+    const r = await call("refund_sale", {
       sale_id: refunding.id,
       amount: el.refundAmount.value,
       reason: el.refundReason.value as never,
@@ -347,7 +347,7 @@ async function submitRefund(): Promise<void> {
 async function resolveInDoubt(): Promise<void> {
   el.resolve.disabled = true;
   try {
-    const r = await api.resolveInDoubt();
+    const r = await call("resolve_in_doubt", {});
     el.resultMessage.textContent =
       r.unresolved === 0
         ? "Resolved: see the sale's status in today's list."
@@ -395,7 +395,7 @@ async function charge(): Promise<void> {
   el.waitAmount.textContent = `${amount} ${currency}`;
   show("waiting");
   try {
-    const sale = await api.chargeSale({
+    const sale = await call("charge_sale", {
       amount,
       currency,
       description: el.description.value || undefined,
@@ -426,7 +426,7 @@ async function cancel(): Promise<void> {
   if (screen !== "waiting") return;
   el.cancel.disabled = true;
   try {
-    await api.cancelCharge();
+    await call("cancel_charge", {});
   } catch {
     // The charge finished first; its result arrives through charge().
   } finally {
@@ -482,7 +482,7 @@ function showReports(): void {
 const setup = setupScreen({
   signedOut: (message) => showSignIn(message),
   changed: async () => {
-    applyTill(await api.getStatus());
+    applyTill(await call("get_status", {}));
   },
   back: () => {
     setup.hide();
@@ -526,7 +526,7 @@ async function showAlerts(): Promise<void> {
   el.alertsBanner.hidden = true;
   if (!can("view_audit")) return;
   try {
-    const alerts = await api.listAlerts();
+    const alerts = await call("list_alerts", {});
     el.alertsBanner.hidden = alerts.length === 0;
     el.alertsBanner.textContent = alerts.length === 1 ? `⚠ ${alerts[0]?.message ?? ""}` : `⚠ ${alerts.length} alerts: see Staff & audit`;
   } catch {
@@ -575,7 +575,7 @@ function listFiles(view: BundleView): void {
 async function bundle(action: "preview" | "export"): Promise<void> {
   el.bundleMessage.textContent = action === "preview" ? "Collecting…" : "Sealing…";
   try {
-    const view = action === "preview" ? await api.previewBundle() : await withPin(() => api.exportBundle());
+    const view = action === "preview" ? await call("preview_bundle", {}) : await withPin(() => call("export_bundle", {}));
     listFiles(view);
     el.bundleMessage.dataset.state = action;
     el.bundleMessage.textContent =
@@ -601,7 +601,7 @@ async function lock(message = ""): Promise<void> {
   if (screen === "waiting") return;
   window.clearTimeout(idleTimer);
   try {
-    await api.signOut();
+    await call("sign_out", {});
   } catch {
     // Already signed out.
   }
@@ -613,7 +613,7 @@ async function submitSignIn(): Promise<void> {
   const request = { name: el.staffName.value, pin: el.staffPin.value };
   el.staffPin.value = "";
   try {
-    const session = needsOwner ? await api.createOwner(request) : await api.signIn(request);
+    const session = needsOwner ? await call("create_owner", request) : await call("sign_in", request);
     needsOwner = false;
     showCounter(session);
   } catch (e) {
@@ -756,7 +756,7 @@ function applyStatus(s: StatusView): void {
 async function start(): Promise<void> {
   wire();
   try {
-    applyStatus(await api.getStatus());
+    applyStatus(await call("get_status", {}));
   } catch (e) {
     const err = asErrorReport(e);
     el.startupError.hidden = false;

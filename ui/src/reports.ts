@@ -2,7 +2,7 @@
 // CSV export and reconciliation with the gateway. Figures come from the core
 // in minor units per currency; this file only lays them out. All text is set
 // with textContent.
-import { api, asErrorReport } from "./api";
+import { call, asErrorReport } from "./api";
 import type { CurrencyFigures } from "./bindings/CurrencyFigures";
 import type { Line } from "./bindings/Line";
 import type { Reconciliation } from "./bindings/Reconciliation";
@@ -202,7 +202,7 @@ export function reportsScreen(host: ReportsHost) {
 
   async function showDays(): Promise<void> {
     try {
-      const view = await api.getDayReport({ from: el.from.value, to: el.to.value });
+      const view = await call("get_day_report", { from: el.from.value, to: el.to.value });
       const label = el.from.value === el.to.value ? el.from.value : `${el.from.value} to ${el.to.value}`;
       render(`Day view · ${label}`, view);
       say(`Figures for ${label} (${view.figures.time_zone}).`);
@@ -213,7 +213,7 @@ export function reportsScreen(host: ReportsHost) {
 
   async function showX(): Promise<void> {
     try {
-      const view = await api.getXReport();
+      const view = await call("get_x_report", {});
       render("X report · since the last close of day", view);
       say("X report: nothing has been closed.");
     } catch (e) {
@@ -233,7 +233,7 @@ export function reportsScreen(host: ReportsHost) {
     el.close.textContent = "Close day (Z)";
     delete el.close.dataset.armed;
     try {
-      const z = await api.closeDay();
+      const z = await call("close_day", {});
       render(`Z report No. ${z.report.number}`, z);
       say(`Day closed as Z report No. ${z.report.number}. Saved as ${z.pdf_path}.`);
     } catch (e) {
@@ -243,7 +243,7 @@ export function reportsScreen(host: ReportsHost) {
 
   async function exportCsv(): Promise<void> {
     try {
-      const out = await api.exportCsv({ from: el.from.value, to: el.to.value });
+      const out = await call("export_csv", { from: el.from.value, to: el.to.value });
       say(`${out.rows} row(s) exported to ${out.path}.`);
     } catch (e) {
       fail(e);
@@ -271,7 +271,7 @@ export function reportsScreen(host: ReportsHost) {
   async function reconcile(): Promise<void> {
     say("Asking the gateway…");
     try {
-      listMismatches(await api.reconcileDay({ from: el.from.value, to: el.to.value }));
+      listMismatches(await call("reconcile_day", { from: el.from.value, to: el.to.value }));
     } catch (e) {
       fail(e);
     }
@@ -279,7 +279,7 @@ export function reportsScreen(host: ReportsHost) {
 
   async function importMissing(): Promise<void> {
     try {
-      const out = await api.importMissing({ from: el.from.value, to: el.to.value });
+      const out = await call("import_missing", { from: el.from.value, to: el.to.value });
       listMismatches(out.reconciliation);
       say(`Imported ${out.imported} record(s) from the gateway. ${el.message.textContent ?? ""}`);
     } catch (e) {

@@ -4,7 +4,7 @@
 // masked), the switch between training and live, and the keys: rotating the
 // cache key and choosing who support bundles are sealed to. All text is set
 // with textContent; the pasted key is cleared from the field as it is sent.
-import { api, asErrorReport } from "./api";
+import { call, asErrorReport } from "./api";
 import type { GatewaySetupView } from "./bindings/GatewaySetupView";
 import type { KeysView } from "./bindings/KeysView";
 import { withPin } from "./reauth";
@@ -111,7 +111,7 @@ export function setupScreen(host: SetupHost) {
     ev.preventDefault();
     void run(
       () =>
-        api.configureGateway({
+        call("configure_gateway", {
           base_url: el.baseUrl.value,
           extra_ca: el.extraCa.value,
           reader_id: el.reader.value,
@@ -126,12 +126,12 @@ export function setupScreen(host: SetupHost) {
     el.key.value = "";
     if (!key) return say("Paste the key first.", "error");
     say("Checking the key with the gateway…");
-    void run(() => api.setGatewayKey({ key }), "Key checked and saved in the keychain. It will not be shown again.");
+    void run(() => call("set_gateway_key", { key }), "Key checked and saved in the keychain. It will not be shown again.");
   });
-  el.removeKey.addEventListener("click", () => void run(() => api.removeGatewayKey(), "Key removed."));
+  el.removeKey.addEventListener("click", () => void run(() => call("remove_gateway_key", {}), "Key removed."));
   el.findReaders.addEventListener("click", async () => {
     try {
-      const readers = await api.listReaders();
+      const readers = await call("list_readers", {});
       el.readers.replaceChildren(
         ...readers.map((r) => {
           const b = document.createElement("button");
@@ -161,13 +161,13 @@ export function setupScreen(host: SetupHost) {
     }
     switchArmed = false;
     delete el.modeSwitch.dataset.armed;
-    void run(() => api.switchMode({ mode: next }), `Now in ${next} mode.`);
+    void run(() => call("switch_mode", { mode: next }), `Now in ${next} mode.`);
   });
   el.rotate.addEventListener("click", () => {
     el.rotate.disabled = true;
     say("Re-sealing every record under a new key…");
     void runKeys(
-      () => api.rotateCacheKey(),
+      () => call("rotate_cache_key", {}),
       (k) =>
         k.rotation
           ? `Cache key rotated to v${k.rotation.to}: ${k.rotation.sales} sales and ${k.rotation.refunds} refunds re-sealed; v${k.rotation.from} destroyed.`
@@ -184,7 +184,7 @@ export function setupScreen(host: SetupHost) {
       .filter((l) => l.length > 0);
     const owner = el.ownerRecipient.value.trim();
     void runKeys(
-      () => api.setSupportRecipients({ support, owner: owner || undefined }),
+      () => call("set_support_recipients", { support, owner: owner || undefined }),
       (k) => `Support bundles are now sealed to ${k.support_recipients.length + (k.owner_recipient ? 1 : 0)} key(s).`,
     );
   });
@@ -197,12 +197,12 @@ export function setupScreen(host: SetupHost) {
       el.readers.replaceChildren();
       switchArmed = false;
       try {
-        render(await api.getGatewaySetup());
+        render(await call("get_gateway_setup", {}));
       } catch (e) {
         fail(e);
       }
       try {
-        renderKeys(await api.getKeys());
+        renderKeys(await call("get_keys", {}));
       } catch (e) {
         // Live mode without a gateway key has no cache open yet.
         el.cacheKeys.textContent = asErrorReport(e).message;

@@ -2,7 +2,7 @@
 // PIN, unlock), limits, and the audit trail with filters and a verify
 // button. Every change asks for the manager's PIN again when the core wants
 // it. All text is set with textContent.
-import { api, asErrorReport } from "./api";
+import { call, asErrorReport } from "./api";
 import type { AlertSettings } from "./bindings/AlertSettings";
 import type { AuditEntry } from "./bindings/AuditEntry";
 import type { Limits } from "./bindings/Limits";
@@ -101,10 +101,10 @@ export function staffScreen(host: StaffHost) {
         };
         button(
           s.active ? "Disable" : "Enable",
-          () => api.setStaffActive({ name: s.name, active: !s.active }),
+          () => call("set_staff_active", { name: s.name, active: !s.active }),
           `${s.name} ${s.active ? "disabled" : "enabled"}.`,
         );
-        if (locked) button("Unlock", () => api.unlockStaff({ name: s.name }), `${s.name} unlocked.`);
+        if (locked) button("Unlock", () => call("unlock_staff", { name: s.name }), `${s.name} unlocked.`);
         const pin = document.createElement("input");
         pin.type = "password";
         pin.inputMode = "numeric";
@@ -117,7 +117,7 @@ export function staffScreen(host: StaffHost) {
           () => {
             const value = pin.value;
             pin.value = "";
-            return api.resetStaffPin({ name: s.name, pin: value });
+            return call("reset_staff_pin", { name: s.name, pin: value });
           },
           `${s.name}'s PIN was reset.`,
         );
@@ -171,7 +171,7 @@ export function staffScreen(host: StaffHost) {
   async function loadAudit(): Promise<void> {
     try {
       renderAudit(
-        await api.listAudit({
+        await call("list_audit", {
           action: el.auditAction.value || undefined,
           staff: el.auditStaff.value || undefined,
           outcome: el.auditOutcome.value || undefined,
@@ -188,7 +188,7 @@ export function staffScreen(host: StaffHost) {
     const request = { name: el.addName.value, role: el.addRole.value as Role, pin: el.addPin.value };
     el.addPin.value = "";
     try {
-      renderStaff(await withPin(() => api.addStaff(request)));
+      renderStaff(await withPin(() => call("add_staff", request)));
       say(`${request.name} added.`);
       el.addName.value = "";
     } catch (e) {
@@ -198,7 +198,7 @@ export function staffScreen(host: StaffHost) {
   el.limits.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     try {
-      renderLimits(await withPin(() => api.updateLimits(readLimits())));
+      renderLimits(await withPin(() => call("update_limits", readLimits())));
       say("Limits saved.");
     } catch (e) {
       fail(e);
@@ -210,7 +210,7 @@ export function staffScreen(host: StaffHost) {
   });
   el.verify.addEventListener("click", async () => {
     try {
-      const v = await api.verifyAudit();
+      const v = await call("verify_audit", {});
       if (v.result === "intact") say(`The audit trail is intact: ${v.entries} entries verified.`);
       else if (v.result === "truncated")
         say(
@@ -229,7 +229,7 @@ export function staffScreen(host: StaffHost) {
       el.root.hidden = false;
       el.message.textContent = "";
       try {
-        const [staff, limits, alerts] = await Promise.all([api.listStaff(), api.getLimits(), api.listAlerts()]);
+        const [staff, limits, alerts] = await Promise.all([call("list_staff", {}), call("get_limits", {}), call("list_alerts", {})]);
         renderStaff(staff);
         renderLimits(limits);
         el.alerts.replaceChildren(
