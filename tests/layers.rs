@@ -50,7 +50,6 @@ const STRIPE: &str = "gateway::stripe";
 const KNOWN: &[(&str, &str)] = &[
     ("gateway", "store"),
     ("store", "gateway"),
-    ("setup", "terminal"),
     ("counter", STRIPE),
     ("terminal", STRIPE),
     ("shell", STRIPE),
@@ -64,7 +63,6 @@ const KNOWN_LARGE: &[&str] = &[
     "crates/core/src/counter.rs",
     "crates/core/src/gateway/stripe.rs",
     "crates/core/src/store/mod.rs",
-    "crates/cli/src/main.rs",
     "benches/src/store.rs",
 ];
 

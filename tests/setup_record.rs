@@ -93,6 +93,16 @@ fn assert_every_command_stopped(session: &KeyringSession, home: &TerminalHome) -
         let out = merchantctl(Some(session), home, args)?;
         assert_stopped(&out, &args.join(" "));
     }
+    // The core says what must be done; the command that does it is the
+    // CLI's hint, printed after the message (the app shows its own).
+    let out = merchantctl(Some(session), home, &["sales", "list"])?;
+    let err = String::from_utf8_lossy(&out.stderr);
+    let (message, hint) = err.split_once('\n').unwrap_or((&err, ""));
+    assert!(
+        !message.contains("setup recover"),
+        "the core's message names a command: {err}"
+    );
+    assert!(hint.contains("merchantctl setup recover --confirm"), "no hint: {err}");
     Ok(())
 }
 

@@ -93,6 +93,7 @@ const el = {
   startupErrorMessage: $("startup-error-message"),
   startupErrorCode: $("startup-error-code"),
   startupErrorTitle: $("startup-error-title"),
+  startupErrorNext: $("startup-error-next"),
 };
 
 type Screen = "entry" | "waiting" | "result";
@@ -743,8 +744,12 @@ function applyStatus(s: StatusView): void {
     el.startupErrorMessage.textContent = s.startup_error.message;
     el.startupErrorCode.textContent = `code: ${s.startup_error.code}`;
     // The staff and audit records are gone: a stop, with no sign-in behind it.
-    if (s.startup_error.code === "terminal_data_missing")
+    if (s.startup_error.code === "terminal_data_missing") {
       el.startupErrorTitle.textContent = "This terminal's records are missing";
+      el.startupErrorNext.textContent =
+        "To start a new trail without a backup, the owner runs `merchantctl setup recover --confirm` on this computer; it asks for the gateway key.";
+      el.startupErrorNext.hidden = false;
+    }
     return;
   }
   applyTill(s);

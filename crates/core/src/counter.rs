@@ -49,7 +49,7 @@ pub enum CounterError {
     NothingToCancel,
     #[error("{0} sale(s) are in doubt: resolve them before taking a new charge. Do not charge the customer again.")]
     InDoubt(usize),
-    #[error("Live mode has no gateway key yet. An owner must set one (merchantctl gateway set-key).")]
+    #[error("Live mode has no gateway key yet. An owner must set one.")]
     LiveNotConfigured,
     #[error(transparent)]
     GatewaySetup(#[from] HttpSetupError),

@@ -40,14 +40,12 @@ use crate::audit::{Action, Anchor, AuditLog, Event};
 use crate::auth::Staff;
 use crate::config::{Home, Mode};
 use crate::store::TerminalDb;
-use crate::terminal::TerminalError;
 use crate::vault::keychain::SetupRecord;
 use crate::vault::Keychain;
 
 /// What to do, said once for every stop.
 const WHAT_TO_DO: &str = "Nobody can sign in until they are back: restore the whole data folder from a backup. \
-If there is no backup, the owner can start a new audit trail with `merchantctl setup recover --confirm` \
-(it asks for the gateway key).";
+If there is no backup, the owner can start a new audit trail, proven by the gateway key kept on this terminal.";
 
 /// Why the terminal stops at start-up, or refuses a recovery.
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +63,16 @@ pub enum SetupError {
     ProofMismatch,
     #[error("Starting a new audit trail cannot be undone: run it again with --confirm.")]
     NotConfirmed,
+    /// The keychain, the database or the trail underneath failed; the
+    /// terminal reports these as it reports them anywhere else.
+    #[error(transparent)]
+    Keychain(#[from] crate::vault::KeychainError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Audit(#[from] crate::audit::AuditError),
+    #[error(transparent)]
+    Staff(#[from] crate::auth::AuthError),
 }
 
 impl SetupError {
@@ -130,7 +138,7 @@ impl SetupGuard {
         terminal_id: &str,
         audit: &AuditLog,
         staff: &Staff,
-    ) -> Result<(Arc<TerminalDb>, Self), TerminalError> {
+    ) -> Result<(Arc<TerminalDb>, Self), SetupError> {
         let path = home.terminal_db_path();
         let recorded = keychain.setup_record()?;
         let has_caches = [Mode::Training, Mode::Live]
@@ -138,7 +146,7 @@ impl SetupGuard {
             .any(|m| home.cache_path(*m).exists());
         if !path.exists() && (recorded.is_some() || has_caches) {
             tracing::error!("terminal database missing on a terminal that was set up");
-            return Err(SetupError::Missing.into());
+            return Err(SetupError::Missing);
         }
         let db = Arc::new(TerminalDb::open(&path)?);
         let genesis = AuditLog::mac_at(&db, 1)?;
@@ -152,7 +160,7 @@ impl SetupGuard {
                 };
                 if r.terminal_id != terminal_id || other_trail || (r.owner && !has_staff) {
                     tracing::error!("terminal database replaced: another trail or no staff");
-                    return Err(SetupError::Replaced.into());
+                    return Err(SetupError::Replaced);
                 }
                 r
             }
@@ -214,7 +222,7 @@ impl SetupGuard {
 
     /// Records that the owner's account exists: from now on a staff table
     /// without anyone in it is a replaced database.
-    pub fn owner_created(&self) -> Result<(), TerminalError> {
+    pub fn owner_created(&self) -> Result<(), SetupError> {
         let mut r = self.lock();
         r.owner = true;
         self.shared.keychain.store_setup_record(&r)?;
@@ -357,11 +365,11 @@ pub fn recover(
     audit: &AuditLog,
     staff: &Staff,
     gateway_key: &SecretString,
-) -> Result<Recovered, TerminalError> {
+) -> Result<Recovered, SetupError> {
     let reason = match SetupGuard::open(home, keychain, terminal_id, audit, staff) {
-        Ok(_) => return Err(SetupError::NothingToRecover.into()),
-        Err(TerminalError::Setup(SetupError::Missing)) => "missing",
-        Err(TerminalError::Setup(SetupError::Replaced)) => "replaced",
+        Ok(_) => return Err(SetupError::NothingToRecover),
+        Err(SetupError::Missing) => "missing",
+        Err(SetupError::Replaced) => "replaced",
         Err(e) => return Err(e),
     };
     let kept = keychain
@@ -370,7 +378,7 @@ pub fn recover(
     let digest = |k: &SecretString| Sha256::digest(k.expose_secret().trim().as_bytes());
     if digest(&kept) != digest(gateway_key) {
         tracing::warn!("setup recovery refused: the gateway key did not match");
-        return Err(SetupError::ProofMismatch.into());
+        return Err(SetupError::ProofMismatch);
     }
     let previous_head = keychain.setup_record()?.and_then(|r| r.head);
     let now = crate::store::now_ms();

@@ -9,6 +9,7 @@ use crate::error::{ErrorCode, ErrorReport};
 use crate::gateway::GatewayError;
 use crate::money::MoneyError;
 use crate::reports::ReportError;
+use crate::setup::SetupError;
 use crate::store::StoreError;
 use crate::terminal::TerminalError;
 use crate::vault::{KeychainError, SealError};
@@ -114,24 +115,42 @@ impl From<CounterError> for ErrorReport {
     }
 }
 
+fn auth_code(e: &AuthError) -> ErrorCode {
+    match e {
+        AuthError::WrongPin => ErrorCode::WrongPin,
+        AuthError::SlowDown(_) | AuthError::TooManyAttempts => ErrorCode::SlowDown,
+        AuthError::LockedOut(_) | AuthError::Disabled => ErrorCode::LockedOut,
+        AuthError::Forbidden(_) => ErrorCode::Forbidden,
+        AuthError::Store(_) => ErrorCode::StoreError,
+        AuthError::WeakPin
+        | AuthError::BadName
+        | AuthError::NameTaken
+        | AuthError::OwnerExists
+        | AuthError::NoSuchStaff
+        | AuthError::LastManager => ErrorCode::StaffError,
+    }
+}
+
+fn setup_code(e: &SetupError) -> ErrorCode {
+    match e {
+        SetupError::Missing | SetupError::Replaced => ErrorCode::TerminalDataMissing,
+        SetupError::NothingToRecover | SetupError::NotConfirmed => ErrorCode::InvalidInput,
+        SetupError::NoOwnerProof | SetupError::ProofMismatch => ErrorCode::Forbidden,
+        // Converted to the terminal's own variants on the way up (see
+        // `From<SetupError> for TerminalError`); coded the same here.
+        SetupError::Keychain(k) => keychain_code(k),
+        SetupError::Store(st) => store_code(st),
+        SetupError::Audit(_) => ErrorCode::AuditError,
+        SetupError::Staff(a) => auth_code(a),
+    }
+}
+
 impl From<&TerminalError> for ErrorReport {
     fn from(e: &TerminalError) -> Self {
         let code = match e {
             TerminalError::Counter(c) => return Self::from(c),
-            TerminalError::Auth(AuthError::WrongPin) => ErrorCode::WrongPin,
-            TerminalError::Auth(AuthError::SlowDown(_) | AuthError::TooManyAttempts)
-            | TerminalError::PinRateLimited => ErrorCode::SlowDown,
-            TerminalError::Auth(AuthError::LockedOut(_) | AuthError::Disabled) => ErrorCode::LockedOut,
-            TerminalError::Auth(AuthError::Forbidden(_)) => ErrorCode::Forbidden,
-            TerminalError::Auth(AuthError::Store(_)) => ErrorCode::StoreError,
-            TerminalError::Auth(
-                AuthError::WeakPin
-                | AuthError::BadName
-                | AuthError::NameTaken
-                | AuthError::OwnerExists
-                | AuthError::NoSuchStaff
-                | AuthError::LastManager,
-            ) => ErrorCode::StaffError,
+            TerminalError::Auth(a) => auth_code(a),
+            TerminalError::PinRateLimited => ErrorCode::SlowDown,
             TerminalError::Audit(_) => ErrorCode::AuditError,
             TerminalError::NeedsApproval(_) => ErrorCode::NeedsApproval,
             TerminalError::LimitReached(_) => ErrorCode::LimitReached,
@@ -146,15 +165,7 @@ impl From<&TerminalError> for ErrorReport {
                 | crate::session::SessionError::IdleLocked
                 | crate::session::SessionError::NoLongerActive,
             ) => ErrorCode::NotSignedIn,
-            TerminalError::Setup(crate::setup::SetupError::Missing | crate::setup::SetupError::Replaced) => {
-                ErrorCode::TerminalDataMissing
-            }
-            TerminalError::Setup(
-                crate::setup::SetupError::NothingToRecover | crate::setup::SetupError::NotConfirmed,
-            ) => ErrorCode::InvalidInput,
-            TerminalError::Setup(crate::setup::SetupError::NoOwnerProof | crate::setup::SetupError::ProofMismatch) => {
-                ErrorCode::Forbidden
-            }
+            TerminalError::Setup(s) => setup_code(s),
         };
         Self::new(code, e.to_string())
     }

@@ -57,7 +57,7 @@ pub enum HttpSetupError {
     BadUrl,
     #[error("The extra CA file could not be read or is not a PEM certificate.")]
     BadCa,
-    #[error("The gateway's extra CA file has changed since it was configured, so it is not trusted. A manager must configure the CA again (merchantctl gateway configure --extra-ca FILE).")]
+    #[error("The gateway's extra CA file has changed since it was configured, so it is not trusted. A manager must configure the CA again.")]
     CaChanged,
     #[error("The HTTPS client could not be set up.")]
     Client,

@@ -58,8 +58,23 @@ pub enum TerminalError {
     Report(#[from] ReportError),
     #[error(transparent)]
     Session(#[from] SessionError),
+    /// A stop or a refused recovery (the parts underneath are converted
+    /// as they are anywhere else: see `From<SetupError>`).
     #[error(transparent)]
-    Setup(#[from] crate::setup::SetupError),
+    Setup(crate::setup::SetupError),
+}
+
+impl From<crate::setup::SetupError> for TerminalError {
+    fn from(e: crate::setup::SetupError) -> Self {
+        use crate::setup::SetupError;
+        match e {
+            SetupError::Keychain(e) => e.into(),
+            SetupError::Store(e) => e.into(),
+            SetupError::Audit(e) => e.into(),
+            SetupError::Staff(e) => e.into(),
+            e => Self::Setup(e),
+        }
+    }
 }
 
 impl From<ConfigError> for TerminalError {
@@ -193,7 +208,14 @@ impl Terminal {
         let keys = SubKeys::new(keychain.load_or_create_master_key(false)?);
         let audit = AuditLog::new(keys.audit_mac(), terminal_id.clone());
         let staff = Staff::new(keys.pin_pepper());
-        crate::setup::recover(home, &keychain, &terminal_id, &audit, &staff, gateway_key)
+        Ok(crate::setup::recover(
+            home,
+            &keychain,
+            &terminal_id,
+            &audit,
+            &staff,
+            gateway_key,
+        )?)
     }
 
     /// Records the webview's version for diagnostics (set by the desktop shell).

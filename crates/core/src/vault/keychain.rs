@@ -77,7 +77,7 @@ pub enum KeychainError {
     Missing(String),
     #[error("The keychain entry '{0}' is damaged.")]
     Corrupt(String),
-    #[error("The gateway address or its CA has changed since the gateway key was checked, so the key is not sent there. A manager must enter the gateway key again (merchantctl gateway set-key).")]
+    #[error("The gateway address or its CA has changed since the gateway key was checked, so the key is not sent there. A manager must enter the gateway key again.")]
     GatewayKeyUnbound,
 }
 

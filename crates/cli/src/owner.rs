@@ -1,0 +1,252 @@
+//! The owner's and support's commands: staff, reports, keys, the audit
+//! trail and the gateway.
+
+use std::path::PathBuf;
+
+use crate::args::*;
+use crate::output::*;
+use merchant_core::api::{ErrorCode, ErrorReport, ReportView, SessionView};
+use merchant_core::audit::Anchor;
+use merchant_core::auth::{Actor, Role};
+use merchant_core::reports::print;
+use merchant_core::terminal::{GatewayChange, Terminal, TerminalError};
+
+pub(crate) fn staff(
+    terminal: &Terminal,
+    actor: &Actor,
+    command: StaffCommand,
+    stdin: &mut Stdin,
+) -> Result<Output, ErrorReport> {
+    match command {
+        StaffCommand::InitOwner { .. } => Err(ErrorReport::new(ErrorCode::StaffError, "the owner already exists")),
+        StaffCommand::Add { name, role } => {
+            let role = match role {
+                RoleArg::Cashier => Role::Cashier,
+                RoleArg::Manager => Role::Manager,
+                RoleArg::Support => Role::Support,
+            };
+            let created = terminal.add_staff(actor, &name, role, &stdin.secret("the new staff member's PIN")?)?;
+            let text = format!("{} added as {:?}", created.name, created.role).to_lowercase();
+            output(serde_json::json!({ "staff": SessionView::new(&created) }), text, 0)
+        }
+        StaffCommand::Unlock { name } => {
+            terminal.unlock_staff(actor, &name)?;
+            output(serde_json::json!({ "unlocked": name }), format!("{name} unlocked"), 0)
+        }
+        StaffCommand::Disable { name } => {
+            terminal.set_staff_active(actor, &name, false)?;
+            output(
+                serde_json::json!({ "disabled": true }),
+                "Disabled: that account cannot sign in until enabled again.".to_string(),
+                0,
+            )
+        }
+        StaffCommand::Enable { name } => {
+            terminal.set_staff_active(actor, &name, true)?;
+            output(
+                serde_json::json!({ "enabled": true }),
+                "Enabled: that account can sign in again.".to_string(),
+                0,
+            )
+        }
+    }
+}
+
+pub(crate) fn report(terminal: &Terminal, actor: &Actor, command: ReportCommand) -> Result<Output, ErrorReport> {
+    match command {
+        ReportCommand::Day { range } => {
+            let range = range.range(terminal)?;
+            let view = ReportView::new("DAY REPORT", terminal.day_report(actor, &range)?);
+            output(serde_json::json!({ "report": view }), view.lines.join("\n"), 0)
+        }
+        ReportCommand::X => {
+            let view = ReportView::new("X REPORT (day not closed)", terminal.x_report(actor)?);
+            output(serde_json::json!({ "report": view }), view.lines.join("\n"), 0)
+        }
+        ReportCommand::Close { pdf } => {
+            let z = terminal.close_day(actor)?;
+            z_output(terminal, actor, z.number, pdf)
+        }
+        ReportCommand::Z { number, pdf } => z_output(terminal, actor, number, pdf),
+        ReportCommand::Csv { range, out } => {
+            let range = range.range(terminal)?;
+            let rows = terminal.export_csv(actor, &range, &out)?;
+            let text = format!("{rows} row(s) written to {}", out.display());
+            output(serde_json::json!({ "rows": rows, "path": out }), text, 0)
+        }
+    }
+}
+
+pub(crate) fn z_output(
+    terminal: &Terminal,
+    actor: &Actor,
+    number: i64,
+    pdf: Option<PathBuf>,
+) -> Result<Output, ErrorReport> {
+    let (z, discrepancies) = terminal.z_report(actor, number)?;
+    if let Some(path) = &pdf {
+        terminal.save_z_pdf(actor, number, path)?;
+    }
+    let mut text = print::z_lines(&z);
+    for d in &discrepancies {
+        text.push(format!(
+            "DISCREPANCY {:?} {} {}: closed [{}] now [{}]",
+            d.change,
+            d.kind,
+            d.id,
+            d.closed.as_deref().unwrap_or("-"),
+            d.now.as_deref().unwrap_or("-")
+        ));
+    }
+    output(
+        serde_json::json!({ "z_report": z, "discrepancies": discrepancies, "pdf": pdf }),
+        text.join("\n"),
+        0,
+    )
+}
+
+pub(crate) fn keys(terminal: &Terminal, actor: &Actor, command: KeysCommand) -> Result<Output, ErrorReport> {
+    match command {
+        KeysCommand::Status => {
+            let states = terminal.key_states(actor)?;
+            let text = states
+                .iter()
+                .map(|k| format!("v{}  {:<9}  {} records", k.version, k.state, k.rows))
+                .collect::<Vec<_>>()
+                .join("\n");
+            output(serde_json::json!({ "keys": states }), text, 0)
+        }
+        KeysCommand::RotateCache { batch } => {
+            let r = terminal.rotate_cache_key(actor, batch)?;
+            let text = format!(
+                "cache key v{} -> v{}: {} sales and {} refunds re-sealed; v{} destroyed",
+                r.from, r.to, r.sales, r.refunds, r.from
+            );
+            output(serde_json::json!({ "rotation": r }), text, 0)
+        }
+        KeysCommand::Recipients { support, owner } => {
+            let s = terminal.set_support_recipients(actor, support, owner)?;
+            let n = s.support_recipients.len() + usize::from(s.owner_recipient.is_some());
+            output(
+                serde_json::json!({ "support_recipients": s.support_recipients, "owner_recipient": s.owner_recipient }),
+                format!("support bundles are now sealed to {n} recipient(s)"),
+                0,
+            )
+        }
+    }
+}
+
+pub(crate) async fn audit(terminal: &Terminal, actor: &Actor, command: AuditCommand) -> Result<Output, ErrorReport> {
+    match command {
+        AuditCommand::Verify { anchor } => {
+            let anchor = anchor
+                .map(|a| {
+                    Anchor::decode(&a).ok_or_else(|| ErrorReport::new(ErrorCode::InvalidInput, "anchor is SEQ:MAC"))
+                })
+                .transpose()?;
+            let result = terminal.verify_audit(actor, anchor.as_ref()).await?;
+            let head = terminal.audit_head()?.map(|a| a.encode());
+            let intact = matches!(result, merchant_core::audit::Verification::Intact { .. });
+            let text = format!("{result:?} (head {})", head.as_deref().unwrap_or("-"));
+            output(
+                serde_json::json!({ "verification": result, "head": head }),
+                text,
+                if intact { 0 } else { 6 },
+            )
+        }
+        AuditCommand::Show { limit } => {
+            let entries = terminal.recent_audit(actor, limit)?;
+            let text = entries
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{:>6} {} {:<18} {:<12} {} {}",
+                        e.seq,
+                        e.at_ms,
+                        e.action,
+                        e.outcome,
+                        e.object.as_deref().unwrap_or("-"),
+                        e.detail.as_deref().unwrap_or("")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            output(serde_json::json!({ "entries": entries }), text, 0)
+        }
+    }
+}
+
+pub(crate) async fn gateway(
+    terminal: &Terminal,
+    actor: &Actor,
+    command: GatewayCommand,
+    stdin: &mut Stdin,
+) -> Result<Output, ErrorReport> {
+    match command {
+        GatewayCommand::Configure {
+            base_url,
+            extra_ca,
+            reader_id,
+            omit_refund_reason,
+        } => {
+            let had_key = terminal.gateway_key(actor)?.is_some();
+            let settings = terminal.configure_gateway(
+                actor,
+                GatewayChange {
+                    base_url,
+                    extra_ca,
+                    reader_id,
+                    omit_refund_reason,
+                },
+            )?;
+            // A key checked against the old address or CA is never sent to
+            // the new one: it was cleared, and must be entered again.
+            let key_cleared = had_key && terminal.gateway_key(actor)?.is_none();
+            let mut text = format!("gateway: {}", settings.gateway.base_url);
+            if key_cleared {
+                text.push_str(
+                    "\nThe gateway key was cleared (it was checked against the old address or CA): enter it again with merchantctl gateway set-key.",
+                );
+            }
+            let value = serde_json::json!({ "base_url": settings.gateway.base_url, "key_cleared": key_cleared });
+            output(value, text, 0)
+        }
+        GatewayCommand::SetKey => {
+            actor
+                .require(merchant_core::auth::Permission::ConfigureGateway)
+                .map_err(TerminalError::from)?;
+            let key = terminal
+                .replace_gateway_key(actor, &stdin.secret("the gateway key")?)
+                .await?;
+            let advice = if key.restricted {
+                ""
+            } else {
+                " A full secret key works, but a restricted key (rk_) with only the permissions in the README is recommended."
+            };
+            let text = format!("gateway key {} saved to the keychain.{advice}", key.masked);
+            let value = serde_json::json!({ "key": key.masked, "restricted": key.restricted, "live": key.live });
+            output(value, text, 0)
+        }
+        GatewayCommand::Readers => {
+            let readers = terminal.list_readers(actor).await?;
+            let text = readers
+                .iter()
+                .map(|r| format!("{}  {:<8} {}", r.id, r.status, r.label))
+                .collect::<Vec<_>>()
+                .join("\n");
+            output(serde_json::json!({ "readers": readers }), text, 0)
+        }
+        GatewayCommand::Show => match terminal.gateway_key(actor)? {
+            Some(k) => output(
+                serde_json::json!({ "key": k.masked, "restricted": k.restricted, "live": k.live }),
+                k.masked.clone(),
+                0,
+            ),
+            None => output(serde_json::json!({ "key": null }), "no gateway key".into(), 0),
+        },
+        GatewayCommand::RemoveKey => {
+            terminal.remove_gateway_key(actor)?;
+            output(serde_json::json!({ "removed": true }), "gateway key removed".into(), 0)
+        }
+    }
+}
