@@ -4,15 +4,15 @@
 import { call, asErrorReport } from "./api";
 import type { SaleStatus } from "./bindings/SaleStatus";
 import type { SaleView } from "./bindings/SaleView";
-import type { BundleView } from "./bindings/BundleView";
 import type { SessionView } from "./bindings/SessionView";
 import type { StatusView } from "./bindings/StatusView";
-import { reportsScreen } from "./reports";
-import { authorisationDialog, receiptDialog } from "./dialogs";
-import { setupScreen } from "./setup";
-import { staffScreen } from "./staff";
-import { withPin } from "./reauth";
-import { $ } from "./dom";
+import { reportsScreen } from "./screens/reports";
+import { authorisationDialog, receiptDialog } from "./screens/dialogs";
+import { setupScreen } from "./screens/setup";
+import { staffScreen } from "./screens/staff";
+import { supportScreen } from "./screens/support";
+import { $ } from "./kit/dom";
+import { STATUS_WORDS, cardLine, dayBounds, minorAsText, option } from "./kit/format";
 
 const el = {
   band: $("training-band"),
@@ -78,17 +78,11 @@ const el = {
   approverPin: $<HTMLInputElement>("approver-pin"),
   refundMessage: $("refund-message"),
   refundClose: $<HTMLButtonElement>("refund-close"),
-  support: $("support"),
   supportButton: $<HTMLButtonElement>("support-button"),
   reportsButton: $<HTMLButtonElement>("reports-button"),
   setupButton: $<HTMLButtonElement>("setup-button"),
   staffButton: $<HTMLButtonElement>("staff-button"),
   alertsBanner: $("alerts-banner"),
-  supportBack: $<HTMLButtonElement>("support-back"),
-  bundlePreview: $<HTMLButtonElement>("bundle-preview"),
-  bundleExport: $<HTMLButtonElement>("bundle-export"),
-  bundleFiles: $("bundle-files"),
-  bundleMessage: $("bundle-message"),
   startupError: $("startup-error"),
   startupErrorMessage: $("startup-error-message"),
   startupErrorCode: $("startup-error-code"),
@@ -120,16 +114,6 @@ const NEXT_STEP: Record<string, { action: string; retry: boolean }> = {
   outcome_unknown: { action: "Press Resolve now, and tell the customer you are checking the payment.", retry: false },
 };
 
-const STATUS_WORDS: Record<SaleStatus, string> = {
-  approved: "APPROVED",
-  authorized: "AUTHORISED",
-  voided: "VOIDED",
-  declined: "DECLINED",
-  failed: "NOT CHARGED",
-  cancelled: "CANCELLED",
-  in_doubt: "IN DOUBT",
-  pending: "IN DOUBT",
-};
 
 function show(next: Screen): void {
   screen = next;
@@ -141,28 +125,9 @@ function show(next: Screen): void {
   if (next === "result") el.newSale.focus();
 }
 
-function option(value: string, label: string): HTMLOptionElement {
-  const o = document.createElement("option");
-  o.value = value;
-  o.textContent = label;
-  return o;
-}
 
-function cardLine(sale: SaleView): string {
-  return sale.card ? `${sale.card.brand.toUpperCase()} •••• ${sale.card.last4}` : "";
-}
 
-function localDayBounds(now = new Date()): { since_ms: number; until_ms: number } {
-  const start = new Date(now.getFullYear(), now.getMonth(), now.getDate());
-  const end = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1);
-  return { since_ms: start.getTime(), until_ms: end.getTime() };
-}
 
-function dayBounds(day: string): { since_ms: number; until_ms: number } {
-  const [y, m, d] = day.split("-").map(Number);
-  if (!y || !m || !d) return localDayBounds();
-  return localDayBounds(new Date(y, m - 1, d));
-}
 
 async function refreshSales(): Promise<void> {
   let sales: SaleView[];
@@ -275,12 +240,7 @@ function decimalsOf(currency: string): number {
 }
 
 function formatMinor(minor: number, currency: string): string {
-  const d = decimalsOf(currency);
-  const sign = minor < 0 ? "-" : "";
-  const abs = Math.abs(minor);
-  if (d === 0) return `${sign}${abs}`;
-  const per = 10 ** d;
-  return `${sign}${Math.floor(abs / per)}.${String(abs % per).padStart(d, "0")}`;
+  return minorAsText(minor, decimalsOf(currency));
 }
 
 function openRefund(sale: SaleView): void {
@@ -516,7 +476,7 @@ function showStaff(): void {
 /** Hides every screen but the session bar. */
 function hideScreens(): void {
   el.counter.hidden = true;
-  el.support.hidden = true;
+  support.hide();
   reports.hide();
   setup.hide();
   staff.hide();
@@ -547,48 +507,26 @@ function showCounter(signedIn: SessionView): void {
   el.setupButton.hidden = !can("configure_gateway");
   el.staffButton.hidden = !can("manage_staff");
   void showAlerts();
-  el.supportBack.hidden = !canCharge;
   armIdleLock();
-  if (!canCharge) return showSupport();
+  // Support staff (no counter) land on their own screen, with no way back.
+  if (!canCharge) return showSupport(false);
   el.counter.hidden = false;
   show("entry");
   void refreshSales();
 }
 
-function showSupport(): void {
-  el.counter.hidden = true;
-  el.support.hidden = false;
-  el.bundleFiles.replaceChildren();
-  el.bundleMessage.textContent = "";
-  el.bundlePreview.focus();
-}
+const support = supportScreen({
+  signedOut: (message) => showSignIn(message),
+  back: () => {
+    support.hide();
+    el.counter.hidden = false;
+    show("entry");
+  },
+});
 
-function listFiles(view: BundleView): void {
-  el.bundleFiles.replaceChildren(
-    ...view.manifest.files.map((f) => {
-      const li = document.createElement("li");
-      li.textContent = `${f.path} — ${f.bytes} bytes`;
-      return li;
-    }),
-  );
-}
-
-async function bundle(action: "preview" | "export"): Promise<void> {
-  el.bundleMessage.textContent = action === "preview" ? "Collecting…" : "Sealing…";
-  try {
-    const view = action === "preview" ? await call("preview_bundle", {}) : await withPin(() => call("export_bundle", {}));
-    listFiles(view);
-    el.bundleMessage.dataset.state = action;
-    el.bundleMessage.textContent =
-      action === "preview"
-        ? `${view.manifest.files.length} files will be sealed for ${view.manifest.recipients.length} recipient(s).`
-        : `Sealed and saved to ${view.path ?? ""}. Send this file to support.`;
-  } catch (e) {
-    const err = asErrorReport(e);
-    if (err.code === "not_signed_in") return showSignIn(err.message);
-    el.bundleMessage.dataset.state = "error";
-    el.bundleMessage.textContent = err.message;
-  }
+function showSupport(canGoBack = true): void {
+  hideScreens();
+  support.open(canGoBack);
 }
 
 /** Locks the screen after the owner's idle limit (the core enforces it too). */
@@ -640,17 +578,10 @@ function wire(): void {
     else el.staffPin.value += key;
     el.staffPin.focus();
   });
-  el.supportButton.addEventListener("click", showSupport);
+  el.supportButton.addEventListener("click", () => showSupport());
   el.reportsButton.addEventListener("click", showReports);
   el.setupButton.addEventListener("click", showSetup);
   el.staffButton.addEventListener("click", showStaff);
-  el.supportBack.addEventListener("click", () => {
-    el.support.hidden = true;
-    el.counter.hidden = false;
-    show("entry");
-  });
-  el.bundlePreview.addEventListener("click", () => void bundle("preview"));
-  el.bundleExport.addEventListener("click", () => void bundle("export"));
   for (const kind of ["keydown", "pointerdown"]) {
     document.addEventListener(kind, () => {
       if (!el.sessionBar.hidden) armIdleLock();
@@ -693,7 +624,7 @@ function wire(): void {
     if (ev.key === "F2") {
       ev.preventDefault();
       void lock();
-    } else if (el.counter.hidden || !el.support.hidden) {
+    } else if (el.counter.hidden || support.isOpen()) {
       return;
     } else if (receipts.isOpen() || authorisations.isOpen()) {
       if (ev.key === "Escape") {

@@ -1,7 +1,7 @@
 // Re-authentication: a manager's PIN again before settings, keys, staff
 // changes and exports (the core asks with `reauth_required` after five
 // minutes). The PIN field is cleared as soon as it is sent.
-import { call, asErrorReport, isErrorReport } from "./api";
+import { call, asErrorReport, isErrorReport } from "../api";
 import { $ } from "./dom";
 
 /** Runs `task`; if the core wants the PIN again, asks for it once and retries. */

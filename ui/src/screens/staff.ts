@@ -2,14 +2,14 @@
 // PIN, unlock), limits, and the audit trail with filters and a verify
 // button. Every change asks for the manager's PIN again when the core wants
 // it. All text is set with textContent.
-import { call, asErrorReport } from "./api";
-import type { AlertSettings } from "./bindings/AlertSettings";
-import type { AuditEntry } from "./bindings/AuditEntry";
-import type { Limits } from "./bindings/Limits";
-import type { Role } from "./bindings/Role";
-import type { StaffEntry } from "./bindings/StaffEntry";
-import { withPin } from "./reauth";
-import { $ } from "./dom";
+import { call, asErrorReport } from "../api";
+import type { AlertSettings } from "../bindings/AlertSettings";
+import type { AuditEntry } from "../bindings/AuditEntry";
+import type { Limits } from "../bindings/Limits";
+import type { Role } from "../bindings/Role";
+import type { StaffEntry } from "../bindings/StaffEntry";
+import { withPin } from "../kit/reauth";
+import { $ } from "../kit/dom";
 
 export interface StaffHost {
   signedOut(message: string): void;

@@ -2,13 +2,13 @@
 // CSV export and reconciliation with the gateway. Figures come from the core
 // in minor units per currency; this file only lays them out. All text is set
 // with textContent.
-import { call, asErrorReport } from "./api";
-import type { CurrencyFigures } from "./bindings/CurrencyFigures";
-import type { Line } from "./bindings/Line";
-import type { Reconciliation } from "./bindings/Reconciliation";
-import type { ReportView } from "./bindings/ReportView";
-import type { ZReportView } from "./bindings/ZReportView";
-import { $ } from "./dom";
+import { call, asErrorReport } from "../api";
+import type { CurrencyFigures } from "../bindings/CurrencyFigures";
+import type { Line } from "../bindings/Line";
+import type { Reconciliation } from "../bindings/Reconciliation";
+import type { ReportView } from "../bindings/ReportView";
+import type { ZReportView } from "../bindings/ZReportView";
+import { $ } from "../kit/dom";
 
 const SVG = "http://www.w3.org/2000/svg";
 

@@ -1,10 +1,10 @@
 // The receipt dialog (print, PDF, email) and the authorisation dialog
 // (capture all or part, or void). Both open from a row of the sales list.
 // All text is set with textContent.
-import { call, asErrorReport } from "./api";
-import type { ReceiptCopy } from "./bindings/ReceiptCopy";
-import type { SaleView } from "./bindings/SaleView";
-import { $ } from "./dom";
+import { call, asErrorReport } from "../api";
+import type { ReceiptCopy } from "../bindings/ReceiptCopy";
+import type { SaleView } from "../bindings/SaleView";
+import { $ } from "../kit/dom";
 
 export interface DialogHost {
   signedOut(message: string): void;

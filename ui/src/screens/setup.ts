@@ -4,11 +4,11 @@
 // masked), the switch between training and live, and the keys: rotating the
 // cache key and choosing who support bundles are sealed to. All text is set
 // with textContent; the pasted key is cleared from the field as it is sent.
-import { call, asErrorReport } from "./api";
-import type { GatewaySetupView } from "./bindings/GatewaySetupView";
-import type { KeysView } from "./bindings/KeysView";
-import { withPin } from "./reauth";
-import { $ } from "./dom";
+import { call, asErrorReport } from "../api";
+import type { GatewaySetupView } from "../bindings/GatewaySetupView";
+import type { KeysView } from "../bindings/KeysView";
+import { withPin } from "../kit/reauth";
+import { $ } from "../kit/dom";
 
 export interface SetupHost {
   signedOut(message: string): void;

@@ -1,0 +1,13 @@
+//! End to end in a real window: the desktop app under Xvfb, driven through
+//! tauri-driver + WebKitWebDriver, with a real keychain and a real SQLite
+//! file. Screenshots of each final screen land in `target/screenshots/`.
+//!
+//! One file per flow; `steps` holds what the flows share.
+
+mod counter;
+mod ipc;
+mod live;
+mod reports;
+mod staff;
+mod steps;
+mod support;

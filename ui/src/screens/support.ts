@@ -1,0 +1,73 @@
+// Support's screen: preview what the sealed diagnostics bundle will hold,
+// then seal and save it (with the manager's PIN again). File names and sizes
+// only; the bundle itself is opened by support, never here.
+import { call, asErrorReport } from "../api";
+import type { BundleView } from "../bindings/BundleView";
+import { $ } from "../kit/dom";
+import { withPin } from "../kit/reauth";
+
+export interface SupportHost {
+  /** Called when the session ended (idle lock, signed out elsewhere). */
+  signedOut(message: string): void;
+  back(): void;
+}
+
+export function supportScreen(host: SupportHost) {
+  const el = {
+    root: $("support"),
+    back: $<HTMLButtonElement>("support-back"),
+    preview: $<HTMLButtonElement>("bundle-preview"),
+    export: $<HTMLButtonElement>("bundle-export"),
+    files: $("bundle-files"),
+    message: $("bundle-message"),
+  };
+
+  function listFiles(view: BundleView): void {
+    el.files.replaceChildren(
+      ...view.manifest.files.map((f) => {
+        const li = document.createElement("li");
+        li.textContent = `${f.path} — ${f.bytes} bytes`;
+        return li;
+      }),
+    );
+  }
+
+  async function bundle(action: "preview" | "export"): Promise<void> {
+    el.message.textContent = action === "preview" ? "Collecting…" : "Sealing…";
+    try {
+      const view = action === "preview" ? await call("preview_bundle", {}) : await withPin(() => call("export_bundle", {}));
+      listFiles(view);
+      el.message.dataset.state = action;
+      el.message.textContent =
+        action === "preview"
+          ? `${view.manifest.files.length} files will be sealed for ${view.manifest.recipients.length} recipient(s).`
+          : `Sealed and saved to ${view.path ?? ""}. Send this file to support.`;
+    } catch (e) {
+      const err = asErrorReport(e);
+      if (err.code === "not_signed_in") return host.signedOut(err.message);
+      el.message.dataset.state = "error";
+      el.message.textContent = err.message;
+    }
+  }
+
+  el.preview.addEventListener("click", () => void bundle("preview"));
+  el.export.addEventListener("click", () => void bundle("export"));
+  el.back.addEventListener("click", () => host.back());
+
+  return {
+    /** Shows the screen; `canGoBack` is false for support staff, who have no counter. */
+    open(canGoBack: boolean): void {
+      el.root.hidden = false;
+      el.back.hidden = !canGoBack;
+      el.files.replaceChildren();
+      el.message.textContent = "";
+      el.preview.focus();
+    },
+    hide(): void {
+      el.root.hidden = true;
+    },
+    isOpen(): boolean {
+      return !el.root.hidden;
+    },
+  };
+}
