@@ -5,7 +5,7 @@ import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 rmSync("dist", { recursive: true, force: true });
 mkdirSync("dist");
 await build({
-  entryPoints: ["src/main.ts"],
+  entryPoints: ["src/app.ts"],
   bundle: true,
   format: "esm",
   target: "es2021",

@@ -1,0 +1,268 @@
+// The app: who is signed in, which screen is up, and the way between them.
+// The sign-in screen and its PIN pad, the session bar, the idle lock and the
+// stop screen live here; each other screen owns its part of the page
+// (screens/). The app's state is the one `app` object below.
+import { call, asErrorReport } from "./api";
+import type { Permission } from "./bindings/Permission";
+import type { SessionView } from "./bindings/SessionView";
+import type { StatusView } from "./bindings/StatusView";
+import { $ } from "./kit/dom";
+import { minorAsText } from "./kit/format";
+import { counterScreen } from "./screens/counter";
+import { reportsScreen } from "./screens/reports";
+import { setupScreen } from "./screens/setup";
+import { staffScreen } from "./screens/staff";
+import { supportScreen } from "./screens/support";
+
+const el = {
+  signIn: $("sign-in"),
+  signInForm: $<HTMLFormElement>("sign-in-form"),
+  signInTitle: $("sign-in-title"),
+  signInHint: $("sign-in-hint"),
+  staffName: $<HTMLInputElement>("staff-name"),
+  staffPin: $<HTMLInputElement>("staff-pin"),
+  signInError: $("sign-in-error"),
+  signInButton: $<HTMLButtonElement>("sign-in-button"),
+  pinPad: $("pin-pad"),
+  sessionBar: $("session-bar"),
+  sessionName: $("session-name"),
+  lock: $<HTMLButtonElement>("lock-button"),
+  supportButton: $<HTMLButtonElement>("support-button"),
+  reportsButton: $<HTMLButtonElement>("reports-button"),
+  setupButton: $<HTMLButtonElement>("setup-button"),
+  staffButton: $<HTMLButtonElement>("staff-button"),
+  alertsBanner: $("alerts-banner"),
+  startupError: $("startup-error"),
+  startupErrorMessage: $("startup-error-message"),
+  startupErrorCode: $("startup-error-code"),
+  startupErrorTitle: $("startup-error-title"),
+  startupErrorNext: $("startup-error-next"),
+};
+
+/** Everything the app remembers between events. */
+const app: {
+  status: StatusView | null;
+  session: SessionView | null;
+  needsOwner: boolean;
+  idleTimer: number | undefined;
+} = { status: null, session: null, needsOwner: false, idleTimer: undefined };
+
+function can(permission: Permission): boolean {
+  return app.session?.permissions.includes(permission) ?? false;
+}
+
+function format(minor: number, currency: string): string {
+  const decimals = app.status?.currencies.find((c) => c.code === currency)?.decimals ?? 2;
+  return minorAsText(minor, decimals);
+}
+
+const counter = counterScreen({
+  status: () => app.status,
+  can,
+  format,
+  signedOut: (message) => showSignIn(message),
+});
+
+/** Every screen's way back: the counter, ready for the next sale. */
+function backToCounter(screen: { hide(): void }): void {
+  screen.hide();
+  counter.open();
+}
+
+const reports = reportsScreen({
+  format,
+  signedOut: (message) => showSignIn(message),
+  back: () => backToCounter(reports),
+});
+
+const setup = setupScreen({
+  signedOut: (message) => showSignIn(message),
+  changed: async () => {
+    applyTill(await call("get_status", {}));
+  },
+  back: () => backToCounter(setup),
+});
+
+const staff = staffScreen({
+  signedOut: (message) => showSignIn(message),
+  back: () => backToCounter(staff),
+});
+
+const support = supportScreen({
+  signedOut: (message) => showSignIn(message),
+  back: () => backToCounter(support),
+});
+
+/** Hides every screen but the session bar. */
+function hideScreens(): void {
+  counter.hide();
+  support.hide();
+  reports.hide();
+  setup.hide();
+  staff.hide();
+}
+
+function showSignIn(message = ""): void {
+  hideScreens();
+  el.sessionBar.hidden = true;
+  el.signIn.hidden = false;
+  el.signInTitle.textContent = app.needsOwner ? "Create the owner's account" : "Sign in";
+  el.signInHint.textContent = app.needsOwner
+    ? "This terminal is new. Choose the owner's name and a PIN of at least 6 digits."
+    : "Enter your name and PIN.";
+  el.signInButton.textContent = app.needsOwner ? "Create owner" : "Sign in";
+  el.signInError.textContent = message;
+  el.staffPin.value = "";
+  (el.staffName.value ? el.staffPin : el.staffName).focus();
+}
+
+function showScreen(screen: { open(): void | Promise<void> }): void {
+  hideScreens();
+  void screen.open();
+}
+
+function showSupport(canGoBack = true): void {
+  hideScreens();
+  support.open(canGoBack);
+}
+
+/** Managers see what deserves attention as they sign in. */
+async function showAlerts(): Promise<void> {
+  el.alertsBanner.hidden = true;
+  if (!can("view_audit")) return;
+  try {
+    const alerts = await call("list_alerts", {});
+    el.alertsBanner.hidden = alerts.length === 0;
+    el.alertsBanner.textContent = alerts.length === 1 ? `⚠ ${alerts[0]?.message ?? ""}` : `⚠ ${alerts.length} alerts: see Staff & audit`;
+  } catch {
+    el.alertsBanner.hidden = true;
+  }
+}
+
+function showCounter(signedIn: SessionView): void {
+  app.session = signedIn;
+  el.signIn.hidden = true;
+  hideScreens();
+  el.sessionName.textContent = `${signedIn.name} · ${signedIn.role}`;
+  el.sessionBar.hidden = false;
+  const canCharge = can("charge");
+  el.supportButton.hidden = !(can("export_bundle") && canCharge);
+  el.reportsButton.hidden = !can("view_reports");
+  el.setupButton.hidden = !can("configure_gateway");
+  el.staffButton.hidden = !can("manage_staff");
+  void showAlerts();
+  armIdleLock();
+  // Support staff (no counter) land on their own screen, with no way back.
+  if (!canCharge) return showSupport(false);
+  counter.open();
+}
+
+/** Locks the screen after the owner's idle limit (the core enforces it too). */
+function armIdleLock(): void {
+  window.clearTimeout(app.idleTimer);
+  const minutes = app.status?.idle_lock_minutes ?? 15;
+  app.idleTimer = window.setTimeout(() => void lock("The screen locked after being idle."), minutes * 60_000);
+}
+
+async function lock(message = ""): Promise<void> {
+  if (counter.busy()) return;
+  window.clearTimeout(app.idleTimer);
+  try {
+    await call("sign_out", {});
+  } catch {
+    // Already signed out.
+  }
+  showSignIn(message);
+}
+
+async function submitSignIn(): Promise<void> {
+  el.signInError.textContent = "";
+  const request = { name: el.staffName.value, pin: el.staffPin.value };
+  el.staffPin.value = "";
+  try {
+    const session = app.needsOwner ? await call("create_owner", request) : await call("sign_in", request);
+    app.needsOwner = false;
+    showCounter(session);
+  } catch (e) {
+    const err = asErrorReport(e);
+    el.signInError.textContent = err.message;
+    el.signInError.dataset.code = err.code;
+    el.staffPin.focus();
+  }
+}
+
+function wire(): void {
+  el.signInForm.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    void submitSignIn();
+  });
+  el.lock.addEventListener("click", () => void lock());
+  // The lock screen's PIN pad: switching cashier without a keyboard.
+  el.pinPad.addEventListener("click", (ev) => {
+    const key = (ev.target as HTMLElement).closest("button")?.dataset.pin;
+    if (!key) return;
+    if (key === "clear") el.staffPin.value = "";
+    else if (key === "back") el.staffPin.value = el.staffPin.value.slice(0, -1);
+    else el.staffPin.value += key;
+    el.staffPin.focus();
+  });
+  el.supportButton.addEventListener("click", () => showSupport());
+  el.reportsButton.addEventListener("click", () => showScreen(reports));
+  el.setupButton.addEventListener("click", () => showScreen(setup));
+  el.staffButton.addEventListener("click", () => showScreen(staff));
+  for (const kind of ["keydown", "pointerdown"]) {
+    document.addEventListener(kind, () => {
+      if (!el.sessionBar.hidden) armIdleLock();
+    });
+  }
+  document.addEventListener("keydown", (ev) => {
+    if (ev.key === "F2") {
+      ev.preventDefault();
+      void lock();
+    } else if (counter.isOpen() && !support.isOpen()) {
+      counter.onKey(ev);
+    }
+  });
+}
+
+/** The till's look, kept for the screens that need it. */
+function applyTill(s: StatusView): void {
+  app.status = s;
+  counter.applyTill(s);
+}
+
+function applyStatus(s: StatusView): void {
+  app.status = s;
+  if (s.startup_error) {
+    el.startupError.hidden = false;
+    el.startupErrorMessage.textContent = s.startup_error.message;
+    el.startupErrorCode.textContent = `code: ${s.startup_error.code}`;
+    // The staff and audit records are gone: a stop, with no sign-in behind it.
+    if (s.startup_error.code === "terminal_data_missing") {
+      el.startupErrorTitle.textContent = "This terminal's records are missing";
+      el.startupErrorNext.textContent =
+        "To start a new trail without a backup, the owner runs `merchantctl setup recover --confirm` on this computer; it asks for the gateway key.";
+      el.startupErrorNext.hidden = false;
+    }
+    return;
+  }
+  applyTill(s);
+  app.needsOwner = s.needs_owner;
+  if (s.session) showCounter(s.session);
+  else showSignIn();
+}
+
+async function start(): Promise<void> {
+  wire();
+  try {
+    applyStatus(await call("get_status", {}));
+  } catch (e) {
+    const err = asErrorReport(e);
+    el.startupError.hidden = false;
+    el.startupErrorMessage.textContent = err.message;
+    return;
+  }
+  document.body.dataset.ready = "true";
+}
+
+void start();
