@@ -63,7 +63,6 @@ const KNOWN_LARGE: &[&str] = &[
     "crates/core/src/counter.rs",
     "crates/core/src/gateway/stripe.rs",
     "crates/core/src/store/mod.rs",
-    "benches/src/store.rs",
 ];
 
 fn regex(re: &str) -> regex::Regex {
