@@ -180,82 +180,120 @@ fn crash_runs(default: u64, cap: u64) -> u64 {
 
 /// Where a run is cut: at a named crash point in the process, or once the
 /// gateway has acted on a request whose answer it is holding back (a
-/// `delay_after` fault that fired): sent, not answered.
+/// `delay_after` fault that fired, and one more object in the gateway's own
+/// list at `list`): sent, not answered.
 #[derive(Clone, Copy)]
 enum Stop<'a> {
     At(&'a str),
-    GatewayActed(&'a Localstripe, &'a TestPki),
+    GatewayActed {
+        gw: &'a Localstripe,
+        pki: &'a TestPki,
+        list: &'a str,
+    },
 }
 
 /// Runs `merchantctl --staff Owner <args>` (PIN on stdin) and SIGKILLs it
-/// exactly at `stop`. True if it got there; false if it finished first.
+/// exactly at `stop`; an error if it never got there.
 fn kill_at(
     session: &KeyringSession,
     home: &TerminalHome,
     ctl: &std::path::Path,
     args: &[&str],
     stop: Stop<'_>,
-) -> TestResult<bool> {
-    Ok(match run_until(session, home, ctl, args, stop)? {
-        Some(mut child) => {
-            child.kill()?; // SIGKILL
-            child.wait()?;
-            true
-        }
-        None => false,
-    })
+) -> TestResult {
+    let mut child = run_until(session, home, ctl, args, stop)?;
+    child.kill()?; // SIGKILL
+    child.wait()?;
+    Ok(())
 }
 
 /// Runs `merchantctl --staff Owner <args>` (PIN on stdin) until it reaches
 /// `stop`, and returns it there, alive (a crash point holds it for ever);
-/// `None` if it finished first.
+/// an error naming how it ended (with its stderr) if it finished first.
 fn run_until(
     session: &KeyringSession,
     home: &TerminalHome,
     ctl: &std::path::Path,
     args: &[&str],
     stop: Stop<'_>,
-) -> TestResult<Option<std::process::Child>> {
+) -> TestResult<std::process::Child> {
     let marks = tempfile::tempdir()?;
     let mark = marks.path().join("reached");
+    let stderr_file = marks.path().join("stderr");
     let mut cmd = Command::new(ctl);
     session.envs(&mut cmd);
     if let Stop::At(point) = stop {
         cmd.env("MERCHANT_CRASH_POINT", point).env("MERCHANT_CRASH_MARK", &mark);
     }
-    let fired = |gw: &Localstripe, pki: &TestPki| -> TestResult<u64> {
-        Ok(gw.faults_fired(pki)?.get("delay_after").copied().unwrap_or(0))
+    // The gateway holds its answer back; the process must wait for it as
+    // long as the gateway holds it, so that the window to kill it in is the
+    // gateway's delay and not the short request timeout of the terminal
+    // (a loaded machine once missed a one-second window).
+    let settings = home.path().join("settings.toml");
+    let saved = std::fs::read_to_string(&settings)?;
+    let acted = |gw: &Localstripe, pki: &TestPki, list: &str| -> TestResult<(u64, usize)> {
+        let fired = gw.faults_fired(pki)?.get("delay_after").copied().unwrap_or(0);
+        Ok((fired, gw.list_all(pki, list)?.len()))
     };
     let before = match stop {
-        Stop::GatewayActed(gw, pki) => fired(gw, pki)?,
-        Stop::At(_) => 0,
+        Stop::GatewayActed { gw, pki, list } => {
+            home.settings(&saved.replace("request_timeout_ms = ", "request_timeout_ms = 60000\n# was: "))?;
+            acted(gw, pki, list)?
+        }
+        Stop::At(_) => (0, 0),
     };
-    let mut child = cmd
+    let spawned = cmd
         .arg("--home")
         .arg(home.path())
         .args(["--staff", OWNER])
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()?;
-    if let Some(mut stdin) = child.stdin.take() {
-        use std::io::Write;
-        stdin.write_all(format!("{OWNER_PIN}\n").as_bytes())?;
+        .stderr(std::fs::File::create(&stderr_file)?)
+        .spawn();
+    let reached = spawned.map_err(Into::into).and_then(|mut child| {
+        if let Some(mut stdin) = child.stdin.take() {
+            use std::io::Write;
+            stdin.write_all(format!("{OWNER_PIN}\n").as_bytes())?;
+        }
+        wait_for(&mut child, || {
+            Ok(match stop {
+                Stop::At(_) => mark.exists(),
+                Stop::GatewayActed { gw, pki, list } => {
+                    let (fired, listed) = acted(gw, pki, list)?;
+                    fired > before.0 && listed > before.1
+                }
+            })
+        })
+        .map(|()| child)
+    });
+    if let Stop::GatewayActed { .. } = stop {
+        home.settings(&saved)?;
     }
+    reached.map_err(|e| {
+        format!(
+            "{e}; its stderr: {}",
+            std::fs::read_to_string(&stderr_file).unwrap_or_default()
+        )
+        .into()
+    })
+}
+
+/// Polls `there` until it holds (Ok), or the child ends or a minute passes
+/// (the child is then killed and reaped, and the error says which).
+fn wait_for(child: &mut std::process::Child, mut there: impl FnMut() -> TestResult<bool>) -> TestResult {
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     loop {
-        let there = match stop {
-            Stop::At(_) => mark.exists(),
-            Stop::GatewayActed(gw, pki) => fired(gw, pki)? > before,
-        };
-        if there {
-            return Ok(Some(child));
+        if there()? {
+            return Ok(());
         }
-        if child.try_wait()?.is_some() || std::time::Instant::now() > deadline {
+        if let Some(status) = child.try_wait()? {
+            return Err(format!("it ended first ({status})").into());
+        }
+        if std::time::Instant::now() > deadline {
             let _ = child.kill();
             child.wait()?;
-            return Ok(None);
+            return Err("it did not get there within a minute".into());
         }
         std::thread::sleep(Duration::from_millis(10));
     }
@@ -426,17 +464,21 @@ fn sigkill_during_a_charge_never_charges_twice_nor_loses_the_record() -> TestRes
                     &pki,
                     json!([{ "path": "/v1/payment_intents", "kind": "delay_after", "ms": 5000 }]),
                 )?;
-                ("sent_not_answered", Stop::GatewayActed(&gw, &pki))
+                (
+                    "sent_not_answered",
+                    Stop::GatewayActed {
+                        gw: &gw,
+                        pki: &pki,
+                        list: "v1/payment_intents",
+                    },
+                )
             }
             2 => ("answered_not_recorded", Stop::At(crashpoint::CHARGE_ANSWERED)),
             _ => ("recorded_not_audited", Stop::At(crashpoint::CHARGE_RECORDED)),
         };
         let amount = format!("{}.00", 20 + run);
         let args = ["--json", "charge", &amount, "--payment-method", "pm_card_visa"];
-        assert!(
-            kill_at(&session, &home, &ctl, &args, stop)?,
-            "run {run}: never reached {wanted}"
-        );
+        kill_at(&session, &home, &ctl, &args, stop).map_err(|e| format!("run {run}: never reached {wanted}: {e}"))?;
         gw.clear_faults(&pki)?;
         // What the files say, before anything reads or repairs them.
         let seen = charge_class(&home, &gw, &pki)?;
@@ -491,15 +533,19 @@ fn sigkill_during_refunds_never_refunds_twice_nor_loses_one() -> TestResult {
                     &pki,
                     json!([{ "path": "/v1/refunds", "kind": "delay_after", "ms": 5000 }]),
                 )?;
-                ("sent_not_answered", Stop::GatewayActed(&gw, &pki))
+                (
+                    "sent_not_answered",
+                    Stop::GatewayActed {
+                        gw: &gw,
+                        pki: &pki,
+                        list: "v1/refunds",
+                    },
+                )
             }
             _ => ("answered_not_recorded", Stop::At(crashpoint::REFUND_ANSWERED)),
         };
         let args = ["--json", "refund", &sale, "--amount", "5.00"];
-        assert!(
-            kill_at(&session, &home, &ctl, &args, stop)?,
-            "run {run}: never reached {wanted}"
-        );
+        kill_at(&session, &home, &ctl, &args, stop).map_err(|e| format!("run {run}: never reached {wanted}: {e}"))?;
         gw.clear_faults(&pki)?;
         // The files: one refund journaled and unsettled; at the gateway it
         // exists exactly when the kill came after the request.
@@ -565,10 +611,8 @@ fn sigkill_while_closing_the_day_leaves_whole_numbered_reports() -> TestResult {
             ("committed_not_audited", crashpoint::CLOSE_COMMITTED)
         };
         let args = ["--json", "report", "close"];
-        assert!(
-            kill_at(&session, &home, &ctl, &args, Stop::At(point))?,
-            "run {run}: never reached {point}"
-        );
+        kill_at(&session, &home, &ctl, &args, Stop::At(point))
+            .map_err(|e| format!("run {run}: never reached {point}: {e}"))?;
         let after = count(&db, "SELECT count(*) FROM closings")?;
         let seen = match after - before {
             0 => "not_committed",
@@ -670,10 +714,8 @@ fn sigkill_during_a_cache_key_rotation_loses_nothing_and_resumes() -> TestResult
         ];
         for (wanted, point) in &stops {
             let args = ["--json", "keys", "rotate-cache", "--batch", "1"];
-            assert!(
-                kill_at(&session, &home, &ctl, &args, Stop::At(point))?,
-                "round {round}: never reached {point}"
-            );
+            kill_at(&session, &home, &ctl, &args, Stop::At(point))
+                .map_err(|e| format!("round {round}: never reached {point}: {e}"))?;
             let done = resealed()?;
             let seen = match (rotating()?, done) {
                 (0, _) => "other",
@@ -739,9 +781,8 @@ fn recovery_leaves_a_payment_another_process_has_in_flight_alone() -> TestResult
     let home = live_terminal_with(&session, &pki, &gw, 1_000, 1)?;
     let ctl = binary("merchantctl")?;
     let args = ["--json", "charge", "31.00", "--payment-method", "pm_card_visa"];
-    let Some(mut first) = run_until(&session, &home, &ctl, &args, Stop::At(crashpoint::CHARGE_JOURNALED))? else {
-        return Err("the first charge never reached its journal".into());
-    };
+    let mut first = run_until(&session, &home, &ctl, &args, Stop::At(crashpoint::CHARGE_JOURNALED))
+        .map_err(|e| format!("the first charge never reached its journal: {e}"))?;
     // Well past the in-flight window (3 s here), another process resolves.
     std::thread::sleep(Duration::from_secs(4));
     let out = merchantctl(Some(&session), &home, &["--json", "resolve"])?;
