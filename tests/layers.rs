@@ -22,6 +22,7 @@ const ORDER: &[&str] = &[
     "pdf",
     "vault",
     "config",
+    "shop",
     "gateway",
     "store",
     "audit",

@@ -3,8 +3,8 @@
 //! against localstripe over real TLS (reconciliation).
 
 use merchant_tests::{
-    live_terminal_with, merchantctl, merchantctl_as, shows_card_number, KeyringSession, Localstripe, TerminalHome,
-    TestPki, TestResult,
+    live_terminal_with, merchantctl, merchantctl_as, pdf_text, shows_card_number, KeyringSession, Localstripe,
+    TerminalHome, TestPki, TestResult,
 };
 use serde_json::Value;
 
@@ -163,6 +163,180 @@ fn training_day_view_close_of_day_and_csv() -> TestResult {
         assert_eq!(json(&out)["error"]["code"], "invalid_input");
     }
     Ok(())
+}
+
+#[test]
+fn shop_details_head_receipts_and_reports_and_a_z_keeps_those_it_was_closed_with() -> TestResult {
+    let session = KeyringSession::unlocked()?;
+    let home = TerminalHome::new()?;
+    let s = Some(&session);
+    let set = |args: &[&str]| -> TestResult<std::process::Output> {
+        let mut full = vec!["--json", "shop", "set"];
+        full.extend_from_slice(args);
+        merchantctl(s, &home, &full)
+    };
+    let shown = ok(&set(&[
+        "--name",
+        "Kissa Café",
+        "--address",
+        "12 Rue des Chats",
+        "--address",
+        "75011 Paris",
+        "--phone",
+        "+33 1 23 45 67 89",
+        "--tax-id",
+        "FR12345678901",
+    ])?)["shop"]
+        .clone();
+    assert_eq!(shown["address"], serde_json::json!(["12 Rue des Chats", "75011 Paris"]));
+    let heading = [
+        "Kissa Café",
+        "12 Rue des Chats",
+        "75011 Paris",
+        "Tel. +33 1 23 45 67 89",
+        "Tax ID FR12345678901",
+    ];
+    // Printed in that order, straight after the training mark.
+    let headed = |text: &str, what: &str| {
+        let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let at = lines.iter().position(|l| *l == heading[0]);
+        assert_eq!(
+            at.and_then(|i| lines.get(i..i + heading.len())),
+            Some(&heading[..]),
+            "{what} is headed by the shop's details: {text}"
+        );
+    };
+
+    let sale = ok(&merchantctl(s, &home, &["--json", "charge", "12.50"])?)["sale"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let receipt_pdf = home.path().join("receipt.pdf");
+    ok(&merchantctl(
+        s,
+        &home,
+        &["receipt", &sale, "--pdf", &receipt_pdf.display().to_string()],
+    )?);
+    headed(&pdf_text(&std::fs::read(&receipt_pdf)?), "the receipt PDF");
+    let x = merchantctl(s, &home, &["report", "x"])?;
+    headed(&String::from_utf8_lossy(&ok_text(&x)), "the X report");
+    let z_pdf = home.path().join("z1.pdf");
+    ok(&merchantctl(
+        s,
+        &home,
+        &["--json", "report", "close", "--pdf", &z_pdf.display().to_string()],
+    )?);
+    let z1 = std::fs::read(&z_pdf)?;
+    headed(&pdf_text(&z1), "the Z report PDF");
+
+    // Only what is given changes; an empty phone stops printing one. The
+    // Z report closed before keeps the details it was closed with.
+    let after = ok(&set(&["--phone", ""])?)["shop"].clone();
+    assert_eq!(
+        (after["phone"].as_str(), after["name"].as_str()),
+        (Some(""), Some("Kissa Café"))
+    );
+    let again = home.path().join("z1-again.pdf");
+    ok(&merchantctl(
+        s,
+        &home,
+        &["report", "z", "1", "--pdf", &again.display().to_string()],
+    )?);
+    assert_eq!(
+        z1,
+        std::fs::read(&again)?,
+        "a reprint is byte-identical after the details change"
+    );
+    let receipt = String::from_utf8_lossy(&ok_text(&merchantctl(s, &home, &["receipt", &sale])?)).to_string();
+    assert!(
+        receipt.contains("Tax ID FR12345678901") && !receipt.contains("Tel."),
+        "{receipt}"
+    );
+
+    // On a 58 mm roll: every printed line within 32 columns, the same
+    // bytes on a reprint; a paper the terminal does not know is refused.
+    ok(&set(&["--paper", "58mm"])?);
+    let roll = |name: &str| -> TestResult<Vec<u8>> {
+        let path = home.path().join(name);
+        ok(&merchantctl(
+            s,
+            &home,
+            &["receipt", &sale, "--merchant", "--pdf", &path.display().to_string()],
+        )?);
+        Ok(std::fs::read(&path)?)
+    };
+    let (first, second) = (roll("roll-a.pdf")?, roll("roll-b.pdf")?);
+    assert_eq!(first, second, "a reprint on the roll is byte-identical");
+    assert_ne!(first, std::fs::read(&receipt_pdf)?);
+    let printed = pdf_text(&first);
+    assert!(printed.lines().all(|l| l.chars().count() <= 32), "{printed}");
+    assert!(
+        printed.contains("12.50 USD") && printed.contains("Kissa Café"),
+        "{printed}"
+    );
+    assert_eq!(set(&["--paper", "57mm"])?.status.code(), Some(2));
+
+    let kept = ok(&merchantctl(s, &home, &["--json", "shop", "show"])?)["shop"].clone();
+
+    // Bad details: a clear error naming the field, the text never echoed,
+    // nothing saved.
+    let card = "4242 4242 4242 4242";
+    let long = "Ü".repeat(49);
+    let five: Vec<&str> = ["a", "b", "c", "d", "e"]
+        .iter()
+        .flat_map(|l| ["--address", *l])
+        .collect();
+    for (args, field) in [
+        (vec!["--name", "   "], "name"),
+        (vec!["--name", long.as_str()], "name"),
+        (vec!["--phone", card], "phone"),
+        (vec!["--tax-id", "FR1\u{7}"], "tax id"),
+        (vec!["--address", "Line\nbreak"], "address"),
+        (five.clone(), "address"),
+    ] {
+        let out = set(&args)?;
+        assert_eq!(out.status.code(), Some(3), "{args:?}");
+        let e = &json(&out)["error"];
+        assert_eq!(e["code"], "invalid_input", "{args:?}");
+        let message = e["message"].as_str().unwrap_or_default();
+        assert!(message.contains(field), "{message}");
+        assert!(
+            !message.contains("4242") && !message.contains("ÜÜ"),
+            "echoed: {message}"
+        );
+    }
+    assert_eq!(ok(&merchantctl(s, &home, &["--json", "shop", "show"])?)["shop"], kept);
+
+    // Audited by field, never by text; a cashier may not change them.
+    let audit = String::from_utf8_lossy(&merchantctl(s, &home, &["--json", "audit", "show"])?.stdout).to_string();
+    assert!(
+        audit.contains("changed: name, address, phone, tax id") && audit.contains("changed: phone"),
+        "{audit}"
+    );
+    assert!(!audit.contains("Rue des Chats") && !audit.contains("+33"), "{audit}");
+    ok(&merchantctl_as(
+        s,
+        &home,
+        "Owner",
+        "424242",
+        &["--json", "staff", "add", "--name", "Eve", "--role", "cashier"],
+        &format!("{EVE_PIN}\n"),
+    )?);
+    let refused = merchantctl_as(
+        s,
+        &home,
+        "Eve",
+        EVE_PIN,
+        &["--json", "shop", "set", "--name", "Mine"],
+        "",
+    )?;
+    assert_eq!(json(&refused)["error"]["code"], "forbidden");
+    Ok(())
+}
+
+fn ok_text(out: &std::process::Output) -> Vec<u8> {
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    out.stdout.clone()
 }
 
 #[test]

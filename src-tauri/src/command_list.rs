@@ -43,6 +43,8 @@ commands! {
     reset_staff_pin: ResetPinRequest => Vec<StaffEntry>, ManageStaff;
     get_limits: OwnerRequest => Limits, ManageStaff;
     update_limits: Limits => Limits, ManageStaff;
+    get_shop: OwnerRequest => ShopDetails, ManageStaff;
+    update_shop: ShopDetails => ShopDetails, ManageStaff;
     list_alerts: OwnerRequest => Vec<Alert>, ViewAudit;
     list_audit: AuditQueryRequest => Vec<AuditEntry>, ViewAudit;
     verify_audit: OwnerRequest => Verification, VerifyAudit;

@@ -21,6 +21,7 @@ use merchant_core::counter::ChargeInput;
 use merchant_core::gateway::stripe::ReaderInfo;
 use merchant_core::monitor::Alert;
 use merchant_core::reports::reconcile::Reconciliation;
+use merchant_core::shop::ShopDetails;
 use merchant_core::store::now_ms;
 use merchant_core::terminal::Terminal;
 use merchant_core::terminal::{Limits, TerminalError};
@@ -404,6 +405,21 @@ pub async fn update_limits(state: State<'_, AppState>, request: Limits) -> Resul
     let settings = terminal.update_limits(&actor, &request)?;
     state.reopen().await;
     Ok(Limits::of(&settings))
+}
+
+#[tauri::command]
+pub fn get_shop(state: State<'_, AppState>, request: OwnerRequest) -> Result<ShopDetails, ErrorReport> {
+    let OwnerRequest {} = request;
+    let (terminal, actor) = state.signed_in()?;
+    Ok(terminal.shop_details(&actor)?)
+}
+
+#[tauri::command]
+pub async fn update_shop(state: State<'_, AppState>, request: ShopDetails) -> Result<ShopDetails, ErrorReport> {
+    let (terminal, actor) = state.signed_in_confirmed()?;
+    let details = terminal.update_shop(&actor, &request)?;
+    state.reopen().await;
+    Ok(details)
 }
 
 #[tauri::command]

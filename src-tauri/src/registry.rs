@@ -25,6 +25,8 @@ use merchant_core::monitor::Alert;
 #[allow(unused_imports)]
 use merchant_core::reports::reconcile::Reconciliation;
 #[allow(unused_imports)]
+use merchant_core::shop::ShopDetails;
+#[allow(unused_imports)]
 use merchant_core::terminal::Limits;
 
 /// One command as the list gives it.

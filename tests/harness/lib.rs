@@ -21,6 +21,7 @@ mod home;
 mod keyring;
 mod localstripe;
 pub mod oracle;
+mod pdf;
 mod pki;
 pub mod scan;
 
@@ -28,6 +29,7 @@ pub use app::*;
 pub use home::*;
 pub use keyring::*;
 pub use localstripe::*;
+pub use pdf::*;
 pub use pki::*;
 
 pub type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;

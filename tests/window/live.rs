@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use merchant_tests::{merchantctl, AppDriver, KeyringSession, TerminalHome, TestResult, OWNER, OWNER_PIN};
+use merchant_tests::{merchantctl, pdf_text, AppDriver, KeyringSession, TerminalHome, TestResult, OWNER, OWNER_PIN};
 
 use crate::steps::*;
 

@@ -5,6 +5,7 @@
 //! One file per flow; `steps` holds what the flows share.
 
 mod counter;
+mod dialogs;
 mod ipc;
 mod live;
 mod reports;

@@ -77,6 +77,36 @@ async fn owner_manages_staff_limits_and_audit_then_a_cashier_is_held_to_their_ro
     wait_text(&app, "staff-message", "Limits saved").await?;
     let settings = std::fs::read_to_string(home.path().join("settings.toml"))?;
     assert!(settings.contains("refund_approval_above_major = 25"), "{settings}");
+
+    // The shop's details: shown, changed, saved, and a bad one refused
+    // without its text coming back.
+    assert_eq!(
+        js(&app, "return document.getElementById('shop-name').value;").await?,
+        "Merchant Terminal"
+    );
+    let name = app.by_id("shop-name").await?;
+    name.clear().await?;
+    name.send_keys("Kissa Café").await?;
+    app.by_id("shop-address")
+        .await?
+        .send_keys("12 Rue des Chats\n75011 Paris")
+        .await?;
+    app.by_id("shop-tax-id").await?.send_keys("FR12345678901").await?;
+    app.by_id("staff-shop-save").await?.click().await?;
+    wait_text(&app, "staff-message", "Shop details saved").await?;
+    let settings = std::fs::read_to_string(home.path().join("settings.toml"))?;
+    assert!(
+        settings.contains("shop_name = \"Kissa Café\"")
+            && settings.contains("75011 Paris")
+            && settings.contains("FR12345678901"),
+        "{settings}"
+    );
+    let phone = app.by_id("shop-phone").await?;
+    phone.send_keys("4242 4242 4242 4242").await?;
+    app.by_id("staff-shop-save").await?.click().await?;
+    wait_text(&app, "staff-message", "phone looks like it holds a card number").await?;
+    assert!(!app.text("staff-message").await?.contains("4242"));
+    phone.clear().await?;
     app.by_id("audit-action").await?.send_keys("staff_changed").await?;
     app.by_id("audit-action")
         .await?

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use merchant_core::api::ErrorReport;
 use merchant_core::config::HOME_ENV;
 use merchant_core::gateway::training::SimulatedCard;
+use merchant_core::pdf::Paper;
 use merchant_core::reports::DateRange;
 use merchant_core::store::SaleStatus;
 use merchant_core::terminal::Terminal;
@@ -140,6 +141,11 @@ pub(crate) enum Command {
     /// Set the shop's time zone (IANA name, e.g. Europe/Paris): where its
     /// days begin and end.
     TimeZone { name: String },
+    /// The shop's details printed at the top of receipts and reports.
+    Shop {
+        #[command(subcommand)]
+        command: ShopCommand,
+    },
     /// The terminal's set-up record (needs no sign-in).
     Setup {
         #[command(subcommand)]
@@ -179,6 +185,30 @@ impl RangeArgs {
         let to = self.to.clone().unwrap_or_else(|| from.clone());
         Ok(DateRange::parse(&from, &to)?)
     }
+}
+
+#[derive(Subcommand)]
+pub(crate) enum ShopCommand {
+    /// Show the shop's details.
+    Show,
+    /// Change the shop's details (a manager's); what is not given stays.
+    Set {
+        #[arg(long)]
+        name: Option<String>,
+        /// One address line; repeat for each line (up to four). Replaces
+        /// the whole address.
+        #[arg(long)]
+        address: Vec<String>,
+        /// Empty to stop printing one.
+        #[arg(long)]
+        phone: Option<String>,
+        /// VAT or sales tax registration; empty to stop printing one.
+        #[arg(long)]
+        tax_id: Option<String>,
+        /// What receipts are printed on: a4, 80mm or 58mm.
+        #[arg(long, value_parser = paper)]
+        paper: Option<Paper>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -407,4 +437,11 @@ impl From<CardArg> for SimulatedCard {
             CardArg::ReaderTimeout => Self::ReaderTimeout,
         }
     }
+}
+
+/// The core's own names for papers (`a4`, `80mm`, `58mm`), as settings.toml
+/// spells them.
+fn paper(s: &str) -> Result<Paper, String> {
+    serde_json::from_value(serde_json::Value::String(s.to_string()))
+        .map_err(|_| "the paper is one of a4, 80mm or 58mm".to_string())
 }

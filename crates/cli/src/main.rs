@@ -252,7 +252,7 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
             };
             let lines = terminal.receipt(&actor, sale_id, refund.as_deref(), copy)?;
             if let Some(out) = &pdf {
-                std::fs::write(out, merchant_core::pdf::render(&lines)).map_err(|e| {
+                std::fs::write(out, terminal.receipt_pdf(&lines)).map_err(|e| {
                     ErrorReport::new(
                         ErrorCode::InvalidInput,
                         format!("the PDF could not be written: {}", e.kind()),
@@ -347,6 +347,7 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
                 0,
             )
         }
+        Command::Shop { command } => shop(&terminal, &actor, command),
         Command::Gateway { command } => gateway(&terminal, &actor, command, &mut stdin).await,
         Command::Mode { mode } => {
             let mode = match mode {

@@ -9,6 +9,7 @@ use merchant_core::api::{ErrorCode, ErrorReport, ReportView, SessionView};
 use merchant_core::audit::Anchor;
 use merchant_core::auth::{Actor, Role};
 use merchant_core::reports::print;
+use merchant_core::shop::ShopDetails;
 use merchant_core::terminal::{GatewayChange, Terminal, TerminalError};
 
 pub(crate) fn staff(
@@ -50,6 +51,38 @@ pub(crate) fn staff(
             )
         }
     }
+}
+
+pub(crate) fn shop(terminal: &Terminal, actor: &Actor, command: ShopCommand) -> Result<Output, ErrorReport> {
+    let details = match command {
+        ShopCommand::Show => terminal.shop_details(actor)?,
+        ShopCommand::Set {
+            name,
+            address,
+            phone,
+            tax_id,
+            paper,
+        } => {
+            let now = terminal.shop_details(actor)?;
+            let address = if address.is_empty() {
+                now.address.clone()
+            } else {
+                address
+            };
+            terminal.update_shop(
+                actor,
+                &ShopDetails {
+                    name: name.unwrap_or(now.name),
+                    address,
+                    phone: phone.unwrap_or(now.phone),
+                    tax_id: tax_id.unwrap_or(now.tax_id),
+                    receipt_paper: paper.unwrap_or(now.receipt_paper),
+                },
+            )?
+        }
+    };
+    let text = details.header_lines().join("\n");
+    output(serde_json::json!({ "shop": details }), text, 0)
 }
 
 pub(crate) fn report(terminal: &Terminal, actor: &Actor, command: ReportCommand) -> Result<Output, ErrorReport> {

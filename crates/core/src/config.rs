@@ -83,8 +83,15 @@ pub struct Settings {
     /// Where the shop's days begin and end (IANA name, e.g.
     /// `Europe/Paris`); unset means this computer's time zone.
     pub time_zone: Option<String>,
-    /// Printed at the top of every receipt.
+    /// The shop's details at the top of every receipt and report (see
+    /// [`crate::shop`]): its name, up to four address lines, a phone and a
+    /// tax id (empty: not printed).
     pub shop_name: String,
+    pub shop_address: Vec<String>,
+    pub shop_phone: String,
+    pub shop_tax_id: String,
+    /// What receipts are printed on: `a4`, `80mm` or `58mm`.
+    pub receipt_paper: crate::pdf::Paper,
     /// Thresholds of the owner's alerts.
     pub alerts: AlertSettings,
 }
@@ -163,6 +170,10 @@ impl Default for Settings {
             owner_recipient: None,
             time_zone: None,
             shop_name: "Merchant Terminal".into(),
+            shop_address: Vec::new(),
+            shop_phone: String::new(),
+            shop_tax_id: String::new(),
+            receipt_paper: crate::pdf::Paper::A4,
             alerts: AlertSettings::default(),
         }
     }

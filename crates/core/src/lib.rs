@@ -46,6 +46,7 @@ pub mod receipt;
 pub mod reports;
 pub mod session;
 pub mod setup;
+pub mod shop;
 pub mod store;
 pub mod terminal;
 pub mod vault;

@@ -7,15 +7,21 @@
 //!   more); the merchant copy adds who served, the gateway's id and its
 //!   fraud warning, never a key or an idempotency key;
 //! - training receipts say `TRAINING — NOT A PAYMENT` at the top and bottom;
-//! - a receipt is a pure function of the stored sale or refund: no "printed
-//!   at" time, so a reprint is identical to the original.
+//! - a receipt is a pure function of the stored sale or refund and the
+//!   shop's details and paper: no "printed at" time, so a reprint is
+//!   identical to the original;
+//! - every line fits the paper's columns (58 mm: 32, 80 mm and A4: 48), and
+//!   nothing is cut to fit: text wraps between words, a value that does not
+//!   fit beside its label goes under it.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::money::{format_minor, Money};
-use crate::reports::print::{row, rule};
+use crate::pdf::Paper;
+use crate::reports::print::Sheet;
 use crate::reports::ShopZone;
+use crate::shop::ShopDetails;
 use crate::store::{Refund, RefundStatus, Sale, SaleStatus};
 
 const TRAINING: &str = "*** TRAINING — NOT A PAYMENT ***";
@@ -45,11 +51,13 @@ impl ReceiptCopy {
 
 /// What the receipt is for, with the context only the terminal knows.
 pub struct ReceiptContext<'a> {
-    pub shop_name: &'a str,
+    /// Its heading: the shop's details as they are now.
+    pub shop: &'a ShopDetails,
     pub zone: &'a ShopZone,
     pub training: bool,
     /// The name of who took the sale or made the refund.
     pub staff: Option<&'a str>,
+    pub paper: Paper,
 }
 
 fn money(m: Money) -> String {
@@ -74,94 +82,95 @@ fn sale_word(status: SaleStatus) -> &'static str {
     }
 }
 
-fn head(out: &mut Vec<String>, ctx: &ReceiptContext<'_>, title: &str, copy: ReceiptCopy) {
+fn head(ctx: &ReceiptContext<'_>, title: &str, copy: ReceiptCopy) -> Sheet {
+    let mut out = Sheet::new(ctx.paper.columns());
     if ctx.training {
-        out.push(TRAINING.into());
+        out.text(TRAINING);
     }
-    out.push(ctx.shop_name.chars().take(48).collect());
-    out.push(format!("{title} — {}", copy.title()));
-    out.push(rule());
+    for line in ctx.shop.header_lines() {
+        out.text(&line);
+    }
+    out.text(&format!("{title} — {}", copy.title()));
+    out.rule();
+    out
 }
 
-fn merchant_lines(out: &mut Vec<String>, ctx: &ReceiptContext<'_>, gateway_id: Option<&str>) {
-    out.push(row("Served by", ctx.staff.unwrap_or("—")));
+fn merchant_lines(out: &mut Sheet, ctx: &ReceiptContext<'_>, gateway_id: Option<&str>) {
+    out.row("Served by", ctx.staff.unwrap_or("—"));
     if let Some(g) = gateway_id {
-        out.push(row("Gateway ref", g));
+        out.row("Gateway ref", g);
     }
 }
 
-fn foot(out: &mut Vec<String>, ctx: &ReceiptContext<'_>, note: &str) {
-    out.push(rule());
-    out.push(note.into());
+fn foot(mut out: Sheet, ctx: &ReceiptContext<'_>, note: &str) -> Vec<String> {
+    out.rule();
+    out.text(note);
     if ctx.training {
-        out.push(TRAINING.into());
+        out.text(TRAINING);
     }
+    out.into_lines()
 }
 
 /// The receipt for a sale.
 pub fn sale_lines(sale: &Sale, copy: ReceiptCopy, ctx: &ReceiptContext<'_>) -> Vec<String> {
-    let mut out = Vec::new();
-    head(&mut out, ctx, "SALE", copy);
-    out.push(row(
+    let mut out = head(ctx, "SALE", copy);
+    out.row(
         "Date",
         &format!("{} ({})", ctx.zone.format(sale.created_at_ms), ctx.zone.name()),
-    ));
-    out.push(row("Sale", &sale.id.to_string()));
-    out.push(row("Card", &card(sale)));
+    );
+    out.row("Sale", &sale.id.to_string());
+    out.row("Card", &card(sale));
     if let Some(d) = &sale.description {
-        out.push(row("Item", d));
+        out.row("Item", d);
     }
-    out.push(row("Amount", &money(sale.money)));
+    out.row("Amount", &money(sale.money));
     if let Some(c) = sale.captured.filter(|c| *c != sale.money.amount) {
-        out.push(row("Charged", &money(Money::new(c, sale.money.currency))));
+        out.row("Charged", &money(Money::new(c, sale.money.currency)));
     }
-    out.push(row("Result", sale_word(sale.status)));
+    out.row("Result", sale_word(sale.status));
     if copy == ReceiptCopy::Merchant {
         merchant_lines(&mut out, ctx, sale.gateway_ref.as_ref().map(|g| g.0.as_str()));
         if let Some(w) = sale.risk.as_ref().and_then(|r| r.warning()) {
-            out.push(format!("RISK: {w}"));
+            out.text(&format!("RISK: {w}"));
         }
         if let Some(code) = &sale.outcome_code {
-            out.push(row("Outcome", code));
+            out.row("Outcome", code);
         }
     }
-    foot(&mut out, ctx, "Thank you. Keep this receipt.");
-    out
+    foot(out, ctx, "Thank you. Keep this receipt.")
 }
 
 /// The receipt for one refund of `sale`.
 pub fn refund_lines(sale: &Sale, refund: &Refund, copy: ReceiptCopy, ctx: &ReceiptContext<'_>) -> Vec<String> {
-    let mut out = Vec::new();
-    head(&mut out, ctx, "REFUND", copy);
-    out.push(row(
+    let mut out = head(ctx, "REFUND", copy);
+    out.row(
         "Date",
         &format!("{} ({})", ctx.zone.format(refund.created_at_ms), ctx.zone.name()),
-    ));
-    out.push(row("Refund", &refund.id));
-    out.push(row("Of sale", &sale.id.to_string()));
-    out.push(row("Card", &card(sale)));
-    out.push(row("Refunded", &money(refund.money)));
-    out.push(row("Reason", &refund.reason.code().replace('_', " ")));
-    out.push(row(
+    );
+    out.row("Refund", &refund.id);
+    out.row("Of sale", &sale.id.to_string());
+    out.row("Card", &card(sale));
+    out.row("Refunded", &money(refund.money));
+    out.row("Reason", &refund.reason.code().replace('_', " "));
+    out.row(
         "Result",
         match refund.status {
             RefundStatus::Succeeded => "REFUNDED TO THE CARD",
             RefundStatus::Failed => "NOT REFUNDED",
             RefundStatus::Pending | RefundStatus::InDoubt => "IN DOUBT — BEING CHECKED",
         },
-    ));
+    );
     if copy == ReceiptCopy::Merchant {
         merchant_lines(&mut out, ctx, refund.gateway_ref.as_ref().map(|g| g.0.as_str()));
         if let Some(n) = &refund.note {
-            out.push(row("Note", n));
+            out.row("Note", n);
         }
     }
     foot(
-        &mut out,
+        out,
         ctx,
         "Refunds go back to the original card only and can take 5-10 days to appear.",
-    );
-    out
+    )
 }
 
 #[cfg(test)]
@@ -203,11 +212,19 @@ mod tests {
     #[test]
     fn receipts_show_brand_and_last4_only_and_mark_training() -> Result<(), Box<dyn std::error::Error>> {
         let zone = ShopZone::new(Some("Asia/Tokyo"))?;
+        let shop = ShopDetails {
+            name: "Kissa".into(),
+            address: vec!["1-2 Neko-dori".into(), "Tokyo".into()],
+            phone: "+81 3 1234 5678".into(),
+            tax_id: "T-8-0000-0001".into(),
+            receipt_paper: Paper::A4,
+        };
         let ctx = ReceiptContext {
-            shop_name: "Kissa",
+            shop: &shop,
             zone: &zone,
             training: true,
             staff: Some("Ana"),
+            paper: Paper::A4,
         };
         let s = sale(SaleStatus::Approved);
         let customer = sale_lines(&s, ReceiptCopy::Customer, &ctx).join("\n");
@@ -217,6 +234,9 @@ mod tests {
             "the currency's own decimals: {customer}"
         );
         assert!(customer.starts_with(TRAINING) && customer.ends_with(TRAINING));
+        let heading = format!("{TRAINING}\n{}\nSALE", shop.header_lines().join("\n"));
+        assert!(customer.starts_with(&heading), "the shop's details head it: {customer}");
+        assert!(customer.contains("Tax ID T-8-0000-0001") && customer.contains("Tel. +81 3 1234 5678"));
         assert!(
             !customer.contains("pi_123") && !customer.contains("Ana"),
             "gateway ids and staff: merchant copy only"
@@ -233,6 +253,53 @@ mod tests {
         assert_eq!(customer, again);
         let lines = sale_lines(&s, ReceiptCopy::Customer, &ctx);
         assert_eq!(crate::pdf::render(&lines), crate::pdf::render(&lines));
+        Ok(())
+    }
+
+    #[test]
+    fn every_paper_fits_its_columns_and_cuts_no_word_or_amount() -> Result<(), Box<dyn std::error::Error>> {
+        let zone = ShopZone::new(Some("America/Argentina/Buenos_Aires"))?;
+        let shop = ShopDetails {
+            name: "La Confitería del Gato Negro y Asociados".into(),
+            address: vec!["Avenida Presidente Roque Sáenz Peña 1234".into()],
+            phone: "+54 11 4321 5678".into(),
+            tax_id: "CUIT 30-71234567-8".into(),
+            receipt_paper: Paper::Roll58,
+        };
+        let mut s = sale(SaleStatus::Approved);
+        let item = "two extraordinarily long-handled teapots, hand-painted in Kyoto";
+        s.description = Some(item.into());
+        for paper in [Paper::A4, Paper::Roll80, Paper::Roll58] {
+            let ctx = ReceiptContext {
+                shop: &shop,
+                zone: &zone,
+                training: true,
+                staff: Some("Ana"),
+                paper,
+            };
+            for copy in [ReceiptCopy::Customer, ReceiptCopy::Merchant] {
+                let lines = sale_lines(&s, copy, &ctx);
+                let widest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+                assert!(widest <= paper.columns(), "{paper:?}: a line of {widest}: {lines:#?}");
+                let words: Vec<&str> = lines.iter().flat_map(|l| l.split_whitespace()).collect();
+                let flat = words.join(" ");
+                for part in [
+                    item,
+                    shop.name.as_str(),
+                    shop.address[0].as_str(),
+                    "Tax ID CUIT 30-71234567-8",
+                ] {
+                    assert!(flat.contains(part), "{paper:?}: {part:?} is cut: {lines:#?}");
+                }
+                assert!(lines.iter().any(|l| l.contains("125000 JPY")), "the amount on one line");
+                assert_eq!(lines.first().map(String::as_str), Some(TRAINING));
+                assert_eq!(
+                    crate::pdf::render_on(paper, &lines),
+                    crate::pdf::render_on(paper, &sale_lines(&s, copy, &ctx)),
+                    "a reprint is the same bytes"
+                );
+            }
+        }
         Ok(())
     }
 }

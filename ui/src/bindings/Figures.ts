@@ -9,4 +9,10 @@ export type Figures = { period: Period, time_zone: string,
 /**
  * `2026-11-28 00:00` in the shop's zone.
  */
-from_local: string, to_local: string, training: boolean, currencies: Array<CurrencyFigures>, };
+from_local: string, to_local: string, training: boolean, currencies: Array<CurrencyFigures>, 
+/**
+ * The shop's heading as printed (`shop::ShopDetails::header_lines`),
+ * kept with a Z report so that a reprint is the same after the details
+ * change. Empty in Z reports closed before shops had details.
+ */
+shop: Array<string>, };

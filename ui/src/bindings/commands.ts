@@ -40,6 +40,7 @@ import type { SaleView } from "./SaleView";
 import type { SessionView } from "./SessionView";
 import type { SetGatewayKeyRequest } from "./SetGatewayKeyRequest";
 import type { SetRecipientsRequest } from "./SetRecipientsRequest";
+import type { ShopDetails } from "./ShopDetails";
 import type { SignInRequest } from "./SignInRequest";
 import type { SignOutRequest } from "./SignOutRequest";
 import type { StaffChangeRequest } from "./StaffChangeRequest";
@@ -90,6 +91,8 @@ export type Commands = {
   reset_staff_pin: { request: ResetPinRequest; response: Array<StaffEntry> };
   get_limits: { request: OwnerRequest; response: Limits };
   update_limits: { request: Limits; response: Limits };
+  get_shop: { request: OwnerRequest; response: ShopDetails };
+  update_shop: { request: ShopDetails; response: ShopDetails };
   list_alerts: { request: OwnerRequest; response: Array<Alert> };
   list_audit: { request: AuditQueryRequest; response: Array<AuditEntry> };
   verify_audit: { request: OwnerRequest; response: Verification };

@@ -6,7 +6,9 @@ import { call, asErrorReport } from "../api";
 import type { AlertSettings } from "../bindings/AlertSettings";
 import type { AuditEntry } from "../bindings/AuditEntry";
 import type { Limits } from "../bindings/Limits";
+import type { Paper } from "../bindings/Paper";
 import type { Role } from "../bindings/Role";
+import type { ShopDetails } from "../bindings/ShopDetails";
 import type { StaffEntry } from "../bindings/StaffEntry";
 import { withPin } from "../kit/reauth";
 import { $ } from "../kit/dom";
@@ -45,6 +47,12 @@ export function staffScreen(host: StaffHost) {
     addRole: $<HTMLSelectElement>("staff-add-role"),
     addPin: $<HTMLInputElement>("staff-add-pin"),
     limits: $<HTMLFormElement>("staff-limits"),
+    shop: $<HTMLFormElement>("staff-shop"),
+    shopName: $<HTMLInputElement>("shop-name"),
+    shopAddress: $<HTMLTextAreaElement>("shop-address"),
+    shopPhone: $<HTMLInputElement>("shop-phone"),
+    shopTaxId: $<HTMLInputElement>("shop-tax-id"),
+    shopPaper: $<HTMLSelectElement>("shop-paper"),
     auditForm: $<HTMLFormElement>("audit-filter"),
     auditAction: $<HTMLInputElement>("audit-action"),
     auditStaff: $<HTMLInputElement>("audit-staff"),
@@ -204,6 +212,29 @@ export function staffScreen(host: StaffHost) {
       fail(e);
     }
   });
+  function renderShop(s: ShopDetails): void {
+    el.shopName.value = s.name;
+    el.shopAddress.value = s.address.join("\n");
+    el.shopPhone.value = s.phone;
+    el.shopTaxId.value = s.tax_id;
+    el.shopPaper.value = s.receipt_paper;
+  }
+  el.shop.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const request: ShopDetails = {
+      name: el.shopName.value,
+      address: el.shopAddress.value.split("\n"),
+      phone: el.shopPhone.value,
+      tax_id: el.shopTaxId.value,
+      receipt_paper: el.shopPaper.value as Paper,
+    };
+    try {
+      renderShop(await withPin(() => call("update_shop", request)));
+      say("Shop details saved: receipts and reports print them from now on.");
+    } catch (e) {
+      fail(e);
+    }
+  });
   el.auditForm.addEventListener("submit", (ev) => {
     ev.preventDefault();
     void loadAudit();
@@ -229,9 +260,15 @@ export function staffScreen(host: StaffHost) {
       el.root.hidden = false;
       el.message.textContent = "";
       try {
-        const [staff, limits, alerts] = await Promise.all([call("list_staff", {}), call("get_limits", {}), call("list_alerts", {})]);
+        const [staff, limits, shop, alerts] = await Promise.all([
+          call("list_staff", {}),
+          call("get_limits", {}),
+          call("get_shop", {}),
+          call("list_alerts", {}),
+        ]);
         renderStaff(staff);
         renderLimits(limits);
+        renderShop(shop);
         el.alerts.replaceChildren(
           ...alerts.map((a) => {
             const li = document.createElement("li");

@@ -163,6 +163,8 @@ fn generated() -> Vec<(String, String)> {
         AuditQueryRequest,
         crate::auth::StaffEntry,
         crate::terminal::Limits,
+        crate::shop::ShopDetails,
+        crate::pdf::Paper,
         crate::config::AlertSettings,
         crate::monitor::Alert,
         crate::monitor::AlertKind,

@@ -166,6 +166,7 @@ impl From<&TerminalError> for ErrorReport {
                 | crate::session::SessionError::NoLongerActive,
             ) => ErrorCode::NotSignedIn,
             TerminalError::Setup(s) => setup_code(s),
+            TerminalError::Shop(_) => ErrorCode::InvalidInput,
         };
         Self::new(code, e.to_string())
     }

@@ -124,13 +124,15 @@ pub fn x_report(
     figures(store, open_period(store, now_ms)?, zone, training, staff_name)
 }
 
-/// Closes the open period as the next Z report.
+/// Closes the open period as the next Z report, headed by `shop` (the
+/// shop's heading lines, kept with it).
 pub fn close_day(
     store: &Store,
     zone: &ShopZone,
     training: bool,
     staff_name: &dyn Fn(&str) -> String,
     closed_by: &str,
+    shop: &[String],
     now_ms: i64,
 ) -> Result<ZReport> {
     // One millisecond past the open period's start at least, so a close
@@ -149,7 +151,10 @@ pub fn close_day(
     if unsettled > 0 {
         return Err(ReportError::InDoubtInPeriod(unsettled));
     }
-    let figures = figures(store, period, zone, training, staff_name)?;
+    let figures = Figures {
+        shop: shop.to_vec(),
+        ..figures(store, period, zone, training, staff_name)?
+    };
     let figures_json = serde_json::to_string(&figures).map_err(|e| ReportError::Write(e.to_string()))?;
     let mut conn = store.conn();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

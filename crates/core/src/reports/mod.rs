@@ -260,6 +260,11 @@ pub struct Figures {
     pub to_local: String,
     pub training: bool,
     pub currencies: Vec<CurrencyFigures>,
+    /// The shop's heading as printed (`shop::ShopDetails::header_lines`),
+    /// kept with a Z report so that a reprint is the same after the details
+    /// change. Empty in Z reports closed before shops had details.
+    #[serde(default)]
+    pub shop: Vec<String>,
 }
 
 /// Per-currency running totals while the rows stream past.
@@ -490,6 +495,7 @@ pub fn figures(
         to_local: zone.format(period.to_ms),
         training,
         currencies,
+        shop: Vec::new(),
     })
 }
 

@@ -28,6 +28,90 @@ pub(crate) fn rule() -> String {
     "-".repeat(WIDTH)
 }
 
+/// Print lines of at most `width` columns (a receipt on its paper), where
+/// nothing is cut: text wraps between words, and a word longer than a line
+/// (an id) breaks after a `-`, `_` or `/` before it breaks anywhere.
+pub(crate) struct Sheet {
+    width: usize,
+    lines: Vec<String>,
+}
+
+impl Sheet {
+    pub(crate) fn new(width: usize) -> Self {
+        Self {
+            width: width.max(8),
+            lines: Vec::new(),
+        }
+    }
+
+    /// A paragraph, wrapped.
+    pub(crate) fn text(&mut self, text: &str) {
+        self.lines.extend(wrap(text, self.width));
+    }
+
+    /// `label` and `value` flush right on one line when both fit; else the
+    /// label, then the value flush right below it.
+    pub(crate) fn row(&mut self, label: &str, value: &str) {
+        let (l, v) = (label.chars().count(), value.chars().count());
+        if l + 1 + v <= self.width {
+            self.lines
+                .push(format!("{label}{}{value}", " ".repeat(self.width - l - v)));
+            return;
+        }
+        self.text(label);
+        for line in wrap(value, self.width) {
+            let pad = self.width.saturating_sub(line.chars().count());
+            self.lines.push(format!("{}{line}", " ".repeat(pad)));
+        }
+    }
+
+    pub(crate) fn rule(&mut self) {
+        self.lines.push("-".repeat(self.width));
+    }
+
+    pub(crate) fn into_lines(self) -> Vec<String> {
+        self.lines
+    }
+}
+
+/// `text` in lines of at most `width` characters (see [`Sheet`]).
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace().flat_map(|w| pieces(w, width)) {
+        let fits = line.chars().count() + 1 + word.chars().count() <= width;
+        if line.is_empty() {
+            line = word;
+        } else if fits {
+            line.push(' ');
+            line.push_str(&word);
+        } else {
+            lines.push(std::mem::replace(&mut line, word));
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// A word in pieces of at most `width`: whole when it fits, else broken
+/// after its last `-`, `_` or `/` that keeps a piece within the width, else
+/// at the width.
+fn pieces(word: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest: Vec<char> = word.chars().collect();
+    while rest.len() > width {
+        let cut = rest[..width]
+            .iter()
+            .rposition(|c| matches!(c, '-' | '_' | '/'))
+            .map_or(width, |i| i + 1);
+        out.push(rest.drain(..cut).collect());
+    }
+    out.push(rest.into_iter().collect());
+    out
+}
+
 fn breakdown(out: &mut Vec<String>, title: &str, lines: &[Line], c: Currency, skip_empty: bool) {
     out.push(format!("{title}:"));
     for l in lines.iter().filter(|l| !skip_empty || l.sales + l.refund_count > 0) {
@@ -64,6 +148,7 @@ pub fn figure_lines(title: &str, f: &Figures) -> Vec<String> {
     if f.training {
         out.push("*** TRAINING - NOT REAL MONEY ***".into());
     }
+    out.extend(f.shop.iter().cloned());
     out.push(title.to_string());
     out.push(format!("From {}", f.from_local));
     out.push(format!("To   {} ({})", f.to_local, f.time_zone));
@@ -87,4 +172,45 @@ pub fn z_lines(z: &ZReport) -> Vec<String> {
     out.push(z.covered_hash.get(..32).unwrap_or_default().to_string());
     out.push(z.covered_hash.get(32..).unwrap_or_default().to_string());
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_wraps_between_words_and_ids_break_after_their_separators() {
+        let words = "Refunds go back to the original card only and can take 5-10 days to appear.";
+        let lines = wrap(words, 32);
+        assert!(lines.iter().all(|l| l.chars().count() <= 32), "{lines:?}");
+        assert_eq!(lines.join(" "), words, "no word cut, none lost");
+        let id = "0b6f3c2e-8a47-4f7e-9d1a-5c3e2f1a0b9d";
+        assert_eq!(wrap(id, 32), ["0b6f3c2e-8a47-4f7e-9d1a-", "5c3e2f1a0b9d"]);
+        assert_eq!(wrap(&"x".repeat(40), 32), ["x".repeat(32), "x".repeat(8)]);
+        assert!(wrap("  ", 32).is_empty());
+    }
+
+    #[test]
+    fn a_row_that_does_not_fit_puts_its_value_under_its_label() {
+        let mut sheet = Sheet::new(32);
+        sheet.row("Amount", "12.50 EUR");
+        sheet.row("Date", "2026-11-28 14:05 (America/Argentina/Buenos_Aires)");
+        sheet.rule();
+        let lines = sheet.into_lines();
+        assert_eq!(lines[0], format!("Amount{}12.50 EUR", " ".repeat(32 - 15)));
+        assert_eq!(lines[1], "Date");
+        assert!(
+            lines[2..lines.len() - 1].iter().all(|l| l.chars().count() == 32),
+            "{lines:?}"
+        );
+        assert_eq!(
+            lines[2..lines.len() - 1]
+                .iter()
+                .map(|l| l.trim())
+                .collect::<Vec<_>>()
+                .join(" "),
+            "2026-11-28 14:05 (America/Argentina/Buenos_Aires)"
+        );
+        assert_eq!(lines.last().map(String::as_str), Some("-".repeat(32).as_str()));
+    }
 }

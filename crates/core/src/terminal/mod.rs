@@ -62,6 +62,8 @@ pub enum TerminalError {
     /// as they are anywhere else: see `From<SetupError>`).
     #[error(transparent)]
     Setup(crate::setup::SetupError),
+    #[error(transparent)]
+    Shop(#[from] crate::shop::ShopError),
 }
 
 impl From<crate::setup::SetupError> for TerminalError {

@@ -36,26 +36,30 @@ impl Terminal {
         let zone = self.zone()?;
         let period = range.period(&zone)?;
         let store = self.counter()?.store();
-        Ok(crate::reports::figures(
-            store,
-            period,
-            &zone,
-            self.training(),
-            &self.staff_names()?,
-        )?)
+        let f = crate::reports::figures(store, period, &zone, self.training(), &self.staff_names()?)?;
+        Ok(self.headed(f))
+    }
+
+    /// `f` under the shop's heading as it is now.
+    fn headed(&self, f: Figures) -> Figures {
+        Figures {
+            shop: self.shop().header_lines(),
+            ..f
+        }
     }
 
     /// The X report: figures since the last close of day, nothing closed.
     pub fn x_report(&self, actor: &Actor) -> Result<Figures> {
         self.require(actor, Permission::ViewReports)?;
         let store = self.counter()?.store();
-        Ok(closing::x_report(
+        let f = closing::x_report(
             store,
             &self.zone()?,
             self.training(),
             &self.staff_names()?,
             crate::store::now_ms(),
-        )?)
+        )?;
+        Ok(self.headed(f))
     }
 
     /// Closes the day: the next Z report. Audited with its hash.
@@ -69,6 +73,7 @@ impl Terminal {
             self.training(),
             &self.staff_names()?,
             &actor.name,
+            &self.shop().header_lines(),
             crate::store::now_ms(),
         );
         let z = match z {

@@ -115,11 +115,13 @@ impl Terminal {
             .map_or(sale.staff_id.as_deref(), |r| r.staff_id.as_deref())
             .map(self.staff_names()?);
         let zone = self.zone()?;
+        let shop = self.shop();
         let ctx = ReceiptContext {
-            shop_name: &self.settings.shop_name,
+            shop: &shop,
             zone: &zone,
             training: self.training(),
             staff: staff.as_deref(),
+            paper: shop.receipt_paper,
         };
         Ok(match &refund {
             None => receipt::sale_lines(&sale, copy, &ctx),
@@ -144,8 +146,13 @@ impl Terminal {
             .root()
             .join("receipts")
             .join(format!("{mode}{what}-{}.pdf", copy.file_word()));
-        write_file(&path, &crate::pdf::render(&lines))?;
+        write_file(&path, &self.receipt_pdf(&lines))?;
         Ok((lines, path))
+    }
+
+    /// Receipt `lines` as a PDF on the shop's receipt paper.
+    pub fn receipt_pdf(&self, lines: &[String]) -> Vec<u8> {
+        crate::pdf::render_on(self.settings.receipt_paper, lines)
     }
 
     /// Asks the gateway to email its receipt for a sale. The address is

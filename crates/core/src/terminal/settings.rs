@@ -1,5 +1,6 @@
-//! What an owner changes about the terminal: limits, the live gateway's
-//! address and CA, and the mode. Checked before anything is saved; audited.
+//! What an owner changes about the terminal: limits, the shop's details, the
+//! live gateway's address and CA, and the mode. Checked before anything is
+//! saved; audited.
 
 use secrecy::SecretString;
 
@@ -8,6 +9,7 @@ use crate::audit::Action;
 use crate::auth::{Actor, Permission};
 use crate::config::{Mode, Settings};
 use crate::counter::{CounterError, GATEWAY_KEY};
+use crate::shop::ShopDetails;
 use crate::vault::GatewayKeys;
 
 /// The owner's limits: refund guardrails, charge rate, idle lock, alerts.
@@ -75,6 +77,36 @@ impl Terminal {
             Some(&detail),
         )?;
         Ok(s)
+    }
+
+    /// The shop's details, as receipts and reports print them.
+    pub(super) fn shop(&self) -> ShopDetails {
+        ShopDetails::of(&self.settings)
+    }
+
+    /// The shop's details, for a manager to change.
+    pub fn shop_details(&self, actor: &Actor) -> Result<ShopDetails> {
+        self.require(actor, Permission::ManageStaff)?;
+        Ok(self.shop())
+    }
+
+    /// The shop's details (a manager's, like the limits). Checked before
+    /// anything is saved; audited with the fields that changed, never their
+    /// text. Takes effect on next open.
+    pub fn update_shop(&self, actor: &Actor, details: &ShopDetails) -> Result<ShopDetails> {
+        self.require(actor, Permission::ManageStaff)?;
+        let details = details.checked()?;
+        let changed = details.changed_fields(&self.shop());
+        let mut s = self.settings.clone();
+        details.apply(&mut s);
+        self.home.save_settings(&s)?;
+        let detail = if changed.is_empty() {
+            "nothing changed".to_string()
+        } else {
+            format!("changed: {}", changed.join(", "))
+        };
+        self.record(Some(actor), Action::SettingsChanged, Some("shop"), "ok", Some(&detail))?;
+        Ok(details)
     }
 
     /// Saves new settings (gateway, limits, mode). Takes effect on next open.
