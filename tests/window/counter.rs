@@ -161,16 +161,7 @@ async fn a_locked_keychain_shows_a_clear_stop_screen() -> TestResult {
 #[tokio::test(flavor = "multi_thread")]
 async fn cashier_refunds_in_parts_with_a_managers_approval_then_locks() -> TestResult {
     let session = KeyringSession::unlocked()?;
-    let home = TerminalHome::new()?;
-    home.settings(&format!("refund_approval_above_major = 20\n{FAST_READER}"))?;
-    home.ensure_owner(Some(&session))?;
-    let out = merchant_tests::merchantctl_stdin(
-        &session,
-        &home,
-        &["staff", "add", "--name", "Cas", "--role", "cashier"],
-        "111111\n",
-    )?;
-    assert_eq!(out.status.code(), Some(0));
+    let home = home_with_cashier(&session, &format!("refund_approval_above_major = 20\n{FAST_READER}"))?;
 
     let app = AppDriver::launch(&session, &home).await?;
     sign_in(&app, "Cas", "111111").await?;

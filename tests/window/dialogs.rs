@@ -6,9 +6,12 @@
 use std::time::Duration;
 
 use fantoccini::key::Key;
-use merchant_tests::{AppDriver, KeyringSession, TerminalHome, TestResult};
+use merchant_tests::{AppDriver, KeyringSession, TestResult};
 
-use crate::steps::{js, new_sale, row_action, sign_in, type_amount, wait_result, FAST_READER};
+use crate::steps::{
+    home_with_cashier, js, new_sale, newest_sale, row_action, sign_in, sign_in_as_owner, type_amount, wait_result,
+    FAST_READER,
+};
 
 const SIZES: &[(u32, u32)] = &[(1024, 768), (1280, 800), (1200, 780)];
 
@@ -77,23 +80,10 @@ async fn press_escape(app: &AppDriver, dialog: &str) -> TestResult {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_dialog_keeps_its_buttons_in_view_at_shop_window_sizes() -> TestResult {
     let session = KeyringSession::unlocked()?;
-    let home = TerminalHome::new()?;
     // A cashier's refund above 20 asks for a manager: the tallest dialog.
-    home.settings(&format!("refund_approval_above_major = 20\n{FAST_READER}"))?;
-    home.ensure_owner(Some(&session))?;
-    let out = merchant_tests::merchantctl_stdin(
-        &session,
-        &home,
-        &["staff", "add", "--name", "Cas", "--role", "cashier"],
-        "111111\n",
-    )?;
-    assert_eq!(out.status.code(), Some(0));
+    let home = home_with_cashier(&session, &format!("refund_approval_above_major = 20\n{FAST_READER}"))?;
     let app = AppDriver::launch(&session, &home).await?;
-    sign_in(&app, merchant_tests::OWNER, merchant_tests::OWNER_PIN).await?;
-    app.wait_until("the counter", Duration::from_secs(10), || async {
-        app.is_shown("counter").await
-    })
-    .await?;
+    sign_in_as_owner(&app).await?;
 
     // One authorisation to capture (the owner may), one sale to refund.
     resize(&app, SIZES[0]).await?;
@@ -103,23 +93,13 @@ async fn every_dialog_keeps_its_buttons_in_view_at_shop_window_sizes() -> TestRe
     assert_eq!(wait_result(&app).await?, "AUTHORISED");
     buttons_in_view(&app, "result", SIZES[0], &["new-sale-button"]).await?;
     new_sale(&app).await?;
-    let held = js(
-        &app,
-        "return document.querySelector('#sales-list li')?.dataset.saleId ?? '';",
-    )
-    .await?;
-    let held = held.as_str().unwrap_or_default().to_string();
+    let held = newest_sale(&app).await?;
     type_amount(&app, "50").await?;
     app.by_id("charge-button").await?.click().await?;
     assert_eq!(wait_result(&app).await?, "APPROVED");
     buttons_in_view(&app, "result", SIZES[0], &["result-receipt", "new-sale-button"]).await?;
     new_sale(&app).await?;
-    let sale = js(
-        &app,
-        "return document.querySelector('#sales-list li')?.dataset.saleId ?? '';",
-    )
-    .await?;
-    let sale = sale.as_str().unwrap_or_default().to_string();
+    let sale = newest_sale(&app).await?;
 
     for &size in SIZES {
         resize(&app, size).await?;

@@ -28,12 +28,7 @@ async fn a_shop_day_against_localstripe_charge_receipt_refund_capture_void_appro
     )
     .await?;
     assert_eq!(wait_result(&app).await?, "APPROVED");
-    let sale = js(
-        &app,
-        "return document.querySelector('#sales-list li')?.dataset.saleId ?? '';",
-    )
-    .await?;
-    let sale = sale.as_str().unwrap_or_default().to_string();
+    let sale = newest_sale(&app).await?;
     let all = blocking(|| gateway.get(&pki, "v1/payment_intents?limit=100"))?;
     assert_eq!(
         all["data"].as_array().map(Vec::len),
@@ -106,13 +101,9 @@ async fn a_shop_day_against_localstripe_charge_receipt_refund_capture_void_appro
             app.by_id("authorize-only").await?.click().await?;
             app.by_id("charge-button").await?.click().await?;
             let word = wait_result(app).await?;
-            let id = js(
-                app,
-                "return document.querySelector('#sales-list li')?.dataset.saleId ?? '';",
-            )
-            .await?;
+            let id = newest_sale(app).await?;
             new_sale(app).await?;
-            TestResult::Ok((word, id.as_str().unwrap_or_default().to_string()))
+            TestResult::Ok((word, id))
         }
     };
     let (word, held) = authorise("40.00").await?;
@@ -339,12 +330,7 @@ async fn owner_sets_up_stripe_in_the_window_then_charges_and_refunds() -> TestRe
     app.by_id("charge-button").await?.click().await?;
     assert_eq!(wait_result(&app).await?, "APPROVED");
     new_sale(&app).await?;
-    let sale = js(
-        &app,
-        "return document.querySelector('#sales-list li')?.dataset.saleId ?? '';",
-    )
-    .await?;
-    let sale = sale.as_str().unwrap_or_default().to_string();
+    let sale = newest_sale(&app).await?;
     for (amount, left) in [("5.00", "15.00 USD left"), ("15.00", "0.00 USD left")] {
         if !app.is_shown("refund").await? {
             row_action(&app, &sale, "refund").await?;

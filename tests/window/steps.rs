@@ -127,6 +127,32 @@ pub(crate) async fn js(app: &AppDriver, script: &str) -> TestResult<serde_json::
     Ok(app.client.execute(script, vec![]).await?)
 }
 
+/// The id of the newest sale in the list ("" when the list is empty).
+pub(crate) async fn newest_sale(app: &AppDriver) -> TestResult<String> {
+    let v = js(
+        app,
+        "return document.querySelector('#sales-list li')?.dataset.saleId ?? '';",
+    )
+    .await?;
+    Ok(v.as_str().unwrap_or_default().to_string())
+}
+
+/// A training data folder with `settings`, the owner and a cashier `Cas`
+/// (PIN 111111).
+pub(crate) fn home_with_cashier(session: &KeyringSession, settings: &str) -> TestResult<TerminalHome> {
+    let home = TerminalHome::new()?;
+    home.settings(settings)?;
+    home.ensure_owner(Some(session))?;
+    let out = merchant_tests::merchantctl_stdin(
+        session,
+        &home,
+        &["staff", "add", "--name", "Cas", "--role", "cashier"],
+        "111111\n",
+    )?;
+    assert_eq!(out.status.code(), Some(0));
+    Ok(home)
+}
+
 /// Clicks the row action `kind` (refund, capture, receipt) of sale `id`.
 pub(crate) async fn row_action(app: &AppDriver, id: &str, kind: &str) -> TestResult {
     let selector = format!("#sales-list li[data-sale-id=\"{id}\"] .row-action.{kind}");

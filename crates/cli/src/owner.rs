@@ -64,11 +64,7 @@ pub(crate) fn shop(terminal: &Terminal, actor: &Actor, command: ShopCommand) -> 
             paper,
         } => {
             let now = terminal.shop_details(actor)?;
-            let address = if address.is_empty() {
-                now.address.clone()
-            } else {
-                address
-            };
+            let address = if address.is_empty() { now.address } else { address };
             terminal.update_shop(
                 actor,
                 &ShopDetails {

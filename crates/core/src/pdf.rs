@@ -54,31 +54,13 @@ pub fn render_on(paper: Paper, lines: &[String]) -> Vec<u8> {
     };
     let (size, leading, margin) = (7.0, 9.0, 4.0 * MM);
     let height = 2.0 * margin + leading * lines.len().max(1) as f32;
-    let mut pdf = Pdf::new();
-    let (catalog, tree, font, page_id, content_id) = (Ref::new(1), Ref::new(2), Ref::new(3), Ref::new(4), Ref::new(5));
-    pdf.catalog(catalog).pages(tree);
-    pdf.pages(tree).kids([page_id]).count(1);
-    let mut page = pdf.page(page_id);
-    page.media_box(Rect::new(0.0, 0.0, width_mm * MM, height));
-    page.parent(tree);
-    page.contents(content_id);
-    page.resources().fonts().pair(Name(b"F1"), font);
-    page.finish();
-    let mut content = Content::new();
-    content.begin_text();
-    content.set_font(Name(b"F1"), size);
-    content.set_leading(leading);
-    content.next_line(margin, height - margin - size);
-    for line in lines {
-        content.show(Str(&win_ansi(line)));
-        content.next_line_using_leading();
-    }
-    content.end_text();
-    pdf.stream(content_id, &content.finish());
-    pdf.type1_font(font)
-        .base_font(Name(b"Courier"))
-        .encoding_predefined(Name(b"WinAnsiEncoding"));
-    pdf.finish()
+    let layout = Layout {
+        page: (width_mm * MM, height),
+        size,
+        leading,
+        first_line: (margin, height - margin - size),
+    };
+    pages(&layout, &[lines])
 }
 
 /// Bytes for the PDF's WinAnsi-encoded (Windows-1252) Courier.
@@ -100,15 +82,34 @@ fn win_ansi(s: &str) -> Vec<u8> {
 
 /// A4 pages of the lines in 10 pt Courier.
 pub fn render(lines: &[String]) -> Vec<u8> {
-    let mut pdf = Pdf::new();
-    let catalog = Ref::new(1);
-    let tree = Ref::new(2);
-    let font = Ref::new(3);
     let chunks: Vec<&[String]> = if lines.is_empty() {
         vec![&[]]
     } else {
         lines.chunks(LINES_PER_PAGE).collect()
     };
+    let layout = Layout {
+        page: (595.0, 842.0),
+        size: 10.0,
+        leading: 13.0,
+        first_line: (56.0, 790.0),
+    };
+    pages(&layout, &chunks)
+}
+
+/// Where the text goes on a page, in points.
+struct Layout {
+    page: (f32, f32),
+    size: f32,
+    leading: f32,
+    first_line: (f32, f32),
+}
+
+/// One page per chunk of lines, in Courier.
+fn pages(layout: &Layout, chunks: &[&[String]]) -> Vec<u8> {
+    let mut pdf = Pdf::new();
+    let catalog = Ref::new(1);
+    let tree = Ref::new(2);
+    let font = Ref::new(3);
     let page_ids: Vec<Ref> = (0..chunks.len())
         .map(|i| Ref::new(4 + 2 * i32::try_from(i).unwrap_or(0)))
         .collect();
@@ -119,16 +120,16 @@ pub fn render(lines: &[String]) -> Vec<u8> {
     for (chunk, page_id) in chunks.iter().zip(&page_ids) {
         let content_id = Ref::new(page_id.get() + 1);
         let mut page = pdf.page(*page_id);
-        page.media_box(Rect::new(0.0, 0.0, 595.0, 842.0));
+        page.media_box(Rect::new(0.0, 0.0, layout.page.0, layout.page.1));
         page.parent(tree);
         page.contents(content_id);
         page.resources().fonts().pair(Name(b"F1"), font);
         page.finish();
         let mut content = Content::new();
         content.begin_text();
-        content.set_font(Name(b"F1"), 10.0);
-        content.set_leading(13.0);
-        content.next_line(56.0, 790.0);
+        content.set_font(Name(b"F1"), layout.size);
+        content.set_leading(layout.leading);
+        content.next_line(layout.first_line.0, layout.first_line.1);
         for line in chunk.iter() {
             content.show(Str(&win_ansi(line)));
             content.next_line_using_leading();
