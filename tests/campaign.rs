@@ -254,9 +254,22 @@ async fn resolve_all(counter: &Counter) -> TestResult<u64> {
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    let store = counter.store();
+    let mut stuck: Vec<String> = store
+        .unsettled()?
+        .into_iter()
+        .chain(store.pending_ops()?)
+        .map(|s| format!("sale {} {:?} {:?} op {:?}", s.id, s.status, s.capture, s.pending_op))
+        .collect();
+    stuck.extend(
+        store
+            .unsettled_refunds()?
+            .into_iter()
+            .map(|r| format!("refund {} {:?} of sale {}", r.id, r.status, r.sale_id)),
+    );
     Err(format!(
-        "{} of {before} in-doubt operations did not resolve in a minute ({passes} passes)",
-        counter.store().in_doubt_count()?
+        "{} of {before} in-doubt operations did not resolve in a minute ({passes} passes): {stuck:#?}",
+        store.in_doubt_count()?
     )
     .into())
 }
