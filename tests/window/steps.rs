@@ -106,13 +106,7 @@ pub(crate) async fn live_app(
     let home = merchant_tests::live_terminal_with(session, pki, gateway, request_timeout_ms, 0)?;
     let settings = std::fs::read_to_string(home.path().join("settings.toml"))?;
     home.settings(&format!("refund_approval_above_major = 10\n{settings}"))?;
-    let out = merchant_tests::merchantctl_stdin(
-        session,
-        &home,
-        &["staff", "add", "--name", "Cas", "--role", "cashier"],
-        "111111\n",
-    )?;
-    assert_eq!(out.status.code(), Some(0));
+    add_cashier(session, &home)?;
     let app = AppDriver::launch(session, &home).await?;
     Ok((home, app))
 }
@@ -137,19 +131,25 @@ pub(crate) async fn newest_sale(app: &AppDriver) -> TestResult<String> {
     Ok(v.as_str().unwrap_or_default().to_string())
 }
 
+/// Adds the cashier `Cas` (PIN 111111) to `home`.
+fn add_cashier(session: &KeyringSession, home: &TerminalHome) -> TestResult {
+    let out = merchant_tests::merchantctl_stdin(
+        session,
+        home,
+        &["staff", "add", "--name", "Cas", "--role", "cashier"],
+        "111111\n",
+    )?;
+    assert_eq!(out.status.code(), Some(0));
+    Ok(())
+}
+
 /// A training data folder with `settings`, the owner and a cashier `Cas`
 /// (PIN 111111).
 pub(crate) fn home_with_cashier(session: &KeyringSession, settings: &str) -> TestResult<TerminalHome> {
     let home = TerminalHome::new()?;
     home.settings(settings)?;
     home.ensure_owner(Some(session))?;
-    let out = merchant_tests::merchantctl_stdin(
-        session,
-        &home,
-        &["staff", "add", "--name", "Cas", "--role", "cashier"],
-        "111111\n",
-    )?;
-    assert_eq!(out.status.code(), Some(0));
+    add_cashier(session, &home)?;
     Ok(home)
 }
 
