@@ -68,6 +68,13 @@ fn campaign_ops() -> TestResult<u64> {
     Ok(ops)
 }
 
+/// The terminal's timeout per request here: short, so that a delayed answer
+/// times out quickly, yet above what the test gateway takes to answer a
+/// healthy lookup. localstripe builds a page of 100 PaymentIntents in about
+/// a second once a thousand are on record (Stripe in a fraction of that);
+/// under 600 ms no lookup could ever finish and recovery could never settle.
+const TIMEOUT: Duration = Duration::from_millis(2500);
+
 fn blocking<T>(f: impl FnOnce() -> TestResult<T>) -> TestResult<T> {
     tokio::task::block_in_place(f)
 }
@@ -85,7 +92,7 @@ async fn a_thousand_operations_through_faults_reconcile_cleanly() -> TestResult 
     let store = Store::open(&db, Sealer::ephemeral(&SubKeys::new(key)))?;
     let mut http = HttpConfig::new(gw.url());
     http.extra_ca = Some(pki.ca());
-    http.request_timeout = Duration::from_millis(600);
+    http.request_timeout = TIMEOUT;
     http.max_retries = 2;
     http.min_backoff = Duration::from_millis(20);
     http.max_backoff = Duration::from_millis(100);
@@ -104,7 +111,7 @@ async fn a_thousand_operations_through_faults_reconcile_cleanly() -> TestResult 
     let counter = Counter::from_parts(settings, "t-campaign".into(), store, Arc::new(stripe)).await?;
 
     let faults = [
-        json!({ "path": "/v1/", "kind": "delay_after", "ms": 900 }),
+        json!({ "path": "/v1/", "kind": "delay_after", "ms": TIMEOUT.as_millis() + 500 }),
         json!({ "path": "/v1/", "kind": "reset_after" }),
         json!({ "path": "/v1/", "kind": "status_after", "status": 500 }),
         json!({ "path": "/v1/", "kind": "status_before", "status": 429 }),
@@ -176,7 +183,7 @@ async fn a_thousand_operations_through_faults_reconcile_cleanly() -> TestResult 
         // As the till does: settle what is in doubt before going on.
         if counter.store().in_doubt_count()? > 0 {
             blocking(|| gw.clear_faults(&pki))?;
-            let resolved = resolve_all(&counter).await?;
+            let resolved = resolve_all(&counter, &gw, &pki).await?;
             *count.entry("in-doubt operations resolved").or_default() += resolved;
             approved = counter
                 .store()
@@ -188,7 +195,7 @@ async fn a_thousand_operations_through_faults_reconcile_cleanly() -> TestResult 
         }
     }
     blocking(|| gw.clear_faults(&pki))?;
-    *count.entry("in-doubt operations resolved").or_default() += resolve_all(&counter).await?;
+    *count.entry("in-doubt operations resolved").or_default() += resolve_all(&counter, &gw, &pki).await?;
 
     // The gateway's raw records against the cache file, both ways.
     let records = blocking(|| gw.records(&pki))?;
@@ -240,10 +247,9 @@ async fn a_thousand_operations_through_faults_reconcile_cleanly() -> TestResult 
 
 /// Resolves until nothing is in doubt (the gateway is healthy by then);
 /// returns how many operations were settled. Bounded in time: a minute is
-/// many in-flight windows (a few seconds here), and leaves room for a loaded
-/// machine, where the test gateway's lookups over a thousand operations can
-/// outlast the terminal's 600 ms timeout and a pass settles nothing.
-async fn resolve_all(counter: &Counter) -> TestResult<u64> {
+/// several in-flight windows (ten seconds here) and leaves room for a loaded
+/// machine.
+async fn resolve_all(counter: &Counter, gw: &Localstripe, pki: &TestPki) -> TestResult<u64> {
     let before = counter.store().in_doubt_count()?;
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     let mut passes = 0;
@@ -255,12 +261,19 @@ async fn resolve_all(counter: &Counter) -> TestResult<u64> {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let store = counter.store();
-    let mut stuck: Vec<String> = store
-        .unsettled()?
-        .into_iter()
-        .chain(store.pending_ops()?)
-        .map(|s| format!("sale {} {:?} {:?} op {:?}", s.id, s.status, s.capture, s.pending_op))
-        .collect();
+    let mut stuck = Vec::new();
+    for s in store.unsettled()?.into_iter().chain(store.pending_ops()?) {
+        // What the gateway itself holds for the sale, raw.
+        let raw = blocking(|| gw.intents_for_sale(pki, &s.id.to_string()))?;
+        stuck.push(format!(
+            "sale {} {:?} {:?} op {:?}; at the gateway: {}",
+            s.id,
+            s.status,
+            s.capture,
+            s.pending_op,
+            serde_json::Value::Array(raw)
+        ));
+    }
     stuck.extend(
         store
             .unsettled_refunds()?
