@@ -11,8 +11,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use merchant_tests::{
-    binary, fail, live_terminal_with, merchantctl, KeyringSession, Localstripe, TerminalHome, TestPki, TestResult,
-    OWNER, OWNER_PIN,
+    binary, fail, live_terminal_with, merchantctl, pdf_text, KeyringSession, Localstripe, TerminalHome, TestPki,
+    TestResult, OWNER, OWNER_PIN,
 };
 use serde_json::{json, Value};
 
@@ -562,6 +562,70 @@ fn a_reader_sale_is_refunded_in_part_then_in_full() -> TestResult {
         .unwrap_or_default();
     amounts.sort_unstable();
     assert_eq!(amounts, vec![500, 1500]);
+    Ok(())
+}
+
+/// A reader payment's receipt carries every field the card networks ask
+/// for, as the gateway reported it: each value is read from the gateway's
+/// own record of the payment and looked for on the PDF. A card verified by
+/// signature puts a signature line on the merchant copy only.
+#[test]
+fn a_reader_receipt_prints_the_card_networks_fields_the_gateway_reported() -> TestResult {
+    let pki = TestPki::new()?;
+    let gw = Localstripe::start(&pki, "server")?;
+    let session = KeyringSession::unlocked()?;
+    let home = reader_till(&session, &pki, &gw, 8_000, 1)?;
+    script(
+        &gw,
+        &pki,
+        json!({ "card": "mastercard", "read_method": "contact_emv", "cvm": "signature" }),
+    )?;
+    let out = charge(&session, &home, &["20.00"])?;
+    let sale = out_json(&out)["sale"].clone();
+    assert_eq!(sale["status"], "approved", "{}", text(&out));
+    let id = sale["id"].as_str().unwrap_or_default();
+    let pi = only_intent(&gw, &pki, &sale)?;
+    let emv = &pi["latest_charge"]["payment_method_details"]["card_present"]["receipt"];
+    let mut expected = Vec::new();
+    for field in [
+        "application_preferred_name",
+        "dedicated_file_name",
+        "authorization_code",
+        "authorization_response_code",
+    ] {
+        match emv[field].as_str() {
+            Some(v) => expected.push(v.to_string()),
+            None => return fail(format!("the gateway reported no {field}: {pi}")),
+        }
+    }
+    // In words: the account type capitalised, the read method and the
+    // verification method named.
+    let account = emv["account_type"].as_str().unwrap_or_default();
+    expected.push(account[..1].to_uppercase() + &account[1..]);
+    expected.extend(["Chip".to_string(), "Signature".to_string()]);
+
+    for merchant in [false, true] {
+        let pdf = home.path().join(format!("receipt-{merchant}.pdf"));
+        let path = pdf.display().to_string();
+        let mut args = vec!["receipt", id, "--pdf", &path];
+        if merchant {
+            args.push("--merchant");
+        }
+        let out = merchantctl(Some(&session), &home, &args)?;
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        let printed = pdf_text(&std::fs::read(&pdf)?);
+        for value in &expected {
+            assert!(
+                printed.contains(value.as_str()),
+                "{value} is not on the receipt: {printed}"
+            );
+        }
+        assert_eq!(
+            printed.contains("Cardholder signature"),
+            merchant,
+            "a signature line on the merchant copy only: {printed}"
+        );
+    }
     Ok(())
 }
 

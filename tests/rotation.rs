@@ -41,13 +41,13 @@ fn sealed_versions(cache: &std::path::Path) -> TestResult<std::collections::BTre
     let db = rusqlite::Connection::open(cache)?;
     let mut versions = std::collections::BTreeSet::new();
     for sql in [
-        "SELECT gateway_ref, card_brand, card_last4, card_expiry, description FROM sales",
-        "SELECT gateway_ref, note, NULL, NULL, NULL FROM refunds",
+        "SELECT gateway_ref, card_brand, card_last4, card_expiry, description, card_receipt FROM sales",
+        "SELECT gateway_ref, note, NULL, NULL, NULL, NULL FROM refunds",
     ] {
         let mut stmt = db.prepare(sql)?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            for i in 0..5 {
+            for i in 0..6 {
                 if let Some(v) = row.get::<_, Option<Vec<u8>>>(i)? {
                     versions.insert(u32::from_le_bytes([v[0], v[1], v[2], v[3]]));
                 }

@@ -288,6 +288,7 @@ impl Model {
             last4: "4242".into(),
             exp_month: 12,
             exp_year: 2030,
+            receipt: None,
         };
         // A cashier's cancel reaching the reader: the customer may have
         // tapped at the same moment (then the card was taken).
@@ -555,6 +556,7 @@ impl Gateway for ModelGateway {
             last4: "4242".into(),
             exp_month: 12,
             exp_year: 2030,
+            receipt: None,
         };
         Ok(model
             .intents

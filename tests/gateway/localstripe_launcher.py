@@ -28,6 +28,8 @@ lacks, bound to 127.0.0.1 only, state in memory only, optionally over TLS.
   "race_cancel": true (the next cancel_action is refused because a card is being
   read, and the tap lands just before the PaymentIntent's cancel),
   "capture_window_s": N (seconds a card-present authorisation may be captured),
+  "read_method": Stripe's `read_method` of the next cards (contactless_emv),
+  "cvm": their `cardholder_verification_method` (none),
   "reset": true (forget the action and the log)}. `GET /_readers` returns the
   reader and a log of what the terminal asked of it.
 - Faults, queued through `POST /_faults` (JSON list) and consumed in order by
@@ -63,6 +65,7 @@ import json
 import os
 import ssl
 import sys
+import zlib
 
 from localstripe import resources
 
@@ -162,12 +165,16 @@ READER = {"id": "tmr_sim_counter", "object": "terminal.reader", "label": "Counte
           "livemode": False, "location": None, "metadata": {}, "serial_number": "sim-counter-0001",
           "device_sw_version": "2.37.2.0", "ip_address": "0.0.0.0", "last_seen_at": None}
 SCRIPT = {"card": "visa", "tap_after_ms": None, "customer_cancel_after_ms": None, "process": [],
-          "race_cancel": False, "capture_window_s": 2 * 24 * 3600}
+          "race_cancel": False, "capture_window_s": 2 * 24 * 3600,
+          "read_method": "contactless_emv", "cvm": "none"}
 LOG = {"process": [], "present": 0, "cancel_action": [], "cancelled": [], "reads": 0}
 # PaymentIntent id -> what the reader read, exported as Stripe's card_present details.
 CARD_PRESENT = {}
 # PaymentIntent id -> card: a tap that lands just before that PaymentIntent is cancelled.
 RACES = {}
+
+# The networks' application identifiers (EMV tag 84) by brand.
+AIDS = {"visa": "A0000000031010", "mastercard": "A0000000041010"}
 
 # Card-present test cards (brand, last 4) and the decline code each produces.
 # Stripe produces the PIN declines with test amounts; here they are named.
@@ -205,6 +212,8 @@ def _tap(pi_id, card):
     now = int(time.time())
     CARD_PRESENT[pi_id] = {
         "brand": brand, "last4": last4, "exp_month": 12, "exp_year": 2034, "decline": decline,
+        "read_method": SCRIPT["read_method"], "cvm": SCRIPT["cvm"],
+        "pi": pi_id,
         "capture_before": now + int(SCRIPT["capture_window_s"]) if pi.capture_method == "manual" else None,
     }
     try:
@@ -221,16 +230,17 @@ def _card_present(d):
         "type": "card_present",
         "card_present": {
             "brand": d["brand"], "last4": d["last4"], "exp_month": d["exp_month"], "exp_year": d["exp_year"],
-            "funding": "credit", "network": d["brand"], "read_method": "contactless_emv",
+            "funding": "credit", "network": d["brand"], "read_method": d["read_method"],
             "capture_before": d["capture_before"],
             "incremental_authorization_supported": False, "overcapture_supported": False,
             "receipt": {
                 "account_type": "credit", "application_cryptogram": "7F1A2B3C4D5E6F70",
                 "application_preferred_name": d["brand"].upper() + " CREDIT",
-                "authorization_code": None if d["decline"] else "123456",
+                "authorization_code": None if d["decline"] else "%06d" % (zlib.crc32(d["pi"].encode()) % 1000000),
                 "authorization_response_code": "3035" if d["decline"] else "3030",
-                "cardholder_verification_method": "none",
-                "dedicated_file_name": "A0000000031010", "terminal_verification_results": "0000008000",
+                "cardholder_verification_method": d["cvm"],
+                "dedicated_file_name": AIDS.get(d["brand"], AIDS["visa"]),
+                "terminal_verification_results": "0000008000",
                 "transaction_status_information": "0000",
             },
         },
@@ -593,7 +603,7 @@ async def readers_post(request):
     for field in ("status", "device_type"):
         READER[field] = body.get(field, READER[field])
     for field in ("card", "tap_after_ms", "customer_cancel_after_ms", "process", "race_cancel",
-                  "capture_window_s"):
+                  "capture_window_s", "read_method", "cvm"):
         if field in body:
             SCRIPT[field] = body[field]
     if body.get("reset"):

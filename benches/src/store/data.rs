@@ -154,6 +154,7 @@ pub(super) fn load(n: usize) -> (DataSet, f64, f64) {
                             last4: last4.clone(),
                             exp_month: 12,
                             exp_year: 2030,
+                            receipt: None,
                         }),
                     };
                     (sale, settled)

@@ -71,6 +71,44 @@ fn card(sale: &Sale) -> String {
     )
 }
 
+/// The card networks' lines for the payment, those the gateway reported:
+/// how the card was read, the chip's application and AID, the account, the
+/// issuer's codes and how the cardholder was verified.
+fn network_lines(out: &mut Sheet, sale: &Sale) {
+    let Some(r) = sale.card.as_ref().and_then(|c| c.receipt.as_ref()) else {
+        return;
+    };
+    let rows = [
+        ("Entry", r.entry.map(|e| e.label().to_string())),
+        ("Application", r.application_name.clone()),
+        ("AID", r.aid.clone()),
+        ("Account", r.account_type.as_deref().map(capitalised)),
+        ("Auth code", r.authorization_code.clone()),
+        ("ARC", r.authorization_response_code.clone()),
+        ("Verification", r.verification.map(|v| v.label().to_string())),
+    ];
+    for (label, value) in rows {
+        if let Some(v) = value {
+            out.row(label, &v);
+        }
+    }
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// A line to sign on, as wide as the paper.
+fn signature(out: &mut Sheet, who: &str) {
+    out.text(who);
+    out.text("");
+    out.text(&format!("X{}", "_".repeat(out.width().saturating_sub(1))));
+}
+
 fn sale_word(status: SaleStatus) -> &'static str {
     match status {
         SaleStatus::Approved => "APPROVED",
@@ -120,6 +158,7 @@ pub fn sale_lines(sale: &Sale, copy: ReceiptCopy, ctx: &ReceiptContext<'_>) -> V
     );
     out.row("Sale", &sale.id.to_string());
     out.row("Card", &card(sale));
+    network_lines(&mut out, sale);
     if let Some(d) = &sale.description {
         out.row("Item", d);
     }
@@ -128,6 +167,18 @@ pub fn sale_lines(sale: &Sale, copy: ReceiptCopy, ctx: &ReceiptContext<'_>) -> V
         out.row("Charged", &money(Money::new(c, sale.money.currency)));
     }
     out.row("Result", sale_word(sale.status));
+    if sale.status == SaleStatus::Voided {
+        out.text("The hold on the card is released: nothing was taken.");
+    }
+    let signed = sale
+        .card
+        .as_ref()
+        .and_then(|c| c.receipt.as_ref())
+        .and_then(|r| r.verification)
+        .is_some_and(|v| v.needs_signature());
+    if copy == ReceiptCopy::Merchant && signed && matches!(sale.status, SaleStatus::Approved | SaleStatus::Authorized) {
+        signature(&mut out, "Cardholder signature");
+    }
     if copy == ReceiptCopy::Merchant {
         merchant_lines(&mut out, ctx, sale.gateway_ref.as_ref().map(|g| g.0.as_str()));
         if let Some(w) = sale.risk.as_ref().and_then(|r| r.warning()) {
@@ -149,7 +200,19 @@ pub fn refund_lines(sale: &Sale, refund: &Refund, copy: ReceiptCopy, ctx: &Recei
     );
     out.row("Refund", &refund.id);
     out.row("Of sale", &sale.id.to_string());
+    out.row(
+        "Sale date",
+        &format!("{} ({})", ctx.zone.format(sale.created_at_ms), ctx.zone.name()),
+    );
     out.row("Card", &card(sale));
+    if let Some(code) = sale
+        .card
+        .as_ref()
+        .and_then(|c| c.receipt.as_ref())
+        .and_then(|r| r.authorization_code.as_deref())
+    {
+        out.row("Sale auth code", code);
+    }
     out.row("Refunded", &money(refund.money));
     out.row("Reason", &refund.reason.code().replace('_', " "));
     out.row(
@@ -164,6 +227,9 @@ pub fn refund_lines(sale: &Sale, refund: &Refund, copy: ReceiptCopy, ctx: &Recei
         merchant_lines(&mut out, ctx, refund.gateway_ref.as_ref().map(|g| g.0.as_str()));
         if let Some(n) = &refund.note {
             out.row("Note", n);
+        }
+        if refund.status == RefundStatus::Succeeded {
+            signature(&mut out, "Merchant signature");
         }
     }
     foot(
@@ -202,6 +268,7 @@ mod tests {
                 last4: "4242".into(),
                 exp_month: 12,
                 exp_year: 2030,
+                receipt: None,
             }),
             description: Some("tea set".into()),
             staff_id: Some("s1".into()),
@@ -253,6 +320,103 @@ mod tests {
         assert_eq!(customer, again);
         let lines = sale_lines(&s, ReceiptCopy::Customer, &ctx);
         assert_eq!(crate::pdf::render(&lines), crate::pdf::render(&lines));
+        Ok(())
+    }
+
+    fn emv_receipt() -> crate::gateway::CardReceipt {
+        crate::gateway::CardReceipt {
+            entry: Some(crate::gateway::EntryMode::Chip),
+            application_name: Some("VISA CREDIT".into()),
+            aid: Some("A0000000031010".into()),
+            account_type: Some("credit".into()),
+            authorization_code: Some("123456".into()),
+            authorization_response_code: Some("3030".into()),
+            verification: Some(crate::gateway::CardholderVerification::Signature),
+        }
+    }
+
+    #[test]
+    fn card_network_fields_signature_refund_and_void_lines() -> Result<(), Box<dyn std::error::Error>> {
+        let zone = ShopZone::new(Some("Europe/Paris"))?;
+        let shop = ShopDetails::default();
+        let mut s = sale(SaleStatus::Approved);
+        if let Some(c) = s.card.as_mut() {
+            c.receipt = Some(emv_receipt());
+        }
+        for paper in [Paper::A4, Paper::Roll58] {
+            let ctx = ReceiptContext {
+                shop: &shop,
+                zone: &zone,
+                training: false,
+                staff: None,
+                paper,
+            };
+            let customer = sale_lines(&s, ReceiptCopy::Customer, &ctx);
+            let merchant = sale_lines(&s, ReceiptCopy::Merchant, &ctx);
+            for lines in [&customer, &merchant] {
+                let text = lines.join("\n");
+                for (label, value) in [
+                    ("Entry", "Chip"),
+                    ("Application", "VISA CREDIT"),
+                    ("AID", "A0000000031010"),
+                    ("Account", "Credit"),
+                    ("Auth code", "123456"),
+                    ("ARC", "3030"),
+                    ("Verification", "Signature"),
+                ] {
+                    assert!(
+                        lines.iter().any(|l| l.starts_with(label) && l.ends_with(value)),
+                        "{paper:?}: {label} {value}: {text}"
+                    );
+                }
+                assert!(lines.iter().all(|l| l.chars().count() <= paper.columns()));
+                assert!(!contains_card_number(&text));
+            }
+            let signs = |lines: &[String]| lines.iter().any(|l| l == "Cardholder signature");
+            assert!(signs(&merchant) && !signs(&customer), "the merchant copy is signed");
+        }
+        let ctx = ReceiptContext {
+            shop: &shop,
+            zone: &zone,
+            training: false,
+            staff: None,
+            paper: Paper::Roll80,
+        };
+        // No signature asked for a PIN, nor on a sale that took nothing.
+        if let Some(r) = s.card.as_mut().and_then(|c| c.receipt.as_mut()) {
+            r.verification = Some(crate::gateway::CardholderVerification::OnlinePin);
+        }
+        let pin = sale_lines(&s, ReceiptCopy::Merchant, &ctx);
+        assert!(pin.iter().any(|l| l.ends_with("PIN verified")));
+        assert!(!pin.iter().any(|l| l.contains("signature")));
+        let mut voided = s.clone();
+        voided.status = SaleStatus::Voided;
+        let text = sale_lines(&voided, ReceiptCopy::Customer, &ctx).join(" ");
+        assert!(text.contains("VOIDED — NOT CHARGED") && text.contains("hold on the card is released"));
+
+        let refund = Refund {
+            id: "rf-1".into(),
+            sale_id: s.id,
+            money: Money::new(MinorUnits::new(500), Currency::Jpy),
+            status: RefundStatus::Succeeded,
+            reason: crate::gateway::RefundReason::RequestedByCustomer,
+            created_at_ms: s.created_at_ms + 86_400_000,
+            idempotency_key: IdempotencyKey::from_stored("k".into()),
+            outcome_code: None,
+            gateway_ref: None,
+            note: None,
+            staff_id: None,
+        };
+        let customer = refund_lines(&s, &refund, ReceiptCopy::Customer, &ctx);
+        let merchant = refund_lines(&s, &refund, ReceiptCopy::Merchant, &ctx);
+        for lines in [&customer, &merchant] {
+            assert!(lines.iter().any(|l| l.starts_with("Sale date")));
+            assert!(lines
+                .iter()
+                .any(|l| l.starts_with("Sale auth code") && l.ends_with("123456")));
+        }
+        let signs = |lines: &[String]| lines.iter().any(|l| l == "Merchant signature");
+        assert!(signs(&merchant) && !signs(&customer));
         Ok(())
     }
 

@@ -21,8 +21,14 @@ fn typescript_bindings_match_the_checked_in_files() {
         !(update && std::env::var("CI").as_deref() == Ok("true")),
         "UPDATE_BINDINGS is refused under CI"
     );
+    let all = generated();
+    // One file per name: two types of one name would overwrite each other.
+    let mut names: Vec<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
+    names.sort_unstable();
+    let twice: Vec<_> = names.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]).collect();
+    assert!(twice.is_empty(), "two IPC types share a name: {twice:?}");
     let mut drift = Vec::new();
-    for (name, text) in generated() {
+    for (name, text) in all {
         let path = dir.join(format!("{name}.ts"));
         if update {
             if let Err(e) = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, &text)) {
@@ -102,6 +108,9 @@ fn generated() -> Vec<(String, String)> {
         SaleStatus,
         SimulatedCard,
         CardSummary,
+        crate::gateway::CardReceipt,
+        crate::gateway::EntryMode,
+        crate::gateway::CardholderVerification,
         MinorUnits,
         RefundSaleRequest,
         RefundView,

@@ -55,6 +55,94 @@ pub struct CardSummary {
     pub last4: String,
     pub exp_month: u8,
     pub exp_year: u16,
+    /// What the card networks ask the receipt to carry for this payment.
+    #[serde(default)]
+    pub receipt: Option<CardReceipt>,
+}
+
+/// The card-network fields of one payment's receipt, as the gateway
+/// reported them (EMV data for a card read on the reader; the entry mode and
+/// authorisation code for a keyed card). None of it can pay for anything:
+/// the card itself stays brand + last 4. Sealed at rest with the card.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CardReceipt {
+    pub entry: Option<EntryMode>,
+    /// The card's application label (EMV tag 9F12), e.g. `VISA CREDIT`.
+    pub application_name: Option<String>,
+    /// The application identifier (AID, EMV tag 84).
+    pub aid: Option<String>,
+    /// `credit`, `checking`, `prepaid`, …
+    pub account_type: Option<String>,
+    /// The issuer's approval code.
+    pub authorization_code: Option<String>,
+    /// EMV tag 8A.
+    pub authorization_response_code: Option<String>,
+    pub verification: Option<CardholderVerification>,
+}
+
+/// How the card reached the terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryMode {
+    Chip,
+    Contactless,
+    ContactlessMagstripe,
+    Swipe,
+    /// Swiped because the chip could not be read.
+    SwipeFallback,
+    /// Typed in (phone or mail order, or a payment method made elsewhere).
+    Keyed,
+    /// The training reader: no card at all.
+    Simulated,
+}
+
+impl EntryMode {
+    /// The words a receipt prints.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Chip => "Chip",
+            Self::Contactless => "Contactless",
+            Self::ContactlessMagstripe => "Contactless (magstripe)",
+            Self::Swipe => "Swiped",
+            Self::SwipeFallback => "Swiped (chip fallback)",
+            Self::Keyed => "Keyed",
+            Self::Simulated => "Simulated (training)",
+        }
+    }
+}
+
+/// How the cardholder proved the card was theirs (the EMV CVM).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CardholderVerification {
+    OnlinePin,
+    OfflinePin,
+    Signature,
+    OfflinePinAndSignature,
+    /// The customer's device verified them (a phone or watch).
+    Device,
+    /// None was needed (a contactless payment under the limit).
+    None,
+    Failed,
+}
+
+impl CardholderVerification {
+    /// The words a receipt prints.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::OnlinePin | Self::OfflinePin => "PIN verified",
+            Self::Signature => "Signature",
+            Self::OfflinePinAndSignature => "PIN verified and signature",
+            Self::Device => "Verified on device",
+            Self::None => "No verification required",
+            Self::Failed => "Verification failed",
+        }
+    }
+
+    /// Whether the merchant copy needs the cardholder's signature.
+    pub fn needs_signature(self) -> bool {
+        matches!(self, Self::Signature | Self::OfflinePinAndSignature)
+    }
 }
 
 /// The gateway's fraud and verification signals for a payment, kept with

@@ -16,8 +16,9 @@ use serde_json::Value;
 
 use super::http::{build_client, send_with_retries, Attempt, HttpConfig, HttpSetupError, Sent};
 use super::{
-    CardSummary, ChargeOutcome, ChargeRequest, DeclineReason, Gateway, GatewayError, GatewayKind, GatewayRef,
-    ListedPayment, ListedRefund, PaymentOp, PaymentSource, PaymentState, RefundOutcome, RefundRequest, RiskSignals,
+    CardReceipt, CardSummary, CardholderVerification, ChargeOutcome, ChargeRequest, DeclineReason, EntryMode, Gateway,
+    GatewayError, GatewayKind, GatewayRef, ListedPayment, ListedRefund, PaymentOp, PaymentSource, PaymentState,
+    RefundOutcome, RefundRequest, RiskSignals,
 };
 use crate::money::{Currency, MinorUnits, Money};
 
@@ -1002,6 +1003,7 @@ fn card_summary(card: &Value) -> Option<CardSummary> {
         return None;
     }
     Some(CardSummary {
+        receipt: Some(card_receipt(card)),
         brand: card["brand"].as_str().unwrap_or("card").chars().take(20).collect(),
         last4: last4.to_string(),
         exp_month: card["exp_month"]
@@ -1013,6 +1015,53 @@ fn card_summary(card: &Value) -> Option<CardSummary> {
             .and_then(|y| u16::try_from(y).ok())
             .unwrap_or(0),
     })
+}
+
+/// The receipt fields of `payment_method_details.card_present` (a card read
+/// on the reader: its `receipt` object and `read_method`) or of `.card` (a
+/// keyed card: the authorisation code).
+fn card_receipt(card: &Value) -> CardReceipt {
+    let emv = &card["receipt"];
+    if !card["read_method"].is_string() && !emv.is_object() {
+        return CardReceipt {
+            entry: Some(EntryMode::Keyed),
+            authorization_code: receipt_field(&card["authorization_code"]),
+            ..CardReceipt::default()
+        };
+    }
+    CardReceipt {
+        entry: card["read_method"].as_str().and_then(|m| match m {
+            "contact_emv" => Some(EntryMode::Chip),
+            "contactless_emv" => Some(EntryMode::Contactless),
+            "contactless_magstripe_mode" => Some(EntryMode::ContactlessMagstripe),
+            "magnetic_stripe_track2" => Some(EntryMode::Swipe),
+            "magnetic_stripe_fallback" => Some(EntryMode::SwipeFallback),
+            _ => None,
+        }),
+        application_name: receipt_field(&emv["application_preferred_name"]),
+        aid: receipt_field(&emv["dedicated_file_name"]),
+        account_type: receipt_field(&emv["account_type"]),
+        authorization_code: receipt_field(&emv["authorization_code"]),
+        authorization_response_code: receipt_field(&emv["authorization_response_code"]),
+        verification: emv["cardholder_verification_method"].as_str().and_then(|m| match m {
+            "online_pin" => Some(CardholderVerification::OnlinePin),
+            "offline_pin" => Some(CardholderVerification::OfflinePin),
+            "signature" => Some(CardholderVerification::Signature),
+            "offline_pin_and_signature" => Some(CardholderVerification::OfflinePinAndSignature),
+            "approval" => Some(CardholderVerification::Device),
+            "none" => Some(CardholderVerification::None),
+            "failure" => Some(CardholderVerification::Failed),
+            _ => None,
+        }),
+    }
+}
+
+/// A receipt value from the gateway, kept only if it is short printable
+/// ASCII and holds nothing card-like: it is printed as it is.
+fn receipt_field(v: &Value) -> Option<String> {
+    let text = v.as_str()?.trim();
+    let printable = !text.is_empty() && text.len() <= 32 && text.chars().all(|c| c == ' ' || c.is_ascii_graphic());
+    (printable && !crate::pan::contains_card_number(text)).then(|| text.to_string())
 }
 
 fn decline_reason(err: &Value) -> DeclineReason {
@@ -1392,6 +1441,40 @@ mod tests {
             conclude(sent(answered(500, "{}"), true), false),
             Err(GatewayError::Unreachable)
         );
+    }
+
+    #[test]
+    fn receipt_fields_are_read_for_reader_and_keyed_cards_and_junk_is_left_out() {
+        let present = serde_json::json!({
+            "brand": "visa", "last4": "4242", "exp_month": 12, "exp_year": 2030, "read_method": "contact_emv",
+            "receipt": {
+                "application_preferred_name": "VISA CREDIT", "dedicated_file_name": "A0000000031010",
+                "account_type": "credit", "authorization_code": "123456", "authorization_response_code": "3030",
+                "cardholder_verification_method": "offline_pin",
+            },
+        });
+        let r = card_summary(&present).and_then(|c| c.receipt).unwrap_or_default();
+        assert_eq!(r.entry, Some(EntryMode::Chip));
+        assert_eq!(r.aid.as_deref(), Some("A0000000031010"));
+        assert_eq!(r.verification, Some(CardholderVerification::OfflinePin));
+        assert_eq!(r.authorization_response_code.as_deref(), Some("3030"));
+        let keyed = serde_json::json!({"brand": "visa", "last4": "4242", "authorization_code": "654321"});
+        let r = card_summary(&keyed).and_then(|c| c.receipt).unwrap_or_default();
+        assert_eq!(
+            (r.entry, r.authorization_code.as_deref()),
+            (Some(EntryMode::Keyed), Some("654321"))
+        );
+        // A card number, control characters, an endless value, a number:
+        // none reaches a receipt.
+        for junk in [
+            serde_json::json!("4242 4242 4242 4242"),
+            serde_json::json!("VISA\nCREDIT"),
+            serde_json::json!("X".repeat(33)),
+            serde_json::json!(3030),
+            serde_json::json!("  "),
+        ] {
+            assert_eq!(receipt_field(&junk), None, "{junk}");
+        }
     }
 
     #[test]

@@ -18,8 +18,8 @@ use uuid::Uuid;
 
 use super::CaptureMode;
 use super::{
-    CardSummary, ChargeOutcome, ChargeRequest, DeclineReason, Gateway, GatewayError, GatewayKind, GatewayRef,
-    PaymentOp, PaymentSource, PaymentState, RefundOutcome, RefundRequest,
+    CardReceipt, CardSummary, ChargeOutcome, ChargeRequest, DeclineReason, EntryMode, Gateway, GatewayError,
+    GatewayKind, GatewayRef, PaymentOp, PaymentSource, PaymentState, RefundOutcome, RefundRequest,
 };
 use crate::money::MinorUnits;
 
@@ -75,6 +75,10 @@ impl SimulatedCard {
             last4: last4.into(),
             exp_month: 12,
             exp_year: 2034,
+            receipt: Some(CardReceipt {
+                entry: Some(EntryMode::Simulated),
+                ..CardReceipt::default()
+            }),
         }
     }
 }

@@ -65,6 +65,10 @@ impl Sheet {
         }
     }
 
+    pub(crate) fn width(&self) -> usize {
+        self.width
+    }
+
     pub(crate) fn rule(&mut self) {
         self.lines.push("-".repeat(self.width));
     }

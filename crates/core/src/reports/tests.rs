@@ -87,6 +87,7 @@ impl Data {
                     last4: "4242".into(),
                     exp_month: 12,
                     exp_year: 2030,
+                    receipt: None,
                 }),
             },
         )?;

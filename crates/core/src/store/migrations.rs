@@ -158,6 +158,9 @@ pub fn migrations() -> Migrations<'static> {
         ALTER TABLE cache_keys ADD COLUMN index_key INTEGER NOT NULL DEFAULT 0 CHECK (index_key IN (0, 1));
         "#,
         ),
+        // The card networks' receipt fields of a payment (`CardReceipt` as
+        // JSON), sealed like the card. Sales settled before have none.
+        M::up("ALTER TABLE sales ADD COLUMN card_receipt BLOB;"),
     ])
 }
 

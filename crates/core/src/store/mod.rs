@@ -321,7 +321,8 @@ macro_rules! select_sale {
     () => {
         "SELECT id, terminal_id, status, created_at_ms, updated_at_ms, amount_minor, currency,
         idempotency_key, source, outcome_code, gateway_ref, card_brand, card_last4, card_expiry, description,
-            capture_method, captured_minor, op_kind, op_key, op_amount_minor, risk, staff_id, capture_before_ms
+            capture_method, captured_minor, op_kind, op_key, op_amount_minor, risk, staff_id, capture_before_ms,
+            card_receipt
          FROM sales"
     };
 }
@@ -337,6 +338,7 @@ struct SealedSettlement {
     last4_bidx: Option<Vec<u8>>,
     brand_bidx: Option<Vec<u8>>,
     risk: Option<String>,
+    card_receipt: Option<Vec<u8>>,
 }
 
 /// A row as SQLite holds it, sealed columns still sealed.
@@ -364,6 +366,7 @@ struct RawSale {
     risk: Option<String>,
     staff_id: Option<String>,
     capture_before_ms: Option<i64>,
+    card_receipt: Option<Vec<u8>>,
 }
 
 impl RawSale {
@@ -392,6 +395,7 @@ impl RawSale {
             risk: r.get(20)?,
             staff_id: r.get(21)?,
             capture_before_ms: r.get(22)?,
+            card_receipt: r.get(23)?,
         })
     }
 }
@@ -563,9 +567,9 @@ impl Store {
             "INSERT INTO sales (id, terminal_id, kind, status, created_at_ms, updated_at_ms, amount_minor,
                                 currency, idempotency_key, source, key_version, description, capture_method, staff_id,
                                 outcome_code, captured_minor, risk, gateway_ref, card_brand, card_last4, card_expiry,
-                                card_last4_bidx, card_brand_bidx)
+                                card_last4_bidx, card_brand_bidx, card_receipt)
              VALUES (?1, ?2, 'sale', ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
-                     ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+                     ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
         )?
         .execute(params![
             sale.id.to_string(),
@@ -589,6 +593,7 @@ impl Store {
             sealed.expiry,
             sealed.last4_bidx,
             sealed.brand_bidx,
+            sealed.card_receipt,
         ])?;
         Ok(())
     }
@@ -608,6 +613,11 @@ impl Store {
             out.expiry = seal("card_expiry", &format!("{:02}/{}", c.exp_month, c.exp_year));
             out.last4_bidx = Some(last4_index(&self.sealer.blind_index(), &c.last4));
             out.brand_bidx = Some(self.brand_index(&c.brand));
+            out.card_receipt = c
+                .receipt
+                .as_ref()
+                .and_then(|r| serde_json::to_string(r).ok())
+                .and_then(|j| seal("card_receipt", &j));
         }
         out
     }
@@ -624,7 +634,7 @@ impl Store {
                     card_expiry = COALESCE(?7, card_expiry), card_last4_bidx = COALESCE(?8, card_last4_bidx),
                     updated_at_ms = ?9, captured_minor = COALESCE(?10, captured_minor),
                     op_kind = NULL, op_key = NULL, op_amount_minor = NULL, risk = COALESCE(?11, risk),
-                    card_brand_bidx = COALESCE(?12, card_brand_bidx)
+                    card_brand_bidx = COALESCE(?12, card_brand_bidx), card_receipt = COALESCE(?13, card_receipt)
              WHERE id = ?1",
             )?
             .execute(params![
@@ -640,6 +650,7 @@ impl Store {
                 s.captured.map(MinorUnits::get),
                 sealed.risk,
                 sealed.brand_bidx,
+                sealed.card_receipt,
             ])?;
         if changed == 1 {
             Ok(())
@@ -903,11 +914,15 @@ impl Store {
         let card = match (brand, last4) {
             (Some(brand), Some(last4)) => {
                 let (exp_month, exp_year) = expiry.as_deref().and_then(parse_expiry).unwrap_or((0, 0));
+                // A receipt that no longer parses is left off the reprint,
+                // never a reason to lose the sale.
+                let receipt = open("card_receipt", r.card_receipt)?.and_then(|j| serde_json::from_str(&j).ok());
                 Some(CardSummary {
                     brand,
                     last4,
                     exp_month,
                     exp_year,
+                    receipt,
                 })
             }
             _ => None,
@@ -1006,6 +1021,7 @@ mod tests {
                     last4: "4242".into(),
                     exp_month: 4,
                     exp_year: 2031,
+                    receipt: None,
                 }),
             },
         )?;
@@ -1191,6 +1207,10 @@ mod tests {
                 last4: format!("{:04}", i),
                 exp_month: 1,
                 exp_year: 2030,
+                receipt: Some(crate::gateway::CardReceipt {
+                    authorization_code: Some(format!("{i:06}")),
+                    ..crate::gateway::CardReceipt::default()
+                }),
             }),
         };
         let batch: Vec<_> = (0..300).map(|i| (new_sale(&format!("row {i}")), settled(i))).collect();
@@ -1199,6 +1219,8 @@ mod tests {
             let got = store.get(sale.id)?.ok_or(StoreError::Corrupt("lost"))?;
             assert_eq!(got.description, Some(format!("row {i}")));
             assert_eq!(got.gateway_ref, Some(GatewayRef(format!("pi_{i}"))));
+            let receipt = got.card.and_then(|c| c.receipt);
+            assert_eq!(receipt.and_then(|r| r.authorization_code), Some(format!("{i:06}")));
         }
         let found = store.search(&SalesQuery {
             since_ms: 0,

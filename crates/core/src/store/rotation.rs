@@ -75,14 +75,21 @@ type Reindex = fn(&BlindIndex, &Opened) -> Vec<Option<Vec<u8>>>;
 const SEALED: [SealedTable; 2] = [
     SealedTable {
         table: "sales",
-        columns: &["gateway_ref", "card_brand", "card_last4", "card_expiry", "description"],
-        select: "SELECT rowid, id, gateway_ref, card_brand, card_last4, card_expiry, description FROM sales
-                 WHERE rowid > ?1 AND key_version < ?2 ORDER BY rowid LIMIT ?3 + 0",
+        columns: &[
+            "gateway_ref",
+            "card_brand",
+            "card_last4",
+            "card_expiry",
+            "description",
+            "card_receipt",
+        ],
+        select: "SELECT rowid, id, gateway_ref, card_brand, card_last4, card_expiry, description, card_receipt
+                 FROM sales WHERE rowid > ?1 AND key_version < ?2 ORDER BY rowid LIMIT ?3 + 0",
         update: "UPDATE sales SET key_version = ?2, gateway_ref = ?3, card_brand = ?4, card_last4 = ?5,
-                 card_expiry = ?6, description = ?7, card_last4_bidx = ?8, card_brand_bidx = ?9
+                 card_expiry = ?6, description = ?7, card_receipt = ?8, card_last4_bidx = ?9, card_brand_bidx = ?10
                  WHERE rowid = ?1",
         older: "SELECT count(*) FROM sales WHERE key_version < ?1",
-        scan: "SELECT gateway_ref, card_brand, card_last4, card_expiry, description FROM sales",
+        scan: "SELECT gateway_ref, card_brand, card_last4, card_expiry, description, card_receipt FROM sales",
         reindex: sale_indexes,
     },
     SealedTable {
@@ -532,6 +539,10 @@ mod tests {
                         last4: format!("{:04}", i % 10_000),
                         exp_month: 4,
                         exp_year: 2031,
+                        receipt: Some(crate::gateway::CardReceipt {
+                            authorization_code: Some(format!("A{i:05}")),
+                            ..crate::gateway::CardReceipt::default()
+                        }),
                     }),
                 },
             )?;
