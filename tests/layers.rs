@@ -18,6 +18,7 @@ const ORDER: &[&str] = &[
     "crashpoint",
     "pan",
     "money",
+    "sale",
     "logging",
     "pdf",
     "vault",
@@ -41,20 +42,18 @@ const ORDER: &[&str] = &[
 /// Modules that may use only the ones listed, whatever the order allows.
 const ONLY: &[(&str, &[&str])] = &[
     ("money", &["pan"]),
-    ("store", &["clock", "crashpoint", "money", "pan", "vault", "error"]),
+    ("sale", &[]),
+    (
+        "store",
+        &["clock", "crashpoint", "money", "pan", "sale", "vault", "error"],
+    ),
 ];
 
 /// The Stripe client's path: nothing outside `gateway` names it.
 const STRIPE: &str = "gateway::stripe";
 
 /// Forbidden edges that are still there, each to be removed (`from`, `to`).
-const KNOWN: &[(&str, &str)] = &[
-    ("gateway", "store"),
-    ("store", "gateway"),
-    ("counter", STRIPE),
-    ("terminal", STRIPE),
-    ("shell", STRIPE),
-];
+const KNOWN: &[(&str, &str)] = &[("counter", STRIPE), ("terminal", STRIPE), ("shell", STRIPE)];
 
 /// Files over the size a newcomer reads at once (code before its tests),
 /// still to be split. A file listed here that is under the limit fails too.

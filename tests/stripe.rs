@@ -446,7 +446,7 @@ async fn cancelling_at_the_reader_stops_it_and_cancels_the_payment() -> TestResu
     let sale = merchant_core::store::SaleId::new();
     let request = ChargeRequest {
         sale_id: sale,
-        journaled_at_ms: merchant_core::store::now_ms(),
+        journaled_at_ms: merchant_core::clock::now_ms(),
         terminal_id: "t-cancel".into(),
         money: Money::new(MinorUnits::new(900), Currency::Usd),
         idempotency_key: IdempotencyKey::generate(),

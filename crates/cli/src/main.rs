@@ -22,13 +22,14 @@ use std::process::ExitCode;
 use clap::Parser;
 use merchant_core::api::{ErrorCode, ErrorReport, ListSalesRequest, RefundView, SaleView, SessionView};
 use merchant_core::audit::Action;
+use merchant_core::clock::now_ms;
 use merchant_core::config::{Home, Mode};
 use merchant_core::counter::{ChargeInput, CounterError, RefundInput};
 use merchant_core::gateway::{CaptureMode, RefundReason};
 use merchant_core::money::Currency;
 use merchant_core::receipt::ReceiptCopy;
 use merchant_core::reports::ShopZone;
-use merchant_core::store::{now_ms, RefundStatus, SaleStatus};
+use merchant_core::store::{RefundStatus, SaleStatus};
 use merchant_core::terminal::{Terminal, TerminalError};
 
 use crate::args::*;

@@ -26,7 +26,8 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use ts_rs::TS;
 
-use crate::store::{now_ms, StoreError, TerminalDb};
+use crate::clock::now_ms;
+use crate::store::{StoreError, TerminalDb};
 
 /// What happened. Stored as its snake_case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

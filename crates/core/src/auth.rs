@@ -161,7 +161,7 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now_ms(&self) -> i64 {
-        crate::store::now_ms()
+        crate::clock::now_ms()
     }
 }
 
@@ -312,7 +312,7 @@ impl Staff {
         let id = Uuid::now_v7().to_string();
         let inserted = db.conn().execute(
             "INSERT INTO staff (id, name, role, pin_hash, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, name, role.as_str(), hash, crate::store::now_ms()],
+            params![id, name, role.as_str(), hash, crate::clock::now_ms()],
         );
         match inserted {
             Ok(_) => Ok(Actor {

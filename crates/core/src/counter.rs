@@ -360,7 +360,7 @@ impl Counter {
                 audit_anchor: None,
             };
             let settled_window_passed =
-                crate::store::now_ms().saturating_sub(sale.created_at_ms) > window_ms(&*self.gateway);
+                crate::clock::now_ms().saturating_sub(sale.created_at_ms) > window_ms(&*self.gateway);
             let settlement = match self.gateway.find_charge(&request).await {
                 Ok(Some(outcome)) => {
                     if let Some(ms) = capture_deadline(&Ok(outcome.clone())) {
@@ -413,7 +413,7 @@ impl Counter {
                     self.note_settled(sale.id, None, "voided");
                 }
                 // Still only authorised: the op never landed (or may still).
-                Ok(_) if crate::store::now_ms().saturating_sub(sale.updated_at_ms) > window_ms(&*self.gateway) => {
+                Ok(_) if crate::clock::now_ms().saturating_sub(sale.updated_at_ms) > window_ms(&*self.gateway) => {
                     self.store.clear_op(sale.id)?;
                     self.note_settled(sale.id, None, "capture_or_void_not_done");
                 }
@@ -425,7 +425,7 @@ impl Counter {
         }
         // An authorisation nobody captured in time is cancelled by the
         // gateway; the sale must say so instead of "authorised" for ever.
-        for sale in self.store.lapsed_authorisations(crate::store::now_ms())? {
+        for sale in self.store.lapsed_authorisations(crate::clock::now_ms())? {
             let Some(payment) = &sale.gateway_ref else {
                 continue;
             };
@@ -469,7 +469,7 @@ impl Counter {
                 idempotency_key: refund.idempotency_key.clone(),
                 audit_anchor: self.audit_anchor(),
             };
-            let window_passed = crate::store::now_ms().saturating_sub(refund.created_at_ms) > window_ms(&*self.gateway);
+            let window_passed = crate::clock::now_ms().saturating_sub(refund.created_at_ms) > window_ms(&*self.gateway);
             let (status, code, gateway_ref) = match self.gateway.find_refund(&request).await {
                 Ok(Some(outcome)) => refund_settlement(Ok(outcome)),
                 Ok(None) if !window_passed => {
@@ -615,7 +615,7 @@ impl Counter {
         let sale = self.store.get(sale_id)?.ok_or(CounterError::SaleNotFound)?;
         let lapsed = sale.outcome_code.as_deref() == Some(AUTHORISATION_EXPIRED)
             || (sale.status == SaleStatus::Authorized
-                && sale.capture_before_ms.is_some_and(|d| crate::store::now_ms() >= d));
+                && sale.capture_before_ms.is_some_and(|d| crate::clock::now_ms() >= d));
         if lapsed {
             return Err(CounterError::CaptureExpired);
         }

@@ -7,6 +7,7 @@
 //! | module      | concept                                                     |
 //! |-------------|-------------------------------------------------------------|
 //! | [`money`]   | minor units, currencies, parsing what a cashier types       |
+//! | [`sale`]    | the words for a sale: ids, idempotency key, card summary     |
 //! | [`gateway`] | the payment-provider seam; the training gateway             |
 //! | [`vault`]   | keychain, key hierarchy, sealing column values              |
 //! | [`store`]   | the encrypted SQLite transaction cache and its journal      |
@@ -44,6 +45,7 @@ pub mod pan;
 pub mod pdf;
 pub mod receipt;
 pub mod reports;
+pub mod sale;
 pub mod session;
 pub mod setup;
 pub mod shop;

@@ -381,7 +381,7 @@ pub fn recover(
         return Err(SetupError::ProofMismatch);
     }
     let previous_head = keychain.setup_record()?.and_then(|r| r.head);
-    let now = crate::store::now_ms();
+    let now = crate::clock::now_ms();
     let path = home.terminal_db_path();
     let mut set_aside = None;
     if path.exists() {

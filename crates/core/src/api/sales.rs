@@ -278,7 +278,7 @@ impl SaleView {
             risk: sale.risk.clone(),
             risk_warning: sale.risk.as_ref().and_then(RiskSignals::warning),
             capture_before_ms: sale.capture_before_ms,
-            capture_warning: capture_warning(sale, crate::store::now_ms()),
+            capture_warning: capture_warning(sale, crate::clock::now_ms()),
         }
     }
 }

@@ -678,7 +678,7 @@ impl Gateway for StripeGateway {
         let created_ms = pi["created"].as_i64().unwrap_or(0).saturating_mul(1000);
         let open_for = self.in_flight_window() + self.reader_wait;
         let settled_by = created_ms.saturating_add(i64::try_from(open_for.as_millis()).unwrap_or(i64::MAX));
-        if crate::store::now_ms() < settled_by {
+        if crate::clock::now_ms() < settled_by {
             return Err(GatewayError::OutcomeUnknown);
         }
         match self.cancel_unconfirmed(&id).await? {

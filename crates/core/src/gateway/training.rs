@@ -265,7 +265,7 @@ mod tests {
     use super::*;
     use crate::gateway::IdempotencyKey;
     use crate::money::{Currency, MinorUnits, Money};
-    use crate::store::SaleId;
+    use crate::sale::SaleId;
 
     fn fast() -> TrainingGateway {
         TrainingGateway::new(ReaderTiming {
@@ -278,7 +278,7 @@ mod tests {
     fn request(card: SimulatedCard) -> ChargeRequest {
         ChargeRequest {
             sale_id: SaleId::new(),
-            journaled_at_ms: crate::store::now_ms(),
+            journaled_at_ms: crate::clock::now_ms(),
             terminal_id: "t1".into(),
             money: Money::new(MinorUnits::new(1250), Currency::Usd),
             idempotency_key: IdempotencyKey::generate(),

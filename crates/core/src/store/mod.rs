@@ -29,10 +29,11 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use ts_rs::TS;
-use uuid::Uuid;
 
-use crate::gateway::{CaptureMode, CardSummary, GatewayRef, IdempotencyKey, RiskSignals};
+use crate::clock::now_ms;
 use crate::money::{Currency, MinorUnits, Money};
+pub use crate::sale::SaleId;
+use crate::sale::{CaptureMode, CardSummary, GatewayRef, IdempotencyKey, RiskSignals};
 use crate::vault::{Cell, SealError, Sealer};
 
 /// Opens a SQLite file the way every terminal database is opened: WAL,
@@ -80,34 +81,6 @@ impl TerminalDb {
 
     pub fn integrity_check(&self) -> Result<()> {
         integrity_check(&self.conn())
-    }
-}
-
-/// A sale's id: a UUIDv7, so ids sort by creation time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[serde(transparent)]
-#[ts(type = "string")]
-pub struct SaleId(Uuid);
-
-impl SaleId {
-    pub fn new() -> Self {
-        Self(Uuid::now_v7())
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Uuid::parse_str(s).ok().map(Self)
-    }
-}
-
-impl Default for SaleId {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl std::fmt::Display for SaleId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
     }
 }
 
@@ -971,10 +944,6 @@ fn parse_expiry(s: &str) -> Option<(u8, u16)> {
     Some((m.parse().ok()?, y.parse().ok()?))
 }
 
-pub fn now_ms() -> i64 {
-    crate::clock::now_ms()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1061,7 +1030,7 @@ mod tests {
             sale_id: sale.id,
             terminal_id: "t1".into(),
             money: Money::new(MinorUnits::new(250), Currency::Usd),
-            reason: crate::gateway::RefundReason::RequestedByCustomer,
+            reason: crate::sale::RefundReason::RequestedByCustomer,
             idempotency_key: IdempotencyKey::generate(),
             note: None,
             staff_id: None,
@@ -1133,7 +1102,7 @@ mod tests {
             sale_id: sale.id,
             terminal_id: "t1".into(),
             money: Money::new(MinorUnits::new(minor), Currency::Usd),
-            reason: crate::gateway::RefundReason::RequestedByCustomer,
+            reason: crate::sale::RefundReason::RequestedByCustomer,
             idempotency_key: IdempotencyKey::generate(),
             note: None,
             staff_id: Some("s1".into()),
@@ -1207,9 +1176,9 @@ mod tests {
                 last4: format!("{:04}", i),
                 exp_month: 1,
                 exp_year: 2030,
-                receipt: Some(crate::gateway::CardReceipt {
+                receipt: Some(crate::sale::CardReceipt {
                     authorization_code: Some(format!("{i:06}")),
-                    ..crate::gateway::CardReceipt::default()
+                    ..crate::sale::CardReceipt::default()
                 }),
             }),
         };

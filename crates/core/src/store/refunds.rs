@@ -15,9 +15,10 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use ts_rs::TS;
 
-use super::{now_ms, Result, SaleId, Store, StoreError};
-use crate::gateway::{GatewayRef, IdempotencyKey, RefundReason};
+use super::{Result, SaleId, Store, StoreError};
+use crate::clock::now_ms;
 use crate::money::{Currency, MinorUnits, Money};
+use crate::sale::{GatewayRef, IdempotencyKey, RefundReason};
 use crate::vault::Cell;
 
 const TABLE: &str = "refunds";

@@ -44,7 +44,8 @@ use std::path::Path;
 use rusqlite::{params, Connection, TransactionBehavior};
 use serde::Serialize;
 
-use super::{now_ms, Result, Store, StoreError};
+use super::{Result, Store, StoreError};
+use crate::clock::now_ms;
 use crate::vault::{sealed_version, BlindIndex, Cell, EpochStore, KeyVersion, Sealer, SubKeys};
 
 /// A table with sealed columns and the fixed statements a rotation runs on
@@ -468,8 +469,8 @@ mod tests {
     use time::OffsetDateTime;
 
     use super::*;
-    use crate::gateway::{CaptureMode, CardSummary, GatewayRef, IdempotencyKey, RefundReason};
     use crate::money::{Currency, MinorUnits, Money};
+    use crate::sale::{CaptureMode, CardSummary, GatewayRef, IdempotencyKey, RefundReason};
     use crate::store::{NewRefund, NewSale, RefundStatus, SaleId, SaleStatus, Settlement};
     use crate::vault::{CacheEpoch, KeychainError, MasterKey};
 
@@ -539,9 +540,9 @@ mod tests {
                         last4: format!("{:04}", i % 10_000),
                         exp_month: 4,
                         exp_year: 2031,
-                        receipt: Some(crate::gateway::CardReceipt {
+                        receipt: Some(crate::sale::CardReceipt {
                             authorization_code: Some(format!("A{i:05}")),
-                            ..crate::gateway::CardReceipt::default()
+                            ..crate::sale::CardReceipt::default()
                         }),
                     }),
                 },

@@ -23,7 +23,7 @@ impl Terminal {
     /// Today's date in the shop's time zone.
     pub fn today(&self) -> std::result::Result<jiff::civil::Date, ReportError> {
         let zone = ShopZone::new(self.settings.time_zone.as_deref())?;
-        Ok(zone.local(crate::store::now_ms()).0)
+        Ok(zone.local(crate::clock::now_ms()).0)
     }
 
     pub(super) fn training(&self) -> bool {
@@ -57,7 +57,7 @@ impl Terminal {
             &self.zone()?,
             self.training(),
             &self.staff_names()?,
-            crate::store::now_ms(),
+            crate::clock::now_ms(),
         )?;
         Ok(self.headed(f))
     }
@@ -74,7 +74,7 @@ impl Terminal {
             &self.staff_names()?,
             &actor.name,
             &self.shop().header_lines(),
-            crate::store::now_ms(),
+            crate::clock::now_ms(),
         );
         let z = match z {
             Ok(z) => z,

@@ -240,7 +240,7 @@ impl Terminal {
         // transaction, so parallel refunds cannot all pass a stale count.
         let cap = (actor.role == Role::Cashier).then(|| RefundCap {
             staff_id: actor.staff_id.clone(),
-            since_ms: crate::store::now_ms() - 24 * 60 * 60 * 1000,
+            since_ms: crate::clock::now_ms() - 24 * 60 * 60 * 1000,
             max_count: i64::from(self.settings.refund_limit_count),
             max_total_minor: major(self.settings.refund_limit_major, currency).get(),
         });

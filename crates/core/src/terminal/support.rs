@@ -137,7 +137,7 @@ impl Terminal {
         }
         let manifest = Manifest {
             terminal_id: self.terminal_id.clone(),
-            created_at_ms: crate::store::now_ms(),
+            created_at_ms: crate::clock::now_ms(),
             app_version: env!("CARGO_PKG_VERSION").into(),
             audit_head: diagnostics.audit_head.clone(),
             recipients: self.recipient_keys(),
