@@ -19,7 +19,7 @@ use merchant_core::audit::{AuditEntry, Verification};
 use merchant_core::auth::{Actor, Permission, StaffEntry};
 use merchant_core::clock::now_ms;
 use merchant_core::counter::ChargeInput;
-use merchant_core::gateway::stripe::ReaderInfo;
+use merchant_core::gateway::ReaderInfo;
 use merchant_core::monitor::Alert;
 use merchant_core::reports::reconcile::Reconciliation;
 use merchant_core::shop::ShopDetails;

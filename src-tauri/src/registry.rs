@@ -19,7 +19,7 @@ use merchant_core::auth::Permission;
 #[allow(unused_imports)]
 use merchant_core::auth::StaffEntry;
 #[allow(unused_imports)]
-use merchant_core::gateway::stripe::ReaderInfo;
+use merchant_core::gateway::ReaderInfo;
 #[allow(unused_imports)]
 use merchant_core::monitor::Alert;
 #[allow(unused_imports)]

@@ -21,8 +21,7 @@ use tracing::Instrument;
 
 use crate::config::{ConfigError, Home, Mode, Settings};
 use crate::crashpoint;
-use crate::gateway::http::{HttpConfig, HttpSetupError};
-use crate::gateway::stripe::{StripeCompat, StripeGateway};
+use crate::gateway::http::HttpSetupError;
 use crate::gateway::training::{SimulatedCard, TrainingGateway, TRAINING_READER_ID};
 use crate::gateway::{
     CaptureMode, ChargeOutcome, ChargeRequest, Gateway, GatewayError, IdempotencyKey, PaymentOp, PaymentSource,
@@ -173,7 +172,7 @@ impl Counter {
                 let key = crate::vault::GatewayKeys::new(keychain, keys)
                     .for_gateway(&settings.gateway.binding())?
                     .ok_or(CounterError::LiveNotConfigured)?;
-                Arc::new(live_gateway(settings, key)?)
+                crate::gateway::connect(&settings.gateway, key)?
             }
         };
         let store = Store::open_keyed(
@@ -731,20 +730,6 @@ fn op_settlement(kind: OpKind, captured: Option<MinorUnits>) -> Settlement {
         gateway_ref: None,
         card: None,
     }
-}
-
-/// The live gateway a terminal's settings and key describe.
-pub fn live_gateway(settings: &Settings, key: secrecy::SecretString) -> Result<StripeGateway, CounterError> {
-    let g = &settings.gateway;
-    let mut http = HttpConfig::new(g.base_url.clone());
-    http.extra_ca = g.extra_ca.clone();
-    http.extra_ca_sha256 = g.extra_ca_sha256.clone();
-    http.request_timeout = std::time::Duration::from_millis(g.request_timeout_ms);
-    http.max_retries = g.max_retries;
-    let compat = StripeCompat {
-        omit_refund_reason: g.omit_refund_reason,
-    };
-    Ok(StripeGateway::new(http, key, compat)?.with_reader_wait(std::time::Duration::from_millis(g.reader_timeout_ms)))
 }
 
 /// Payment method ids are the gateway's tokens, never card data.

@@ -163,7 +163,7 @@ fn generated() -> Vec<(String, String)> {
         SwitchModeRequest,
         GatewaySetupView,
         crate::terminal::KeyView,
-        crate::gateway::stripe::ReaderInfo,
+        crate::gateway::ReaderInfo,
         OwnerRequest,
         AddStaffRequest,
         StaffChangeRequest,

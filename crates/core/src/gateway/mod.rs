@@ -317,6 +317,44 @@ pub struct ListedRefund {
     pub created_ms: i64,
 }
 
+/// A card reader registered to the account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ReaderInfo {
+    pub id: String,
+    pub label: String,
+    /// `online` or `offline`.
+    pub status: String,
+}
+
+/// What the key check learned about a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyCheck {
+    pub restricted: bool,
+    pub live: bool,
+}
+
+/// The live gateway `settings` describe, holding `key`: the one place a
+/// provider's client is built (everything else sees the [`Gateway`] trait).
+pub fn connect(
+    settings: &crate::config::GatewaySettings,
+    key: secrecy::SecretString,
+) -> Result<std::sync::Arc<dyn Gateway>, http::HttpSetupError> {
+    let mut cfg = http::HttpConfig::new(settings.base_url.clone());
+    cfg.extra_ca = settings.extra_ca.clone();
+    cfg.extra_ca_sha256 = settings.extra_ca_sha256.clone();
+    cfg.request_timeout = std::time::Duration::from_millis(settings.request_timeout_ms);
+    cfg.max_retries = settings.max_retries;
+    let compat = stripe::StripeCompat {
+        omit_refund_reason: settings.omit_refund_reason,
+    };
+    let gateway = stripe::StripeGateway::new(cfg, key, compat)?
+        .with_reader_wait(std::time::Duration::from_millis(settings.reader_timeout_ms));
+    Ok(std::sync::Arc::new(gateway))
+}
+
+/// The live provider's key shapes: what a key is, and how it is shown.
+pub use stripe::{key_kind, mask_key};
+
 #[async_trait::async_trait]
 pub trait Gateway: Send + Sync {
     fn kind(&self) -> GatewayKind;
@@ -378,6 +416,18 @@ pub trait Gateway: Send + Sync {
     /// keychain).
     async fn recent_anchors(&self, terminal_id: &str) -> Result<Vec<(i64, String)>, GatewayError> {
         let _ = terminal_id;
+        Ok(Vec::new())
+    }
+
+    /// Checks the key with the gateway and says what kind it is. A gateway
+    /// that holds no key has none to accept.
+    async fn check_key(&self) -> Result<KeyCheck, GatewayError> {
+        Err(GatewayError::KeyRejected)
+    }
+
+    /// The card readers registered to the account (none for a gateway
+    /// without readers of its own).
+    async fn list_readers(&self) -> Result<Vec<ReaderInfo>, GatewayError> {
         Ok(Vec::new())
     }
 

@@ -17,8 +17,8 @@ use serde_json::Value;
 use super::http::{build_client, send_with_retries, Attempt, HttpConfig, HttpSetupError, Sent};
 use super::{
     CardReceipt, CardSummary, CardholderVerification, ChargeOutcome, ChargeRequest, DeclineReason, EntryMode, Gateway,
-    GatewayError, GatewayKind, GatewayRef, ListedPayment, ListedRefund, PaymentOp, PaymentSource, PaymentState,
-    RefundOutcome, RefundRequest, RiskSignals,
+    GatewayError, GatewayKind, GatewayRef, KeyCheck, ListedPayment, ListedRefund, PaymentOp, PaymentSource,
+    PaymentState, ReaderInfo, RefundOutcome, RefundRequest, RiskSignals,
 };
 use crate::money::{Currency, MinorUnits, Money};
 
@@ -42,15 +42,6 @@ pub struct StripeGateway {
     reader_wait: std::time::Duration,
 }
 
-/// A card reader registered to the account.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
-pub struct ReaderInfo {
-    pub id: String,
-    pub label: String,
-    /// `online` or `offline`.
-    pub status: String,
-}
-
 /// The reader wait's first read comes after this; each later one 1.5 times
 /// later, up to [`READER_POLL_MAX`]. A till waiting a minute makes about 33
 /// reads instead of 150 at a fixed 400 ms (see the README for how many
@@ -61,13 +52,6 @@ const READER_POLL_MAX: std::time::Duration = std::time::Duration::from_secs(2);
 const READER_POLL_ERROR_MAX: std::time::Duration = std::time::Duration::from_secs(8);
 /// Reads of the PaymentIntent before a reader payment is left in doubt.
 const READER_SETTLE_READS: usize = 6;
-
-/// What the key check learned about a key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyCheck {
-    pub restricted: bool,
-    pub live: bool,
-}
 
 /// Shape of a Stripe secret or restricted key, without revealing it.
 pub fn key_kind(key: &str) -> Option<KeyCheck> {
@@ -122,23 +106,6 @@ impl StripeGateway {
     pub fn with_reader_wait(mut self, wait: std::time::Duration) -> Self {
         self.reader_wait = wait;
         self
-    }
-
-    /// The account's card readers (`GET /v1/terminal/readers`).
-    pub async fn list_readers(&self) -> Result<Vec<ReaderInfo>, GatewayError> {
-        let q = vec![("limit".to_string(), "100".to_string())];
-        let list = self.call(reqwest::Method::GET, "v1/terminal/readers", &q, None).await?;
-        let data = list["data"].as_array().ok_or(GatewayError::MalformedResponse)?;
-        Ok(data
-            .iter()
-            .filter_map(|r| {
-                Some(ReaderInfo {
-                    id: r["id"].as_str()?.to_string(),
-                    label: r["label"].as_str().unwrap_or("").to_string(),
-                    status: r["status"].as_str().unwrap_or("offline").to_string(),
-                })
-            })
-            .collect())
     }
 
     /// The PaymentIntent fields every charge sends.
@@ -474,13 +441,6 @@ impl StripeGateway {
         conclude(sent, idempotency.is_some())
     }
 
-    /// Validates the key against the gateway (`GET /v1/balance`).
-    pub async fn check_key(&self) -> Result<KeyCheck, GatewayError> {
-        let shape = key_kind(self.key.expose_secret()).ok_or(GatewayError::KeyRejected)?;
-        self.call(reqwest::Method::GET, "v1/balance", &[], None).await?;
-        Ok(shape)
-    }
-
     async fn card_for(&self, pi: &Value) -> Option<CardSummary> {
         let charge = &pi["latest_charge"];
         if let Some(card) = card_summary(&charge["payment_method_details"]["card"]) {
@@ -594,6 +554,30 @@ impl StripeGateway {
 
 #[async_trait::async_trait]
 impl Gateway for StripeGateway {
+    /// Validates the key against the gateway (`GET /v1/balance`).
+    async fn check_key(&self) -> Result<KeyCheck, GatewayError> {
+        let shape = key_kind(self.key.expose_secret()).ok_or(GatewayError::KeyRejected)?;
+        self.call(reqwest::Method::GET, "v1/balance", &[], None).await?;
+        Ok(shape)
+    }
+
+    /// The account's card readers (`GET /v1/terminal/readers`).
+    async fn list_readers(&self) -> Result<Vec<ReaderInfo>, GatewayError> {
+        let q = vec![("limit".to_string(), "100".to_string())];
+        let list = self.call(reqwest::Method::GET, "v1/terminal/readers", &q, None).await?;
+        let data = list["data"].as_array().ok_or(GatewayError::MalformedResponse)?;
+        Ok(data
+            .iter()
+            .filter_map(|r| {
+                Some(ReaderInfo {
+                    id: r["id"].as_str()?.to_string(),
+                    label: r["label"].as_str().unwrap_or("").to_string(),
+                    status: r["status"].as_str().unwrap_or("offline").to_string(),
+                })
+            })
+            .collect())
+    }
+
     fn kind(&self) -> GatewayKind {
         GatewayKind::Stripe
     }

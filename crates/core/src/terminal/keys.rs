@@ -8,7 +8,7 @@ use crate::audit::Action;
 use crate::auth::{Actor, Permission};
 use crate::config::Settings;
 use crate::counter::{CounterError, GATEWAY_KEY};
-use crate::gateway::stripe::{key_kind, mask_key};
+use crate::gateway::{key_kind, mask_key};
 use crate::store::{KeyState, Rotation};
 use crate::vault::GatewayKeys;
 
@@ -39,7 +39,7 @@ impl Terminal {
     pub async fn replace_gateway_key(&self, actor: &Actor, key: &SecretString) -> Result<KeyView> {
         self.require(actor, Permission::ConfigureGateway)?;
         let masked = mask_key(key.expose_secret());
-        let gateway = crate::counter::live_gateway(&self.settings, key.clone())?;
+        let gateway = crate::gateway::connect(&self.settings.gateway, key.clone()).map_err(CounterError::from)?;
         let check = match gateway.check_key().await {
             Ok(c) => c,
             Err(e) => {

@@ -78,12 +78,12 @@ impl Terminal {
     }
 
     /// The live gateway's card readers (managers, for set-up).
-    pub async fn list_readers(&self, actor: &Actor) -> Result<Vec<crate::gateway::stripe::ReaderInfo>> {
+    pub async fn list_readers(&self, actor: &Actor) -> Result<Vec<crate::gateway::ReaderInfo>> {
         self.require(actor, Permission::ConfigureGateway)?;
         let key = GatewayKeys::new(&self.keychain, &self.keys)
             .for_gateway(&self.settings.gateway.binding())?
             .ok_or(CounterError::LiveNotConfigured)?;
-        let gateway = crate::counter::live_gateway(&self.settings, key)?;
+        let gateway = crate::gateway::connect(&self.settings.gateway, key).map_err(CounterError::from)?;
         Ok(gateway.list_readers().await.map_err(CounterError::Gateway)?)
     }
 

@@ -161,14 +161,14 @@ impl Terminal {
         if let Some(v) = change.omit_refund_reason {
             g.omit_refund_reason = v;
         }
-        if let Err(e) = crate::counter::live_gateway(&settings, SecretString::from(String::new())) {
+        if let Err(e) = crate::gateway::connect(&settings.gateway, SecretString::from(String::new())) {
             // A copy just made of a file that is not a CA is not kept.
             if let Some(copy) = settings.gateway.extra_ca.as_ref() {
                 if self.settings.gateway.extra_ca.as_ref() != Some(copy) {
                     let _ = std::fs::remove_file(copy);
                 }
             }
-            return Err(e.into());
+            return Err(CounterError::from(e).into());
         }
         if settings.gateway.binding() != self.settings.gateway.binding()
             && GatewayKeys::new(&self.keychain, &self.keys).clear()?
