@@ -61,7 +61,6 @@ const LINES: usize = 600;
 const KNOWN_LARGE: &[&str] = &[
     "crates/core/src/auth.rs",
     "crates/core/src/counter.rs",
-    "crates/core/src/gateway/stripe.rs",
     "crates/core/src/store/mod.rs",
 ];
 

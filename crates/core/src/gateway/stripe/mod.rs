@@ -1,0 +1,558 @@
+//! Stripe over HTTPS.
+//!
+//! Covers what the counter needs: PaymentIntents (create + confirm for a
+//! tokenised card, retrieve, list by created range with pagination, find by
+//! the sale id in metadata), Refunds (create, list by PaymentIntent), PaymentMethods (retrieve, for brand and
+//! last 4 when the charge does not carry them) and a key check (balance).
+//!
+//! Responses are read leniently where Stripe documents variation
+//! (`latest_charge` may be an id or an expanded object; unknown fields are
+//! ignored) and strictly where money is concerned (amount, currency and
+//! status must be present and well-formed, or the answer is not trusted).
+//! Raw bodies never leave this module: failures become [`GatewayError`]s.
+
+mod pages;
+mod reader;
+mod wire;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
+
+use pages::Pages;
+use wire::*;
+
+use super::http::{build_client, send_with_retries, Attempt, HttpConfig, HttpSetupError};
+use super::{
+    CardSummary, ChargeOutcome, ChargeRequest, Gateway, GatewayError, GatewayKind, GatewayRef, KeyCheck, ListedPayment,
+    ListedRefund, PaymentOp, PaymentSource, PaymentState, ReaderInfo, RefundOutcome, RefundRequest,
+};
+use crate::money::{MinorUnits, Money};
+
+/// Differences of Stripe-compatible servers the client must tolerate.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StripeCompat {
+    /// Some Stripe-compatible test servers reject `reason` on refunds; the
+    /// reason is then sent in metadata only (it is always kept locally).
+    pub omit_refund_reason: bool,
+}
+
+pub struct StripeGateway {
+    client: reqwest::Client,
+    base: reqwest::Url,
+    cfg: HttpConfig,
+    key: SecretString,
+    compat: StripeCompat,
+    test_mode: bool,
+    /// How long a card reader may wait for a card before the terminal
+    /// cancels the reader's action.
+    reader_wait: std::time::Duration,
+}
+
+/// Shape of a Stripe secret or restricted key, without revealing it.
+pub fn key_kind(key: &str) -> Option<KeyCheck> {
+    let (restricted, rest) = if let Some(r) = key.strip_prefix("rk_") {
+        (true, r)
+    } else if let Some(r) = key.strip_prefix("sk_") {
+        (false, r)
+    } else {
+        return None;
+    };
+    let live = if rest.starts_with("live_") {
+        true
+    } else if rest.starts_with("test_") {
+        false
+    } else {
+        return None;
+    };
+    let body = &rest[5..];
+    (body.len() >= 8 && body.chars().all(|c| c.is_ascii_alphanumeric())).then_some(KeyCheck { restricted, live })
+}
+
+/// `rk_live_…abcd`: enough to recognise a key, never enough to use it.
+pub fn mask_key(key: &str) -> String {
+    let prefix: String = key.chars().take(8).collect();
+    let tail: String = key
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    format!("{prefix}…{tail}")
+}
+
+impl StripeGateway {
+    pub fn new(cfg: HttpConfig, key: SecretString, compat: StripeCompat) -> Result<Self, HttpSetupError> {
+        let (client, base) = build_client(&cfg)?;
+        let test_mode = key_kind(key.expose_secret()).is_some_and(|k| !k.live);
+        Ok(Self {
+            client,
+            base,
+            cfg,
+            key,
+            compat,
+            test_mode,
+            reader_wait: std::time::Duration::from_secs(60),
+        })
+    }
+
+    /// How long the reader may wait for a card.
+    pub fn with_reader_wait(mut self, wait: std::time::Duration) -> Self {
+        self.reader_wait = wait;
+        self
+    }
+
+    /// The PaymentIntent fields every charge sends.
+    fn intent_form(request: &ChargeRequest) -> Vec<(String, String)> {
+        let mut form = vec![
+            ("amount".to_string(), request.money.amount.get().to_string()),
+            ("currency".into(), request.money.currency.code().to_ascii_lowercase()),
+            ("capture_method".into(), request.capture.as_str().into()),
+            ("metadata[sale_id]".into(), request.sale_id.to_string()),
+            ("metadata[terminal_id]".into(), request.terminal_id.clone()),
+        ];
+        if let Some(a) = &request.audit_anchor {
+            form.push(("metadata[audit_head]".into(), a.clone()));
+        }
+        form
+    }
+
+    fn url(&self, path: &str) -> Result<reqwest::Url, GatewayError> {
+        self.base.join(path).map_err(|_| GatewayError::InvalidRequest)
+    }
+
+    /// One logical call with retries; `idempotency` is required for POSTs.
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        form: &[(String, String)],
+        idempotency: Option<&str>,
+    ) -> Result<Value, GatewayError> {
+        let url = self.url(path)?;
+        let started = std::time::Instant::now();
+        let sent = send_with_retries(&self.cfg, || {
+            let mut req = self
+                .client
+                .request(method.clone(), url.clone())
+                .bearer_auth(self.key.expose_secret())
+                .header("Stripe-Version", "2024-06-20");
+            if let Some(key) = idempotency {
+                req = req.header("Idempotency-Key", key);
+            }
+            if method == reqwest::Method::GET {
+                req.query(form)
+            } else {
+                req.form(form)
+            }
+        })
+        .await;
+        let status = match &sent.last {
+            Attempt::Answered { status, .. } => status.to_string(),
+            Attempt::NotSent { .. } => "not_sent".into(),
+            Attempt::Lost => "lost".into(),
+            Attempt::Oversized => "oversized".into(),
+        };
+        tracing::info!(
+            method = %method,
+            endpoint = %endpoint_label(path),
+            status,
+            elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            "gateway call"
+        );
+        conclude(sent, idempotency.is_some())
+    }
+
+    async fn card_for(&self, pi: &Value) -> Option<CardSummary> {
+        let charge = &pi["latest_charge"];
+        if let Some(card) = card_summary(&charge["payment_method_details"]["card"]) {
+            return Some(card);
+        }
+        if let Some(card) = card_summary(&charge["payment_method_details"]["card_present"]) {
+            return Some(card);
+        }
+        let pm = pi["payment_method"]
+            .as_str()
+            .or_else(|| pi["payment_method"]["id"].as_str())?;
+        let pm = self
+            .call(
+                reqwest::Method::GET,
+                &format!("v1/payment_methods/{}", path_id(pm)?),
+                &[],
+                None,
+            )
+            .await
+            .ok()?;
+        card_summary(&pm["card"])
+    }
+
+    async fn outcome_of(&self, pi: &Value) -> Result<Option<ChargeOutcome>, GatewayError> {
+        let id = pi["id"].as_str().ok_or(GatewayError::MalformedResponse)?;
+        let gateway_ref = GatewayRef(id.to_string());
+        strict_money(pi)?;
+        match pi["status"].as_str() {
+            Some("succeeded") => Ok(Some(ChargeOutcome::Approved {
+                card: self.card_for(pi).await.ok_or(GatewayError::MalformedResponse)?,
+                risk: risk_signals(&pi["latest_charge"]),
+                gateway_ref,
+            })),
+            Some("requires_payment_method") | Some("canceled") if !pi["last_payment_error"].is_null() => {
+                let reason = decline_reason(&pi["last_payment_error"]);
+                Ok(Some(ChargeOutcome::Declined {
+                    gateway_ref: Some(gateway_ref),
+                    reason,
+                    card: self.card_for(pi).await,
+                }))
+            }
+            Some("requires_capture") => Ok(Some(ChargeOutcome::Authorized {
+                card: self.card_for(pi).await.ok_or(GatewayError::MalformedResponse)?,
+                risk: risk_signals(&pi["latest_charge"]),
+                capture_before_ms: capture_before_ms(&pi["latest_charge"]),
+                gateway_ref,
+            })),
+            Some("requires_action") => Err(GatewayError::AuthenticationRequired),
+            Some("processing") => Err(GatewayError::OutcomeUnknown),
+            // Created but never confirmed, or cancelled before any attempt:
+            // no money moved.
+            Some(_) => Ok(None),
+            None => Err(GatewayError::MalformedResponse),
+        }
+    }
+
+    /// Every refund of one PaymentIntent (`GET /v1/refunds?payment_intent=`).
+    async fn list_refunds(&self, payment: &GatewayRef) -> Result<Vec<ListedRefund>, GatewayError> {
+        let mut refunds = Vec::new();
+        let mut pages = self.pages("v1/refunds", vec![("payment_intent".to_string(), payment.0.clone())]);
+        while let Some(page) = pages.next().await? {
+            for r in &page {
+                refunds.push(listed_refund(r)?);
+            }
+        }
+        Ok(refunds)
+    }
+
+    /// Finds the PaymentIntent whose metadata names the sale, among those
+    /// created around the time the sale was journaled (every page of that
+    /// window: on a busy account the sale may be far from the newest).
+    /// Search is eventually consistent and not on every server, so the list
+    /// is read instead.
+    async fn find_by_sale(&self, request: &ChargeRequest) -> Result<Option<Value>, GatewayError> {
+        let sale_id = request.sale_id.to_string();
+        let slack_ms = i64::try_from(LOOKUP_CLOCK_SLACK.as_millis()).unwrap_or(i64::MAX);
+        let open_ms = i64::try_from((self.in_flight_window() + self.reader_wait).as_millis()).unwrap_or(i64::MAX);
+        let from = request.journaled_at_ms.saturating_sub(slack_ms).div_euclid(1000);
+        let to = request
+            .journaled_at_ms
+            .saturating_add(open_ms)
+            .saturating_add(slack_ms)
+            .div_euclid(1000);
+        let window = vec![
+            ("created[gte]".to_string(), from.to_string()),
+            ("created[lte]".to_string(), to.to_string()),
+        ];
+        let mut pages = self.pages("v1/payment_intents", window);
+        while let Some(page) = pages.next().await? {
+            if let Some(found) = page
+                .into_iter()
+                .find(|pi| pi["metadata"]["sale_id"].as_str() == Some(sale_id.as_str()))
+            {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
+    }
+
+    fn pages<'a>(&'a self, path: &'a str, filter: Vec<(String, String)>) -> Pages<'a> {
+        Pages {
+            gateway: self,
+            path,
+            filter,
+            after: None,
+            read: 0,
+            done: false,
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Gateway for StripeGateway {
+    /// Validates the key against the gateway (`GET /v1/balance`).
+    async fn check_key(&self) -> Result<KeyCheck, GatewayError> {
+        let shape = key_kind(self.key.expose_secret()).ok_or(GatewayError::KeyRejected)?;
+        self.call(reqwest::Method::GET, "v1/balance", &[], None).await?;
+        Ok(shape)
+    }
+
+    /// The account's card readers (`GET /v1/terminal/readers`).
+    async fn list_readers(&self) -> Result<Vec<ReaderInfo>, GatewayError> {
+        let q = vec![("limit".to_string(), "100".to_string())];
+        let list = self.call(reqwest::Method::GET, "v1/terminal/readers", &q, None).await?;
+        let data = list["data"].as_array().ok_or(GatewayError::MalformedResponse)?;
+        Ok(data
+            .iter()
+            .filter_map(|r| {
+                Some(ReaderInfo {
+                    id: r["id"].as_str()?.to_string(),
+                    label: r["label"].as_str().unwrap_or("").to_string(),
+                    status: r["status"].as_str().unwrap_or("offline").to_string(),
+                })
+            })
+            .collect())
+    }
+
+    fn kind(&self) -> GatewayKind {
+        GatewayKind::Stripe
+    }
+
+    async fn charge(
+        &self,
+        request: &ChargeRequest,
+        cancel: tokio_util::sync::CancellationToken,
+    ) -> Result<ChargeOutcome, GatewayError> {
+        let payment_method = match &request.source {
+            PaymentSource::PaymentMethod { id } => id.clone(),
+            PaymentSource::Reader { reader_id, .. } => return self.charge_on_reader(request, reader_id, cancel).await,
+        };
+        let mut form = Self::intent_form(request);
+        form.extend([
+            ("payment_method".to_string(), payment_method),
+            ("payment_method_types[]".into(), "card".into()),
+            ("confirm".into(), "true".into()),
+            ("expand[]".into(), "latest_charge".into()),
+        ]);
+        let call = self.call(
+            reqwest::Method::POST,
+            "v1/payment_intents",
+            &form,
+            Some(request.idempotency_key.as_str()),
+        );
+        // A keyed charge cannot be taken back once sent: cancelling only
+        // stops the wait, which leaves the sale in doubt to be looked up.
+        let result = tokio::select! {
+            r = call => r,
+            () = cancel.cancelled() => return Err(GatewayError::OutcomeUnknown),
+        };
+        match result {
+            Ok(pi) => self.outcome_of(&pi).await?.ok_or(GatewayError::ProcessingError),
+            Err(GatewayError::Declined { reason, payment_intent }) => Ok(ChargeOutcome::Declined {
+                gateway_ref: payment_intent.map(GatewayRef),
+                reason,
+                card: None,
+            }),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn in_flight_window(&self) -> std::time::Duration {
+        // Every attempt (first + retries) may still be processed up to one
+        // request timeout after it was sent, plus one more for the gateway's
+        // own processing.
+        let attempts = u32::try_from(self.cfg.max_retries)
+            .unwrap_or(u32::MAX)
+            .saturating_add(2);
+        self.cfg.request_timeout.saturating_mul(attempts) + self.cfg.max_backoff
+    }
+
+    async fn find_charge(&self, request: &ChargeRequest) -> Result<Option<ChargeOutcome>, GatewayError> {
+        let Some(pi) = self.find_by_sale(request).await? else {
+            return Ok(None);
+        };
+        if let Some(outcome) = self.outcome_of(&pi).await? {
+            return Ok(Some(outcome));
+        }
+        let id = GatewayRef(pi["id"].as_str().ok_or(GatewayError::MalformedResponse)?.to_string());
+        if is_reader_payment(&pi) {
+            // A reader wait cut short (a crash). The reader may still be
+            // prompting for it: stop our action there, then cancel the
+            // PaymentIntent; its answer decides (a tap that landed first is
+            // found, not recorded as cancelled).
+            if let PaymentSource::Reader { reader_id, .. } = &request.source {
+                if let Some(reader) = path_id(reader_id) {
+                    if let Err(e) = self.cancel_our_action(reader, &id).await {
+                        tracing::warn!(error = %e, "the interrupted payment's reader action was not stopped");
+                    }
+                }
+            }
+            return match self.cancel_unconfirmed(&id).await? {
+                Some(taken) => Ok(Some(taken)),
+                None => Ok(Some(ChargeOutcome::Cancelled)),
+            };
+        }
+        // Created, never confirmed. Something could still confirm it while
+        // its window lasts; after that it is cancelled so nothing ever can,
+        // and the sale is not charged.
+        let created_ms = pi["created"].as_i64().unwrap_or(0).saturating_mul(1000);
+        let open_for = self.in_flight_window() + self.reader_wait;
+        let settled_by = created_ms.saturating_add(i64::try_from(open_for.as_millis()).unwrap_or(i64::MAX));
+        if crate::clock::now_ms() < settled_by {
+            return Err(GatewayError::OutcomeUnknown);
+        }
+        match self.cancel_unconfirmed(&id).await? {
+            Some(taken) => Ok(Some(taken)),
+            None => Ok(None),
+        }
+    }
+
+    async fn refund(&self, request: &RefundRequest) -> Result<RefundOutcome, GatewayError> {
+        let mut form = vec![
+            ("payment_intent".to_string(), request.charge.0.clone()),
+            ("amount".into(), request.money.amount.get().to_string()),
+            ("metadata[refund_id]".into(), request.refund_id.clone()),
+            ("metadata[sale_id]".into(), request.sale_id.to_string()),
+            ("metadata[reason]".into(), request.reason.code().into()),
+        ];
+        if !self.compat.omit_refund_reason {
+            form.push(("reason".into(), request.reason.code().into()));
+        }
+        if let Some(a) = &request.audit_anchor {
+            form.push(("metadata[audit_head]".into(), a.clone()));
+        }
+        let r = self
+            .call(
+                reqwest::Method::POST,
+                "v1/refunds",
+                &form,
+                Some(request.idempotency_key.as_str()),
+            )
+            .await?;
+        refund_outcome(&r)
+    }
+
+    async fn capture(&self, op: &PaymentOp) -> Result<MinorUnits, GatewayError> {
+        let form = vec![("amount_to_capture".to_string(), op.money.amount.get().to_string())];
+        let path = Self::payment_path(&op.payment, "/capture")?;
+        let mut form = [form, vec![("expand[]".to_string(), "latest_charge".to_string())]].concat();
+        // Stripe merges capture's `metadata` into the PaymentIntent's.
+        if let Some(a) = &op.audit_anchor {
+            form.push(("metadata[audit_head]".into(), a.clone()));
+        }
+        let pi = self
+            .call(reqwest::Method::POST, &path, &form, Some(op.idempotency_key.as_str()))
+            .await?;
+        match payment_state(&pi)? {
+            PaymentState::Captured { amount } => Ok(amount),
+            _ => Err(GatewayError::MalformedResponse),
+        }
+    }
+
+    async fn void(&self, op: &PaymentOp) -> Result<(), GatewayError> {
+        let path = Self::payment_path(&op.payment, "/cancel")?;
+        let pi = self
+            .call(reqwest::Method::POST, &path, &[], Some(op.idempotency_key.as_str()))
+            .await?;
+        match payment_state(&pi)? {
+            PaymentState::Voided => Ok(()),
+            _ => Err(GatewayError::MalformedResponse),
+        }
+    }
+
+    async fn payment_state(&self, payment: &GatewayRef) -> Result<PaymentState, GatewayError> {
+        let pi = self
+            .call(reqwest::Method::GET, &Self::payment_path(payment, "")?, &[], None)
+            .await?;
+        payment_state(&pi)
+    }
+
+    /// `GET /v1/payment_intents?created[gte]=…&created[lt]=…`, every page,
+    /// then `GET /v1/refunds?payment_intent=…` for each payment that took
+    /// money.
+    async fn list_payments(&self, since_ms: i64, until_ms: i64) -> Result<Vec<ListedPayment>, GatewayError> {
+        let mut listed = Vec::new();
+        let window = vec![
+            ("created[gte]".to_string(), since_ms.div_euclid(1000).to_string()),
+            ("created[lt]".into(), (until_ms + 999).div_euclid(1000).to_string()),
+        ];
+        let mut pages = self.pages("v1/payment_intents", window);
+        while let Some(page) = pages.next().await? {
+            for pi in &page {
+                let created_ms = pi["created"].as_i64().ok_or(GatewayError::MalformedResponse)? * 1000;
+                let (amount, currency) = strict_money(pi)?;
+                let state = payment_state(pi)?;
+                let gateway_ref = GatewayRef(pi["id"].as_str().ok_or(GatewayError::MalformedResponse)?.into());
+                let refunds = match state {
+                    PaymentState::Captured { .. } => self.list_refunds(&gateway_ref).await?,
+                    _ => Vec::new(),
+                };
+                listed.push(ListedPayment {
+                    sale_id: pi["metadata"]["sale_id"].as_str().map(String::from),
+                    terminal_id: pi["metadata"]["terminal_id"].as_str().map(String::from),
+                    money: Money::new(amount, currency),
+                    state,
+                    created_ms,
+                    card: self.card_for(pi).await,
+                    refunds,
+                    gateway_ref,
+                });
+            }
+        }
+        Ok(listed)
+    }
+
+    fn test_mode(&self) -> bool {
+        self.test_mode
+    }
+
+    /// `POST /v1/payment_intents/{id}` with `receipt_email`: Stripe emails
+    /// its receipt for the charge. Updating the same field is idempotent.
+    async fn email_receipt(&self, payment: &GatewayRef, email: &str) -> Result<(), GatewayError> {
+        let form = vec![("receipt_email".to_string(), email.to_string())];
+        self.call(reqwest::Method::POST, &Self::payment_path(payment, "")?, &form, None)
+            .await
+            .map(|_| ())
+    }
+
+    async fn health(&self) -> Result<(), GatewayError> {
+        self.call(reqwest::Method::GET, "v1/balance", &[], None)
+            .await
+            .map(|_| ())
+    }
+
+    /// `GET /v1/payment_intents?limit=100` (Stripe lists newest first):
+    /// the `audit_head` of each of this terminal's PaymentIntents on that
+    /// one page. One page is enough: only the newest anchors matter.
+    async fn recent_anchors(&self, terminal_id: &str) -> Result<Vec<(i64, String)>, GatewayError> {
+        let q = vec![("limit".to_string(), "100".to_string())];
+        let list = self.call(reqwest::Method::GET, "v1/payment_intents", &q, None).await?;
+        let data = list["data"].as_array().ok_or(GatewayError::MalformedResponse)?;
+        Ok(data
+            .iter()
+            .filter(|pi| pi["metadata"]["terminal_id"].as_str() == Some(terminal_id))
+            .filter_map(|pi| {
+                let head = pi["metadata"]["audit_head"].as_str()?;
+                let created_ms = pi["created"].as_i64()?.saturating_mul(1000);
+                Some((created_ms, head.chars().take(100).collect()))
+            })
+            .collect())
+    }
+
+    async fn find_refund(&self, request: &RefundRequest) -> Result<Option<RefundOutcome>, GatewayError> {
+        let mut pages = self.pages(
+            "v1/refunds",
+            vec![("payment_intent".to_string(), request.charge.0.clone())],
+        );
+        while let Some(page) = pages.next().await? {
+            if let Some(r) = page
+                .iter()
+                .find(|r| r["metadata"]["refund_id"].as_str() == Some(request.refund_id.as_str()))
+            {
+                return refund_outcome(r).map(Some);
+            }
+        }
+        Ok(None)
+    }
+}
+
+impl StripeGateway {
+    fn payment_path(payment: &GatewayRef, action: &str) -> Result<String, GatewayError> {
+        let id = path_id(&payment.0).ok_or(GatewayError::InvalidRequest)?;
+        Ok(format!("v1/payment_intents/{id}{action}"))
+    }
+}
+
+/// How far the terminal's clock may be from the gateway's when an
+/// interrupted charge is looked up by its creation time.
+const LOOKUP_CLOCK_SLACK: std::time::Duration = std::time::Duration::from_secs(3600);
+
+#[cfg(test)]
+mod tests;
