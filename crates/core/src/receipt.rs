@@ -249,7 +249,9 @@ mod tests {
 
     fn sale(status: SaleStatus) -> Sale {
         Sale {
-            id: SaleId::new(),
+            // Fixed: a random id's hex digits could make a card-like run and
+            // trip the scans below by chance.
+            id: SaleId::parse("01a2373b-abcd-7def-8abc-defabcdefabc").unwrap_or_default(),
             terminal_id: "t1".into(),
             money: Money::new(MinorUnits::new(125_000), Currency::Jpy),
             status,
