@@ -25,7 +25,7 @@ pub use migrations::{migrations, terminal_migrations};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use ts_rs::TS;
@@ -34,55 +34,7 @@ use crate::clock::now_ms;
 use crate::money::{Currency, MinorUnits, Money};
 pub use crate::sale::SaleId;
 use crate::sale::{CaptureMode, CardSummary, GatewayRef, IdempotencyKey, RiskSignals};
-use crate::vault::{Cell, SealError, Sealer};
-
-/// Opens a SQLite file the way every terminal database is opened: WAL,
-/// `synchronous=FULL` (money writes survive power loss), foreign keys,
-/// `secure_delete`, a busy timeout, and migrated to the latest schema.
-pub(crate) fn open_connection(path: &Path, migrations: &rusqlite_migration::Migrations<'_>) -> Result<Connection> {
-    let mut conn = Connection::open(path)?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.pragma_update(None, "secure_delete", "ON")?;
-    conn.pragma_update(None, "cache_size", -65536)?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    migrations
-        .to_latest(&mut conn)
-        .map_err(|e| StoreError::Migration(e.to_string()))?;
-    Ok(conn)
-}
-
-fn integrity_check(conn: &Connection) -> Result<()> {
-    let result: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-    if result == "ok" {
-        Ok(())
-    } else {
-        Err(StoreError::Corrupt("SQLite integrity check failed"))
-    }
-}
-
-/// The terminal's own database (`<home>/terminal.sqlite3`): staff and the
-/// audit log, shared by training and live mode so one trail covers both.
-pub struct TerminalDb {
-    conn: Mutex<Connection>,
-}
-
-impl TerminalDb {
-    pub fn open(path: &Path) -> Result<Self> {
-        Ok(Self {
-            conn: Mutex::new(open_connection(path, &migrations::terminal_migrations())?),
-        })
-    }
-
-    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    pub fn integrity_check(&self) -> Result<()> {
-        integrity_check(&self.conn())
-    }
-}
+use crate::vault::{SealError, Sealer};
 
 /// Where a sale stands. `Pending` is the journal state: written before the
 /// gateway call; `InDoubt` means the gateway may have acted and nobody knows.
@@ -300,88 +252,17 @@ macro_rules! select_sale {
     };
 }
 
-/// A settlement's column values, sealed where the column is sealed.
-#[derive(Default)]
-struct SealedSettlement {
-    description: Option<Vec<u8>>,
-    gateway_ref: Option<Vec<u8>>,
-    brand: Option<Vec<u8>>,
-    last4: Option<Vec<u8>>,
-    expiry: Option<Vec<u8>>,
-    last4_bidx: Option<Vec<u8>>,
-    brand_bidx: Option<Vec<u8>>,
-    risk: Option<String>,
-    card_receipt: Option<Vec<u8>>,
-}
+mod db;
+mod in_flight;
+mod row;
+mod search;
 
-/// A row as SQLite holds it, sealed columns still sealed.
-struct RawSale {
-    id: String,
-    terminal_id: String,
-    status: String,
-    created_at_ms: i64,
-    updated_at_ms: i64,
-    amount_minor: i64,
-    currency: String,
-    idempotency_key: String,
-    source: String,
-    outcome_code: Option<String>,
-    gateway_ref: Option<Vec<u8>>,
-    card_brand: Option<Vec<u8>>,
-    card_last4: Option<Vec<u8>>,
-    card_expiry: Option<Vec<u8>>,
-    description: Option<Vec<u8>>,
-    capture_method: String,
-    captured_minor: Option<i64>,
-    op_kind: Option<String>,
-    op_key: Option<String>,
-    op_amount_minor: Option<i64>,
-    risk: Option<String>,
-    staff_id: Option<String>,
-    capture_before_ms: Option<i64>,
-    card_receipt: Option<Vec<u8>>,
-}
-
-impl RawSale {
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            id: r.get(0)?,
-            terminal_id: r.get(1)?,
-            status: r.get(2)?,
-            created_at_ms: r.get(3)?,
-            updated_at_ms: r.get(4)?,
-            amount_minor: r.get(5)?,
-            currency: r.get(6)?,
-            idempotency_key: r.get(7)?,
-            source: r.get(8)?,
-            outcome_code: r.get(9)?,
-            gateway_ref: r.get(10)?,
-            card_brand: r.get(11)?,
-            card_last4: r.get(12)?,
-            card_expiry: r.get(13)?,
-            description: r.get(14)?,
-            capture_method: r.get(15)?,
-            captured_minor: r.get(16)?,
-            op_kind: r.get(17)?,
-            op_key: r.get(18)?,
-            op_amount_minor: r.get(19)?,
-            risk: r.get(20)?,
-            staff_id: r.get(21)?,
-            capture_before_ms: r.get(22)?,
-            card_receipt: r.get(23)?,
-        })
-    }
-}
-
-/// A sale's last-4 index under `index` (also used when a rotation re-indexes).
-pub(crate) fn last4_index(index: &crate::vault::BlindIndex, last4: &str) -> Vec<u8> {
-    index.compute(TABLE, "card_last4", last4)
-}
-
-/// A sale's brand index under `index`; brands are compared in lower case.
-pub(crate) fn brand_index_with(index: &crate::vault::BlindIndex, brand: &str) -> Vec<u8> {
-    index.compute(TABLE, "card_brand", &brand.to_ascii_lowercase())
-}
+use db::integrity_check;
+pub(crate) use db::open_connection;
+pub use db::TerminalDb;
+pub use in_flight::InFlight;
+use row::SealedSettlement;
+pub(crate) use row::{brand_index_with, last4_index};
 
 pub struct Store {
     conn: Mutex<Connection>,
@@ -401,23 +282,6 @@ pub struct SettledRecord {
     pub refund_id: Option<String>,
     pub status: String,
     pub updated_at_ms: i64,
-}
-
-/// Proof that this process has an operation (a sale, refund, capture or
-/// void, by id) in flight: an exclusive OS lock on a file named for it.
-/// Recovery in any process ([`Store::in_flight_elsewhere`]) leaves such an
-/// operation alone: it is not interrupted, only slow. The OS drops the lock
-/// when the process dies, so a crash hands the operation to recovery.
-#[derive(Debug)]
-pub struct InFlight {
-    _file: std::fs::File,
-    path: PathBuf,
-}
-
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
 }
 
 impl std::fmt::Debug for Store {
@@ -515,17 +379,6 @@ impl Store {
         Ok(())
     }
 
-    /// Every sealed column and blind index of a sale row.
-    fn seal_sale(&self, sale: &NewSale, settled: Option<&Settlement>) -> SealedSettlement {
-        let id = sale.id.to_string();
-        let mut sealed = settled.map(|s| self.seal_settlement(&id, s)).unwrap_or_default();
-        sealed.description = sale
-            .description
-            .as_deref()
-            .map(|d| self.sealer.seal_str(Cell::new(TABLE, "description", &id), d));
-        sealed
-    }
-
     /// One INSERT with every column: `pending` for the journal, or already
     /// settled.
     fn write_sale(
@@ -569,30 +422,6 @@ impl Store {
             sealed.card_receipt,
         ])?;
         Ok(())
-    }
-
-    /// A settlement's columns as stored: card and gateway values sealed to
-    /// the row, blind indexes computed.
-    fn seal_settlement(&self, row: &str, s: &Settlement) -> SealedSettlement {
-        let seal = |column, value: &str| Some(self.sealer.seal_str(Cell::new(TABLE, column, row), value));
-        let mut out = SealedSettlement {
-            gateway_ref: s.gateway_ref.as_ref().and_then(|g| seal("gateway_ref", &g.0)),
-            risk: s.risk.as_ref().and_then(|r| serde_json::to_string(r).ok()),
-            ..SealedSettlement::default()
-        };
-        if let Some(c) = &s.card {
-            out.brand = seal("card_brand", &c.brand);
-            out.last4 = seal("card_last4", &c.last4);
-            out.expiry = seal("card_expiry", &format!("{:02}/{}", c.exp_month, c.exp_year));
-            out.last4_bidx = Some(last4_index(&self.sealer.blind_index(), &c.last4));
-            out.brand_bidx = Some(self.brand_index(&c.brand));
-            out.card_receipt = c
-                .receipt
-                .as_ref()
-                .and_then(|r| serde_json::to_string(r).ok())
-                .and_then(|j| seal("card_receipt", &j));
-        }
-        out
     }
 
     /// Records the gateway's answer for a sale.
@@ -645,103 +474,6 @@ impl Store {
         brand_index_with(&self.sealer.blind_index(), brand)
     }
 
-    pub fn get(&self, id: SaleId) -> Result<Option<Sale>> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(concat!(select_sale!(), " WHERE id = ?1"))?;
-        let raw = stmt.query_row(params![id.to_string()], RawSale::from_row).optional()?;
-        raw.map(|r| self.open_sale(r)).transpose()
-    }
-
-    /// Sales created in `[since_ms, until_ms)`, newest first.
-    pub fn list(&self, since_ms: i64, until_ms: i64, limit: u32) -> Result<Vec<Sale>> {
-        self.query_sales(
-            concat!(
-                select_sale!(),
-                " WHERE created_at_ms >= ?1 AND created_at_ms < ?2 ORDER BY created_at_ms DESC, id DESC LIMIT ?3 + 0"
-            ),
-            params![since_ms, until_ms, limit],
-        )
-    }
-
-    /// Sales matching `q`, newest first. One fixed, parameterised
-    /// statement: an unset condition is a NULL parameter.
-    pub fn search(&self, q: &SalesQuery) -> Result<Vec<Sale>> {
-        let bidx = q.last4.as_deref().map(|l| last4_index(&self.sealer.blind_index(), l));
-        // Mid-rotation, rows not yet re-indexed hold the older version's.
-        let older = q.last4.as_deref().and_then(|l| {
-            self.sealer
-                .older_blind_indexes()
-                .first()
-                .map(|index| last4_index(index, l))
-        });
-        let args = params![
-            q.since_ms,
-            q.until_ms,
-            q.status.map(SaleStatus::as_str),
-            bidx,
-            q.amount.map(|m| m.amount.get()),
-            q.amount.map(|m| m.currency.code()),
-            q.staff_id,
-            q.limit,
-            older
-        ];
-        // With a last 4, the blind index leads (a few rows); otherwise the
-        // time range does. Same conditions, two fixed statements.
-        match bidx {
-            Some(_) => self.query_sales(
-                concat!(
-                    select_sale!(),
-                    " INDEXED BY sales_by_last4 WHERE card_last4_bidx IN (?4, ?9) AND card_last4_bidx IS NOT NULL
-                        AND created_at_ms >= ?1 AND created_at_ms < ?2
-                        AND (?3 IS NULL OR status = ?3)
-                        AND (?5 IS NULL OR (amount_minor = ?5 AND currency = ?6))
-                        AND (?7 IS NULL OR staff_id = ?7)
-                      ORDER BY created_at_ms DESC, id DESC LIMIT ?8 + 0"
-                ),
-                args,
-            ),
-            None => self.query_sales(
-                concat!(
-                    select_sale!(),
-                    " WHERE created_at_ms >= ?1 AND created_at_ms < ?2 AND ?4 IS NULL AND ?9 IS NULL
-                        AND (?3 IS NULL OR status = ?3)
-                        AND (?5 IS NULL OR (amount_minor = ?5 AND currency = ?6))
-                        AND (?7 IS NULL OR staff_id = ?7)
-                      ORDER BY created_at_ms DESC, id DESC LIMIT ?8 + 0"
-                ),
-                args,
-            ),
-        }
-    }
-
-    /// Up to `limit` sales created in `[from_ms, to_ms)` after the sale
-    /// `after` (its time and id), oldest first: a keyset page, so a long
-    /// export reads the cache in bounded memory.
-    pub fn sales_page(&self, from_ms: i64, to_ms: i64, after: Option<&Sale>, limit: u32) -> Result<Vec<Sale>> {
-        let (at, id) = after.map_or((i64::MIN, String::new()), |s| (s.created_at_ms, s.id.to_string()));
-        self.query_sales(
-            concat!(
-                select_sale!(),
-                " WHERE created_at_ms >= ?1 AND created_at_ms < ?2 AND (created_at_ms, id) > (?3, ?4)
-                  ORDER BY created_at_ms, id LIMIT ?5 + 0"
-            ),
-            params![from_ms, to_ms, at, id, limit],
-        )
-    }
-
-    /// Runs a sale query and opens every row (outside the connection lock).
-    fn query_sales(&self, sql: &'static str, args: impl rusqlite::Params) -> Result<Vec<Sale>> {
-        let raws = {
-            let conn = self.conn();
-            let mut stmt = conn.prepare_cached(sql)?;
-            let rows = stmt
-                .query_map(args, RawSale::from_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            rows
-        };
-        raws.into_iter().map(|r| self.open_sale(r)).collect()
-    }
-
     /// Journals a capture or void on an authorised sale before its request.
     /// Fails if the sale is not an unsettled authorisation.
     pub fn begin_op(&self, id: SaleId, op: &PendingOp) -> Result<()> {
@@ -787,36 +519,6 @@ impl Store {
             ),
             [now_ms],
         )
-    }
-
-    /// Marks operation `id` in flight in this process until the returned
-    /// guard is dropped. Taken before the operation is journaled.
-    pub fn hold_in_flight(&self, id: &str) -> Result<InFlight> {
-        std::fs::create_dir_all(&self.inflight_dir)
-            .map_err(|e| StoreError::Database(format!("in-flight folder: {}", e.kind())))?;
-        let path = self.inflight_dir.join(id);
-        let file = std::fs::File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| StoreError::Database(format!("in-flight lock: {}", e.kind())))?;
-        match file.try_lock() {
-            Ok(()) => Ok(InFlight { _file: file, path }),
-            Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Database(
-                "another process is already working on this payment".into(),
-            )),
-            Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Database(format!("in-flight lock: {}", e.kind()))),
-        }
-    }
-
-    /// True while some process (this one included) holds operation `id` in
-    /// flight: recovery must wait for its answer, not settle it.
-    pub fn in_flight_elsewhere(&self, id: &str) -> bool {
-        let Ok(file) = std::fs::File::options().write(true).open(self.inflight_dir.join(id)) else {
-            return false; // no lock file: nobody holds it
-        };
-        matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock))
     }
 
     /// Sales whose outcome is not yet known (journal entries and in-doubt).
@@ -873,75 +575,6 @@ impl Store {
             |r| r.get(0),
         )?)
     }
-
-    fn open_sale(&self, r: RawSale) -> Result<Sale> {
-        let row = r.id.clone();
-        let open = |column, v: Option<Vec<u8>>| -> Result<Option<String>> {
-            v.map(|b| self.sealer.open_str(Cell::new(TABLE, column, &row), &b))
-                .transpose()
-                .map_err(StoreError::from)
-        };
-        let brand = open("card_brand", r.card_brand)?;
-        let last4 = open("card_last4", r.card_last4)?;
-        let expiry = open("card_expiry", r.card_expiry)?;
-        let card = match (brand, last4) {
-            (Some(brand), Some(last4)) => {
-                let (exp_month, exp_year) = expiry.as_deref().and_then(parse_expiry).unwrap_or((0, 0));
-                // A receipt that no longer parses is left off the reprint,
-                // never a reason to lose the sale.
-                let receipt = open("card_receipt", r.card_receipt)?.and_then(|j| serde_json::from_str(&j).ok());
-                Some(CardSummary {
-                    brand,
-                    last4,
-                    exp_month,
-                    exp_year,
-                    receipt,
-                })
-            }
-            _ => None,
-        };
-        Ok(Sale {
-            id: SaleId::parse(&r.id).ok_or(StoreError::Corrupt("sale id"))?,
-            terminal_id: r.terminal_id,
-            money: Money::new(
-                MinorUnits::new(r.amount_minor),
-                r.currency
-                    .parse::<Currency>()
-                    .map_err(|_| StoreError::Corrupt("currency"))?,
-            ),
-            status: SaleStatus::parse(&r.status).ok_or(StoreError::Corrupt("status"))?,
-            created_at_ms: r.created_at_ms,
-            updated_at_ms: r.updated_at_ms,
-            idempotency_key: IdempotencyKey::from_stored(r.idempotency_key),
-            source: r.source,
-            capture: if r.capture_method == "manual" {
-                CaptureMode::Manual
-            } else {
-                CaptureMode::Automatic
-            },
-            captured: r.captured_minor.map(MinorUnits::new),
-            pending_op: match (r.op_kind.as_deref(), r.op_key) {
-                (Some(kind), Some(key)) => Some(PendingOp {
-                    kind: if kind == "void" { OpKind::Void } else { OpKind::Capture },
-                    key: IdempotencyKey::from_stored(key),
-                    amount: MinorUnits::new(r.op_amount_minor.unwrap_or(0)),
-                }),
-                _ => None,
-            },
-            risk: r.risk.as_deref().and_then(|j| serde_json::from_str(j).ok()),
-            outcome_code: r.outcome_code,
-            gateway_ref: open("gateway_ref", r.gateway_ref)?.map(GatewayRef),
-            card,
-            description: open("description", r.description)?,
-            staff_id: r.staff_id,
-            capture_before_ms: r.capture_before_ms,
-        })
-    }
-}
-
-fn parse_expiry(s: &str) -> Option<(u8, u16)> {
-    let (m, y) = s.split_once('/')?;
-    Some((m.parse().ok()?, y.parse().ok()?))
 }
 
 #[cfg(test)]
