@@ -4,12 +4,14 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use merchant_core::api::ErrorReport;
-use merchant_core::config::HOME_ENV;
+use merchant_core::auth::Role;
+use merchant_core::config::{Mode, HOME_ENV};
 use merchant_core::gateway::training::SimulatedCard;
 use merchant_core::pdf::Paper;
 use merchant_core::reports::DateRange;
+use merchant_core::sale::RefundReason;
 use merchant_core::store::SaleStatus;
 use merchant_core::terminal::Terminal;
 
@@ -41,8 +43,8 @@ pub(crate) enum Command {
         #[arg(long)]
         description: Option<String>,
         /// Training mode: the card presented to the simulated reader.
-        #[arg(long, value_enum, default_value_t = CardArg::Approve)]
-        card: CardArg,
+        #[arg(long, value_enum, default_value_t = SimulatedCard::Approve)]
+        card: SimulatedCard,
         /// A payment method id from the gateway's hosted card fields (keyed
         /// entry), or a gateway test payment method such as pm_card_visa.
         #[arg(long)]
@@ -66,8 +68,8 @@ pub(crate) enum Command {
         /// The amount to refund; everything that is left when omitted.
         #[arg(long)]
         amount: Option<String>,
-        #[arg(long, value_enum, default_value_t = ReasonArg::RequestedByCustomer)]
-        reason: ReasonArg,
+        #[arg(long, value_enum, default_value_t = RefundReason::RequestedByCustomer)]
+        reason: RefundReason,
         #[arg(long)]
         note: Option<String>,
         /// A manager approving a refund above the limit (their PIN on the
@@ -114,7 +116,7 @@ pub(crate) enum Command {
         command: GatewayCommand,
     },
     /// Switch between training and live mode (managers).
-    Mode { mode: ModeArg },
+    Mode { mode: Mode },
     /// The diagnostics bundle for the support team (support or managers).
     Support {
         #[command(subcommand)]
@@ -285,7 +287,7 @@ pub(crate) enum SalesCommand {
         #[arg(long)]
         until_ms: Option<i64>,
         #[arg(long, value_enum)]
-        status: Option<StatusArg>,
+        status: Option<SaleStatus>,
         /// The card's last 4 digits (matched through a blind index).
         #[arg(long)]
         last4: Option<String>,
@@ -312,7 +314,7 @@ pub(crate) enum StaffCommand {
         #[arg(long)]
         name: String,
         #[arg(long, value_enum)]
-        role: RoleArg,
+        role: Role,
     },
     /// Lift a lockout.
     Unlock { name: String },
@@ -367,76 +369,6 @@ pub(crate) enum GatewayCommand {
     RemoveKey,
     /// The card readers registered to the gateway account.
     Readers,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub(crate) enum StatusArg {
-    Approved,
-    Authorized,
-    Declined,
-    Failed,
-    Cancelled,
-    Voided,
-    InDoubt,
-}
-
-impl From<StatusArg> for SaleStatus {
-    fn from(s: StatusArg) -> Self {
-        match s {
-            StatusArg::Approved => Self::Approved,
-            StatusArg::Authorized => Self::Authorized,
-            StatusArg::Declined => Self::Declined,
-            StatusArg::Failed => Self::Failed,
-            StatusArg::Cancelled => Self::Cancelled,
-            StatusArg::Voided => Self::Voided,
-            StatusArg::InDoubt => Self::InDoubt,
-        }
-    }
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub(crate) enum ModeArg {
-    Training,
-    Live,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub(crate) enum RoleArg {
-    Cashier,
-    Manager,
-    Support,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub(crate) enum ReasonArg {
-    RequestedByCustomer,
-    Duplicate,
-    Fraudulent,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub(crate) enum CardArg {
-    Approve,
-    GenericDecline,
-    InsufficientFunds,
-    ExpiredCard,
-    ProcessingError,
-    SlowReader,
-    ReaderTimeout,
-}
-
-impl From<CardArg> for SimulatedCard {
-    fn from(c: CardArg) -> Self {
-        match c {
-            CardArg::Approve => Self::Approve,
-            CardArg::GenericDecline => Self::GenericDecline,
-            CardArg::InsufficientFunds => Self::InsufficientFunds,
-            CardArg::ExpiredCard => Self::ExpiredCard,
-            CardArg::ProcessingError => Self::ProcessingError,
-            CardArg::SlowReader => Self::SlowReader,
-            CardArg::ReaderTimeout => Self::ReaderTimeout,
-        }
-    }
 }
 
 /// The core's own names for papers (`a4`, `80mm`, `58mm`), as settings.toml

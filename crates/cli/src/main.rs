@@ -25,11 +25,11 @@ use merchant_core::audit::Action;
 use merchant_core::clock::now_ms;
 use merchant_core::config::{Home, Mode};
 use merchant_core::counter::{ChargeInput, CounterError, RefundInput};
-use merchant_core::gateway::{CaptureMode, RefundReason};
+use merchant_core::gateway::CaptureMode;
 use merchant_core::money::Currency;
 use merchant_core::receipt::ReceiptCopy;
 use merchant_core::reports::ShopZone;
-use merchant_core::store::{RefundStatus, SaleStatus};
+use merchant_core::store::RefundStatus;
 use merchant_core::terminal::{Terminal, TerminalError};
 
 use crate::args::*;
@@ -147,7 +147,7 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
                 amount,
                 currency,
                 description,
-                simulated_card: (mode == Mode::Training).then(|| card.into()),
+                simulated_card: (mode == Mode::Training).then_some(card),
                 payment_method,
                 capture: if manual_capture {
                     CaptureMode::Manual
@@ -178,11 +178,7 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
             let input = RefundInput {
                 sale_id,
                 amount,
-                reason: match reason {
-                    ReasonArg::RequestedByCustomer => RefundReason::RequestedByCustomer,
-                    ReasonArg::Duplicate => RefundReason::Duplicate,
-                    ReasonArg::Fraudulent => RefundReason::Fraudulent,
-                },
+                reason,
                 note,
                 staff_id: None,
             };
@@ -216,7 +212,7 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
             let request = ListSalesRequest {
                 since_ms,
                 until_ms,
-                status: status.map(SaleStatus::from),
+                status,
                 last4,
                 amount,
                 currency: currency
@@ -351,10 +347,6 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
         Command::Shop { command } => shop(&terminal, &actor, command),
         Command::Gateway { command } => gateway(&terminal, &actor, command, &mut stdin).await,
         Command::Mode { mode } => {
-            let mode = match mode {
-                ModeArg::Training => Mode::Training,
-                ModeArg::Live => Mode::Live,
-            };
             terminal.switch_mode(&actor, mode)?;
             let text = format!("mode: {mode:?}").to_lowercase();
             output(serde_json::json!({ "mode": mode }), text, 0)

@@ -7,7 +7,7 @@ use crate::args::*;
 use crate::output::*;
 use merchant_core::api::{ErrorCode, ErrorReport, ReportView, SessionView};
 use merchant_core::audit::Anchor;
-use merchant_core::auth::{Actor, Role};
+use merchant_core::auth::Actor;
 use merchant_core::reports::print;
 use merchant_core::shop::ShopDetails;
 use merchant_core::terminal::{GatewayChange, Terminal, TerminalError};
@@ -21,11 +21,6 @@ pub(crate) fn staff(
     match command {
         StaffCommand::InitOwner { .. } => Err(ErrorReport::new(ErrorCode::StaffError, "the owner already exists")),
         StaffCommand::Add { name, role } => {
-            let role = match role {
-                RoleArg::Cashier => Role::Cashier,
-                RoleArg::Manager => Role::Manager,
-                RoleArg::Support => Role::Support,
-            };
             let created = terminal.add_staff(actor, &name, role, &stdin.secret("the new staff member's PIN")?)?;
             let text = format!("{} added as {:?}", created.name, created.role).to_lowercase();
             output(serde_json::json!({ "staff": SessionView::new(&created) }), text, 0)

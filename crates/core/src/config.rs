@@ -36,6 +36,7 @@ pub const HOME_ENV: &str = "MERCHANT_TERMINAL_HOME";
 /// Training keeps its own cache and can never reach a real gateway.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Mode {
     #[default]
     Training,

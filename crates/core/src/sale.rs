@@ -218,6 +218,7 @@ impl CaptureMode {
 /// (the only ones sent to the gateway).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum RefundReason {
     RequestedByCustomer,
     Duplicate,

@@ -44,6 +44,7 @@ pub use sign_in::{ATTEMPTS_PER_MINUTE, FREE_ATTEMPTS, LOCKOUT_AFTER, LOCKOUT_MS}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Role {
     Cashier,
     /// Manager or owner: approves, configures, reviews.

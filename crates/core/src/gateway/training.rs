@@ -26,6 +26,7 @@ use crate::money::MinorUnits;
 /// The card a trainee "presents" to the simulated reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum SimulatedCard {
     Approve,
     GenericDecline,

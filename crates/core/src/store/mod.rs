@@ -40,6 +40,7 @@ use crate::vault::{SealError, Sealer};
 /// gateway call; `InDoubt` means the gateway may have acted and nobody knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum SaleStatus {
     Pending,
     /// Authorised, not captured: money held on the card.
