@@ -31,7 +31,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use merchant_core::audit::{Action, Anchor, AuditLog, Event, Verification};
+use merchant_core::audit::{Action, Anchor, AuditLog, Event, Outcome, Verification};
 use merchant_core::clock;
 use merchant_core::config::{Mode, Settings};
 use merchant_core::counter::{ChargeInput, Counter, CounterError, RefundInput};
@@ -1039,7 +1039,12 @@ async fn run_seed(seed: u64, ops: u64) -> TestResult<Tally> {
                         "void" => Action::Void,
                         _ => Action::Charge,
                     };
-                    let (object, outcome) = done.split_once(':').unwrap_or((done, ""));
+                    let object = done.split_once(':').map_or(done.as_str(), |(object, _)| object);
+                    let outcome = if done.ends_with("InDoubt") {
+                        Outcome::InDoubt
+                    } else {
+                        Outcome::Ok
+                    };
                     let anchor = world.audit.record(
                         &world.terminal_db,
                         &Event {

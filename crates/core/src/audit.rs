@@ -97,6 +97,143 @@ impl Action {
     }
 }
 
+/// How an action ended. Stored as its snake_case name ([`Outcome::as_str`]);
+/// the stored word is what the chain's MAC covers, so a word never changes
+/// meaning and entries written by earlier versions read the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Ok,
+    /// Refused by a permission or a manager's decision.
+    Denied,
+    /// Refused by a rule (a limit, a state that does not allow it).
+    Refused,
+    /// The gateway refused what was given (a key).
+    Rejected,
+    Failed,
+    RateLimited,
+    NeedsApproval,
+    LimitReached,
+    /// A stored key was bound to this terminal's settings.
+    Bound,
+    Locked,
+    SlowDown,
+    /// A session ended by the idle lock.
+    Idle,
+    /// A session ended because its account is no longer active.
+    NoLongerActive,
+    /// Put on the trail after the fact (a crash between the act and its entry).
+    Recovered,
+    // A sale's or refund's status, as recovery or an operation left it.
+    Pending,
+    InDoubt,
+    Approved,
+    Authorized,
+    Declined,
+    Cancelled,
+    Voided,
+    Captured,
+    Refunded,
+    Succeeded,
+    CaptureOrVoidNotDone,
+    AuthorisationExpired,
+}
+
+impl Outcome {
+    pub const ALL: [Self; 26] = [
+        Self::Ok,
+        Self::Denied,
+        Self::Refused,
+        Self::Rejected,
+        Self::Failed,
+        Self::RateLimited,
+        Self::NeedsApproval,
+        Self::LimitReached,
+        Self::Bound,
+        Self::Locked,
+        Self::SlowDown,
+        Self::Idle,
+        Self::NoLongerActive,
+        Self::Recovered,
+        Self::Pending,
+        Self::InDoubt,
+        Self::Approved,
+        Self::Authorized,
+        Self::Declined,
+        Self::Cancelled,
+        Self::Voided,
+        Self::Captured,
+        Self::Refunded,
+        Self::Succeeded,
+        Self::CaptureOrVoidNotDone,
+        Self::AuthorisationExpired,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Denied => "denied",
+            Self::Refused => "refused",
+            Self::Rejected => "rejected",
+            Self::Failed => "failed",
+            Self::RateLimited => "rate_limited",
+            Self::NeedsApproval => "needs_approval",
+            Self::LimitReached => "limit_reached",
+            Self::Bound => "bound",
+            Self::Locked => "locked",
+            Self::SlowDown => "slow_down",
+            Self::Idle => "idle",
+            Self::NoLongerActive => "no_longer_active",
+            Self::Recovered => "recovered",
+            Self::Pending => "pending",
+            Self::InDoubt => "in_doubt",
+            Self::Approved => "approved",
+            Self::Authorized => "authorized",
+            Self::Declined => "declined",
+            Self::Cancelled => "cancelled",
+            Self::Voided => "voided",
+            Self::Captured => "captured",
+            Self::Refunded => "refunded",
+            Self::Succeeded => "succeeded",
+            Self::CaptureOrVoidNotDone => "capture_or_void_not_done",
+            Self::AuthorisationExpired => "authorisation_expired",
+        }
+    }
+
+    /// The outcome a stored word names, if it names one.
+    pub fn from_stored(word: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.as_str() == word)
+    }
+}
+
+impl From<crate::store::SaleStatus> for Outcome {
+    fn from(status: crate::store::SaleStatus) -> Self {
+        use crate::store::SaleStatus as S;
+        match status {
+            S::Pending => Self::Pending,
+            S::Authorized => Self::Authorized,
+            S::Approved => Self::Approved,
+            S::Declined => Self::Declined,
+            S::Failed => Self::Failed,
+            S::Cancelled => Self::Cancelled,
+            S::InDoubt => Self::InDoubt,
+            S::Voided => Self::Voided,
+        }
+    }
+}
+
+impl From<crate::store::RefundStatus> for Outcome {
+    fn from(status: crate::store::RefundStatus) -> Self {
+        use crate::store::RefundStatus as R;
+        match status {
+            R::Pending => Self::Pending,
+            R::Succeeded => Self::Succeeded,
+            R::Failed => Self::Failed,
+            R::InDoubt => Self::InDoubt,
+        }
+    }
+}
+
 /// The object of a sign-in (or staff change) whose typed name matches no
 /// account: a fixed marker, never the typed text.
 pub const UNKNOWN_STAFF: &str = "unknown_name";
@@ -124,8 +261,7 @@ pub struct Event<'a> {
     pub actor: Option<&'a str>,
     pub action: Action,
     pub object: Option<&'a str>,
-    /// `ok`, `denied`, `declined`, `failed`, `in_doubt`, …
-    pub outcome: &'a str,
+    pub outcome: Outcome,
     pub detail: Option<&'a str>,
 }
 
@@ -285,7 +421,7 @@ impl AuditLog {
             actor: event.actor.map(|a| kept(a, MAX_OBJECT_CHARS)),
             action: event.action.as_str().to_string(),
             object: event.object.map(|o| kept(o, MAX_OBJECT_CHARS)),
-            outcome: kept(event.outcome, MAX_OBJECT_CHARS),
+            outcome: event.outcome.as_str().to_string(),
             origin: self.origin.clone(),
             detail: event.detail.map(|d| kept(d, MAX_DETAIL_CHARS)),
         };
@@ -451,7 +587,7 @@ mod tests {
             actor: Some("staff-1"),
             action,
             object: Some(object),
-            outcome: "ok",
+            outcome: Outcome::Ok,
             detail: Some("amount=1250 USD"),
         }
     }
@@ -570,7 +706,7 @@ mod tests {
                 actor: None,
                 action: Action::PinFailed,
                 object: Some(&object),
-                outcome: "denied",
+                outcome: Outcome::Denied,
                 detail: Some(&detail),
             },
         )?;
@@ -737,5 +873,18 @@ mod tests {
         );
         assert_eq!(anchor.as_ref().and_then(|a| Anchor::decode(&a.encode())), anchor);
         Ok(())
+    }
+
+    /// Every outcome is in `ALL` once, and reads back from its stored word
+    /// (the word serde gives the UI is the same).
+    #[test]
+    fn every_outcome_has_one_stored_word() {
+        let words: std::collections::BTreeSet<_> = Outcome::ALL.iter().map(|o| o.as_str()).collect();
+        assert_eq!(words.len(), Outcome::ALL.len());
+        for o in Outcome::ALL {
+            assert_eq!(Outcome::from_stored(o.as_str()), Some(o));
+            assert_eq!(serde_json::to_value(o).ok(), Some(serde_json::Value::from(o.as_str())));
+        }
+        assert_eq!(Outcome::from_stored("OK"), None);
     }
 }

@@ -36,7 +36,7 @@ use std::sync::{mpsc, Arc, Mutex};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
-use crate::audit::{Action, Anchor, AuditLog, Event};
+use crate::audit::{Action, Anchor, AuditLog, Event, Outcome};
 use crate::auth::Staff;
 use crate::config::{Home, Mode};
 use crate::store::TerminalDb;
@@ -406,7 +406,7 @@ pub fn recover(
             actor: None,
             action: Action::SetupRecovered,
             object: None,
-            outcome: "ok",
+            outcome: Outcome::Ok,
             detail: Some(&detail),
         },
     )?;

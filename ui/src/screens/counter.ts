@@ -3,6 +3,7 @@
 // colour. Today's sales with their refunds, receipts and captures are listed
 // under it. User and gateway text is only ever set with textContent.
 import { call, asErrorReport } from "../api";
+import type { FailureCode } from "../bindings/FailureCode";
 import type { Permission } from "../bindings/Permission";
 import type { SaleStatus } from "../bindings/SaleStatus";
 import type { SaleView } from "../bindings/SaleView";
@@ -94,7 +95,7 @@ export function counterScreen(host: CounterHost) {
   const authorisations = authorisationDialog(dialogHost);
 
   /** What the cashier can do next, by the outcome code of a sale not charged. */
-  const NEXT_STEP: Record<string, { action: string; retry: boolean }> = {
+  const NEXT_STEP: Partial<Record<FailureCode, { action: string; retry: boolean }>> = {
     gateway_unreachable: { action: "The payment service cannot be reached. Check the shop's internet, then try again.", retry: true },
     processing_error: { action: "The payment service had a problem. Try again.", retry: true },
     rate_limited: { action: "The payment service is busy. Wait a few seconds, then try again.", retry: true },
@@ -307,7 +308,7 @@ export function counterScreen(host: CounterHost) {
     el.resultRisk.hidden = !sale.risk_warning;
     el.resultRisk.textContent = sale.risk_warning ?? "";
     el.resolve.hidden = sale.status !== "in_doubt";
-    const next = sale.status === "in_doubt" ? NEXT_STEP.outcome_unknown : sale.status === "failed" ? NEXT_STEP[sale.outcome_code ?? ""] : undefined;
+    const next = sale.status === "in_doubt" ? NEXT_STEP.outcome_unknown : sale.status === "failed" ? NEXT_STEP[sale.outcome_code as FailureCode] : undefined;
     el.resultAction.hidden = !next;
     el.resultAction.textContent = next?.action ?? "";
     el.retry.hidden = !next?.retry;

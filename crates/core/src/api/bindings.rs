@@ -106,6 +106,7 @@ fn generated() -> Vec<(String, String)> {
         DecimalSeparator,
         Mode,
         SaleStatus,
+        crate::gateway::FailureCode,
         SimulatedCard,
         CardSummary,
         crate::gateway::CardReceipt,

@@ -147,7 +147,7 @@ pub struct Settled {
     pub refund: Option<String>,
     /// The recorded status (`approved`, `failed`, `voided`, …) or what
     /// became of a capture or void.
-    pub outcome: &'static str,
+    pub outcome: crate::audit::Outcome,
 }
 
 impl std::fmt::Debug for Counter {

@@ -7,6 +7,7 @@
 
 use super::settlement::*;
 use super::{Counter, CounterError, Settled, AUTHORISATION_EXPIRED};
+use crate::audit::Outcome;
 use crate::gateway::{ChargeRequest, GatewayError, PaymentState, RefundRequest};
 use crate::store::{OpKind, RefundStatus, SaleId, SaleStatus, Settlement};
 
@@ -66,7 +67,7 @@ impl Counter {
             };
             tracing::info!(sale = %sale.id, status = ?settlement.status, "settled after interruption");
             self.store.settle(sale.id, &settlement)?;
-            self.note_settled(sale.id, None, settlement.status.as_str());
+            self.note_settled(sale.id, None, settlement.status.into());
         }
         for sale in self.store.pending_ops()? {
             let (Some(op), Some(payment)) = (&sale.pending_op, &sale.gateway_ref) else {
@@ -80,16 +81,16 @@ impl Counter {
                 Ok(PaymentState::Captured { amount }) => {
                     self.store
                         .settle(sale.id, &op_settlement(OpKind::Capture, Some(amount)))?;
-                    self.note_settled(sale.id, None, "captured");
+                    self.note_settled(sale.id, None, Outcome::Captured);
                 }
                 Ok(PaymentState::Voided) => {
                     self.store.settle(sale.id, &op_settlement(OpKind::Void, None))?;
-                    self.note_settled(sale.id, None, "voided");
+                    self.note_settled(sale.id, None, Outcome::Voided);
                 }
                 // Still only authorised: the op never landed (or may still).
                 Ok(_) if crate::clock::now_ms().saturating_sub(sale.updated_at_ms) > window_ms(&*self.gateway) => {
                     self.store.clear_op(sale.id)?;
-                    self.note_settled(sale.id, None, "capture_or_void_not_done");
+                    self.note_settled(sale.id, None, Outcome::CaptureOrVoidNotDone);
                 }
                 _ => {
                     tracing::warn!(sale = %sale.id, kind = ?op.kind, "capture/void still in doubt");
@@ -120,9 +121,9 @@ impl Counter {
             tracing::info!(sale = %sale.id, status = ?settlement.status, "lapsed authorisation settled");
             self.store.settle(sale.id, &settlement)?;
             let outcome = if settlement.status == SaleStatus::Voided {
-                AUTHORISATION_EXPIRED
+                Outcome::AuthorisationExpired
             } else {
-                "captured"
+                Outcome::Captured
             };
             self.note_settled(sale.id, None, outcome);
         }
@@ -159,7 +160,7 @@ impl Counter {
             self.store
                 .settle_refund(&refund.id, status, code.as_deref(), gateway_ref.as_ref())?;
             if status != RefundStatus::InDoubt {
-                self.note_settled(refund.sale_id, Some(&refund.id), status.as_str());
+                self.note_settled(refund.sale_id, Some(&refund.id), status.into());
             }
         }
         Ok(unresolved)
@@ -170,7 +171,7 @@ impl Counter {
         std::mem::take(&mut *self.settled.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 
-    fn note_settled(&self, sale: SaleId, refund: Option<&str>, outcome: &'static str) {
+    fn note_settled(&self, sale: SaleId, refund: Option<&str>, outcome: Outcome) {
         self.settled
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

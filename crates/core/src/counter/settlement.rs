@@ -108,27 +108,7 @@ pub(super) fn settlement_for(result: Result<ChargeOutcome, GatewayError>, amount
     }
 }
 
-/// Stable codes for gateway failures, stored with the sale and sent to the UI.
+/// The stored code of a gateway failure ([`crate::gateway::FailureCode`]).
 pub fn gateway_error_code(e: &GatewayError) -> &'static str {
-    match e {
-        GatewayError::ProcessingError => "processing_error",
-        GatewayError::ReaderTimeout => "reader_timeout",
-        GatewayError::ReaderOffline => "reader_offline",
-        GatewayError::ReaderBusy => "reader_busy",
-        GatewayError::Unreachable => "gateway_unreachable",
-        GatewayError::OutcomeUnknown => "outcome_unknown",
-        GatewayError::RateLimited => "rate_limited",
-        GatewayError::KeyRejected => "key_rejected",
-        GatewayError::PermissionMissing => "permission_missing",
-        GatewayError::TlsFailure => "tls_failure",
-        GatewayError::AuthenticationRequired => "authentication_required",
-        GatewayError::Declined { .. } => "declined",
-        GatewayError::InvalidRequest => "invalid_request",
-        GatewayError::NotFound => "not_found",
-        GatewayError::MalformedResponse => "malformed_response",
-        GatewayError::AnswerTooLarge => "answer_too_large",
-        GatewayError::ListTooLong => "list_too_long",
-        GatewayError::ListingUnsupported => "listing_unsupported",
-        GatewayError::ReceiptEmailUnsupported => "receipt_email_unsupported",
-    }
+    e.failure_code().as_str()
 }

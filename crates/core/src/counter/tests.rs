@@ -91,6 +91,11 @@ fn gateway_failures_have_stable_distinct_codes() {
     ];
     for (e, code) in &all {
         assert_eq!(gateway_error_code(e), *code);
+        // The UI's copy of the code (FailureCode.ts) is its serde name.
+        assert_eq!(
+            serde_json::to_value(e.failure_code()).ok(),
+            Some(serde_json::Value::from(*code))
+        );
     }
     let distinct: std::collections::BTreeSet<_> = all.iter().map(|(e, _)| gateway_error_code(e)).collect();
     assert_eq!(distinct.len(), all.len());
@@ -371,7 +376,14 @@ async fn lapsed_authorisations_are_settled_as_the_gateway_has_them() -> Result<(
     let outcomes: Vec<_> = c.take_settled().into_iter().map(|s| (s.sale, s.outcome)).collect();
     assert_eq!(
         outcomes,
-        vec![(cancelled.id, AUTHORISATION_EXPIRED), (taken.id, "captured")]
+        vec![
+            (cancelled.id, crate::audit::Outcome::AuthorisationExpired),
+            (taken.id, crate::audit::Outcome::Captured)
+        ]
+    );
+    assert_eq!(
+        crate::audit::Outcome::AuthorisationExpired.as_str(),
+        AUTHORISATION_EXPIRED
     );
     let recorded = |id| c.store().get(id).map(|s| s.map(|s| (s.status, s.outcome_code)));
     assert_eq!(

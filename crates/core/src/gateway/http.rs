@@ -30,6 +30,9 @@ pub struct HttpConfig {
     pub max_retries: usize,
     pub min_backoff: Duration,
     pub max_backoff: Duration,
+    /// The header by which the provider says whether a failed request may
+    /// be retried (`true`/`false`), when it has one.
+    pub retry_header: Option<&'static str>,
 }
 
 impl HttpConfig {
@@ -43,6 +46,7 @@ impl HttpConfig {
             max_retries: 3,
             min_backoff: Duration::from_millis(250),
             max_backoff: Duration::from_secs(4),
+            retry_header: None,
         }
     }
 }
@@ -122,9 +126,9 @@ pub enum Attempt {
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
 impl Attempt {
-    /// Stripe's rule: retry network losses, 409 (lock), 429, 5xx, and
-    /// whatever carries `Stripe-Should-Retry: true`; never when it says
-    /// `false`; never another 4xx.
+    /// Retry network losses, 409 (lock), 429, 5xx, and whatever the
+    /// provider's retry header ([`HttpConfig::retry_header`]) says to retry;
+    /// never when it says not to; never another 4xx.
     pub fn retryable(&self) -> bool {
         match self {
             Self::NotSent { tls } => !tls,
@@ -151,13 +155,12 @@ impl std::fmt::Debug for Body {
 }
 
 /// Sends one request, classifying the failure modes the retry rule needs.
-pub async fn send_once(req: reqwest::RequestBuilder) -> Attempt {
+pub async fn send_once(req: reqwest::RequestBuilder, retry_header: Option<&str>) -> Attempt {
     match req.send().await {
         Ok(mut resp) => {
             let status = resp.status().as_u16();
-            let should_retry = resp
-                .headers()
-                .get("stripe-should-retry")
+            let should_retry = retry_header
+                .and_then(|name| resp.headers().get(name))
                 .and_then(|v| v.to_str().ok())
                 .map(|v| v.eq_ignore_ascii_case("true"));
             if resp.content_length().is_some_and(|n| n > MAX_BODY_BYTES as u64) {
@@ -253,7 +256,7 @@ where
         let req = make_request();
         let landed = &landed;
         async move {
-            let a = send_once(req).await;
+            let a = send_once(req, cfg.retry_header).await;
             if a.may_have_acted() {
                 landed.store(true, std::sync::atomic::Ordering::Relaxed);
             }
@@ -364,7 +367,7 @@ mod tests {
 
     async fn fetch(len: usize, framing: &'static str) -> Attempt {
         let url = serve_once(len, framing);
-        send_once(reqwest::Client::new().get(url)).await
+        send_once(reqwest::Client::new().get(url), None).await
     }
 
     /// A request that reached the server and got no answer may have been
@@ -396,14 +399,14 @@ mod tests {
                 }
                 // Closing without an answer.
             });
-            let attempt = send_once(client().post(url).body("x")).await;
+            let attempt = send_once(client().post(url).body("x"), None).await;
             assert!(matches!(attempt, Attempt::Lost), "{attempt:?}");
             let _ = server.join();
         }
         let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
         let url = format!("http://{}/", closed.local_addr().unwrap_or_else(|e| panic!("{e}")));
         drop(closed);
-        let attempt = send_once(client().post(url).body("x")).await;
+        let attempt = send_once(client().post(url).body("x"), None).await;
         assert!(matches!(attempt, Attempt::NotSent { tls: false }), "{attempt:?}");
         // A server that ends the TLS handshake: not sent, and a TLS failure
         // (which the retry rule does not retry).
@@ -421,13 +424,13 @@ mod tests {
                 }
             }
         });
-        let attempt = send_once(client().post(url).body("x")).await;
+        let attempt = send_once(client().post(url).body("x"), None).await;
         assert!(matches!(attempt, Attempt::NotSent { tls: true }), "{attempt:?}");
         let _ = server.join();
         // A request that cannot even be built (a header no server could be
         // sent) never left the terminal: not sent, so safe to say "failed".
         let unbuildable = client().post("https://127.0.0.1:1/").header("idempotency-key", "a\nb");
-        let attempt = send_once(unbuildable).await;
+        let attempt = send_once(unbuildable, None).await;
         assert!(matches!(attempt, Attempt::NotSent { tls: false }), "{attempt:?}");
     }
 
@@ -517,5 +520,42 @@ mod tests {
             !Attempt::NotSent { tls: true }.retryable(),
             "a bad certificate does not get better"
         );
+    }
+
+    /// The provider's retry header is read from real answers, and only the
+    /// header the gateway names: a 500 that says "do not retry" is sent
+    /// once; without the header named, it is retried.
+    #[tokio::test]
+    async fn the_providers_retry_header_decides_over_the_status() {
+        use std::io::{BufRead, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+        let url = format!("http://{}/", listener.local_addr().unwrap_or_else(|e| panic!("{e}")));
+        let served = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = served.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = std::io::BufReader::new(&stream);
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let _ = (&stream).write_all(
+                    b"HTTP/1.1 500 Internal Server Error\r\nx-should-retry: false\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+                );
+            }
+        });
+        let client = reqwest::Client::new();
+        let mut cfg = HttpConfig::new(url.clone());
+        cfg.min_backoff = Duration::from_millis(1);
+        cfg.max_backoff = Duration::from_millis(5);
+        let mut attempts = Vec::new();
+        for header in [Some("x-should-retry"), None] {
+            cfg.retry_header = header;
+            let before = served.load(std::sync::atomic::Ordering::SeqCst);
+            send_with_retries(&cfg, || client.post(&url).body("x")).await;
+            attempts.push(served.load(std::sync::atomic::Ordering::SeqCst) - before);
+        }
+        assert_eq!(attempts, [1, 1 + cfg.max_retries]);
     }
 }

@@ -222,6 +222,85 @@ impl GatewayError {
     pub fn outcome_unknown(&self) -> bool {
         matches!(self, Self::OutcomeUnknown)
     }
+
+    pub fn failure_code(&self) -> FailureCode {
+        match self {
+            Self::ProcessingError => FailureCode::ProcessingError,
+            Self::ReaderTimeout => FailureCode::ReaderTimeout,
+            Self::ReaderOffline => FailureCode::ReaderOffline,
+            Self::ReaderBusy => FailureCode::ReaderBusy,
+            Self::Unreachable => FailureCode::GatewayUnreachable,
+            Self::OutcomeUnknown => FailureCode::OutcomeUnknown,
+            Self::RateLimited => FailureCode::RateLimited,
+            Self::KeyRejected => FailureCode::KeyRejected,
+            Self::PermissionMissing => FailureCode::PermissionMissing,
+            Self::TlsFailure => FailureCode::TlsFailure,
+            Self::AuthenticationRequired => FailureCode::AuthenticationRequired,
+            Self::Declined { .. } => FailureCode::Declined,
+            Self::InvalidRequest => FailureCode::InvalidRequest,
+            Self::NotFound => FailureCode::NotFound,
+            Self::MalformedResponse => FailureCode::MalformedResponse,
+            Self::AnswerTooLarge => FailureCode::AnswerTooLarge,
+            Self::ListTooLong => FailureCode::ListTooLong,
+            Self::ListingUnsupported => FailureCode::ListingUnsupported,
+            Self::ReceiptEmailUnsupported => FailureCode::ReceiptEmailUnsupported,
+        }
+    }
+}
+
+/// Why a gateway call failed, as a stable code: stored with a sale or
+/// refund that was not done (`outcome_code`) and sent to the UI, which
+/// picks the cashier's next step by it; the UI's table is typed by the
+/// generated `FailureCode.ts`, so a code renamed here fails its build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureCode {
+    ProcessingError,
+    ReaderTimeout,
+    ReaderOffline,
+    ReaderBusy,
+    GatewayUnreachable,
+    OutcomeUnknown,
+    RateLimited,
+    KeyRejected,
+    PermissionMissing,
+    TlsFailure,
+    AuthenticationRequired,
+    Declined,
+    InvalidRequest,
+    NotFound,
+    MalformedResponse,
+    AnswerTooLarge,
+    ListTooLong,
+    ListingUnsupported,
+    ReceiptEmailUnsupported,
+}
+
+impl FailureCode {
+    /// The stored word (the same as its serde name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ProcessingError => "processing_error",
+            Self::ReaderTimeout => "reader_timeout",
+            Self::ReaderOffline => "reader_offline",
+            Self::ReaderBusy => "reader_busy",
+            Self::GatewayUnreachable => "gateway_unreachable",
+            Self::OutcomeUnknown => "outcome_unknown",
+            Self::RateLimited => "rate_limited",
+            Self::KeyRejected => "key_rejected",
+            Self::PermissionMissing => "permission_missing",
+            Self::TlsFailure => "tls_failure",
+            Self::AuthenticationRequired => "authentication_required",
+            Self::Declined => "declined",
+            Self::InvalidRequest => "invalid_request",
+            Self::NotFound => "not_found",
+            Self::MalformedResponse => "malformed_response",
+            Self::AnswerTooLarge => "answer_too_large",
+            Self::ListTooLong => "list_too_long",
+            Self::ListingUnsupported => "listing_unsupported",
+            Self::ReceiptEmailUnsupported => "receipt_email_unsupported",
+        }
+    }
 }
 
 /// Which kind of gateway is behind the trait object.

@@ -2,7 +2,7 @@
 //! crash left settled but unrecorded; alerts; verification against anchors.
 
 use super::{Result, Terminal};
-use crate::audit::{Action, Anchor, AuditEntry, AuditFilter, Verification};
+use crate::audit::{Action, Anchor, AuditEntry, AuditFilter, Outcome, Verification};
 use crate::auth::{Actor, Permission};
 use crate::counter::Counter;
 use crate::reports::closing;
@@ -108,7 +108,9 @@ impl Terminal {
                     Some(id) => (Action::Refund, format!("refund={id} recovered")),
                     None => (Action::ResolveInDoubt, "recovered".to_string()),
                 };
-                self.record(actor, action, Some(&r.sale_id), &r.status, Some(&detail))?;
+                // The status as the cache keeps it; every settled status has its word.
+                let outcome = Outcome::from_stored(&r.status).unwrap_or(Outcome::Recovered);
+                self.record(actor, action, Some(&r.sale_id), outcome, Some(&detail))?;
             }
         }
         Ok(())
@@ -142,7 +144,7 @@ impl Terminal {
                     Some(actor),
                     Action::CloseDay,
                     Some(&format!("Z{number}")),
-                    "recovered",
+                    Outcome::Recovered,
                     Some(&detail),
                 )?;
             }

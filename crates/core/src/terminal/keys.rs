@@ -4,7 +4,7 @@
 use secrecy::{ExposeSecret, SecretString};
 
 use super::{Result, Terminal};
-use crate::audit::Action;
+use crate::audit::{Action, Outcome};
 use crate::auth::{Actor, Permission};
 use crate::config::Settings;
 use crate::counter::{CounterError, GATEWAY_KEY};
@@ -43,12 +43,18 @@ impl Terminal {
         let check = match gateway.check_key().await {
             Ok(c) => c,
             Err(e) => {
-                self.record(Some(actor), Action::GatewayKeySet, None, "rejected", Some(&masked))?;
+                self.record(
+                    Some(actor),
+                    Action::GatewayKeySet,
+                    None,
+                    Outcome::Rejected,
+                    Some(&masked),
+                )?;
                 return Err(CounterError::Gateway(e).into());
             }
         };
         GatewayKeys::new(&self.keychain, &self.keys).store(key, &self.settings.gateway.binding())?;
-        self.record(Some(actor), Action::GatewayKeySet, None, "ok", Some(&masked))?;
+        self.record(Some(actor), Action::GatewayKeySet, None, Outcome::Ok, Some(&masked))?;
         Ok(KeyView {
             masked,
             restricted: check.restricted,
@@ -72,7 +78,7 @@ impl Terminal {
     pub fn remove_gateway_key(&self, actor: &Actor) -> Result<()> {
         self.require(actor, Permission::ConfigureGateway)?;
         GatewayKeys::new(&self.keychain, &self.keys).clear()?;
-        self.record(Some(actor), Action::GatewayKeyRemoved, None, "ok", None)?;
+        self.record(Some(actor), Action::GatewayKeyRemoved, None, Outcome::Ok, None)?;
         Ok(())
     }
 
@@ -106,7 +112,7 @@ impl Terminal {
                     "{scope} v{} -> v{}: {} sales, {} refunds re-sealed; v{} destroyed",
                     r.from, r.to, r.sales, r.refunds, r.from
                 );
-                self.record(Some(actor), Action::CacheKeyRotated, None, "ok", Some(&detail))?;
+                self.record(Some(actor), Action::CacheKeyRotated, None, Outcome::Ok, Some(&detail))?;
                 Ok(r)
             }
             Err(e) => {
@@ -114,7 +120,7 @@ impl Terminal {
                     Some(actor),
                     Action::CacheKeyRotated,
                     None,
-                    "failed",
+                    Outcome::Failed,
                     Some(&e.to_string()),
                 )?;
                 Err(e.into())
@@ -149,7 +155,13 @@ impl Terminal {
             .map(|k| k.get(..16).unwrap_or(k))
             .collect();
         let detail = format!("recipients={}", short.join(","));
-        self.record(Some(actor), Action::SupportRecipientsChanged, None, "ok", Some(&detail))?;
+        self.record(
+            Some(actor),
+            Action::SupportRecipientsChanged,
+            None,
+            Outcome::Ok,
+            Some(&detail),
+        )?;
         Ok(settings)
     }
 }

@@ -15,7 +15,7 @@
 use secrecy::SecretString;
 use std::sync::Arc;
 
-use crate::audit::{Action, Anchor, AuditError, AuditLog, Event};
+use crate::audit::{Action, Anchor, AuditError, AuditLog, Event, Outcome};
 use crate::auth::{Actor, AuthError, Clock, Permission, Staff, SystemClock};
 use crate::config::{ConfigError, Home, Mode, Settings};
 use crate::counter::{Counter, CounterError};
@@ -185,7 +185,7 @@ impl Terminal {
                 None,
                 Action::GatewayConfigured,
                 None,
-                "ok",
+                Outcome::Ok,
                 Some("extra CA copied into the data folder"),
             )?;
         }
@@ -194,7 +194,7 @@ impl Terminal {
                 "key from an earlier version bound to {}",
                 terminal.settings.gateway.base_url
             );
-            terminal.record(None, Action::GatewayKeySet, None, "bound", Some(&detail))?;
+            terminal.record(None, Action::GatewayKeySet, None, Outcome::Bound, Some(&detail))?;
         }
         Ok(terminal)
     }
@@ -260,7 +260,7 @@ impl Terminal {
         actor: Option<&Actor>,
         action: Action,
         object: Option<&str>,
-        outcome: &str,
+        outcome: Outcome,
         detail: Option<&str>,
     ) -> Result<Anchor> {
         let anchor = self.audit.record(
@@ -297,7 +297,7 @@ impl Terminal {
                 Some(actor),
                 Action::PermissionDenied,
                 None,
-                "denied",
+                Outcome::Denied,
                 Some(&format!("{p:?}")),
             )?;
             return Err(e.into());

@@ -3,7 +3,7 @@
 
 use super::audit::refusal_code;
 use super::{Result, Terminal, TerminalError};
-use crate::audit::Action;
+use crate::audit::{Action, Outcome};
 use crate::auth::{Actor, Permission};
 use crate::config::Mode;
 use crate::reports::closing::{self, Discrepancy, ZReport};
@@ -84,7 +84,7 @@ impl Terminal {
                     Some(actor),
                     Action::CloseDay,
                     None,
-                    "refused",
+                    Outcome::Refused,
                     Some(&refusal_code((&e).into())),
                 )?;
                 return Err(e);
@@ -95,7 +95,7 @@ impl Terminal {
             Some(actor),
             Action::CloseDay,
             Some(&format!("Z{}", z.number)),
-            "ok",
+            Outcome::Ok,
             Some(&detail),
         )?;
         Ok(z)
@@ -139,7 +139,13 @@ impl Terminal {
         let rows = crate::reports::csv::write(store, period, &zone, &self.staff_names()?, &mut bytes)?;
         write_file(out, &bytes)?;
         let detail = format!("from={} to={} rows={rows}", range.from, range.to);
-        self.record(Some(actor), Action::ReportExport, Some("csv"), "ok", Some(&detail))?;
+        self.record(
+            Some(actor),
+            Action::ReportExport,
+            Some("csv"),
+            Outcome::Ok,
+            Some(&detail),
+        )?;
         Ok(rows)
     }
 
@@ -162,7 +168,7 @@ impl Terminal {
         let counter = self.counter()?;
         let n = reconcile::import_missing(counter.store(), counter.gateway(), &self.terminal_id, period).await?;
         let detail = format!("from={} to={} imported={n}", range.from, range.to);
-        self.record(Some(actor), Action::ReconcileImport, None, "ok", Some(&detail))?;
+        self.record(Some(actor), Action::ReconcileImport, None, Outcome::Ok, Some(&detail))?;
         Ok(n)
     }
 }

@@ -6,7 +6,7 @@ use secrecy::SecretString;
 use super::audit::refusal_code;
 use super::reports::write_file;
 use super::{Result, Terminal, TerminalError};
-use crate::audit::Action;
+use crate::audit::{Action, Outcome};
 use crate::auth::{Actor, Permission, Role};
 use crate::counter::{ChargeInput, CounterError, RefundInput, SalesFilter};
 use crate::gateway::TestCard;
@@ -25,7 +25,7 @@ impl Terminal {
             .db
             .take_rate_slot(RateKind::Charge, self.settings.charges_per_minute, now)?
         {
-            self.record(Some(actor), Action::Charge, None, "rate_limited", None)?;
+            self.record(Some(actor), Action::Charge, None, Outcome::RateLimited, None)?;
             return Err(TerminalError::LimitReached(format!(
                 "More than {} charges a minute on this terminal: wait a moment.",
                 self.settings.charges_per_minute
@@ -51,7 +51,7 @@ impl Terminal {
                     Some(actor),
                     Action::Charge,
                     None,
-                    "refused",
+                    Outcome::Refused,
                     Some(&refusal_code(e.into())),
                 )?;
             }
@@ -178,7 +178,7 @@ impl Terminal {
             .filter(|_| found.status == crate::store::SaleStatus::Approved)
             .ok_or_else(|| CounterError::InvalidInput("Only an approved sale has a receipt to email.".into()))?;
         let result = counter.gateway().email_receipt(&payment, email).await;
-        let outcome = if result.is_ok() { "ok" } else { "failed" };
+        let outcome = if result.is_ok() { Outcome::Ok } else { Outcome::Failed };
         self.record(
             Some(actor),
             Action::ReceiptEmailed,
@@ -219,19 +219,25 @@ impl Terminal {
         let mut approved_by = None;
         if amount > limit && !actor.role.allows(Permission::ApproveRefund) {
             let Some((name, pin)) = approver else {
-                self.record(Some(actor), Action::Refund, Some(&object), "needs_approval", None)?;
+                self.record(Some(actor), Action::Refund, Some(&object), Outcome::NeedsApproval, None)?;
                 return Err(TerminalError::NeedsApproval(Money::new(limit, currency).display()));
             };
             let manager = self.sign_in(name, pin)?;
             if let Err(e) = manager.require(Permission::ApproveRefund) {
-                self.record(Some(&manager), Action::RefundApproval, Some(&object), "denied", None)?;
+                self.record(
+                    Some(&manager),
+                    Action::RefundApproval,
+                    Some(&object),
+                    Outcome::Denied,
+                    None,
+                )?;
                 return Err(e.into());
             }
             self.record(
                 Some(&manager),
                 Action::RefundApproval,
                 Some(&object),
-                "ok",
+                Outcome::Ok,
                 Some(&format!("for={}", actor.staff_id)),
             )?;
             approved_by = Some(manager.staff_id);
@@ -268,7 +274,7 @@ impl Terminal {
                     Some(actor),
                     Action::Refund,
                     Some(&object),
-                    "refused",
+                    Outcome::Refused,
                     Some(&refusal_code(e.into())),
                 )?;
             }
@@ -288,7 +294,7 @@ impl Terminal {
                 Money::new(major(self.settings.refund_limit_major, currency), currency).display()
             ),
         };
-        self.record(Some(actor), Action::Refund, None, "limit_reached", None)?;
+        self.record(Some(actor), Action::Refund, None, Outcome::LimitReached, None)?;
         Ok(TerminalError::LimitReached(msg))
     }
 
@@ -317,7 +323,7 @@ impl Terminal {
     ) -> Result<()> {
         let outcome = match result {
             Ok(s) => status_word(s),
-            Err(_) => "refused",
+            Err(_) => Outcome::Refused,
         };
         let detail = result
             .as_ref()
@@ -336,7 +342,7 @@ impl Terminal {
         if actor.require(Permission::CloseDay).is_ok() {
             self.audit_unrecorded_closes(actor)?;
         }
-        let outcome = if unresolved == 0 { "ok" } else { "in_doubt" };
+        let outcome = if unresolved == 0 { Outcome::Ok } else { Outcome::InDoubt };
         self.record(
             Some(actor),
             Action::ResolveInDoubt,
@@ -364,24 +370,20 @@ fn major(units: u64, currency: Currency) -> MinorUnits {
     )
 }
 
-fn status_word(sale: &Sale) -> &'static str {
-    use crate::store::SaleStatus::*;
+/// A sale as the trail records it: one still pending is in doubt.
+fn status_word(sale: &Sale) -> Outcome {
     match sale.status {
-        Approved => "approved",
-        Authorized => "authorized",
-        Declined => "declined",
-        Failed => "failed",
-        Cancelled => "cancelled",
-        Voided => "voided",
-        InDoubt | Pending => "in_doubt",
+        crate::store::SaleStatus::Pending => Outcome::InDoubt,
+        status => status.into(),
     }
 }
 
-fn refund_word(r: &Refund) -> &'static str {
+/// A refund as the trail records it, from the cashier's side.
+fn refund_word(r: &Refund) -> Outcome {
     use crate::store::RefundStatus::*;
     match r.status {
-        Succeeded => "refunded",
-        Failed => "failed",
-        Pending | InDoubt => "in_doubt",
+        Succeeded => Outcome::Refunded,
+        Failed => Outcome::Failed,
+        Pending | InDoubt => Outcome::InDoubt,
     }
 }

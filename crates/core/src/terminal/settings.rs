@@ -5,7 +5,7 @@
 use secrecy::SecretString;
 
 use super::{Result, Terminal};
-use crate::audit::Action;
+use crate::audit::{Action, Outcome};
 use crate::auth::{Actor, Permission};
 use crate::config::{Mode, Settings};
 use crate::counter::{CounterError, GATEWAY_KEY};
@@ -73,7 +73,7 @@ impl Terminal {
             Some(actor),
             Action::SettingsChanged,
             Some("limits"),
-            "ok",
+            Outcome::Ok,
             Some(&detail),
         )?;
         Ok(s)
@@ -105,7 +105,13 @@ impl Terminal {
         } else {
             format!("changed: {}", changed.join(", "))
         };
-        self.record(Some(actor), Action::SettingsChanged, Some("shop"), "ok", Some(&detail))?;
+        self.record(
+            Some(actor),
+            Action::SettingsChanged,
+            Some("shop"),
+            Outcome::Ok,
+            Some(&detail),
+        )?;
         Ok(details)
     }
 
@@ -119,7 +125,7 @@ impl Terminal {
         self.require(actor, p)?;
         self.home.save_settings(settings)?;
         let detail = format!("mode={:?} gateway={}", settings.mode, settings.gateway.base_url);
-        self.record(Some(actor), action, None, "ok", Some(&detail))?;
+        self.record(Some(actor), action, None, Outcome::Ok, Some(&detail))?;
         Ok(())
     }
 
@@ -177,7 +183,7 @@ impl Terminal {
                 Some(actor),
                 Action::GatewayKeyRemoved,
                 None,
-                "ok",
+                Outcome::Ok,
                 Some("gateway address or CA changed: the key must be entered again"),
             )?;
         }

@@ -4,7 +4,7 @@
 use secrecy::SecretString;
 
 use super::{Result, Terminal};
-use crate::audit::Action;
+use crate::audit::{Action, Outcome};
 use crate::auth::{Actor, AuthError, Permission, Role, StaffEntry};
 use crate::session::{Need, Session, SessionError, SessionRefreshError};
 
@@ -26,7 +26,7 @@ impl Terminal {
             Some(&owner),
             Action::StaffCreated,
             Some(&owner.staff_id),
-            "ok",
+            Outcome::Ok,
             Some("role=manager (owner)"),
         )?;
         Ok(owner)
@@ -39,7 +39,7 @@ impl Terminal {
             Some(actor),
             Action::StaffCreated,
             Some(&created.staff_id),
-            "ok",
+            Outcome::Ok,
             Some(&format!("role={role:?}")),
         )?;
         Ok(created)
@@ -60,7 +60,7 @@ impl Terminal {
             Some(actor),
             Action::StaffChanged,
             Some(&self.staff_ref(name)?),
-            "ok",
+            Outcome::Ok,
             Some(detail),
         )?;
         Ok(())
@@ -74,7 +74,7 @@ impl Terminal {
             Some(actor),
             Action::StaffChanged,
             Some(&self.staff_ref(name)?),
-            "ok",
+            Outcome::Ok,
             Some("pin_reset"),
         )?;
         Ok(())
@@ -87,12 +87,18 @@ impl Terminal {
                 Some(actor),
                 Action::Unlock,
                 Some(&self.staff_ref(name)?),
-                "failed",
+                Outcome::Failed,
                 None,
             )?;
             return Err(e.into());
         }
-        self.record(Some(actor), Action::Unlock, Some(&self.staff_ref(name)?), "ok", None)?;
+        self.record(
+            Some(actor),
+            Action::Unlock,
+            Some(&self.staff_ref(name)?),
+            Outcome::Ok,
+            None,
+        )?;
         Ok(())
     }
 
@@ -102,15 +108,15 @@ impl Terminal {
     pub fn sign_in(&self, name: &str, pin: &SecretString) -> Result<Actor> {
         match self.staff.sign_in(&self.db, &*self.clock, name, pin) {
             Ok(actor) => {
-                self.record(Some(&actor), Action::SignIn, Some(&actor.staff_id), "ok", None)?;
+                self.record(Some(&actor), Action::SignIn, Some(&actor.staff_id), Outcome::Ok, None)?;
                 Ok(actor)
             }
             Err(e) => {
                 let (action, outcome) = match e {
-                    AuthError::LockedOut(_) => (Action::Lockout, "locked"),
-                    AuthError::SlowDown(_) => (Action::PinFailed, "slow_down"),
-                    AuthError::TooManyAttempts => (Action::PinFailed, "rate_limited"),
-                    _ => (Action::PinFailed, "denied"),
+                    AuthError::LockedOut(_) => (Action::Lockout, Outcome::Locked),
+                    AuthError::SlowDown(_) => (Action::PinFailed, Outcome::SlowDown),
+                    AuthError::TooManyAttempts => (Action::PinFailed, Outcome::RateLimited),
+                    _ => (Action::PinFailed, Outcome::Denied),
                 };
                 self.record(None, action, Some(&self.staff_ref(name)?), outcome, None)?;
                 Err(e.into())
@@ -119,7 +125,7 @@ impl Terminal {
     }
 
     pub fn sign_out(&self, actor: &Actor) -> Result<()> {
-        self.record(Some(actor), Action::SignOut, Some(&actor.staff_id), "ok", None)?;
+        self.record(Some(actor), Action::SignOut, Some(&actor.staff_id), Outcome::Ok, None)?;
         Ok(())
     }
 
@@ -189,8 +195,8 @@ impl Terminal {
         let actor = session.actor().clone();
         *slot = None;
         let outcome = match ended {
-            SessionError::IdleLocked => "idle",
-            _ => "no_longer_active",
+            SessionError::IdleLocked => Outcome::Idle,
+            _ => Outcome::NoLongerActive,
         };
         self.record(Some(&actor), Action::SignOut, Some(&actor.staff_id), outcome, None)?;
         Err(ended.into())

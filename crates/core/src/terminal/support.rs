@@ -2,7 +2,7 @@
 //! Nothing secret and nothing about customers goes into either.
 
 use super::{Result, Terminal};
-use crate::audit::{Action, Verification};
+use crate::audit::{Action, Outcome, Verification};
 use crate::auth::{Actor, Permission, Role};
 use crate::config::{Mode, Settings};
 
@@ -174,7 +174,7 @@ impl Terminal {
             manifest.files.len(),
             recipients.len()
         );
-        self.record(Some(actor), Action::Export, None, "ok", Some(&detail))?;
+        self.record(Some(actor), Action::Export, None, Outcome::Ok, Some(&detail))?;
         Ok(manifest)
     }
 }

@@ -5,28 +5,31 @@
 //! the sale id in metadata), Refunds (create, list by PaymentIntent), PaymentMethods (retrieve, for brand and
 //! last 4 when the charge does not carry them) and a key check (balance).
 //!
-//! Responses are read leniently where Stripe documents variation
+//! Answers are read into typed structs ([`wire`]), then into domain types
+//! ([`answers`]): leniently where Stripe documents variation
 //! (`latest_charge` may be an id or an expanded object; unknown fields are
 //! ignored) and strictly where money is concerned (amount, currency and
 //! status must be present and well-formed, or the answer is not trusted).
 //! Raw bodies never leave this module: failures become [`GatewayError`]s.
 
+mod answers;
 mod pages;
 mod reader;
 mod wire;
 
 use secrecy::{ExposeSecret, SecretString};
-use serde_json::Value;
+use serde::de::{DeserializeOwned, IgnoredAny};
 
+use answers::*;
 use pages::Pages;
 use wire::*;
 
 use super::http::{build_client, send_with_retries, Attempt, HttpConfig, HttpSetupError};
 use super::{
-    CardSummary, ChargeOutcome, ChargeRequest, Gateway, GatewayError, GatewayKind, GatewayRef, KeyCheck, ListedPayment,
-    ListedRefund, PaymentOp, PaymentSource, PaymentState, ReaderInfo, RefundOutcome, RefundRequest,
+    CardSummary, ChargeOutcome, ChargeRequest, DeclineReason, Gateway, GatewayError, GatewayKind, GatewayRef, KeyCheck,
+    ListedPayment, ListedRefund, PaymentOp, PaymentSource, PaymentState, ReaderInfo, RefundOutcome, RefundRequest,
 };
-use crate::money::{MinorUnits, Money};
+use crate::money::MinorUnits;
 
 /// Differences of Stripe-compatible servers the client must tolerate.
 #[derive(Debug, Clone, Copy, Default)]
@@ -83,7 +86,8 @@ pub fn mask_key(key: &str) -> String {
 }
 
 impl StripeGateway {
-    pub fn new(cfg: HttpConfig, key: SecretString, compat: StripeCompat) -> Result<Self, HttpSetupError> {
+    pub fn new(mut cfg: HttpConfig, key: SecretString, compat: StripeCompat) -> Result<Self, HttpSetupError> {
+        cfg.retry_header = Some("stripe-should-retry");
         let (client, base) = build_client(&cfg)?;
         let test_mode = key_kind(key.expose_secret()).is_some_and(|k| !k.live);
         Ok(Self {
@@ -122,14 +126,15 @@ impl StripeGateway {
         self.base.join(path).map_err(|_| GatewayError::InvalidRequest)
     }
 
-    /// One logical call with retries; `idempotency` is required for POSTs.
-    async fn call(
+    /// One logical call with retries, its answer read as `T`;
+    /// `idempotency` is required for POSTs.
+    async fn call<T: DeserializeOwned>(
         &self,
         method: reqwest::Method,
         path: &str,
         form: &[(String, String)],
         idempotency: Option<&str>,
-    ) -> Result<Value, GatewayError> {
+    ) -> Result<T, GatewayError> {
         let url = self.url(path)?;
         let started = std::time::Instant::now();
         let sent = send_with_retries(&self.cfg, || {
@@ -164,18 +169,12 @@ impl StripeGateway {
         conclude(sent, idempotency.is_some())
     }
 
-    async fn card_for(&self, pi: &Value) -> Option<CardSummary> {
-        let charge = &pi["latest_charge"];
-        if let Some(card) = card_summary(&charge["payment_method_details"]["card"]) {
+    async fn card_for(&self, pi: &PaymentIntent) -> Option<CardSummary> {
+        if let Some(card) = pi.charged_card() {
             return Some(card);
         }
-        if let Some(card) = card_summary(&charge["payment_method_details"]["card_present"]) {
-            return Some(card);
-        }
-        let pm = pi["payment_method"]
-            .as_str()
-            .or_else(|| pi["payment_method"]["id"].as_str())?;
-        let pm = self
+        let pm = pi.payment_method.as_ref()?.id()?;
+        let pm: PaymentMethod = self
             .call(
                 reqwest::Method::GET,
                 &format!("v1/payment_methods/{}", path_id(pm)?),
@@ -184,49 +183,56 @@ impl StripeGateway {
             )
             .await
             .ok()?;
-        card_summary(&pm["card"])
+        pm.card?.summary()
     }
 
-    async fn outcome_of(&self, pi: &Value) -> Result<Option<ChargeOutcome>, GatewayError> {
-        let id = pi["id"].as_str().ok_or(GatewayError::MalformedResponse)?;
-        let gateway_ref = GatewayRef(id.to_string());
-        strict_money(pi)?;
-        match pi["status"].as_str() {
-            Some("succeeded") => Ok(Some(ChargeOutcome::Approved {
+    async fn outcome_of(&self, pi: &PaymentIntent) -> Result<Option<ChargeOutcome>, GatewayError> {
+        let gateway_ref = pi.gateway_ref()?;
+        pi.money()?;
+        match pi.status()? {
+            IntentStatus::Succeeded => Ok(Some(ChargeOutcome::Approved {
                 card: self.card_for(pi).await.ok_or(GatewayError::MalformedResponse)?,
-                risk: risk_signals(&pi["latest_charge"]),
+                risk: pi.risk(),
                 gateway_ref,
             })),
-            Some("requires_payment_method") | Some("canceled") if !pi["last_payment_error"].is_null() => {
-                let reason = decline_reason(&pi["last_payment_error"]);
+            IntentStatus::RequiresPaymentMethod | IntentStatus::Canceled if pi.last_payment_error.is_some() => {
                 Ok(Some(ChargeOutcome::Declined {
                     gateway_ref: Some(gateway_ref),
-                    reason,
+                    reason: pi
+                        .last_payment_error
+                        .as_ref()
+                        .map_or(DeclineReason::Generic, ApiError::decline_reason),
                     card: self.card_for(pi).await,
                 }))
             }
-            Some("requires_capture") => Ok(Some(ChargeOutcome::Authorized {
+            IntentStatus::RequiresCapture => Ok(Some(ChargeOutcome::Authorized {
                 card: self.card_for(pi).await.ok_or(GatewayError::MalformedResponse)?,
-                risk: risk_signals(&pi["latest_charge"]),
-                capture_before_ms: capture_before_ms(&pi["latest_charge"]),
+                risk: pi.risk(),
+                capture_before_ms: pi.capture_before_ms(),
                 gateway_ref,
             })),
-            Some("requires_action") => Err(GatewayError::AuthenticationRequired),
-            Some("processing") => Err(GatewayError::OutcomeUnknown),
+            IntentStatus::RequiresAction => Err(GatewayError::AuthenticationRequired),
+            IntentStatus::Processing => Err(GatewayError::OutcomeUnknown),
             // Created but never confirmed, or cancelled before any attempt:
             // no money moved.
-            Some(_) => Ok(None),
-            None => Err(GatewayError::MalformedResponse),
+            IntentStatus::RequiresPaymentMethod
+            | IntentStatus::RequiresConfirmation
+            | IntentStatus::Canceled
+            | IntentStatus::Other => Ok(None),
         }
     }
 
     /// Every refund of one PaymentIntent (`GET /v1/refunds?payment_intent=`).
     async fn list_refunds(&self, payment: &GatewayRef) -> Result<Vec<ListedRefund>, GatewayError> {
         let mut refunds = Vec::new();
-        let mut pages = self.pages("v1/refunds", vec![("payment_intent".to_string(), payment.0.clone())]);
+        let mut pages = Pages::<Refund>::new(
+            self,
+            "v1/refunds",
+            vec![("payment_intent".to_string(), payment.0.clone())],
+        );
         while let Some(page) = pages.next().await? {
             for r in &page {
-                refunds.push(listed_refund(r)?);
+                refunds.push(r.listed()?);
             }
         }
         Ok(refunds)
@@ -237,7 +243,7 @@ impl StripeGateway {
     /// window: on a busy account the sale may be far from the newest).
     /// Search is eventually consistent and not on every server, so the list
     /// is read instead.
-    async fn find_by_sale(&self, request: &ChargeRequest) -> Result<Option<Value>, GatewayError> {
+    async fn find_by_sale(&self, request: &ChargeRequest) -> Result<Option<PaymentIntent>, GatewayError> {
         let sale_id = request.sale_id.to_string();
         let slack_ms = i64::try_from(LOOKUP_CLOCK_SLACK.as_millis()).unwrap_or(i64::MAX);
         let open_ms = i64::try_from((self.in_flight_window() + self.reader_wait).as_millis()).unwrap_or(i64::MAX);
@@ -251,27 +257,13 @@ impl StripeGateway {
             ("created[gte]".to_string(), from.to_string()),
             ("created[lte]".to_string(), to.to_string()),
         ];
-        let mut pages = self.pages("v1/payment_intents", window);
+        let mut pages = Pages::<PaymentIntent>::new(self, "v1/payment_intents", window);
         while let Some(page) = pages.next().await? {
-            if let Some(found) = page
-                .into_iter()
-                .find(|pi| pi["metadata"]["sale_id"].as_str() == Some(sale_id.as_str()))
-            {
+            if let Some(found) = page.into_iter().find(|pi| pi.sale_id() == Some(sale_id.as_str())) {
                 return Ok(Some(found));
             }
         }
         Ok(None)
-    }
-
-    fn pages<'a>(&'a self, path: &'a str, filter: Vec<(String, String)>) -> Pages<'a> {
-        Pages {
-            gateway: self,
-            path,
-            filter,
-            after: None,
-            read: 0,
-            done: false,
-        }
     }
 }
 
@@ -280,22 +272,23 @@ impl Gateway for StripeGateway {
     /// Validates the key against the gateway (`GET /v1/balance`).
     async fn check_key(&self) -> Result<KeyCheck, GatewayError> {
         let shape = key_kind(self.key.expose_secret()).ok_or(GatewayError::KeyRejected)?;
-        self.call(reqwest::Method::GET, "v1/balance", &[], None).await?;
+        self.call::<IgnoredAny>(reqwest::Method::GET, "v1/balance", &[], None)
+            .await?;
         Ok(shape)
     }
 
     /// The account's card readers (`GET /v1/terminal/readers`).
     async fn list_readers(&self) -> Result<Vec<ReaderInfo>, GatewayError> {
         let q = vec![("limit".to_string(), "100".to_string())];
-        let list = self.call(reqwest::Method::GET, "v1/terminal/readers", &q, None).await?;
-        let data = list["data"].as_array().ok_or(GatewayError::MalformedResponse)?;
+        let list: List<Reader> = self.call(reqwest::Method::GET, "v1/terminal/readers", &q, None).await?;
+        let data = list.data.ok_or(GatewayError::MalformedResponse)?;
         Ok(data
-            .iter()
+            .into_iter()
             .filter_map(|r| {
                 Some(ReaderInfo {
-                    id: r["id"].as_str()?.to_string(),
-                    label: r["label"].as_str().unwrap_or("").to_string(),
-                    status: r["status"].as_str().unwrap_or("offline").to_string(),
+                    id: r.id?,
+                    label: r.label.unwrap_or_default(),
+                    status: r.status.unwrap_or_else(|| "offline".into()),
                 })
             })
             .collect())
@@ -321,7 +314,7 @@ impl Gateway for StripeGateway {
             ("confirm".into(), "true".into()),
             ("expand[]".into(), "latest_charge".into()),
         ]);
-        let call = self.call(
+        let call = self.call::<PaymentIntent>(
             reqwest::Method::POST,
             "v1/payment_intents",
             &form,
@@ -361,8 +354,8 @@ impl Gateway for StripeGateway {
         if let Some(outcome) = self.outcome_of(&pi).await? {
             return Ok(Some(outcome));
         }
-        let id = GatewayRef(pi["id"].as_str().ok_or(GatewayError::MalformedResponse)?.to_string());
-        if is_reader_payment(&pi) {
+        let id = pi.gateway_ref()?;
+        if pi.is_reader_payment() {
             // A reader wait cut short (a crash). The reader may still be
             // prompting for it: stop our action there, then cancel the
             // PaymentIntent; its answer decides (a tap that landed first is
@@ -382,7 +375,7 @@ impl Gateway for StripeGateway {
         // Created, never confirmed. Something could still confirm it while
         // its window lasts; after that it is cancelled so nothing ever can,
         // and the sale is not charged.
-        let created_ms = pi["created"].as_i64().unwrap_or(0).saturating_mul(1000);
+        let created_ms = pi.created_ms().unwrap_or(0);
         let open_for = self.in_flight_window() + self.reader_wait;
         let settled_by = created_ms.saturating_add(i64::try_from(open_for.as_millis()).unwrap_or(i64::MAX));
         if crate::clock::now_ms() < settled_by {
@@ -408,7 +401,7 @@ impl Gateway for StripeGateway {
         if let Some(a) = &request.audit_anchor {
             form.push(("metadata[audit_head]".into(), a.clone()));
         }
-        let r = self
+        let r: Refund = self
             .call(
                 reqwest::Method::POST,
                 "v1/refunds",
@@ -416,7 +409,7 @@ impl Gateway for StripeGateway {
                 Some(request.idempotency_key.as_str()),
             )
             .await?;
-        refund_outcome(&r)
+        r.outcome()
     }
 
     async fn capture(&self, op: &PaymentOp) -> Result<MinorUnits, GatewayError> {
@@ -427,10 +420,10 @@ impl Gateway for StripeGateway {
         if let Some(a) = &op.audit_anchor {
             form.push(("metadata[audit_head]".into(), a.clone()));
         }
-        let pi = self
+        let pi: PaymentIntent = self
             .call(reqwest::Method::POST, &path, &form, Some(op.idempotency_key.as_str()))
             .await?;
-        match payment_state(&pi)? {
+        match pi.state()? {
             PaymentState::Captured { amount } => Ok(amount),
             _ => Err(GatewayError::MalformedResponse),
         }
@@ -438,20 +431,20 @@ impl Gateway for StripeGateway {
 
     async fn void(&self, op: &PaymentOp) -> Result<(), GatewayError> {
         let path = Self::payment_path(&op.payment, "/cancel")?;
-        let pi = self
+        let pi: PaymentIntent = self
             .call(reqwest::Method::POST, &path, &[], Some(op.idempotency_key.as_str()))
             .await?;
-        match payment_state(&pi)? {
+        match pi.state()? {
             PaymentState::Voided => Ok(()),
             _ => Err(GatewayError::MalformedResponse),
         }
     }
 
     async fn payment_state(&self, payment: &GatewayRef) -> Result<PaymentState, GatewayError> {
-        let pi = self
+        let pi: PaymentIntent = self
             .call(reqwest::Method::GET, &Self::payment_path(payment, "")?, &[], None)
             .await?;
-        payment_state(&pi)
+        pi.state()
     }
 
     /// `GET /v1/payment_intents?created[gte]=…&created[lt]=…`, every page,
@@ -463,21 +456,21 @@ impl Gateway for StripeGateway {
             ("created[gte]".to_string(), since_ms.div_euclid(1000).to_string()),
             ("created[lt]".into(), (until_ms + 999).div_euclid(1000).to_string()),
         ];
-        let mut pages = self.pages("v1/payment_intents", window);
+        let mut pages = Pages::<PaymentIntent>::new(self, "v1/payment_intents", window);
         while let Some(page) = pages.next().await? {
             for pi in &page {
-                let created_ms = pi["created"].as_i64().ok_or(GatewayError::MalformedResponse)? * 1000;
-                let (amount, currency) = strict_money(pi)?;
-                let state = payment_state(pi)?;
-                let gateway_ref = GatewayRef(pi["id"].as_str().ok_or(GatewayError::MalformedResponse)?.into());
+                let created_ms = pi.created_ms().ok_or(GatewayError::MalformedResponse)?;
+                let money = pi.money()?;
+                let state = pi.state()?;
+                let gateway_ref = pi.gateway_ref()?;
                 let refunds = match state {
                     PaymentState::Captured { .. } => self.list_refunds(&gateway_ref).await?,
                     _ => Vec::new(),
                 };
                 listed.push(ListedPayment {
-                    sale_id: pi["metadata"]["sale_id"].as_str().map(String::from),
-                    terminal_id: pi["metadata"]["terminal_id"].as_str().map(String::from),
-                    money: Money::new(amount, currency),
+                    sale_id: pi.sale_id().map(String::from),
+                    terminal_id: pi.terminal_id().map(String::from),
+                    money,
                     state,
                     created_ms,
                     card: self.card_for(pi).await,
@@ -497,13 +490,13 @@ impl Gateway for StripeGateway {
     /// its receipt for the charge. Updating the same field is idempotent.
     async fn email_receipt(&self, payment: &GatewayRef, email: &str) -> Result<(), GatewayError> {
         let form = vec![("receipt_email".to_string(), email.to_string())];
-        self.call(reqwest::Method::POST, &Self::payment_path(payment, "")?, &form, None)
+        self.call::<IgnoredAny>(reqwest::Method::POST, &Self::payment_path(payment, "")?, &form, None)
             .await
             .map(|_| ())
     }
 
     async fn health(&self) -> Result<(), GatewayError> {
-        self.call(reqwest::Method::GET, "v1/balance", &[], None)
+        self.call::<IgnoredAny>(reqwest::Method::GET, "v1/balance", &[], None)
             .await
             .map(|_| ())
     }
@@ -513,30 +506,24 @@ impl Gateway for StripeGateway {
     /// one page. One page is enough: only the newest anchors matter.
     async fn recent_anchors(&self, terminal_id: &str) -> Result<Vec<(i64, String)>, GatewayError> {
         let q = vec![("limit".to_string(), "100".to_string())];
-        let list = self.call(reqwest::Method::GET, "v1/payment_intents", &q, None).await?;
-        let data = list["data"].as_array().ok_or(GatewayError::MalformedResponse)?;
+        let list: List<PaymentIntent> = self.call(reqwest::Method::GET, "v1/payment_intents", &q, None).await?;
+        let data = list.data.ok_or(GatewayError::MalformedResponse)?;
         Ok(data
             .iter()
-            .filter(|pi| pi["metadata"]["terminal_id"].as_str() == Some(terminal_id))
-            .filter_map(|pi| {
-                let head = pi["metadata"]["audit_head"].as_str()?;
-                let created_ms = pi["created"].as_i64()?.saturating_mul(1000);
-                Some((created_ms, head.chars().take(100).collect()))
-            })
+            .filter(|pi| pi.terminal_id() == Some(terminal_id))
+            .filter_map(|pi| Some((pi.created_ms()?, pi.audit_head()?.chars().take(100).collect())))
             .collect())
     }
 
     async fn find_refund(&self, request: &RefundRequest) -> Result<Option<RefundOutcome>, GatewayError> {
-        let mut pages = self.pages(
+        let mut pages = Pages::<Refund>::new(
+            self,
             "v1/refunds",
             vec![("payment_intent".to_string(), request.charge.0.clone())],
         );
         while let Some(page) = pages.next().await? {
-            if let Some(r) = page
-                .iter()
-                .find(|r| r["metadata"]["refund_id"].as_str() == Some(request.refund_id.as_str()))
-            {
-                return refund_outcome(r).map(Some);
+            if let Some(r) = page.iter().find(|r| r.refund_id() == Some(request.refund_id.as_str())) {
+                return r.outcome().map(Some);
             }
         }
         Ok(None)

@@ -1,8 +1,11 @@
 //! One Stripe list, read page by page, with a bound a gateway that keeps
 //! saying "more" cannot get past.
 
-use serde_json::Value;
+use std::marker::PhantomData;
 
+use serde::de::DeserializeOwned;
+
+use super::wire::{List, StripeObject};
 use super::StripeGateway;
 use crate::gateway::GatewayError;
 
@@ -11,18 +14,31 @@ use crate::gateway::GatewayError;
 /// is stopped here with [`GatewayError::ListTooLong`].
 const MAX_PAGES: usize = 500;
 
-/// One Stripe list, read page by page with `starting_after`.
-pub(super) struct Pages<'a> {
-    pub(super) gateway: &'a StripeGateway,
-    pub(super) path: &'a str,
-    pub(super) filter: Vec<(String, String)>,
-    pub(super) after: Option<String>,
-    pub(super) read: usize,
-    pub(super) done: bool,
+/// One Stripe list of `T`, read page by page with `starting_after`.
+pub(super) struct Pages<'a, T> {
+    gateway: &'a StripeGateway,
+    path: &'a str,
+    filter: Vec<(String, String)>,
+    after: Option<String>,
+    read: usize,
+    done: bool,
+    items: PhantomData<T>,
 }
 
-impl Pages<'_> {
-    pub(super) async fn next(&mut self) -> Result<Option<Vec<Value>>, GatewayError> {
+impl<'a, T: StripeObject + DeserializeOwned> Pages<'a, T> {
+    pub(super) fn new(gateway: &'a StripeGateway, path: &'a str, filter: Vec<(String, String)>) -> Self {
+        Self {
+            gateway,
+            path,
+            filter,
+            after: None,
+            read: 0,
+            done: false,
+            items: PhantomData,
+        }
+    }
+
+    pub(super) async fn next(&mut self) -> Result<Option<Vec<T>>, GatewayError> {
         if self.done {
             return Ok(None);
         }
@@ -34,16 +50,14 @@ impl Pages<'_> {
         if let Some(after) = &self.after {
             q.push(("starting_after".into(), after.clone()));
         }
-        let mut list = self.gateway.call(reqwest::Method::GET, self.path, &q, None).await?;
-        let Value::Array(data) = list["data"].take() else {
-            return Err(GatewayError::MalformedResponse);
-        };
+        let list: List<T> = self.gateway.call(reqwest::Method::GET, self.path, &q, None).await?;
+        let data = list.data.ok_or(GatewayError::MalformedResponse)?;
         self.read += 1;
-        if list["has_more"].as_bool() == Some(true) {
+        if list.has_more == Some(true) {
             // A page that says "more" must say where it ended.
             let last = data
                 .last()
-                .and_then(|v| v["id"].as_str())
+                .and_then(StripeObject::id)
                 .ok_or(GatewayError::MalformedResponse)?;
             self.after = Some(last.to_string());
         } else {

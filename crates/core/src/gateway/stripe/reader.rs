@@ -3,9 +3,9 @@
 //! settle the payment from what the gateway says, never from the reader's
 //! word alone.
 
-use serde_json::Value;
+use serde::de::IgnoredAny;
 
-use super::wire::action_is_for;
+use super::wire::{IntentStatus, PaymentIntent, Reader, ReaderAction};
 use super::{path_id, StripeGateway};
 use crate::gateway::{ChargeOutcome, ChargeRequest, GatewayError, GatewayRef};
 
@@ -42,14 +42,14 @@ impl StripeGateway {
         let key = request.idempotency_key.as_str();
         let mut form = Self::intent_form(request);
         form.push(("payment_method_types[]".into(), "card_present".into()));
-        let pi = self
+        let pi: PaymentIntent = self
             .call(reqwest::Method::POST, "v1/payment_intents", &form, Some(key))
             .await?;
-        let pi = GatewayRef(pi["id"].as_str().ok_or(GatewayError::MalformedResponse)?.to_string());
+        let pi = pi.gateway_ref()?;
         let hand_off = vec![("payment_intent".to_string(), pi.0.clone())];
         let process_key = format!("{key}-process");
         match self
-            .call(
+            .call::<Reader>(
                 reqwest::Method::POST,
                 &format!("v1/terminal/readers/{reader}/process_payment_intent"),
                 &hand_off,
@@ -60,13 +60,11 @@ impl StripeGateway {
             Ok(state) => {
                 // The test helper exists for simulated readers only; a
                 // physical reader in test mode waits for a real card.
-                let simulated = state["device_type"]
-                    .as_str()
-                    .is_some_and(|t| t.starts_with("simulated_"));
+                let simulated = state.device_type.is_some_and(|t| t.starts_with("simulated_"));
                 if self.test_mode && simulated {
                     let tap = format!("v1/test_helpers/terminal/readers/{reader}/present_payment_method");
                     if let Err(e) = self
-                        .call(reqwest::Method::POST, &tap, &[], Some(&format!("{key}-present")))
+                        .call::<Reader>(reqwest::Method::POST, &tap, &[], Some(&format!("{key}-present")))
                         .await
                     {
                         // The wait below still settles the payment.
@@ -112,7 +110,7 @@ impl StripeGateway {
                 () = cancel.cancelled() => return self.stop_reader(reader, pi).await,
                 r = async {
                     tokio::time::sleep(poll).await;
-                    self.call(reqwest::Method::GET, &path, &[], None).await
+                    self.call::<Reader>(reqwest::Method::GET, &path, &[], None).await
                 } => r,
             };
             match read {
@@ -122,25 +120,27 @@ impl StripeGateway {
                 }
                 Ok(state) => {
                     poll = (poll * 3 / 2).min(READER_POLL_MAX);
-                    let action = &state["action"];
-                    if action_is_for(action, pi) {
-                        seen_ours = true;
-                        match action["status"].as_str() {
-                            Some("succeeded") => return self.settled_payment(pi).await,
-                            Some("failed") => return self.after_reader_failure(pi, action).await,
-                            _ => {}
+                    match &state.action {
+                        Some(action) if action.is_for(pi) => {
+                            seen_ours = true;
+                            match action.status() {
+                                Some("succeeded") => return self.settled_payment(pi).await,
+                                Some("failed") => return self.after_reader_failure(pi, action).await,
+                                _ => {}
+                            }
                         }
-                    } else if action.is_object() {
                         // The reader serves another payment (another till's):
                         // ours is not on it any more, or never reached it.
                         // Never touch the other one.
-                        return self.leave_reader(pi, GatewayError::ReaderBusy).await;
-                    } else if seen_ours {
+                        Some(_) => return self.leave_reader(pi, GatewayError::ReaderBusy).await,
                         // Our action is gone from the reader: the payment says
                         // what became of it.
-                        if let Some(taken) = self.outcome_of(&self.read_payment(pi).await?).await? {
-                            return Ok(taken);
+                        None if seen_ours => {
+                            if let Some(taken) = self.outcome_of(&self.read_payment(pi).await?).await? {
+                                return Ok(taken);
+                            }
                         }
+                        None => {}
                     }
                 }
             }
@@ -170,12 +170,12 @@ impl StripeGateway {
     pub(super) async fn after_reader_failure(
         &self,
         pi: &GatewayRef,
-        action: &Value,
+        action: &ReaderAction,
     ) -> Result<ChargeOutcome, GatewayError> {
         if let Some(taken) = self.outcome_of(&self.read_payment(pi).await?).await? {
             return Ok(taken);
         }
-        let failure = action["failure_code"].as_str().unwrap_or("");
+        let failure = action.failure_code.as_deref().unwrap_or("");
         match self
             .cancel_unconfirmed(pi)
             .await
@@ -231,15 +231,17 @@ impl StripeGateway {
     /// progress. `Ok(true)`: stopped; `Ok(false)`: nothing of ours to stop.
     pub(super) async fn cancel_our_action(&self, reader: &str, pi: &GatewayRef) -> Result<bool, GatewayError> {
         let path = format!("v1/terminal/readers/{reader}");
-        let state = self.call(reqwest::Method::GET, &path, &[], None).await?;
-        let action = &state["action"];
-        if !action_is_for(action, pi) || action["status"].as_str() != Some("in_progress") {
+        let state: Reader = self.call(reqwest::Method::GET, &path, &[], None).await?;
+        if !state
+            .action
+            .is_some_and(|action| action.is_for(pi) && action.status() == Some("in_progress"))
+        {
             return Ok(false);
         }
         // A fresh key per stop: a replayed refusal must not stand in for a
         // later attempt (retries of this one request reuse it).
         let stop_key = format!("{}-stop-{}", pi.0, uuid::Uuid::new_v4());
-        self.call(
+        self.call::<IgnoredAny>(
             reqwest::Method::POST,
             &format!("{path}/cancel_action"),
             &[],
@@ -252,13 +254,13 @@ impl StripeGateway {
     /// Reads the PaymentIntent (with its charge) for a settling decision,
     /// riding out brief losses and the moment a tapped card is
     /// `processing`. What cannot be read is in doubt, never "not charged".
-    pub(super) async fn read_payment(&self, pi: &GatewayRef) -> Result<Value, GatewayError> {
+    pub(super) async fn read_payment(&self, pi: &GatewayRef) -> Result<PaymentIntent, GatewayError> {
         let path = Self::payment_path(pi, "")?;
         let q = [("expand[]".to_string(), "latest_charge".to_string())];
         let mut pause = READER_POLL_FIRST;
         for _ in 0..READER_SETTLE_READS {
-            match self.call(reqwest::Method::GET, &path, &q, None).await {
-                Ok(found) if found["status"].as_str() != Some("processing") => return Ok(found),
+            match self.call::<PaymentIntent>(reqwest::Method::GET, &path, &q, None).await {
+                Ok(found) if found.status != Some(IntentStatus::Processing) => return Ok(found),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "reading the reader's payment failed; trying again"),
             }
@@ -275,7 +277,7 @@ impl StripeGateway {
     pub(super) async fn cancel_unconfirmed(&self, pi: &GatewayRef) -> Result<Option<ChargeOutcome>, GatewayError> {
         let cancel_key = format!("{}-cancel", pi.0);
         let answer = self
-            .call(
+            .call::<PaymentIntent>(
                 reqwest::Method::POST,
                 &Self::payment_path(pi, "/cancel")?,
                 &[],
@@ -283,12 +285,12 @@ impl StripeGateway {
             )
             .await;
         let now = match answer {
-            Ok(pi) if pi["status"].as_str() == Some("canceled") => return Ok(None),
+            Ok(pi) if pi.status == Some(IntentStatus::Canceled) => return Ok(None),
             // Refused (already succeeded, processing, …) or unanswered: the
             // PaymentIntent says which.
             _ => self.read_payment(pi).await?,
         };
-        if now["status"].as_str() == Some("canceled") {
+        if now.status == Some(IntentStatus::Canceled) {
             return Ok(None);
         }
         match self.outcome_of(&now).await? {

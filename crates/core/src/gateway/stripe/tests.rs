@@ -4,6 +4,7 @@ use super::*;
 use crate::gateway::http::{Body, Sent};
 use crate::gateway::{CardholderVerification, DeclineReason, EntryMode};
 use proptest::prelude::*;
+use serde_json::Value;
 
 /// A PaymentIntent the issuer declined (Stripe leaves it waiting for
 /// another card, or cancelled, with the error) is a decline with its
@@ -22,7 +23,7 @@ async fn a_declined_payment_intent_is_a_decline_with_its_reason() {
             "id": "pi_1", "amount": 1250, "currency": "usd", "status": status,
             "last_payment_error": {"code": "card_declined", "decline_code": "insufficient_funds"},
         });
-        let outcome = gw.outcome_of(&pi).await;
+        let outcome = gw.outcome_of(&intent(&pi)).await;
         assert!(
             matches!(
                 &outcome,
@@ -35,10 +36,18 @@ async fn a_declined_payment_intent_is_a_decline_with_its_reason() {
         );
         pi["last_payment_error"] = Value::Null;
         assert!(
-            matches!(gw.outcome_of(&pi).await, Ok(None)),
+            matches!(gw.outcome_of(&intent(&pi)).await, Ok(None)),
             "{status} without an attempt"
         );
     }
+}
+
+fn intent(v: &Value) -> PaymentIntent {
+    read(v.clone()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn error(v: Value) -> ErrorBody {
+    read(v).unwrap_or_default()
 }
 
 /// JSON shaped like a gateway answer, with anything in the fields that
@@ -89,13 +98,13 @@ fn a_capture_outside_what_was_authorised_is_not_trusted() {
         let pi = serde_json::json!({
             "id": "pi_1", "amount": 100, "currency": "usd", "status": "succeeded", "amount_received": received
         });
-        assert_eq!(payment_state(&pi), Err(GatewayError::MalformedResponse), "{received}");
+        assert_eq!(intent(&pi).state(), Err(GatewayError::MalformedResponse), "{received}");
     }
     let pi = serde_json::json!({
         "id": "pi_1", "amount": 100, "currency": "usd", "status": "succeeded", "amount_received": 60
     });
     assert_eq!(
-        payment_state(&pi),
+        intent(&pi).state(),
         Ok(PaymentState::Captured {
             amount: MinorUnits::new(60)
         })
@@ -108,21 +117,25 @@ proptest! {
     /// panic, and never a negative amount.
     #[test]
     fn any_answer_parses_or_is_refused(v in answer()) {
-        if let Ok(PaymentState::Captured { amount }) = payment_state(&v) {
-            prop_assert!(
-                amount.get() >= 0 && Some(amount.get()) <= v["amount"].as_i64(),
-                "a capture outside the authorisation was trusted: {v}"
-            );
+        if let Ok(pi) = read::<PaymentIntent>(v.clone()) {
+            if let Ok(PaymentState::Captured { amount }) = pi.state() {
+                prop_assert!(
+                    amount.get() >= 0 && Some(amount.get()) <= v["amount"].as_i64(),
+                    "a capture outside the authorisation was trusted: {v}"
+                );
+            }
+            if let Ok(money) = pi.money() {
+                prop_assert!(money.amount.get() >= 0 && Some(money.amount.get()) == v["amount"].as_i64());
+            }
+            let _ = (pi.risk(), pi.charged_card(), pi.capture_before_ms());
         }
-        let _ = refund_outcome(&v);
-        let _ = listed_refund(&v);
-        let _ = risk_signals(&v);
-        let _ = card_summary(&v);
-        let _ = decline_reason(&v);
-        let _ = map_error(402, &v);
-        if let Ok((amount, _)) = strict_money(&v) {
-            prop_assert!(amount.get() >= 0);
+        if let Ok(r) = read::<Refund>(v.clone()) {
+            let _ = (r.outcome(), r.listed());
         }
+        if let Ok(card) = read::<Card>(v.clone()) {
+            let _ = card.summary();
+        }
+        let _ = map_error(402, &error(v));
     }
 }
 
@@ -155,7 +168,7 @@ fn errors_map_to_what_a_cashier_can_do() {
     let decline = serde_json::json!({"error": {"type": "card_error", "code": "card_declined",
         "decline_code": "insufficient_funds", "payment_intent": {"id": "pi_1"}}});
     assert_eq!(
-        map_error(402, &decline),
+        map_error(402, &error(decline)),
         GatewayError::Declined {
             reason: DeclineReason::InsufficientFunds,
             payment_intent: Some("pi_1".into())
@@ -163,27 +176,27 @@ fn errors_map_to_what_a_cashier_can_do() {
     );
     let expired = serde_json::json!({"error": {"type": "card_error", "code": "expired_card"}});
     assert!(matches!(
-        map_error(402, &expired),
+        map_error(402, &error(expired)),
         GatewayError::Declined {
             reason: DeclineReason::ExpiredCard,
             ..
         }
     ));
     let processing = serde_json::json!({"error": {"type": "card_error", "code": "processing_error"}});
-    assert_eq!(map_error(402, &processing), GatewayError::ProcessingError);
+    assert_eq!(map_error(402, &error(processing)), GatewayError::ProcessingError);
     // A card that needs the customer's bank to confirm (3-D Secure) is
     // not a decline: the cashier is told to ask for another way to pay.
     let sca = serde_json::json!({"error": {"type": "card_error", "code": "authentication_required"}});
-    assert_eq!(map_error(402, &sca), GatewayError::AuthenticationRequired);
-    assert_eq!(map_error(401, &Value::Null), GatewayError::KeyRejected);
-    assert_eq!(map_error(403, &Value::Null), GatewayError::PermissionMissing);
-    assert_eq!(map_error(429, &Value::Null), GatewayError::RateLimited);
-    assert_eq!(map_error(404, &Value::Null), GatewayError::NotFound);
-    assert_eq!(map_error(503, &Value::Null), GatewayError::Unreachable);
-    assert_eq!(map_error(400, &Value::Null), GatewayError::InvalidRequest);
+    assert_eq!(map_error(402, &error(sca)), GatewayError::AuthenticationRequired);
+    assert_eq!(map_error(401, &ErrorBody::default()), GatewayError::KeyRejected);
+    assert_eq!(map_error(403, &ErrorBody::default()), GatewayError::PermissionMissing);
+    assert_eq!(map_error(429, &ErrorBody::default()), GatewayError::RateLimited);
+    assert_eq!(map_error(404, &ErrorBody::default()), GatewayError::NotFound);
+    assert_eq!(map_error(503, &ErrorBody::default()), GatewayError::Unreachable);
+    assert_eq!(map_error(400, &ErrorBody::default()), GatewayError::InvalidRequest);
     // A reader timeout says the reader did not answer Stripe in time, not
     // that it did not take the card.
-    let reader = |code: &str| serde_json::json!({"error": {"type": "invalid_request_error", "code": code}});
+    let reader = |code: &str| error(serde_json::json!({"error": {"type": "invalid_request_error", "code": code}}));
     assert_eq!(
         map_error(400, &reader("terminal_reader_timeout")),
         GatewayError::OutcomeUnknown
@@ -201,22 +214,26 @@ fn errors_map_to_what_a_cashier_can_do() {
 #[test]
 fn only_our_own_action_on_a_reader_is_ours() {
     let ours = GatewayRef("pi_ours123456".into());
+    let is_for = |action: Value| {
+        read::<Reader>(serde_json::json!({"action": action}))
+            .ok()
+            .and_then(|r| r.action)
+            .is_some_and(|a| a.is_for(&ours))
+    };
     let action = |pi: Value| {
         serde_json::json!({"type": "process_payment_intent", "status": "in_progress",
         "process_payment_intent": {"payment_intent": pi}})
     };
-    assert!(action_is_for(&action("pi_ours123456".into()), &ours));
-    assert!(action_is_for(
-        &action(serde_json::json!({"id": "pi_ours123456"})),
-        &ours
-    ));
-    assert!(!action_is_for(&action("pi_theirs12345".into()), &ours));
-    assert!(!action_is_for(&Value::Null, &ours));
+    assert!(is_for(action("pi_ours123456".into())));
+    assert!(is_for(action(serde_json::json!({"id": "pi_ours123456"}))));
+    assert!(!is_for(action("pi_theirs12345".into())));
+    assert!(!is_for(Value::Null));
     let setup = serde_json::json!({"type": "process_setup_intent", "process_payment_intent": {"payment_intent": "pi_ours123456"}});
-    assert!(!action_is_for(&setup, &ours));
+    assert!(!is_for(setup));
+    let with_charge = |charge: Value| intent(&serde_json::json!({"latest_charge": charge}));
     let charge = serde_json::json!({"payment_method_details": {"card_present": {"capture_before": 1_800_000_000}}});
-    assert_eq!(capture_before_ms(&charge), Some(1_800_000_000_000));
-    assert_eq!(capture_before_ms(&serde_json::json!("ch_1")), None);
+    assert_eq!(with_charge(charge).capture_before_ms(), Some(1_800_000_000_000));
+    assert_eq!(with_charge(serde_json::json!("ch_1")).capture_before_ms(), None);
 }
 
 /// Once an attempt may have been acted on, only a success or a decline
@@ -243,32 +260,32 @@ fn only_a_definite_answer_ends_a_mutation_that_may_have_landed() {
     ] {
         let shown = format!("{last:?}");
         assert_eq!(
-            conclude(sent(last, true), true),
+            conclude::<Value>(sent(last, true), true),
             Err(GatewayError::OutcomeUnknown),
             "{shown}"
         );
     }
-    assert!(conclude(sent(answered(200, "{}"), true), true).is_ok());
+    assert!(conclude::<Value>(sent(answered(200, "{}"), true), true).is_ok());
     assert!(matches!(
-        conclude(sent(answered(402, decline), true), true),
+        conclude::<Value>(sent(answered(402, decline), true), true),
         Err(GatewayError::Declined { .. })
     ));
     // Nothing may have landed: the answer means what it says.
     assert_eq!(
-        conclude(sent(answered(429, "{}"), false), true),
+        conclude::<Value>(sent(answered(429, "{}"), false), true),
         Err(GatewayError::RateLimited)
     );
     assert_eq!(
-        conclude(sent(answered(401, "{}"), false), true),
+        conclude::<Value>(sent(answered(401, "{}"), false), true),
         Err(GatewayError::KeyRejected)
     );
     assert_eq!(
-        conclude(sent(Attempt::NotSent { tls: true }, false), true),
+        conclude::<Value>(sent(Attempt::NotSent { tls: true }, false), true),
         Err(GatewayError::TlsFailure)
     );
     // A read never moves money: its failure is only a failure.
     assert_eq!(
-        conclude(sent(answered(500, "{}"), true), false),
+        conclude::<Value>(sent(answered(500, "{}"), true), false),
         Err(GatewayError::Unreachable)
     );
 }
@@ -283,13 +300,14 @@ fn receipt_fields_are_read_for_reader_and_keyed_cards_and_junk_is_left_out() {
             "cardholder_verification_method": "offline_pin",
         },
     });
-    let r = card_summary(&present).and_then(|c| c.receipt).unwrap_or_default();
+    let summary = |card: &Value| read::<Card>(card.clone()).ok().and_then(|c| c.summary());
+    let r = summary(&present).and_then(|c| c.receipt).unwrap_or_default();
     assert_eq!(r.entry, Some(EntryMode::Chip));
     assert_eq!(r.aid.as_deref(), Some("A0000000031010"));
     assert_eq!(r.verification, Some(CardholderVerification::OfflinePin));
     assert_eq!(r.authorization_response_code.as_deref(), Some("3030"));
     let keyed = serde_json::json!({"brand": "visa", "last4": "4242", "authorization_code": "654321"});
-    let r = card_summary(&keyed).and_then(|c| c.receipt).unwrap_or_default();
+    let r = summary(&keyed).and_then(|c| c.receipt).unwrap_or_default();
     assert_eq!(
         (r.entry, r.authorization_code.as_deref()),
         (Some(EntryMode::Keyed), Some("654321"))
@@ -303,34 +321,47 @@ fn receipt_fields_are_read_for_reader_and_keyed_cards_and_junk_is_left_out() {
         serde_json::json!(3030),
         serde_json::json!("  "),
     ] {
-        assert_eq!(receipt_field(&junk), None, "{junk}");
+        let card =
+            serde_json::json!({"last4": "4242", "read_method": "contact_emv", "receipt": {"authorization_code": junk}});
+        let r = summary(&card).and_then(|c| c.receipt).unwrap_or_default();
+        assert_eq!((r.entry, r.authorization_code), (Some(EntryMode::Chip), None), "{junk}");
     }
 }
 
 #[test]
 fn money_fields_are_strict_and_the_rest_lenient() {
-    assert!(strict_money(&serde_json::json!({"amount": 1250, "currency": "usd", "extra": [1]})).is_ok());
-    assert!(strict_money(&serde_json::json!({"amount": "1250", "currency": "usd"})).is_err());
-    assert!(strict_money(&serde_json::json!({"amount": -1, "currency": "usd"})).is_err());
-    assert!(strict_money(&serde_json::json!({"amount": 1250, "currency": "xxx"})).is_err());
-    assert!(strict_money(&serde_json::json!({"amount": 12.5, "currency": "usd"})).is_err());
+    let money = |v: Value| intent(&v).money();
+    assert!(money(serde_json::json!({"amount": 1250, "currency": "usd", "extra": [1]})).is_ok());
+    assert!(money(serde_json::json!({"amount": "1250", "currency": "usd"})).is_err());
+    assert!(money(serde_json::json!({"amount": -1, "currency": "usd"})).is_err());
+    assert!(money(serde_json::json!({"amount": 1250, "currency": "xxx"})).is_err());
+    assert!(money(serde_json::json!({"amount": 12.5, "currency": "usd"})).is_err());
+    // A field of an unexpected type is absent, not fatal to the answer.
+    let odd = intent(
+        &serde_json::json!({"id": "pi_1", "amount": 1250, "currency": "usd", "status": "succeeded",
+        "metadata": [1, 2], "created": "yesterday", "latest_charge": 7}),
+    );
+    assert_eq!((odd.sale_id(), odd.created_ms(), odd.risk()), (None, None, None));
+    assert!(odd.money().is_ok());
+    let summary = |card: Value| read::<Card>(card).ok().and_then(|c| c.summary());
     let card = serde_json::json!({"brand": "visa", "last4": "4242", "exp_month": 12, "exp_year": 2030});
-    assert_eq!(card_summary(&card).map(|c| c.last4), Some("4242".into()));
-    assert_eq!(card_summary(&serde_json::json!({"last4": "42424"})), None);
+    assert_eq!(summary(card).map(|c| c.last4), Some("4242".into()));
+    assert_eq!(summary(serde_json::json!({"last4": "42424"})), None);
     assert_eq!(path_id("pm_123"), Some("pm_123"));
     assert_eq!(
         endpoint_label("v1/payment_intents/pi_3abcDEF123/capture"),
         "v1/payment_intents/{id}/capture"
     );
     assert_eq!(endpoint_label("v1/payment_intents"), "v1/payment_intents");
+    let with_charge = |charge: Value| intent(&serde_json::json!({"latest_charge": charge}));
     let charge = serde_json::json!({"outcome": {"network_status": "approved_by_network", "risk_level": "elevated",
         "seller_message": "Stripe evaluated this payment as having elevated risk."},
         "payment_method_details": {"card": {"checks": {"cvc_check": "fail", "address_postal_code_check": "pass"}}}});
-    let risk = risk_signals(&charge);
+    let risk = with_charge(charge).risk();
     assert_eq!(risk.as_ref().and_then(|r| r.risk_level.as_deref()), Some("elevated"));
     assert!(risk
         .and_then(|r| r.warning())
         .is_some_and(|w| w.contains("security code")));
-    assert_eq!(risk_signals(&serde_json::json!("ch_123")), None);
+    assert_eq!(with_charge(serde_json::json!("ch_123")).risk(), None);
     assert_eq!(path_id("../v1/x"), None);
 }

@@ -1,194 +1,290 @@
-//! Reading Stripe's answers: money fields strictly (amount, currency and
-//! status present and well-formed, or the answer is not trusted), the rest
-//! leniently (unknown fields ignored, `latest_charge` an id or an object),
-//! into the gateway's domain types.
+//! Stripe's wire format: its answers as typed structs (serde), and the ids
+//! and endpoints that go into request paths. [`super::answers`] reads the
+//! structs into the gateway's domain types.
+//!
+//! The structs name only the fields the terminal reads. Every field is read
+//! leniently ([`answer!`]): a field of an unexpected type is absent rather
+//! than making the whole answer unreadable, unknown fields are ignored, and
+//! an expandable field (`latest_charge`, `payment_method`) may be an id or
+//! an object ([`Expandable`]). Money is read strictly where it is turned
+//! into domain types ([`super::answers`]).
+//!
+//! None of these types derives `Debug`: they hold what the gateway said
+//! about a card, and they never leave `gateway::stripe`.
 
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use crate::gateway::http::{Attempt, Sent};
-use crate::gateway::{
-    CardReceipt, CardSummary, CardholderVerification, DeclineReason, EntryMode, GatewayError, GatewayRef, ListedRefund,
-    PaymentState, RefundOutcome, RiskSignals,
-};
-use crate::money::{Currency, MinorUnits, Money};
+use crate::gateway::GatewayError;
 
-pub(super) fn listed_refund(r: &Value) -> Result<ListedRefund, GatewayError> {
-    let (amount, currency) = strict_money(r)?;
-    Ok(ListedRefund {
-        gateway_ref: GatewayRef(r["id"].as_str().ok_or(GatewayError::MalformedResponse)?.into()),
-        refund_id: r["metadata"]["refund_id"].as_str().map(String::from),
-        money: Money::new(amount, currency),
-        counts: matches!(
-            refund_outcome(r)?,
-            RefundOutcome::Succeeded { .. } | RefundOutcome::Pending { .. }
-        ),
-        created_ms: r["created"].as_i64().unwrap_or(0) * 1000,
-    })
+/// Reads a whole answer (or one item of a list) as `T`.
+pub(super) fn read<T: DeserializeOwned>(json: Value) -> Result<T, GatewayError> {
+    T::deserialize(json).map_err(|_| GatewayError::MalformedResponse)
 }
 
-pub(super) fn refund_outcome(r: &Value) -> Result<RefundOutcome, GatewayError> {
-    let id = r["id"].as_str().ok_or(GatewayError::MalformedResponse)?;
-    strict_money(r)?;
-    Ok(match r["status"].as_str() {
-        Some("succeeded") => RefundOutcome::Succeeded {
-            gateway_ref: GatewayRef(id.into()),
-        },
-        Some("pending") | Some("requires_action") => RefundOutcome::Pending {
-            gateway_ref: GatewayRef(id.into()),
-        },
-        Some("failed") | Some("canceled") => RefundOutcome::Failed {
-            code: r["failure_reason"].as_str().unwrap_or("refund_failed").to_string(),
-        },
-        _ => return Err(GatewayError::MalformedResponse),
-    })
+/// One field, or `None` when it is missing, null or of another type.
+fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
+    Ok(T::deserialize(Value::deserialize(d)?).ok())
 }
 
-pub(super) fn payment_state(pi: &Value) -> Result<PaymentState, GatewayError> {
-    let (authorised, _) = strict_money(pi)?;
-    Ok(match pi["status"].as_str() {
-        Some("requires_capture") => PaymentState::Authorized,
-        // Strict: a capture is never negative nor more than was authorised.
-        Some("succeeded") => PaymentState::Captured {
-            amount: MinorUnits::new(
-                captured_amount(pi)
-                    .filter(|c| (0..=authorised.get()).contains(c))
-                    .ok_or(GatewayError::MalformedResponse)?,
-            ),
-        },
-        Some("canceled") => PaymentState::Voided,
-        Some(_) => PaymentState::Other,
-        None => return Err(GatewayError::MalformedResponse),
-    })
-}
-
-/// What a succeeded PaymentIntent actually took. Stripe reports
-/// `amount_received`; older and compatible servers only have the charge,
-/// where a partial capture shows as the uncaptured rest being refunded.
-pub(super) fn captured_amount(pi: &Value) -> Option<i64> {
-    if let Some(received) = pi["amount_received"].as_i64() {
-        return Some(received);
-    }
-    let charge = &pi["latest_charge"];
-    if let Some(captured) = charge["amount_captured"].as_i64() {
-        return Some(captured);
-    }
-    match (charge["amount"].as_i64(), charge["amount_refunded"].as_i64()) {
-        (Some(amount), Some(refunded)) => Some(amount - refunded),
-        _ => pi["amount"].as_i64(),
-    }
-}
-
-/// Amount and currency must be present and valid on anything about money.
-pub(super) fn strict_money(v: &Value) -> Result<(MinorUnits, Currency), GatewayError> {
-    let amount = v["amount"]
-        .as_i64()
-        .filter(|a| *a >= 0)
-        .ok_or(GatewayError::MalformedResponse)?;
-    let currency = v["currency"]
-        .as_str()
-        .and_then(|c| c.parse::<Currency>().ok())
-        .ok_or(GatewayError::MalformedResponse)?;
-    Ok((MinorUnits::new(amount), currency))
-}
-
-/// Stripe's `outcome` and card `checks` on a charge (absent when the charge
-/// is only an id, or on servers that do not report them).
-pub(super) fn risk_signals(charge: &Value) -> Option<RiskSignals> {
-    let text = |v: &Value| {
-        v.as_str()
-            .map(|s| s.chars().filter(|c| !c.is_control()).take(200).collect::<String>())
+/// A struct of Stripe's whose every field is an `Option` read by
+/// [`lenient`].
+macro_rules! answer {
+    ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $field:ident: $ty:ty,)* }) => {
+        $(#[$meta])*
+        #[derive(Default, Deserialize)]
+        pub(super) struct $name {
+            $($(#[$fmeta])* #[serde(default, deserialize_with = "lenient")] pub(super) $field: Option<$ty>,)*
+        }
     };
-    let outcome = &charge["outcome"];
-    let checks = if charge["payment_method_details"]["card"]["checks"].is_object() {
-        &charge["payment_method_details"]["card"]["checks"]
-    } else {
-        &charge["payment_method_details"]["card_present"]["checks"]
+}
+
+/// A Stripe object, known by its id.
+pub(super) trait StripeObject {
+    fn id(&self) -> Option<&str>;
+}
+
+macro_rules! stripe_object {
+    ($($name:ident),*) => {
+        $(impl StripeObject for $name {
+            fn id(&self) -> Option<&str> {
+                self.id.as_deref()
+            }
+        })*
     };
-    let r = RiskSignals {
-        network_status: text(&outcome["network_status"]),
-        risk_level: text(&outcome["risk_level"]),
-        seller_message: text(&outcome["seller_message"]),
-        rule: text(&outcome["rule"]).or_else(|| text(&outcome["rule"]["id"])),
-        cvc_check: text(&checks["cvc_check"]),
-        postal_code_check: text(&checks["address_postal_code_check"]),
-    };
-    (r != RiskSignals::default()).then_some(r)
 }
 
-pub(super) fn card_summary(card: &Value) -> Option<CardSummary> {
-    let last4 = card["last4"].as_str()?;
-    if last4.len() != 4 || !last4.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    Some(CardSummary {
-        receipt: Some(card_receipt(card)),
-        brand: card["brand"].as_str().unwrap_or("card").chars().take(20).collect(),
-        last4: last4.to_string(),
-        exp_month: card["exp_month"]
-            .as_u64()
-            .and_then(|m| u8::try_from(m).ok())
-            .unwrap_or(0),
-        exp_year: card["exp_year"]
-            .as_u64()
-            .and_then(|y| u16::try_from(y).ok())
-            .unwrap_or(0),
-    })
+/// A field Stripe sends as an id, or as the object when it is expanded.
+pub(super) enum Expandable<T> {
+    Id(String),
+    Object(T),
 }
 
-/// The receipt fields of `payment_method_details.card_present` (a card read
-/// on the reader: its `receipt` object and `read_method`) or of `.card` (a
-/// keyed card: the authorisation code).
-pub(super) fn card_receipt(card: &Value) -> CardReceipt {
-    let emv = &card["receipt"];
-    if !card["read_method"].is_string() && !emv.is_object() {
-        return CardReceipt {
-            entry: Some(EntryMode::Keyed),
-            authorization_code: receipt_field(&card["authorization_code"]),
-            ..CardReceipt::default()
-        };
-    }
-    CardReceipt {
-        entry: card["read_method"].as_str().and_then(|m| match m {
-            "contact_emv" => Some(EntryMode::Chip),
-            "contactless_emv" => Some(EntryMode::Contactless),
-            "contactless_magstripe_mode" => Some(EntryMode::ContactlessMagstripe),
-            "magnetic_stripe_track2" => Some(EntryMode::Swipe),
-            "magnetic_stripe_fallback" => Some(EntryMode::SwipeFallback),
-            _ => None,
-        }),
-        application_name: receipt_field(&emv["application_preferred_name"]),
-        aid: receipt_field(&emv["dedicated_file_name"]),
-        account_type: receipt_field(&emv["account_type"]),
-        authorization_code: receipt_field(&emv["authorization_code"]),
-        authorization_response_code: receipt_field(&emv["authorization_response_code"]),
-        verification: emv["cardholder_verification_method"].as_str().and_then(|m| match m {
-            "online_pin" => Some(CardholderVerification::OnlinePin),
-            "offline_pin" => Some(CardholderVerification::OfflinePin),
-            "signature" => Some(CardholderVerification::Signature),
-            "offline_pin_and_signature" => Some(CardholderVerification::OfflinePinAndSignature),
-            "approval" => Some(CardholderVerification::Device),
-            "none" => Some(CardholderVerification::None),
-            "failure" => Some(CardholderVerification::Failed),
-            _ => None,
-        }),
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Expandable<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Value::deserialize(d)? {
+            Value::String(id) => Ok(Self::Id(id)),
+            object @ Value::Object(_) => T::deserialize(object)
+                .map(Self::Object)
+                .map_err(serde::de::Error::custom),
+            _ => Err(serde::de::Error::custom("neither an id nor an object")),
+        }
     }
 }
 
-/// A receipt value from the gateway, kept only if it is short printable
-/// ASCII and holds nothing card-like: it is printed as it is.
-pub(super) fn receipt_field(v: &Value) -> Option<String> {
-    let text = v.as_str()?.trim();
-    let printable = !text.is_empty() && text.len() <= 32 && text.chars().all(|c| c == ' ' || c.is_ascii_graphic());
-    (printable && !crate::pan::contains_card_number(text)).then(|| text.to_string())
-}
-
-pub(super) fn decline_reason(err: &Value) -> DeclineReason {
-    match err["code"].as_str() {
-        Some("expired_card") => DeclineReason::ExpiredCard,
-        Some("incorrect_cvc") => DeclineReason::IncorrectCvc,
-        _ => DeclineReason::from_code(err["decline_code"].as_str().unwrap_or("generic_decline")),
+impl<T> Expandable<T> {
+    pub(super) fn object(&self) -> Option<&T> {
+        match self {
+            Self::Object(o) => Some(o),
+            Self::Id(_) => None,
+        }
     }
 }
+
+impl<T: StripeObject> Expandable<T> {
+    pub(super) fn id(&self) -> Option<&str> {
+        match self {
+            Self::Id(id) => Some(id),
+            Self::Object(o) => o.id(),
+        }
+    }
+}
+
+/// A page of a list (`GET /v1/…`).
+#[derive(Deserialize)]
+#[serde(bound = "T: DeserializeOwned")]
+pub(super) struct List<T> {
+    #[serde(default = "Option::default", deserialize_with = "lenient")]
+    pub(super) data: Option<Vec<T>>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub(super) has_more: Option<bool>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum IntentStatus {
+    RequiresPaymentMethod,
+    RequiresConfirmation,
+    RequiresAction,
+    Processing,
+    RequiresCapture,
+    Canceled,
+    Succeeded,
+    #[serde(other)]
+    Other,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum RefundStatus {
+    Succeeded,
+    Pending,
+    RequiresAction,
+    Failed,
+    Canceled,
+    #[serde(other)]
+    Other,
+}
+
+answer! {
+    PaymentIntent {
+        id: String,
+        amount: i64,
+        currency: String,
+        status: IntentStatus,
+        amount_received: i64,
+        created: i64,
+        latest_charge: Expandable<Charge>,
+        payment_method: Expandable<PaymentMethod>,
+        last_payment_error: ApiError,
+        payment_method_types: Vec<String>,
+        metadata: Metadata,
+    }
+}
+
+answer! {
+    /// The keys the terminal writes into `metadata`.
+    Metadata {
+        sale_id: String,
+        terminal_id: String,
+        audit_head: String,
+        refund_id: String,
+    }
+}
+
+answer! {
+    Charge {
+        amount: i64,
+        amount_captured: i64,
+        amount_refunded: i64,
+        outcome: RiskOutcome,
+        payment_method_details: PaymentMethodDetails,
+    }
+}
+
+answer! {
+    /// Stripe's risk evaluation of a charge.
+    RiskOutcome {
+        network_status: String,
+        risk_level: String,
+        seller_message: String,
+        rule: Expandable<Ref>,
+    }
+}
+
+answer! {
+    PaymentMethodDetails {
+        /// A keyed card.
+        card: Card,
+        /// A card read on a reader.
+        card_present: Card,
+    }
+}
+
+answer! {
+    Card {
+        brand: String,
+        last4: String,
+        exp_month: u64,
+        exp_year: u64,
+        read_method: String,
+        receipt: EmvReceipt,
+        authorization_code: String,
+        checks: CardChecks,
+        /// A card-present authorisation's deadline, Unix seconds.
+        capture_before: i64,
+    }
+}
+
+answer! {
+    /// The card networks' receipt fields of a card read on a reader.
+    EmvReceipt {
+        application_preferred_name: String,
+        dedicated_file_name: String,
+        account_type: String,
+        authorization_code: String,
+        authorization_response_code: String,
+        cardholder_verification_method: String,
+    }
+}
+
+answer! {
+    CardChecks {
+        cvc_check: String,
+        address_postal_code_check: String,
+    }
+}
+
+answer! {
+    PaymentMethod {
+        id: String,
+        card: Card,
+    }
+}
+
+answer! {
+    Refund {
+        id: String,
+        amount: i64,
+        currency: String,
+        status: RefundStatus,
+        failure_reason: String,
+        created: i64,
+        metadata: Metadata,
+    }
+}
+
+answer! {
+    /// The body of an error answer.
+    ErrorBody {
+        error: ApiError,
+    }
+}
+
+answer! {
+    ApiError {
+        code: String,
+        decline_code: String,
+        payment_intent: Expandable<Ref>,
+    }
+}
+
+answer! {
+    /// Any object, by its id only.
+    Ref {
+        id: String,
+    }
+}
+
+answer! {
+    /// A card reader (Stripe Terminal).
+    Reader {
+        id: String,
+        label: String,
+        status: String,
+        device_type: String,
+        action: ReaderAction,
+    }
+}
+
+answer! {
+    /// What a reader is doing.
+    ReaderAction {
+        r#type: String,
+        status: String,
+        failure_code: String,
+        process_payment_intent: ProcessIntent,
+    }
+}
+
+answer! {
+    ProcessIntent {
+        payment_intent: Expandable<Ref>,
+    }
+}
+
+stripe_object!(PaymentIntent, PaymentMethod, Refund, Ref, Reader);
 
 /// The endpoint with ids replaced (`v1/payment_intents/{id}/capture`):
 /// gateway ids are sealed at rest, so they stay out of the logs too.
@@ -208,81 +304,7 @@ pub(super) fn endpoint_label(path: &str) -> String {
         .join("/")
 }
 
-/// A card-present authorisation's deadline (`capture_before`, Unix
-/// seconds on the charge), in Unix ms; absent on charges without one.
-pub(super) fn capture_before_ms(charge: &Value) -> Option<i64> {
-    charge["payment_method_details"]["card_present"]["capture_before"]
-        .as_i64()
-        .filter(|s| *s > 0)
-        .map(|s| s.saturating_mul(1000))
-}
-
-/// Whether the reader's `action` is the processing of `pi` (Stripe sends the
-/// PaymentIntent as an id, or as an object when expanded).
-pub(super) fn action_is_for(action: &Value, pi: &GatewayRef) -> bool {
-    let target = &action["process_payment_intent"]["payment_intent"];
-    action["type"].as_str() == Some("process_payment_intent")
-        && target.as_str().or_else(|| target["id"].as_str()) == Some(pi.0.as_str())
-}
-
-/// Whether a PaymentIntent was made for a card reader.
-pub(super) fn is_reader_payment(pi: &Value) -> bool {
-    pi["payment_method_types"]
-        .as_array()
-        .is_some_and(|t| t.iter().any(|t| t.as_str() == Some("card_present")))
-}
-
 /// Ids go into URL paths: only Stripe's id alphabet is accepted.
 pub(super) fn path_id(id: &str) -> Option<&str> {
     (!id.is_empty() && id.len() <= 255 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).then_some(id)
-}
-
-/// What a call came to. A mutation that may have been acted on ends only
-/// on an answer about that request itself; anything else (a later 429, a
-/// TLS failure, a 401, a lost answer) leaves it in doubt, to be looked up.
-pub(super) fn conclude(sent: Sent, mutation: bool) -> Result<Value, GatewayError> {
-    if mutation && sent.may_have_landed && !sent.last.definite() {
-        return Err(GatewayError::OutcomeUnknown);
-    }
-    match sent.last {
-        Attempt::Answered { status, body, .. } => {
-            let json: Value = serde_json::from_slice(&body.0).unwrap_or(Value::Null);
-            if (200..300).contains(&status) {
-                Ok(json)
-            } else {
-                Err(map_error(status, &json))
-            }
-        }
-        Attempt::NotSent { tls: true } => Err(GatewayError::TlsFailure),
-        Attempt::NotSent { tls: false } | Attempt::Lost => Err(GatewayError::Unreachable),
-        Attempt::Oversized => Err(GatewayError::AnswerTooLarge),
-    }
-}
-
-/// Maps an error answer to what the counter can act on.
-pub(super) fn map_error(status: u16, body: &Value) -> GatewayError {
-    let err = &body["error"];
-    let code = err["code"].as_str().unwrap_or("");
-    match status {
-        401 => GatewayError::KeyRejected,
-        403 => GatewayError::PermissionMissing,
-        402 => match code {
-            "processing_error" => GatewayError::ProcessingError,
-            "authentication_required" => GatewayError::AuthenticationRequired,
-            _ => GatewayError::Declined {
-                reason: decline_reason(err),
-                payment_intent: err["payment_intent"]["id"].as_str().map(String::from),
-            },
-        },
-        429 => GatewayError::RateLimited,
-        404 => GatewayError::NotFound,
-        400 if code == "terminal_reader_offline" => GatewayError::ReaderOffline,
-        // The reader did not answer Stripe in time: it may still have
-        // received the action, so whether a card is taken is not known.
-        400 if code == "terminal_reader_timeout" => GatewayError::OutcomeUnknown,
-        400 if code == "terminal_reader_busy" => GatewayError::ReaderBusy,
-        // Only reached when no mutation may have landed (see `call`).
-        s if s >= 500 || s == 409 => GatewayError::Unreachable,
-        _ => GatewayError::InvalidRequest,
-    }
 }
