@@ -37,6 +37,8 @@ const ORDER: &[&str] = &[
     "setup",
     "terminal",
     "api",
+    // Test fixtures (`#[cfg(test)]`): test code is outside the layering.
+    "testing",
 ];
 
 /// Modules that may use only the ones listed, whatever the order allows.

@@ -51,4 +51,6 @@ pub mod setup;
 pub mod shop;
 pub mod store;
 pub mod terminal;
+#[cfg(test)]
+mod testing;
 pub mod vault;

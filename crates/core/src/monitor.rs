@@ -168,48 +168,30 @@ pub fn alerts(
 
 #[cfg(test)]
 mod tests {
-    use time::OffsetDateTime;
 
     use super::*;
-    use crate::gateway::{CaptureMode, IdempotencyKey, RefundReason};
+    use crate::gateway::{IdempotencyKey, RefundReason};
     use crate::money::{Currency, Money};
     use crate::store::{NewRefund, NewSale, RefundStatus, SaleId, SaleStatus, Settlement};
-    use crate::vault::{MasterKey, Sealer, SubKeys};
-
-    fn at(ms: i64) -> OffsetDateTime {
-        OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
-    }
+    use crate::testing;
 
     fn sale(id: SaleId, ms: i64, status: SaleStatus) -> (NewSale, Settlement) {
-        let money = Money::new(MinorUnits::new(5_000), Currency::Usd);
+        let money = testing::usd(5_000);
         (
             NewSale {
                 id,
-                terminal_id: "t1".into(),
-                money,
-                idempotency_key: IdempotencyKey::generate(),
-                source: "reader",
-                capture: CaptureMode::Automatic,
                 staff_id: Some("cas".into()),
-                description: None,
-                created_at: at(ms),
+                created_at: testing::at(ms),
+                ..testing::journaled(money)
             },
-            Settlement {
-                status,
-                captured: (status == SaleStatus::Approved).then_some(money.amount),
-                risk: None,
-                outcome_code: None,
-                gateway_ref: None,
-                card: None,
-            },
+            testing::settled(status, money),
         )
     }
 
     #[test]
     fn thresholds_raise_the_right_alerts() -> Result<(), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
-        let key = MasterKey::from_slice(&[4u8; 32]).ok_or("key")?;
-        let store = Store::open(&dir.path().join("c.sqlite3"), Sealer::ephemeral(&SubKeys::new(key)))?;
+        let store = Store::open(&dir.path().join("c.sqlite3"), testing::sealer(4))?;
         let db = TerminalDb::open(&dir.path().join("t.sqlite3"))?;
         let now = 1_800_000_000_000;
         let settings = Settings::default();
@@ -254,7 +236,7 @@ mod tests {
                 idempotency_key: IdempotencyKey::generate(),
                 note: None,
                 staff_id: Some("cas".into()),
-                created_at: at(ms),
+                created_at: testing::at(ms),
             })?;
             store.settle_refund(id, RefundStatus::Succeeded, None, None)?;
         }

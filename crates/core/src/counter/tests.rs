@@ -5,14 +5,6 @@ use super::*;
 use crate::gateway::training::ReaderTiming;
 use crate::money::MinorUnits;
 use crate::store::{RefundStatus, Settlement};
-use crate::vault::{MasterKey, Sealer};
-
-fn sealer() -> Sealer {
-    match MasterKey::from_slice(&[3u8; 32]) {
-        Some(m) => Sealer::ephemeral(&SubKeys::new(m)),
-        None => panic!("key"),
-    }
-}
 
 async fn counter(dir: &std::path::Path, slow_ms: u64) -> Result<Counter, CounterError> {
     let settings = Settings {
@@ -23,24 +15,14 @@ async fn counter(dir: &std::path::Path, slow_ms: u64) -> Result<Counter, Counter
         },
         ..Settings::default()
     };
-    let store = Store::open(&dir.join("c.sqlite3"), sealer())?;
+    let store = Store::open(&dir.join("c.sqlite3"), crate::testing::sealer(3))?;
     let gateway = Arc::new(TrainingGateway::new(settings.training_reader));
     Counter::from_parts(settings, "t1".into(), store, gateway).await
 }
 
 /// A $9.00 reader sale as the journal writes it before asking the gateway.
 fn journaled_sale() -> NewSale {
-    NewSale {
-        id: SaleId::new(),
-        terminal_id: "t1".into(),
-        money: Money::new(MinorUnits::new(900), Currency::Usd),
-        idempotency_key: IdempotencyKey::generate(),
-        source: "reader",
-        capture: CaptureMode::Automatic,
-        staff_id: None,
-        description: None,
-        created_at: crate::clock::now_utc(),
-    }
+    crate::testing::journaled(crate::testing::usd(900))
 }
 
 /// An authorisation only (captured later), approved.
@@ -258,7 +240,7 @@ async fn a_double_press_sends_one_charge() -> Result<(), CounterError> {
 async fn an_interrupted_charge_is_settled_on_the_next_start() -> Result<(), CounterError> {
     let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
     // A crash after the journal write, before any answer: only the pending row exists.
-    let store = Store::open(&dir.path().join("c.sqlite3"), sealer())?;
+    let store = Store::open(&dir.path().join("c.sqlite3"), crate::testing::sealer(3))?;
     let sale = journaled_sale();
     let id = sale.id;
     store.insert_pending(&sale)?;
@@ -349,7 +331,7 @@ async fn a_lapsed_authorisation_is_refused_as_expired() -> Result<(), CounterErr
 async fn lapsed_authorisations_are_settled_as_the_gateway_has_them() -> Result<(), CounterError> {
     let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
     let settings = Settings::default();
-    let store = Store::open(&dir.path().join("c.sqlite3"), sealer())?;
+    let store = Store::open(&dir.path().join("c.sqlite3"), crate::testing::sealer(3))?;
     let gateway = Arc::new(TrainingGateway::new(ReaderTiming {
         tap_ms: 1,
         slow_ms: 1,

@@ -377,7 +377,6 @@ mod tests {
         ChargeOutcome, ChargeRequest, GatewayError, GatewayKind, GatewayRef, PaymentOp, RefundOutcome, RefundRequest,
     };
     use crate::money::{Currency, MinorUnits};
-    use crate::vault::{MasterKey, Sealer, SubKeys};
 
     /// A gateway whose only answer is a fixed list of payments.
     struct Listed(Vec<ListedPayment>);
@@ -426,16 +425,12 @@ mod tests {
         status: SaleStatus,
     ) -> std::result::Result<SaleId, Box<dyn std::error::Error>> {
         let id = SaleId::new();
+        let money = Money::new(MinorUnits::new(amount), Currency::Eur);
         store.insert_pending(&NewSale {
             id,
-            terminal_id: "t1".into(),
-            money: Money::new(MinorUnits::new(amount), Currency::Eur),
-            idempotency_key: IdempotencyKey::generate(),
-            source: "reader",
             capture: CaptureMode::Manual,
-            staff_id: None,
-            description: None,
             created_at: at(at_ms),
+            ..crate::testing::journaled(money)
         })?;
         store.settle(
             id,
@@ -467,8 +462,7 @@ mod tests {
     #[tokio::test]
     async fn every_kind_of_difference_is_found_and_only_imports_are_offered() -> TestResult {
         let dir = tempfile::tempdir()?;
-        let key = MasterKey::from_slice(&[8u8; 32]).ok_or("key")?;
-        let store = Store::open(&dir.path().join("c.sqlite3"), Sealer::ephemeral(&SubKeys::new(key)))?;
+        let store = Store::open(&dir.path().join("c.sqlite3"), crate::testing::sealer(8))?;
         let t0 = 1_800_000_000_000;
         let period = Period {
             from_ms: t0,

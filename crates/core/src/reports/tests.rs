@@ -5,24 +5,20 @@
 
 use jiff::civil::date;
 use rusqlite::params;
-use time::OffsetDateTime;
 
 use super::closing::{self, Change};
 use super::*;
-use crate::gateway::{CaptureMode, CardSummary, GatewayRef, IdempotencyKey, RefundReason};
+use crate::gateway::{CaptureMode, GatewayRef, IdempotencyKey, RefundReason};
 use crate::money::Money;
 use crate::store::{NewRefund, NewSale, RefundStatus, SaleStatus, Settlement};
-use crate::vault::{MasterKey, Sealer, SubKeys};
+use crate::vault::Sealer;
 
 type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
 
 const ZONE: &str = "America/New_York";
 
 fn sealer() -> Sealer {
-    match MasterKey::from_slice(&[5u8; 32]) {
-        Some(m) => Sealer::ephemeral(&SubKeys::new(m)),
-        None => panic!("key"),
-    }
+    crate::testing::sealer(5)
 }
 
 /// Milliseconds of a New York wall-clock time.
@@ -33,9 +29,7 @@ fn ny(y: i16, mo: i8, d: i8, h: i8, mi: i8) -> i64 {
     }
 }
 
-fn at(ms: i64) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
-}
+use crate::testing::at;
 
 struct Data {
     store: Store,
@@ -65,14 +59,10 @@ impl Data {
         let id = SaleId::new();
         self.store.insert_pending(&NewSale {
             id,
-            terminal_id: "t1".into(),
-            money: Money::new(MinorUnits::new(amount), currency),
-            idempotency_key: IdempotencyKey::generate(),
-            source: "reader",
-            capture: CaptureMode::Automatic,
             staff_id: Some(staff.into()),
             description: Some("coffee".into()),
             created_at: at(ms),
+            ..crate::testing::journaled(Money::new(MinorUnits::new(amount), currency))
         })?;
         self.store.settle(
             id,
@@ -82,13 +72,7 @@ impl Data {
                 risk: None,
                 outcome_code: None,
                 gateway_ref: Some(GatewayRef(format!("pi_{id}"))),
-                card: Some(CardSummary {
-                    brand: brand.into(),
-                    last4: "4242".into(),
-                    exp_month: 12,
-                    exp_year: 2030,
-                    receipt: None,
-                }),
+                card: Some(crate::testing::card(brand)),
             },
         )?;
         Ok(id)

@@ -581,26 +581,15 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vault::{MasterKey, SubKeys};
 
     fn sealer() -> Sealer {
-        match MasterKey::from_slice(&[9u8; 32]) {
-            Some(m) => Sealer::ephemeral(&SubKeys::new(m)),
-            None => panic!("key"),
-        }
+        crate::testing::sealer(9)
     }
 
     fn new_sale(description: &str) -> NewSale {
         NewSale {
-            id: SaleId::new(),
-            terminal_id: "t1".into(),
-            money: Money::new(MinorUnits::new(1250), Currency::Usd),
-            idempotency_key: IdempotencyKey::generate(),
-            source: "reader",
-            capture: CaptureMode::Automatic,
-            staff_id: None,
             description: Some(description.into()),
-            created_at: OffsetDateTime::now_utc(),
+            ..crate::testing::journaled(crate::testing::usd(1250))
         }
     }
 
