@@ -21,6 +21,7 @@ use merchant_core::counter::{ChargeInput, Counter, CounterError, RefundInput};
 use merchant_core::gateway::http::HttpConfig;
 use merchant_core::gateway::stripe::{StripeCompat, StripeGateway};
 use merchant_core::gateway::{CaptureMode, RefundReason};
+use merchant_core::money::MinorUnits;
 use merchant_core::store::{RefundStatus, SaleId, SaleStatus, Store, StoreError};
 use merchant_core::vault::{MasterKey, Sealer, SubKeys};
 use merchant_tests::{oracle, summary, Localstripe, TestPki, TestResult};
@@ -132,7 +133,7 @@ async fn a_thousand_operations_through_faults_reconcile_cleanly() -> TestResult 
         if refund {
             let sale = approved[rng.below(approved.len() as u64) as usize];
             // Sometimes more than is left: must be refused locally.
-            let amount = format!("{}.{:02}", 1 + rng.below(12), rng.below(100));
+            let amount = MinorUnits::new(i64::try_from((1 + rng.below(12)) * 100 + rng.below(100)).unwrap_or(i64::MAX));
             let result = counter
                 .refund(RefundInput {
                     sale_id: sale,

@@ -832,6 +832,10 @@ fn money(minor: u64) -> String {
     format!("{}.{:02}", minor / 100, minor % 100)
 }
 
+fn minor(units: u64) -> MinorUnits {
+    MinorUnits::new(i64::try_from(units).unwrap_or(i64::MAX))
+}
+
 /// One seed: `ops` operations, crashes and quiet checks. Returns the tally
 /// or the first violation.
 async fn run_seed(seed: u64, ops: u64) -> TestResult<Tally> {
@@ -930,7 +934,7 @@ async fn run_seed(seed: u64, ops: u64) -> TestResult<Tally> {
                     let amount = if rng.chance(25) {
                         None
                     } else {
-                        Some(money(1 + rng.below(8_000)))
+                        Some(minor(1 + rng.below(8_000)))
                     };
                     let c = counter.clone();
                     let input = RefundInput {
@@ -956,7 +960,7 @@ async fn run_seed(seed: u64, ops: u64) -> TestResult<Tally> {
                     let amount = if rng.chance(50) {
                         None
                     } else {
-                        Some(money(50 + rng.below(10_000)))
+                        Some(minor(50 + rng.below(10_000)))
                     };
                     let c = counter.clone();
                     (

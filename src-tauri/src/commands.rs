@@ -111,7 +111,9 @@ pub fn list_sales(state: State<'_, AppState>, request: ListSalesRequest) -> Resu
 #[tauri::command]
 pub async fn capture_sale(state: State<'_, AppState>, request: CaptureSaleRequest) -> Result<SaleView, ErrorReport> {
     let (terminal, actor) = state.signed_in()?;
-    let sale = terminal.capture(&actor, request.sale_id, request.amount).await?;
+    let sale = terminal
+        .capture(&actor, request.sale_id, request.amount.as_deref())
+        .await?;
     Ok(SaleView::new(&sale, terminal.mode()))
 }
 

@@ -24,13 +24,13 @@ use merchant_core::api::{ErrorCode, ErrorReport, ListSalesRequest, RefundView, S
 use merchant_core::audit::Action;
 use merchant_core::clock::now_ms;
 use merchant_core::config::{Home, Mode};
-use merchant_core::counter::{ChargeInput, CounterError, RefundInput};
+use merchant_core::counter::{ChargeInput, CounterError};
 use merchant_core::gateway::CaptureMode;
 use merchant_core::money::Currency;
 use merchant_core::receipt::ReceiptCopy;
 use merchant_core::reports::ShopZone;
 use merchant_core::store::RefundStatus;
-use merchant_core::terminal::{Terminal, TerminalError};
+use merchant_core::terminal::{RefundForm, Terminal, TerminalError};
 
 use crate::args::*;
 use crate::output::*;
@@ -159,9 +159,12 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
             };
             sale_output(&terminal.charge(&actor, input).await?, mode)
         }
-        Command::Capture { sale_id, amount } => {
-            sale_output(&terminal.capture(&actor, sale_id_arg(&sale_id)?, amount).await?, mode)
-        }
+        Command::Capture { sale_id, amount } => sale_output(
+            &terminal
+                .capture(&actor, sale_id_arg(&sale_id)?, amount.as_deref())
+                .await?,
+            mode,
+        ),
         Command::Void { sale_id } => sale_output(&terminal.void(&actor, sale_id_arg(&sale_id)?).await?, mode),
         Command::Refund {
             sale_id,
@@ -175,12 +178,11 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
                 Some(_) => Some(stdin.secret("the approver's PIN")?),
                 None => None,
             };
-            let input = RefundInput {
+            let input = RefundForm {
                 sale_id,
                 amount,
                 reason,
                 note,
-                staff_id: None,
             };
             let approval = approver.as_deref().zip(approver_pin.as_ref());
             let refund = terminal.refund(&actor, input, approval).await?;

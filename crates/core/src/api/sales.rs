@@ -356,14 +356,13 @@ pub struct ApprovalRequest {
 }
 
 impl RefundSaleRequest {
-    /// Splits the request into the counter's input and the approval.
-    pub fn into_parts(self) -> (crate::counter::RefundInput, Option<ApprovalRequest>) {
-        let input = crate::counter::RefundInput {
+    /// Splits the request into the refund asked for and the approval.
+    pub fn into_parts(self) -> (crate::terminal::RefundForm, Option<ApprovalRequest>) {
+        let input = crate::terminal::RefundForm {
             sale_id: self.sale_id,
             amount: self.amount,
             reason: self.reason,
             note: self.note,
-            staff_id: None,
         };
         (input, self.approver)
     }

@@ -110,8 +110,8 @@ pub struct SalesFilter {
 #[derive(Debug, Clone)]
 pub struct RefundInput {
     pub sale_id: SaleId,
-    /// The amount as typed; `None` refunds everything that is left.
-    pub amount: Option<String>,
+    /// In the sale's currency; `None` refunds everything that is left.
+    pub amount: Option<MinorUnits>,
     pub reason: RefundReason,
     pub note: Option<String>,
     pub staff_id: Option<String>,
@@ -396,10 +396,7 @@ impl Counter {
             _ => return Err(StoreError::NotRefundable.into()),
         };
         let money = match input.amount {
-            Some(typed) => Money::new(
-                crate::money::parse_amount(&typed, sale.money.currency, &self.settings.parse_rules())?,
-                sale.money.currency,
-            ),
+            Some(amount) => Money::new(amount, sale.money.currency),
             None => self.store.refundable(sale.id)?,
         };
         if money.amount.get() <= 0 {
@@ -445,7 +442,8 @@ impl Counter {
 
     /// Captures all (`None`) or part of an authorised sale. Refused, before
     /// any request, once the gateway's capture deadline has passed.
-    pub async fn capture(&self, sale_id: SaleId, amount: Option<String>) -> Result<Sale, CounterError> {
+    /// Captures `amount` (in the sale's currency; `None`: all of it).
+    pub async fn capture(&self, sale_id: SaleId, amount: Option<MinorUnits>) -> Result<Sale, CounterError> {
         let sale = self.store.get(sale_id)?.ok_or(CounterError::SaleNotFound)?;
         let lapsed = sale.outcome_code.as_deref() == Some(AUTHORISATION_EXPIRED)
             || (sale.status == SaleStatus::Authorized
@@ -453,10 +451,7 @@ impl Counter {
         if lapsed {
             return Err(CounterError::CaptureExpired);
         }
-        let amount = match amount {
-            Some(typed) => crate::money::parse_amount(&typed, sale.money.currency, &self.settings.parse_rules())?,
-            None => sale.money.amount,
-        };
+        let amount = amount.unwrap_or(sale.money.amount);
         self.payment_op(sale, OpKind::Capture, amount).await
     }
 

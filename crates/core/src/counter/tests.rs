@@ -423,10 +423,10 @@ async fn authorise_then_capture_part_or_void() -> Result<(), CounterError> {
     ));
     // Capture more than held: refused before the gateway.
     assert!(matches!(
-        c.capture(tab.id, Some("50.01".into())).await,
+        c.capture(tab.id, Some(MinorUnits::new(5001))).await,
         Err(CounterError::Store(StoreError::NotCapturable))
     ));
-    let captured = c.capture(tab.id, Some("42.50".into())).await?;
+    let captured = c.capture(tab.id, Some(MinorUnits::new(4250))).await?;
     assert_eq!(
         (captured.status, captured.captured),
         (SaleStatus::Approved, Some(MinorUnits::new(4250)))

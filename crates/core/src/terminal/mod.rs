@@ -34,6 +34,7 @@ mod staff;
 mod support;
 
 pub use keys::{KeyView, KeysView};
+pub use sales::RefundForm;
 pub use settings::{GatewayChange, Limits};
 pub use support::{Diagnostics, GatewayHealth};
 

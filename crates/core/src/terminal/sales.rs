@@ -9,7 +9,7 @@ use super::{Result, Terminal, TerminalError};
 use crate::audit::{Action, Outcome};
 use crate::auth::{Actor, Permission, Role};
 use crate::counter::{ChargeInput, CounterError, RefundInput, SalesFilter};
-use crate::gateway::TestCard;
+use crate::gateway::{RefundReason, TestCard};
 use crate::money::{Currency, MinorUnits, Money};
 use crate::receipt::{self, ReceiptContext, ReceiptCopy};
 use crate::store::{CapReached, RateKind, RefundCap, StoreError};
@@ -201,17 +201,15 @@ impl Terminal {
     pub async fn refund(
         &self,
         actor: &Actor,
-        mut input: RefundInput,
+        form: RefundForm,
         approver: Option<(&str, &SecretString)>,
     ) -> Result<Refund> {
         self.require(actor, Permission::Refund)?;
         let counter = self.counter()?;
-        let sale = counter.store().get(input.sale_id)?.ok_or(CounterError::SaleNotFound)?;
+        let sale = counter.store().get(form.sale_id)?.ok_or(CounterError::SaleNotFound)?;
         let currency = sale.money.currency;
-        let amount = match &input.amount {
-            Some(typed) => {
-                crate::money::parse_amount(typed, currency, &self.settings.parse_rules()).map_err(CounterError::from)?
-            }
+        let amount = match self.typed_amount(form.amount.as_deref(), currency)? {
+            Some(amount) => amount,
             None => counter.store().refundable(sale.id)?.amount,
         };
         let object = sale.id.to_string();
@@ -250,8 +248,13 @@ impl Terminal {
             max_count: i64::from(self.settings.refund_limit_count),
             max_total_minor: major(self.settings.refund_limit_major, currency).get(),
         });
-        input.staff_id = Some(actor.staff_id.clone());
-        input.amount = Some(crate::money::format_minor(amount, currency));
+        let input = RefundInput {
+            sale_id: form.sale_id,
+            amount: Some(amount),
+            reason: form.reason,
+            note: form.note,
+            staff_id: Some(actor.staff_id.clone()),
+        };
         counter.set_audit_anchor(self.audit.head(&self.db)?.map(|a| a.encode()));
         let result = counter.refund_within(input, cap).await;
         if let Err(CounterError::Store(StoreError::RefundLimit(reached))) = &result {
@@ -298,9 +301,17 @@ impl Terminal {
         Ok(TerminalError::LimitReached(msg))
     }
 
-    pub async fn capture(&self, actor: &Actor, sale: SaleId, amount: Option<String>) -> Result<Sale> {
+    /// Captures an authorisation: `amount` as typed, or all of it.
+    pub async fn capture(&self, actor: &Actor, sale: SaleId, amount: Option<&str>) -> Result<Sale> {
         self.require(actor, Permission::CaptureVoid)?;
         let counter = self.counter()?;
+        let currency = counter
+            .store()
+            .get(sale)?
+            .ok_or(CounterError::SaleNotFound)?
+            .money
+            .currency;
+        let amount = self.typed_amount(amount, currency)?;
         counter.set_audit_anchor(self.audit.head(&self.db)?.map(|a| a.encode()));
         let result = counter.capture(sale, amount).await;
         self.record_op(actor, Action::Capture, sale, &result)?;
@@ -368,6 +379,27 @@ fn major(units: u64, currency: Currency) -> MinorUnits {
             .unwrap_or(i64::MAX)
             .saturating_mul(currency.minor_per_major()),
     )
+}
+
+/// A refund as a person asked for it at the till or the command line.
+#[derive(Debug, Clone)]
+pub struct RefundForm {
+    pub sale_id: SaleId,
+    /// As typed, in the sale's currency; `None` refunds everything left.
+    pub amount: Option<String>,
+    pub reason: RefundReason,
+    pub note: Option<String>,
+}
+
+impl Terminal {
+    /// An amount as typed, read once, here, where the sale's currency is
+    /// known: the counter is handed minor units only.
+    fn typed_amount(&self, typed: Option<&str>, currency: Currency) -> Result<Option<MinorUnits>> {
+        typed
+            .map(|t| crate::money::parse_amount(t, currency, &self.settings.parse_rules()).map_err(CounterError::from))
+            .transpose()
+            .map_err(Into::into)
+    }
 }
 
 /// A sale as the trail records it: one still pending is in doubt.
