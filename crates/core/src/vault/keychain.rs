@@ -99,9 +99,12 @@ impl Keychain {
     }
 
     /// Runs one Secret Service call, again after a short wait when the
-    /// service answered with a platform (D-Bus) failure: several processes
-    /// starting at once, or a loaded machine, can make one call fail that
-    /// the next one completes. Anything else is answered at once.
+    /// service answered with a platform (D-Bus) failure, or returned no
+    /// result for an item it had just listed: several processes starting at
+    /// once, or a loaded machine, can make one call fail that the next one
+    /// completes (every process rewrites the audit head, and an item
+    /// replaced between finding and reading it answers "no result").
+    /// Anything else, a locked keychain among it, is answered at once.
     fn call<T>(&self, op: impl FnMut() -> keyring::Result<T>) -> keyring::Result<T> {
         use backon::{BlockingRetryable, ConstantBuilder};
         op.retry(
@@ -110,7 +113,7 @@ impl Keychain {
                 .with_max_times(3),
         )
         .sleep(std::thread::sleep)
-        .when(|e| matches!(e, keyring::Error::PlatformFailure(_)))
+        .when(|e| matches!(e, keyring::Error::PlatformFailure(_)) || vanished(e))
         .call()
     }
 
@@ -283,6 +286,13 @@ impl EpochStore for CacheEpochs {
     }
 }
 
+/// The Secret Service returned no result (`secret_service::Error::NoResult`,
+/// which keyring reports as no storage access, like a locked keychain):
+/// the item went away between the search and the read.
+fn vanished(e: &keyring::Error) -> bool {
+    matches!(e, keyring::Error::NoStorageAccess(inner) if inner.to_string().contains("result not returned"))
+}
+
 /// Keyring's platform errors carry D-Bus or OS text; only a short, secret-free
 /// description of the class of failure is kept.
 fn map_err(e: keyring::Error) -> KeychainError {
@@ -303,5 +313,25 @@ fn platform_reason(detail: &str) -> String {
         "keychain locked".into()
     } else {
         "platform keychain error".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only the Secret Service's "no result" is tried again; a locked
+    /// keychain or a dismissed prompt is answered at once (a retry would
+    /// prompt the owner again). The texts are secret-service 4's own.
+    #[test]
+    fn only_a_vanished_item_is_tried_again() {
+        let access = |text: &str| keyring::Error::NoStorageAccess(Box::new(std::io::Error::other(text.to_string())));
+        assert!(vanished(&access("SS error: result not returned from SS API")));
+        assert!(!vanished(&access("SS Error: object locked")));
+        assert!(!vanished(&access("SS error: prompt dismissed")));
+        assert!(matches!(
+            map_err(access("SS Error: object locked")),
+            KeychainError::Locked
+        ));
     }
 }
