@@ -62,6 +62,54 @@ fn a_locked_keychain_fails_closed_and_writes_nothing() -> TestResult {
     Ok(())
 }
 
+/// A Secret Service with no keyring at all is not a locked one: telling
+/// the owner to unlock it would send them looking for a password that
+/// does not exist.
+#[test]
+fn a_keychain_without_a_keyring_is_named_for_what_it_is() -> TestResult {
+    let session = KeyringSession::without_keyring()?;
+    let home = TerminalHome::new()?;
+    let out = merchantctl(Some(&session), &home, &["--json", "charge", "1.00"])?;
+    assert_eq!(out.status.code(), Some(5));
+    assert_eq!(error_code(&out), "keychain_unavailable");
+    let message = json(&out)["error"]["message"].as_str().unwrap_or("").to_string();
+    assert!(message.contains("no default keyring"), "{message}");
+    assert!(home.training_cache_files().is_empty());
+    Ok(())
+}
+
+/// The Secret Service dies (it has been seen to abort under load) and the
+/// session starts it again: the terminal finds every key it had, in the
+/// keyring's files, and neither refuses nor makes new keys.
+#[test]
+fn keys_outlive_a_secret_service_that_crashes_and_restarts() -> TestResult {
+    let session = KeyringSession::unlocked()?;
+    let home = TerminalHome::new()?;
+    let out = merchantctl(
+        Some(&session),
+        &home,
+        &["--json", "charge", "3.10", "--description", "before the crash"],
+    )?;
+    assert_eq!(out.status.code(), Some(0));
+    session.crash_secret_service()?;
+    let out = merchantctl(
+        Some(&session),
+        &home,
+        &["--json", "charge", "3.20", "--description", "after the crash"],
+    )?;
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = merchantctl(Some(&session), &home, &["--json", "sales", "list"])?;
+    assert_eq!(out.status.code(), Some(0));
+    let descriptions: Vec<_> = json(&out)["sales"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| s["description"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(descriptions, ["after the crash", "before the crash"]);
+    Ok(())
+}
+
 #[test]
 fn no_secret_service_fails_closed() -> TestResult {
     let home = TerminalHome::new()?;

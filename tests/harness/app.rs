@@ -19,6 +19,28 @@ pub(crate) fn free_port() -> TestResult<u16> {
 pub struct AppDriver {
     pub client: Client,
     driver: Child,
+    /// Dropped with the driver; until then a watchdog waits.
+    _watchdog: std::sync::mpsc::Sender<()>,
+}
+
+/// No window flow runs this long: past it the driver, WebKitWebDriver and
+/// the app are killed, so a call to a window that never answers fails the
+/// test instead of holding the suite.
+const FLOW_LIMIT: Duration = Duration::from_secs(600);
+
+/// Kills `group` unless the returned sender is dropped within `limit`.
+fn watchdog(group: u32, limit: Duration) -> std::sync::mpsc::Sender<()> {
+    let (alive, wait) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(limit) {
+            eprintln!("the window flow ran past {limit:?}: stopping its app and driver");
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{group}")])
+                .stderr(Stdio::null())
+                .status();
+        }
+    });
+    alive
 }
 
 impl AppDriver {
@@ -56,26 +78,32 @@ impl AppDriver {
         let deadline = Instant::now() + Duration::from_secs(30);
         let client = loop {
             let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-            match ClientBuilder::new(connector)
-                .capabilities(caps.clone())
-                .connect(&url)
-                .await
-            {
-                Ok(c) => break c,
-                Err(e) if Instant::now() < deadline => {
-                    let _ = e;
-                    tokio::time::sleep(Duration::from_millis(200)).await;
+            // A driver whose app failed to start can leave the session
+            // request unanswered: each attempt is bounded by the deadline.
+            let mut builder = ClientBuilder::new(connector);
+            let attempt = builder.capabilities(caps.clone()).connect(&url);
+            let left = deadline
+                .saturating_duration_since(Instant::now())
+                .max(Duration::from_secs(1));
+            let error = match tokio::time::timeout(left, attempt).await {
+                Ok(Ok(c)) => break c,
+                Ok(Err(e)) => e.to_string(),
+                Err(_) => "no answer".to_string(),
+            };
+            if Instant::now() >= deadline {
+                if let Some(mut d) = this_driver.take() {
+                    kill_group(&mut d);
                 }
-                Err(e) => {
-                    if let Some(mut d) = this_driver.take() {
-                        kill_group(&mut d);
-                    }
-                    return fail(format!("could not open a WebDriver session: {e}"));
-                }
+                return fail(format!("could not open a WebDriver session: {error}"));
             }
+            tokio::time::sleep(Duration::from_millis(200)).await;
         };
         let driver = this_driver.take().ok_or("driver")?;
-        let me = Self { client, driver };
+        let me = Self {
+            client,
+            _watchdog: watchdog(driver.id(), FLOW_LIMIT),
+            driver,
+        };
         me.wait_until("the counter screen", Duration::from_secs(30), || async {
             Ok(me
                 .client
@@ -99,7 +127,11 @@ impl AppDriver {
     {
         let deadline = Instant::now() + timeout;
         loop {
-            if cond().await.unwrap_or(false) {
+            // A WebDriver call to a window that went away may never return.
+            let left = deadline
+                .saturating_duration_since(Instant::now())
+                .max(Duration::from_secs(1));
+            if matches!(tokio::time::timeout(left, cond()).await, Ok(Ok(true))) {
                 return Ok(());
             }
             if Instant::now() > deadline {

@@ -98,22 +98,20 @@ impl Keychain {
         keyring::Entry::new(&self.ns.service, &self.ns.user(name)).map_err(map_err)
     }
 
-    /// Runs one Secret Service call, again after a short wait when the
-    /// service answered with a platform (D-Bus) failure, or returned no
-    /// result for an item it had just listed: several processes starting at
-    /// once, or a loaded machine, can make one call fail that the next one
-    /// completes (every process rewrites the audit head, and an item
-    /// replaced between finding and reading it answers "no result").
-    /// Anything else, a locked keychain among it, is answered at once.
+    /// Runs one keychain call, again after a growing wait when the failure
+    /// can pass by itself ([`transient`]): a Secret Service that is
+    /// restarting, or one loaded by several processes starting at once.
+    /// A locked keychain is answered at once (a retry would prompt the
+    /// owner again).
     fn call<T>(&self, op: impl FnMut() -> keyring::Result<T>) -> keyring::Result<T> {
-        use backon::{BlockingRetryable, ConstantBuilder};
+        use backon::{BlockingRetryable, ExponentialBuilder};
         op.retry(
-            ConstantBuilder::default()
-                .with_delay(std::time::Duration::from_millis(150))
-                .with_max_times(3),
+            ExponentialBuilder::default()
+                .with_min_delay(std::time::Duration::from_millis(100))
+                .with_max_times(5),
         )
         .sleep(std::thread::sleep)
-        .when(|e| matches!(e, keyring::Error::PlatformFailure(_)) || vanished(e))
+        .when(transient)
         .call()
     }
 
@@ -286,33 +284,77 @@ impl EpochStore for CacheEpochs {
     }
 }
 
-/// The Secret Service returned no result (`secret_service::Error::NoResult`,
-/// which keyring reports as no storage access, like a locked keychain):
-/// the item went away between the search and the read.
-fn vanished(e: &keyring::Error) -> bool {
-    matches!(e, keyring::Error::NoStorageAccess(inner) if inner.to_string().contains("result not returned"))
+/// What a failed keychain call means, read from the platform's own error
+/// type: keyring reports a locked keychain, a dismissed unlock prompt and
+/// a keychain with no default keyring all as "no storage access", and
+/// they call for different answers.
+#[derive(Debug, PartialEq, Eq)]
+enum Failure {
+    /// Locked, or the unlock prompt was dismissed: the person must unlock it.
+    Locked,
+    /// The Secret Service has no default keyring to keep items in (never
+    /// created, or not yet loaded by a service that is starting).
+    NoKeyring,
+    /// The service is not answering (not running, restarting, or gone
+    /// mid-call); the D-Bus error's name, an identifier with no data in it.
+    NotAnswering(String),
+    /// Anything else the platform reported.
+    Other,
 }
 
-/// Keyring's platform errors carry D-Bus or OS text; only a short, secret-free
-/// description of the class of failure is kept.
-fn map_err(e: keyring::Error) -> KeychainError {
+fn failure(e: &keyring::Error) -> Failure {
+    #[cfg(target_os = "linux")]
+    {
+        use dbus_secret_service::Error as Ss;
+        let inner = match e {
+            keyring::Error::NoStorageAccess(inner) | keyring::Error::PlatformFailure(inner) => {
+                inner.downcast_ref::<Ss>()
+            }
+            _ => None,
+        };
+        match inner {
+            Some(Ss::Locked | Ss::Prompt) => return Failure::Locked,
+            Some(Ss::NoResult) => return Failure::NoKeyring,
+            Some(Ss::Unavailable) => return Failure::NotAnswering("no Secret Service".into()),
+            Some(Ss::Dbus(d)) => {
+                let name = d.name().unwrap_or("an unnamed D-Bus error");
+                return match name {
+                    "org.freedesktop.Secret.Error.IsLocked" => Failure::Locked,
+                    _ => Failure::NotAnswering(name.to_string()),
+                };
+            }
+            _ => {}
+        }
+    }
     match e {
-        keyring::Error::NoStorageAccess(_) => KeychainError::Locked,
-        keyring::Error::PlatformFailure(inner) => KeychainError::Unavailable(platform_reason(&inner.to_string())),
-        keyring::Error::BadEncoding(_) => KeychainError::Corrupt(MASTER_KEY.into()),
-        keyring::Error::Ambiguous(_) => KeychainError::Unavailable("more than one keychain entry with one name".into()),
-        other => KeychainError::Unavailable(platform_reason(&other.to_string())),
+        keyring::Error::NoStorageAccess(_) => Failure::Locked,
+        _ => Failure::Other,
     }
 }
 
-fn platform_reason(detail: &str) -> String {
-    let lower = detail.to_ascii_lowercase();
-    if lower.contains("dbus") || lower.contains("d-bus") || lower.contains("bus") {
-        "no Secret Service on the session bus".into()
-    } else if lower.contains("locked") {
-        "keychain locked".into()
-    } else {
-        "platform keychain error".into()
+/// Failures worth another try: the service may be restarting (D-Bus
+/// activation starts it again on the next call) or busy, and a keyring
+/// briefly absent while it loads. A locked keychain is not one.
+fn transient(e: &keyring::Error) -> bool {
+    matches!(failure(e), Failure::NoKeyring | Failure::NotAnswering(_))
+}
+
+/// Keyring's platform errors carry D-Bus or OS text; only a short,
+/// secret-free description of the class of failure is kept.
+fn map_err(e: keyring::Error) -> KeychainError {
+    match (failure(&e), e) {
+        (Failure::Locked, _) => KeychainError::Locked,
+        (Failure::NoKeyring, _) => {
+            KeychainError::Unavailable("it has no default keyring to keep the terminal's keys in".into())
+        }
+        (Failure::NotAnswering(name), _) => {
+            KeychainError::Unavailable(format!("the Secret Service did not answer: {name}"))
+        }
+        (Failure::Other, keyring::Error::BadEncoding(_)) => KeychainError::Corrupt(MASTER_KEY.into()),
+        (Failure::Other, keyring::Error::Ambiguous(_)) => {
+            KeychainError::Unavailable("more than one keychain entry with one name".into())
+        }
+        (Failure::Other, _) => KeychainError::Unavailable("platform keychain error".into()),
     }
 }
 
@@ -320,18 +362,40 @@ fn platform_reason(detail: &str) -> String {
 mod tests {
     use super::*;
 
-    /// Only the Secret Service's "no result" is tried again; a locked
-    /// keychain or a dismissed prompt is answered at once (a retry would
-    /// prompt the owner again). The texts are secret-service 4's own.
+    #[cfg(target_os = "linux")]
+    fn secret_service(e: dbus_secret_service::Error) -> keyring::Error {
+        keyring::Error::NoStorageAccess(Box::new(e))
+    }
+
+    /// The Secret Service's own error decides: a locked keychain or a
+    /// dismissed prompt is answered at once, as locked; a missing keyring
+    /// and a service that is not answering are tried again and then named.
     #[test]
-    fn only_a_vanished_item_is_tried_again() {
-        let access = |text: &str| keyring::Error::NoStorageAccess(Box::new(std::io::Error::other(text.to_string())));
-        assert!(vanished(&access("SS error: result not returned from SS API")));
-        assert!(!vanished(&access("SS Error: object locked")));
-        assert!(!vanished(&access("SS error: prompt dismissed")));
-        assert!(matches!(
-            map_err(access("SS Error: object locked")),
-            KeychainError::Locked
-        ));
+    #[cfg(target_os = "linux")]
+    fn each_secret_service_failure_gets_its_own_answer() {
+        use dbus_secret_service::Error as Ss;
+        for locked in [Ss::Locked, Ss::Prompt] {
+            let e = secret_service(locked);
+            assert!(!transient(&e));
+            assert!(matches!(map_err(e), KeychainError::Locked));
+        }
+        let gone = secret_service(Ss::NoResult);
+        assert!(transient(&gone));
+        assert!(map_err(gone).to_string().contains("no default keyring"));
+
+        let is_locked = dbus::Error::new_custom("org.freedesktop.Secret.Error.IsLocked", "item /x is locked");
+        let e = keyring::Error::PlatformFailure(Box::new(Ss::Dbus(is_locked)));
+        assert!(!transient(&e));
+        assert!(matches!(map_err(e), KeychainError::Locked));
+
+        let no_reply = dbus::Error::new_custom("org.freedesktop.DBus.Error.NoReply", "details /with/a/path");
+        let e = keyring::Error::PlatformFailure(Box::new(Ss::Dbus(no_reply)));
+        assert!(transient(&e));
+        let text = map_err(e).to_string();
+        assert!(text.contains("org.freedesktop.DBus.Error.NoReply"), "{text}");
+        assert!(
+            !text.contains("/with/a/path"),
+            "the D-Bus message is not carried: {text}"
+        );
     }
 }
