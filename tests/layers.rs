@@ -63,10 +63,7 @@ const LINES: usize = 600;
 const KNOWN_LARGE: &[&str] = &[];
 
 fn regex(re: &str) -> regex::Regex {
-    match regex::Regex::new(re) {
-        Ok(r) => r,
-        Err(e) => panic!("{re}: {e}"),
-    }
+    regex::Regex::new(re).expect("the pattern compiles")
 }
 
 fn root() -> PathBuf {

@@ -197,17 +197,36 @@ fn wrong_pins_slow_down_and_are_audited() -> TestResult {
     assert_eq!(code(&out), "slow_down", "even the right PIN waits after three failures");
     assert!(json(&out)["error"]["message"].as_str().unwrap_or("").contains("wait"));
     let out = merchantctl(Some(&session), &home, &["--json", "audit", "show"])?;
-    let failed = json(&out)["entries"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter(|e| e["action"] == "pin_failed" && e["outcome"] == "denied")
-                .count()
-        })
-        .unwrap_or(0);
+    let entries = |out: &std::process::Output| json(out)["entries"].as_array().cloned().unwrap_or_default();
+    let failed = entries(&out)
+        .iter()
+        .filter(|e| e["action"] == "pin_failed" && e["outcome"] == "denied")
+        .count();
     assert_eq!(failed, 3);
     // No PIN ever reaches the trail.
     assert!(!String::from_utf8_lossy(&out.stdout).contains("111111"));
+
+    // The trail's own words filter it, and only those words.
+    let filter = [
+        "--json",
+        "audit",
+        "show",
+        "--action",
+        "pin_failed",
+        "--outcome",
+        "denied",
+    ];
+    let filtered = entries(&merchantctl(Some(&session), &home, &filter)?);
+    assert_eq!(filtered.len(), 3, "{filtered:?}");
+    assert!(entries(&out).len() > filtered.len());
+    let out = merchantctl(
+        Some(&session),
+        &home,
+        &["--json", "audit", "show", "--outcome", "x' OR 1=1 --"],
+    )?;
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("--outcome") && !said.contains("OR 1=1"), "{said}");
     Ok(())
 }
 

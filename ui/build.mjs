@@ -12,6 +12,7 @@ await build({
   minify: true,
   sourcemap: false,
   outfile: "dist/app.js",
+  loader: { ".html": "text" },
   logLevel: "warning",
 });
 copyFileSync("index.html", "dist/index.html");

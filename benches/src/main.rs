@@ -19,17 +19,14 @@ mod seal;
 mod startup;
 mod store;
 
-use merchant_core::vault::{MasterKey, Sealer, SubKeys};
+use merchant_core::vault::Sealer;
 
 use figure::{ok, Report};
 
 const ALL: [&str; 6] = ["seal", "commit", "store", "roundtrip", "bundle", "startup"];
 
 pub fn sealer() -> Sealer {
-    match MasterKey::from_slice(&[7u8; 32]) {
-        Some(k) => Sealer::ephemeral(&SubKeys::new(k)),
-        None => unreachable!("32 bytes"),
-    }
+    merchant_core::testing::sealer(7)
 }
 
 /// Where plots go: beside the Markdown file being written, in

@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use fantoccini::key::Key;
 use merchant_tests::{merchantctl, AppDriver, KeyringSession, TerminalHome, TestResult};
 
 use crate::steps::*;
@@ -107,11 +106,7 @@ async fn owner_manages_staff_limits_and_audit_then_a_cashier_is_held_to_their_ro
     wait_text(&app, "staff-message", "phone looks like it holds a card number").await?;
     assert!(!app.text("staff-message").await?.contains("4242"));
     phone.clear().await?;
-    app.by_id("audit-action").await?.send_keys("staff_changed").await?;
-    app.by_id("audit-action")
-        .await?
-        .send_keys(&String::from(char::from(Key::Enter)))
-        .await?;
+    app.select("audit-action", "staff_changed").await?;
     app.wait_until("the filtered audit", Duration::from_secs(10), || async {
         let actions = js(
             &app,

@@ -6,13 +6,23 @@ import { call, asErrorReport } from "./api";
 import type { Permission } from "./bindings/Permission";
 import type { SessionView } from "./bindings/SessionView";
 import type { StatusView } from "./bindings/StatusView";
-import { $ } from "./kit/dom";
+import { $, mountBefore } from "./kit/dom";
 import { minorAsText } from "./kit/format";
 import { counterScreen } from "./screens/counter";
 import { reportsScreen } from "./screens/reports";
 import { setupScreen } from "./screens/setup";
 import { staffScreen } from "./screens/staff";
 import { supportScreen } from "./screens/support";
+import signInMarkup from "./screens/sign-in.html";
+import counterMarkup from "./screens/counter.html";
+import supportMarkup from "./screens/support.html";
+import reportsMarkup from "./screens/reports.html";
+import setupMarkup from "./screens/setup.html";
+import staffMarkup from "./screens/staff.html";
+
+// The screens' markup goes in before anything looks for its elements.
+mountBefore("session-bar", signInMarkup);
+mountBefore("reauth", counterMarkup, supportMarkup, reportsMarkup, setupMarkup, staffMarkup);
 
 const el = {
   signIn: $("sign-in"),

@@ -1,9 +1,10 @@
 //! The generated year of sales (the same rows on both sides) and the
 //! baseline: SQLite with the cache's schema, in clear.
 
-use merchant_core::gateway::{CaptureMode, CardSummary, GatewayRef, IdempotencyKey};
+use merchant_core::gateway::{CardSummary, GatewayRef};
 use merchant_core::money::{Currency, MinorUnits, Money};
-use merchant_core::store::{NewSale, SaleId, SaleStatus, Settlement, Store};
+use merchant_core::store::{NewSale, SaleStatus, Settlement, Store};
+use merchant_core::testing;
 
 use crate::figure::{fail, ms, ok};
 
@@ -126,36 +127,22 @@ pub(super) fn load(n: usize) -> (DataSet, f64, f64) {
             let batch: Vec<_> = chunk
                 .iter()
                 .map(|(at, amount, currency, status, brand, staff, last4)| {
-                    let id = SaleId::new();
-                    ids.push(id.to_string());
-                    let idempotency_key = IdempotencyKey::generate();
-                    keys.push(idempotency_key.as_str().to_string());
                     let money = Money::new(MinorUnits::new(*amount), *currency);
                     let sale = NewSale {
-                        id,
-                        terminal_id: "t1".into(),
-                        money,
-                        idempotency_key,
-                        source: "reader",
-                        capture: CaptureMode::Automatic,
                         staff_id: Some((*staff).into()),
                         description: Some("2 lattes".into()),
-                        created_at: time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(*at) * 1_000_000)
-                            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
+                        created_at: testing::at(*at),
+                        ..testing::journaled(money)
                     };
+                    ids.push(sale.id.to_string());
+                    keys.push(sale.idempotency_key.as_str().to_string());
                     let settled = Settlement {
-                        status: *status,
-                        captured: (*status == SaleStatus::Approved).then_some(money.amount),
-                        risk: None,
-                        outcome_code: None,
                         gateway_ref: Some(GatewayRef("pi_3AbCdEfGhIjKlMnO".into())),
                         card: Some(CardSummary {
-                            brand: (*brand).into(),
                             last4: last4.clone(),
-                            exp_month: 12,
-                            exp_year: 2030,
-                            receipt: None,
+                            ..testing::card(brand)
                         }),
+                        ..testing::settled(*status, money)
                     };
                     (sale, settled)
                 })

@@ -11,9 +11,10 @@
 mod data;
 mod queries;
 
-use merchant_core::gateway::{CaptureMode, GatewayRef, IdempotencyKey};
+use merchant_core::gateway::{GatewayRef, IdempotencyKey};
 use merchant_core::money::{Currency, MinorUnits, Money};
 use merchant_core::store::{NewSale, SaleId, SaleStatus, Settlement, Store};
+use merchant_core::testing::{journaled, settled};
 
 use crate::figure::{fail, median, ms, ok, Report, Target, ROUNDS};
 use crate::plot::{growth_exponent, svg, Series};
@@ -38,28 +39,16 @@ pub fn commit(report: &mut Report) {
         ours.push(
             ms(|| {
                 for _ in 0..N {
-                    let id = SaleId::new();
                     let sale = NewSale {
-                        id,
-                        terminal_id: "t1".into(),
-                        money,
-                        idempotency_key: IdempotencyKey::generate(),
-                        source: "reader",
-                        capture: CaptureMode::Automatic,
-                        staff_id: None,
                         description: Some("2 lattes".into()),
-                        created_at: time::OffsetDateTime::now_utc(),
+                        ..journaled(money)
                     };
                     ok("journal a sale", store.insert_pending(&sale));
                     let settled = Settlement {
-                        status: SaleStatus::Approved,
-                        captured: Some(money.amount),
-                        risk: None,
-                        outcome_code: None,
                         gateway_ref: Some(GatewayRef("pi_3AbCdEfGhIjKlMnO".into())),
-                        card: None,
+                        ..settled(SaleStatus::Approved, money)
                     };
-                    ok("settle a sale", store.settle(id, &settled));
+                    ok("settle a sale", store.settle(sale.id, &settled));
                 }
             }) * 1000.0
                 / N as f64,

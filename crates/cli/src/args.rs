@@ -338,10 +338,15 @@ pub(crate) enum AuditCommand {
         #[arg(long)]
         anchor: Option<String>,
     },
-    /// The newest entries.
+    /// The newest entries, of one action or one outcome if given (the
+    /// words `audit show` prints).
     Show {
         #[arg(long, default_value_t = 50)]
         limit: u32,
+        #[arg(long, value_enum)]
+        action: Option<merchant_core::audit::Action>,
+        #[arg(long, value_enum)]
+        outcome: Option<merchant_core::audit::Outcome>,
     },
 }
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::args::*;
 use crate::output::*;
 use merchant_core::api::{ErrorCode, ErrorReport, ReportView, SessionView};
-use merchant_core::audit::Anchor;
+use merchant_core::audit::{Anchor, AuditFilter};
 use merchant_core::auth::Actor;
 use merchant_core::reports::print;
 use merchant_core::shop::ShopDetails;
@@ -178,8 +178,16 @@ pub(crate) async fn audit(terminal: &Terminal, actor: &Actor, command: AuditComm
                 if intact { 0 } else { 6 },
             )
         }
-        AuditCommand::Show { limit } => {
-            let entries = terminal.recent_audit(actor, limit)?;
+        AuditCommand::Show { limit, action, outcome } => {
+            let filter = AuditFilter {
+                action,
+                actor: None,
+                outcome,
+                since_ms: 0,
+                until_ms: i64::MAX,
+                limit,
+            };
+            let entries = terminal.audit_entries(actor, None, filter)?;
             let text = entries
                 .iter()
                 .map(|e| {

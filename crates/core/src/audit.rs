@@ -32,6 +32,7 @@ use crate::store::{StoreError, TerminalDb};
 /// What happened. Stored as its snake_case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum), value(rename_all = "snake_case"))]
 pub enum Action {
     SignIn,
     SignOut,
@@ -102,6 +103,7 @@ impl Action {
 /// meaning and entries written by earlier versions read the same.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum), value(rename_all = "snake_case"))]
 pub enum Outcome {
     Ok,
     /// Refused by a permission or a manager's decision.
@@ -268,10 +270,10 @@ pub struct Event<'a> {
 /// What the owner's audit viewer filters on; `None` matches anything.
 #[derive(Debug, Clone)]
 pub struct AuditFilter {
-    pub action: Option<String>,
+    pub action: Option<Action>,
     /// A staff id.
     pub actor: Option<String>,
-    pub outcome: Option<String>,
+    pub outcome: Option<Outcome>,
     pub since_ms: i64,
     pub until_ms: i64,
     pub limit: u32,
@@ -549,9 +551,9 @@ impl AuditLog {
         let rows = stmt
             .query_map(
                 params![
-                    f.action.as_deref(),
+                    f.action.map(Action::as_str),
                     f.actor.as_deref(),
-                    f.outcome.as_deref(),
+                    f.outcome.map(Outcome::as_str),
                     f.since_ms,
                     f.until_ms,
                     f.limit
@@ -594,14 +596,8 @@ mod tests {
 
     /// A log of `n` entries in a fresh database; returns the db, its file and the log.
     fn filled(n: usize) -> (TerminalDb, tempfile::TempDir, AuditLog) {
-        let dir = match tempfile::tempdir() {
-            Ok(d) => d,
-            Err(e) => panic!("{e}"),
-        };
-        let db = match TerminalDb::open(&dir.path().join("t.sqlite3")) {
-            Ok(d) => d,
-            Err(e) => panic!("{e}"),
-        };
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let db = TerminalDb::open(&dir.path().join("t.sqlite3")).expect("a fresh database");
         let l = log(7);
         for i in 0..n {
             if let Err(e) = l.record(&db, &event(Action::Charge, &format!("sale-{i}"))) {
@@ -657,7 +653,7 @@ mod tests {
         let (db, _dir, l) = filled(3);
         l.record(&db, &event(Action::Refund, "sale-9"))?;
         let filter = AuditFilter {
-            action: Some(Action::Refund.as_str().into()),
+            action: Some(Action::Refund),
             actor: None,
             outcome: None,
             since_ms: 0,

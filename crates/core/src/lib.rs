@@ -51,6 +51,6 @@ pub mod setup;
 pub mod shop;
 pub mod store;
 pub mod terminal;
-#[cfg(test)]
-mod testing;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod vault;

@@ -1,7 +1,9 @@
 //! Fixtures for the core's unit tests: a cache on a throwaway key, a sale
 //! as the counter journals it, what a settled answer leaves, a card as the
 //! gateway reports it. One place, so each test spells out only what it is
-//! about.
+//! about. The benchmarks use them too (feature `testing`); fixtures panic
+//! on input that cannot happen, as tests do.
+#![allow(clippy::expect_used)]
 
 use time::OffsetDateTime;
 

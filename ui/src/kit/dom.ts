@@ -5,3 +5,10 @@ export const $ = <T extends HTMLElement>(id: string): T => {
   if (!found) throw new Error(`missing #${id}`);
   return found as T;
 };
+
+// Each screen keeps its markup beside its code (`screens/<name>.html`); the
+// page holds only the shell. The markup is the app's own, bundled at build
+// time, never text from the backend or a person.
+export function mountBefore(anchorId: string, ...markup: string[]): void {
+  $(anchorId).insertAdjacentHTML("beforebegin", markup.join("\n"));
+}

@@ -12,6 +12,7 @@ import type { ShopDetails } from "../bindings/ShopDetails";
 import type { StaffEntry } from "../bindings/StaffEntry";
 import { withPin } from "../kit/reauth";
 import { $ } from "../kit/dom";
+import { chosenAction, chosenOutcome, fillAuditFilters } from "./audit-words";
 
 export interface StaffHost {
   signedOut(message: string): void;
@@ -54,9 +55,9 @@ export function staffScreen(host: StaffHost) {
     shopTaxId: $<HTMLInputElement>("shop-tax-id"),
     shopPaper: $<HTMLSelectElement>("shop-paper"),
     auditForm: $<HTMLFormElement>("audit-filter"),
-    auditAction: $<HTMLInputElement>("audit-action"),
+    auditAction: $<HTMLSelectElement>("audit-action"),
     auditStaff: $<HTMLInputElement>("audit-staff"),
-    auditOutcome: $<HTMLInputElement>("audit-outcome"),
+    auditOutcome: $<HTMLSelectElement>("audit-outcome"),
     auditRows: $("audit-rows"),
     verify: $<HTMLButtonElement>("audit-verify"),
     message: $("staff-message"),
@@ -180,9 +181,9 @@ export function staffScreen(host: StaffHost) {
     try {
       renderAudit(
         await call("list_audit", {
-          action: el.auditAction.value || undefined,
+          action: chosenAction(el.auditAction),
           staff: el.auditStaff.value || undefined,
-          outcome: el.auditOutcome.value || undefined,
+          outcome: chosenOutcome(el.auditOutcome),
           limit: 200,
         }),
       );
@@ -235,6 +236,11 @@ export function staffScreen(host: StaffHost) {
       fail(e);
     }
   });
+  fillAuditFilters(el.auditAction, el.auditOutcome);
+  // A chosen word filters at once; the staff name waits for Enter or Filter.
+  for (const select of [el.auditAction, el.auditOutcome]) {
+    select.addEventListener("change", () => void loadAudit());
+  }
   el.auditForm.addEventListener("submit", (ev) => {
     ev.preventDefault();
     void loadAudit();

@@ -53,12 +53,12 @@ pub struct ConfirmPinRequest {
 #[serde(deny_unknown_fields)]
 pub struct AuditQueryRequest {
     #[ts(optional)]
-    pub action: Option<String>,
+    pub action: Option<crate::audit::Action>,
     /// A staff member's name.
     #[ts(optional)]
     pub staff: Option<String>,
     #[ts(optional)]
-    pub outcome: Option<String>,
+    pub outcome: Option<crate::audit::Outcome>,
     #[ts(optional, type = "number")]
     pub since_ms: Option<i64>,
     #[ts(optional, type = "number")]
@@ -68,14 +68,13 @@ pub struct AuditQueryRequest {
 }
 
 impl AuditQueryRequest {
-    /// The filter for the trail; blank fields mean any, the staff member
-    /// is resolved by name by the terminal.
+    /// The filter for the trail; the staff member is resolved by name by
+    /// the terminal.
     pub fn filter(&self, now_ms: i64) -> crate::audit::AuditFilter {
-        let blank = |v: &Option<String>| v.clone().filter(|x| !x.trim().is_empty());
         crate::audit::AuditFilter {
-            action: blank(&self.action),
+            action: self.action,
             actor: None,
-            outcome: blank(&self.outcome),
+            outcome: self.outcome,
             since_ms: self.since_ms.unwrap_or(0),
             until_ms: self.until_ms.unwrap_or(now_ms + 1),
             limit: self.limit.unwrap_or(200).min(5_000),

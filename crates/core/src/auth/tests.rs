@@ -19,14 +19,8 @@ impl FakeClock {
 }
 
 fn setup() -> (TerminalDb, tempfile::TempDir, Staff) {
-    let dir = match tempfile::tempdir() {
-        Ok(d) => d,
-        Err(e) => panic!("{e}"),
-    };
-    let db = match TerminalDb::open(&dir.path().join("t.sqlite3")) {
-        Ok(d) => d,
-        Err(e) => panic!("{e}"),
-    };
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let db = TerminalDb::open(&dir.path().join("t.sqlite3")).expect("a fresh database");
     (db, dir, Staff::new(SecretBox::new(Box::new([5u8; 32]))))
 }
 

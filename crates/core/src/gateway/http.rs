@@ -332,8 +332,8 @@ mod tests {
     /// body at all.
     fn serve_once(len: usize, framing: &'static str) -> String {
         use std::io::{BufRead, Write};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
-        let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
         std::thread::spawn(move || {
             let Ok((stream, _)) = listener.accept() else { return };
             let mut reader = std::io::BufReader::new(&stream);
@@ -381,11 +381,11 @@ mod tests {
             reqwest::Client::builder()
                 .timeout(std::time::Duration::from_millis(300))
                 .build()
-                .unwrap_or_else(|e| panic!("{e}"))
+                .unwrap()
         };
         for answer_after_reading in [false, true] {
-            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
-            let url = format!("http://{}/", listener.local_addr().unwrap_or_else(|e| panic!("{e}")));
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let url = format!("http://{}/", listener.local_addr().unwrap());
             let server = std::thread::spawn(move || {
                 let Ok((stream, _)) = listener.accept() else { return };
                 let mut reader = std::io::BufReader::new(&stream);
@@ -403,15 +403,15 @@ mod tests {
             assert!(matches!(attempt, Attempt::Lost), "{attempt:?}");
             let _ = server.join();
         }
-        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
-        let url = format!("http://{}/", closed.local_addr().unwrap_or_else(|e| panic!("{e}")));
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", closed.local_addr().unwrap());
         drop(closed);
         let attempt = send_once(client().post(url).body("x"), None).await;
         assert!(matches!(attempt, Attempt::NotSent { tls: false }), "{attempt:?}");
         // A server that ends the TLS handshake: not sent, and a TLS failure
         // (which the retry rule does not retry).
-        let refusing = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
-        let url = format!("https://{}/", refusing.local_addr().unwrap_or_else(|e| panic!("{e}")));
+        let refusing = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("https://{}/", refusing.local_addr().unwrap());
         let server = std::thread::spawn(move || {
             // Read the client's hello, then hang up instead of answering it
             // (closing with it unread would be a reset, not a TLS failure).
@@ -528,8 +528,8 @@ mod tests {
     #[tokio::test]
     async fn the_providers_retry_header_decides_over_the_status() {
         use std::io::{BufRead, Write};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
-        let url = format!("http://{}/", listener.local_addr().unwrap_or_else(|e| panic!("{e}")));
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
         let served = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let count = served.clone();
         std::thread::spawn(move || {

@@ -23,10 +23,12 @@ fn sealer() -> Sealer {
 
 /// Milliseconds of a New York wall-clock time.
 fn ny(y: i16, mo: i8, d: i8, h: i8, mi: i8) -> i64 {
-    match date(y, mo, d).at(h, mi, 0, 0).in_tz(ZONE) {
-        Ok(z) => z.timestamp().as_millisecond(),
-        Err(e) => panic!("{e}"),
-    }
+    date(y, mo, d)
+        .at(h, mi, 0, 0)
+        .in_tz(ZONE)
+        .expect("a New York time")
+        .timestamp()
+        .as_millisecond()
 }
 
 use crate::testing::at;

@@ -504,10 +504,7 @@ mod tests {
     }
 
     fn keys() -> SubKeys {
-        match MasterKey::from_slice(&[5u8; 32]) {
-            Some(m) => SubKeys::new(m),
-            None => panic!("32-byte key"),
-        }
+        SubKeys::new(MasterKey::from_slice(&[5u8; 32]).expect("32-byte key"))
     }
 
     /// `n` approved sales with cards and descriptions, each with a refund

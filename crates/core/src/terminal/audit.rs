@@ -75,7 +75,7 @@ impl Terminal {
             Action::ResolveInDoubt,
         ];
         let filter = |action: Option<&Action>, since_ms: i64, limit: u32| crate::audit::AuditFilter {
-            action: action.map(|a| a.as_str().to_string()),
+            action: action.copied(),
             actor: None,
             outcome: None,
             since_ms,
@@ -122,7 +122,7 @@ impl Terminal {
     /// which is unique to a report in either mode.
     pub(super) fn audit_unrecorded_closes(&self, actor: &Actor) -> Result<()> {
         let filter = crate::audit::AuditFilter {
-            action: Some(Action::CloseDay.as_str().into()),
+            action: Some(Action::CloseDay),
             actor: None,
             outcome: None,
             since_ms: 0,
@@ -188,11 +188,6 @@ impl Terminal {
 
     pub fn audit_head(&self) -> Result<Option<Anchor>> {
         Ok(self.audit.head(&self.db)?)
-    }
-
-    pub fn recent_audit(&self, actor: &Actor, limit: u32) -> Result<Vec<AuditEntry>> {
-        self.require(actor, Permission::ViewAudit)?;
-        Ok(self.audit.recent(&self.db, limit)?)
     }
 }
 

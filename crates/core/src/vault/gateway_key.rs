@@ -181,9 +181,7 @@ mod tests {
 
     #[test]
     fn the_mac_covers_key_address_and_ca() {
-        let Some(master) = crate::vault::MasterKey::from_slice(&[9u8; 32]) else {
-            panic!("32-byte key")
-        };
+        let master = crate::vault::MasterKey::from_slice(&[9u8; 32]).expect("32-byte key");
         let keys = SubKeys::new(master);
         let key = SecretString::from("sk_test_one".to_string());
         let b = GatewayBinding::new("https://a.test/", Some("00"));

@@ -149,8 +149,7 @@ mod tests {
 
     #[test]
     fn subkeys_are_distinct_and_deterministic() {
-        let m = MasterKey::from_slice(&[7u8; 32]);
-        let Some(m) = m else { panic!("32 bytes is a key") };
+        let m = MasterKey::from_slice(&[7u8; 32]).expect("32 bytes is a key");
         let k = SubKeys::new(m);
         let e1 = CacheEpoch::generate();
         let e2 = CacheEpoch::generate();

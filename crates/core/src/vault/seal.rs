@@ -319,10 +319,7 @@ mod tests {
     use crate::vault::MasterKey;
 
     fn epoch(byte: u8) -> CacheEpoch {
-        match CacheEpoch::from_slice(&[byte; 32]) {
-            Some(e) => e,
-            None => panic!("32-byte epoch"),
-        }
+        CacheEpoch::from_slice(&[byte; 32]).expect("32-byte epoch")
     }
 
     fn v1(keys: &SubKeys) -> Sealer {
@@ -330,10 +327,7 @@ mod tests {
     }
 
     fn keys(byte: u8) -> SubKeys {
-        match MasterKey::from_slice(&[byte; 32]) {
-            Some(m) => SubKeys::new(m),
-            None => panic!("32-byte key"),
-        }
+        SubKeys::new(MasterKey::from_slice(&[byte; 32]).expect("32-byte key"))
     }
 
     const ROW_A: &str = "sale-a";
