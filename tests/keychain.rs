@@ -31,7 +31,7 @@ fn first_run_creates_the_master_key_and_later_runs_reuse_it() -> TestResult {
     assert_eq!(json(&out)["sales"][0]["description"], "flat white");
 
     // Only the expected files were written: no key file, no plaintext fallback.
-    let mut names: Vec<String> = walk(home.path())
+    let mut names: Vec<String> = merchant_tests::all_files(home.path())
         .iter()
         .map(|p| p.strip_prefix(home.path()).unwrap_or(p).display().to_string())
         .collect();
@@ -164,19 +164,4 @@ fn build_kinds_never_share_keychain_entries() -> TestResult {
     assert_eq!(out.status.code(), Some(5));
     assert_eq!(error_code(&out), "key_missing");
     Ok(())
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(walk(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
 }

@@ -23,6 +23,7 @@ const ORDER: &[&str] = &[
     "pdf",
     "vault",
     "config",
+    "instance",
     "shop",
     "gateway",
     "store",

@@ -12,6 +12,7 @@ mod registry;
 mod state;
 
 use merchant_core::config::Home;
+use merchant_core::instance::{self, Claim};
 
 /// Runs every command through the gate (see `gate`) first.
 fn gated(
@@ -40,6 +41,15 @@ fn main() {
         .ok()
         .map(|h| merchant_core::logging::init(h.root(), "app", true));
 
+    // One window per data folder: a second launch brings the first forward
+    // and ends here, or shows why it cannot open the folder.
+    let (window_lock, home) = match home.as_ref().map(instance::claim) {
+        Ok(Ok(Claim::BroughtForward)) => return,
+        Ok(Ok(Claim::Claimed(lock))) => (Some(lock), home),
+        Ok(Err(refused)) => (None, Err(refused)),
+        Err(_) => (None, home),
+    };
+
     let started = std::time::Instant::now();
     let app = tauri::Builder::default()
         // Start-up time in the log, for support and for the start-up benchmark.
@@ -52,6 +62,17 @@ fn main() {
             use tauri::Manager;
             let state = tauri::async_runtime::block_on(state::AppState::start(home.clone()));
             app.manage(state);
+            if let Some(mut lock) = window_lock {
+                let handle = app.handle().clone();
+                lock.on_come_forward(move || {
+                    if let Some(window) = handle.get_webview_window("main") {
+                        let _ = window.unminimize();
+                        let _ = window.show();
+                        let _ = window.set_focus();
+                    }
+                });
+                app.manage(lock);
+            }
             Ok(())
         })
         .invoke_handler(gated(registry::handler()))

@@ -101,15 +101,17 @@ pub fn summary(layer: &str, fields: &str) {
 }
 
 /// Every file below `dir`, for the scans that look for a secret anywhere.
+/// Sockets and pipes (the window's come-forward socket) hold no bytes and
+/// cannot be opened as files, so only regular files are listed.
 pub fn all_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     if let Ok(entries) = std::fs::read_dir(dir) {
         for e in entries.flatten() {
             let p = e.path();
-            if p.is_dir() {
-                out.extend(all_files(&p));
-            } else {
-                out.push(p);
+            match std::fs::metadata(&p).map(|m| m.file_type()) {
+                Ok(t) if t.is_dir() => out.extend(all_files(&p)),
+                Ok(t) if t.is_file() => out.push(p),
+                _ => {}
             }
         }
     }

@@ -6,6 +6,7 @@
 
 mod counter;
 mod dialogs;
+mod instance;
 mod ipc;
 mod live;
 mod reports;

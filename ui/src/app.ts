@@ -247,6 +247,9 @@ function applyStatus(s: StatusView): void {
     el.startupError.hidden = false;
     el.startupErrorMessage.textContent = s.startup_error.message;
     el.startupErrorCode.textContent = `code: ${s.startup_error.code}`;
+    if (s.startup_error.code === "already_open") {
+      el.startupErrorTitle.textContent = "This terminal is already open";
+    }
     // The staff and audit records are gone: a stop, with no sign-in behind it.
     if (s.startup_error.code === "terminal_data_missing") {
       el.startupErrorTitle.textContent = "This terminal's records are missing";

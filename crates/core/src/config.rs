@@ -200,6 +200,8 @@ pub enum ConfigError {
     Settings(String),
     #[error("The extra CA file could not be read, or is larger than a CA file can be.")]
     CaUnreadable,
+    #[error("This data folder is already open in another Merchant Terminal window that does not answer. Close that window (or end its process) and start again.")]
+    AlreadyOpen,
 }
 
 /// The data folder's set-up lock, released on drop.

@@ -59,6 +59,8 @@ pub enum ErrorCode {
     /// The staff and audit database is missing or was replaced: the
     /// terminal stops until it is restored (or the owner recovers).
     TerminalDataMissing,
+    /// The data folder is open in another window of the app.
+    AlreadyOpen,
 }
 
 impl ErrorCode {
@@ -69,7 +71,7 @@ impl ErrorCode {
             Self::ChargeInProgress | Self::NothingToCancel | Self::InDoubt => 4,
             Self::KeychainLocked | Self::KeychainUnavailable | Self::KeyMissing => 5,
             Self::DiskFull | Self::StoreBusy | Self::StoreError | Self::DataTampered => 6,
-            Self::LiveNotConfigured | Self::ConfigError | Self::NotReady => 7,
+            Self::LiveNotConfigured | Self::ConfigError | Self::NotReady | Self::AlreadyOpen => 7,
             Self::GatewayError
             | Self::GatewayUnreachable
             | Self::GatewayKeyRejected

@@ -38,6 +38,7 @@ pub mod crashpoint;
 pub mod error;
 pub mod export;
 pub mod gateway;
+pub mod instance;
 pub mod logging;
 pub mod money;
 pub mod monitor;

@@ -34,6 +34,7 @@ impl From<&CounterError> for ErrorReport {
                 ErrorCode::ConfigError
             }
             CounterError::Config(ConfigError::Io { .. }) => ErrorCode::StoreError,
+            CounterError::Config(ConfigError::AlreadyOpen) => ErrorCode::AlreadyOpen,
         };
         Self::new(code, e.to_string())
     }
