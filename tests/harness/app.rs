@@ -3,7 +3,7 @@
 //! `WebKitWebDriver` with fantoccini.
 
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -47,10 +47,15 @@ impl AppDriver {
     /// Starts `tauri-driver` and, through it, the app with `home` as its data
     /// folder inside `session`.
     pub async fn launch(session: &KeyringSession, home: &TerminalHome) -> TestResult<Self> {
+        Self::launch_app(&binary("merchant-terminal")?, session, Some(home.path())).await
+    }
+
+    /// Starts the app at `app` (an installed or unpacked copy); with no
+    /// `home`, the app picks its own data folder (the session's XDG one).
+    pub async fn launch_app(app: &Path, session: &KeyringSession, home: Option<&Path>) -> TestResult<Self> {
         if std::env::var_os("DISPLAY").is_none() {
             return fail("no DISPLAY: the window tests run under Xvfb from the test command (scripts/test)");
         }
-        let app = binary("merchant-terminal")?;
         let port = free_port()?;
         let native_port = free_port()?;
         let mut cmd = Command::new("tauri-driver");
@@ -59,9 +64,12 @@ impl AppDriver {
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         cmd.args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .env("MERCHANT_TERMINAL_HOME", home.path())
+            .env_remove("MERCHANT_TERMINAL_HOME")
             .stdout(Stdio::null())
             .stderr(Stdio::null());
+        if let Some(home) = home {
+            cmd.env("MERCHANT_TERMINAL_HOME", home);
+        }
         session.envs(&mut cmd);
         let driver = cmd
             .spawn()

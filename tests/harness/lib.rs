@@ -64,31 +64,36 @@ pub fn binary(name: &str) -> TestResult<PathBuf> {
             ))
         }
     };
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut sources = vec![
-        root.join("crates/core"),
-        root.join("crates/cli"),
-        root.join("Cargo.lock"),
-    ];
-    if name != "merchantctl" {
-        sources.extend([
-            root.join("src-tauri/src"),
-            root.join("src-tauri/capabilities"),
-            root.join("ui/dist"),
-        ]);
-    }
-    let newest = sources
-        .iter()
-        .flat_map(|s| if s.is_dir() { all_files(s) } else { vec![s.clone()] })
-        .filter_map(|f| std::fs::metadata(f).and_then(|m| m.modified()).ok())
-        .max();
-    if newest.is_some_and(|n| n > built) {
+    if newest_source(name != "merchantctl").is_some_and(|n| n > built) {
         return fail(format!(
             "{} is older than its sources; run `cargo build --workspace` (the test command does)",
             p.display()
         ));
     }
     Ok(p)
+}
+
+/// When the newest source of the workspace's binaries changed (with the
+/// app's own shell and UI when `app`).
+pub fn newest_source(app: bool) -> Option<std::time::SystemTime> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut sources = vec![
+        root.join("crates/core"),
+        root.join("crates/cli"),
+        root.join("Cargo.lock"),
+    ];
+    if app {
+        sources.extend([
+            root.join("src-tauri/src"),
+            root.join("src-tauri/capabilities"),
+            root.join("ui/dist"),
+        ]);
+    }
+    sources
+        .iter()
+        .flat_map(|s| if s.is_dir() { all_files(s) } else { vec![s.clone()] })
+        .filter_map(|f| std::fs::metadata(f).and_then(|m| m.modified()).ok())
+        .max()
 }
 
 /// Records a layer's summary line (`LAYER: key=value …`): printed, and kept
