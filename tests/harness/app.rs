@@ -179,7 +179,8 @@ impl AppDriver {
     }
 
     /// Saves a PNG of the window under `target/screenshots/<name>.png`, after
-    /// two animation frames so the picture is the current one.
+    /// two animation frames so the picture is the current one, and checks
+    /// the screen's accessibility (see `axe`).
     pub async fn screenshot(&self, name: &str) -> TestResult<PathBuf> {
         self.client
             .execute_async(
@@ -197,6 +198,8 @@ impl AppDriver {
                 dominant * 100.0
             ));
         }
+        // Each screen a flow stops to look at is also checked by axe.
+        self.check_accessibility(name).await?;
         Ok(path)
     }
 

@@ -17,6 +17,7 @@
 use std::path::{Path, PathBuf};
 
 mod app;
+mod axe;
 mod home;
 mod keyring;
 mod localstripe;

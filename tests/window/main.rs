@@ -4,6 +4,7 @@
 //!
 //! One file per flow; `steps` holds what the flows share.
 
+mod access;
 mod counter;
 mod dialogs;
 mod instance;
