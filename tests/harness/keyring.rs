@@ -157,11 +157,22 @@ impl KeyringSession {
             .and_then(|p| p.parse().ok()))
     }
 
+    /// Asks `holds` every 50 ms for up to ten seconds; fails naming `what`.
+    fn poll(&self, what: &str, mut holds: impl FnMut() -> TestResult<bool>) -> TestResult {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !holds()? {
+            if Instant::now() > deadline {
+                return fail(format!("the Secret Service {what}"));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(())
+    }
+
     /// Starts the Secret Service (through the bus) and waits until it
     /// answers.
     fn wait_for_secret_service(&self) -> TestResult {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
+        self.poll("did not start on the test bus", || {
             let reply = self.dbus_send(
                 "org.freedesktop.DBus",
                 "/org/freedesktop/DBus",
@@ -171,40 +182,24 @@ impl KeyringSession {
                     "uint32:0",
                 ],
             )?;
-            if reply.contains("uint32") && self.service_pid()?.is_some() {
-                return Ok(());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        fail("the Secret Service did not start on the test bus")
+            Ok(reply.contains("uint32") && self.service_pid()?.is_some())
+        })
     }
 
     /// Waits until the Secret Service names a default keyring.
     fn wait_for_default_keyring(&self) -> TestResult {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
+        self.poll("named no default keyring", || {
             let reply = self.dbus_send(
                 "org.freedesktop.secrets",
                 "/org/freedesktop/secrets",
                 &["org.freedesktop.Secret.Service.ReadAlias", "string:default"],
             )?;
-            if reply.contains("/org/freedesktop/secrets/collection/") {
-                return Ok(());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        fail("the Secret Service named no default keyring")
+            Ok(reply.contains("/org/freedesktop/secrets/collection/"))
+        })
     }
 
     fn wait_until_gone(&self) -> TestResult {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while self.service_pid()?.is_some() {
-            if Instant::now() > deadline {
-                return fail("the Secret Service did not stop");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Ok(())
+        self.poll("did not stop", || Ok(self.service_pid()?.is_none()))
     }
 
     /// Kills the running Secret Service outright, as a crash would; the
