@@ -48,7 +48,7 @@ fn unpacked() -> TestResult<(tempfile::TempDir, PathBuf)> {
 }
 
 #[test]
-fn the_package_holds_both_programs_a_desktop_entry_every_icon_and_its_dependencies() -> TestResult {
+fn the_package_holds_both_programs_their_manuals_a_desktop_entry_every_icon_and_its_dependencies() -> TestResult {
     let (root, deb) = unpacked()?;
     let usr = root.path().join("usr");
     let out = Command::new(usr.join("bin/merchantctl")).arg("--version").output()?;
@@ -70,6 +70,14 @@ fn the_package_holds_both_programs_a_desktop_entry_every_icon_and_its_dependenci
         let icon = usr.join(format!("share/icons/hicolor/{size}x{size}/apps/merchant-terminal.png"));
         let (width, height) = png_size(&icon)?;
         assert_eq!((width, height), (size, size), "{}", icon.display());
+    }
+    for (page, title) in [
+        ("merchantctl", ".TH MERCHANTCTL"),
+        ("merchant-terminal", ".TH MERCHANT-TERMINAL"),
+    ] {
+        let gz = usr.join(format!("share/man/man1/{page}.1.gz"));
+        let out = Command::new("gzip").arg("-dc").arg(&gz).output()?;
+        assert!(String::from_utf8_lossy(&out.stdout).contains(title), "{}", gz.display());
     }
     let out = Command::new("dpkg-deb").arg("-f").arg(&deb).arg("Depends").output()?;
     let depends = String::from_utf8_lossy(&out.stdout);
