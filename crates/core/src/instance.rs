@@ -96,15 +96,29 @@ fn listen(home: &Home) -> Option<std::os::unix::net::UnixListener> {
         .ok()
 }
 
+/// Knocks on the folder's socket. A window that has just taken the lock
+/// may not be listening yet (a double click on the desktop icon starts two
+/// at once), so the knock is tried for a few seconds before the holder is
+/// taken for silent.
 #[cfg(unix)]
 fn ask_to_come_forward(home: &Home) -> bool {
     use std::io::Write;
-    let Ok(mut stream) = std::os::unix::net::UnixStream::connect(socket_path(home)) else {
-        return false;
-    };
-    let _ = stream.set_write_timeout(Some(std::time::Duration::from_secs(2)));
-    stream.write_all(&[COME_FORWARD]).is_ok()
+    let deadline = std::time::Instant::now() + KNOCK_FOR;
+    loop {
+        if let Ok(mut stream) = std::os::unix::net::UnixStream::connect(socket_path(home)) {
+            let _ = stream.set_write_timeout(Some(std::time::Duration::from_secs(2)));
+            return stream.write_all(&[COME_FORWARD]).is_ok();
+        }
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }
+
+/// How long a second launch keeps knocking.
+#[cfg(unix)]
+const KNOCK_FOR: std::time::Duration = std::time::Duration::from_secs(3);
 
 #[cfg(not(unix))]
 fn ask_to_come_forward(_home: &Home) -> bool {
@@ -176,5 +190,28 @@ mod tests {
         // Released with the lock: the next launch gets the folder.
         drop(first);
         assert!(matches!(claim(&home), Ok(Claim::Claimed(_))));
+    }
+
+    /// Two launches at once (a double click): the one that lost the lock
+    /// knocks until the winner listens, and does not show a stop screen.
+    #[cfg(unix)]
+    #[test]
+    fn a_second_launch_waits_for_a_window_that_is_still_starting() {
+        use std::io::Read;
+        let (_dir, home) = home();
+        home.ensure().expect("the folder");
+        let held = fs::File::create(lock_path(&home)).expect("the lock file");
+        held.try_lock().expect("the lock");
+        let socket = socket_path(&home);
+        let late = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            let listener = std::os::unix::net::UnixListener::bind(&socket).expect("the socket");
+            let (mut stream, _) = listener.accept().expect("a knock");
+            let mut byte = [0u8; 1];
+            stream.read_exact(&mut byte).expect("one byte");
+            byte[0]
+        });
+        assert!(matches!(claim(&home), Ok(Claim::BroughtForward)));
+        assert_eq!(late.join().expect("the late window"), COME_FORWARD);
     }
 }
