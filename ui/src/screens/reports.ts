@@ -66,7 +66,7 @@ export function reportsScreen(host: ReportsHost) {
     const card = document.createElement("section");
     card.className = "figure-card";
     card.dataset.currency = c.currency;
-    const h = document.createElement("h3");
+    const h = document.createElement("h2");
     h.textContent = c.currency;
     const dl = document.createElement("dl");
     const rows: [string, string, string][] = [
@@ -154,7 +154,7 @@ export function reportsScreen(host: ReportsHost) {
     const cap = document.createElement("caption");
     cap.textContent = `${title} (${currency})`;
     const head = document.createElement("tr");
-    for (const h of ["", "Sales", "Gross", "Refunds", "Net"]) {
+    for (const h of [title, "Sales", "Gross", "Refunds", "Net"]) {
       const th = document.createElement("th");
       th.scope = "col";
       th.textContent = h;
