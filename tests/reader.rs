@@ -547,10 +547,10 @@ fn a_reader_sale_is_refunded_in_part_then_in_full() -> TestResult {
 
     let out = merchantctl(s, &home, &["--json", "refund", id, "--amount", "5.00"])?;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert_eq!(out_json(&out)["refund"]["refundable_display"], "15.00");
+    assert_eq!(out_json(&out)["refund"]["refundable_display"], "$15.00");
     let out = merchantctl(s, &home, &["--json", "refund", id])?;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert_eq!(out_json(&out)["refund"]["amount_display"], "15.00");
+    assert_eq!(out_json(&out)["refund"]["amount_display"], "$15.00");
     let out = merchantctl(s, &home, &["--json", "refund", id, "--amount", "0.01"])?;
     assert_eq!(out_json(&out)["error"]["code"], "refund_refused");
 

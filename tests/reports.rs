@@ -271,7 +271,7 @@ fn shop_details_head_receipts_and_reports_and_a_z_keeps_those_it_was_closed_with
     let printed = pdf_text(&first);
     assert!(printed.lines().all(|l| l.chars().count() <= 32), "{printed}");
     assert!(
-        printed.contains("12.50 USD") && printed.contains("Kissa Café"),
+        printed.contains("$12.50") && printed.contains("Kissa Café"),
         "{printed}"
     );
     assert_eq!(set(&["--paper", "57mm"])?.status.code(), Some(2));
@@ -484,13 +484,13 @@ fn sales_search_by_last4_status_amount_and_staff() -> TestResult {
     };
     let pair = |a: &str, st: &str| (a.to_string(), st.to_string());
     assert_eq!(search(&[])?.len(), 4);
-    assert_eq!(search(&["--last4", "9995"])?, vec![pair("12.50", "declined")]);
+    assert_eq!(search(&["--last4", "9995"])?, vec![pair("$12.50", "declined")]);
     assert_eq!(
         search(&["--last4", "4242", "--amount", "12.50"])?,
-        vec![pair("12.50", "approved")]
+        vec![pair("$12.50", "approved")]
     );
     assert_eq!(search(&["--status", "declined"])?.len(), 1);
-    assert_eq!(search(&["--staff-name", "cas"])?, vec![pair("7.00", "approved")]);
+    assert_eq!(search(&["--staff-name", "cas"])?, vec![pair("$7.00", "approved")]);
     assert_eq!(search(&["--staff-name", "Nobody"])?, vec![]);
     // The last 4 is matched through its blind index: the plain digits are
     // nowhere in the cache.

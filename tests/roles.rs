@@ -156,7 +156,7 @@ fn a_large_refund_needs_a_managers_pin() -> TestResult {
         "424242\n",
     )?;
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
-    assert_eq!(json(&out)["refund"]["refundable_display"], "20.00");
+    assert_eq!(json(&out)["refund"]["refundable_display"], "$20.00");
     // A small refund needs no approval.
     let out = merchantctl_as(
         Some(&session),

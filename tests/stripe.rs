@@ -106,15 +106,15 @@ fn charge_refund_in_parts_and_over_refund_refused() -> TestResult {
         &["--json", "refund", &sale_id, "--amount", "5.00"],
     )?;
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
-    assert_eq!(json(&out)["refund"]["refundable_display"], "7.50");
+    assert_eq!(json(&out)["refund"]["refundable_display"], "$7.50");
     let out = merchantctl(
         Some(&session),
         &home,
         &["--json", "refund", &sale_id, "--reason", "duplicate"],
     )?;
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(json(&out)["refund"]["amount_display"], "7.50");
-    assert_eq!(json(&out)["refund"]["refundable_display"], "0.00");
+    assert_eq!(json(&out)["refund"]["amount_display"], "$7.50");
+    assert_eq!(json(&out)["refund"]["refundable_display"], "$0.00");
     let out = merchantctl(
         Some(&session),
         &home,

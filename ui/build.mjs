@@ -12,7 +12,7 @@ await build({
   minify: true,
   sourcemap: false,
   outfile: "dist/app.js",
-  loader: { ".html": "text" },
+  loader: { ".html": "text", ".ftl": "text" },
   logLevel: "warning",
 });
 copyFileSync("index.html", "dist/index.html");

@@ -45,6 +45,7 @@ commands! {
     update_limits: Limits => Limits, ManageStaff;
     get_shop: OwnerRequest => ShopDetails, ManageStaff;
     update_shop: ShopDetails => ShopDetails, ManageStaff;
+    set_language: SetLanguageRequest => SetLanguageRequest, ManageStaff;
     list_alerts: OwnerRequest => Vec<Alert>, ViewAudit;
     list_audit: AuditQueryRequest => Vec<AuditEntry>, ViewAudit;
     verify_audit: OwnerRequest => Verification, VerifyAudit;

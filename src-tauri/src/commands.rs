@@ -12,14 +12,16 @@ use merchant_core::api::{
     CreateOwnerRequest, CurrencyOption, DateRangeRequest, EmailReceiptRequest, ErrorReport, ExportView,
     GatewaySetupRequest, GatewaySetupView, GetStatusRequest, GetZReportRequest, ImportView, ListSalesRequest,
     ListZReportsRequest, OpenPeriodRequest, ReceiptRequest, ReceiptView, RefundSaleRequest, RefundView, ReportView,
-    ResolveInDoubtRequest, ResolveView, SaleView, SessionView, SetGatewayKeyRequest, SignInRequest, SignOutRequest,
-    SimulatedCardOption, StatusView, SwitchModeRequest, TestCardOption, VoidSaleRequest, ZReportView, ZSummary,
+    ResolveInDoubtRequest, ResolveView, SaleView, SessionView, SetGatewayKeyRequest, SetLanguageRequest, SignInRequest,
+    SignOutRequest, SimulatedCardOption, StatusView, SwitchModeRequest, TestCardOption, VoidSaleRequest, ZReportView,
+    ZSummary,
 };
 use merchant_core::audit::{AuditEntry, Verification};
 use merchant_core::auth::{Actor, Permission, StaffEntry};
 use merchant_core::clock::now_ms;
 use merchant_core::counter::ChargeInput;
 use merchant_core::gateway::ReaderInfo;
+use merchant_core::messages::Catalog;
 use merchant_core::monitor::Alert;
 use merchant_core::reports::reconcile::Reconciliation;
 use merchant_core::shop::ShopDetails;
@@ -34,6 +36,15 @@ pub fn get_status(state: State<'_, AppState>, request: GetStatusRequest) -> Stat
     let GetStatusRequest {} = request;
     let settings = state.settings();
     let terminal = state.terminal().ok();
+    // A terminal that could not start still speaks the shop's language.
+    let own;
+    let words = match &terminal {
+        Some(t) => t.words(),
+        None => {
+            own = Catalog::new(settings.language(), settings.numbers());
+            &own
+        }
+    };
     StatusView {
         mode: settings.mode,
         startup_error: state.startup_error(),
@@ -43,12 +54,19 @@ pub fn get_status(state: State<'_, AppState>, request: GetStatusRequest) -> Stat
         idle_lock_minutes: settings.idle_lock_minutes.clamp(1, 15),
         currency: settings.currency,
         currencies: CurrencyOption::all(),
-        decimal_separator: settings.decimal_separator,
+        language: settings.language(),
+        language_tag: settings.language().tag().into(),
+        numbers: settings.numbers(),
         max_description_chars: u32::try_from(settings.max_description_chars).unwrap_or(u32::MAX),
-        simulated_cards: SimulatedCardOption::all(),
+        simulated_cards: SimulatedCardOption::all(words),
         test_cards: terminal
             .as_ref()
-            .map(|t| t.test_cards().into_iter().map(TestCardOption::new).collect())
+            .map(|t| {
+                t.test_cards()
+                    .into_iter()
+                    .map(|c| TestCardOption::new(c, words))
+                    .collect()
+            })
             .unwrap_or_default(),
     }
 }
@@ -84,7 +102,7 @@ pub fn sign_out(state: State<'_, AppState>, request: SignOutRequest) -> Result<(
 pub async fn charge_sale(state: State<'_, AppState>, request: ChargeSaleRequest) -> Result<SaleView, ErrorReport> {
     let (terminal, actor) = state.signed_in()?;
     let sale = terminal.charge(&actor, ChargeInput::from(request)).await?;
-    Ok(SaleView::new(&sale, terminal.mode()))
+    Ok(SaleView::new(&sale, terminal.mode(), terminal.words()))
 }
 
 #[tauri::command]
@@ -101,7 +119,7 @@ pub fn list_sales(state: State<'_, AppState>, request: ListSalesRequest) -> Resu
     sales
         .iter()
         .map(|s| {
-            let mut view = SaleView::new(s, terminal.mode());
+            let mut view = SaleView::new(s, terminal.mode(), terminal.words());
             view.refundable_minor = Some(terminal.refundable(&actor, s.id)?.amount);
             Ok(view)
         })
@@ -114,14 +132,14 @@ pub async fn capture_sale(state: State<'_, AppState>, request: CaptureSaleReques
     let sale = terminal
         .capture(&actor, request.sale_id, request.amount.as_deref())
         .await?;
-    Ok(SaleView::new(&sale, terminal.mode()))
+    Ok(SaleView::new(&sale, terminal.mode(), terminal.words()))
 }
 
 #[tauri::command]
 pub async fn void_sale(state: State<'_, AppState>, request: VoidSaleRequest) -> Result<SaleView, ErrorReport> {
     let (terminal, actor) = state.signed_in()?;
     let sale = terminal.void(&actor, request.sale_id).await?;
-    Ok(SaleView::new(&sale, terminal.mode()))
+    Ok(SaleView::new(&sale, terminal.mode(), terminal.words()))
 }
 
 #[tauri::command]
@@ -147,7 +165,11 @@ pub async fn refund_sale(state: State<'_, AppState>, request: RefundSaleRequest)
     let sale_id = input.sale_id;
     let approval = approver.as_ref().map(|a| (a.name.as_str(), &a.pin));
     let refund = terminal.refund(&actor, input, approval).await?;
-    Ok(RefundView::new(&refund, &terminal.refundable(&actor, sale_id)?))
+    Ok(RefundView::new(
+        &refund,
+        &terminal.refundable(&actor, sale_id)?,
+        terminal.words(),
+    ))
 }
 
 #[tauri::command]
@@ -196,14 +218,18 @@ pub async fn export_bundle(state: State<'_, AppState>, request: BundleRequest) -
 pub fn get_day_report(state: State<'_, AppState>, request: DateRangeRequest) -> Result<ReportView, ErrorReport> {
     let (terminal, actor) = state.signed_in()?;
     let figures = terminal.day_report(&actor, &request.range()?)?;
-    Ok(ReportView::new("DAY REPORT", figures))
+    Ok(ReportView::new(terminal.words(), "report-day-title", figures))
 }
 
 #[tauri::command]
 pub fn get_x_report(state: State<'_, AppState>, request: OpenPeriodRequest) -> Result<ReportView, ErrorReport> {
     let OpenPeriodRequest {} = request;
     let (terminal, actor) = state.signed_in()?;
-    Ok(ReportView::new("X REPORT (day not closed)", terminal.x_report(&actor)?))
+    Ok(ReportView::new(
+        terminal.words(),
+        "report-x-title",
+        terminal.x_report(&actor)?,
+    ))
 }
 
 #[tauri::command]
@@ -225,7 +251,7 @@ fn z_view(terminal: &Terminal, actor: &Actor, number: i64) -> Result<ZReportView
     let path = terminal.z_pdf_path(number);
     terminal.save_z_pdf(actor, number, &path)?;
     let (z, discrepancies) = terminal.z_report(actor, number)?;
-    Ok(ZReportView::new(z, discrepancies, &path))
+    Ok(ZReportView::new(terminal.words(), z, discrepancies, &path))
 }
 
 #[tauri::command]
@@ -422,6 +448,17 @@ pub async fn update_shop(state: State<'_, AppState>, request: ShopDetails) -> Re
     let details = terminal.update_shop(&actor, &request)?;
     state.reopen().await;
     Ok(details)
+}
+
+#[tauri::command]
+pub async fn set_language(
+    state: State<'_, AppState>,
+    request: SetLanguageRequest,
+) -> Result<SetLanguageRequest, ErrorReport> {
+    let (terminal, actor) = state.signed_in()?;
+    terminal.set_language(&actor, request.language)?;
+    state.reopen().await;
+    Ok(request)
 }
 
 #[tauri::command]

@@ -63,6 +63,7 @@ impl AppDriver {
         // app even when a test fails half-way.
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        super::home::english_locale(&mut cmd);
         cmd.args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env_remove("MERCHANT_TERMINAL_HOME")
             .stdout(Stdio::null())

@@ -15,6 +15,8 @@ pub const OWNER_PIN: &str = "424242";
 pub struct TerminalHome {
     dir: tempfile::TempDir,
     owner_created: std::cell::Cell<bool>,
+    /// The computer's locale (`LANG`) `merchantctl` runs under.
+    os_locale: String,
 }
 
 impl TerminalHome {
@@ -22,7 +24,15 @@ impl TerminalHome {
         Ok(Self {
             dir: tempfile::tempdir()?,
             owner_created: std::cell::Cell::new(false),
+            os_locale: ENGLISH.into(),
         })
+    }
+
+    /// The same folder on a computer whose locale is `lang` (`fr_FR.UTF-8`).
+    #[must_use]
+    pub fn on_computer_in(mut self, lang: &str) -> Self {
+        self.os_locale = lang.into();
+        self
     }
 
     /// Creates the owner account (once), as a shop does on first run.
@@ -98,6 +108,19 @@ pub fn merchantctl_as(
     run_merchantctl(session, home, &full, &format!("{pin}\n{more}"))
 }
 
+const ENGLISH: &str = "en_US.UTF-8";
+
+/// The tests' computer speaks US English whatever this machine's locale,
+/// so a fresh terminal's default language is known; a test of another
+/// language sets it (or the locale) itself.
+pub(crate) fn english_locale(cmd: &mut Command) -> &mut Command {
+    computer_locale(cmd, ENGLISH)
+}
+
+fn computer_locale<'a>(cmd: &'a mut Command, lang: &str) -> &'a mut Command {
+    cmd.env("LANG", lang).env_remove("LC_ALL").env_remove("LC_MESSAGES")
+}
+
 pub(crate) fn run_merchantctl(
     session: Option<&KeyringSession>,
     home: &TerminalHome,
@@ -108,6 +131,7 @@ pub(crate) fn run_merchantctl(
     cmd.arg("--home").arg(home.path()).args(args);
     cmd.env_remove("MERCHANT_TERMINAL_HOME")
         .env_remove("MERCHANT_TERMINAL_STAFF");
+    computer_locale(&mut cmd, &home.os_locale);
     match session {
         Some(s) => {
             s.envs(&mut cmd);

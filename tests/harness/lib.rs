@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 mod app;
 mod axe;
+mod catalog;
 mod home;
 mod keyring;
 mod localstripe;
@@ -27,6 +28,7 @@ mod pki;
 pub mod scan;
 
 pub use app::*;
+pub use catalog::*;
 pub use home::*;
 pub use keyring::*;
 pub use localstripe::*;
@@ -81,6 +83,7 @@ pub fn newest_source(app: bool) -> Option<std::time::SystemTime> {
     let mut sources = vec![
         root.join("crates/core"),
         root.join("crates/cli"),
+        root.join("locales"),
         root.join("Cargo.lock"),
     ];
     if app {

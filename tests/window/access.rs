@@ -112,7 +112,7 @@ async fn the_counter_works_from_the_keyboard_alone() -> TestResult {
         .iter()
         .map(|s| s["amount_display"].as_str().unwrap_or("").to_string())
         .collect();
-    assert_eq!(amounts, ["2.00", "4.20"], "{sales:?}");
+    assert_eq!(amounts, ["$2.00", "$4.20"], "{sales:?}");
     let out = merchantctl(
         Some(&session),
         &home,

@@ -40,7 +40,7 @@ async fn cashier_charges_declines_cancels_and_sales_survive_a_restart() -> TestR
         .send_keys(&String::from(char::from(Key::Enter)))
         .await?;
     assert_eq!(wait_result(&app).await?, "APPROVED");
-    assert_eq!(app.text("result-amount").await?, "12.50 USD");
+    assert_eq!(app.text("result-amount").await?, "$12.50");
     assert!(app.text("result-card").await?.contains("4242"));
     assert!(
         app.is_shown("result-training").await?,
@@ -210,7 +210,7 @@ async fn cashier_refunds_in_parts_with_a_managers_approval_then_locks() -> TestR
     amount.clear().await?;
     amount.send_keys("10").await?;
     app.by_id("refund-submit").await?.click().await?;
-    refund_message("40.00 USD left").await?;
+    refund_message("$40.00 left").await?;
 
     // The rest is above the approval limit: a manager's PIN is asked for.
     app.by_id("refund-submit").await?.click().await?;
@@ -220,7 +220,7 @@ async fn cashier_refunds_in_parts_with_a_managers_approval_then_locks() -> TestR
     app.by_id("approver-pin").await?.send_keys(OWNER_PIN).await?;
     app.screenshot("08-refund-approval").await?;
     app.by_id("refund-submit").await?.click().await?;
-    refund_message("0.00 USD left").await?;
+    refund_message("$0.00 left").await?;
 
     // One cent more is refused by the terminal itself.
     let amount = app.by_id("refund-amount").await?;

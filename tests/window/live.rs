@@ -41,16 +41,13 @@ async fn a_shop_day_against_localstripe_charge_receipt_refund_capture_void_appro
     app.by_id("result-receipt").await?.click().await?;
     wait_text(&app, "receipt-message", "Saved as").await?;
     let lines = app.text("receipt-lines").await?;
-    assert!(
-        lines.contains("VISA •••• 4242") && lines.contains("25.00 USD"),
-        "{lines}"
-    );
+    assert!(lines.contains("VISA •••• 4242") && lines.contains("$25.00"), "{lines}");
     assert!(!lines.contains("TRAINING"));
     let pdf = std::fs::read(home.path().join(format!("receipts/sale-{sale}-customer.pdf")))?;
     assert!(pdf.starts_with(b"%PDF-"));
     let printed = pdf_text(&pdf);
     assert!(
-        printed.contains("VISA •••• 4242") && printed.contains("25.00 USD"),
+        printed.contains("VISA •••• 4242") && printed.contains("$25.00"),
         "{printed}"
     );
     assert!(!merchant_tests::shows_card_number(&printed), "{printed}");
@@ -77,12 +74,12 @@ async fn a_shop_day_against_localstripe_charge_receipt_refund_capture_void_appro
     amount.clear().await?;
     amount.send_keys("10.00").await?;
     app.by_id("refund-submit").await?.click().await?;
-    wait_text(&app, "refund-message", "15.00 USD left").await?;
+    wait_text(&app, "refund-message", "$15.00 left").await?;
     let amount = app.by_id("refund-amount").await?;
     amount.clear().await?;
     amount.send_keys("20.00").await?;
     app.by_id("refund-submit").await?.click().await?;
-    wait_text(&app, "refund-message", "at most 15.00 USD").await?;
+    wait_text(&app, "refund-message", "at most $15.00").await?;
     let refunds = blocking(|| {
         gateway.get(
             &pki,
@@ -163,7 +160,7 @@ async fn a_shop_day_against_localstripe_charge_receipt_refund_capture_void_appro
     app.by_id("approver-name").await?.send_keys(OWNER).await?;
     app.by_id("approver-pin").await?.send_keys(OWNER_PIN).await?;
     app.by_id("refund-submit").await?.click().await?;
-    wait_text(&app, "refund-message", "18.00 USD left").await?;
+    wait_text(&app, "refund-message", "$18.00 left").await?;
     app.screenshot("24-live-approved-refund").await?;
     app.close().await?;
     let audit = merchantctl(Some(&session), &home, &["audit", "show", "--limit", "200"])?;
@@ -331,7 +328,7 @@ async fn owner_sets_up_stripe_in_the_window_then_charges_and_refunds() -> TestRe
     assert_eq!(wait_result(&app).await?, "APPROVED");
     new_sale(&app).await?;
     let sale = newest_sale(&app).await?;
-    for (amount, left) in [("5.00", "15.00 USD left"), ("15.00", "0.00 USD left")] {
+    for (amount, left) in [("5.00", "$15.00 left"), ("15.00", "$0.00 left")] {
         if !app.is_shown("refund").await? {
             row_action(&app, &sale, "refund").await?;
         }

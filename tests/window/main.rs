@@ -9,6 +9,7 @@ mod counter;
 mod dialogs;
 mod instance;
 mod ipc;
+mod languages;
 mod live;
 mod reports;
 mod staff;

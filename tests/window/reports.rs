@@ -37,11 +37,11 @@ async fn owner_reviews_the_day_with_a_chart_and_closes_it() -> TestResult {
         )
     };
     let gross = app.client.execute(&figure("USD", "gross"), vec![]).await?;
-    assert_eq!(gross.as_str(), Some("42.50 (2)"));
+    assert_eq!(gross.as_str(), Some("$42.50 (2)"));
     let net = app.client.execute(&figure("USD", "net"), vec![]).await?;
-    assert_eq!(net.as_str(), Some("32.50"));
+    assert_eq!(net.as_str(), Some("$32.50"));
     let yen = app.client.execute(&figure("JPY", "gross"), vec![]).await?;
-    assert_eq!(yen.as_str(), Some("1250 (1)"));
+    assert_eq!(yen.as_str(), Some("¥1,250 (1)"));
     // A chart per currency: 24 hourly bars whose net adds up to the day's.
     let bars = app
         .client

@@ -3,6 +3,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { Commands } from "./bindings/commands";
 import type { ErrorReport } from "./bindings/ErrorReport";
+import { reportText, t } from "./kit/l10n";
 
 export function isErrorReport(e: unknown): e is ErrorReport {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
@@ -11,7 +12,7 @@ export function isErrorReport(e: unknown): e is ErrorReport {
 /** Any rejection as an ErrorReport, so screens branch on `code` only. */
 export function asErrorReport(e: unknown): ErrorReport {
   if (isErrorReport(e)) return e;
-  return { code: "internal", message: "Something went wrong in the terminal. Nothing was charged twice; try again." };
+  return { code: "internal", message: t("error-internal") };
 }
 
 /** Calls an IPC command. Its name, request and response types come from the
@@ -20,5 +21,8 @@ export function call<K extends keyof Commands>(
   command: K,
   request: Commands[K]["request"],
 ): Promise<Commands[K]["response"]> {
-  return invoke<Commands[K]["response"]>(command, { request });
+  // A refusal reaches the screens in the shop's language.
+  return invoke<Commands[K]["response"]>(command, { request }).catch((e: unknown) => {
+    throw isErrorReport(e) ? { ...e, message: reportText(e) } : e;
+  });
 }

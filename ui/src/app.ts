@@ -7,7 +7,8 @@ import type { Permission } from "./bindings/Permission";
 import type { SessionView } from "./bindings/SessionView";
 import type { StatusView } from "./bindings/StatusView";
 import { $, mountBefore } from "./kit/dom";
-import { minorAsText } from "./kit/format";
+import { ROLE_WORDS, minorAsTyped, moneyText } from "./kit/format";
+import { currentLanguage, localize, setAmountWriter, setLanguage, t } from "./kit/l10n";
 import { counterScreen } from "./screens/counter";
 import { reportsScreen } from "./screens/reports";
 import { setupScreen } from "./screens/setup";
@@ -61,15 +62,29 @@ function can(permission: Permission): boolean {
   return app.session?.permissions.includes(permission) ?? false;
 }
 
+function decimalsOf(currency: string): number {
+  return app.status?.currencies.find((c) => c.code === currency)?.decimals ?? 2;
+}
+
+/** Minor units as the shop writes the amount, with its currency (`12,50 €`):
+ * the core's own rule (`Money::text`), from the marks and symbols it sends,
+ * so the window and a receipt write one amount alike. */
 function format(minor: number, currency: string): string {
-  const decimals = app.status?.currencies.find((c) => c.code === currency)?.decimals ?? 2;
-  return minorAsText(minor, decimals);
+  const option = app.status?.currencies.find((c) => c.code === currency);
+  const marks = app.status?.numbers ?? { decimal: ".", group: ",", min_grouping: 1, symbol_first: true };
+  return moneyText(minor, decimalsOf(currency), option?.symbol ?? null, currency, marks);
+}
+
+/** Minor units as a cashier types the amount at this till, for a field to edit. */
+function typed(minor: number, currency: string): string {
+  return minorAsTyped(minor, decimalsOf(currency), app.status?.numbers.decimal ?? ".");
 }
 
 const counter = counterScreen({
   status: () => app.status,
   can,
   format,
+  typed,
   signedOut: (message) => showSignIn(message),
 });
 
@@ -81,6 +96,7 @@ function backToCounter(screen: { hide(): void }): void {
 
 const reports = reportsScreen({
   format,
+  locale: () => app.status?.language_tag ?? "en-US",
   signedOut: (message) => showSignIn(message),
   back: () => backToCounter(reports),
 });
@@ -94,7 +110,15 @@ const setup = setupScreen({
 });
 
 const staff = staffScreen({
+  status: () => app.status,
   signedOut: (message) => showSignIn(message),
+  languageChanged: async () => {
+    const s = await call("get_status", {});
+    applyTill(s);
+    applyLanguage(s);
+    showSessionName();
+    void showAlerts();
+  },
   back: () => backToCounter(staff),
 });
 
@@ -116,11 +140,9 @@ function showSignIn(message = ""): void {
   hideScreens();
   el.sessionBar.hidden = true;
   el.signIn.hidden = false;
-  el.signInTitle.textContent = app.needsOwner ? "Create the owner's account" : "Sign in";
-  el.signInHint.textContent = app.needsOwner
-    ? "This terminal is new. Choose the owner's name and a PIN of at least 6 digits."
-    : "Enter your name and PIN.";
-  el.signInButton.textContent = app.needsOwner ? "Create owner" : "Sign in";
+  el.signInTitle.textContent = app.needsOwner ? t("sign-in-owner-title") : t("sign-in-title");
+  el.signInHint.textContent = app.needsOwner ? t("sign-in-owner-hint") : t("sign-in-hint");
+  el.signInButton.textContent = app.needsOwner ? t("sign-in-owner-button") : t("sign-in-button");
   el.signInError.textContent = message;
   el.staffPin.value = "";
   (el.staffName.value ? el.staffPin : el.staffName).focus();
@@ -143,17 +165,23 @@ async function showAlerts(): Promise<void> {
   try {
     const alerts = await call("list_alerts", {});
     el.alertsBanner.hidden = alerts.length === 0;
-    el.alertsBanner.textContent = alerts.length === 1 ? `⚠ ${alerts[0]?.message ?? ""}` : `⚠ ${alerts.length} alerts: see Staff & audit`;
+    el.alertsBanner.textContent =
+      alerts.length === 1 ? `⚠ ${alerts[0]?.message ?? ""}` : t("session-alerts", { count: alerts.length });
   } catch {
     el.alertsBanner.hidden = true;
   }
+}
+
+function showSessionName(): void {
+  const session = app.session;
+  el.sessionName.textContent = session ? `${session.name} · ${t(ROLE_WORDS[session.role])}` : "";
 }
 
 function showCounter(signedIn: SessionView): void {
   app.session = signedIn;
   el.signIn.hidden = true;
   hideScreens();
-  el.sessionName.textContent = `${signedIn.name} · ${signedIn.role}`;
+  showSessionName();
   el.sessionBar.hidden = false;
   const canCharge = can("charge");
   el.supportButton.hidden = !(can("export_bundle") && canCharge);
@@ -171,7 +199,7 @@ function showCounter(signedIn: SessionView): void {
 function armIdleLock(): void {
   window.clearTimeout(app.idleTimer);
   const minutes = app.status?.idle_lock_minutes ?? 15;
-  app.idleTimer = window.setTimeout(() => void lock("The screen locked after being idle."), minutes * 60_000);
+  app.idleTimer = window.setTimeout(() => void lock(t("session-idle-locked")), minutes * 60_000);
 }
 
 async function lock(message = ""): Promise<void> {
@@ -235,6 +263,16 @@ function wire(): void {
   });
 }
 
+/** The shop's language: the window's words, and its dates and amounts through `app.status`. */
+function applyLanguage(s: StatusView): void {
+  setLanguage(s.language);
+  setAmountWriter(format);
+  // The language actually used (English for one this window does not know).
+  document.documentElement.lang = currentLanguage();
+  document.title = t("app-title");
+  localize(document.body);
+}
+
 /** The till's look, kept for the screens that need it. */
 function applyTill(s: StatusView): void {
   app.status = s;
@@ -246,15 +284,14 @@ function applyStatus(s: StatusView): void {
   if (s.startup_error) {
     el.startupError.hidden = false;
     el.startupErrorMessage.textContent = s.startup_error.message;
-    el.startupErrorCode.textContent = `code: ${s.startup_error.code}`;
+    el.startupErrorCode.textContent = t("startup-error-code", { code: s.startup_error.code });
     if (s.startup_error.code === "already_open") {
-      el.startupErrorTitle.textContent = "This terminal is already open";
+      el.startupErrorTitle.textContent = t("startup-already-open");
     }
     // The staff and audit records are gone: a stop, with no sign-in behind it.
     if (s.startup_error.code === "terminal_data_missing") {
-      el.startupErrorTitle.textContent = "This terminal's records are missing";
-      el.startupErrorNext.textContent =
-        "To start a new trail without a backup, the owner runs `merchantctl setup recover --confirm` on this computer; it asks for the gateway key.";
+      el.startupErrorTitle.textContent = t("startup-data-missing");
+      el.startupErrorNext.textContent = t("startup-data-missing-next");
       el.startupErrorNext.hidden = false;
     }
     return;
@@ -268,7 +305,9 @@ function applyStatus(s: StatusView): void {
 async function start(): Promise<void> {
   wire();
   try {
-    applyStatus(await call("get_status", {}));
+    const status = await call("get_status", {});
+    applyLanguage(status);
+    applyStatus(status);
   } catch (e) {
     const err = asErrorReport(e);
     el.startupError.hidden = false;

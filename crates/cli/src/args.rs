@@ -143,6 +143,9 @@ pub(crate) enum Command {
     /// Set the shop's time zone (IANA name, e.g. Europe/Paris): where its
     /// days begin and end.
     TimeZone { name: String },
+    /// Set the shop's language (en, fr, de, es): every word the terminal
+    /// says, and how it writes amounts and dates (managers).
+    Language { language: merchant_core::locale::Language },
     /// The shop's details printed at the top of receipts and reports.
     Shop {
         #[command(subcommand)]

@@ -43,6 +43,7 @@ async fn main() -> ExitCode {
         Err(e) => return usage_error(&e),
     };
     let json = cli.json;
+    let words = shop_words(cli.home.clone());
     match run(cli).await {
         Ok(out) => {
             if json {
@@ -56,7 +57,7 @@ async fn main() -> ExitCode {
             if json {
                 println!("{}", serde_json::json!({ "error": report }));
             } else {
-                eprintln!("merchantctl: {} [{}]", report.message, code_name(report.code));
+                eprintln!("merchantctl: {} [{}]", words.report(&report), code_name(report.code));
                 if let Some(hint) = hint(report.code) {
                     eprintln!("merchantctl: {hint}");
                 }
@@ -64,6 +65,16 @@ async fn main() -> ExitCode {
             ExitCode::from(report.code.exit_status())
         }
     }
+}
+
+/// The shop's words, for an error said after the terminal closed: its
+/// data folder's language, else this computer's.
+fn shop_words(home: Option<std::path::PathBuf>) -> merchant_core::messages::Catalog {
+    use merchant_core::messages::Catalog;
+    Home::resolve(home).ok().and_then(|h| h.settings().ok()).map_or_else(
+        || Catalog::of(merchant_core::locale::Language::from_os()),
+        |s| Catalog::new(s.language(), s.numbers()),
+    )
 }
 
 /// A command line that does not parse. clap's own message repeats what was
@@ -157,15 +168,20 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
                 staff_id: None,
                 audit_anchor: None,
             };
-            sale_output(&terminal.charge(&actor, input).await?, mode)
+            sale_output(&terminal.charge(&actor, input).await?, mode, terminal.words())
         }
         Command::Capture { sale_id, amount } => sale_output(
             &terminal
                 .capture(&actor, sale_id_arg(&sale_id)?, amount.as_deref())
                 .await?,
             mode,
+            terminal.words(),
         ),
-        Command::Void { sale_id } => sale_output(&terminal.void(&actor, sale_id_arg(&sale_id)?).await?, mode),
+        Command::Void { sale_id } => sale_output(
+            &terminal.void(&actor, sale_id_arg(&sale_id)?).await?,
+            mode,
+            terminal.words(),
+        ),
         Command::Refund {
             sale_id,
             amount,
@@ -187,15 +203,20 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
             let approval = approver.as_deref().zip(approver_pin.as_ref());
             let refund = terminal.refund(&actor, input, approval).await?;
             let left = terminal.refundable(&actor, sale_id)?;
-            let view = RefundView::new(&refund, &left);
+            let view = RefundView::new(&refund, &left, terminal.words());
             let exit = match refund.status {
                 RefundStatus::Succeeded => 0,
                 RefundStatus::Failed => 12,
                 RefundStatus::Pending | RefundStatus::InDoubt => 13,
             };
-            let text = format!(
-                "refund {} {} {}: {} ({} {} left)",
-                view.id, view.amount_display, view.currency, view.message, view.refundable_display, view.currency
+            let text = terminal.words().say(
+                "cli-refund",
+                &[
+                    ("id", view.id.as_str().into()),
+                    ("amount", view.amount_display.as_str().into()),
+                    ("message", view.message.as_str().into()),
+                    ("left", view.refundable_display.as_str().into()),
+                ],
             );
             output(serde_json::json!({ "refund": view }), text, exit)
         }
@@ -227,10 +248,10 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
             let views: Vec<SaleView> = terminal
                 .search_sales(&actor, filter, request.staff.as_deref())?
                 .iter()
-                .map(|s| SaleView::new(s, mode))
+                .map(|s| SaleView::new(s, mode, terminal.words()))
                 .collect();
             let text = if views.is_empty() {
-                "no sales".to_string()
+                terminal.words().text("cli-no-sales")
             } else {
                 views.iter().map(sale_line).collect::<Vec<_>>().join("\n")
             };
@@ -345,6 +366,13 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
                 format!("time zone: {name}"),
                 0,
             )
+        }
+        Command::Language { language } => {
+            terminal.set_language(&actor, language)?;
+            // Said in the new language, as the next start will speak it.
+            let words = merchant_core::messages::Catalog::of(language);
+            let text = words.say("cli-language", &[("language", language.autonym().into())]);
+            output(serde_json::json!({ "language": language }), text, 0)
         }
         Command::Shop { command } => shop(&terminal, &actor, command),
         Command::Gateway { command } => gateway(&terminal, &actor, command, &mut stdin).await,

@@ -6,6 +6,7 @@ use std::io::BufRead;
 use merchant_core::api::{ErrorCode, ErrorReport, SaleView};
 use merchant_core::config::Mode;
 use merchant_core::counter::CounterError;
+use merchant_core::messages::Catalog;
 use merchant_core::store::{Sale, SaleId, SaleStatus};
 use secrecy::SecretString;
 
@@ -44,8 +45,8 @@ pub(crate) fn sale_id_arg(s: &str) -> Result<SaleId, ErrorReport> {
     SaleId::parse(s).ok_or_else(|| CounterError::SaleNotFound.into())
 }
 
-pub(crate) fn sale_output(sale: &Sale, mode: Mode) -> Result<Output, ErrorReport> {
-    let view = SaleView::new(sale, mode);
+pub(crate) fn sale_output(sale: &Sale, mode: Mode, words: &Catalog) -> Result<Output, ErrorReport> {
+    let view = SaleView::new(sale, mode, words);
     let exit = match sale.status {
         SaleStatus::Approved | SaleStatus::Authorized | SaleStatus::Voided => 0,
         SaleStatus::Declined => 11,
@@ -68,8 +69,8 @@ pub(crate) fn sale_line(v: &SaleView) -> String {
         .and_then(|s| s.as_str().map(String::from))
         .unwrap_or_default();
     format!(
-        "{}  {:>12} {}  {:<10} {}{}",
-        v.id, v.amount_display, v.currency, status, card, training
+        "{}  {:>12}  {:<10} {}{}",
+        v.id, v.amount_display, status, card, training
     )
 }
 

@@ -72,7 +72,7 @@ pub(crate) fn shop(terminal: &Terminal, actor: &Actor, command: ShopCommand) -> 
             )?
         }
     };
-    let text = details.header_lines().join("\n");
+    let text = details.header_lines(terminal.words()).join("\n");
     output(serde_json::json!({ "shop": details }), text, 0)
 }
 
@@ -80,11 +80,15 @@ pub(crate) fn report(terminal: &Terminal, actor: &Actor, command: ReportCommand)
     match command {
         ReportCommand::Day { range } => {
             let range = range.range(terminal)?;
-            let view = ReportView::new("DAY REPORT", terminal.day_report(actor, &range)?);
+            let view = ReportView::new(
+                terminal.words(),
+                "report-day-title",
+                terminal.day_report(actor, &range)?,
+            );
             output(serde_json::json!({ "report": view }), view.lines.join("\n"), 0)
         }
         ReportCommand::X => {
-            let view = ReportView::new("X REPORT (day not closed)", terminal.x_report(actor)?);
+            let view = ReportView::new(terminal.words(), "report-x-title", terminal.x_report(actor)?);
             output(serde_json::json!({ "report": view }), view.lines.join("\n"), 0)
         }
         ReportCommand::Close { pdf } => {
@@ -111,7 +115,7 @@ pub(crate) fn z_output(
     if let Some(path) = &pdf {
         terminal.save_z_pdf(actor, number, path)?;
     }
-    let mut text = print::z_lines(&z);
+    let mut text = print::z_lines(terminal.words(), &z);
     for d in &discrepancies {
         text.push(format!(
             "DISCREPANCY {:?} {} {}: closed [{}] now [{}]",

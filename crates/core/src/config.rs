@@ -29,7 +29,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::money::{Currency, DecimalSeparator, ParseRules};
+use crate::locale::{DecimalSeparator, Language, NumberStyle};
+use crate::money::{Currency, ParseRules};
 
 pub const HOME_ENV: &str = "MERCHANT_TERMINAL_HOME";
 
@@ -60,7 +61,13 @@ impl Mode {
 pub struct Settings {
     pub mode: Mode,
     pub currency: Currency,
-    pub decimal_separator: DecimalSeparator,
+    /// The shop's language: every word the terminal shows and how it
+    /// writes amounts and dates. Unset: this computer's locale.
+    pub language: Option<Language>,
+    /// A decimal mark other than the language's (kept from earlier
+    /// versions, where it was the only choice). Unset: the language's.
+    /// Setting the language clears it.
+    pub decimal_separator: Option<DecimalSeparator>,
     /// Largest single charge, in major units of the currency.
     pub max_charge_major: u64,
     /// Longest description accepted on a sale, in characters.
@@ -157,7 +164,8 @@ impl Default for Settings {
         Self {
             mode: Mode::Training,
             currency: Currency::Usd,
-            decimal_separator: DecimalSeparator::Point,
+            language: None,
+            decimal_separator: None,
             max_charge_major: 10_000,
             max_description_chars: 200,
             training_reader: ReaderTiming::default(),
@@ -183,9 +191,21 @@ impl Default for Settings {
 impl Settings {
     pub fn parse_rules(&self) -> ParseRules {
         ParseRules {
-            decimal_separator: self.decimal_separator,
+            numbers: self.numbers(),
             max_major_units: self.max_charge_major,
         }
+    }
+
+    /// The shop's language, or this computer's when none is set.
+    pub fn language(&self) -> Language {
+        self.language.unwrap_or_else(Language::from_os)
+    }
+
+    /// How amounts are written and typed here: the language's style, with
+    /// the owner's decimal mark if one was chosen.
+    pub fn numbers(&self) -> NumberStyle {
+        let style = self.language().numbers();
+        self.decimal_separator.map_or(style, |d| style.with_decimal(d))
     }
 }
 

@@ -3,6 +3,8 @@
 //! names no other module, so every layer can use it. The conversion from
 //! each module's errors lives in `api::errors`.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -10,7 +12,63 @@ use ts_rs::TS;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ErrorReport {
     pub code: ErrorCode,
+    /// In English.
     pub message: String,
+    /// The same message as the catalog words it (`locales/`), for a front
+    /// that speaks the shop's language; absent where the message exists in
+    /// English only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub said: Option<Said>,
+}
+
+/// A message by its catalog id, with its arguments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Said {
+    pub id: String,
+    pub args: BTreeMap<String, SaidArg>,
+}
+
+/// A message's argument: a count (plurals select on it), a text or an amount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(untagged)]
+pub enum SaidArg {
+    Number(#[ts(type = "number")] i64),
+    Text(String),
+    /// An amount, written as the shop writes amounts where it is shown.
+    Amount {
+        #[ts(type = "number")]
+        minor: i64,
+        currency: String,
+    },
+}
+
+impl Said {
+    pub fn new(id: &str) -> Self {
+        Self {
+            id: id.to_string(),
+            args: BTreeMap::new(),
+        }
+    }
+
+    #[must_use]
+    pub fn text(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.args.insert(name.to_string(), SaidArg::Text(value.into()));
+        self
+    }
+
+    #[must_use]
+    pub fn amount(mut self, name: &str, minor: i64, currency: &str) -> Self {
+        let currency = currency.to_string();
+        self.args.insert(name.to_string(), SaidArg::Amount { minor, currency });
+        self
+    }
+
+    #[must_use]
+    pub fn number(mut self, name: &str, value: i64) -> Self {
+        self.args.insert(name.to_string(), SaidArg::Number(value));
+        self
+    }
 }
 
 /// Stable error codes. Add new ones; never rename or reuse one.
@@ -100,6 +158,14 @@ impl ErrorReport {
         Self {
             code,
             message: message.into(),
+            said: None,
         }
+    }
+
+    /// The report as the catalog words it.
+    #[must_use]
+    pub fn said(mut self, said: Option<Said>) -> Self {
+        self.said = said;
+        self
     }
 }

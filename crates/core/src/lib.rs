@@ -7,6 +7,8 @@
 //! | module      | concept                                                     |
 //! |-------------|-------------------------------------------------------------|
 //! | [`money`]   | minor units, currencies, parsing what a cashier types       |
+//! | [`locale`]  | the shop's language; how it writes numbers and dates        |
+//! | [`messages`] | the catalogs (`locales/`): every word, in the shop's language |
 //! | [`sale`]    | the words for a sale: ids, idempotency key, card summary     |
 //! | [`gateway`] | the payment-provider seam; the training gateway             |
 //! | [`vault`]   | keychain, key hierarchy, sealing column values              |
@@ -39,7 +41,9 @@ pub mod error;
 pub mod export;
 pub mod gateway;
 pub mod instance;
+pub mod locale;
 pub mod logging;
+pub mod messages;
 pub mod money;
 pub mod monitor;
 pub mod pan;

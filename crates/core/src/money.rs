@@ -15,6 +15,9 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use crate::locale::DecimalSeparator;
+use crate::locale::NumberStyle;
+
 /// An amount in the currency's smallest unit (cents for USD, yen for JPY).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(transparent)]
@@ -129,6 +132,20 @@ impl Currency {
         }
     }
 
+    /// The symbol amounts are written with, where it names this currency
+    /// alone in the shop's eyes (`$` is the US dollar's; the other dollars
+    /// are written with their code, as CLDR's languages here write them).
+    pub const fn display_symbol(self) -> Option<&'static str> {
+        match self {
+            Self::Usd => Some("$"),
+            Self::Eur => Some("€"),
+            Self::Gbp => Some("£"),
+            Self::Jpy => Some("¥"),
+            Self::Krw => Some("₩"),
+            _ => None,
+        }
+    }
+
     /// `10^exponent`, the number of minor units in one major unit.
     pub const fn minor_per_major(self) -> i64 {
         10_i64.pow(self.exponent())
@@ -165,9 +182,31 @@ impl Money {
         Self { amount, currency }
     }
 
-    /// Formats with the currency's own decimals, e.g. `12.50 USD`, `1250 JPY`.
+    /// Formats with the currency's own decimals, e.g. `12.50 USD`, `1250 JPY`:
+    /// the plain form logs, files and the CLI's JSON use.
     pub fn display(&self) -> String {
         format!("{} {}", format_minor(self.amount, self.currency), self.currency)
+    }
+
+    /// As the shop's language writes it: `$1,234.56`, `1.234,56 €`,
+    /// `1 234,56 €`, `CHF 12.50`, `1.235 ¥`. [`parse_amount`] with the same
+    /// style reads it back to the same minor units.
+    pub fn text(&self, style: &NumberStyle) -> String {
+        let exp = self.currency.exponent();
+        let abs = self.amount.get().unsigned_abs();
+        let per = 10_u64.pow(exp);
+        let mut number = style.group_digits(&(abs / per).to_string());
+        if exp > 0 {
+            number.push(style.decimal);
+            number.push_str(&format!("{:0width$}", abs % per, width = exp as usize));
+        }
+        let sign = if self.amount.get() < 0 { "-" } else { "" };
+        let nbsp = crate::locale::NBSP;
+        match (self.currency.display_symbol(), style.symbol_first) {
+            (Some(symbol), true) => format!("{sign}{symbol}{number}"),
+            (None, true) => format!("{sign}{}{nbsp}{number}", self.currency.code()),
+            (symbol, false) => format!("{sign}{number}{nbsp}{}", symbol.unwrap_or(self.currency.code())),
+        }
     }
 }
 
@@ -185,21 +224,11 @@ pub fn format_minor(amount: MinorUnits, currency: Currency) -> String {
     format!("{sign}{}.{:0width$}", abs / per, abs % per, width = exp as usize)
 }
 
-/// How amounts are typed at this till.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum DecimalSeparator {
-    /// `1,234.50`
-    Point,
-    /// `1.234,50`
-    Comma,
-}
-
-/// Rules for [`parse_amount`]: the till's decimal separator and the ceiling
+/// Rules for [`parse_amount`]: how the shop writes numbers and the ceiling
 /// above which a single charge is refused (a typo guard, owner-configurable).
 #[derive(Debug, Clone, Copy)]
 pub struct ParseRules {
-    pub decimal_separator: DecimalSeparator,
+    pub numbers: NumberStyle,
     /// Largest accepted amount in major units of the currency.
     pub max_major_units: u64,
 }
@@ -207,7 +236,7 @@ pub struct ParseRules {
 impl Default for ParseRules {
     fn default() -> Self {
         Self {
-            decimal_separator: DecimalSeparator::Point,
+            numbers: NumberStyle::default(),
             max_major_units: 10_000,
         }
     }
@@ -234,10 +263,12 @@ pub enum MoneyError {
     SeveralDecimalSeparators,
     #[error("The amount's digit grouping is not valid; group thousands in threes or leave them out.")]
     BadGrouping,
+    #[error("At this till decimals are written after \"{decimal}\" and thousands are grouped in threes.")]
+    DecimalMarkIs { decimal: char },
     #[error("The amount names another currency, but the sale is in {expected}.")]
     CurrencyMismatch { expected: Currency },
-    #[error("The amount is above this till's limit of {limit}.")]
-    AboveCeiling { limit: String },
+    #[error("The amount is above this till's limit of {}.", .limit.display())]
+    AboveCeiling { limit: Money },
     #[error("Unknown or unsupported currency: use a code such as EUR or USD.")]
     UnknownCurrency,
     #[error("The amount looks like a card number. Card numbers are never typed into the terminal.")]
@@ -262,11 +293,8 @@ pub fn parse_amount(input: &str, currency: Currency, rules: &ParseRules) -> Resu
     if number.starts_with('-') || number.starts_with('\u{2212}') {
         return Err(MoneyError::Negative);
     }
-    let (decimal, group) = match rules.decimal_separator {
-        DecimalSeparator::Point => ('.', ','),
-        DecimalSeparator::Comma => (',', '.'),
-    };
-
+    let style = rules.numbers;
+    let decimal = style.decimal;
     let mut parts = number.split(decimal);
     let whole = parts.next().unwrap_or_default();
     let fraction = parts.next();
@@ -274,10 +302,14 @@ pub fn parse_amount(input: &str, currency: Currency, rules: &ParseRules) -> Resu
         return Err(MoneyError::SeveralDecimalSeparators);
     }
 
-    let whole_digits = whole_digits(whole, group)?;
+    let whole_digits = whole_digits(whole, &style)?;
     let fraction = fraction.unwrap_or("");
-    if fraction.chars().any(|c| !c.is_ascii_digit()) {
-        return Err(MoneyError::InvalidCharacter);
+    if let Some(c) = fraction.chars().find(|c| !c.is_ascii_digit()) {
+        return Err(if is_mark(c) {
+            MoneyError::DecimalMarkIs { decimal }
+        } else {
+            MoneyError::InvalidCharacter
+        });
     }
     if whole_digits.is_empty() && fraction.is_empty() {
         return Err(MoneyError::Empty);
@@ -293,7 +325,7 @@ pub fn parse_amount(input: &str, currency: Currency, rules: &ParseRules) -> Resu
             .saturating_mul(currency.minor_per_major()),
     );
     let above = || MoneyError::AboveCeiling {
-        limit: Money::new(limit, currency).display(),
+        limit: Money::new(limit, currency),
     };
     let mut minor: i64 = 0;
     let padded = fraction.chars().chain(std::iter::repeat('0')).take(exp as usize);
@@ -351,23 +383,40 @@ fn strip_marker<'a>(s: &'a str, marker: &str) -> Option<&'a str> {
 }
 
 /// Validates digit grouping in the whole part and returns its digits.
-fn whole_digits(whole: &str, group: char) -> Result<String, MoneyError> {
-    let is_space = |c: char| c == ' ' || c == '\u{a0}' || c == '\u{202f}';
-    if whole
-        .chars()
-        .any(|c| !(c.is_ascii_digit() || c == group || is_space(c)))
-    {
-        return Err(MoneyError::InvalidCharacter);
+///
+/// A point or comma that cannot be this style's thousands mark (`12.50`
+/// at a German till, `12,50` at an American one) is the other country's
+/// decimal mark: the cashier is told which mark this till uses rather than
+/// that the grouping is wrong, and the amount is never guessed.
+fn whole_digits(whole: &str, style: &NumberStyle) -> Result<String, MoneyError> {
+    let wrong_mark = MoneyError::DecimalMarkIs { decimal: style.decimal };
+    if let Some(c) = whole.chars().find(|&c| !(c.is_ascii_digit() || style.is_group_mark(c))) {
+        return Err(if is_mark(c) {
+            wrong_mark
+        } else {
+            MoneyError::InvalidCharacter
+        });
     }
-    let groups: Vec<&str> = whole.split(|c: char| c == group || is_space(c)).collect();
-    if groups.len() > 1 {
-        let first_ok = (1..=3).contains(&groups[0].len());
+    let groups: Vec<&str> = whole.split(|c: char| style.is_group_mark(c)).collect();
+    if let [first, .., last] = groups.as_slice() {
+        let last_mark = whole.chars().rev().find(|&c| style.is_group_mark(c));
+        if (1..=2).contains(&last.len()) && last_mark.is_some_and(is_mark) {
+            return Err(wrong_mark);
+        }
+        // A leading zero before a thousands mark (`0,001`) is no grouping
+        // anyone writes: refused rather than read as a thousand.
+        let first_ok = (1..=3).contains(&first.len()) && !first.starts_with('0');
         let rest_ok = groups[1..].iter().all(|g| g.len() == 3);
         if !first_ok || !rest_ok {
             return Err(MoneyError::BadGrouping);
         }
     }
     Ok(groups.concat())
+}
+
+/// The two marks countries write decimals with.
+fn is_mark(c: char) -> bool {
+    c == '.' || c == ','
 }
 
 #[cfg(test)]
@@ -418,10 +467,59 @@ mod tests {
         assert_eq!(usd("10000"), Ok(1_000_000));
     }
 
+    fn in_language(language: crate::locale::Language) -> ParseRules {
+        ParseRules {
+            numbers: language.numbers(),
+            ..ParseRules::default()
+        }
+    }
+
+    #[test]
+    fn amounts_are_written_as_each_language_writes_them() {
+        use crate::locale::Language::{De, En, Es, Fr};
+        let eur = |minor| Money::new(MinorUnits::new(minor), Currency::Eur);
+        assert_eq!(eur(123_456).text(&De.numbers()), "1.234,56\u{a0}€");
+        assert_eq!(eur(123_456).text(&Fr.numbers()), "1\u{202f}234,56\u{a0}€");
+        assert_eq!(eur(123_456).text(&Es.numbers()), "1234,56\u{a0}€");
+        assert_eq!(eur(1_234_567).text(&Es.numbers()), "12.345,67\u{a0}€");
+        assert_eq!(eur(-1250).text(&De.numbers()), "-12,50\u{a0}€");
+        let usd = Money::new(MinorUnits::new(123_456), Currency::Usd);
+        assert_eq!(usd.text(&En.numbers()), "$1,234.56");
+        let chf = Money::new(MinorUnits::new(1250), Currency::Chf);
+        assert_eq!(chf.text(&En.numbers()), "CHF\u{a0}12.50");
+        assert_eq!(chf.text(&De.numbers()), "12,50\u{a0}CHF");
+        let jpy = Money::new(MinorUnits::new(1235), Currency::Jpy);
+        assert_eq!(jpy.text(&En.numbers()), "¥1,235");
+        assert_eq!(jpy.text(&De.numbers()), "1.235\u{a0}¥");
+    }
+
+    #[test]
+    fn the_other_countrys_decimal_mark_is_named_not_guessed() {
+        use crate::locale::Language::{De, En, Fr};
+        let eur = |s: &str, l| parse_amount(s, Currency::Eur, &in_language(l)).map(MinorUnits::get);
+        let is = |decimal| Err(MoneyError::DecimalMarkIs { decimal });
+        assert_eq!(eur("12,50", En), is('.'));
+        assert_eq!(eur("12.50", De), is(','));
+        assert_eq!(eur("12.5", De), is(','));
+        assert_eq!(eur("12.50", Fr), is(','));
+        assert_eq!(eur("1.234,5", En), is('.'));
+        assert_eq!(eur("1 234.50", Fr), is(','));
+        // Read either way it is a real amount, so the mark decides: a
+        // thousand in German, and three decimals (refused) in English.
+        assert_eq!(eur("1.234", De), Ok(123_400));
+        assert!(matches!(eur("1.234", En), Err(MoneyError::TooManyDecimals { .. })));
+        assert_eq!(eur("1,2345", En), Err(MoneyError::BadGrouping));
+        assert_eq!(eur("0,001", En), Err(MoneyError::BadGrouping));
+        assert_eq!(eur("12 50", En), Err(MoneyError::BadGrouping));
+        assert_eq!(eur("1 234,50", Fr), Ok(123_450));
+        assert_eq!(eur("1\u{202f}234,50\u{a0}€", Fr), Ok(123_450));
+        assert!(!MoneyError::DecimalMarkIs { decimal: ',' }.to_string().contains("12"));
+    }
+
     #[test]
     fn comma_locale() {
         let rules = ParseRules {
-            decimal_separator: DecimalSeparator::Comma,
+            numbers: NumberStyle::default().with_decimal(DecimalSeparator::Comma),
             ..ParseRules::default()
         };
         assert_eq!(
@@ -475,7 +573,7 @@ mod tests {
         assert_eq!(usd("0.00"), Err(MoneyError::Zero));
         assert_eq!(usd("1.2.3"), Err(MoneyError::SeveralDecimalSeparators));
         assert_eq!(usd("+5"), Err(MoneyError::InvalidCharacter));
-        assert_eq!(usd("12,50"), Err(MoneyError::BadGrouping));
+        assert_eq!(usd("12,50"), Err(MoneyError::DecimalMarkIs { decimal: '.' }));
         assert_eq!(usd("1,2345"), Err(MoneyError::BadGrouping));
         assert_eq!(usd("1; DROP TABLE sales"), Err(MoneyError::InvalidCharacter));
         assert_eq!(usd("0x10"), Err(MoneyError::InvalidCharacter));

@@ -17,14 +17,13 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::money::{format_minor, Money};
+use crate::messages::Catalog;
+use crate::money::Money;
 use crate::pdf::Paper;
 use crate::reports::print::Sheet;
 use crate::reports::ShopZone;
 use crate::shop::ShopDetails;
 use crate::store::{Refund, RefundStatus, Sale, SaleStatus};
-
-const TRAINING: &str = "*** TRAINING — NOT A PAYMENT ***";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -34,10 +33,10 @@ pub enum ReceiptCopy {
 }
 
 impl ReceiptCopy {
-    fn title(self) -> &'static str {
+    fn title_id(self) -> &'static str {
         match self {
-            Self::Customer => "CUSTOMER COPY",
-            Self::Merchant => "MERCHANT COPY",
+            Self::Customer => "receipt-copy-customer",
+            Self::Merchant => "receipt-copy-merchant",
         }
     }
 
@@ -58,10 +57,19 @@ pub struct ReceiptContext<'a> {
     /// The name of who took the sale or made the refund.
     pub staff: Option<&'a str>,
     pub paper: Paper,
+    /// The shop's language: every word, amount and date.
+    pub words: &'a Catalog,
 }
 
-fn money(m: Money) -> String {
-    format!("{} {}", format_minor(m.amount, m.currency), m.currency)
+impl ReceiptContext<'_> {
+    fn text(&self, id: &str) -> String {
+        self.words.text(id)
+    }
+
+    /// An instant in the shop's zone and language, with the zone's name.
+    fn when(&self, ms: i64) -> String {
+        format!("{} ({})", self.words.date_time(self.zone.civil(ms)), self.zone.name())
+    }
 }
 
 fn card(sale: &Sale) -> String {
@@ -74,22 +82,22 @@ fn card(sale: &Sale) -> String {
 /// The card networks' lines for the payment, those the gateway reported:
 /// how the card was read, the chip's application and AID, the account, the
 /// issuer's codes and how the cardholder was verified.
-fn network_lines(out: &mut Sheet, sale: &Sale) {
+fn network_lines(out: &mut Sheet, sale: &Sale, ctx: &ReceiptContext<'_>) {
     let Some(r) = sale.card.as_ref().and_then(|c| c.receipt.as_ref()) else {
         return;
     };
     let rows = [
-        ("Entry", r.entry.map(|e| e.label().to_string())),
-        ("Application", r.application_name.clone()),
-        ("AID", r.aid.clone()),
-        ("Account", r.account_type.as_deref().map(capitalised)),
-        ("Auth code", r.authorization_code.clone()),
-        ("ARC", r.authorization_response_code.clone()),
-        ("Verification", r.verification.map(|v| v.label().to_string())),
+        ("receipt-entry", r.entry.map(|e| ctx.text(e.message_id()))),
+        ("receipt-application", r.application_name.clone()),
+        ("receipt-aid", r.aid.clone()),
+        ("receipt-account", r.account_type.as_deref().map(capitalised)),
+        ("receipt-auth-code", r.authorization_code.clone()),
+        ("receipt-arc", r.authorization_response_code.clone()),
+        ("receipt-verification", r.verification.map(|v| ctx.text(v.message_id()))),
     ];
     for (label, value) in rows {
         if let Some(v) = value {
-            out.row(label, &v);
+            out.row(&ctx.text(label), &v);
         }
     }
 }
@@ -111,64 +119,70 @@ fn signature(out: &mut Sheet, who: &str) {
 
 fn sale_word(status: SaleStatus) -> &'static str {
     match status {
-        SaleStatus::Approved => "APPROVED",
-        SaleStatus::Authorized => "AUTHORISED — NOT YET CHARGED",
-        SaleStatus::Declined => "DECLINED",
-        SaleStatus::Voided => "VOIDED — NOT CHARGED",
-        SaleStatus::Failed | SaleStatus::Cancelled => "NOT CHARGED",
-        SaleStatus::Pending | SaleStatus::InDoubt => "IN DOUBT — BEING CHECKED",
+        SaleStatus::Approved => "receipt-sale-approved",
+        SaleStatus::Authorized => "receipt-sale-authorized",
+        SaleStatus::Declined => "receipt-sale-declined",
+        SaleStatus::Voided => "receipt-sale-voided",
+        SaleStatus::Failed | SaleStatus::Cancelled => "receipt-sale-not-charged",
+        SaleStatus::Pending | SaleStatus::InDoubt => "receipt-in-doubt",
     }
 }
 
 fn head(ctx: &ReceiptContext<'_>, title: &str, copy: ReceiptCopy) -> Sheet {
     let mut out = Sheet::new(ctx.paper.columns());
     if ctx.training {
-        out.text(TRAINING);
+        out.text(&ctx.text("receipt-training"));
     }
-    for line in ctx.shop.header_lines() {
+    for line in ctx.shop.header_lines(ctx.words) {
         out.text(&line);
     }
-    out.text(&format!("{title} — {}", copy.title()));
+    let heading = ctx.words.say(
+        "receipt-heading",
+        &[
+            ("title", ctx.text(title).into()),
+            ("copy", ctx.text(copy.title_id()).into()),
+        ],
+    );
+    out.text(&heading);
     out.rule();
     out
 }
 
 fn merchant_lines(out: &mut Sheet, ctx: &ReceiptContext<'_>, gateway_id: Option<&str>) {
-    out.row("Served by", ctx.staff.unwrap_or("—"));
+    out.row(&ctx.text("receipt-served-by"), ctx.staff.unwrap_or("—"));
     if let Some(g) = gateway_id {
-        out.row("Gateway ref", g);
+        out.row(&ctx.text("receipt-gateway-ref"), g);
     }
 }
 
 fn foot(mut out: Sheet, ctx: &ReceiptContext<'_>, note: &str) -> Vec<String> {
     out.rule();
-    out.text(note);
+    out.text(&ctx.text(note));
     if ctx.training {
-        out.text(TRAINING);
+        out.text(&ctx.text("receipt-training"));
     }
     out.into_lines()
 }
 
 /// The receipt for a sale.
 pub fn sale_lines(sale: &Sale, copy: ReceiptCopy, ctx: &ReceiptContext<'_>) -> Vec<String> {
-    let mut out = head(ctx, "SALE", copy);
-    out.row(
-        "Date",
-        &format!("{} ({})", ctx.zone.format(sale.created_at_ms), ctx.zone.name()),
-    );
-    out.row("Sale", &sale.id.to_string());
-    out.row("Card", &card(sale));
-    network_lines(&mut out, sale);
+    let w = |id| ctx.text(id);
+    let money = |m| ctx.words.money(m);
+    let mut out = head(ctx, "receipt-title-sale", copy);
+    out.row(&w("receipt-date"), &ctx.when(sale.created_at_ms));
+    out.row(&w("receipt-sale"), &sale.id.to_string());
+    out.row(&w("receipt-card"), &card(sale));
+    network_lines(&mut out, sale, ctx);
     if let Some(d) = &sale.description {
-        out.row("Item", d);
+        out.row(&w("receipt-item"), d);
     }
-    out.row("Amount", &money(sale.money));
+    out.row(&w("receipt-amount"), &money(sale.money));
     if let Some(c) = sale.captured.filter(|c| *c != sale.money.amount) {
-        out.row("Charged", &money(Money::new(c, sale.money.currency)));
+        out.row(&w("receipt-charged"), &money(Money::new(c, sale.money.currency)));
     }
-    out.row("Result", sale_word(sale.status));
+    out.row(&w("receipt-result"), &w(sale_word(sale.status)));
     if sale.status == SaleStatus::Voided {
-        out.text("The hold on the card is released: nothing was taken.");
+        out.text(&w("receipt-hold-released"));
     }
     let signed = sale
         .card
@@ -177,66 +191,55 @@ pub fn sale_lines(sale: &Sale, copy: ReceiptCopy, ctx: &ReceiptContext<'_>) -> V
         .and_then(|r| r.verification)
         .is_some_and(|v| v.needs_signature());
     if copy == ReceiptCopy::Merchant && signed && matches!(sale.status, SaleStatus::Approved | SaleStatus::Authorized) {
-        signature(&mut out, "Cardholder signature");
+        signature(&mut out, &w("receipt-cardholder-signature"));
     }
     if copy == ReceiptCopy::Merchant {
         merchant_lines(&mut out, ctx, sale.gateway_ref.as_ref().map(|g| g.0.as_str()));
-        if let Some(w) = sale.risk.as_ref().and_then(|r| r.warning()) {
-            out.text(&format!("RISK: {w}"));
+        if let Some(warning) = sale.risk.as_ref().and_then(|r| ctx.words.risk_warning(r)) {
+            out.text(&ctx.words.say("receipt-risk", &[("warning", warning.into())]));
         }
         if let Some(code) = &sale.outcome_code {
-            out.row("Outcome", code);
+            out.row(&w("receipt-outcome"), code);
         }
     }
-    foot(out, ctx, "Thank you. Keep this receipt.")
+    foot(out, ctx, "receipt-thanks")
 }
 
 /// The receipt for one refund of `sale`.
 pub fn refund_lines(sale: &Sale, refund: &Refund, copy: ReceiptCopy, ctx: &ReceiptContext<'_>) -> Vec<String> {
-    let mut out = head(ctx, "REFUND", copy);
-    out.row(
-        "Date",
-        &format!("{} ({})", ctx.zone.format(refund.created_at_ms), ctx.zone.name()),
-    );
-    out.row("Refund", &refund.id);
-    out.row("Of sale", &sale.id.to_string());
-    out.row(
-        "Sale date",
-        &format!("{} ({})", ctx.zone.format(sale.created_at_ms), ctx.zone.name()),
-    );
-    out.row("Card", &card(sale));
+    let w = |id| ctx.text(id);
+    let mut out = head(ctx, "receipt-title-refund", copy);
+    out.row(&w("receipt-date"), &ctx.when(refund.created_at_ms));
+    out.row(&w("receipt-refund"), &refund.id);
+    out.row(&w("receipt-of-sale"), &sale.id.to_string());
+    out.row(&w("receipt-sale-date"), &ctx.when(sale.created_at_ms));
+    out.row(&w("receipt-card"), &card(sale));
     if let Some(code) = sale
         .card
         .as_ref()
         .and_then(|c| c.receipt.as_ref())
         .and_then(|r| r.authorization_code.as_deref())
     {
-        out.row("Sale auth code", code);
+        out.row(&w("receipt-sale-auth-code"), code);
     }
-    out.row("Refunded", &money(refund.money));
-    out.row("Reason", &refund.reason.code().replace('_', " "));
-    out.row(
-        "Result",
-        match refund.status {
-            RefundStatus::Succeeded => "REFUNDED TO THE CARD",
-            RefundStatus::Failed => "NOT REFUNDED",
-            RefundStatus::Pending | RefundStatus::InDoubt => "IN DOUBT — BEING CHECKED",
-        },
-    );
+    out.row(&w("receipt-refunded"), &ctx.words.money(refund.money));
+    out.row(&w("receipt-reason"), &w(refund.reason.message_id()));
+    let result = match refund.status {
+        RefundStatus::Succeeded => "receipt-refund-succeeded",
+        RefundStatus::Failed => "receipt-refund-failed",
+        RefundStatus::Pending | RefundStatus::InDoubt => "receipt-in-doubt",
+    };
+    out.row(&w("receipt-result"), &w(result));
     if copy == ReceiptCopy::Merchant {
         merchant_lines(&mut out, ctx, refund.gateway_ref.as_ref().map(|g| g.0.as_str()));
         if let Some(n) = &refund.note {
-            out.row("Note", n);
+            out.row(&w("receipt-note"), n);
         }
         if refund.status == RefundStatus::Succeeded {
-            signature(&mut out, "Merchant signature");
+            signature(&mut out, &w("receipt-merchant-signature"));
         }
     }
-    foot(
-        out,
-        ctx,
-        "Refunds go back to the original card only and can take 5-10 days to appear.",
-    )
+    foot(out, ctx, "receipt-refund-foot")
 }
 
 #[cfg(test)]
@@ -294,16 +297,18 @@ mod tests {
             training: true,
             staff: Some("Ana"),
             paper: Paper::A4,
+            words: &Catalog::default(),
         };
         let s = sale(SaleStatus::Approved);
         let customer = sale_lines(&s, ReceiptCopy::Customer, &ctx).join("\n");
         assert!(customer.contains("VISA •••• 4242"));
-        assert!(
-            customer.contains("125000 JPY"),
-            "the currency's own decimals: {customer}"
+        assert!(customer.contains("¥125,000"), "the currency's own decimals: {customer}");
+        let training = Catalog::default().text("receipt-training");
+        assert!(customer.starts_with(&training) && customer.ends_with(&training));
+        let heading = format!(
+            "{training}\n{}\nSALE",
+            shop.header_lines(&Catalog::default()).join("\n")
         );
-        assert!(customer.starts_with(TRAINING) && customer.ends_with(TRAINING));
-        let heading = format!("{TRAINING}\n{}\nSALE", shop.header_lines().join("\n"));
         assert!(customer.starts_with(&heading), "the shop's details head it: {customer}");
         assert!(customer.contains("Tax ID T-8-0000-0001") && customer.contains("Tel. +81 3 1234 5678"));
         assert!(
@@ -352,6 +357,7 @@ mod tests {
                 training: false,
                 staff: None,
                 paper,
+                words: &Catalog::default(),
             };
             let customer = sale_lines(&s, ReceiptCopy::Customer, &ctx);
             let merchant = sale_lines(&s, ReceiptCopy::Merchant, &ctx);
@@ -383,6 +389,7 @@ mod tests {
             training: false,
             staff: None,
             paper: Paper::Roll80,
+            words: &Catalog::default(),
         };
         // No signature asked for a PIN, nor on a sale that took nothing.
         if let Some(r) = s.card.as_mut().and_then(|c| c.receipt.as_mut()) {
@@ -442,6 +449,7 @@ mod tests {
                 training: true,
                 staff: Some("Ana"),
                 paper,
+                words: &Catalog::default(),
             };
             for copy in [ReceiptCopy::Customer, ReceiptCopy::Merchant] {
                 let lines = sale_lines(&s, copy, &ctx);
@@ -457,8 +465,11 @@ mod tests {
                 ] {
                     assert!(flat.contains(part), "{paper:?}: {part:?} is cut: {lines:#?}");
                 }
-                assert!(lines.iter().any(|l| l.contains("125000 JPY")), "the amount on one line");
-                assert_eq!(lines.first().map(String::as_str), Some(TRAINING));
+                assert!(lines.iter().any(|l| l.contains("¥125,000")), "the amount on one line");
+                assert_eq!(
+                    lines.first().map(String::as_str),
+                    Some("*** TRAINING — NOT A PAYMENT ***")
+                );
                 assert_eq!(
                     crate::pdf::render_on(paper, &lines),
                     crate::pdf::render_on(paper, &sale_lines(&s, copy, &ctx)),

@@ -113,16 +113,16 @@ pub enum EntryMode {
 }
 
 impl EntryMode {
-    /// The words a receipt prints.
-    pub fn label(self) -> &'static str {
+    /// The catalog's words a receipt prints for it.
+    pub fn message_id(self) -> &'static str {
         match self {
-            Self::Chip => "Chip",
-            Self::Contactless => "Contactless",
-            Self::ContactlessMagstripe => "Contactless (magstripe)",
-            Self::Swipe => "Swiped",
-            Self::SwipeFallback => "Swiped (chip fallback)",
-            Self::Keyed => "Keyed",
-            Self::Simulated => "Simulated (training)",
+            Self::Chip => "entry-chip",
+            Self::Contactless => "entry-contactless",
+            Self::ContactlessMagstripe => "entry-contactless-magstripe",
+            Self::Swipe => "entry-swipe",
+            Self::SwipeFallback => "entry-swipe-fallback",
+            Self::Keyed => "entry-keyed",
+            Self::Simulated => "entry-simulated",
         }
     }
 }
@@ -144,14 +144,14 @@ pub enum CardholderVerification {
 
 impl CardholderVerification {
     /// The words a receipt prints.
-    pub fn label(self) -> &'static str {
+    pub fn message_id(self) -> &'static str {
         match self {
-            Self::OnlinePin | Self::OfflinePin => "PIN verified",
-            Self::Signature => "Signature",
-            Self::OfflinePinAndSignature => "PIN verified and signature",
-            Self::Device => "Verified on device",
-            Self::None => "No verification required",
-            Self::Failed => "Verification failed",
+            Self::OnlinePin | Self::OfflinePin => "verification-pin",
+            Self::Signature => "verification-signature",
+            Self::OfflinePinAndSignature => "verification-pin-and-signature",
+            Self::Device => "verification-device",
+            Self::None => "verification-none",
+            Self::Failed => "verification-failed",
         }
     }
 
@@ -180,20 +180,21 @@ pub struct RiskSignals {
 
 impl RiskSignals {
     /// What the cashier should know before handing over the goods, if anything.
-    pub fn warning(&self) -> Option<String> {
+    /// (As the catalog's ids; `messages::Catalog::risk_warning` words them.)
+    pub fn concerns(&self) -> Vec<&'static str> {
         let mut w = Vec::new();
         match self.risk_level.as_deref() {
-            Some("elevated") => w.push("Elevated fraud risk"),
-            Some("highest") => w.push("Highest fraud risk"),
+            Some("elevated") => w.push("risk-elevated"),
+            Some("highest") => w.push("risk-highest"),
             _ => {}
         }
         if self.cvc_check.as_deref() == Some("fail") {
-            w.push("the security code did not match");
+            w.push("risk-cvc");
         }
         if self.postal_code_check.as_deref() == Some("fail") {
-            w.push("the postal code did not match");
+            w.push("risk-postal-code");
         }
-        (!w.is_empty()).then(|| format!("{}: check ID or ask for another card.", w.join("; ")))
+        w
     }
 }
 
@@ -226,6 +227,15 @@ pub enum RefundReason {
 }
 
 impl RefundReason {
+    /// The catalog's words for the reason.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            Self::RequestedByCustomer => "reason-requested-by-customer",
+            Self::Duplicate => "reason-duplicate",
+            Self::Fraudulent => "reason-fraudulent",
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Self::RequestedByCustomer => "requested_by_customer",

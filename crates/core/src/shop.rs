@@ -126,14 +126,14 @@ impl ShopDetails {
     /// The heading of a receipt or report: the name, the address, then the
     /// phone and tax id when set. Each line is cut at the receipt's width
     /// (details from an older settings file may not have been checked).
-    pub fn header_lines(&self) -> Vec<String> {
+    pub fn header_lines(&self, words: &crate::messages::Catalog) -> Vec<String> {
         let mut out = vec![self.name.clone()];
         out.extend(self.address.iter().cloned());
         if !self.phone.is_empty() {
-            out.push(format!("Tel. {}", self.phone));
+            out.push(words.say("shop-phone", &[("phone", self.phone.as_str().into())]));
         }
         if !self.tax_id.is_empty() {
-            out.push(format!("Tax ID {}", self.tax_id));
+            out.push(words.say("shop-tax-id", &[("tax_id", self.tax_id.as_str().into())]));
         }
         out.into_iter()
             .map(|l| l.chars().filter(|c| !c.is_control()).take(MAX_LINE).collect())
@@ -160,7 +160,7 @@ mod tests {
         let s = shop().checked()?;
         assert_eq!(s.address, ["12 Rue des Chats", "75011 Paris"]);
         assert_eq!(
-            s.header_lines(),
+            s.header_lines(&crate::messages::Catalog::default()),
             [
                 "Kissa Café",
                 "12 Rue des Chats",
@@ -173,7 +173,10 @@ mod tests {
             name: "Kissa".into(),
             ..ShopDetails::default()
         };
-        assert_eq!(bare.checked()?.header_lines(), ["Kissa"]);
+        assert_eq!(
+            bare.checked()?.header_lines(&crate::messages::Catalog::default()),
+            ["Kissa"]
+        );
         Ok(())
     }
 
@@ -282,6 +285,11 @@ mod tests {
         };
         d.apply(&mut s);
         assert_eq!(ShopDetails::of(&s), d);
-        assert_eq!(ShopDetails::of(&s).header_lines()[0].chars().count(), MAX_LINE);
+        assert_eq!(
+            ShopDetails::of(&s).header_lines(&crate::messages::Catalog::default())[0]
+                .chars()
+                .count(),
+            MAX_LINE
+        );
     }
 }

@@ -6,7 +6,8 @@
 //!
 //! A longer run: `PROPTEST_CASES=100000 cargo test -p merchant-core --test properties`.
 
-use merchant_core::money::{format_minor, parse_amount, Currency, MinorUnits, ParseRules};
+use merchant_core::locale::{DecimalSeparator, Language};
+use merchant_core::money::{format_minor, parse_amount, Currency, MinorUnits, Money, ParseRules};
 use merchant_core::pan::card_number_spans;
 use merchant_core::reports::csv::neutralise;
 use merchant_core::vault::{Cell, MasterKey, Sealer, SubKeys};
@@ -42,6 +43,37 @@ proptest! {
     ) {
         let text = format_minor(MinorUnits::new(minor), cur);
         prop_assert_eq!(parse_amount(&text, cur, &ParseRules::default()).map(MinorUnits::get), Ok(minor));
+    }
+
+    /// In every language, and with either decimal mark an owner may choose,
+    /// an amount as the terminal writes it (grouped, with its symbol or
+    /// code) reads back to the same minor units, and never reads back
+    /// differently: it is refused instead.
+    #[test]
+    fn amounts_written_in_any_language_read_back_in_that_language(
+        (cur, minor) in currency().prop_flat_map(|c| (Just(c), 1i64..=1_000_000 * c.minor_per_major())),
+        language in prop::sample::select(Language::ALL.to_vec()),
+        mark in prop::sample::select(vec![None, Some(DecimalSeparator::Point), Some(DecimalSeparator::Comma)]),
+    ) {
+        let style = mark.map_or(language.numbers(), |m| language.numbers().with_decimal(m));
+        let rules = ParseRules { numbers: style, max_major_units: 1_000_000 };
+        let money = Money::new(MinorUnits::new(minor), cur);
+        let text = money.text(&style);
+        prop_assert_eq!(parse_amount(&text, cur, &rules).map(MinorUnits::get), Ok(minor), "{}", text);
+        // The number alone (no symbol) reads back too: what a cashier
+        // copies from a receipt into the refund field.
+        let bare: String = text.chars().filter(|c| c.is_ascii_digit() || *c == style.decimal || style.is_group_mark(*c)).collect();
+        prop_assert_eq!(parse_amount(bare.trim(), cur, &rules).map(MinorUnits::get), Ok(minor), "{}", bare);
+        // Read with another language's marks, it is refused or read the
+        // same; never a different amount. (Not for three-decimal
+        // currencies: `1,234` is a whole number in one language and a
+        // fraction in another, which only the shop's own language decides.)
+        for other in Language::ALL.into_iter().filter(|_| cur.exponent() != 3) {
+            let theirs = ParseRules { numbers: other.numbers(), max_major_units: 1_000_000 };
+            if let Ok(read) = parse_amount(&text, cur, &theirs) {
+                prop_assert_eq!(read.get(), minor, "{} read as {} in {}", text, read.get(), other);
+            }
+        }
     }
 
     /// Random bytes never open, and never panic.

@@ -39,6 +39,7 @@ import type { ResolveView } from "./ResolveView";
 import type { SaleView } from "./SaleView";
 import type { SessionView } from "./SessionView";
 import type { SetGatewayKeyRequest } from "./SetGatewayKeyRequest";
+import type { SetLanguageRequest } from "./SetLanguageRequest";
 import type { SetRecipientsRequest } from "./SetRecipientsRequest";
 import type { ShopDetails } from "./ShopDetails";
 import type { SignInRequest } from "./SignInRequest";
@@ -93,6 +94,7 @@ export type Commands = {
   update_limits: { request: Limits; response: Limits };
   get_shop: { request: OwnerRequest; response: ShopDetails };
   update_shop: { request: ShopDetails; response: ShopDetails };
+  set_language: { request: SetLanguageRequest; response: SetLanguageRequest };
   list_alerts: { request: OwnerRequest; response: Array<Alert> };
   list_audit: { request: AuditQueryRequest; response: Array<AuditEntry> };
   verify_audit: { request: OwnerRequest; response: Verification };

@@ -3,6 +3,7 @@
 // minutes). The PIN field is cleared as soon as it is sent.
 import { call, asErrorReport, isErrorReport } from "../api";
 import { $ } from "./dom";
+import { t } from "./l10n";
 
 /** Runs `task`; if the core wants the PIN again, asks for it once and retries. */
 export async function withPin<T>(task: () => Promise<T>): Promise<T> {
@@ -45,7 +46,7 @@ function askPin(message: string): Promise<void> {
     };
     const stop = () => {
       done();
-      reject({ code: "reauth_required", message: "Not changed: the PIN was not entered." });
+      reject({ code: "reauth_required", message: t("reauth-not-entered") });
     };
     form.addEventListener("submit", submit);
     cancel.addEventListener("click", stop);

@@ -1,26 +1,69 @@
 // The words the audit trail stores for actions and outcomes, for the audit
-// viewer's filters. Each list is a Record over the generated type, so a new
-// action or outcome in the core fails the UI build until it is listed here.
+// viewer's filters and rows. Each list is a Record over the generated type
+// whose values are message ids, so a new action or outcome in the core fails
+// the UI build until it is listed here, and a static check can match each
+// id with the catalogs. The stored word itself stays the filter's value.
 import type { Action } from "../bindings/Action";
 import type { Outcome } from "../bindings/Outcome";
+import { currentLanguage, t } from "../kit/l10n";
 
-const ACTIONS: Record<Action, true> = {
-  sign_in: true, sign_out: true, pin_failed: true, lockout: true, unlock: true,
-  charge: true, capture: true, void: true, refund: true, refund_approval: true,
-  resolve_in_doubt: true, gateway_key_set: true, gateway_key_removed: true,
-  gateway_configured: true, mode_switch: true, staff_created: true, staff_changed: true,
-  settings_changed: true, export: true, permission_denied: true, close_day: true,
-  report_export: true, reconcile_import: true, receipt_emailed: true,
-  cache_key_rotated: true, support_recipients_changed: true, setup_recovered: true,
+const ACTIONS: Record<Action, string> = {
+  sign_in: "audit-action-sign-in",
+  sign_out: "audit-action-sign-out",
+  pin_failed: "audit-action-pin-failed",
+  lockout: "audit-action-lockout",
+  unlock: "audit-action-unlock",
+  charge: "audit-action-charge",
+  capture: "audit-action-capture",
+  void: "audit-action-void",
+  refund: "audit-action-refund",
+  refund_approval: "audit-action-refund-approval",
+  resolve_in_doubt: "audit-action-resolve-in-doubt",
+  gateway_key_set: "audit-action-gateway-key-set",
+  gateway_key_removed: "audit-action-gateway-key-removed",
+  gateway_configured: "audit-action-gateway-configured",
+  mode_switch: "audit-action-mode-switch",
+  staff_created: "audit-action-staff-created",
+  staff_changed: "audit-action-staff-changed",
+  settings_changed: "audit-action-settings-changed",
+  export: "audit-action-export",
+  permission_denied: "audit-action-permission-denied",
+  close_day: "audit-action-close-day",
+  report_export: "audit-action-report-export",
+  reconcile_import: "audit-action-reconcile-import",
+  receipt_emailed: "audit-action-receipt-emailed",
+  cache_key_rotated: "audit-action-cache-key-rotated",
+  support_recipients_changed: "audit-action-support-recipients-changed",
+  setup_recovered: "audit-action-setup-recovered",
 };
 
-const OUTCOMES: Record<Outcome, true> = {
-  ok: true, denied: true, refused: true, rejected: true, failed: true, rate_limited: true,
-  needs_approval: true, limit_reached: true, bound: true, locked: true, slow_down: true,
-  idle: true, no_longer_active: true, recovered: true, pending: true, in_doubt: true,
-  approved: true, authorized: true, declined: true, cancelled: true, voided: true,
-  captured: true, refunded: true, succeeded: true, capture_or_void_not_done: true,
-  authorisation_expired: true,
+const OUTCOMES: Record<Outcome, string> = {
+  ok: "audit-outcome-ok",
+  denied: "audit-outcome-denied",
+  refused: "audit-outcome-refused",
+  rejected: "audit-outcome-rejected",
+  failed: "audit-outcome-failed",
+  rate_limited: "audit-outcome-rate-limited",
+  needs_approval: "audit-outcome-needs-approval",
+  limit_reached: "audit-outcome-limit-reached",
+  bound: "audit-outcome-bound",
+  locked: "audit-outcome-locked",
+  slow_down: "audit-outcome-slow-down",
+  idle: "audit-outcome-idle",
+  no_longer_active: "audit-outcome-no-longer-active",
+  recovered: "audit-outcome-recovered",
+  pending: "audit-outcome-pending",
+  in_doubt: "audit-outcome-in-doubt",
+  approved: "audit-outcome-approved",
+  authorized: "audit-outcome-authorized",
+  declined: "audit-outcome-declined",
+  cancelled: "audit-outcome-cancelled",
+  voided: "audit-outcome-voided",
+  captured: "audit-outcome-captured",
+  refunded: "audit-outcome-refunded",
+  succeeded: "audit-outcome-succeeded",
+  capture_or_void_not_done: "audit-outcome-capture-or-void-not-done",
+  authorisation_expired: "audit-outcome-authorisation-expired",
 };
 
 const isAction = (word: string): word is Action => Object.prototype.hasOwnProperty.call(ACTIONS, word);
@@ -34,14 +77,27 @@ export const chosenAction = (select: HTMLSelectElement): Action | undefined =>
 export const chosenOutcome = (select: HTMLSelectElement): Outcome | undefined =>
   isOutcome(select.value) ? select.value : undefined;
 
-/** Fills the two filters, after their "any" option, in alphabetical order. */
+/** A stored action in the shop's language (as stored when this window does not know it). */
+export const actionWord = (word: string): string => (isAction(word) ? t(ACTIONS[word]) : word);
+
+/** A stored outcome in the shop's language (as stored when this window does not know it). */
+export const outcomeWord = (word: string): string => (isOutcome(word) ? t(OUTCOMES[word]) : word);
+
+/** Fills (or, after a change of language, refills) the two filters after
+ * their "any" option, in the language's alphabetical order, keeping the choice. */
 export function fillAuditFilters(actions: HTMLSelectElement, outcomes: HTMLSelectElement): void {
-  for (const [select, words] of [
-    [actions, Object.keys(ACTIONS)],
-    [outcomes, Object.keys(OUTCOMES)],
-  ] as const) {
-    for (const word of [...words].sort()) {
-      select.append(new Option(word.replace(/_/g, " "), word));
-    }
+  const lists: [HTMLSelectElement, Record<string, string>][] = [
+    [actions, ACTIONS],
+    [outcomes, OUTCOMES],
+  ];
+  for (const [select, words] of lists) {
+    const chosen = select.value;
+    const any = select.options[0];
+    const options = Object.entries(words)
+      .map(([word, id]) => new Option(t(id), word))
+      .sort((a, b) => a.text.localeCompare(b.text, currentLanguage()));
+    if (any) select.replaceChildren(any, ...options);
+    else select.replaceChildren(...options);
+    select.value = chosen;
   }
 }

@@ -9,7 +9,8 @@ import type { SaleStatus } from "../bindings/SaleStatus";
 import type { SaleView } from "../bindings/SaleView";
 import type { StatusView } from "../bindings/StatusView";
 import { $ } from "../kit/dom";
-import { STATUS_WORDS, cardLine, dayBounds, option } from "../kit/format";
+import { STATUS_WORDS, cardLine, dateText, dayBounds, option } from "../kit/format";
+import { t } from "../kit/l10n";
 import { authorisationDialog, receiptDialog } from "./dialogs";
 
 export interface CounterHost {
@@ -17,8 +18,10 @@ export interface CounterHost {
   status(): StatusView | null;
   /** Whether the signed-in member has a permission. */
   can(permission: Permission): boolean;
-  /** Minor units as text with the currency's decimals. */
+  /** Minor units as the shop writes the amount, with its currency. */
   format(minor: number, currency: string): string;
+  /** Minor units as a cashier types the amount, for a field to edit. */
+  typed(minor: number, currency: string): string;
   /** Called when the session ended (idle lock, signed out elsewhere). */
   signedOut(message: string): void;
 }
@@ -94,17 +97,17 @@ export function counterScreen(host: CounterHost) {
   const receipts = receiptDialog(dialogHost);
   const authorisations = authorisationDialog(dialogHost);
 
-  /** What the cashier can do next, by the outcome code of a sale not charged. */
+  /** What the cashier can do next, by the outcome code of a sale not charged (`action`: a message id). */
   const NEXT_STEP: Partial<Record<FailureCode, { action: string; retry: boolean }>> = {
-    gateway_unreachable: { action: "The payment service cannot be reached. Check the shop's internet, then try again.", retry: true },
-    processing_error: { action: "The payment service had a problem. Try again.", retry: true },
-    rate_limited: { action: "The payment service is busy. Wait a few seconds, then try again.", retry: true },
-    reader_timeout: { action: "No card was presented in time. Try again.", retry: true },
-    reader_offline: { action: "The card reader is offline: check its power and network, then try again.", retry: true },
-    key_rejected: { action: "The payment service refused this terminal's key. Ask a manager to set a new key; do not retry.", retry: false },
-    permission_missing: { action: "The terminal's key lacks a permission. Ask a manager; do not retry.", retry: false },
-    tls_failure: { action: "The secure connection failed. Ask a manager; do not retry.", retry: false },
-    outcome_unknown: { action: "Press Resolve now, and tell the customer you are checking the payment.", retry: false },
+    gateway_unreachable: { action: "counter-next-gateway-unreachable", retry: true },
+    processing_error: { action: "counter-next-processing-error", retry: true },
+    rate_limited: { action: "counter-next-rate-limited", retry: true },
+    reader_timeout: { action: "counter-next-reader-timeout", retry: true },
+    reader_offline: { action: "counter-next-reader-offline", retry: true },
+    key_rejected: { action: "counter-next-key-rejected", retry: false },
+    permission_missing: { action: "counter-next-permission-missing", retry: false },
+    tls_failure: { action: "counter-next-tls-failure", retry: false },
+    outcome_unknown: { action: "counter-next-outcome-unknown", retry: false },
   };
 
   function show(next: Step): void {
@@ -135,22 +138,23 @@ export function counterScreen(host: CounterHost) {
       return;
     }
     listed = sales;
+    const tag = host.status()?.language_tag ?? "en-US";
     const rows = sales.map((s) => {
       const li = document.createElement("li");
       li.className = `sale-row status-${s.status}`;
       li.dataset.saleId = s.id;
       li.dataset.status = s.status;
       li.tabIndex = 0;
-      li.setAttribute("aria-label", `${STATUS_WORDS[s.status]} ${s.amount_display} ${s.currency} ${cardLine(s)}`);
+      li.setAttribute("aria-label", `${t(STATUS_WORDS[s.status])} ${s.amount_display} ${cardLine(s)}`);
       const time = document.createElement("span");
       time.className = "time";
-      time.textContent = new Date(s.created_at_ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      time.textContent = dateText(s.created_at_ms, tag, "time");
       const amount = document.createElement("span");
       amount.className = "amount";
-      amount.textContent = `${s.amount_display} ${s.currency}`;
+      amount.textContent = s.amount_display;
       const word = document.createElement("span");
       word.className = "word";
-      word.textContent = STATUS_WORDS[s.status];
+      word.textContent = t(STATUS_WORDS[s.status]);
       const card = document.createElement("span");
       card.className = "card";
       card.textContent = cardLine(s);
@@ -173,11 +177,14 @@ export function counterScreen(host: CounterHost) {
         b.addEventListener("click", run);
         li.append(b);
       };
-      if (refundable(s)) action("Refund", `Refund ${s.amount_display} ${s.currency}`, "refund", () => openRefund(s));
-      if (s.status === "authorized" && host.can("capture_void")) {
-        action("Capture", `Capture or void ${s.amount_display} ${s.currency}`, "capture", () => authorisations.open(s));
+      const amountArg = { amount: s.amount_display };
+      if (refundable(s)) {
+        action(t("counter-row-refund"), t("counter-row-refund-label", amountArg), "refund", () => openRefund(s));
       }
-      action("Receipt", `Receipt for ${s.amount_display} ${s.currency}`, "receipt", () => receipts.open(s));
+      if (s.status === "authorized" && host.can("capture_void")) {
+        action(t("counter-row-capture"), t("counter-row-capture-label", amountArg), "capture", () => authorisations.open(s));
+      }
+      action(t("counter-row-receipt"), t("counter-row-receipt-label", amountArg), "receipt", () => receipts.open(s));
       li.addEventListener("keydown", (ev) => {
         if (ev.target !== li) return;
         if (ev.key === "r" || ev.key === "R") {
@@ -194,9 +201,10 @@ export function counterScreen(host: CounterHost) {
     const approved = sales.filter((s) => s.status === "approved");
     const totals = new Map<string, number>();
     for (const s of approved) totals.set(s.currency, (totals.get(s.currency) ?? 0) + (s.captured_minor ?? s.amount_minor));
-    const totalText = [...totals.entries()].map(([cur, minor]) => `${host.format(minor, cur)} ${cur}`).join(" · ");
+    const totalText = [...totals.entries()].map(([cur, minor]) => host.format(minor, cur)).join(" · ");
     el.summary.dataset.code = "";
-    el.summary.textContent = `${approved.length} approved of ${sales.length}${totalText ? ` — ${totalText}` : ""}`;
+    const summary = t("counter-summary", { approved: approved.length, count: sales.length });
+    el.summary.textContent = totalText ? `${summary} — ${totalText}` : summary;
     void refreshHolds();
   }
 
@@ -209,7 +217,7 @@ export function counterScreen(host: CounterHost) {
       if (held.length === 0) return;
       const oldest = Math.min(...held.map((h) => h.created_at_ms));
       const daysLeft = Math.max(0, Math.floor((oldest + 7 * 86_400_000 - now) / 86_400_000));
-      el.holds.textContent = `${held.length} authorisation(s) waiting to be captured or voided; the oldest lapses in ${daysLeft} day(s).`;
+      el.holds.textContent = t("counter-holds", { count: held.length, days: daysLeft });
     } catch {
       el.holds.hidden = true;
     }
@@ -221,10 +229,10 @@ export function counterScreen(host: CounterHost) {
 
   function openRefund(sale: SaleView): void {
     refunding = sale;
-    const left = host.format(sale.refundable_minor ?? 0, sale.currency);
-    el.refundSale.textContent = `${sale.amount_display} ${sale.currency} ${cardLine(sale)}`;
-    el.refundLeft.textContent = `${left} ${sale.currency}`;
-    el.refundAmount.value = left;
+    const left = sale.refundable_minor ?? 0;
+    el.refundSale.textContent = `${sale.amount_display} ${cardLine(sale)}`;
+    el.refundLeft.textContent = t("counter-refund-amount", { amount: host.format(left, sale.currency) });
+    el.refundAmount.value = host.typed(left, sale.currency);
     el.refundNote.value = "";
     el.approval.hidden = true;
     el.approverName.value = "";
@@ -260,9 +268,13 @@ export function counterScreen(host: CounterHost) {
       lastRefundId = r.id;
       el.refundReceipt.hidden = false;
       el.refundMessage.dataset.code = r.status;
-      el.refundMessage.textContent = `${r.message} ${r.amount_display} ${r.currency} refunded; ${r.refundable_display} ${r.currency} left.`;
+      el.refundMessage.textContent = t("counter-refund-done", {
+        message: r.message,
+        amount: r.amount_display,
+        left: r.refundable_display,
+      });
       refunding = { ...refunding, refundable_minor: refunding.refundable_minor === null ? null : refunding.refundable_minor - r.amount_minor };
-      el.refundLeft.textContent = `${r.refundable_display} ${r.currency}`;
+      el.refundLeft.textContent = t("counter-refund-amount", { amount: r.refundable_display });
       el.refundAmount.value = r.refundable_display;
       el.approval.hidden = true;
       void refreshSales();
@@ -285,10 +297,7 @@ export function counterScreen(host: CounterHost) {
     el.resolve.disabled = true;
     try {
       const r = await call("resolve_in_doubt", {});
-      el.resultMessage.textContent =
-        r.unresolved === 0
-          ? "Resolved: see the sale's status in today's list."
-          : "Still in doubt: the payment service cannot be asked yet. Try again in a minute. Do not charge again.";
+      el.resultMessage.textContent = r.unresolved === 0 ? t("counter-resolved") : t("counter-still-in-doubt");
       if (r.unresolved === 0) el.resolve.hidden = true;
       void refreshSales();
     } catch (e) {
@@ -300,8 +309,8 @@ export function counterScreen(host: CounterHost) {
 
   function showResult(sale: SaleView): void {
     el.result.dataset.status = sale.status;
-    el.resultStatus.textContent = STATUS_WORDS[sale.status];
-    el.resultAmount.textContent = `${sale.amount_display} ${sale.currency}`;
+    el.resultStatus.textContent = t(STATUS_WORDS[sale.status]);
+    el.resultAmount.textContent = sale.amount_display;
     el.resultCard.textContent = cardLine(sale);
     el.resultMessage.textContent = sale.message;
     el.resultTraining.hidden = !sale.training;
@@ -310,7 +319,7 @@ export function counterScreen(host: CounterHost) {
     el.resolve.hidden = sale.status !== "in_doubt";
     const next = sale.status === "in_doubt" ? NEXT_STEP.outcome_unknown : sale.status === "failed" ? NEXT_STEP[sale.outcome_code as FailureCode] : undefined;
     el.resultAction.hidden = !next;
-    el.resultAction.textContent = next?.action ?? "";
+    el.resultAction.textContent = next ? t(next.action) : "";
     el.retry.hidden = !next?.retry;
     el.resultReceipt.hidden = sale.status === "in_doubt" || sale.status === "failed";
     lastResult = sale;
@@ -379,13 +388,21 @@ export function counterScreen(host: CounterHost) {
     el.amount.focus();
   }
 
+  /** A zero in the chosen currency, written as it is typed at this till (`0,00`, `0`). */
+  function showPlaceholder(): void {
+    const till = host.status();
+    const decimals = till?.currencies.find((c) => c.code === el.currency.value)?.decimals ?? 2;
+    el.amount.placeholder = decimals > 0 ? `0${till?.numbers.decimal ?? "."}${"0".repeat(decimals)}` : "0";
+  }
+
   /** The till's look: mode band, currencies, simulated or test cards. */
   function applyTill(s: StatusView): void {
     el.band.hidden = s.mode !== "training";
     document.body.classList.toggle("training", s.mode === "training");
     el.currency.replaceChildren(...s.currencies.map((c) => option(c.code, c.code)));
     el.currency.value = s.currency;
-    el.decimalKey.textContent = s.decimal_separator === "comma" ? "," : ".";
+    el.decimalKey.textContent = s.numbers.decimal;
+    showPlaceholder();
     el.description.maxLength = s.max_description_chars;
     el.cardRow.hidden = s.mode !== "training";
     el.card.replaceChildren(...s.simulated_cards.map((c) => option(c.card, c.label)));
@@ -397,6 +414,7 @@ export function counterScreen(host: CounterHost) {
     ev.preventDefault();
     void charge();
   });
+  el.currency.addEventListener("change", showPlaceholder);
   el.keypad.addEventListener("click", (ev) => {
     const key = (ev.target as HTMLElement).closest("button")?.dataset.key;
     if (key) onKeypad(key);

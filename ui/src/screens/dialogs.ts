@@ -5,6 +5,8 @@ import { call, asErrorReport } from "../api";
 import type { ReceiptCopy } from "../bindings/ReceiptCopy";
 import type { SaleView } from "../bindings/SaleView";
 import { $ } from "../kit/dom";
+import { cardLine } from "../kit/format";
+import { t } from "../kit/l10n";
 
 export interface DialogHost {
   signedOut(message: string): void;
@@ -39,7 +41,7 @@ export function receiptDialog(host: DialogHost) {
       });
       el.lines.textContent = view.lines.join("\n");
       el.message.dataset.state = "ok";
-      el.message.textContent = `Saved as ${view.pdf_path}.`;
+      el.message.textContent = t("counter-receipt-saved", { path: view.pdf_path });
     } catch (e) {
       fail(e);
     }
@@ -61,7 +63,7 @@ export function receiptDialog(host: DialogHost) {
     try {
       await call("email_receipt", { sale_id: current.sale.id, email: el.email.value });
       el.message.dataset.state = "ok";
-      el.message.textContent = "The payment service will email the receipt.";
+      el.message.textContent = t("counter-receipt-emailed");
       el.email.value = "";
     } catch (e) {
       fail(e);
@@ -90,7 +92,7 @@ export function receiptDialog(host: DialogHost) {
   return {
     open(sale: SaleView, refundId?: string): void {
       current = { sale, refundId };
-      el.title.textContent = refundId ? "Refund receipt" : "Receipt";
+      el.title.textContent = refundId ? t("counter-receipt-refund-title") : t("counter-receipt-title");
       el.copy.value = "customer";
       el.email.value = "";
       // The gateway emails its own receipt for the charge.
@@ -159,7 +161,7 @@ export function authorisationDialog(host: DialogHost) {
   return {
     open(sale: SaleView): void {
       current = sale;
-      el.sale.textContent = `Authorised ${sale.amount_display} ${sale.currency} — ${sale.card ? `${sale.card.brand.toUpperCase()} •••• ${sale.card.last4}` : ""}`;
+      el.sale.textContent = t("counter-capture-sale", { amount: sale.amount_display, card: cardLine(sale) });
       el.amount.value = sale.amount_display;
       el.message.textContent = "";
       el.root.hidden = false;

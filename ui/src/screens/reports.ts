@@ -5,16 +5,32 @@
 import { call, asErrorReport } from "../api";
 import type { CurrencyFigures } from "../bindings/CurrencyFigures";
 import type { Line } from "../bindings/Line";
+import type { MismatchKind } from "../bindings/MismatchKind";
 import type { Reconciliation } from "../bindings/Reconciliation";
 import type { ReportView } from "../bindings/ReportView";
 import type { ZReportView } from "../bindings/ZReportView";
 import { $ } from "../kit/dom";
+import { dateText, dayText, parseDay } from "../kit/format";
+import { t } from "../kit/l10n";
 
 const SVG = "http://www.w3.org/2000/svg";
 
+/** What each kind of difference with the gateway is called: message ids, for `t`. */
+const MISMATCH_WORDS: Record<MismatchKind, string> = {
+  missing_locally: "reports-mismatch-missing-locally",
+  missing_at_gateway: "reports-mismatch-missing-at-gateway",
+  amount_differs: "reports-mismatch-amount-differs",
+  status_differs: "reports-mismatch-status-differs",
+  refund_missing_locally: "reports-mismatch-refund-missing-locally",
+  refund_missing_at_gateway: "reports-mismatch-refund-missing-at-gateway",
+  audit_trail_differs: "reports-mismatch-audit-trail-differs",
+};
+
 export interface ReportsHost {
-  /** Minor units as text with the currency's decimals. */
+  /** Minor units as the shop writes the amount, with its currency. */
   format(minor: number, currency: string): string;
+  /** The shop's BCP 47 tag, for dates and counts. */
+  locale(): string;
   /** Called when the session ended (idle lock, signed out elsewhere). */
   signedOut(message: string): void;
   back(): void;
@@ -62,6 +78,23 @@ export function reportsScreen(host: ReportsHost) {
     el.message.dataset.code = err.code;
   }
 
+  const count = (n: number) => new Intl.NumberFormat(host.locale()).format(n);
+
+  /** A chart line's label, `00`–`23` (an hour) or `YYYY-MM-DD` (a day) from
+   * the core, as the shop writes it; `short` for the axis, where room is scarce. */
+  function lineLabel(label: string, byDay: boolean, short: boolean): string {
+    const tag = host.locale();
+    if (byDay) {
+      const day = parseDay(label);
+      if (!day) return label;
+      return short ? new Intl.DateTimeFormat(tag, { day: "numeric", month: "numeric" }).format(day) : dateText(day, tag, "date");
+    }
+    const hour = Number(label);
+    if (label === "" || !Number.isInteger(hour)) return label;
+    const at = new Date(2000, 0, 1, hour);
+    return short ? new Intl.DateTimeFormat(tag, { hour: "numeric" }).format(at) : dateText(at, tag, "time");
+  }
+
   function figureCard(c: CurrencyFigures): HTMLElement {
     const card = document.createElement("section");
     card.className = "figure-card";
@@ -70,14 +103,14 @@ export function reportsScreen(host: ReportsHost) {
     h.textContent = c.currency;
     const dl = document.createElement("dl");
     const rows: [string, string, string][] = [
-      ["gross", "Gross sales", `${host.format(c.gross, c.currency)} (${c.sales})`],
-      ["refunds", "Refunds", `${host.format(c.refunds, c.currency)} (${c.refund_count})`],
-      ["net", "Net", host.format(c.net, c.currency)],
-      ["average", "Average ticket", host.format(c.average_ticket, c.currency)],
-      ["held", "Held, not captured", `${host.format(c.held, c.currency)} (${c.held_count})`],
-      ["voided", "Voided · declined", `${c.voided_count} · ${c.declined_count}`],
+      ["gross", t("reports-gross"), `${host.format(c.gross, c.currency)} (${count(c.sales)})`],
+      ["refunds", t("reports-refunds"), `${host.format(c.refunds, c.currency)} (${count(c.refund_count)})`],
+      ["net", t("reports-net"), host.format(c.net, c.currency)],
+      ["average", t("reports-average"), host.format(c.average_ticket, c.currency)],
+      ["held", t("reports-held"), `${host.format(c.held, c.currency)} (${count(c.held_count)})`],
+      ["voided", t("reports-voided-declined"), `${count(c.voided_count)} · ${count(c.declined_count)}`],
     ];
-    if (c.in_doubt_count > 0) rows.push(["in-doubt", "In doubt", String(c.in_doubt_count)]);
+    if (c.in_doubt_count > 0) rows.push(["in-doubt", t("reports-in-doubt"), count(c.in_doubt_count)]);
     for (const [key, label, value] of rows) {
       const dt = document.createElement("dt");
       dt.textContent = label;
@@ -118,16 +151,20 @@ export function reportsScreen(host: ReportsHost) {
       bar.dataset.label = l.label;
       bar.dataset.net = String(v);
       const tip = document.createElementNS(SVG, "title");
-      tip.textContent = `${l.label}: ${host.format(v, c.currency)} net, ${l.sales} sale(s)`;
+      tip.textContent = t("reports-chart-tip", {
+        label: lineLabel(l.label, byDay, false),
+        amount: host.format(v, c.currency),
+        count: l.sales,
+      });
       bar.append(tip);
       svg.append(bar);
       if (i % every === 0) {
-        const t = document.createElementNS(SVG, "text");
-        t.setAttribute("x", String(pad + i * slot + slot / 2));
-        t.setAttribute("y", String(height - 8));
-        t.setAttribute("text-anchor", "middle");
-        t.textContent = byDay ? l.label.slice(5) : l.label;
-        svg.append(t);
+        const tick = document.createElementNS(SVG, "text");
+        tick.setAttribute("x", String(pad + i * slot + slot / 2));
+        tick.setAttribute("y", String(height - 8));
+        tick.setAttribute("text-anchor", "middle");
+        tick.textContent = lineLabel(l.label, byDay, true);
+        svg.append(tick);
       }
     });
     const axis = document.createElementNS(SVG, "line");
@@ -142,32 +179,34 @@ export function reportsScreen(host: ReportsHost) {
     figure.dataset.currency = c.currency;
     const caption = document.createElement("figcaption");
     caption.id = captionId;
-    caption.textContent = `Net ${c.currency} by ${byDay ? "day" : "hour"} (${zone})`;
+    caption.textContent = byDay
+      ? t("reports-chart-by-day", { currency: c.currency, zone })
+      : t("reports-chart-by-hour", { currency: c.currency, zone });
     figure.append(svg, caption);
     return figure;
   }
 
   function table(title: string, lines: Line[], currency: string, kind: string): HTMLElement {
-    const t = document.createElement("table");
-    t.className = "breakdown";
-    t.dataset.breakdown = kind;
+    const table = document.createElement("table");
+    table.className = "breakdown";
+    table.dataset.breakdown = kind;
     const cap = document.createElement("caption");
     cap.textContent = `${title} (${currency})`;
     const head = document.createElement("tr");
-    for (const h of [title, "Sales", "Gross", "Refunds", "Net"]) {
+    for (const h of [title, t("reports-col-sales"), t("reports-col-gross"), t("reports-col-refunds"), t("reports-col-net")]) {
       const th = document.createElement("th");
       th.scope = "col";
       th.textContent = h;
       head.append(th);
     }
-    t.append(cap, head);
+    table.append(cap, head);
     for (const l of lines) {
       const tr = document.createElement("tr");
       const cells = [
         l.label,
-        String(l.sales),
+        count(l.sales),
         host.format(l.gross, currency),
-        `${host.format(l.refunds, currency)} (${l.refund_count})`,
+        `${host.format(l.refunds, currency)} (${count(l.refund_count)})`,
         host.format(l.gross - l.refunds, currency),
       ];
       cells.forEach((text, i) => {
@@ -176,9 +215,9 @@ export function reportsScreen(host: ReportsHost) {
         td.textContent = text;
         tr.append(td);
       });
-      t.append(tr);
+      table.append(tr);
     }
-    return t;
+    return table;
   }
 
   function render(title: string, view: ReportView | ZReportView): void {
@@ -190,8 +229,8 @@ export function reportsScreen(host: ReportsHost) {
     el.chartsEmpty.hidden = figures.currencies.length > 0;
     el.breakdowns.replaceChildren(
       ...figures.currencies.flatMap((c) => [
-        table("By card brand", c.by_brand, c.currency, "brand"),
-        table("By staff", c.by_staff, c.currency, "staff"),
+        table(t("reports-by-brand"), c.by_brand, c.currency, "brand"),
+        table(t("reports-by-staff"), c.by_staff, c.currency, "staff"),
       ]),
     );
     el.printout.textContent = view.lines.join("\n");
@@ -203,9 +242,10 @@ export function reportsScreen(host: ReportsHost) {
   async function showDays(): Promise<void> {
     try {
       const view = await call("get_day_report", { from: el.from.value, to: el.to.value });
-      const label = el.from.value === el.to.value ? el.from.value : `${el.from.value} to ${el.to.value}`;
-      render(`Day view · ${label}`, view);
-      say(`Figures for ${label} (${view.figures.time_zone}).`);
+      const [from, to] = [dayText(el.from.value, host.locale()), dayText(el.to.value, host.locale())];
+      const range = el.from.value === el.to.value ? from : t("reports-range", { from, to });
+      render(t("reports-day-title", { range }), view);
+      say(t("reports-day-figures", { range, zone: view.figures.time_zone }));
     } catch (e) {
       fail(e);
     }
@@ -214,8 +254,8 @@ export function reportsScreen(host: ReportsHost) {
   async function showX(): Promise<void> {
     try {
       const view = await call("get_x_report", {});
-      render("X report · since the last close of day", view);
-      say("X report: nothing has been closed.");
+      render(t("reports-x-title"), view);
+      say(t("reports-x-done"));
     } catch (e) {
       fail(e);
     }
@@ -224,18 +264,18 @@ export function reportsScreen(host: ReportsHost) {
   async function closeDay(): Promise<void> {
     if (!closeArmed) {
       closeArmed = true;
-      el.close.textContent = "Confirm: close the day";
+      el.close.textContent = t("reports-close-day-confirm");
       el.close.dataset.armed = "true";
-      say("Closing the day numbers it and freezes its figures. Press again to confirm.", "warn");
+      say(t("reports-close-day-warn"), "warn");
       return;
     }
-    closeArmed = false;
-    el.close.textContent = "Close day (Z)";
-    delete el.close.dataset.armed;
+    disarmClose();
     try {
       const z = await call("close_day", {});
-      render(`Z report No. ${z.report.number}`, z);
-      say(`Day closed as Z report No. ${z.report.number}. Saved as ${z.pdf_path}.`);
+      // A report number is a name, not a quantity: never grouped (`No. 1000`).
+      const number = String(z.report.number);
+      render(t("reports-z-title", { number }), z);
+      say(t("reports-z-closed", { number, path: z.pdf_path }));
     } catch (e) {
       fail(e);
     }
@@ -244,7 +284,7 @@ export function reportsScreen(host: ReportsHost) {
   async function exportCsv(): Promise<void> {
     try {
       const out = await call("export_csv", { from: el.from.value, to: el.to.value });
-      say(`${out.rows} row(s) exported to ${out.path}.`);
+      say(t("reports-csv-done", { count: out.rows, path: out.path }));
     } catch (e) {
       fail(e);
     }
@@ -255,21 +295,27 @@ export function reportsScreen(host: ReportsHost) {
       ...r.mismatches.map((m) => {
         const li = document.createElement("li");
         li.dataset.kind = m.kind;
-        li.textContent = `${m.kind.replace(/_/g, " ")}: sale ${m.sale_id ?? "—"} · here: ${m.local ?? "nothing"} · gateway: ${m.gateway ?? "nothing"}${m.gateway_id ? ` (${m.gateway_id})` : ""}`;
+        const line = t("reports-mismatch", {
+          kind: t(MISMATCH_WORDS[m.kind]),
+          sale: m.sale_id ?? "—",
+          local: m.local ?? t("reports-nothing"),
+          gateway: m.gateway ?? t("reports-nothing"),
+        });
+        li.textContent = m.gateway_id ? `${line} (${m.gateway_id})` : line;
         return li;
       }),
     );
     el.importButton.hidden = !r.mismatches.some((m) => m.importable);
     say(
       r.mismatches.length === 0
-        ? `Reconciled: ${r.matched} payment(s) match the gateway.`
-        : `${r.mismatches.length} difference(s) with the gateway; ${r.matched} payment(s) match.`,
+        ? t("reports-reconciled", { matched: r.matched })
+        : t("reports-differences", { count: r.mismatches.length, matched: r.matched }),
       r.mismatches.length === 0 ? "ok" : "warn",
     );
   }
 
   async function reconcile(): Promise<void> {
-    say("Asking the gateway…");
+    say(t("reports-asking"));
     try {
       listMismatches(await call("reconcile_day", { from: el.from.value, to: el.to.value }));
     } catch (e) {
@@ -281,10 +327,16 @@ export function reportsScreen(host: ReportsHost) {
     try {
       const out = await call("import_missing", { from: el.from.value, to: el.to.value });
       listMismatches(out.reconciliation);
-      say(`Imported ${out.imported} record(s) from the gateway. ${el.message.textContent ?? ""}`);
+      say(`${t("reports-imported", { count: out.imported })} ${el.message.textContent ?? ""}`);
     } catch (e) {
       fail(e);
     }
+  }
+
+  function disarmClose(): void {
+    closeArmed = false;
+    el.close.textContent = t("reports-close-day");
+    delete el.close.dataset.armed;
   }
 
   el.show.addEventListener("click", () => void showDays());
@@ -301,6 +353,8 @@ export function reportsScreen(host: ReportsHost) {
       const today = localDate();
       if (!el.from.value) el.from.value = today;
       if (!el.to.value) el.to.value = today;
+      // A close of day armed on an earlier visit would close on one press.
+      disarmClose();
       el.root.hidden = false;
       void showDays();
       el.show.focus();

@@ -9,6 +9,27 @@ import type { GatewaySetupView } from "../bindings/GatewaySetupView";
 import type { KeysView } from "../bindings/KeysView";
 import { withPin } from "../kit/reauth";
 import { $ } from "../kit/dom";
+import { t } from "../kit/l10n";
+
+/** A cache key version's state as the core stores it: message ids, for `t`. */
+const KEY_STATE_WORDS: Record<string, string> = {
+  current: "setup-key-current",
+  retiring: "setup-key-retiring",
+  retired: "setup-key-retired",
+  destroyed: "setup-key-destroyed",
+};
+
+/** A reader's status as the gateway reports it: message ids, for `t`. */
+const READER_WORDS: Record<string, string> = {
+  online: "setup-reader-online",
+  offline: "setup-reader-offline",
+};
+
+/** A word the core or the gateway sent, in the shop's language when it is one the window knows. */
+const wordOf = (words: Record<string, string>, word: string): string => {
+  const id = Object.prototype.hasOwnProperty.call(words, word) ? words[word] : undefined;
+  return id ? t(id) : word;
+};
 
 export interface SetupHost {
   signedOut(message: string): void;
@@ -58,31 +79,37 @@ export function setupScreen(host: SetupHost) {
 
   function render(v: GatewaySetupView): void {
     view = v;
-    el.mode.textContent = v.mode === "live" ? "LIVE — real payments" : "TRAINING — no real payments";
+    el.mode.textContent = v.mode === "live" ? t("setup-mode-live") : t("setup-mode-training");
     el.mode.dataset.mode = v.mode;
-    el.modeSwitch.textContent = v.mode === "live" ? "Switch to training" : "Switch to live";
+    el.modeSwitch.textContent = v.mode === "live" ? t("setup-switch-training") : t("setup-switch-live");
     el.baseUrl.value = v.base_url;
     el.extraCa.value = v.extra_ca ?? "";
     el.reader.value = v.reader_id ?? "";
     el.omitReason.checked = v.omit_refund_reason;
     if (!v.key) {
-      el.keyState.textContent = "No key: live mode cannot take payments until a key is saved.";
+      el.keyState.textContent = t("setup-no-key");
     } else {
-      const kind = v.key.live ? "live" : "test mode";
-      const advice = v.key.restricted
-        ? ""
-        : " A full secret key works; a restricted key (rk_…) with only the permissions listed in the README is recommended.";
-      el.keyState.textContent = `Key ${v.key.masked} (${kind}${v.key.restricted ? ", restricted" : ", full secret key"}).${advice}`;
+      const state = t("setup-key-state", {
+        masked: v.key.masked,
+        live: v.key.live ? "yes" : "no",
+        restricted: v.key.restricted ? "yes" : "no",
+      });
+      el.keyState.textContent = v.key.restricted ? state : `${state} ${t("setup-key-advice")}`;
     }
     el.removeKey.disabled = !v.key;
   }
 
   function renderKeys(k: KeysView): void {
     const current = k.cache.find((c) => c.state === "current");
-    const older = k.cache.filter((c) => c.state !== "current").map((c) => `v${c.version} ${c.state}`);
-    el.cacheKeys.textContent = current
-      ? `Cache key v${current.version} seals ${current.rows} records.${older.length ? ` Earlier: ${older.join(", ")}.` : ""}`
-      : "The cache key is not available.";
+    const older = k.cache
+      .filter((c) => c.state !== "current")
+      .map((c) => `v${c.version} ${wordOf(KEY_STATE_WORDS, c.state)}`);
+    if (!current) {
+      el.cacheKeys.textContent = t("setup-cache-unavailable");
+    } else {
+      const seals = t("setup-cache-key", { version: String(current.version), rows: current.rows });
+      el.cacheKeys.textContent = older.length ? `${seals} ${t("setup-cache-earlier", { list: older.join(", ") })}` : seals;
+    }
     el.recipients.value = k.support_recipients.join("\n");
     el.ownerRecipient.value = k.owner_recipient ?? "";
   }
@@ -117,18 +144,18 @@ export function setupScreen(host: SetupHost) {
           reader_id: el.reader.value,
           omit_refund_reason: el.omitReason.checked,
         }),
-      "Gateway settings saved.",
+      t("setup-gateway-saved"),
     );
   });
   el.keyForm.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const key = el.key.value.trim();
     el.key.value = "";
-    if (!key) return say("Paste the key first.", "error");
-    say("Checking the key with the gateway…");
-    void run(() => call("set_gateway_key", { key }), "Key checked and saved in the keychain. It will not be shown again.");
+    if (!key) return say(t("setup-paste-first"), "error");
+    say(t("setup-checking-key"));
+    void run(() => call("set_gateway_key", { key }), t("setup-key-saved"));
   });
-  el.removeKey.addEventListener("click", () => void run(() => call("remove_gateway_key", {}), "Key removed."));
+  el.removeKey.addEventListener("click", () => void run(() => call("remove_gateway_key", {}), t("setup-key-removed")));
   el.findReaders.addEventListener("click", async () => {
     try {
       const readers = await call("list_readers", {});
@@ -138,14 +165,14 @@ export function setupScreen(host: SetupHost) {
           b.type = "button";
           b.className = "lock";
           b.dataset.readerId = r.id;
-          b.textContent = `${r.label || r.id} (${r.status})`;
+          b.textContent = `${r.label || r.id} (${wordOf(READER_WORDS, r.status)})`;
           b.addEventListener("click", () => {
             el.reader.value = r.id;
           });
           return b;
         }),
       );
-      say(readers.length ? "Choose a reader, then save." : "No readers on this account.");
+      say(readers.length ? t("setup-choose-reader") : t("setup-no-readers"));
     } catch (e) {
       fail(e);
     }
@@ -156,22 +183,27 @@ export function setupScreen(host: SetupHost) {
     if (!switchArmed) {
       switchArmed = true;
       el.modeSwitch.dataset.armed = "true";
-      el.modeSwitch.textContent = `Confirm: switch to ${next}`;
-      return say(next === "live" ? "Live mode takes real payments. Press again to confirm." : "Press again to confirm.", "warn");
+      el.modeSwitch.textContent = next === "live" ? t("setup-switch-confirm-live") : t("setup-switch-confirm-training");
+      return say(next === "live" ? t("setup-switch-warn-live") : t("setup-switch-warn"), "warn");
     }
     switchArmed = false;
     delete el.modeSwitch.dataset.armed;
-    void run(() => call("switch_mode", { mode: next }), `Now in ${next} mode.`);
+    void run(() => call("switch_mode", { mode: next }), next === "live" ? t("setup-now-live") : t("setup-now-training"));
   });
   el.rotate.addEventListener("click", () => {
     el.rotate.disabled = true;
-    say("Re-sealing every record under a new key…");
+    say(t("setup-resealing"));
     void runKeys(
       () => call("rotate_cache_key", {}),
       (k) =>
         k.rotation
-          ? `Cache key rotated to v${k.rotation.to}: ${k.rotation.sales} sales and ${k.rotation.refunds} refunds re-sealed; v${k.rotation.from} destroyed.`
-          : "Cache key rotated.",
+          ? t("setup-rotated", {
+              to: String(k.rotation.to),
+              from: String(k.rotation.from),
+              sales: k.rotation.sales,
+              refunds: k.rotation.refunds,
+            })
+          : t("setup-rotated-plain"),
     ).finally(() => {
       el.rotate.disabled = false;
     });
@@ -185,7 +217,7 @@ export function setupScreen(host: SetupHost) {
     const owner = el.ownerRecipient.value.trim();
     void runKeys(
       () => call("set_support_recipients", { support, owner: owner || undefined }),
-      (k) => `Support bundles are now sealed to ${k.support_recipients.length + (k.owner_recipient ? 1 : 0)} key(s).`,
+      (k) => t("setup-recipients-saved", { count: k.support_recipients.length + (k.owner_recipient ? 1 : 0) }),
     );
   });
   el.back.addEventListener("click", () => host.back());

@@ -1,23 +1,42 @@
 // The owner's staff screen: alerts, staff accounts (add, disable, reset a
-// PIN, unlock), limits, and the audit trail with filters and a verify
-// button. Every change asks for the manager's PIN again when the core wants
-// it. All text is set with textContent.
+// PIN, unlock), limits, the shop's details and language, and the audit trail
+// with filters and a verify button. Every change asks for the manager's PIN
+// again when the core wants it. All text is set with textContent.
 import { call, asErrorReport } from "../api";
 import type { AlertSettings } from "../bindings/AlertSettings";
 import type { AuditEntry } from "../bindings/AuditEntry";
+import type { Language } from "../bindings/Language";
 import type { Limits } from "../bindings/Limits";
 import type { Paper } from "../bindings/Paper";
 import type { Role } from "../bindings/Role";
 import type { ShopDetails } from "../bindings/ShopDetails";
 import type { StaffEntry } from "../bindings/StaffEntry";
+import type { StatusView } from "../bindings/StatusView";
 import { withPin } from "../kit/reauth";
 import { $ } from "../kit/dom";
-import { chosenAction, chosenOutcome, fillAuditFilters } from "./audit-words";
+import { ROLE_WORDS, dateText } from "../kit/format";
+import { t } from "../kit/l10n";
+import { actionWord, chosenAction, chosenOutcome, fillAuditFilters, outcomeWord } from "./audit-words";
 
 export interface StaffHost {
+  /** The till as the core last described it (its language among the rest). */
+  status(): StatusView | null;
   signedOut(message: string): void;
+  /** The shop's language changed: the app takes the new status and rewrites the page's words. */
+  languageChanged(): Promise<void>;
   back(): void;
 }
+
+type StaffState = "active" | "locked" | "disabled";
+/** Each account state's name: message ids, for `t`. */
+const STATE_WORDS: Record<StaffState, string> = {
+  active: "staff-state-active",
+  locked: "staff-state-locked",
+  disabled: "staff-state-disabled",
+};
+
+const LANGUAGES: Record<Language, true> = { en: true, fr: true, de: true, es: true };
+const isLanguage = (value: string): value is Language => Object.prototype.hasOwnProperty.call(LANGUAGES, value);
 
 const LIMIT_FIELDS = [
   "refund_approval_above_major",
@@ -54,6 +73,8 @@ export function staffScreen(host: StaffHost) {
     shopPhone: $<HTMLInputElement>("shop-phone"),
     shopTaxId: $<HTMLInputElement>("shop-tax-id"),
     shopPaper: $<HTMLSelectElement>("shop-paper"),
+    languageForm: $<HTMLFormElement>("staff-language"),
+    language: $<HTMLSelectElement>("language"),
     auditForm: $<HTMLFormElement>("audit-filter"),
     auditAction: $<HTMLSelectElement>("audit-action"),
     auditStaff: $<HTMLInputElement>("audit-staff"),
@@ -64,6 +85,9 @@ export function staffScreen(host: StaffHost) {
     back: $<HTMLButtonElement>("staff-back"),
   };
   let names = new Map<string, string>();
+  // What the lists last showed, to write them again in a new language.
+  let shownStaff: StaffEntry[] = [];
+  let shownAudit: AuditEntry[] = [];
 
   function say(text: string, state = "ok", code = ""): void {
     el.message.dataset.state = state;
@@ -78,26 +102,27 @@ export function staffScreen(host: StaffHost) {
   }
 
   function renderStaff(staff: StaffEntry[]): void {
+    shownStaff = staff;
     names = new Map(staff.map((s) => [s.id, s.name]));
     el.list.replaceChildren(
       ...staff.map((s) => {
         const tr = document.createElement("tr");
         tr.dataset.name = s.name;
         const locked = s.locked_until_ms !== null;
-        const state = !s.active ? "disabled" : locked ? "locked" : "active";
+        const state: StaffState = !s.active ? "disabled" : locked ? "locked" : "active";
         tr.dataset.state = state;
-        for (const text of [s.name, s.role, state, String(s.failed_attempts)]) {
+        for (const text of [s.name, t(ROLE_WORDS[s.role]), t(STATE_WORDS[state]), String(s.failed_attempts)]) {
           const td = document.createElement("td");
           td.textContent = text;
           tr.append(td);
         }
         const actions = document.createElement("td");
-        const button = (label: string, run: () => Promise<StaffEntry[]>, done: string) => {
+        const button = (label: string, aria: string, run: () => Promise<StaffEntry[]>, done: string) => {
           const b = document.createElement("button");
           b.type = "button";
           b.className = "row-action";
           b.textContent = label;
-          b.setAttribute("aria-label", `${label} ${s.name}`);
+          b.setAttribute("aria-label", aria);
           b.addEventListener("click", async () => {
             try {
               renderStaff(await withPin(run));
@@ -108,27 +133,32 @@ export function staffScreen(host: StaffHost) {
           });
           actions.append(b);
         };
+        const who = { name: s.name };
         button(
-          s.active ? "Disable" : "Enable",
+          s.active ? t("staff-disable") : t("staff-enable"),
+          s.active ? t("staff-disable-for", who) : t("staff-enable-for", who),
           () => call("set_staff_active", { name: s.name, active: !s.active }),
-          `${s.name} ${s.active ? "disabled" : "enabled"}.`,
+          s.active ? t("staff-disabled", who) : t("staff-enabled", who),
         );
-        if (locked) button("Unlock", () => call("unlock_staff", { name: s.name }), `${s.name} unlocked.`);
+        if (locked) {
+          button(t("staff-unlock"), t("staff-unlock-for", who), () => call("unlock_staff", { name: s.name }), t("staff-unlocked", who));
+        }
         const pin = document.createElement("input");
         pin.type = "password";
         pin.inputMode = "numeric";
         pin.className = "text pin";
         pin.maxLength = 64;
-        pin.setAttribute("aria-label", `New PIN for ${s.name}`);
+        pin.setAttribute("aria-label", t("staff-new-pin-for", who));
         actions.append(pin);
         button(
-          "Reset PIN",
+          t("staff-reset-pin"),
+          t("staff-reset-pin-for", who),
           () => {
             const value = pin.value;
             pin.value = "";
             return call("reset_staff_pin", { name: s.name, pin: value });
           },
-          `${s.name}'s PIN was reset.`,
+          t("staff-pin-reset", who),
         );
         tr.append(actions);
         return tr;
@@ -154,24 +184,29 @@ export function staffScreen(host: StaffHost) {
   }
 
   function renderAudit(entries: AuditEntry[]): void {
+    shownAudit = entries;
+    const tag = host.status()?.language_tag ?? "en-US";
     el.auditRows.replaceChildren(
       ...entries.map((e) => {
         const tr = document.createElement("tr");
         tr.dataset.action = e.action;
         const cells = [
           String(e.seq),
-          new Date(e.at_ms).toISOString().replace("T", " ").slice(0, 19),
+          dateText(e.at_ms, tag, "dateTime"),
           e.actor ? (names.get(e.actor) ?? e.actor.slice(0, 8)) : "—",
-          e.action,
-          e.outcome,
+          actionWord(e.action),
+          outcomeWord(e.outcome),
           e.object ?? "",
           e.detail ?? "",
         ];
-        for (const text of cells) {
+        cells.forEach((text, i) => {
           const td = document.createElement("td");
           td.textContent = text;
+          // The record's object and detail are the trail as written, in no
+          // language: marked so that nothing translates them.
+          if (i >= 5) td.translate = false;
           tr.append(td);
-        }
+        });
         return tr;
       }),
     );
@@ -198,7 +233,7 @@ export function staffScreen(host: StaffHost) {
     el.addPin.value = "";
     try {
       renderStaff(await withPin(() => call("add_staff", request)));
-      say(`${request.name} added.`);
+      say(t("staff-added", { name: request.name }));
       el.addName.value = "";
     } catch (e) {
       fail(e);
@@ -208,7 +243,7 @@ export function staffScreen(host: StaffHost) {
     ev.preventDefault();
     try {
       renderLimits(await withPin(() => call("update_limits", readLimits())));
-      say("Limits saved.");
+      say(t("staff-limits-saved"));
     } catch (e) {
       fail(e);
     }
@@ -231,12 +266,34 @@ export function staffScreen(host: StaffHost) {
     };
     try {
       renderShop(await withPin(() => call("update_shop", request)));
-      say("Shop details saved: receipts and reports print them from now on.");
+      say(t("staff-shop-saved"));
     } catch (e) {
       fail(e);
     }
   });
-  fillAuditFilters(el.auditAction, el.auditOutcome);
+  el.languageForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const language = el.language.value;
+    if (!isLanguage(language)) return;
+    try {
+      await withPin(() => call("set_language", { language }));
+      await host.languageChanged();
+      // The page's static words changed with the app; the rows built here are rewritten too.
+      fillAuditFilters(el.auditAction, el.auditOutcome);
+      renderStaff(shownStaff);
+      renderAudit(shownAudit);
+      showLanguage();
+      // Said in the new language, so the manager hears that it took.
+      say(t("staff-language-saved"));
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+  function showLanguage(): void {
+    const language = host.status()?.language;
+    if (language) el.language.value = language;
+  }
   // A chosen word filters at once; the staff name waits for Enter or Filter.
   for (const select of [el.auditAction, el.auditOutcome]) {
     select.addEventListener("change", () => void loadAudit());
@@ -248,13 +305,10 @@ export function staffScreen(host: StaffHost) {
   el.verify.addEventListener("click", async () => {
     try {
       const v = await call("verify_audit", {});
-      if (v.result === "intact") say(`The audit trail is intact: ${v.entries} entries verified.`);
-      else if (v.result === "truncated")
-        say(
-          `The audit trail ends at entry ${v.last_seq} but reached entry ${v.anchor_seq} before (as recorded in the keychain or at the gateway): entries were removed or replaced. Keep this terminal as it is and call support.`,
-          "error",
-        );
-      else say(`The audit trail is broken: ${JSON.stringify(v)}. Keep this terminal as it is and call support.`, "error");
+      if (v.result === "intact") say(t("audit-intact", { count: v.entries }));
+      else if (v.result === "truncated") {
+        say(t("audit-truncated", { last: String(v.last_seq), anchor: String(v.anchor_seq) }), "error");
+      } else say(t("audit-broken", { seq: String(v.seq) }), "error");
     } catch (e) {
       fail(e);
     }
@@ -265,6 +319,9 @@ export function staffScreen(host: StaffHost) {
     async open(): Promise<void> {
       el.root.hidden = false;
       el.message.textContent = "";
+      showLanguage();
+      // Filled here, not once: the shop's language is known only after start-up.
+      fillAuditFilters(el.auditAction, el.auditOutcome);
       try {
         const [staff, limits, shop, alerts] = await Promise.all([
           call("list_staff", {}),

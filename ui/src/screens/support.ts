@@ -5,6 +5,7 @@ import { call, asErrorReport } from "../api";
 import type { BundleView } from "../bindings/BundleView";
 import { $ } from "../kit/dom";
 import { withPin } from "../kit/reauth";
+import { t } from "../kit/l10n";
 
 export interface SupportHost {
   /** Called when the session ended (idle lock, signed out elsewhere). */
@@ -26,22 +27,22 @@ export function supportScreen(host: SupportHost) {
     el.files.replaceChildren(
       ...view.manifest.files.map((f) => {
         const li = document.createElement("li");
-        li.textContent = `${f.path} — ${f.bytes} bytes`;
+        li.textContent = t("support-file", { path: f.path, bytes: f.bytes });
         return li;
       }),
     );
   }
 
   async function bundle(action: "preview" | "export"): Promise<void> {
-    el.message.textContent = action === "preview" ? "Collecting…" : "Sealing…";
+    el.message.textContent = action === "preview" ? t("support-collecting") : t("support-sealing");
     try {
       const view = action === "preview" ? await call("preview_bundle", {}) : await withPin(() => call("export_bundle", {}));
       listFiles(view);
       el.message.dataset.state = action;
       el.message.textContent =
         action === "preview"
-          ? `${view.manifest.files.length} files will be sealed for ${view.manifest.recipients.length} recipient(s).`
-          : `Sealed and saved to ${view.path ?? ""}. Send this file to support.`;
+          ? t("support-previewed", { files: view.manifest.files.length, recipients: view.manifest.recipients.length })
+          : t("support-sealed", { path: view.path ?? "" });
     } catch (e) {
       const err = asErrorReport(e);
       if (err.code === "not_signed_in") return host.signedOut(err.message);

@@ -7,7 +7,8 @@ use crate::config::Mode;
 use crate::counter::CounterError;
 use crate::gateway::training::SimulatedCard;
 use crate::gateway::{CardSummary, RefundReason, RiskSignals};
-use crate::money::{Currency, DecimalSeparator, MinorUnits, MoneyError};
+use crate::locale::{Language, NumberStyle};
+use crate::money::{Currency, MinorUnits, MoneyError};
 use crate::store::{RefundStatus, SaleStatus};
 use crate::vault::KeychainError;
 
@@ -94,11 +95,14 @@ fn generated() -> Vec<(String, String)> {
         StatusView,
         SaleView,
         ErrorReport,
+        crate::error::Said,
+        crate::error::SaidArg,
         ErrorCode,
         SimulatedCardOption,
         CurrencyOption,
         Currency,
-        DecimalSeparator,
+        Language,
+        NumberStyle,
         Mode,
         SaleStatus,
         crate::gateway::FailureCode,
@@ -157,6 +161,7 @@ fn generated() -> Vec<(String, String)> {
         ConfigureGatewayRequest,
         SetGatewayKeyRequest,
         SwitchModeRequest,
+        SetLanguageRequest,
         GatewaySetupView,
         crate::terminal::KeyView,
         crate::gateway::ReaderInfo,

@@ -5,7 +5,7 @@
 use crate::auth::AuthError;
 use crate::config::ConfigError;
 use crate::counter::CounterError;
-use crate::error::{ErrorCode, ErrorReport};
+use crate::error::{ErrorCode, ErrorReport, Said};
 use crate::gateway::GatewayError;
 use crate::money::MoneyError;
 use crate::reports::ReportError;
@@ -36,7 +36,7 @@ impl From<&CounterError> for ErrorReport {
             CounterError::Config(ConfigError::Io { .. }) => ErrorCode::StoreError,
             CounterError::Config(ConfigError::AlreadyOpen) => ErrorCode::AlreadyOpen,
         };
-        Self::new(code, e.to_string())
+        worded(code, e, counter_said(e))
     }
 }
 
@@ -106,7 +106,12 @@ fn report_code(e: &ReportError) -> ErrorCode {
 
 impl From<ReportError> for ErrorReport {
     fn from(e: ReportError) -> Self {
-        Self::new(report_code(&e), e.to_string())
+        let said = match &e {
+            ReportError::Store(st) => store_said(st),
+            ReportError::Gateway(g) => Some(gateway_said(g)),
+            _ => None,
+        };
+        worded(report_code(&e), &e, said)
     }
 }
 
@@ -169,7 +174,7 @@ impl From<&TerminalError> for ErrorReport {
             TerminalError::Setup(s) => setup_code(s),
             TerminalError::Shop(_) => ErrorCode::InvalidInput,
         };
-        Self::new(code, e.to_string())
+        worded(code, e, terminal_said(e))
     }
 }
 
@@ -177,4 +182,159 @@ impl From<TerminalError> for ErrorReport {
     fn from(e: TerminalError) -> Self {
         Self::from(&e)
     }
+}
+
+/// The report of `e`: where the catalog words it, its English message is
+/// the English catalog's (so the words exist once), else the error's own.
+fn worded(code: ErrorCode, e: &dyn std::fmt::Display, said: Option<Said>) -> ErrorReport {
+    let message = said
+        .as_ref()
+        .map_or_else(|| e.to_string(), |s| crate::messages::english().render(s));
+    ErrorReport::new(code, message).said(said)
+}
+
+// How the catalog words each error a person at the till meets (the
+// counter, money typed, signing in, the card reader, the payment service).
+// Errors met in set-up and support tools are in English only: they carry
+// details (a path, a D-Bus name) the catalog cannot word.
+
+fn amount(said: Said, name: &str, money: crate::money::Money) -> Said {
+    said.amount(name, money.amount.get(), money.currency.code())
+}
+
+fn terminal_said(e: &TerminalError) -> Option<Said> {
+    match e {
+        TerminalError::Auth(a) => auth_said(a),
+        TerminalError::Session(s) => Some(session_said(s)),
+        TerminalError::NeedsApproval(above) => Some(amount(Said::new("error-needs-approval"), "limit", *above)),
+        TerminalError::PinRateLimited => Some(Said::new("error-too-many-attempts")),
+        TerminalError::Report(ReportError::Store(st)) => store_said(st),
+        TerminalError::Report(ReportError::Gateway(g)) => Some(gateway_said(g)),
+        TerminalError::Counter(_)
+        | TerminalError::Audit(_)
+        | TerminalError::LimitReached(_)
+        | TerminalError::Export(_)
+        | TerminalError::Report(_)
+        | TerminalError::Setup(_)
+        | TerminalError::Shop(_) => None,
+    }
+}
+
+fn counter_said(e: &CounterError) -> Option<Said> {
+    Some(match e {
+        CounterError::Money(m) => money_said(m),
+        CounterError::ChargeInProgress => Said::new("error-charge-in-progress"),
+        CounterError::NothingToCancel => Said::new("error-nothing-to-cancel"),
+        CounterError::InDoubt(n) => Said::new("error-in-doubt").number("count", i64::try_from(*n).unwrap_or(i64::MAX)),
+        CounterError::LiveNotConfigured => Said::new("error-live-not-configured"),
+        CounterError::SaleNotFound => Said::new("error-sale-not-found"),
+        CounterError::CaptureExpired => Said::new("error-capture-expired"),
+        CounterError::Gateway(g) => gateway_said(g),
+        CounterError::Keychain(k) => return keychain_said(k),
+        CounterError::Store(st) => return store_said(st),
+        CounterError::InvalidInput(_) | CounterError::GatewaySetup(_) | CounterError::Config(_) => return None,
+    })
+}
+
+fn money_said(e: &MoneyError) -> Said {
+    match e {
+        MoneyError::Empty => Said::new("error-amount-empty"),
+        MoneyError::Negative => Said::new("error-amount-negative"),
+        MoneyError::Zero => Said::new("error-amount-zero"),
+        MoneyError::InvalidCharacter => Said::new("error-amount-character"),
+        MoneyError::TooManyDecimals { currency, allowed } => Said::new("error-amount-decimals")
+            .text("currency", currency.code())
+            .number("allowed", i64::from(*allowed)),
+        MoneyError::SeveralDecimalSeparators => Said::new("error-amount-several-marks"),
+        MoneyError::BadGrouping => Said::new("error-amount-grouping"),
+        MoneyError::DecimalMarkIs { decimal } => {
+            Said::new("error-amount-decimal-mark").text("mark", decimal.to_string())
+        }
+        MoneyError::CurrencyMismatch { expected } => {
+            Said::new("error-amount-other-currency").text("currency", expected.code())
+        }
+        MoneyError::AboveCeiling { limit } => amount(Said::new("error-amount-above-limit"), "limit", *limit),
+        MoneyError::UnknownCurrency => Said::new("error-unknown-currency"),
+        MoneyError::LooksLikeCardNumber => Said::new("error-amount-card-number"),
+    }
+}
+
+fn auth_said(e: &AuthError) -> Option<Said> {
+    Some(match e {
+        AuthError::WrongPin => Said::new("error-wrong-pin"),
+        AuthError::SlowDown(seconds) => Said::new("error-slow-down").number("seconds", *seconds),
+        AuthError::LockedOut(minutes) => Said::new("error-locked-out").number("minutes", *minutes),
+        AuthError::Disabled => Said::new("error-disabled"),
+        AuthError::TooManyAttempts => Said::new("error-too-many-attempts"),
+        AuthError::Forbidden(p) => Said::new("error-forbidden").text("permission", format!("{p:?}")),
+        AuthError::WeakPin => Said::new("error-weak-pin"),
+        AuthError::BadName => Said::new("error-bad-name"),
+        AuthError::NameTaken => Said::new("error-name-taken"),
+        AuthError::OwnerExists => Said::new("error-owner-exists"),
+        AuthError::NoSuchStaff => Said::new("error-no-such-staff"),
+        AuthError::LastManager => Said::new("error-last-manager"),
+        AuthError::Store(st) => return store_said(st),
+    })
+}
+
+fn session_said(e: &crate::session::SessionError) -> Said {
+    use crate::session::SessionError;
+    match e {
+        SessionError::NotSignedIn => Said::new("error-not-signed-in"),
+        SessionError::IdleLocked => Said::new("error-idle-locked"),
+        SessionError::NoLongerActive => Said::new("error-no-longer-active"),
+        SessionError::ReauthRequired => Said::new("error-reauth-required"),
+    }
+}
+
+fn gateway_said(e: &GatewayError) -> Said {
+    match e {
+        GatewayError::ProcessingError => Said::new("error-gateway-processing"),
+        GatewayError::ReaderTimeout => Said::new("error-reader-timeout"),
+        GatewayError::ReaderOffline => Said::new("error-reader-offline"),
+        GatewayError::ReaderBusy => Said::new("error-reader-busy"),
+        GatewayError::Unreachable => Said::new("error-gateway-unreachable"),
+        GatewayError::OutcomeUnknown => Said::new("error-gateway-outcome-unknown"),
+        GatewayError::RateLimited => Said::new("error-gateway-rate-limited"),
+        GatewayError::KeyRejected => Said::new("error-gateway-key-rejected"),
+        GatewayError::PermissionMissing => Said::new("error-gateway-permission-missing"),
+        GatewayError::TlsFailure => Said::new("error-gateway-tls"),
+        GatewayError::AuthenticationRequired => Said::new("error-authentication-required"),
+        GatewayError::Declined { reason, .. } => Said::new(reason.message_id()),
+        GatewayError::InvalidRequest => Said::new("error-gateway-invalid-request"),
+        GatewayError::NotFound => Said::new("error-gateway-not-found"),
+        GatewayError::MalformedResponse => Said::new("error-gateway-malformed"),
+        GatewayError::AnswerTooLarge => Said::new("error-gateway-too-large"),
+        GatewayError::ListTooLong => Said::new("error-gateway-list-too-long"),
+        GatewayError::ListingUnsupported => Said::new("error-gateway-no-listing"),
+        GatewayError::ReceiptEmailUnsupported => Said::new("error-gateway-no-email"),
+    }
+}
+
+fn keychain_said(e: &KeychainError) -> Option<Said> {
+    match e {
+        KeychainError::Locked => Some(Said::new("error-keychain-locked")),
+        KeychainError::GatewayKeyUnbound => Some(Said::new("error-gateway-key-unbound")),
+        KeychainError::Missing(_) | KeychainError::Corrupt(_) | KeychainError::Unavailable(_) => None,
+    }
+}
+
+fn store_said(e: &StoreError) -> Option<Said> {
+    Some(match e {
+        StoreError::DiskFull => Said::new("error-disk-full"),
+        StoreError::NotRefundable => Said::new("error-not-refundable"),
+        StoreError::NotCapturable => Said::new("error-not-capturable"),
+        StoreError::ExceedsRefundable(left) => amount(Said::new("error-exceeds-refundable"), "left", *left),
+        StoreError::CurrencyMismatch(c) => Said::new("error-refund-currency").text("currency", c.code()),
+        StoreError::RefundLimit(_) => Said::new("error-refund-limit"),
+        StoreError::Keychain(k) => return keychain_said(k),
+        StoreError::Busy
+        | StoreError::Rekeying
+        | StoreError::OpenElsewhere
+        | StoreError::Unreadable(_)
+        | StoreError::Database(_)
+        | StoreError::Migration(_)
+        | StoreError::Tampered(_)
+        | StoreError::Corrupt(_) => return None,
+    })
 }

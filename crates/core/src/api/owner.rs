@@ -66,6 +66,13 @@ pub struct SwitchModeRequest {
     pub mode: Mode,
 }
 
+/// `set_language`: the shop's language (words, amounts and dates).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct SetLanguageRequest {
+    pub language: crate::locale::Language,
+}
+
 /// The owner's gateway screen. The key is only ever shown masked.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct GatewaySetupView {

@@ -45,9 +45,10 @@ pub struct ReportView {
 }
 
 impl ReportView {
-    pub fn new(title: &str, figures: crate::reports::Figures) -> Self {
+    /// `title_id` is the report's title in the catalog.
+    pub fn new(words: &crate::messages::Catalog, title_id: &str, figures: crate::reports::Figures) -> Self {
         Self {
-            lines: crate::reports::print::figure_lines(title, &figures),
+            lines: crate::reports::print::figure_lines(words, title_id, &figures),
             figures,
         }
     }
@@ -65,12 +66,13 @@ pub struct ZReportView {
 
 impl ZReportView {
     pub fn new(
+        words: &crate::messages::Catalog,
         report: crate::reports::closing::ZReport,
         discrepancies: Vec<crate::reports::closing::Discrepancy>,
         pdf_path: &std::path::Path,
     ) -> Self {
         Self {
-            lines: crate::reports::print::z_lines(&report),
+            lines: crate::reports::print::z_lines(words, &report),
             report,
             pdf_path: pdf_path.display().to_string(),
             discrepancies,

@@ -11,7 +11,9 @@ use crate::error::ErrorReport;
 use crate::gateway::training::SimulatedCard;
 use crate::gateway::RefundReason;
 use crate::gateway::{CardSummary, DeclineReason, RiskSignals};
-use crate::money::{format_minor, Currency, DecimalSeparator, MinorUnits};
+use crate::locale::{Language, NumberStyle};
+use crate::messages::Catalog;
+use crate::money::{Currency, MinorUnits};
 use crate::store::{Refund, RefundStatus, Sale, SaleId, SaleStatus};
 
 /// `charge_sale`: take a payment.
@@ -139,10 +141,10 @@ pub struct TestCardOption {
 }
 
 impl TestCardOption {
-    pub fn new(card: crate::gateway::TestCard) -> Self {
+    pub fn new(card: crate::gateway::TestCard, words: &Catalog) -> Self {
         Self {
             card,
-            label: card.label().into(),
+            label: words.text(card.message_id()),
         }
     }
 }
@@ -188,7 +190,12 @@ pub struct StatusView {
     pub idle_lock_minutes: u32,
     pub currency: Currency,
     pub currencies: Vec<CurrencyOption>,
-    pub decimal_separator: DecimalSeparator,
+    /// The shop's language (its words and formats) and its BCP 47 tag, for
+    /// the window's own date and number formats.
+    pub language: Language,
+    pub language_tag: String,
+    /// How amounts are written and typed at this till.
+    pub numbers: NumberStyle,
     pub max_description_chars: u32,
     pub simulated_cards: Vec<SimulatedCardOption>,
     /// Live mode with a test-mode key: the gateway's test cards.
@@ -199,6 +206,8 @@ pub struct StatusView {
 pub struct CurrencyOption {
     pub code: Currency,
     pub decimals: u32,
+    /// What amounts are written with, if not the code (`€`, `$`).
+    pub symbol: Option<String>,
 }
 
 impl CurrencyOption {
@@ -208,18 +217,19 @@ impl CurrencyOption {
             .map(|c| Self {
                 code: c,
                 decimals: c.exponent(),
+                symbol: c.display_symbol().map(String::from),
             })
             .collect()
     }
 }
 
 impl SimulatedCardOption {
-    pub fn all() -> Vec<Self> {
+    pub fn all(words: &Catalog) -> Vec<Self> {
         SimulatedCard::ALL
             .into_iter()
             .map(|card| Self {
                 card,
-                label: card.label().into(),
+                label: words.text(card.message_id()),
             })
             .collect()
     }
@@ -260,25 +270,26 @@ pub struct SaleView {
 }
 
 impl SaleView {
-    pub fn new(sale: &Sale, mode: Mode) -> Self {
+    /// The sale in the shop's words (`words`).
+    pub fn new(sale: &Sale, mode: Mode, words: &Catalog) -> Self {
         Self {
             id: sale.id,
             created_at_ms: sale.created_at_ms,
             amount_minor: sale.money.amount,
             currency: sale.money.currency,
-            amount_display: format_minor(sale.money.amount, sale.money.currency),
+            amount_display: words.money(sale.money),
             status: sale.status,
             captured_minor: sale.captured,
             refundable_minor: None,
             outcome_code: sale.outcome_code.clone(),
-            message: cashier_message(sale),
+            message: words.text(cashier_message(sale)),
             description: sale.description.clone(),
             card: sale.card.clone(),
             training: mode == Mode::Training,
             risk: sale.risk.clone(),
-            risk_warning: sale.risk.as_ref().and_then(RiskSignals::warning),
+            risk_warning: sale.risk.as_ref().and_then(|r| words.risk_warning(r)),
             capture_before_ms: sale.capture_before_ms,
-            capture_warning: capture_warning(sale, crate::clock::now_ms()),
+            capture_warning: capture_warning(sale, crate::clock::now_ms(), words),
         }
     }
 }
@@ -288,44 +299,42 @@ const CAPTURE_WARN_MS: i64 = 24 * 3600 * 1000;
 
 /// A warning for an authorised sale whose capture deadline is within a day,
 /// or past.
-fn capture_warning(sale: &Sale, now_ms: i64) -> Option<String> {
+fn capture_warning(sale: &Sale, now_ms: i64, words: &Catalog) -> Option<String> {
     let deadline = sale
         .capture_before_ms
         .filter(|_| sale.status == SaleStatus::Authorized)?;
-    let at = time::OffsetDateTime::from_unix_timestamp(deadline.div_euclid(1000)).ok()?;
-    let when = format!("{} {:02}:{:02} UTC", at.date(), at.hour(), at.minute());
-    if now_ms >= deadline {
-        Some(format!(
-            "The authorisation expired at {when}: it can no longer be captured. Void it and take a new payment."
-        ))
+    let at = jiff::Timestamp::from_millisecond(deadline).ok()?;
+    let when = format!(
+        "{} UTC",
+        words.date_time(at.to_zoned(jiff::tz::TimeZone::UTC).datetime())
+    );
+    let id = if now_ms >= deadline {
+        "capture-expired"
     } else if deadline - now_ms <= CAPTURE_WARN_MS {
-        Some(format!("Capture before {when}: the authorisation then lapses."))
+        "capture-soon"
     } else {
-        None
-    }
+        return None;
+    };
+    Some(words.say(id, &[("when", when.into())]))
 }
 
-fn cashier_message(sale: &Sale) -> String {
+/// The catalog's words for what happened to a sale.
+fn cashier_message(sale: &Sale) -> &'static str {
     let code = sale.outcome_code.as_deref().unwrap_or("");
     match sale.status {
-        SaleStatus::Approved => "Approved.".into(),
-        SaleStatus::Authorized => "Authorised: the amount is held on the card. Capture or void it later.".into(),
-        SaleStatus::Voided if code == crate::counter::AUTHORISATION_EXPIRED => {
-            "Expired: nobody captured it in time, so the payment service released the hold. The card was not charged."
-                .into()
-        }
-        SaleStatus::Voided => "Voided: the hold was released; the card was not charged.".into(),
-        SaleStatus::Declined => DeclineReason::from_code(code).cashier_message().into(),
-        SaleStatus::Cancelled => "Cancelled: the card was not charged.".into(),
+        SaleStatus::Approved => "sale-approved",
+        SaleStatus::Authorized => "sale-authorized",
+        SaleStatus::Voided if code == crate::counter::AUTHORISATION_EXPIRED => "sale-expired",
+        SaleStatus::Voided => "sale-voided",
+        SaleStatus::Declined => DeclineReason::from_code(code).message_id(),
+        SaleStatus::Cancelled => "sale-cancelled",
         SaleStatus::Failed => match code {
-            "processing_error" => "The payment could not be processed. The card was not charged; try again.".into(),
-            "reader_timeout" => "The reader timed out waiting for a card. The card was not charged; try again.".into(),
-            "interrupted_not_charged" => "Interrupted before the card was charged. Not charged.".into(),
-            _ => "The payment failed. The card was not charged.".into(),
+            "processing_error" => "sale-processing-error",
+            "reader_timeout" => "sale-reader-timeout",
+            "interrupted_not_charged" => "sale-interrupted",
+            _ => "sale-failed",
         },
-        SaleStatus::InDoubt | SaleStatus::Pending => {
-            "In doubt: the payment may have gone through. Do not charge again until it is resolved.".into()
-        }
+        SaleStatus::InDoubt | SaleStatus::Pending => "sale-in-doubt",
     }
 }
 
@@ -398,26 +407,24 @@ pub struct RefundView {
 }
 
 impl RefundView {
-    pub fn new(r: &Refund, refundable: &crate::money::Money) -> Self {
-        let message = match r.status {
-            RefundStatus::Succeeded => "Refunded to the original card.".to_string(),
-            RefundStatus::Pending | RefundStatus::InDoubt => {
-                "In doubt: the refund may have gone through. Do not refund again until it is resolved.".to_string()
-            }
-            RefundStatus::Failed => "The refund failed; nothing was refunded.".to_string(),
-        };
+    pub fn new(r: &Refund, refundable: &crate::money::Money, words: &Catalog) -> Self {
+        let message = words.text(match r.status {
+            RefundStatus::Succeeded => "refund-succeeded",
+            RefundStatus::Pending | RefundStatus::InDoubt => "refund-in-doubt",
+            RefundStatus::Failed => "refund-failed",
+        });
         Self {
             id: r.id.clone(),
             sale_id: r.sale_id,
             created_at_ms: r.created_at_ms,
             amount_minor: r.money.amount,
             currency: r.money.currency,
-            amount_display: format_minor(r.money.amount, r.money.currency),
+            amount_display: words.money(r.money),
             status: r.status,
             reason: r.reason,
             outcome_code: r.outcome_code.clone(),
             message,
-            refundable_display: format_minor(refundable.amount, refundable.currency),
+            refundable_display: words.money(*refundable),
         }
     }
 }
@@ -451,17 +458,20 @@ mod tests {
             capture_before_ms: Some(deadline),
         };
         let day = 24 * 3600 * 1000;
-        assert_eq!(capture_warning(&sale, deadline - 2 * day), None);
-        let near = capture_warning(&sale, deadline - 3600 * 1000).unwrap_or_default();
-        assert!(near.starts_with("Capture before 2027-01-15 08:00 UTC"), "{near}");
-        let past = capture_warning(&sale, deadline).unwrap_or_default();
+        let words = Catalog::default();
+        assert_eq!(capture_warning(&sale, deadline - 2 * day, &words), None);
+        let near = capture_warning(&sale, deadline - 3600 * 1000, &words).unwrap_or_default();
+        assert!(near.starts_with("Capture before 1/15/2027, 8:00\u{a0}AM UTC"), "{near}");
+        let german = capture_warning(&sale, deadline - 3600 * 1000, &Catalog::of(crate::locale::Language::De));
+        assert!(german.is_some_and(|g| g.contains("15.01.2027, 08:00 UTC")));
+        let past = capture_warning(&sale, deadline, &words).unwrap_or_default();
         assert!(past.contains("expired"), "{past}");
         let captured = Sale {
             status: SaleStatus::Approved,
             ..sale
         };
         assert_eq!(
-            capture_warning(&captured, deadline + day),
+            capture_warning(&captured, deadline + day, &words),
             None,
             "only authorisations lapse"
         );

@@ -400,7 +400,7 @@ impl Counter {
             None => self.store.refundable(sale.id)?,
         };
         if money.amount.get() <= 0 {
-            return Err(StoreError::ExceedsRefundable(money.display()).into());
+            return Err(StoreError::ExceedsRefundable(money).into());
         }
         let note = self.clean_text(input.note)?;
         let refund = NewRefund {

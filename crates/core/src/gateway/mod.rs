@@ -46,18 +46,15 @@ pub enum DeclineReason {
 impl DeclineReason {
     /// What the cashier can tell the customer. Deliberately vague for fraud
     /// and lost/stolen cards, as card networks ask.
-    pub fn cashier_message(self) -> &'static str {
+    /// (The catalog's id of the message.)
+    pub fn message_id(self) -> &'static str {
         match self {
-            Self::InsufficientFunds => "Declined: insufficient funds. Ask for another card.",
-            Self::ExpiredCard => "Declined: the card has expired. Ask for another card.",
-            Self::IncorrectCvc => "Declined: the security code was wrong. Try again or use another card.",
-            Self::IncorrectPin => "Declined: the PIN was wrong. Try again or use another card.",
-            Self::PinRequired => {
-                "Declined: this card needs its PIN. Ask the customer to insert the card and try again."
-            }
-            Self::Generic | Self::LostOrStolen | Self::Fraudulent => {
-                "Declined by the card issuer. Ask for another card."
-            }
+            Self::InsufficientFunds => "decline-insufficient-funds",
+            Self::ExpiredCard => "decline-expired-card",
+            Self::IncorrectCvc => "decline-incorrect-cvc",
+            Self::IncorrectPin => "decline-incorrect-pin",
+            Self::PinRequired => "decline-pin-required",
+            Self::Generic | Self::LostOrStolen | Self::Fraudulent => "decline-generic",
         }
     }
 
@@ -195,7 +192,7 @@ pub enum GatewayError {
     TlsFailure,
     #[error("The card needs the customer to authenticate; use the card reader or another card.")]
     AuthenticationRequired,
-    #[error("{}", .reason.cashier_message())]
+    #[error("{}", crate::messages::english().text(.reason.message_id()))]
     Declined {
         reason: DeclineReason,
         payment_intent: Option<String>,
@@ -360,10 +357,11 @@ impl TestCard {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    /// The catalog's words for the card in the test-card menu.
+    pub fn message_id(self) -> &'static str {
         match self {
-            Self::Visa => "Test Visa — approved",
-            Self::VisaDeclined => "Test Visa — declined",
+            Self::Visa => "card-test-visa",
+            Self::VisaDeclined => "card-test-visa-declined",
         }
     }
 }

@@ -48,15 +48,16 @@ impl SimulatedCard {
         Self::ReaderTimeout,
     ];
 
-    pub fn label(self) -> &'static str {
+    /// The catalog's words for the card in the training menu.
+    pub fn message_id(self) -> &'static str {
         match self {
-            Self::Approve => "Approved card",
-            Self::GenericDecline => "Generic decline",
-            Self::InsufficientFunds => "Insufficient funds",
-            Self::ExpiredCard => "Expired card",
-            Self::ProcessingError => "Processing error",
-            Self::SlowReader => "Slow reader (approves)",
-            Self::ReaderTimeout => "Reader timeout",
+            Self::Approve => "card-approve",
+            Self::GenericDecline => "card-generic-decline",
+            Self::InsufficientFunds => "card-insufficient-funds",
+            Self::ExpiredCard => "card-expired",
+            Self::ProcessingError => "card-processing-error",
+            Self::SlowReader => "card-slow-reader",
+            Self::ReaderTimeout => "card-reader-timeout",
         }
     }
 

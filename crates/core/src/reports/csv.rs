@@ -7,6 +7,9 @@
 //!   (`12.50` USD, `1250` JPY), never negative (the `record` column says
 //!   which way the money went);
 //! - times are in UTC and in the shop's local time, both RFC 3339;
+//! - the headings are in the shop's language; the cells stay machine
+//!   values (amounts with a decimal point, status and reason codes), so a
+//!   spreadsheet or script reads the same file whatever the language;
 //! - no cell can run as a formula: a cell starting with `=`, `+`, `-`, `@`,
 //!   a tab or a carriage return is prefixed with `'` (OWASP's advice for
 //!   CSV injection), so a description or name typed at the till stays text;
@@ -18,23 +21,30 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::{Period, ReportError, Result, ShopZone};
+use crate::messages::Catalog;
 use crate::money::format_minor;
 use crate::store::Store;
 
+/// The columns, as catalog ids.
 pub const HEADER: [&str; 12] = [
-    "record",
-    "id",
-    "sale_id",
-    "created_utc",
-    "created_local",
-    "status",
-    "amount",
-    "captured",
-    "currency",
-    "card",
-    "staff",
-    "refund_reason",
+    "csv-record",
+    "csv-id",
+    "csv-sale-id",
+    "csv-created-utc",
+    "csv-created-local",
+    "csv-status",
+    "csv-amount",
+    "csv-captured",
+    "csv-currency",
+    "csv-card",
+    "csv-staff",
+    "csv-refund-reason",
 ];
+
+/// The column headings in the shop's language.
+pub fn header(words: &Catalog) -> Vec<String> {
+    HEADER.iter().map(|id| words.text(id)).collect()
+}
 
 const PAGE: u32 = 2_000;
 
@@ -59,11 +69,13 @@ pub fn write(
     period: Period,
     zone: &ShopZone,
     staff_name: &dyn Fn(&str) -> String,
+    words: &Catalog,
     out: impl Write,
 ) -> Result<u64> {
     let mut w = csv::Writer::from_writer(out);
     let err = |e: csv::Error| ReportError::Write(e.to_string());
-    w.write_record(HEADER).map_err(err)?;
+    w.write_record(header(words).iter().map(|h| neutralise(h).into_owned()))
+        .map_err(err)?;
     let mut rows = 0u64;
     let staff = |id: &Option<String>| id.as_deref().map(staff_name).unwrap_or_default();
     let mut last = None;
@@ -74,7 +86,12 @@ pub fn write(
             let card = s
                 .card
                 .as_ref()
-                .map(|k| format!("{} ending {}", k.brand, k.last4))
+                .map(|k| {
+                    words.say(
+                        "csv-card-ending",
+                        &[("brand", k.brand.as_str().into()), ("last4", k.last4.as_str().into())],
+                    )
+                })
                 .unwrap_or_default();
             let record = [
                 "sale".to_string(),

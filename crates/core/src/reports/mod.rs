@@ -117,6 +117,13 @@ impl ShopZone {
         (dt.date(), dt.hour())
     }
 
+    /// The local date and time of an instant, to be written in the shop's
+    /// language ([`crate::messages::Catalog::date_time`]).
+    pub fn civil(&self, ms: i64) -> jiff::civil::DateTime {
+        let at = Timestamp::from_millisecond(ms).unwrap_or(Timestamp::UNIX_EPOCH);
+        self.tz.to_datetime(at)
+    }
+
     /// `2026-11-28 14:05` in the shop's zone.
     pub fn format(&self, ms: i64) -> String {
         let at = Timestamp::from_millisecond(ms).unwrap_or(Timestamp::UNIX_EPOCH);

@@ -5,14 +5,11 @@
 //! reprint is identical to the original.
 
 use super::closing::ZReport;
-use super::{CurrencyFigures, Figures, Line};
-use crate::money::{format_minor, Currency, MinorUnits};
+use super::{CurrencyFigures, Figures, Line, ShopZone};
+use crate::messages::Catalog;
+use crate::money::{Currency, MinorUnits, Money};
 
 const WIDTH: usize = 48;
-
-pub(crate) fn amount(m: MinorUnits, c: Currency) -> String {
-    format!("{} {c}", format_minor(m, c))
-}
 
 /// `label`, padded, then `value` flush right, in `WIDTH` columns.
 pub(crate) fn row(label: &str, value: &str) -> String {
@@ -116,63 +113,79 @@ fn pieces(word: &str, width: usize) -> Vec<String> {
     out
 }
 
-fn breakdown(out: &mut Vec<String>, title: &str, lines: &[Line], c: Currency, skip_empty: bool) {
-    out.push(format!("{title}:"));
+fn breakdown(out: &mut Vec<String>, w: &Catalog, title: &str, lines: &[Line], c: Currency, skip_empty: bool) {
+    out.push(w.text(title));
     for l in lines.iter().filter(|l| !skip_empty || l.sales + l.refund_count > 0) {
         out.push(row(
             &format!("  {} ({}/{})", l.label, l.sales, l.refund_count),
-            &amount(MinorUnits::new(l.gross.get() - l.refunds.get()), c),
+            &w.money(Money::new(MinorUnits::new(l.gross.get() - l.refunds.get()), c)),
         ));
     }
 }
 
-fn currency_block(out: &mut Vec<String>, f: &CurrencyFigures) {
+fn currency_block(out: &mut Vec<String>, w: &Catalog, f: &CurrencyFigures) {
     let c = f.currency;
+    let money = |m| w.money(Money::new(m, c));
+    let counted = |id, n: u64| w.say(id, &[("count", n.into())]);
     out.push(rule());
-    out.push(format!("Currency {c}"));
-    out.push(row(&format!("Sales ({})", f.sales), &amount(f.gross, c)));
-    out.push(row(&format!("Refunds ({})", f.refund_count), &amount(f.refunds, c)));
-    out.push(row("Net", &amount(f.net, c)));
-    out.push(row("Average ticket", &amount(f.average_ticket, c)));
-    out.push(row(
-        &format!("Held, not captured ({})", f.held_count),
-        &amount(f.held, c),
-    ));
-    out.push(row("Voided", &f.voided_count.to_string()));
-    out.push(row("Declined or failed", &f.declined_count.to_string()));
-    out.push("Net by line (sales/refunds):".into());
-    breakdown(out, "By card brand", &f.by_brand, c, false);
-    breakdown(out, "By staff", &f.by_staff, c, false);
-    breakdown(out, "By hour", &f.by_hour, c, true);
+    out.push(w.say("report-currency", &[("currency", c.code().into())]));
+    out.push(row(&counted("report-sales", f.sales), &money(f.gross)));
+    out.push(row(&counted("report-refunds", f.refund_count), &money(f.refunds)));
+    out.push(row(&w.text("report-net"), &money(f.net)));
+    out.push(row(&w.text("report-average"), &money(f.average_ticket)));
+    out.push(row(&counted("report-held", f.held_count), &money(f.held)));
+    out.push(row(&w.text("report-voided"), &f.voided_count.to_string()));
+    out.push(row(&w.text("report-declined"), &f.declined_count.to_string()));
+    out.push(w.text("report-net-by-line"));
+    breakdown(out, w, "report-by-brand", &f.by_brand, c, false);
+    breakdown(out, w, "report-by-staff", &f.by_staff, c, false);
+    breakdown(out, w, "report-by-hour", &f.by_hour, c, true);
 }
 
-/// The figures as print lines, under `title`.
-pub fn figure_lines(title: &str, f: &Figures) -> Vec<String> {
+/// An instant of a report in its own zone, in the shop's language; the
+/// text kept with the report if its zone is no longer known.
+fn local(w: &Catalog, zone: &str, ms: i64, kept: &str) -> String {
+    ShopZone::new(Some(zone)).map_or_else(|_| kept.to_string(), |z| w.date_time(z.civil(ms)))
+}
+
+/// The figures as print lines, under the title `title_id` (a message).
+pub fn figure_lines(w: &Catalog, title_id: &str, f: &Figures) -> Vec<String> {
+    figures_under(w, &w.text(title_id), f)
+}
+
+fn figures_under(w: &Catalog, title: &str, f: &Figures) -> Vec<String> {
     let mut out = Vec::new();
     if f.training {
-        out.push("*** TRAINING - NOT REAL MONEY ***".into());
+        out.push(w.text("report-training"));
     }
     out.extend(f.shop.iter().cloned());
     out.push(title.to_string());
-    out.push(format!("From {}", f.from_local));
-    out.push(format!("To   {} ({})", f.to_local, f.time_zone));
+    let from = local(w, &f.time_zone, f.period.from_ms, &f.from_local);
+    let to = local(w, &f.time_zone, f.period.to_ms, &f.to_local);
+    out.push(w.say("report-from", &[("from", from.into())]));
+    out.push(w.say("report-to", &[("to", to.into()), ("zone", f.time_zone.as_str().into())]));
     if f.currencies.is_empty() {
         out.push(rule());
-        out.push("No sales or refunds.".into());
+        out.push(w.text("report-empty"));
     }
     for c in &f.currencies {
-        currency_block(&mut out, c);
+        currency_block(&mut out, w, c);
     }
     out.push(rule());
     out
 }
 
 /// A Z report as print lines.
-pub fn z_lines(z: &ZReport) -> Vec<String> {
-    let mut out = figure_lines(&format!("Z REPORT No. {:04}", z.number), &z.figures);
-    out.push(format!("Closed {} by {}", z.closed_at_local, z.closed_by));
-    out.push(format!("Covers {} sales and refunds", z.items));
-    out.push("SHA-256 of what it covers:".into());
+pub fn z_lines(w: &Catalog, z: &ZReport) -> Vec<String> {
+    let title = w.say("report-z-title", &[("number", format!("{:04}", z.number).into())]);
+    let mut out = figures_under(w, &title, &z.figures);
+    let closed = local(w, &z.figures.time_zone, z.closed_at_ms, &z.closed_at_local);
+    out.push(w.say(
+        "report-z-closed",
+        &[("at", closed.into()), ("by", z.closed_by.as_str().into())],
+    ));
+    out.push(w.say("report-z-covers", &[("count", z.items.into())]));
+    out.push(w.text("report-z-hash"));
     out.push(z.covered_hash.get(..32).unwrap_or_default().to_string());
     out.push(z.covered_hash.get(32..).unwrap_or_default().to_string());
     out

@@ -9,6 +9,7 @@ use rusqlite::params;
 use super::closing::{self, Change};
 use super::*;
 use crate::gateway::{CaptureMode, GatewayRef, IdempotencyKey, RefundReason};
+use crate::messages::Catalog;
 use crate::money::Money;
 use crate::store::{NewRefund, NewSale, RefundStatus, SaleStatus, Settlement};
 use crate::vault::Sealer;
@@ -296,12 +297,12 @@ fn z_report_is_numbered_immutable_and_reprints_identically() -> TestResult {
         .ok_or("usd")?;
     assert_eq!(usd.gross.get(), 500 + 8750 + 4000);
 
-    let pdf = crate::pdf::render(&print::z_lines(&z1));
+    let pdf = crate::pdf::render(&print::z_lines(&Catalog::default(), &z1));
     assert!(pdf.starts_with(b"%PDF-"));
     let again = closing::load(&d.store, 1, &zone)?;
     assert_eq!(again, z1);
     assert_eq!(
-        crate::pdf::render(&print::z_lines(&again)),
+        crate::pdf::render(&print::z_lines(&Catalog::default(), &again)),
         pdf,
         "a reprint is byte-identical"
     );
@@ -340,7 +341,10 @@ fn z_report_is_numbered_immutable_and_reprints_identically() -> TestResult {
     assert_eq!(found[0].closed.as_deref(), Some("authorized 725 USD captured 0"));
     assert_eq!(found[0].now.as_deref(), Some("approved 725 USD captured 725"));
     assert_eq!(
-        crate::pdf::render(&print::z_lines(&closing::load(&d.store, 1, &zone)?)),
+        crate::pdf::render(&print::z_lines(
+            &Catalog::default(),
+            &closing::load(&d.store, 1, &zone)?
+        )),
         pdf
     );
 
@@ -378,10 +382,44 @@ fn csv_round_trips_and_neutralises_formulas() -> TestResult {
     let zone = ShopZone::new(Some(ZONE))?;
     let period = DateRange::parse("2026-11-28", "2026-11-28")?.period(&zone)?;
     let mut out = Vec::new();
-    let rows = csv::write(&d.store, period, &zone, &names, &mut out)?;
+    let rows = csv::write(&d.store, period, &zone, &names, &Catalog::default(), &mut out)?;
     assert_eq!(rows, 8 + 4);
     let mut reader = ::csv::Reader::from_reader(out.as_slice());
-    assert_eq!(reader.headers()?.iter().collect::<Vec<_>>(), csv::HEADER.to_vec());
+    let english = [
+        "record",
+        "id",
+        "sale_id",
+        "created_utc",
+        "created_local",
+        "status",
+        "amount",
+        "captured",
+        "currency",
+        "card",
+        "staff",
+        "refund_reason",
+    ];
+    assert_eq!(reader.headers()?.iter().collect::<Vec<_>>(), english);
+    // The headings follow the shop's language; the cells do not.
+    let mut german = Vec::new();
+    csv::write(
+        &d.store,
+        period,
+        &zone,
+        &names,
+        &Catalog::of(crate::locale::Language::De),
+        &mut german,
+    )?;
+    let german = String::from_utf8(german)?;
+    let mut lines = german.lines();
+    assert!(
+        lines
+            .next()
+            .is_some_and(|h| h.starts_with("Vorgang,") && h.contains("Betrag")),
+        "{german}"
+    );
+    let english_body: Vec<&str> = std::str::from_utf8(&out)?.lines().skip(1).collect();
+    assert_eq!(lines.count(), english_body.len());
     let records: Vec<::csv::StringRecord> = reader.records().collect::<std::result::Result<_, _>>()?;
     assert_eq!(records.len(), 12);
     for r in &records {

@@ -210,8 +210,8 @@ pub enum StoreError {
     NotRefundable,
     #[error("Only an authorisation can be captured or voided, once, for at most the authorised amount.")]
     NotCapturable,
-    #[error("That is more than can be refunded: at most {0} is left on this sale.")]
-    ExceedsRefundable(String),
+    #[error("That is more than can be refunded: at most {} is left on this sale.", .0.display())]
+    ExceedsRefundable(crate::money::Money),
     #[error("The refund must be in the sale's currency ({0}).")]
     CurrencyMismatch(Currency),
 }

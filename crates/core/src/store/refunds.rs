@@ -155,9 +155,10 @@ impl Store {
         )?;
         let left = captured.saturating_sub(committed);
         if r.money.amount.get() > left {
-            return Err(StoreError::ExceedsRefundable(
-                Money::new(MinorUnits::new(left.max(0)), currency).display(),
-            ));
+            return Err(StoreError::ExceedsRefundable(Money::new(
+                MinorUnits::new(left.max(0)),
+                currency,
+            )));
         }
         let note = r
             .note

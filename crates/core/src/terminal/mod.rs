@@ -47,8 +47,8 @@ pub enum TerminalError {
     Auth(#[from] AuthError),
     #[error(transparent)]
     Audit(#[from] AuditError),
-    #[error("This refund is above {0}: a manager must approve it with their PIN.")]
-    NeedsApproval(String),
+    #[error("This refund is above {}: a manager must approve it with their PIN.", .0.display())]
+    NeedsApproval(crate::money::Money),
     #[error("{0}")]
     LimitReached(String),
     #[error("Too many PIN attempts on this terminal: wait a minute.")]
@@ -116,6 +116,8 @@ pub struct Terminal {
     counter: std::result::Result<Counter, CounterError>,
     /// The webview engine's version, when a window hosts the terminal.
     webview_version: Option<String>,
+    /// The shop's language: receipts, reports and views are written in it.
+    words: crate::messages::Catalog,
 }
 
 impl std::fmt::Debug for Terminal {
@@ -163,7 +165,9 @@ impl Terminal {
                     .unwrap_or(TerminalError::PinRateLimited));
             }
         }
+        let words = crate::messages::Catalog::new(settings.language(), settings.numbers());
         let terminal = Self {
+            words,
             audit,
             staff,
             setup,
@@ -222,6 +226,11 @@ impl Terminal {
     }
 
     /// Records the webview's version for diagnostics (set by the desktop shell).
+    /// The shop's words and formats.
+    pub fn words(&self) -> &crate::messages::Catalog {
+        &self.words
+    }
+
     pub fn with_webview_version(mut self, version: Option<String>) -> Self {
         self.webview_version = version;
         self

@@ -43,7 +43,7 @@ impl Terminal {
     /// `f` under the shop's heading as it is now.
     fn headed(&self, f: Figures) -> Figures {
         Figures {
-            shop: self.shop().header_lines(),
+            shop: self.shop().header_lines(&self.words),
             ..f
         }
     }
@@ -73,7 +73,7 @@ impl Terminal {
             self.training(),
             &self.staff_names()?,
             &actor.name,
-            &self.shop().header_lines(),
+            &self.shop().header_lines(&self.words),
             crate::clock::now_ms(),
         );
         let z = match z {
@@ -118,7 +118,7 @@ impl Terminal {
     /// Writes Z report `number` as a PDF into `out` (identical every time).
     pub fn save_z_pdf(&self, actor: &Actor, number: i64, out: &std::path::Path) -> Result<()> {
         let (z, _) = self.z_report(actor, number)?;
-        let pdf = crate::pdf::render(&crate::reports::print::z_lines(&z));
+        let pdf = crate::pdf::render(&crate::reports::print::z_lines(&self.words, &z));
         write_file(out, &pdf)?;
         Ok(())
     }
@@ -136,7 +136,7 @@ impl Terminal {
         let period = range.period(&zone)?;
         let store = self.counter()?.store();
         let mut bytes = Vec::new();
-        let rows = crate::reports::csv::write(store, period, &zone, &self.staff_names()?, &mut bytes)?;
+        let rows = crate::reports::csv::write(store, period, &zone, &self.staff_names()?, &self.words, &mut bytes)?;
         write_file(out, &bytes)?;
         let detail = format!("from={} to={} rows={rows}", range.from, range.to);
         self.record(

@@ -122,6 +122,7 @@ impl Terminal {
             training: self.training(),
             staff: staff.as_deref(),
             paper: shop.receipt_paper,
+            words: &self.words,
         };
         Ok(match &refund {
             None => receipt::sale_lines(&sale, copy, &ctx),
@@ -218,7 +219,7 @@ impl Terminal {
         if amount > limit && !actor.role.allows(Permission::ApproveRefund) {
             let Some((name, pin)) = approver else {
                 self.record(Some(actor), Action::Refund, Some(&object), Outcome::NeedsApproval, None)?;
-                return Err(TerminalError::NeedsApproval(Money::new(limit, currency).display()));
+                return Err(TerminalError::NeedsApproval(Money::new(limit, currency)));
             };
             let manager = self.sign_in(name, pin)?;
             if let Err(e) = manager.require(Permission::ApproveRefund) {

@@ -115,6 +115,28 @@ impl Terminal {
         Ok(details)
     }
 
+    /// Sets the shop's language, for every word and format. The owner's old
+    /// decimal-mark choice gives way to the language's. Takes effect on
+    /// next open.
+    pub fn set_language(&self, actor: &Actor, language: crate::locale::Language) -> Result<()> {
+        self.require(actor, Permission::ManageStaff)?;
+        let mut s = self.settings.clone();
+        let before = s.language;
+        s.language = Some(language);
+        s.decimal_separator = None;
+        self.home.save_settings(&s)?;
+        let was = before.map_or("unset", crate::locale::Language::code);
+        let detail = format!("language: {was} -> {language}");
+        self.record(
+            Some(actor),
+            Action::SettingsChanged,
+            Some("language"),
+            Outcome::Ok,
+            Some(&detail),
+        )?;
+        Ok(())
+    }
+
     /// Saves new settings (gateway, limits, mode). Takes effect on next open.
     pub fn save_settings(&self, actor: &Actor, settings: &Settings, action: Action) -> Result<()> {
         let p = if action == Action::ModeSwitch {

@@ -360,7 +360,7 @@ fn money_fields_are_strict_and_the_rest_lenient() {
     let risk = with_charge(charge).risk();
     assert_eq!(risk.as_ref().and_then(|r| r.risk_level.as_deref()), Some("elevated"));
     assert!(risk
-        .and_then(|r| r.warning())
+        .and_then(|r| crate::messages::english().risk_warning(&r))
         .is_some_and(|w| w.contains("security code")));
     assert_eq!(with_charge(serde_json::json!("ch_123")).risk(), None);
     assert_eq!(path_id("../v1/x"), None);

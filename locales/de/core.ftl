@@ -1,0 +1,237 @@
+# Was der Kern des Terminals schreibt: Belege, Berichte, CSV-Spalten,
+# Meldungen an der Kasse und die Zeilen von merchantctl.
+
+## Belege
+
+receipt-training = *** SCHULUNG — KEINE ZAHLUNG ***
+receipt-copy-customer = KUNDENBELEG
+receipt-copy-merchant = HÄNDLERBELEG
+receipt-title-sale = VERKAUF
+receipt-title-refund = ERSTATTUNG
+receipt-heading = { $title } — { $copy }
+receipt-date = Datum
+receipt-sale = Verkauf
+receipt-card = Karte
+receipt-entry = Erfassung
+receipt-application = Anwendung
+receipt-aid = AID
+receipt-account = Konto
+receipt-auth-code = Autorisierungsnr.
+receipt-arc = ARC
+receipt-verification = Prüfung
+receipt-item = Artikel
+receipt-amount = Betrag
+receipt-charged = Belastet
+receipt-result = Ergebnis
+receipt-hold-released = Die Reservierung auf der Karte ist aufgehoben: nichts wurde belastet.
+receipt-cardholder-signature = Unterschrift Karteninhaber
+receipt-merchant-signature = Unterschrift Händler
+receipt-risk = RISIKO: { $warning }
+receipt-outcome = Antwortcode
+receipt-served-by = Bedient von
+receipt-gateway-ref = Gateway-Ref.
+receipt-thanks = Vielen Dank. Bitte Beleg aufbewahren.
+receipt-refund = Erstattung
+receipt-of-sale = Zum Verkauf
+receipt-sale-date = Verkaufsdatum
+receipt-sale-auth-code = Autorisierungsnr. des Verkaufs
+receipt-refunded = Erstattet
+receipt-reason = Grund
+receipt-note = Notiz
+receipt-refund-foot = Erstattungen gehen nur auf die ursprüngliche Karte und können 5–10 Tage bis zur Gutschrift brauchen.
+receipt-sale-approved = GENEHMIGT
+receipt-sale-authorized = AUTORISIERT — NOCH NICHT BELASTET
+receipt-sale-declined = ABGELEHNT
+receipt-sale-voided = STORNIERT — NICHT BELASTET
+receipt-sale-not-charged = NICHT BELASTET
+receipt-in-doubt = UNKLAR — WIRD GEPRÜFT
+receipt-refund-succeeded = AUF DIE KARTE ERSTATTET
+receipt-refund-failed = NICHT ERSTATTET
+
+## Wie die Karte gelesen und der Inhaber geprüft wurde
+
+entry-chip = Chip
+entry-contactless = Kontaktlos
+entry-contactless-magstripe = Kontaktlos (Magnetstreifen)
+entry-swipe = Magnetstreifen
+entry-swipe-fallback = Magnetstreifen (Chip-Ausweich)
+entry-keyed = Manuell eingegeben
+entry-simulated = Simuliert (Schulung)
+verification-pin = PIN geprüft
+verification-signature = Unterschrift
+verification-pin-and-signature = PIN geprüft und Unterschrift
+verification-device = Auf dem Gerät bestätigt
+verification-none = Keine Prüfung erforderlich
+verification-failed = Prüfung fehlgeschlagen
+
+## Erstattungsgründe
+
+reason-requested-by-customer = auf Kundenwunsch
+reason-duplicate = doppelt
+reason-fraudulent = betrügerisch
+
+## Risiko
+
+risk-elevated = Erhöhtes Betrugsrisiko
+risk-highest = Höchstes Betrugsrisiko
+risk-cvc = die Kartenprüfnummer stimmte nicht
+risk-postal-code = die Postleitzahl stimmte nicht
+risk-warning = { $concerns }: Ausweis prüfen oder um eine andere Karte bitten.
+
+## Kopf mit den Angaben des Geschäfts
+
+shop-phone = Tel. { $phone }
+shop-tax-id = USt-IdNr. { $tax_id }
+
+## Berichte (Tagesansicht, X und Z)
+
+report-day-title = TAGESBERICHT
+report-x-title = X-BERICHT (Tag nicht abgeschlossen)
+report-z-title = Z-BON Nr. { $number }
+report-training = *** SCHULUNG - KEIN ECHTES GELD ***
+report-from = Von { $from }
+report-to = Bis { $to } ({ $zone })
+report-empty = Keine Verkäufe oder Erstattungen.
+report-currency = Währung { $currency }
+report-sales = Verkäufe ({ $count })
+report-refunds = Erstattungen ({ $count })
+report-net = Netto
+report-average = Durchschnittsbon
+report-held = Reserviert, nicht gebucht ({ $count })
+report-voided = Storniert
+report-declined = Abgelehnt oder fehlgeschlagen
+report-net-by-line = Netto je Zeile (Verkäufe/Erstattungen):
+report-by-brand = Nach Kartenmarke:
+report-by-staff = Nach Personal:
+report-by-hour = Nach Stunde:
+report-z-closed = Abgeschlossen am { $at } von { $by }
+report-z-covers = Umfasst { $count ->
+    [one] einen Verkauf oder eine Erstattung
+   *[other] { $count } Verkäufe und Erstattungen
+}
+report-z-hash = SHA-256 des Umfangs:
+
+## CSV-Export: Spaltenüberschriften
+
+csv-record = Vorgang
+csv-id = Kennung
+csv-sale-id = Verkauf
+csv-created-utc = Zeit (UTC)
+csv-created-local = Zeit (Ortszeit)
+csv-status = Status
+csv-amount = Betrag
+csv-captured = Belastet
+csv-currency = Währung
+csv-card = Karte
+csv-staff = Personal
+csv-refund-reason = Erstattungsgrund
+csv-card-ending = { $brand } endet auf { $last4 }
+
+## Die Kasse: was mit einem Verkauf oder einer Erstattung geschah
+
+sale-approved = Genehmigt.
+sale-authorized = Autorisiert: Der Betrag ist auf der Karte reserviert. Später buchen oder stornieren.
+sale-expired = Abgelaufen: Niemand hat rechtzeitig gebucht, daher hat der Zahlungsdienst die Reservierung aufgehoben. Die Karte wurde nicht belastet.
+sale-voided = Storniert: Die Reservierung ist aufgehoben; die Karte wurde nicht belastet.
+sale-cancelled = Abgebrochen: Die Karte wurde nicht belastet.
+sale-processing-error = Die Zahlung konnte nicht verarbeitet werden. Die Karte wurde nicht belastet; bitte erneut versuchen.
+sale-reader-timeout = Das Lesegerät hat zu lange auf eine Karte gewartet. Die Karte wurde nicht belastet; bitte erneut versuchen.
+sale-interrupted = Unterbrochen, bevor die Karte belastet wurde. Nicht belastet.
+sale-failed = Die Zahlung ist fehlgeschlagen. Die Karte wurde nicht belastet.
+sale-in-doubt = Unklar: Die Zahlung ist vielleicht durchgegangen. Nicht erneut kassieren, bevor sie geklärt ist.
+decline-insufficient-funds = Abgelehnt: keine ausreichende Deckung. Um eine andere Karte bitten.
+decline-expired-card = Abgelehnt: Die Karte ist abgelaufen. Um eine andere Karte bitten.
+decline-incorrect-cvc = Abgelehnt: Die Kartenprüfnummer war falsch. Erneut versuchen oder eine andere Karte nehmen.
+decline-incorrect-pin = Abgelehnt: Die PIN war falsch. Erneut versuchen oder eine andere Karte nehmen.
+decline-pin-required = Abgelehnt: Diese Karte braucht ihre PIN. Die Karte stecken lassen und erneut versuchen.
+decline-generic = Von der kartenausgebenden Bank abgelehnt. Um eine andere Karte bitten.
+capture-expired = Die Autorisierung ist am { $when } abgelaufen und kann nicht mehr gebucht werden. Stornieren und neu kassieren.
+capture-soon = Vor { $when } buchen: Danach verfällt die Autorisierung.
+refund-succeeded = Auf die ursprüngliche Karte erstattet.
+refund-in-doubt = Unklar: Die Erstattung ist vielleicht durchgegangen. Nicht erneut erstatten, bevor sie geklärt ist.
+refund-failed = Die Erstattung ist fehlgeschlagen; nichts wurde erstattet.
+
+## merchantctl
+
+cli-refund = Erstattung { $id } { $amount }: { $message } ({ $left } übrig)
+cli-no-sales = keine Verkäufe
+cli-language = Sprache: { $language }
+
+## Fehler an der Kasse
+
+error-amount-empty = Bitte einen Betrag eingeben.
+error-amount-negative = Beträge können nicht negativ sein; für Rückzahlungen eine Erstattung verwenden.
+error-amount-zero = Der Betrag muss größer als null sein.
+error-amount-character = Der Betrag enthält ein unzulässiges Zeichen; nur Ziffern und ein Dezimaltrennzeichen eingeben.
+error-amount-decimals = { $currency } hat { $allowed } Nachkommastellen; der Betrag hat mehr.
+error-amount-several-marks = Der Betrag hat mehr als ein Dezimaltrennzeichen.
+error-amount-grouping = Die Zifferngruppierung ist ungültig; Tausender in Dreiergruppen oder gar nicht gruppieren.
+error-amount-decimal-mark = An dieser Kasse stehen Nachkommastellen nach „{ $mark }“ und Tausender werden in Dreiergruppen geschrieben.
+error-amount-other-currency = Der Betrag nennt eine andere Währung, der Verkauf ist aber in { $currency }.
+error-amount-above-limit = Der Betrag liegt über dem Limit dieser Kasse von { $limit }.
+error-unknown-currency = Unbekannte oder nicht unterstützte Währung: einen Code wie EUR oder USD verwenden.
+error-amount-card-number = Der Betrag sieht wie eine Kartennummer aus. Kartennummern werden nie in das Terminal getippt.
+error-charge-in-progress = An dieser Kasse läuft bereits eine Zahlung.
+error-nothing-to-cancel = Es läuft keine Zahlung.
+error-in-doubt = { $count ->
+    [one] Ein Verkauf ist unklar: erst klären, dann neu kassieren. Den Kunden nicht erneut belasten.
+   *[other] { $count } Verkäufe sind unklar: erst klären, dann neu kassieren. Den Kunden nicht erneut belasten.
+}
+error-live-not-configured = Der Echtbetrieb hat noch keinen Gateway-Schlüssel. Der Inhaber muss einen hinterlegen.
+error-sale-not-found = Diesen Verkauf gibt es auf diesem Terminal nicht.
+error-capture-expired = Die Autorisierung ist abgelaufen: Die Bank reserviert das Geld nicht mehr, es kann nicht gebucht werden. Stornieren und neu kassieren.
+error-wrong-pin = Name oder PIN falsch.
+error-slow-down = Zu viele falsche PINs: { $seconds } Sekunden warten und erneut versuchen.
+error-locked-out = Dieses Konto ist nach zu vielen falschen PINs gesperrt. Ein Filialleiter kann es entsperren, oder in { $minutes } Minuten erneut versuchen.
+error-disabled = Dieses Konto ist deaktiviert.
+error-too-many-attempts = Zu viele PIN-Versuche an diesem Terminal: eine Minute warten.
+error-forbidden = Ihre Rolle darf das nicht ({ $permission }).
+error-weak-pin = Eine PIN hat mindestens 6 Ziffern, nur Ziffern.
+error-bad-name = Ein Personalname hat 1 bis 40 Buchstaben, Ziffern, Leerzeichen, Punkte oder Bindestriche.
+error-name-taken = Dieser Personalname ist vergeben.
+error-owner-exists = Das Inhaberkonto gibt es bereits.
+error-no-such-staff = Kein Personal mit diesem Namen.
+error-last-manager = Dann bliebe kein aktiver Filialleiter übrig (und niemand deaktiviert sein eigenes Konto).
+error-not-signed-in = Bitte zuerst anmelden.
+error-idle-locked = Der Bildschirm wurde nach Inaktivität gesperrt. Bitte erneut anmelden.
+error-no-longer-active = Dieses Konto ist nicht mehr aktiv. Bitte an einen Filialleiter wenden.
+error-reauth-required = PIN erneut eingeben, um Einstellungen, Schlüssel oder Personal zu ändern oder zu exportieren.
+error-needs-approval = Diese Erstattung liegt über { $limit }: Ein Filialleiter muss sie mit seiner PIN freigeben.
+error-gateway-processing = Die Zahlung konnte nicht verarbeitet werden. Bitte erneut versuchen.
+error-reader-timeout = Das Lesegerät hat zu lange auf eine Karte gewartet. Bitte erneut versuchen.
+error-reader-offline = Das Kartenlesegerät ist offline.
+error-reader-busy = Das Kartenlesegerät bearbeitet eine andere Zahlung. Warten oder sie am Gerät abbrechen.
+error-gateway-unreachable = Der Zahlungsdienst ist nicht erreichbar.
+error-gateway-outcome-unknown = Der Zahlungsdienst hat nicht rechtzeitig geantwortet; das Ergebnis ist unbekannt.
+error-gateway-rate-limited = Der Zahlungsdienst begrenzt die Anfragen. Kurz warten und erneut versuchen.
+error-gateway-key-rejected = Der Zahlungsdienst hat den Schlüssel des Terminals abgelehnt (ungültig oder widerrufen). Der Inhaber muss einen neuen Schlüssel hinterlegen.
+error-gateway-permission-missing = Dem eingeschränkten Schlüssel des Terminals fehlt eine Berechtigung für diese Aktion. Die Liste steht im README.
+error-gateway-tls = Die sichere Verbindung zum Zahlungsdienst ist fehlgeschlagen (Zertifikat nicht vertrauenswürdig oder falscher Host).
+error-authentication-required = Die Karte verlangt eine Authentifizierung des Kunden; das Kartenlesegerät oder eine andere Karte verwenden.
+error-gateway-invalid-request = Der Zahlungsdienst hat die Anfrage abgelehnt.
+error-gateway-not-found = Der Zahlungsdienst kennt diese Zahlung nicht.
+error-gateway-malformed = Der Zahlungsdienst hat eine Antwort gesendet, der das Terminal nicht trauen kann.
+error-gateway-too-large = Der Zahlungsdienst hat eine zu große Antwort gesendet; nichts davon wurde verwendet.
+error-gateway-list-too-long = Die Liste des Zahlungsdienstes ist länger, als das Terminal auf einmal liest. Einen kürzeren Zeitraum wählen.
+error-gateway-no-listing = Dieser Zahlungsdienst führt keine Liste zum Abgleich (der Schulungsmodus simuliert Zahlungen).
+error-gateway-no-email = Dieser Zahlungsdienst versendet keine Belege per E-Mail (der Schulungsmodus sendet nichts). Bitte ausdrucken.
+error-keychain-locked = Der Schlüsselbund des Systems ist gesperrt. Entsperren (an der Desktop-Sitzung anmelden) und das Terminal neu starten.
+error-gateway-key-unbound = Die Gateway-Adresse oder ihre Zertifizierungsstelle hat sich seit der Prüfung des Schlüssels geändert, daher wird der Schlüssel dort nicht gesendet. Ein Filialleiter muss den Gateway-Schlüssel erneut eingeben.
+error-disk-full = Die Festplatte ist voll: Der Verkauf konnte nicht gespeichert werden. Platz schaffen; nichts wurde belastet.
+error-not-refundable = Nur ein genehmigter Verkauf kann erstattet werden.
+error-not-capturable = Nur eine Autorisierung kann gebucht oder storniert werden, einmal, höchstens über den autorisierten Betrag.
+error-exceeds-refundable = Das ist mehr, als erstattet werden kann: Auf diesem Verkauf sind höchstens { $left } übrig.
+error-refund-currency = Die Erstattung muss in der Währung des Verkaufs sein ({ $currency }).
+error-refund-limit = Diese Erstattung überschreitet das 24-Stunden-Erstattungslimit: an einen Filialleiter wenden.
+
+## Schulungs- und Testkarten (das Kartenmenü der Kasse)
+
+card-approve = Genehmigte Karte
+card-generic-decline = Allgemeine Ablehnung
+card-insufficient-funds = Keine ausreichende Deckung
+card-expired = Abgelaufene Karte
+card-processing-error = Verarbeitungsfehler
+card-slow-reader = Langsames Lesegerät (genehmigt)
+card-reader-timeout = Zeitüberschreitung am Lesegerät
+card-test-visa = Test-Visa — genehmigt
+card-test-visa-declined = Test-Visa — abgelehnt

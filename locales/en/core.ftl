@@ -1,0 +1,238 @@
+# What the terminal's core writes: receipts, reports, CSV headings, the
+# counter's messages and merchantctl's lines. The window's words are in
+# ui.ftl. English is the reference: every other language has every id here.
+
+## Receipts
+
+receipt-training = *** TRAINING — NOT A PAYMENT ***
+receipt-copy-customer = CUSTOMER COPY
+receipt-copy-merchant = MERCHANT COPY
+receipt-title-sale = SALE
+receipt-title-refund = REFUND
+receipt-heading = { $title } — { $copy }
+receipt-date = Date
+receipt-sale = Sale
+receipt-card = Card
+receipt-entry = Entry
+receipt-application = Application
+receipt-aid = AID
+receipt-account = Account
+receipt-auth-code = Auth code
+receipt-arc = ARC
+receipt-verification = Verification
+receipt-item = Item
+receipt-amount = Amount
+receipt-charged = Charged
+receipt-result = Result
+receipt-hold-released = The hold on the card is released: nothing was taken.
+receipt-cardholder-signature = Cardholder signature
+receipt-merchant-signature = Merchant signature
+receipt-risk = RISK: { $warning }
+receipt-outcome = Outcome
+receipt-served-by = Served by
+receipt-gateway-ref = Gateway ref
+receipt-thanks = Thank you. Keep this receipt.
+receipt-refund = Refund
+receipt-of-sale = Of sale
+receipt-sale-date = Sale date
+receipt-sale-auth-code = Sale auth code
+receipt-refunded = Refunded
+receipt-reason = Reason
+receipt-note = Note
+receipt-refund-foot = Refunds go back to the original card only and can take 5-10 days to appear.
+receipt-sale-approved = APPROVED
+receipt-sale-authorized = AUTHORISED — NOT YET CHARGED
+receipt-sale-declined = DECLINED
+receipt-sale-voided = VOIDED — NOT CHARGED
+receipt-sale-not-charged = NOT CHARGED
+receipt-in-doubt = IN DOUBT — BEING CHECKED
+receipt-refund-succeeded = REFUNDED TO THE CARD
+receipt-refund-failed = NOT REFUNDED
+
+## How a card was read and its holder verified
+
+entry-chip = Chip
+entry-contactless = Contactless
+entry-contactless-magstripe = Contactless (magstripe)
+entry-swipe = Swiped
+entry-swipe-fallback = Swiped (chip fallback)
+entry-keyed = Keyed
+entry-simulated = Simulated (training)
+verification-pin = PIN verified
+verification-signature = Signature
+verification-pin-and-signature = PIN verified and signature
+verification-device = Verified on device
+verification-none = No verification required
+verification-failed = Verification failed
+
+## Refund reasons
+
+reason-requested-by-customer = requested by customer
+reason-duplicate = duplicate
+reason-fraudulent = fraudulent
+
+## Risk
+
+risk-elevated = Elevated fraud risk
+risk-highest = Highest fraud risk
+risk-cvc = the security code did not match
+risk-postal-code = the postal code did not match
+risk-warning = { $concerns }: check ID or ask for another card.
+
+## The shop's heading
+
+shop-phone = Tel. { $phone }
+shop-tax-id = Tax ID { $tax_id }
+
+## Reports (day view, X and Z)
+
+report-day-title = DAY REPORT
+report-x-title = X REPORT (day not closed)
+report-z-title = Z REPORT No. { $number }
+report-training = *** TRAINING - NOT REAL MONEY ***
+report-from = From { $from }
+report-to = To   { $to } ({ $zone })
+report-empty = No sales or refunds.
+report-currency = Currency { $currency }
+report-sales = Sales ({ $count })
+report-refunds = Refunds ({ $count })
+report-net = Net
+report-average = Average ticket
+report-held = Held, not captured ({ $count })
+report-voided = Voided
+report-declined = Declined or failed
+report-net-by-line = Net by line (sales/refunds):
+report-by-brand = By card brand:
+report-by-staff = By staff:
+report-by-hour = By hour:
+report-z-closed = Closed { $at } by { $by }
+report-z-covers = Covers { $count ->
+    [one] one sale or refund
+   *[other] { $count } sales and refunds
+}
+report-z-hash = SHA-256 of what it covers:
+
+## CSV export: column headings (kept machine-friendly in English)
+
+csv-record = record
+csv-id = id
+csv-sale-id = sale_id
+csv-created-utc = created_utc
+csv-created-local = created_local
+csv-status = status
+csv-amount = amount
+csv-captured = captured
+csv-currency = currency
+csv-card = card
+csv-staff = staff
+csv-refund-reason = refund_reason
+csv-card-ending = { $brand } ending { $last4 }
+
+## The counter: what happened to a sale or refund
+
+sale-approved = Approved.
+sale-authorized = Authorised: the amount is held on the card. Capture or void it later.
+sale-expired = Expired: nobody captured it in time, so the payment service released the hold. The card was not charged.
+sale-voided = Voided: the hold was released; the card was not charged.
+sale-cancelled = Cancelled: the card was not charged.
+sale-processing-error = The payment could not be processed. The card was not charged; try again.
+sale-reader-timeout = The reader timed out waiting for a card. The card was not charged; try again.
+sale-interrupted = Interrupted before the card was charged. Not charged.
+sale-failed = The payment failed. The card was not charged.
+sale-in-doubt = In doubt: the payment may have gone through. Do not charge again until it is resolved.
+decline-insufficient-funds = Declined: insufficient funds. Ask for another card.
+decline-expired-card = Declined: the card has expired. Ask for another card.
+decline-incorrect-cvc = Declined: the security code was wrong. Try again or use another card.
+decline-incorrect-pin = Declined: the PIN was wrong. Try again or use another card.
+decline-pin-required = Declined: this card needs its PIN. Ask the customer to insert the card and try again.
+decline-generic = Declined by the card issuer. Ask for another card.
+capture-expired = The authorisation expired at { $when }: it can no longer be captured. Void it and take a new payment.
+capture-soon = Capture before { $when }: the authorisation then lapses.
+refund-succeeded = Refunded to the original card.
+refund-in-doubt = In doubt: the refund may have gone through. Do not refund again until it is resolved.
+refund-failed = The refund failed; nothing was refunded.
+
+## merchantctl
+
+cli-refund = refund { $id } { $amount }: { $message } ({ $left } left)
+cli-no-sales = no sales
+cli-language = language: { $language }
+
+## Errors met at the till (set-up and support errors are in English only)
+
+error-amount-empty = Enter an amount.
+error-amount-negative = Amounts cannot be negative; use a refund to give money back.
+error-amount-zero = The amount must be more than zero.
+error-amount-character = The amount holds a character that is not allowed; type digits and one decimal separator.
+error-amount-decimals = { $currency } has { $allowed } decimal places; the amount has more.
+error-amount-several-marks = The amount has more than one decimal separator.
+error-amount-grouping = The amount's digit grouping is not valid; group thousands in threes or leave them out.
+error-amount-decimal-mark = At this till decimals are written after "{ $mark }" and thousands are grouped in threes.
+error-amount-other-currency = The amount names another currency, but the sale is in { $currency }.
+error-amount-above-limit = The amount is above this till's limit of { $limit }.
+error-unknown-currency = Unknown or unsupported currency: use a code such as EUR or USD.
+error-amount-card-number = The amount looks like a card number. Card numbers are never typed into the terminal.
+error-charge-in-progress = A charge is already in progress on this till.
+error-nothing-to-cancel = No charge is in progress.
+error-in-doubt = { $count ->
+    [one] One sale is in doubt: resolve it before taking a new charge. Do not charge the customer again.
+   *[other] { $count } sales are in doubt: resolve them before taking a new charge. Do not charge the customer again.
+}
+error-live-not-configured = Live mode has no gateway key yet. An owner must set one.
+error-sale-not-found = No such sale on this terminal.
+error-capture-expired = The authorisation has expired: the card issuer no longer holds the money, so it cannot be captured. Void it and take a new payment.
+error-wrong-pin = Wrong name or PIN.
+error-slow-down = Too many wrong PINs: wait { $seconds } seconds before trying again.
+error-locked-out = This account is locked after too many wrong PINs. A manager can unlock it, or try again in { $minutes } minutes.
+error-disabled = This account is disabled.
+error-too-many-attempts = Too many PIN attempts on this terminal: wait a minute.
+error-forbidden = Your role may not do this ({ $permission }).
+error-weak-pin = A PIN is at least 6 digits, digits only.
+error-bad-name = A staff name is 1 to 40 letters, digits, spaces, dots or dashes.
+error-name-taken = That staff name is taken.
+error-owner-exists = The owner account already exists.
+error-no-such-staff = No staff member by that name.
+error-last-manager = That would leave no active manager (and nobody disables their own account).
+error-not-signed-in = Sign in first.
+error-idle-locked = The screen locked after being idle. Sign in again.
+error-no-longer-active = This account is no longer active. Ask a manager.
+error-reauth-required = Enter your PIN again to change settings, keys or staff, or to export.
+error-needs-approval = This refund is above { $limit }: a manager must approve it with their PIN.
+error-gateway-processing = The payment could not be processed. Try again.
+error-reader-timeout = The card reader timed out waiting for a card. Try again.
+error-reader-offline = The card reader is offline.
+error-reader-busy = The card reader is busy with another payment. Wait for it, or cancel it on the reader.
+error-gateway-unreachable = The payment service cannot be reached.
+error-gateway-outcome-unknown = The payment service did not answer in time; the outcome is unknown.
+error-gateway-rate-limited = The payment service is limiting requests. Wait a moment and try again.
+error-gateway-key-rejected = The payment service rejected the terminal's key (invalid or revoked). An owner must set a new key.
+error-gateway-permission-missing = The terminal's restricted key lacks a permission this action needs. See the README for the list.
+error-gateway-tls = The secure connection to the payment service failed (certificate not trusted or wrong host).
+error-authentication-required = The card needs the customer to authenticate; use the card reader or another card.
+error-gateway-invalid-request = The payment service refused the request.
+error-gateway-not-found = The payment service does not know this payment.
+error-gateway-malformed = The payment service sent an answer the terminal cannot trust.
+error-gateway-too-large = The payment service sent an answer larger than the terminal accepts; nothing in it was used.
+error-gateway-list-too-long = The payment service's list is longer than the terminal reads in one go. Choose a shorter date range.
+error-gateway-no-listing = This payment service keeps no list to compare with (training mode simulates payments).
+error-gateway-no-email = This payment service does not email receipts (training mode sends nothing). Print it instead.
+error-keychain-locked = The system keychain is locked. Unlock it (sign in to the desktop session) and start the terminal again.
+error-gateway-key-unbound = The gateway address or its CA has changed since the gateway key was checked, so the key is not sent there. A manager must enter the gateway key again.
+error-disk-full = The disk is full: the sale could not be saved. Free some space; nothing was charged.
+error-not-refundable = Only an approved sale can be refunded.
+error-not-capturable = Only an authorisation can be captured or voided, once, for at most the authorised amount.
+error-exceeds-refundable = That is more than can be refunded: at most { $left } is left on this sale.
+error-refund-currency = The refund must be in the sale's currency ({ $currency }).
+error-refund-limit = This refund is over the 24-hour refund limit: ask a manager.
+
+## Training and test cards (the counter's card menu)
+
+card-approve = Approved card
+card-generic-decline = Generic decline
+card-insufficient-funds = Insufficient funds
+card-expired = Expired card
+card-processing-error = Processing error
+card-slow-reader = Slow reader (approves)
+card-reader-timeout = Reader timeout
+card-test-visa = Test Visa — approved
+card-test-visa-declined = Test Visa — declined

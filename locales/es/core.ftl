@@ -1,0 +1,237 @@
+# Lo que escribe el núcleo del terminal: tiques, informes, cabeceras CSV,
+# mensajes del mostrador y las líneas de merchantctl.
+
+## Tiques
+
+receipt-training = *** FORMACIÓN — NO ES UN PAGO ***
+receipt-copy-customer = COPIA PARA EL CLIENTE
+receipt-copy-merchant = COPIA PARA EL COMERCIO
+receipt-title-sale = VENTA
+receipt-title-refund = REEMBOLSO
+receipt-heading = { $title } — { $copy }
+receipt-date = Fecha
+receipt-sale = Venta
+receipt-card = Tarjeta
+receipt-entry = Lectura
+receipt-application = Aplicación
+receipt-aid = AID
+receipt-account = Cuenta
+receipt-auth-code = N.º de autorización
+receipt-arc = ARC
+receipt-verification = Verificación
+receipt-item = Artículo
+receipt-amount = Importe
+receipt-charged = Cobrado
+receipt-result = Resultado
+receipt-hold-released = La retención en la tarjeta se ha liberado: no se ha cobrado nada.
+receipt-cardholder-signature = Firma del titular
+receipt-merchant-signature = Firma del comercio
+receipt-risk = RIESGO: { $warning }
+receipt-outcome = Código de respuesta
+receipt-served-by = Atendido por
+receipt-gateway-ref = Ref. de la pasarela
+receipt-thanks = Gracias. Conserve este tique.
+receipt-refund = Reembolso
+receipt-of-sale = De la venta
+receipt-sale-date = Fecha de la venta
+receipt-sale-auth-code = N.º de autorización de la venta
+receipt-refunded = Reembolsado
+receipt-reason = Motivo
+receipt-note = Nota
+receipt-refund-foot = Los reembolsos vuelven solo a la tarjeta original y pueden tardar de 5 a 10 días en aparecer.
+receipt-sale-approved = APROBADA
+receipt-sale-authorized = AUTORIZADA — AÚN NO COBRADA
+receipt-sale-declined = DENEGADA
+receipt-sale-voided = ANULADA — NO COBRADA
+receipt-sale-not-charged = NO COBRADA
+receipt-in-doubt = EN DUDA — EN COMPROBACIÓN
+receipt-refund-succeeded = REEMBOLSADO A LA TARJETA
+receipt-refund-failed = NO REEMBOLSADO
+
+## Cómo se leyó la tarjeta y se verificó al titular
+
+entry-chip = Chip
+entry-contactless = Sin contacto
+entry-contactless-magstripe = Sin contacto (banda)
+entry-swipe = Banda magnética
+entry-swipe-fallback = Banda (sustituye al chip)
+entry-keyed = Tecleada
+entry-simulated = Simulada (formación)
+verification-pin = PIN verificado
+verification-signature = Firma
+verification-pin-and-signature = PIN verificado y firma
+verification-device = Verificado en el dispositivo
+verification-none = No requiere verificación
+verification-failed = Verificación fallida
+
+## Motivos de reembolso
+
+reason-requested-by-customer = a petición del cliente
+reason-duplicate = duplicado
+reason-fraudulent = fraudulento
+
+## Riesgo
+
+risk-elevated = Riesgo de fraude elevado
+risk-highest = Riesgo de fraude muy alto
+risk-cvc = el código de seguridad no coincidía
+risk-postal-code = el código postal no coincidía
+risk-warning = { $concerns }: compruebe un documento de identidad o pida otra tarjeta.
+
+## Encabezado de la tienda
+
+shop-phone = Tel. { $phone }
+shop-tax-id = NIF { $tax_id }
+
+## Informes (día, X y Z)
+
+report-day-title = INFORME DEL DÍA
+report-x-title = INFORME X (día sin cerrar)
+report-z-title = INFORME Z N.º { $number }
+report-training = *** FORMACIÓN - NO ES DINERO REAL ***
+report-from = Desde { $from }
+report-to = Hasta { $to } ({ $zone })
+report-empty = Sin ventas ni reembolsos.
+report-currency = Moneda { $currency }
+report-sales = Ventas ({ $count })
+report-refunds = Reembolsos ({ $count })
+report-net = Neto
+report-average = Tique medio
+report-held = Retenido, sin cobrar ({ $count })
+report-voided = Anuladas
+report-declined = Denegadas o fallidas
+report-net-by-line = Neto por línea (ventas/reembolsos):
+report-by-brand = Por marca de tarjeta:
+report-by-staff = Por empleado:
+report-by-hour = Por hora:
+report-z-closed = Cerrado el { $at } por { $by }
+report-z-covers = Abarca { $count ->
+    [one] una venta o reembolso
+   *[other] { $count } ventas y reembolsos
+}
+report-z-hash = SHA-256 de lo que abarca:
+
+## Exportación CSV: cabeceras de columna
+
+csv-record = Operación
+csv-id = Identificador
+csv-sale-id = Venta
+csv-created-utc = Fecha (UTC)
+csv-created-local = Fecha (hora local)
+csv-status = Estado
+csv-amount = Importe
+csv-captured = Cobrado
+csv-currency = Moneda
+csv-card = Tarjeta
+csv-staff = Empleado
+csv-refund-reason = Motivo del reembolso
+csv-card-ending = { $brand } terminada en { $last4 }
+
+## El mostrador: qué pasó con una venta o un reembolso
+
+sale-approved = Aprobada.
+sale-authorized = Autorizada: el importe está retenido en la tarjeta. Cóbrelo o anúlelo más tarde.
+sale-expired = Caducada: nadie la cobró a tiempo y el servicio de pago liberó la retención. No se ha cobrado a la tarjeta.
+sale-voided = Anulada: se liberó la retención; no se ha cobrado a la tarjeta.
+sale-cancelled = Cancelada: no se ha cobrado a la tarjeta.
+sale-processing-error = No se pudo procesar el pago. No se ha cobrado a la tarjeta; inténtelo de nuevo.
+sale-reader-timeout = El lector esperó demasiado una tarjeta. No se ha cobrado a la tarjeta; inténtelo de nuevo.
+sale-interrupted = Interrumpida antes de cobrar a la tarjeta. No se ha cobrado.
+sale-failed = El pago ha fallado. No se ha cobrado a la tarjeta.
+sale-in-doubt = En duda: puede que el pago se haya realizado. No vuelva a cobrar hasta que se resuelva.
+decline-insufficient-funds = Denegada: fondos insuficientes. Pida otra tarjeta.
+decline-expired-card = Denegada: la tarjeta ha caducado. Pida otra tarjeta.
+decline-incorrect-cvc = Denegada: el código de seguridad era incorrecto. Inténtelo de nuevo o use otra tarjeta.
+decline-incorrect-pin = Denegada: el PIN era incorrecto. Inténtelo de nuevo o use otra tarjeta.
+decline-pin-required = Denegada: esta tarjeta necesita su PIN. Pida al cliente que inserte la tarjeta e inténtelo de nuevo.
+decline-generic = Denegada por el banco emisor. Pida otra tarjeta.
+capture-expired = La autorización caducó el { $when }: ya no se puede cobrar. Anúlela y haga un nuevo cobro.
+capture-soon = Cobre antes del { $when }: después la autorización caduca.
+refund-succeeded = Reembolsado a la tarjeta original.
+refund-in-doubt = En duda: puede que el reembolso se haya realizado. No vuelva a reembolsar hasta que se resuelva.
+refund-failed = El reembolso ha fallado; no se ha reembolsado nada.
+
+## merchantctl
+
+cli-refund = reembolso { $id } { $amount }: { $message } (quedan { $left })
+cli-no-sales = sin ventas
+cli-language = idioma: { $language }
+
+## Errores en el mostrador
+
+error-amount-empty = Introduzca un importe.
+error-amount-negative = Los importes no pueden ser negativos; use un reembolso para devolver dinero.
+error-amount-zero = El importe debe ser mayor que cero.
+error-amount-character = El importe contiene un carácter no permitido; escriba cifras y un solo separador decimal.
+error-amount-decimals = { $currency } tiene { $allowed } decimales; el importe tiene más.
+error-amount-several-marks = El importe tiene más de un separador decimal.
+error-amount-grouping = La agrupación de cifras no es válida; agrupe los miles de tres en tres o no los agrupe.
+error-amount-decimal-mark = En esta caja los decimales se escriben después de «{ $mark }» y los miles se agrupan de tres en tres.
+error-amount-other-currency = El importe indica otra moneda, pero la venta es en { $currency }.
+error-amount-above-limit = El importe supera el límite de esta caja de { $limit }.
+error-unknown-currency = Moneda desconocida o no admitida: use un código como EUR o USD.
+error-amount-card-number = El importe parece un número de tarjeta. Los números de tarjeta nunca se teclean en el terminal.
+error-charge-in-progress = Ya hay un cobro en curso en esta caja.
+error-nothing-to-cancel = No hay ningún cobro en curso.
+error-in-doubt = { $count ->
+    [one] Una venta está en duda: resuélvala antes de un nuevo cobro. No vuelva a cobrar al cliente.
+   *[other] { $count } ventas están en duda: resuélvalas antes de un nuevo cobro. No vuelva a cobrar al cliente.
+}
+error-live-not-configured = El modo real aún no tiene clave de la pasarela. El propietario debe introducir una.
+error-sale-not-found = Esa venta no existe en este terminal.
+error-capture-expired = La autorización ha caducado: el banco ya no retiene el dinero, así que no se puede cobrar. Anúlela y haga un nuevo cobro.
+error-wrong-pin = Nombre o PIN incorrecto.
+error-slow-down = Demasiados PIN erróneos: espere { $seconds } segundos antes de volver a intentarlo.
+error-locked-out = Esta cuenta está bloqueada tras demasiados PIN erróneos. Un encargado puede desbloquearla, o vuelva a intentarlo dentro de { $minutes } minutos.
+error-disabled = Esta cuenta está desactivada.
+error-too-many-attempts = Demasiados intentos de PIN en este terminal: espere un minuto.
+error-forbidden = Su función no permite hacer esto ({ $permission }).
+error-weak-pin = Un PIN tiene al menos 6 cifras, solo cifras.
+error-bad-name = Un nombre de empleado tiene de 1 a 40 letras, cifras, espacios, puntos o guiones.
+error-name-taken = Ese nombre de empleado ya existe.
+error-owner-exists = La cuenta del propietario ya existe.
+error-no-such-staff = No hay ningún empleado con ese nombre.
+error-last-manager = No quedaría ningún encargado activo (y nadie desactiva su propia cuenta).
+error-not-signed-in = Inicie sesión primero.
+error-idle-locked = La pantalla se bloqueó por inactividad. Vuelva a iniciar sesión.
+error-no-longer-active = Esta cuenta ya no está activa. Consulte a un encargado.
+error-reauth-required = Vuelva a introducir su PIN para cambiar ajustes, claves o personal, o para exportar.
+error-needs-approval = Este reembolso supera { $limit }: un encargado debe aprobarlo con su PIN.
+error-gateway-processing = No se pudo procesar el pago. Inténtelo de nuevo.
+error-reader-timeout = El lector esperó demasiado una tarjeta. Inténtelo de nuevo.
+error-reader-offline = El lector de tarjetas está desconectado.
+error-reader-busy = El lector de tarjetas está ocupado con otro pago. Espere o cancélelo en el lector.
+error-gateway-unreachable = No se puede contactar con el servicio de pago.
+error-gateway-outcome-unknown = El servicio de pago no respondió a tiempo; el resultado es desconocido.
+error-gateway-rate-limited = El servicio de pago está limitando las peticiones. Espere un momento e inténtelo de nuevo.
+error-gateway-key-rejected = El servicio de pago rechazó la clave del terminal (no válida o revocada). El propietario debe introducir una nueva.
+error-gateway-permission-missing = A la clave restringida del terminal le falta un permiso que necesita esta acción. Vea la lista en el README.
+error-gateway-tls = Falló la conexión segura con el servicio de pago (certificado no fiable o host incorrecto).
+error-authentication-required = La tarjeta exige que el cliente se autentique; use el lector de tarjetas u otra tarjeta.
+error-gateway-invalid-request = El servicio de pago rechazó la petición.
+error-gateway-not-found = El servicio de pago no conoce este pago.
+error-gateway-malformed = El servicio de pago envió una respuesta de la que el terminal no puede fiarse.
+error-gateway-too-large = El servicio de pago envió una respuesta mayor de lo que el terminal acepta; no se usó nada de ella.
+error-gateway-list-too-long = La lista del servicio de pago es más larga de lo que el terminal lee de una vez. Elija un periodo más corto.
+error-gateway-no-listing = Este servicio de pago no tiene una lista con la que comparar (el modo formación simula los pagos).
+error-gateway-no-email = Este servicio de pago no envía tiques por correo (el modo formación no envía nada). Imprímalo.
+error-keychain-locked = El llavero del sistema está bloqueado. Desbloquéelo (inicie la sesión del escritorio) y vuelva a abrir el terminal.
+error-gateway-key-unbound = La dirección de la pasarela o su autoridad de certificación ha cambiado desde que se comprobó la clave, así que la clave no se envía allí. Un encargado debe volver a introducir la clave de la pasarela.
+error-disk-full = El disco está lleno: no se pudo guardar la venta. Libere espacio; no se ha cobrado nada.
+error-not-refundable = Solo se puede reembolsar una venta aprobada.
+error-not-capturable = Solo se puede cobrar o anular una autorización, una vez, por como máximo el importe autorizado.
+error-exceeds-refundable = Es más de lo que se puede reembolsar: quedan como máximo { $left } en esta venta.
+error-refund-currency = El reembolso debe ser en la moneda de la venta ({ $currency }).
+error-refund-limit = Este reembolso supera el límite de reembolsos de 24 horas: consulte a un encargado.
+
+## Tarjetas de formación y de prueba (el menú del mostrador)
+
+card-approve = Tarjeta aprobada
+card-generic-decline = Denegación genérica
+card-insufficient-funds = Fondos insuficientes
+card-expired = Tarjeta caducada
+card-processing-error = Error de procesamiento
+card-slow-reader = Lector lento (aprueba)
+card-reader-timeout = Tiempo de espera del lector agotado
+card-test-visa = Visa de prueba — aprobada
+card-test-visa-declined = Visa de prueba — denegada

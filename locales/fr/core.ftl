@@ -1,0 +1,237 @@
+# Ce que le cœur du terminal écrit : tickets, rapports, en-têtes CSV,
+# messages du comptoir et lignes de merchantctl.
+
+## Tickets
+
+receipt-training = *** FORMATION — CE N'EST PAS UN PAIEMENT ***
+receipt-copy-customer = EXEMPLAIRE CLIENT
+receipt-copy-merchant = EXEMPLAIRE COMMERÇANT
+receipt-title-sale = VENTE
+receipt-title-refund = REMBOURSEMENT
+receipt-heading = { $title } — { $copy }
+receipt-date = Date
+receipt-sale = Vente
+receipt-card = Carte
+receipt-entry = Lecture
+receipt-application = Application
+receipt-aid = AID
+receipt-account = Compte
+receipt-auth-code = N° d'autorisation
+receipt-arc = ARC
+receipt-verification = Vérification
+receipt-item = Article
+receipt-amount = Montant
+receipt-charged = Débité
+receipt-result = Résultat
+receipt-hold-released = La pré-autorisation est levée : rien n'a été débité.
+receipt-cardholder-signature = Signature du porteur
+receipt-merchant-signature = Signature du commerçant
+receipt-risk = RISQUE : { $warning }
+receipt-outcome = Code retour
+receipt-served-by = Servi par
+receipt-gateway-ref = Réf. passerelle
+receipt-thanks = Merci. Conservez ce ticket.
+receipt-refund = Remboursement
+receipt-of-sale = De la vente
+receipt-sale-date = Date de la vente
+receipt-sale-auth-code = N° d'autorisation de la vente
+receipt-refunded = Remboursé
+receipt-reason = Motif
+receipt-note = Note
+receipt-refund-foot = Les remboursements reviennent uniquement sur la carte d'origine et peuvent mettre 5 à 10 jours à apparaître.
+receipt-sale-approved = ACCEPTÉ
+receipt-sale-authorized = AUTORISÉ — PAS ENCORE DÉBITÉ
+receipt-sale-declined = REFUSÉ
+receipt-sale-voided = ANNULÉ — NON DÉBITÉ
+receipt-sale-not-charged = NON DÉBITÉ
+receipt-in-doubt = INCERTAIN — EN COURS DE VÉRIFICATION
+receipt-refund-succeeded = REMBOURSÉ SUR LA CARTE
+receipt-refund-failed = NON REMBOURSÉ
+
+## Lecture de la carte et vérification du porteur
+
+entry-chip = Puce
+entry-contactless = Sans contact
+entry-contactless-magstripe = Sans contact (piste)
+entry-swipe = Piste magnétique
+entry-swipe-fallback = Piste (repli puce)
+entry-keyed = Saisie manuelle
+entry-simulated = Simulée (formation)
+verification-pin = Code PIN vérifié
+verification-signature = Signature
+verification-pin-and-signature = Code PIN vérifié et signature
+verification-device = Vérifié sur l'appareil
+verification-none = Aucune vérification requise
+verification-failed = Vérification échouée
+
+## Motifs de remboursement
+
+reason-requested-by-customer = à la demande du client
+reason-duplicate = doublon
+reason-fraudulent = frauduleux
+
+## Risque
+
+risk-elevated = Risque de fraude élevé
+risk-highest = Risque de fraude très élevé
+risk-cvc = le cryptogramme ne correspond pas
+risk-postal-code = le code postal ne correspond pas
+risk-warning = { $concerns } : vérifiez une pièce d'identité ou demandez une autre carte.
+
+## L'en-tête de la boutique
+
+shop-phone = Tél. { $phone }
+shop-tax-id = N° TVA { $tax_id }
+
+## Rapports (journée, X et Z)
+
+report-day-title = RAPPORT DU JOUR
+report-x-title = RAPPORT X (journée non clôturée)
+report-z-title = TICKET Z N° { $number }
+report-training = *** FORMATION - PAS D'ARGENT RÉEL ***
+report-from = Du { $from }
+report-to = Au { $to } ({ $zone })
+report-empty = Aucune vente ni aucun remboursement.
+report-currency = Devise { $currency }
+report-sales = Ventes ({ $count })
+report-refunds = Remboursements ({ $count })
+report-net = Net
+report-average = Panier moyen
+report-held = Autorisé, non débité ({ $count })
+report-voided = Annulées
+report-declined = Refusées ou échouées
+report-net-by-line = Net par ligne (ventes/remboursements) :
+report-by-brand = Par réseau de carte :
+report-by-staff = Par employé :
+report-by-hour = Par heure :
+report-z-closed = Clôturé le { $at } par { $by }
+report-z-covers = Couvre { $count ->
+    [one] une vente ou un remboursement
+   *[other] { $count } ventes et remboursements
+}
+report-z-hash = SHA-256 de ce qu'il couvre :
+
+## Export CSV : en-têtes de colonnes
+
+csv-record = Opération
+csv-id = Identifiant
+csv-sale-id = Vente
+csv-created-utc = Date (UTC)
+csv-created-local = Date (heure locale)
+csv-status = Statut
+csv-amount = Montant
+csv-captured = Débité
+csv-currency = Devise
+csv-card = Carte
+csv-staff = Employé
+csv-refund-reason = Motif du remboursement
+csv-card-ending = { $brand } se terminant par { $last4 }
+
+## Le comptoir : ce qu'il est advenu d'une vente ou d'un remboursement
+
+sale-approved = Accepté.
+sale-authorized = Autorisé : le montant est bloqué sur la carte. Débitez-le ou annulez-le plus tard.
+sale-expired = Expiré : personne ne l'a débité à temps, le service de paiement a donc levé le blocage. La carte n'a pas été débitée.
+sale-voided = Annulé : le blocage a été levé ; la carte n'a pas été débitée.
+sale-cancelled = Annulé : la carte n'a pas été débitée.
+sale-processing-error = Le paiement n'a pas pu être traité. La carte n'a pas été débitée ; réessayez.
+sale-reader-timeout = Le lecteur a attendu la carte trop longtemps. La carte n'a pas été débitée ; réessayez.
+sale-interrupted = Interrompu avant le débit de la carte. Non débité.
+sale-failed = Le paiement a échoué. La carte n'a pas été débitée.
+sale-in-doubt = Incertain : le paiement est peut-être passé. N'encaissez pas à nouveau avant qu'il soit résolu.
+decline-insufficient-funds = Refusé : provision insuffisante. Demandez une autre carte.
+decline-expired-card = Refusé : la carte a expiré. Demandez une autre carte.
+decline-incorrect-cvc = Refusé : le cryptogramme était faux. Réessayez ou utilisez une autre carte.
+decline-incorrect-pin = Refusé : le code PIN était faux. Réessayez ou utilisez une autre carte.
+decline-pin-required = Refusé : cette carte exige son code PIN. Demandez au client d'insérer la carte et réessayez.
+decline-generic = Refusé par la banque de la carte. Demandez une autre carte.
+capture-expired = L'autorisation a expiré le { $when } : elle ne peut plus être débitée. Annulez-la et encaissez un nouveau paiement.
+capture-soon = À débiter avant le { $when } : l'autorisation expire ensuite.
+refund-succeeded = Remboursé sur la carte d'origine.
+refund-in-doubt = Incertain : le remboursement est peut-être passé. Ne remboursez pas à nouveau avant qu'il soit résolu.
+refund-failed = Le remboursement a échoué ; rien n'a été remboursé.
+
+## merchantctl
+
+cli-refund = remboursement { $id } { $amount } : { $message } (reste { $left })
+cli-no-sales = aucune vente
+cli-language = langue : { $language }
+
+## Erreurs rencontrées au comptoir
+
+error-amount-empty = Saisissez un montant.
+error-amount-negative = Un montant ne peut pas être négatif ; faites un remboursement pour rendre de l'argent.
+error-amount-zero = Le montant doit être supérieur à zéro.
+error-amount-character = Le montant contient un caractère non autorisé ; tapez des chiffres et un seul séparateur décimal.
+error-amount-decimals = { $currency } a { $allowed } décimales ; le montant en a davantage.
+error-amount-several-marks = Le montant contient plus d'un séparateur décimal.
+error-amount-grouping = Le groupement des chiffres n'est pas valide ; groupez les milliers par trois ou ne les groupez pas.
+error-amount-decimal-mark = À cette caisse, les décimales s'écrivent après « { $mark } » et les milliers se groupent par trois.
+error-amount-other-currency = Le montant indique une autre devise, mais la vente est en { $currency }.
+error-amount-above-limit = Le montant dépasse la limite de cette caisse ({ $limit }).
+error-unknown-currency = Devise inconnue ou non prise en charge : utilisez un code comme EUR ou USD.
+error-amount-card-number = Le montant ressemble à un numéro de carte. On ne tape jamais un numéro de carte dans le terminal.
+error-charge-in-progress = Un encaissement est déjà en cours à cette caisse.
+error-nothing-to-cancel = Aucun encaissement en cours.
+error-in-doubt = { $count ->
+    [one] Une vente est incertaine : résolvez-la avant un nouvel encaissement. Ne débitez pas le client une seconde fois.
+   *[other] { $count } ventes sont incertaines : résolvez-les avant un nouvel encaissement. Ne débitez pas le client une seconde fois.
+}
+error-live-not-configured = Le mode réel n'a pas encore de clé de passerelle. Le propriétaire doit en saisir une.
+error-sale-not-found = Cette vente n'existe pas sur ce terminal.
+error-capture-expired = L'autorisation a expiré : la banque ne bloque plus l'argent, il ne peut donc plus être débité. Annulez-la et encaissez un nouveau paiement.
+error-wrong-pin = Nom ou code PIN incorrect.
+error-slow-down = Trop de codes PIN erronés : attendez { $seconds } secondes avant de réessayer.
+error-locked-out = Ce compte est bloqué après trop de codes PIN erronés. Un responsable peut le débloquer, ou réessayez dans { $minutes } minutes.
+error-disabled = Ce compte est désactivé.
+error-too-many-attempts = Trop de tentatives de code PIN sur ce terminal : attendez une minute.
+error-forbidden = Votre rôle ne permet pas de faire cela ({ $permission }).
+error-weak-pin = Un code PIN compte au moins 6 chiffres, uniquement des chiffres.
+error-bad-name = Un nom d'employé compte 1 à 40 lettres, chiffres, espaces, points ou tirets.
+error-name-taken = Ce nom d'employé est déjà pris.
+error-owner-exists = Le compte du propriétaire existe déjà.
+error-no-such-staff = Aucun employé à ce nom.
+error-last-manager = Il ne resterait plus aucun responsable actif (et personne ne désactive son propre compte).
+error-not-signed-in = Connectez-vous d'abord.
+error-idle-locked = L'écran s'est verrouillé après une période d'inactivité. Reconnectez-vous.
+error-no-longer-active = Ce compte n'est plus actif. Adressez-vous à un responsable.
+error-reauth-required = Saisissez à nouveau votre code PIN pour modifier les réglages, les clés ou le personnel, ou pour exporter.
+error-needs-approval = Ce remboursement dépasse { $limit } : un responsable doit l'approuver avec son code PIN.
+error-gateway-processing = Le paiement n'a pas pu être traité. Réessayez.
+error-reader-timeout = Le lecteur a attendu la carte trop longtemps. Réessayez.
+error-reader-offline = Le lecteur de carte est hors ligne.
+error-reader-busy = Le lecteur de carte traite un autre paiement. Attendez-le ou annulez-le sur le lecteur.
+error-gateway-unreachable = Le service de paiement est injoignable.
+error-gateway-outcome-unknown = Le service de paiement n'a pas répondu à temps ; le résultat est inconnu.
+error-gateway-rate-limited = Le service de paiement limite les requêtes. Patientez un instant et réessayez.
+error-gateway-key-rejected = Le service de paiement a refusé la clé du terminal (invalide ou révoquée). Le propriétaire doit saisir une nouvelle clé.
+error-gateway-permission-missing = Il manque à la clé restreinte du terminal une autorisation dont cette action a besoin. Voir la liste dans le README.
+error-gateway-tls = La connexion sécurisée au service de paiement a échoué (certificat non reconnu ou mauvais hôte).
+error-authentication-required = La carte exige que le client s'authentifie ; utilisez le lecteur de carte ou une autre carte.
+error-gateway-invalid-request = Le service de paiement a refusé la demande.
+error-gateway-not-found = Le service de paiement ne connaît pas ce paiement.
+error-gateway-malformed = Le service de paiement a envoyé une réponse à laquelle le terminal ne peut pas se fier.
+error-gateway-too-large = Le service de paiement a envoyé une réponse plus grande que ce que le terminal accepte ; rien n'en a été utilisé.
+error-gateway-list-too-long = La liste du service de paiement est plus longue que ce que le terminal lit en une fois. Choisissez une période plus courte.
+error-gateway-no-listing = Ce service de paiement ne tient pas de liste à comparer (le mode formation simule les paiements).
+error-gateway-no-email = Ce service de paiement n'envoie pas de tickets par e-mail (le mode formation n'envoie rien). Imprimez-le plutôt.
+error-keychain-locked = Le trousseau du système est verrouillé. Déverrouillez-le (ouvrez la session du bureau) et redémarrez le terminal.
+error-gateway-key-unbound = L'adresse de la passerelle ou son autorité de certification a changé depuis la vérification de la clé ; la clé n'y est donc pas envoyée. Un responsable doit saisir à nouveau la clé de passerelle.
+error-disk-full = Le disque est plein : la vente n'a pas pu être enregistrée. Libérez de l'espace ; rien n'a été débité.
+error-not-refundable = Seule une vente acceptée peut être remboursée.
+error-not-capturable = Seule une autorisation peut être débitée ou annulée, une seule fois, pour au plus le montant autorisé.
+error-exceeds-refundable = C'est plus que ce qui peut être remboursé : il reste au plus { $left } sur cette vente.
+error-refund-currency = Le remboursement doit être dans la devise de la vente ({ $currency }).
+error-refund-limit = Ce remboursement dépasse la limite de remboursements sur 24 heures : demandez à un responsable.
+
+## Cartes de formation et de test (le menu du comptoir)
+
+card-approve = Carte acceptée
+card-generic-decline = Refus générique
+card-insufficient-funds = Provision insuffisante
+card-expired = Carte expirée
+card-processing-error = Erreur de traitement
+card-slow-reader = Lecteur lent (accepte)
+card-reader-timeout = Délai du lecteur dépassé
+card-test-visa = Visa de test — acceptée
+card-test-visa-declined = Visa de test — refusée
