@@ -67,6 +67,10 @@ fn a_german_shop_types_and_reads_amounts_its_way_and_every_paper_speaks_german()
     let listed = json(&merchantctl(s, &home, &["--json", "sales", "list"])?);
     assert_eq!(listed["sales"].as_array().map(Vec::len), Some(2), "{listed}");
 
+    // merchantctl's own lines speak German too.
+    let out = merchantctl(s, &home, &["resolve"])?;
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0 Verkäufe noch unklar");
+
     let sale = big["sale"]["id"].as_str().unwrap_or_default().to_string();
     let out = merchantctl(s, &home, &["--json", "refund", &sale, "--amount", "234,50"])?;
     assert_eq!(

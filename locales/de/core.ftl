@@ -235,3 +235,25 @@ card-slow-reader = Langsames Lesegerät (genehmigt)
 card-reader-timeout = Zeitüberschreitung am Lesegerät
 card-test-visa = Test-Visa — genehmigt
 card-test-visa-declined = Test-Visa — abgelehnt
+
+cli-owner-created = Inhaber { $name } angelegt
+cli-still-in-doubt = { $count ->
+    [one] ein Verkauf noch unklar
+   *[other] { $count } Verkäufe noch unklar
+}
+cli-reconciled = { $local } lokale(r) Verkauf/Verkäufe, { $gateway } beim Gateway, { $matched } übereinstimmend, { $differences } Abweichung(en)
+cli-imported = { $count } Datensatz/Datensätze importiert
+cli-time-zone = Zeitzone: { $zone }
+cli-mode-training = Modus: Schulung
+cli-mode-live = Modus: Echtbetrieb
+cli-staff-added = { $name } als { $role } angelegt
+cli-staff-unlocked = { $name } entsperrt
+cli-staff-disabled = Deaktiviert: Dieses Konto kann sich erst nach erneuter Aktivierung anmelden.
+cli-staff-enabled = Aktiviert: Dieses Konto kann sich wieder anmelden.
+cli-csv-written = { $count } Zeile(n) in { $path } geschrieben
+
+## Rollen (auch die Wörter des Fensters)
+
+role-cashier = Kassierer
+role-manager = Filialleiter
+role-support = Support

@@ -7,9 +7,6 @@
 app-title = Merchant Terminal
 back-to-counter = Zurück zur Kasse
 error-internal = Im Terminal ist etwas schiefgegangen. Nichts wurde doppelt belastet; bitte erneut versuchen.
-role-cashier = Kassierer
-role-manager = Filialleiter
-role-support = Support
 
 ## Sprachen: jede in sich selbst geschrieben, in jeder Datei gleich
 

@@ -236,3 +236,22 @@ card-slow-reader = Slow reader (approves)
 card-reader-timeout = Reader timeout
 card-test-visa = Test Visa — approved
 card-test-visa-declined = Test Visa — declined
+
+cli-owner-created = owner { $name } created
+cli-still-in-doubt = { $count } sale(s) still in doubt
+cli-reconciled = { $local } local sale(s), { $gateway } at the gateway, { $matched } matched, { $differences } difference(s)
+cli-imported = imported { $count } record(s)
+cli-time-zone = time zone: { $zone }
+cli-mode-training = mode: training
+cli-mode-live = mode: live
+cli-staff-added = { $name } added as { $role }
+cli-staff-unlocked = { $name } unlocked
+cli-staff-disabled = Disabled: that account cannot sign in until enabled again.
+cli-staff-enabled = Enabled: that account can sign in again.
+cli-csv-written = { $count } row(s) written to { $path }
+
+## Roles (the window's words too)
+
+role-cashier = cashier
+role-manager = manager
+role-support = support

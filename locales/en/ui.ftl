@@ -9,9 +9,6 @@
 app-title = Merchant Terminal
 back-to-counter = Back to the counter
 error-internal = Something went wrong in the terminal. Nothing was charged twice; try again.
-role-cashier = cashier
-role-manager = manager
-role-support = support
 
 ## Languages: each written in itself, the same in every file
 

@@ -235,3 +235,25 @@ card-slow-reader = Lector lento (aprueba)
 card-reader-timeout = Tiempo de espera del lector agotado
 card-test-visa = Visa de prueba — aprobada
 card-test-visa-declined = Visa de prueba — denegada
+
+cli-owner-created = propietario { $name } creado
+cli-still-in-doubt = { $count ->
+    [one] una venta sigue en duda
+   *[other] { $count } ventas siguen en duda
+}
+cli-reconciled = { $local } venta(s) local(es), { $gateway } en la pasarela, { $matched } coincidente(s), { $differences } diferencia(s)
+cli-imported = { $count } registro(s) importado(s)
+cli-time-zone = zona horaria: { $zone }
+cli-mode-training = modo: formación
+cli-mode-live = modo: real
+cli-staff-added = { $name } añadido como { $role }
+cli-staff-unlocked = { $name } desbloqueado
+cli-staff-disabled = Desactivada: esa cuenta no puede iniciar sesión hasta que se vuelva a activar.
+cli-staff-enabled = Activada: esa cuenta puede volver a iniciar sesión.
+cli-csv-written = { $count } fila(s) escrita(s) en { $path }
+
+## Roles (también las palabras de la ventana)
+
+role-cashier = cajero
+role-manager = encargado
+role-support = soporte

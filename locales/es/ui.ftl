@@ -7,9 +7,6 @@
 app-title = Merchant Terminal
 back-to-counter = Volver a la caja
 error-internal = Algo ha fallado en el terminal. No se ha cobrado nada dos veces; vuelva a intentarlo.
-role-cashier = cajero
-role-manager = encargado
-role-support = soporte
 
 ## Idiomas: cada uno escrito en sí mismo, igual en todos los archivos
 

@@ -235,3 +235,25 @@ card-slow-reader = Lecteur lent (accepte)
 card-reader-timeout = Délai du lecteur dépassé
 card-test-visa = Visa de test — acceptée
 card-test-visa-declined = Visa de test — refusée
+
+cli-owner-created = propriétaire { $name } créé
+cli-still-in-doubt = { $count ->
+    [one] une vente encore incertaine
+   *[other] { $count } ventes encore incertaines
+}
+cli-reconciled = { $local } vente(s) locale(s), { $gateway } à la passerelle, { $matched } concordante(s), { $differences } écart(s)
+cli-imported = { $count } enregistrement(s) importé(s)
+cli-time-zone = fuseau horaire : { $zone }
+cli-mode-training = mode : formation
+cli-mode-live = mode : réel
+cli-staff-added = { $name } ajouté comme { $role }
+cli-staff-unlocked = { $name } débloqué
+cli-staff-disabled = Désactivé : ce compte ne peut plus se connecter tant qu'il n'est pas réactivé.
+cli-staff-enabled = Activé : ce compte peut à nouveau se connecter.
+cli-csv-written = { $count } ligne(s) écrite(s) dans { $path }
+
+## Rôles (aussi les mots de la fenêtre)
+
+role-cashier = caissier
+role-manager = responsable
+role-support = assistance

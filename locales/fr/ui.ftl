@@ -7,9 +7,6 @@
 app-title = Merchant Terminal
 back-to-counter = Retour au comptoir
 error-internal = Un problème est survenu dans le terminal. Rien n'a été débité deux fois ; réessayez.
-role-cashier = caissier
-role-manager = responsable
-role-support = assistance
 
 ## Langues : chacune écrite dans sa propre langue, identique dans chaque fichier
 

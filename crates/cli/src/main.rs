@@ -26,6 +26,7 @@ use merchant_core::clock::now_ms;
 use merchant_core::config::{Home, Mode};
 use merchant_core::counter::{ChargeInput, CounterError};
 use merchant_core::gateway::CaptureMode;
+use merchant_core::messages::count;
 use merchant_core::money::Currency;
 use merchant_core::receipt::ReceiptCopy;
 use merchant_core::reports::ShopZone;
@@ -129,7 +130,9 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
     } = &cli.command
     {
         let owner = terminal.create_owner(name, &stdin.secret("the owner's PIN")?)?;
-        let text = format!("owner {} created", owner.name);
+        let text = terminal
+            .words()
+            .say("cli-owner-created", &[("name", owner.name.as_str().into())]);
         return output(serde_json::json!({ "staff": SessionView::new(&owner) }), text, 0);
     }
     let name = cli.staff.as_deref().ok_or_else(|| {
@@ -290,7 +293,9 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
         }
         Command::Resolve => {
             let unresolved = terminal.resolve_in_doubt(&actor).await?;
-            let text = format!("{unresolved} sale(s) still in doubt");
+            let text = terminal
+                .words()
+                .say("cli-still-in-doubt", &[("count", count(unresolved))]);
             let exit = if unresolved == 0 { 0 } else { 13 };
             output(serde_json::json!({ "unresolved": unresolved }), text, exit)
         }
@@ -326,12 +331,14 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
                 None
             };
             let r = terminal.reconcile(&actor, &range).await?;
-            let mut text = vec![format!(
-                "{} local sale(s), {} at the gateway, {} matched, {} difference(s)",
-                r.local_sales,
-                r.gateway_payments,
-                r.matched,
-                r.mismatches.len()
+            let mut text = vec![terminal.words().say(
+                "cli-reconciled",
+                &[
+                    ("local", count(r.local_sales)),
+                    ("gateway", count(r.gateway_payments)),
+                    ("matched", count(r.matched)),
+                    ("differences", count(r.mismatches.len())),
+                ],
             )];
             text.extend(r.mismatches.iter().map(|m| {
                 format!(
@@ -345,7 +352,7 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
                 )
             }));
             if let Some(n) = imported {
-                text.insert(0, format!("imported {n} record(s)"));
+                text.insert(0, terminal.words().say("cli-imported", &[("count", count(n))]));
             }
             let exit = if r.mismatches.is_empty() { 0 } else { 4 };
             output(
@@ -363,7 +370,7 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
             terminal.save_settings(&actor, &settings, Action::SettingsChanged)?;
             output(
                 serde_json::json!({ "time_zone": name }),
-                format!("time zone: {name}"),
+                terminal.words().say("cli-time-zone", &[("zone", name.as_str().into())]),
                 0,
             )
         }
@@ -378,7 +385,10 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
         Command::Gateway { command } => gateway(&terminal, &actor, command, &mut stdin).await,
         Command::Mode { mode } => {
             terminal.switch_mode(&actor, mode)?;
-            let text = format!("mode: {mode:?}").to_lowercase();
+            let text = terminal.words().text(match mode {
+                Mode::Training => "cli-mode-training",
+                Mode::Live => "cli-mode-live",
+            });
             output(serde_json::json!({ "mode": mode }), text, 0)
         }
     }

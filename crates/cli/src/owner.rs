@@ -22,18 +22,25 @@ pub(crate) fn staff(
         StaffCommand::InitOwner { .. } => Err(ErrorReport::new(ErrorCode::StaffError, "the owner already exists")),
         StaffCommand::Add { name, role } => {
             let created = terminal.add_staff(actor, &name, role, &stdin.secret("the new staff member's PIN")?)?;
-            let text = format!("{} added as {:?}", created.name, created.role).to_lowercase();
+            let role = terminal.words().text(created.role.message_id());
+            let text = terminal.words().say(
+                "cli-staff-added",
+                &[("name", created.name.as_str().into()), ("role", role.into())],
+            );
             output(serde_json::json!({ "staff": SessionView::new(&created) }), text, 0)
         }
         StaffCommand::Unlock { name } => {
             terminal.unlock_staff(actor, &name)?;
-            output(serde_json::json!({ "unlocked": name }), format!("{name} unlocked"), 0)
+            let text = terminal
+                .words()
+                .say("cli-staff-unlocked", &[("name", name.as_str().into())]);
+            output(serde_json::json!({ "unlocked": name }), text, 0)
         }
         StaffCommand::Disable { name } => {
             terminal.set_staff_active(actor, &name, false)?;
             output(
                 serde_json::json!({ "disabled": true }),
-                "Disabled: that account cannot sign in until enabled again.".to_string(),
+                terminal.words().text("cli-staff-disabled"),
                 0,
             )
         }
@@ -41,7 +48,7 @@ pub(crate) fn staff(
             terminal.set_staff_active(actor, &name, true)?;
             output(
                 serde_json::json!({ "enabled": true }),
-                "Enabled: that account can sign in again.".to_string(),
+                terminal.words().text("cli-staff-enabled"),
                 0,
             )
         }
@@ -99,7 +106,13 @@ pub(crate) fn report(terminal: &Terminal, actor: &Actor, command: ReportCommand)
         ReportCommand::Csv { range, out } => {
             let range = range.range(terminal)?;
             let rows = terminal.export_csv(actor, &range, &out)?;
-            let text = format!("{rows} row(s) written to {}", out.display());
+            let text = terminal.words().say(
+                "cli-csv-written",
+                &[
+                    ("count", merchant_core::messages::count(rows)),
+                    ("path", out.display().to_string().into()),
+                ],
+            );
             output(serde_json::json!({ "rows": rows, "path": out }), text, 0)
         }
     }

@@ -28,6 +28,11 @@ use crate::money::Money;
 /// A message's arguments: `("amount", text.into())`, `("count", n.into())`.
 pub type Arg<'a> = (&'a str, FluentValue<'a>);
 
+/// A count as a message's argument (plurals select on it).
+pub fn count<'a>(n: impl TryInto<i64>) -> FluentValue<'a> {
+    FluentValue::from(n.try_into().unwrap_or(i64::MAX))
+}
+
 /// The catalog files, compiled in: the terminal needs no files beside it.
 const SOURCES: [(Language, &str, &str); 4] = [
     (

@@ -54,6 +54,15 @@ pub enum Role {
 }
 
 impl Role {
+    /// The catalog's word for the role.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            Self::Cashier => "role-cashier",
+            Self::Manager => "role-manager",
+            Self::Support => "role-support",
+        }
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             Self::Cashier => "cashier",
