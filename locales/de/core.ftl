@@ -110,6 +110,9 @@ report-z-covers = Umfasst { $count ->
    *[other] { $count } Verkäufe und Erstattungen
 }
 report-z-hash = SHA-256 des Umfangs:
+report-no-card = ohne Karte
+report-unattributed = nicht zugeordnet
+report-staff-unknown = Personal { $id }
 
 ## CSV-Export: Spaltenüberschriften
 

@@ -111,6 +111,9 @@ report-z-covers = Covers { $count ->
    *[other] { $count } sales and refunds
 }
 report-z-hash = SHA-256 of what it covers:
+report-no-card = no card
+report-unattributed = unattributed
+report-staff-unknown = staff { $id }
 
 ## CSV export: column headings (kept machine-friendly in English)
 

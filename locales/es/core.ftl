@@ -110,6 +110,9 @@ report-z-covers = Abarca { $count ->
    *[other] { $count } ventas y reembolsos
 }
 report-z-hash = SHA-256 de lo que abarca:
+report-no-card = sin tarjeta
+report-unattributed = sin asignar
+report-staff-unknown = empleado { $id }
 
 ## Exportación CSV: cabeceras de columna
 

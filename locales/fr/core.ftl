@@ -110,6 +110,9 @@ report-z-covers = Couvre { $count ->
    *[other] { $count } ventes et remboursements
 }
 report-z-hash = SHA-256 de ce qu'il couvre :
+report-no-card = sans carte
+report-unattributed = non attribué
+report-staff-unknown = employé { $id }
 
 ## Export CSV : en-têtes de colonnes
 

@@ -137,11 +137,16 @@ pub(super) fn time_report(set: &DataSet, days: i64) -> (f64, f64) {
         to_ms: to,
     };
     let names = |id: &str| id.to_string();
+    let words = merchant_core::messages::Catalog::default();
+    let report_names = merchant_core::reports::Names {
+        staff: &names,
+        words: &words,
+    };
     let (mut ours, mut base) = (Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
         let mut f = None;
         ours.push(ms(|| {
-            f = Some(ok("report", figures(&set.store, period, &zone, false, &names)))
+            f = Some(ok("report", figures(&set.store, period, &zone, false, &report_names)))
         }));
         let mut p = None;
         base.push(ms(|| p = Some(ok("plain report", plain_figures(&set.plain, from, to)))));

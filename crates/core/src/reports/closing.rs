@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
-use super::{figures, Figures, Period, ReportError, Result, ShopZone};
+use super::{figures, Figures, Names, Period, ReportError, Result, ShopZone};
 use crate::store::Store;
 
 /// A closed day, as stored.
@@ -114,14 +114,8 @@ pub fn open_period(store: &Store, now_ms: i64) -> Result<Period> {
 }
 
 /// The X report: the open period's figures, nothing closed.
-pub fn x_report(
-    store: &Store,
-    zone: &ShopZone,
-    training: bool,
-    staff_name: &dyn Fn(&str) -> String,
-    now_ms: i64,
-) -> Result<Figures> {
-    figures(store, open_period(store, now_ms)?, zone, training, staff_name)
+pub fn x_report(store: &Store, zone: &ShopZone, training: bool, names: &Names<'_>, now_ms: i64) -> Result<Figures> {
+    figures(store, open_period(store, now_ms)?, zone, training, names)
 }
 
 /// Closes the open period as the next Z report, headed by `shop` (the
@@ -130,7 +124,7 @@ pub fn close_day(
     store: &Store,
     zone: &ShopZone,
     training: bool,
-    staff_name: &dyn Fn(&str) -> String,
+    names: &Names<'_>,
     closed_by: &str,
     shop: &[String],
     now_ms: i64,
@@ -153,7 +147,7 @@ pub fn close_day(
     }
     let figures = Figures {
         shop: shop.to_vec(),
-        ..figures(store, period, zone, training, staff_name)?
+        ..figures(store, period, zone, training, names)?
     };
     let figures_json = serde_json::to_string(&figures).map_err(|e| ReportError::Write(e.to_string()))?;
     let mut conn = store.conn();

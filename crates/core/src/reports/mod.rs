@@ -139,6 +139,13 @@ impl ShopZone {
     }
 }
 
+/// How a report names its lines: staff members by id, and, in the shop's
+/// words, a sale with no card or no staff member.
+pub struct Names<'a> {
+    pub staff: &'a dyn Fn(&str) -> String,
+    pub words: &'a crate::messages::Catalog,
+}
+
 /// Instants `[from_ms, to_ms)`, the unit every query works in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Period {
@@ -415,15 +422,9 @@ fn text_or_null(v: ValueRef<'_>) -> Result<Option<&[u8]>> {
     }
 }
 
-/// Computes the figures for `period`. `staff_name` turns a staff id into
-/// the name shown (the cache holds ids only).
-pub fn figures(
-    store: &Store,
-    period: Period,
-    zone: &ShopZone,
-    training: bool,
-    staff_name: &dyn Fn(&str) -> String,
-) -> Result<Figures> {
+/// Computes the figures for `period`. `names` turns a staff id into the
+/// name shown (the cache holds ids only).
+pub fn figures(store: &Store, period: Period, zone: &ShopZone, training: bool, names: &Names<'_>) -> Result<Figures> {
     let mut accs: Vec<Acc> = Vec::new();
     let mut clock = SlotClock { zone, last: None };
     {
@@ -493,7 +494,7 @@ pub fn figures(
     accs.sort_by_key(|a| a.currency.code());
     let currencies = accs
         .into_iter()
-        .map(|acc| finish(store, acc, staff_name))
+        .map(|acc| finish(store, acc, names))
         .collect::<Result<Vec<_>>>()?;
     Ok(Figures {
         period,
@@ -506,7 +507,7 @@ pub fn figures(
     })
 }
 
-fn finish(store: &Store, acc: Acc, staff_name: &dyn Fn(&str) -> String) -> Result<CurrencyFigures> {
+fn finish(store: &Store, acc: Acc, names: &Names<'_>) -> Result<CurrencyFigures> {
     let total = acc.total.clone();
     let average = if total.sales == 0 {
         0
@@ -518,7 +519,7 @@ fn finish(store: &Store, acc: Acc, staff_name: &dyn Fn(&str) -> String) -> Resul
     for (bidx, source, mut line) in acc.by_brand {
         line.label = match bidx {
             Some(_) => brand_name(store, source)?,
-            None => "no card".into(),
+            None => names.words.text("report-no-card"),
         };
         by_brand.push(line);
     }
@@ -527,7 +528,9 @@ fn finish(store: &Store, acc: Acc, staff_name: &dyn Fn(&str) -> String) -> Resul
         .by_staff
         .into_iter()
         .map(|(id, mut line)| {
-            line.label = id.as_deref().map_or_else(|| "unattributed".into(), staff_name);
+            line.label = id
+                .as_deref()
+                .map_or_else(|| names.words.text("report-unattributed"), names.staff);
             line
         })
         .collect();

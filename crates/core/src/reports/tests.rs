@@ -111,6 +111,15 @@ impl Data {
     }
 }
 
+/// The report's names: staff by `names`, other words in English.
+fn named() -> super::Names<'static> {
+    static ENGLISH: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
+    super::Names {
+        staff: &names,
+        words: ENGLISH.get_or_init(Catalog::default),
+    }
+}
+
 fn names(id: &str) -> String {
     match id {
         "a" => "Ana".into(),
@@ -170,7 +179,7 @@ fn line<'a>(lines: &'a [Line], label: &str) -> std::result::Result<&'a Line, Str
 fn day(d: &Data, from: &str, to: &str) -> Result<Figures> {
     let zone = ShopZone::new(Some(ZONE))?;
     let period = DateRange::parse(from, to)?.period(&zone)?;
-    figures(&d.store, period, &zone, false, &names)
+    figures(&d.store, period, &zone, false, &named())
 }
 
 #[test]
@@ -285,7 +294,7 @@ fn z_report_is_numbered_immutable_and_reprints_identically() -> TestResult {
     let held = seed(&d)?;
     let zone = ShopZone::new(Some(ZONE))?;
     let close_at = ny(2026, 11, 29, 1, 0);
-    let z1 = closing::close_day(&d.store, &zone, false, &names, "Ana", &[], close_at)?;
+    let z1 = closing::close_day(&d.store, &zone, false, &named(), "Ana", &[], close_at)?;
     assert_eq!(z1.number, 1);
     assert_eq!(z1.figures.period.from_ms, ny(2026, 11, 27, 23, 30));
     assert_eq!(z1.items, 10 + 4);
@@ -349,7 +358,7 @@ fn z_report_is_numbered_immutable_and_reprints_identically() -> TestResult {
     );
 
     // The next close starts where the last ended.
-    let z2 = closing::close_day(&d.store, &zone, false, &names, "Ana", &[], close_at + 60_000)?;
+    let z2 = closing::close_day(&d.store, &zone, false, &named(), "Ana", &[], close_at + 60_000)?;
     assert_eq!((z2.number, z2.figures.period.from_ms, z2.items), (2, close_at, 0));
     Ok(())
 }
@@ -369,7 +378,7 @@ fn a_day_with_a_sale_in_doubt_cannot_be_closed() -> TestResult {
         created_at: at(ny(2026, 11, 28, 9, 0)),
     })?;
     let zone = ShopZone::new(Some(ZONE))?;
-    let r = closing::close_day(&d.store, &zone, false, &names, "Ana", &[], ny(2026, 11, 28, 22, 0));
+    let r = closing::close_day(&d.store, &zone, false, &named(), "Ana", &[], ny(2026, 11, 28, 22, 0));
     assert!(matches!(r, Err(ReportError::InDoubtInPeriod(1))), "{r:?}");
     assert!(closing::list(&d.store)?.is_empty());
     Ok(())

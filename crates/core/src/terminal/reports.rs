@@ -36,8 +36,17 @@ impl Terminal {
         let zone = self.zone()?;
         let period = range.period(&zone)?;
         let store = self.counter()?.store();
-        let f = crate::reports::figures(store, period, &zone, self.training(), &self.staff_names()?)?;
+        let staff = self.staff_names()?;
+        let f = crate::reports::figures(store, period, &zone, self.training(), &self.names(&staff))?;
         Ok(self.headed(f))
+    }
+
+    /// How the shop's reports name their lines.
+    fn names<'a>(&'a self, staff: &'a dyn Fn(&str) -> String) -> crate::reports::Names<'a> {
+        crate::reports::Names {
+            staff,
+            words: &self.words,
+        }
     }
 
     /// `f` under the shop's heading as it is now.
@@ -56,7 +65,7 @@ impl Terminal {
             store,
             &self.zone()?,
             self.training(),
-            &self.staff_names()?,
+            &self.names(&self.staff_names()?),
             crate::clock::now_ms(),
         )?;
         Ok(self.headed(f))
@@ -71,7 +80,7 @@ impl Terminal {
             store,
             &self.zone()?,
             self.training(),
-            &self.staff_names()?,
+            &self.names(&self.staff_names()?),
             &actor.name,
             &self.shop().header_lines(&self.words),
             crate::clock::now_ms(),

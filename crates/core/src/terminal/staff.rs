@@ -159,13 +159,13 @@ impl Terminal {
     }
 
     /// Staff id → name, falling back to a short id for a deleted account.
-    pub(super) fn staff_names(&self) -> Result<impl Fn(&str) -> String> {
+    pub(super) fn staff_names(&self) -> Result<impl Fn(&str) -> String + '_> {
         let names = self.staff.names(&self.db)?;
         Ok(move |id: &str| {
-            names
-                .get(id)
-                .cloned()
-                .unwrap_or_else(|| format!("staff {}", id.chars().take(8).collect::<String>()))
+            names.get(id).cloned().unwrap_or_else(|| {
+                let short: String = id.chars().take(8).collect();
+                self.words.say("report-staff-unknown", &[("id", short.into())])
+            })
         })
     }
 

@@ -111,6 +111,53 @@ fn a_capture_outside_what_was_authorised_is_not_trusted() {
     );
 }
 
+/// Each status Stripe reports reads as its own state: a hold is an
+/// authorisation, a cancelled intent is voided, anything still moving is
+/// neither (so it is asked about again, never settled on a guess).
+#[test]
+fn each_intent_status_reads_as_its_own_state() {
+    let with = |status: &str| {
+        intent(&serde_json::json!({"id": "pi_1", "amount": 100, "currency": "usd", "status": status})).state()
+    };
+    assert_eq!(with("requires_capture"), Ok(PaymentState::Authorized));
+    assert_eq!(with("canceled"), Ok(PaymentState::Voided));
+    for moving in [
+        "processing",
+        "requires_payment_method",
+        "requires_action",
+        "requires_confirmation",
+    ] {
+        assert_eq!(with(moving), Ok(PaymentState::Other), "{moving}");
+    }
+}
+
+/// An older or compatible server reports a partial capture only on the
+/// charge: what was taken is the charge less its uncaptured rest, or the
+/// charge's own `amount_captured` where it has one.
+#[test]
+fn a_partial_capture_is_read_from_the_charge_when_the_intent_lacks_it() {
+    let succeeded = |charge: Value| {
+        intent(&serde_json::json!({
+            "id": "pi_1", "amount": 1000, "currency": "usd", "status": "succeeded", "latest_charge": charge
+        }))
+        .state()
+    };
+    let captured = |minor| {
+        Ok(PaymentState::Captured {
+            amount: MinorUnits::new(minor),
+        })
+    };
+    assert_eq!(
+        succeeded(serde_json::json!({"id": "ch_1", "amount": 1000, "amount_refunded": 250})),
+        captured(750)
+    );
+    assert_eq!(
+        succeeded(serde_json::json!({"id": "ch_1", "amount": 1000, "amount_refunded": 250, "amount_captured": 600})),
+        captured(600)
+    );
+    assert_eq!(succeeded(serde_json::json!({"id": "ch_1"})), captured(1000));
+}
+
 proptest! {
     /// Whatever the gateway (or something pretending to be it) sends,
     /// parsing gives a typed answer or `MalformedResponse`, never a
