@@ -128,6 +128,26 @@ fn a_fresh_terminal_speaks_its_computers_language() -> TestResult {
 }
 
 #[test]
+fn a_spanish_shop_groups_thousands_only_from_five_digits() -> TestResult {
+    let session = KeyringSession::unlocked()?;
+    let home = TerminalHome::new()?.on_computer_in("es_ES.UTF-8");
+    home.settings("currency = \"EUR\"\n")?;
+    for (typed, minor, written) in [
+        ("1234,5", 123_450, "1234,50\u{a0}€"),
+        ("1.234,5", 123_450, "1234,50\u{a0}€"),
+        ("9.876,54", 987_654, "9876,54\u{a0}€"),
+    ] {
+        let sale = charge(&session, &home, typed)?;
+        assert_eq!(sale["sale"]["amount_minor"], minor, "{sale}");
+        assert_eq!(sale["sale"]["amount_display"], written);
+        assert_eq!(sale["sale"]["message"], "Aprobada.");
+    }
+    let out = merchantctl(Some(&session), &home, &["--json", "charge", "1,234.50"])?;
+    assert_eq!(json(&out)["error"]["said"]["id"], "error-amount-decimal-mark", "{}", text(&out));
+    Ok(())
+}
+
+#[test]
 fn an_earlier_versions_decimal_mark_stays_until_a_language_is_chosen() -> TestResult {
     let session = KeyringSession::unlocked()?;
     let home = TerminalHome::new()?;
