@@ -143,7 +143,12 @@ fn a_spanish_shop_groups_thousands_only_from_five_digits() -> TestResult {
         assert_eq!(sale["sale"]["message"], "Aprobada.");
     }
     let out = merchantctl(Some(&session), &home, &["--json", "charge", "1,234.50"])?;
-    assert_eq!(json(&out)["error"]["said"]["id"], "error-amount-decimal-mark", "{}", text(&out));
+    assert_eq!(
+        json(&out)["error"]["said"]["id"],
+        "error-amount-decimal-mark",
+        "{}",
+        text(&out)
+    );
     Ok(())
 }
 

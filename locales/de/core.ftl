@@ -254,6 +254,14 @@ cli-staff-unlocked = { $name } entsperrt
 cli-staff-disabled = Deaktiviert: Dieses Konto kann sich erst nach erneuter Aktivierung anmelden.
 cli-staff-enabled = Aktiviert: Dieses Konto kann sich wieder anmelden.
 cli-csv-written = { $count } Zeile(n) in { $path } geschrieben
+cli-bundle-preview = Vorschau
+cli-bundle-sealed = versiegelt in { $path }
+cli-key-rotated = Cache-Schlüssel v{ $from } -> v{ $to }: { $sales } Verkäufe und { $refunds } Erstattungen neu versiegelt; v{ $from } vernichtet
+cli-recipients = Support-Pakete werden jetzt für { $count } Empfänger versiegelt
+cli-gateway = Gateway: { $url }
+cli-gateway-key-cleared = Der Gateway-Schlüssel wurde gelöscht (er war für die alte Adresse oder Zertifizierungsstelle geprüft): mit merchantctl gateway set-key erneut eingeben.
+cli-gateway-key-saved = Gateway-Schlüssel { $key } im Schlüsselbund gespeichert.
+cli-gateway-key-advice = Ein vollständiger geheimer Schlüssel funktioniert, empfohlen ist aber ein eingeschränkter Schlüssel (rk_) nur mit den Berechtigungen aus dem README.
 
 ## Rollen (auch die Wörter des Fensters)
 

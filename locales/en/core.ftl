@@ -252,6 +252,14 @@ cli-staff-unlocked = { $name } unlocked
 cli-staff-disabled = Disabled: that account cannot sign in until enabled again.
 cli-staff-enabled = Enabled: that account can sign in again.
 cli-csv-written = { $count } row(s) written to { $path }
+cli-bundle-preview = preview
+cli-bundle-sealed = sealed to { $path }
+cli-key-rotated = cache key v{ $from } -> v{ $to }: { $sales } sales and { $refunds } refunds re-sealed; v{ $from } destroyed
+cli-recipients = support bundles are now sealed to { $count } recipient(s)
+cli-gateway = gateway: { $url }
+cli-gateway-key-cleared = The gateway key was cleared (it was checked against the old address or CA): enter it again with merchantctl gateway set-key.
+cli-gateway-key-saved = gateway key { $key } saved to the keychain.
+cli-gateway-key-advice = A full secret key works, but a restricted key (rk_) with only the permissions in the README is recommended.
 
 ## Roles (the window's words too)
 

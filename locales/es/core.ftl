@@ -254,6 +254,14 @@ cli-staff-unlocked = { $name } desbloqueado
 cli-staff-disabled = Desactivada: esa cuenta no puede iniciar sesión hasta que se vuelva a activar.
 cli-staff-enabled = Activada: esa cuenta puede volver a iniciar sesión.
 cli-csv-written = { $count } fila(s) escrita(s) en { $path }
+cli-bundle-preview = vista previa
+cli-bundle-sealed = sellado en { $path }
+cli-key-rotated = clave de la caché v{ $from } -> v{ $to }: { $sales } ventas y { $refunds } reembolsos resellados; v{ $from } destruida
+cli-recipients = los paquetes de soporte se sellan ahora para { $count } destinatario(s)
+cli-gateway = pasarela: { $url }
+cli-gateway-key-cleared = Se borró la clave de la pasarela (se había comprobado con la dirección o autoridad anterior): vuelva a introducirla con merchantctl gateway set-key.
+cli-gateway-key-saved = clave de la pasarela { $key } guardada en el llavero.
+cli-gateway-key-advice = Una clave secreta completa funciona, pero se recomienda una clave restringida (rk_) solo con los permisos del README.
 
 ## Roles (también las palabras de la ventana)
 

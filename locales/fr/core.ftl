@@ -254,6 +254,14 @@ cli-staff-unlocked = { $name } débloqué
 cli-staff-disabled = Désactivé : ce compte ne peut plus se connecter tant qu'il n'est pas réactivé.
 cli-staff-enabled = Activé : ce compte peut à nouveau se connecter.
 cli-csv-written = { $count } ligne(s) écrite(s) dans { $path }
+cli-bundle-preview = aperçu
+cli-bundle-sealed = scellé dans { $path }
+cli-key-rotated = clé du cache v{ $from } -> v{ $to } : { $sales } ventes et { $refunds } remboursements rescellés ; v{ $from } détruite
+cli-recipients = les dossiers d'assistance sont désormais scellés pour { $count } destinataire(s)
+cli-gateway = passerelle : { $url }
+cli-gateway-key-cleared = La clé de passerelle a été effacée (elle avait été vérifiée pour l'ancienne adresse ou autorité) : saisissez-la à nouveau avec merchantctl gateway set-key.
+cli-gateway-key-saved = clé de passerelle { $key } enregistrée dans le trousseau.
+cli-gateway-key-advice = Une clé secrète complète fonctionne, mais une clé restreinte (rk_) avec seulement les autorisations du README est recommandée.
 
 ## Rôles (aussi les mots de la fenêtre)
 

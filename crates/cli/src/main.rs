@@ -302,10 +302,14 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
         Command::Staff { command } => staff(&terminal, &actor, command, &mut stdin),
         Command::Support { command } => {
             let (manifest, text) = match command {
-                SupportCommand::Preview => (terminal.preview_bundle(&actor).await?, "preview".to_string()),
+                SupportCommand::Preview => (
+                    terminal.preview_bundle(&actor).await?,
+                    terminal.words().text("cli-bundle-preview"),
+                ),
                 SupportCommand::Export { out } => {
                     let m = terminal.export_bundle(&actor, &out).await?;
-                    (m, format!("sealed to {}", out.display()))
+                    let path = out.display().to_string();
+                    (m, terminal.words().say("cli-bundle-sealed", &[("path", path.into())]))
                 }
             };
             let files = manifest

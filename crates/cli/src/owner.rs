@@ -8,6 +8,7 @@ use crate::output::*;
 use merchant_core::api::{ErrorCode, ErrorReport, ReportView, SessionView};
 use merchant_core::audit::{Anchor, AuditFilter};
 use merchant_core::auth::Actor;
+use merchant_core::messages::count;
 use merchant_core::reports::print;
 use merchant_core::shop::ShopDetails;
 use merchant_core::terminal::{GatewayChange, Terminal, TerminalError};
@@ -159,9 +160,14 @@ pub(crate) fn keys(terminal: &Terminal, actor: &Actor, command: KeysCommand) -> 
         }
         KeysCommand::RotateCache { batch } => {
             let r = terminal.rotate_cache_key(actor, batch)?;
-            let text = format!(
-                "cache key v{} -> v{}: {} sales and {} refunds re-sealed; v{} destroyed",
-                r.from, r.to, r.sales, r.refunds, r.from
+            let text = terminal.words().say(
+                "cli-key-rotated",
+                &[
+                    ("from", count(r.from)),
+                    ("to", count(r.to)),
+                    ("sales", count(r.sales)),
+                    ("refunds", count(r.refunds)),
+                ],
             );
             output(serde_json::json!({ "rotation": r }), text, 0)
         }
@@ -170,7 +176,7 @@ pub(crate) fn keys(terminal: &Terminal, actor: &Actor, command: KeysCommand) -> 
             let n = s.support_recipients.len() + usize::from(s.owner_recipient.is_some());
             output(
                 serde_json::json!({ "support_recipients": s.support_recipients, "owner_recipient": s.owner_recipient }),
-                format!("support bundles are now sealed to {n} recipient(s)"),
+                terminal.words().say("cli-recipients", &[("count", count(n))]),
                 0,
             )
         }
@@ -251,11 +257,11 @@ pub(crate) async fn gateway(
             // A key checked against the old address or CA is never sent to
             // the new one: it was cleared, and must be entered again.
             let key_cleared = had_key && terminal.gateway_key(actor)?.is_none();
-            let mut text = format!("gateway: {}", settings.gateway.base_url);
+            let url = settings.gateway.base_url.as_str();
+            let mut text = terminal.words().say("cli-gateway", &[("url", url.into())]);
             if key_cleared {
-                text.push_str(
-                    "\nThe gateway key was cleared (it was checked against the old address or CA): enter it again with merchantctl gateway set-key.",
-                );
+                text.push('\n');
+                text.push_str(&terminal.words().text("cli-gateway-key-cleared"));
             }
             let value = serde_json::json!({ "base_url": settings.gateway.base_url, "key_cleared": key_cleared });
             output(value, text, 0)
@@ -267,12 +273,12 @@ pub(crate) async fn gateway(
             let key = terminal
                 .replace_gateway_key(actor, &stdin.secret("the gateway key")?)
                 .await?;
-            let advice = if key.restricted {
-                ""
-            } else {
-                " A full secret key works, but a restricted key (rk_) with only the permissions in the README is recommended."
-            };
-            let text = format!("gateway key {} saved to the keychain.{advice}", key.masked);
+            let words = terminal.words();
+            let mut text = words.say("cli-gateway-key-saved", &[("key", key.masked.as_str().into())]);
+            if !key.restricted {
+                text.push(' ');
+                text.push_str(&words.text("cli-gateway-key-advice"));
+            }
             let value = serde_json::json!({ "key": key.masked, "restricted": key.restricted, "live": key.live });
             output(value, text, 0)
         }
