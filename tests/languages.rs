@@ -67,6 +67,13 @@ fn a_german_shop_types_and_reads_amounts_its_way_and_every_paper_speaks_german()
     let listed = json(&merchantctl(s, &home, &["--json", "sales", "list"])?);
     assert_eq!(listed["sales"].as_array().map(Vec::len), Some(2), "{listed}");
 
+    // A manager's mistakes are named in German, the field too.
+    let long = "DE".repeat(30);
+    let out = merchantctl(s, &home, &["shop", "set", "--tax-id", &long])?;
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(said.contains("Das Feld „USt-IdNr.“ des Geschäfts ist zu lang"), "{said}");
+    assert!(!said.contains(&long), "what was typed is never echoed: {said}");
+
     // merchantctl's own lines speak German too.
     let out = merchantctl(s, &home, &["resolve"])?;
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0 Verkäufe noch unklar");

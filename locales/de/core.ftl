@@ -226,6 +226,32 @@ error-not-capturable = Nur eine Autorisierung kann gebucht oder storniert werden
 error-exceeds-refundable = Das ist mehr, als erstattet werden kann: Auf diesem Verkauf sind höchstens { $left } übrig.
 error-refund-currency = Die Erstattung muss in der Währung des Verkaufs sein ({ $currency }).
 error-refund-limit = Diese Erstattung überschreitet das 24-Stunden-Erstattungslimit: an einen Filialleiter wenden.
+error-already-open = Dieser Datenordner ist bereits in einem anderen Merchant-Terminal-Fenster geöffnet, das nicht antwortet. Dieses Fenster schließen (oder seinen Prozess beenden) und neu starten.
+error-no-home = Kein Datenordner: MERCHANT_TERMINAL_HOME setzen oder --home angeben.
+error-ca-unreadable = Die zusätzliche CA-Datei konnte nicht gelesen werden oder ist größer, als eine CA-Datei sein kann.
+error-unknown-time-zone = Unbekannte Zeitzone: einen Namen wie Europe/Berlin oder America/New_York verwenden.
+error-in-doubt-in-period = Vor dem Tagesabschluss die { $count } unklaren Verkäufe oder Erstattungen klären.
+error-no-such-closing = Einen Z-Bon mit dieser Nummer gibt es nicht.
+error-terminal-data-missing = Die Personal- und Audit-Daten dieses Terminals (terminal.sqlite3) fehlen. Niemand kann sich anmelden, bis sie zurück sind: den ganzen Datenordner aus einer Sicherung wiederherstellen. Ohne Sicherung kann der Inhaber ein neues Audit-Protokoll beginnen, belegt durch den auf diesem Terminal hinterlegten Gateway-Schlüssel.
+error-terminal-data-replaced = Die Personal- und Audit-Daten dieses Terminals (terminal.sqlite3) wurden durch eine andere Datei ersetzt. Niemand kann sich anmelden, bis sie zurück sind: den ganzen Datenordner aus einer Sicherung wiederherstellen. Ohne Sicherung kann der Inhaber ein neues Audit-Protokoll beginnen, belegt durch den auf diesem Terminal hinterlegten Gateway-Schlüssel.
+error-nothing-to-recover = Die Daten dieses Terminals sind vorhanden: Es gibt nichts wiederherzustellen.
+error-no-owner-proof = Auf diesem Terminal ist kein Gateway-Schlüssel hinterlegt, daher belegt nichts, wer der Inhaber ist. Den Datenordner aus einer Sicherung wiederherstellen oder einen neuen Datenordner einrichten.
+error-proof-mismatch = Das ist nicht der auf diesem Terminal hinterlegte Gateway-Schlüssel. Nichts wurde geändert.
+error-not-confirmed = Ein neues Audit-Protokoll lässt sich nicht rückgängig machen: erneut mit --confirm ausführen.
+error-shop-no-name = Das Geschäft braucht einen Namen: Er steht über jedem Beleg.
+error-shop-too-long = Das Feld „{ $field }“ des Geschäfts ist zu lang: höchstens { $max } Zeichen, damit es in eine Belegzeile passt.
+error-shop-too-many-lines = Die Adresse des Geschäfts hat mehr als { $max } Zeilen.
+error-shop-unprintable = Das Feld „{ $field }“ des Geschäfts enthält ein nicht druckbares Zeichen (einen Zeilenumbruch oder ein Steuerzeichen).
+error-shop-card-number = Das Feld „{ $field }“ des Geschäfts scheint eine Kartennummer zu enthalten. Kartennummern werden nie in das Terminal getippt.
+shop-field-name = Name
+shop-field-address = Adresse
+shop-field-phone = Telefon
+shop-field-tax-id = USt-IdNr.
+error-no-recipients = Kein Support-Empfänger eingerichtet (Einstellungen: support_recipients = ["age1…"]).
+error-bad-recipient = Empfänger { $number } ist kein öffentlicher age-X25519-Schlüssel (age1…).
+error-store-busy = Die Verkaufsdatenbank wird von einem anderen Programm benutzt.
+error-store-rekeying = Die Verkaufsdatenbank erhält gerade von einem anderen Programm einen neuen Schlüssel; danach erneut versuchen.
+error-store-open-elsewhere = Ein anderes Programm (die App oder merchantctl) hat die Verkaufsdatenbank geöffnet; es schließen, dann den Schlüssel wechseln.
 
 ## Schulungs- und Testkarten (das Kartenmenü der Kasse)
 

@@ -227,6 +227,32 @@ error-not-capturable = Only an authorisation can be captured or voided, once, fo
 error-exceeds-refundable = That is more than can be refunded: at most { $left } is left on this sale.
 error-refund-currency = The refund must be in the sale's currency ({ $currency }).
 error-refund-limit = This refund is over the 24-hour refund limit: ask a manager.
+error-already-open = This data folder is already open in another Merchant Terminal window that does not answer. Close that window (or end its process) and start again.
+error-no-home = No data folder: set MERCHANT_TERMINAL_HOME or pass --home.
+error-ca-unreadable = The extra CA file could not be read, or is larger than a CA file can be.
+error-unknown-time-zone = Unknown time zone: use a name such as Europe/Paris or America/New_York.
+error-in-doubt-in-period = Resolve the { $count } sale(s) or refund(s) in doubt before closing the day.
+error-no-such-closing = There is no Z report with that number.
+error-terminal-data-missing = This terminal's staff and audit records (terminal.sqlite3) are missing. Nobody can sign in until they are back: restore the whole data folder from a backup. If there is no backup, the owner can start a new audit trail, proven by the gateway key kept on this terminal.
+error-terminal-data-replaced = This terminal's staff and audit records (terminal.sqlite3) were replaced by another file. Nobody can sign in until they are back: restore the whole data folder from a backup. If there is no backup, the owner can start a new audit trail, proven by the gateway key kept on this terminal.
+error-nothing-to-recover = This terminal's records are in place: there is nothing to recover.
+error-no-owner-proof = No gateway key is kept on this terminal, so nothing proves who its owner is. Restore the data folder from a backup, or set up a new data folder.
+error-proof-mismatch = That is not the gateway key kept on this terminal. Nothing was changed.
+error-not-confirmed = Starting a new audit trail cannot be undone: run it again with --confirm.
+error-shop-no-name = The shop needs a name: it heads every receipt.
+error-shop-too-long = The shop's { $field } is too long: at most { $max } characters, so that it prints on one receipt line.
+error-shop-too-many-lines = The shop's address has more than { $max } lines.
+error-shop-unprintable = The shop's { $field } has a character that cannot be printed (a line break or a control character).
+error-shop-card-number = The shop's { $field } looks like it holds a card number. Card numbers are never typed into the terminal.
+shop-field-name = name
+shop-field-address = address
+shop-field-phone = phone
+shop-field-tax-id = tax id
+error-no-recipients = No support recipient is configured (settings: support_recipients = ["age1…"]).
+error-bad-recipient = Recipient { $number } is not an age X25519 public key (age1…).
+error-store-busy = The sales database is in use by another program.
+error-store-rekeying = The sales database is being re-keyed by another program; try again when it has finished.
+error-store-open-elsewhere = Another program (the app or merchantctl) has the sales database open; close it, then rotate the key.
 
 ## Training and test cards (the counter's card menu)
 

@@ -226,6 +226,32 @@ error-not-capturable = Solo se puede cobrar o anular una autorización, una vez,
 error-exceeds-refundable = Es más de lo que se puede reembolsar: quedan como máximo { $left } en esta venta.
 error-refund-currency = El reembolso debe ser en la moneda de la venta ({ $currency }).
 error-refund-limit = Este reembolso supera el límite de reembolsos de 24 horas: consulte a un encargado.
+error-already-open = Esta carpeta de datos ya está abierta en otra ventana de Merchant Terminal que no responde. Cierre esa ventana (o termine su proceso) y vuelva a empezar.
+error-no-home = No hay carpeta de datos: defina MERCHANT_TERMINAL_HOME o use --home.
+error-ca-unreadable = No se pudo leer el archivo de la autoridad de certificación adicional, o es más grande de lo que puede ser.
+error-unknown-time-zone = Zona horaria desconocida: use un nombre como Europe/Madrid o America/New_York.
+error-in-doubt-in-period = Resuelva las { $count } ventas o reembolsos en duda antes de cerrar el día.
+error-no-such-closing = No hay ningún informe Z con ese número.
+error-terminal-data-missing = Faltan los registros de personal y de auditoría de este terminal (terminal.sqlite3). Nadie puede iniciar sesión hasta que vuelvan: restaure toda la carpeta de datos desde una copia de seguridad. Sin copia, el propietario puede iniciar un nuevo registro de auditoría, probado por la clave de la pasarela guardada en este terminal.
+error-terminal-data-replaced = Los registros de personal y de auditoría de este terminal (terminal.sqlite3) se sustituyeron por otro archivo. Nadie puede iniciar sesión hasta que vuelvan: restaure toda la carpeta de datos desde una copia de seguridad. Sin copia, el propietario puede iniciar un nuevo registro de auditoría, probado por la clave de la pasarela guardada en este terminal.
+error-nothing-to-recover = Los registros de este terminal están en su sitio: no hay nada que recuperar.
+error-no-owner-proof = No hay ninguna clave de pasarela guardada en este terminal, así que nada prueba quién es su propietario. Restaure la carpeta de datos desde una copia de seguridad o cree una carpeta de datos nueva.
+error-proof-mismatch = Esa no es la clave de la pasarela guardada en este terminal. No se ha cambiado nada.
+error-not-confirmed = Iniciar un nuevo registro de auditoría no se puede deshacer: vuelva a ejecutarlo con --confirm.
+error-shop-no-name = La tienda necesita un nombre: encabeza cada tique.
+error-shop-too-long = El campo «{ $field }» de la tienda es demasiado largo: como máximo { $max } caracteres, para que quepa en una línea del tique.
+error-shop-too-many-lines = La dirección de la tienda tiene más de { $max } líneas.
+error-shop-unprintable = El campo «{ $field }» de la tienda tiene un carácter que no se puede imprimir (un salto de línea o un carácter de control).
+error-shop-card-number = El campo «{ $field }» de la tienda parece contener un número de tarjeta. Los números de tarjeta nunca se teclean en el terminal.
+shop-field-name = nombre
+shop-field-address = dirección
+shop-field-phone = teléfono
+shop-field-tax-id = NIF
+error-no-recipients = No hay ningún destinatario de soporte configurado (ajustes: support_recipients = ["age1…"]).
+error-bad-recipient = El destinatario { $number } no es una clave pública age X25519 (age1…).
+error-store-busy = La base de datos de ventas la está usando otro programa.
+error-store-rekeying = Otro programa está cambiando la clave de la base de datos de ventas; inténtelo de nuevo cuando termine.
+error-store-open-elsewhere = Otro programa (la aplicación o merchantctl) tiene abierta la base de datos de ventas; ciérrelo y cambie la clave.
 
 ## Tarjetas de formación y de prueba (el menú del mostrador)
 

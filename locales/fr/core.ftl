@@ -226,6 +226,32 @@ error-not-capturable = Seule une autorisation peut être débitée ou annulée, 
 error-exceeds-refundable = C'est plus que ce qui peut être remboursé : il reste au plus { $left } sur cette vente.
 error-refund-currency = Le remboursement doit être dans la devise de la vente ({ $currency }).
 error-refund-limit = Ce remboursement dépasse la limite de remboursements sur 24 heures : demandez à un responsable.
+error-already-open = Ce dossier de données est déjà ouvert dans une autre fenêtre de Merchant Terminal qui ne répond pas. Fermez cette fenêtre (ou arrêtez son processus) et recommencez.
+error-no-home = Aucun dossier de données : définissez MERCHANT_TERMINAL_HOME ou passez --home.
+error-ca-unreadable = Le fichier d'autorité de certification supplémentaire est illisible, ou plus grand qu'un tel fichier ne peut l'être.
+error-unknown-time-zone = Fuseau horaire inconnu : utilisez un nom comme Europe/Paris ou America/New_York.
+error-in-doubt-in-period = Résolvez les { $count } vente(s) ou remboursement(s) incertains avant de clôturer la journée.
+error-no-such-closing = Il n'existe pas de ticket Z portant ce numéro.
+error-terminal-data-missing = Les fiches du personnel et le journal d'audit de ce terminal (terminal.sqlite3) sont absents. Personne ne peut se connecter tant qu'ils ne sont pas revenus : restaurez tout le dossier de données depuis une sauvegarde. Sans sauvegarde, le propriétaire peut ouvrir un nouveau journal d'audit, prouvé par la clé de passerelle gardée sur ce terminal.
+error-terminal-data-replaced = Les fiches du personnel et le journal d'audit de ce terminal (terminal.sqlite3) ont été remplacés par un autre fichier. Personne ne peut se connecter tant qu'ils ne sont pas revenus : restaurez tout le dossier de données depuis une sauvegarde. Sans sauvegarde, le propriétaire peut ouvrir un nouveau journal d'audit, prouvé par la clé de passerelle gardée sur ce terminal.
+error-nothing-to-recover = Les fiches de ce terminal sont en place : il n'y a rien à récupérer.
+error-no-owner-proof = Aucune clé de passerelle n'est gardée sur ce terminal, rien ne prouve donc qui en est le propriétaire. Restaurez le dossier de données depuis une sauvegarde, ou créez un nouveau dossier de données.
+error-proof-mismatch = Ce n'est pas la clé de passerelle gardée sur ce terminal. Rien n'a été modifié.
+error-not-confirmed = Ouvrir un nouveau journal d'audit est irréversible : relancez avec --confirm.
+error-shop-no-name = La boutique a besoin d'un nom : il figure en tête de chaque ticket.
+error-shop-too-long = Le champ « { $field } » de la boutique est trop long : au plus { $max } caractères, pour tenir sur une ligne de ticket.
+error-shop-too-many-lines = L'adresse de la boutique a plus de { $max } lignes.
+error-shop-unprintable = Le champ « { $field } » de la boutique contient un caractère non imprimable (un saut de ligne ou un caractère de contrôle).
+error-shop-card-number = Le champ « { $field } » de la boutique semble contenir un numéro de carte. On ne tape jamais un numéro de carte dans le terminal.
+shop-field-name = nom
+shop-field-address = adresse
+shop-field-phone = téléphone
+shop-field-tax-id = n° de TVA
+error-no-recipients = Aucun destinataire d'assistance n'est configuré (réglages : support_recipients = ["age1…"]).
+error-bad-recipient = Le destinataire { $number } n'est pas une clé publique age X25519 (age1…).
+error-store-busy = La base des ventes est utilisée par un autre programme.
+error-store-rekeying = La base des ventes est en cours de changement de clé par un autre programme ; réessayez quand il aura fini.
+error-store-open-elsewhere = Un autre programme (l'application ou merchantctl) a ouvert la base des ventes ; fermez-le, puis changez la clé.
 
 ## Cartes de formation et de test (le menu du comptoir)
 

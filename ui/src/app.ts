@@ -8,7 +8,7 @@ import type { SessionView } from "./bindings/SessionView";
 import type { StatusView } from "./bindings/StatusView";
 import { $, mountBefore } from "./kit/dom";
 import { ROLE_WORDS, minorAsTyped, moneyText } from "./kit/format";
-import { currentLanguage, localize, setAmountWriter, setLanguage, t } from "./kit/l10n";
+import { currentLanguage, localize, reportText, setAmountWriter, setLanguage, t } from "./kit/l10n";
 import { counterScreen } from "./screens/counter";
 import { reportsScreen } from "./screens/reports";
 import { setupScreen } from "./screens/setup";
@@ -283,7 +283,7 @@ function applyStatus(s: StatusView): void {
   app.status = s;
   if (s.startup_error) {
     el.startupError.hidden = false;
-    el.startupErrorMessage.textContent = s.startup_error.message;
+    el.startupErrorMessage.textContent = reportText(s.startup_error);
     el.startupErrorCode.textContent = t("startup-error-code", { code: s.startup_error.code });
     if (s.startup_error.code === "already_open") {
       el.startupErrorTitle.textContent = t("startup-already-open");

@@ -29,12 +29,17 @@ pub struct Said {
     pub args: BTreeMap<String, SaidArg>,
 }
 
-/// A message's argument: a count (plurals select on it), a text or an amount.
+/// A message's argument: a count (plurals select on it), a text, a word
+/// of the catalog or an amount.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(untagged)]
 pub enum SaidArg {
     Number(#[ts(type = "number")] i64),
     Text(String),
+    /// A word of the catalog (its id), said in the language shown.
+    Word {
+        word: String,
+    },
     /// An amount, written as the shop writes amounts where it is shown.
     Amount {
         #[ts(type = "number")]
@@ -54,6 +59,13 @@ impl Said {
     #[must_use]
     pub fn text(mut self, name: &str, value: impl Into<String>) -> Self {
         self.args.insert(name.to_string(), SaidArg::Text(value.into()));
+        self
+    }
+
+    #[must_use]
+    pub fn word(mut self, name: &str, id: &str) -> Self {
+        self.args
+            .insert(name.to_string(), SaidArg::Word { word: id.to_string() });
         self
     }
 

@@ -150,6 +150,7 @@ impl Catalog {
                 let value = match value {
                     SaidArg::Number(n) => FluentValue::from(*n),
                     SaidArg::Text(t) => FluentValue::from(t.as_str()),
+                    SaidArg::Word { word } => FluentValue::from(self.text(word)),
                     SaidArg::Amount { minor, currency } => match currency.parse::<crate::money::Currency>() {
                         Ok(c) => FluentValue::from(self.money(Money::new(crate::money::MinorUnits::new(*minor), c))),
                         Err(_) => FluentValue::from(format!("{minor} {currency}")),

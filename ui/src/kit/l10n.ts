@@ -112,7 +112,8 @@ export function reportText(report: ErrorReport): string {
   const args: Args = {};
   for (const [name, value] of Object.entries(said.args)) {
     if (value === undefined) continue;
-    args[name] = typeof value === "object" ? writeAmount(value.minor, value.currency) : value;
+    if (typeof value !== "object") args[name] = value;
+    else args[name] = "word" in value ? t(value.word) : writeAmount(value.minor, value.currency);
   }
   return lookup(said.id, args) ?? report.message;
 }

@@ -106,12 +106,7 @@ fn report_code(e: &ReportError) -> ErrorCode {
 
 impl From<ReportError> for ErrorReport {
     fn from(e: ReportError) -> Self {
-        let said = match &e {
-            ReportError::Store(st) => store_said(st),
-            ReportError::Gateway(g) => Some(gateway_said(g)),
-            _ => None,
-        };
-        worded(report_code(&e), &e, said)
+        worded(report_code(&e), &e, report_said(&e))
     }
 }
 
@@ -208,15 +203,64 @@ fn terminal_said(e: &TerminalError) -> Option<Said> {
         TerminalError::Session(s) => Some(session_said(s)),
         TerminalError::NeedsApproval(above) => Some(amount(Said::new("error-needs-approval"), "limit", *above)),
         TerminalError::PinRateLimited => Some(Said::new("error-too-many-attempts")),
-        TerminalError::Report(ReportError::Store(st)) => store_said(st),
-        TerminalError::Report(ReportError::Gateway(g)) => Some(gateway_said(g)),
+        TerminalError::Report(r) => report_said(r),
+        TerminalError::Setup(s) => setup_said(s),
+        TerminalError::Shop(s) => Some(shop_said(s)),
+        TerminalError::Export(crate::export::ExportError::NoRecipients) => Some(Said::new("error-no-recipients")),
+        TerminalError::Export(crate::export::ExportError::BadRecipient(n)) => {
+            Some(Said::new("error-bad-recipient").number("number", i64::try_from(*n).unwrap_or(i64::MAX)))
+        }
         TerminalError::Counter(_)
         | TerminalError::Audit(_)
         | TerminalError::LimitReached(_)
-        | TerminalError::Export(_)
-        | TerminalError::Report(_)
-        | TerminalError::Setup(_)
-        | TerminalError::Shop(_) => None,
+        | TerminalError::Export(crate::export::ExportError::Io(_)) => None,
+    }
+}
+
+fn report_said(e: &ReportError) -> Option<Said> {
+    Some(match e {
+        ReportError::UnknownTimeZone => Said::new("error-unknown-time-zone"),
+        ReportError::InDoubtInPeriod(n) => Said::new("error-in-doubt-in-period").number("count", *n),
+        ReportError::NoSuchClosing => Said::new("error-no-such-closing"),
+        ReportError::Store(st) => return store_said(st),
+        ReportError::Gateway(g) => gateway_said(g),
+        ReportError::InvalidRange(_) | ReportError::Corrupt(_) | ReportError::Write(_) => return None,
+    })
+}
+
+fn setup_said(e: &SetupError) -> Option<Said> {
+    Some(match e {
+        SetupError::Missing => Said::new("error-terminal-data-missing"),
+        SetupError::Replaced => Said::new("error-terminal-data-replaced"),
+        SetupError::NothingToRecover => Said::new("error-nothing-to-recover"),
+        SetupError::NoOwnerProof => Said::new("error-no-owner-proof"),
+        SetupError::ProofMismatch => Said::new("error-proof-mismatch"),
+        SetupError::NotConfirmed => Said::new("error-not-confirmed"),
+        SetupError::Keychain(k) => return keychain_said(k),
+        SetupError::Store(st) => return store_said(st),
+        SetupError::Staff(a) => return auth_said(a),
+        SetupError::Audit(_) => return None,
+    })
+}
+
+fn shop_said(e: &crate::shop::ShopError) -> Said {
+    use crate::shop::ShopError;
+    // The field as the catalog words it (the error carries its English name).
+    let field = |f: &str| match f {
+        "name" => "shop-field-name",
+        "address" => "shop-field-address",
+        "phone" => "shop-field-phone",
+        _ => "shop-field-tax-id",
+    };
+    match e {
+        ShopError::NoName => Said::new("error-shop-no-name"),
+        ShopError::TooLong(f, max) => Said::new("error-shop-too-long")
+            .word("field", field(f))
+            .number("max", i64::try_from(*max).unwrap_or(i64::MAX)),
+        ShopError::TooManyLines => Said::new("error-shop-too-many-lines")
+            .number("max", i64::try_from(crate::shop::MAX_ADDRESS_LINES).unwrap_or(i64::MAX)),
+        ShopError::Unprintable(f) => Said::new("error-shop-unprintable").word("field", field(f)),
+        ShopError::CardNumber(f) => Said::new("error-shop-card-number").word("field", field(f)),
     }
 }
 
@@ -232,7 +276,12 @@ fn counter_said(e: &CounterError) -> Option<Said> {
         CounterError::Gateway(g) => gateway_said(g),
         CounterError::Keychain(k) => return keychain_said(k),
         CounterError::Store(st) => return store_said(st),
-        CounterError::InvalidInput(_) | CounterError::GatewaySetup(_) | CounterError::Config(_) => return None,
+        CounterError::Config(ConfigError::AlreadyOpen) => Said::new("error-already-open"),
+        CounterError::Config(ConfigError::NoHome) => Said::new("error-no-home"),
+        CounterError::Config(ConfigError::CaUnreadable) => Said::new("error-ca-unreadable"),
+        CounterError::InvalidInput(_)
+        | CounterError::GatewaySetup(_)
+        | CounterError::Config(ConfigError::Io { .. } | ConfigError::Settings(_)) => return None,
     })
 }
 
@@ -328,13 +377,66 @@ fn store_said(e: &StoreError) -> Option<Said> {
         StoreError::CurrencyMismatch(c) => Said::new("error-refund-currency").text("currency", c.code()),
         StoreError::RefundLimit(_) => Said::new("error-refund-limit"),
         StoreError::Keychain(k) => return keychain_said(k),
-        StoreError::Busy
-        | StoreError::Rekeying
-        | StoreError::OpenElsewhere
-        | StoreError::Unreadable(_)
+        StoreError::Busy => Said::new("error-store-busy"),
+        StoreError::Rekeying => Said::new("error-store-rekeying"),
+        StoreError::OpenElsewhere => Said::new("error-store-open-elsewhere"),
+        StoreError::Unreadable(_)
         | StoreError::Database(_)
         | StoreError::Migration(_)
         | StoreError::Tampered(_)
         | StoreError::Corrupt(_) => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::{Currency, MinorUnits, Money};
+
+    /// Where the catalog words an error, its English is the error's own
+    /// (logs keep the `Display`; the window and the CLI the catalog's), and
+    /// every other language has it (the catalogs' own test).
+    #[test]
+    fn the_catalogs_english_is_each_errors_own() {
+        let eur = Money::new(MinorUnits::new(1250), Currency::Eur);
+        let errors: Vec<TerminalError> = vec![
+            CounterError::Money(MoneyError::TooManyDecimals {
+                currency: Currency::Jpy,
+                allowed: 0,
+            })
+            .into(),
+            CounterError::Money(MoneyError::DecimalMarkIs { decimal: ',' }).into(),
+            CounterError::Money(MoneyError::AboveCeiling { limit: eur }).into(),
+            CounterError::Money(MoneyError::LooksLikeCardNumber).into(),
+            CounterError::ChargeInProgress.into(),
+            CounterError::CaptureExpired.into(),
+            CounterError::Config(ConfigError::AlreadyOpen).into(),
+            CounterError::Store(StoreError::ExceedsRefundable(eur)).into(),
+            CounterError::Store(StoreError::OpenElsewhere).into(),
+            CounterError::Keychain(KeychainError::GatewayKeyUnbound).into(),
+            CounterError::Gateway(GatewayError::Declined {
+                reason: crate::gateway::DeclineReason::ExpiredCard,
+                payment_intent: None,
+            })
+            .into(),
+            AuthError::SlowDown(30).into(),
+            AuthError::LockedOut(15).into(),
+            AuthError::Forbidden(crate::auth::Permission::Refund).into(),
+            TerminalError::NeedsApproval(eur),
+            TerminalError::Session(crate::session::SessionError::ReauthRequired),
+            TerminalError::Setup(SetupError::Missing),
+            TerminalError::Setup(SetupError::Replaced),
+            TerminalError::Shop(crate::shop::ShopError::TooLong("tax id", 40)),
+            TerminalError::Shop(crate::shop::ShopError::TooManyLines),
+            TerminalError::Report(ReportError::InDoubtInPeriod(2)),
+            TerminalError::Export(crate::export::ExportError::BadRecipient(2)),
+        ];
+        for e in &errors {
+            let report = ErrorReport::from(e);
+            assert!(report.said.is_some(), "{e}");
+            // The English catalog writes amounts the English way.
+            let own = e.to_string().replace("12.50 EUR", "€12.50");
+            assert_eq!(report.message, own);
+        }
+    }
 }
