@@ -71,7 +71,10 @@ fn a_german_shop_types_and_reads_amounts_its_way_and_every_paper_speaks_german()
     let long = "DE".repeat(30);
     let out = merchantctl(s, &home, &["shop", "set", "--tax-id", &long])?;
     let said = String::from_utf8_lossy(&out.stderr).to_string();
-    assert!(said.contains("Das Feld „USt-IdNr.“ des Geschäfts ist zu lang"), "{said}");
+    assert!(
+        said.contains("Das Feld „USt-IdNr.“ des Geschäfts ist zu lang"),
+        "{said}"
+    );
     assert!(!said.contains(&long), "what was typed is never echoed: {said}");
 
     // merchantctl's own lines speak German too.

@@ -1089,10 +1089,9 @@ async fn run_seed(seed: u64, ops: u64) -> TestResult<Tally> {
                 // refused as bad input, and a capture is refused as expired
                 // only once the gateway's deadline has passed.
                 let unjustified = match (&e, kind) {
-                    (
-                        CounterError::InvalidInput(_) | CounterError::Money(_),
-                        "charge" | "authorise" | "reader_cancel",
-                    ) => Some("a valid charge was refused as bad input"),
+                    (CounterError::Input(_) | CounterError::Money(_), "charge" | "authorise" | "reader_cancel") => {
+                        Some("a valid charge was refused as bad input")
+                    }
                     (CounterError::CaptureExpired, _) => {
                         let now = clock::now_ms();
                         let sale = target.map(|t| t.to_string());

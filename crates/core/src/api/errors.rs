@@ -19,7 +19,7 @@ impl From<&CounterError> for ErrorReport {
         let code = match e {
             CounterError::Money(MoneyError::UnknownCurrency) => ErrorCode::InvalidInput,
             CounterError::Money(_) => ErrorCode::InvalidAmount,
-            CounterError::InvalidInput(_) => ErrorCode::InvalidInput,
+            CounterError::Input(_) => ErrorCode::InvalidInput,
             CounterError::ChargeInProgress => ErrorCode::ChargeInProgress,
             CounterError::NothingToCancel => ErrorCode::NothingToCancel,
             CounterError::InDoubt(_) => ErrorCode::InDoubt,
@@ -210,10 +210,19 @@ fn terminal_said(e: &TerminalError) -> Option<Said> {
         TerminalError::Export(crate::export::ExportError::BadRecipient(n)) => {
             Some(Said::new("error-bad-recipient").number("number", i64::try_from(*n).unwrap_or(i64::MAX)))
         }
+        TerminalError::LimitReached(limit) => Some(limit_said(limit)),
         TerminalError::Counter(_)
         | TerminalError::Audit(_)
-        | TerminalError::LimitReached(_)
         | TerminalError::Export(crate::export::ExportError::Io(_)) => None,
+    }
+}
+
+fn limit_said(limit: &crate::terminal::Limit) -> Said {
+    use crate::terminal::Limit;
+    match limit {
+        Limit::ChargesPerMinute(n) => Said::new("error-charges-per-minute").number("count", i64::from(*n)),
+        Limit::RefundCount(n) => Said::new("error-refund-count").number("count", i64::from(*n)),
+        Limit::RefundAmount(m) => amount(Said::new("error-refund-amount-limit"), "limit", *m),
     }
 }
 
@@ -279,10 +288,29 @@ fn counter_said(e: &CounterError) -> Option<Said> {
         CounterError::Config(ConfigError::AlreadyOpen) => Said::new("error-already-open"),
         CounterError::Config(ConfigError::NoHome) => Said::new("error-no-home"),
         CounterError::Config(ConfigError::CaUnreadable) => Said::new("error-ca-unreadable"),
-        CounterError::InvalidInput(_)
-        | CounterError::GatewaySetup(_)
-        | CounterError::Config(ConfigError::Io { .. } | ConfigError::Settings(_)) => return None,
+        CounterError::Input(i) => input_said(i),
+        CounterError::GatewaySetup(_) | CounterError::Config(ConfigError::Io { .. } | ConfigError::Settings(_)) => {
+            return None
+        }
     })
+}
+
+fn input_said(e: &crate::counter::InputError) -> Said {
+    use crate::counter::InputError;
+    match e {
+        InputError::NotAnEmail => Said::new("error-not-an-email"),
+        InputError::NoReceiptToEmail => Said::new("error-no-receipt-to-email"),
+        InputError::AddressHoldsCardNumber => Said::new("error-address-card-number"),
+        InputError::TestCardNeedsTestKey => Said::new("error-test-card-needs-test-key"),
+        InputError::CadOnReader => Said::new("error-cad-on-reader"),
+        InputError::LastFour => Said::new("error-last-four"),
+        InputError::DescriptionTooLong(max) => {
+            Said::new("error-description-too-long").number("max", i64::try_from(*max).unwrap_or(i64::MAX))
+        }
+        InputError::DescriptionUnprintable => Said::new("error-description-unprintable"),
+        InputError::DescriptionCardNumber => Said::new("error-description-card-number"),
+        InputError::NotAPaymentMethod => Said::new("error-not-a-payment-method"),
+    }
 }
 
 fn money_said(e: &MoneyError) -> Said {
@@ -430,6 +458,10 @@ mod tests {
             TerminalError::Shop(crate::shop::ShopError::TooManyLines),
             TerminalError::Report(ReportError::InDoubtInPeriod(2)),
             TerminalError::Export(crate::export::ExportError::BadRecipient(2)),
+            TerminalError::LimitReached(crate::terminal::Limit::RefundAmount(eur)),
+            TerminalError::LimitReached(crate::terminal::Limit::ChargesPerMinute(30)),
+            CounterError::Input(crate::counter::InputError::DescriptionTooLong(200)).into(),
+            CounterError::Input(crate::counter::InputError::CadOnReader).into(),
         ];
         for e in &errors {
             let report = ErrorReport::from(e);

@@ -40,13 +40,43 @@ mod settlement;
 pub use settlement::gateway_error_code;
 use settlement::*;
 
+/// What was typed at the counter, other than an amount, and why it was
+/// refused. Each message names the rule, never what was typed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InputError {
+    #[error("That does not look like an email address.")]
+    NotAnEmail,
+    #[error("Only an approved sale has a receipt to email.")]
+    NoReceiptToEmail,
+    #[error("That looks like it holds a card number. Card numbers are never typed into the terminal.")]
+    AddressHoldsCardNumber,
+    #[error("Test cards only work with the gateway's test-mode key.")]
+    TestCardNeedsTestKey,
+    #[error(
+        "Canadian dollar payments on the card reader need Interac, which this terminal does not support yet. \
+         Nothing was charged: take this payment by keyed entry instead."
+    )]
+    CadOnReader,
+    #[error("The last 4 are four digits.")]
+    LastFour,
+    #[error("The description is too long: at most {0} characters.")]
+    DescriptionTooLong(usize),
+    #[error("The description cannot contain line breaks or control characters.")]
+    DescriptionUnprintable,
+    #[error("The description looks like it holds a card number. Card numbers are never typed into the terminal.")]
+    DescriptionCardNumber,
+    #[error("That is not a payment method id (pm_…). Card numbers are never entered into the terminal.")]
+    NotAPaymentMethod,
+}
+
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CounterError {
     #[error(transparent)]
     Money(#[from] MoneyError),
-    #[error("{0}")]
-    InvalidInput(String),
+    #[error(transparent)]
+    Input(#[from] InputError),
     #[error("A charge is already in progress on this till.")]
     ChargeInProgress,
     #[error("No charge is in progress.")]
@@ -230,9 +260,7 @@ impl Counter {
         if let Some(pm) = &input.payment_method {
             check_payment_method_id(pm)?;
             if TestCard::ALL.iter().any(|t| t.payment_method() == pm) && !self.gateway.test_mode() {
-                return Err(CounterError::InvalidInput(
-                    "Test cards only work with the gateway's test-mode key.".into(),
-                ));
+                return Err(InputError::TestCardNeedsTestKey.into());
             }
         }
         // Stripe takes Canadian cards on the reader only with Interac
@@ -240,11 +268,7 @@ impl Counter {
         // terminal does not do: refused before anything is written or sent,
         // in training too, so that practice matches the shop's live till.
         if currency == Currency::Cad && input.payment_method.is_none() {
-            return Err(CounterError::InvalidInput(
-                "Canadian dollar payments on the card reader need Interac, which this terminal does not support \
-                 yet. Nothing was charged: take this payment by keyed entry instead."
-                    .into(),
-            ));
+            return Err(InputError::CadOnReader.into());
         }
         let cancel = self.begin_charge()?;
         let _done = InFlight(&self.in_flight);
@@ -322,7 +346,7 @@ impl Counter {
             .as_deref()
             .is_some_and(|l| l.len() != 4 || !l.bytes().all(|b| b.is_ascii_digit()))
         {
-            return Err(CounterError::InvalidInput("The last 4 are four digits.".into()));
+            return Err(InputError::LastFour.into());
         }
         let currency = filter.currency.unwrap_or(self.settings.currency);
         let amount = filter
@@ -507,21 +531,14 @@ impl Counter {
         let max = self.settings.max_description_chars;
         // Count only up to the limit: a 10 MB paste is refused without a full scan.
         if text.chars().nth(max).is_some() {
-            return Err(CounterError::InvalidInput(format!(
-                "The description is too long: at most {max} characters."
-            )));
+            return Err(InputError::DescriptionTooLong(max).into());
         }
         let text = text.trim();
         if text.chars().any(char::is_control) {
-            return Err(CounterError::InvalidInput(
-                "The description cannot contain line breaks or control characters.".into(),
-            ));
+            return Err(InputError::DescriptionUnprintable.into());
         }
         if crate::pan::contains_card_number(text) {
-            return Err(CounterError::InvalidInput(
-                "The description looks like it holds a card number. Card numbers are never typed into the terminal."
-                    .into(),
-            ));
+            return Err(InputError::DescriptionCardNumber.into());
         }
         Ok((!text.is_empty()).then(|| text.to_string()))
     }
@@ -545,9 +562,7 @@ fn check_payment_method_id(id: &str) -> Result<(), CounterError> {
     if ok {
         Ok(())
     } else {
-        Err(CounterError::InvalidInput(
-            "That is not a payment method id (pm_…). Card numbers are never entered into the terminal.".into(),
-        ))
+        Err(InputError::NotAPaymentMethod.into())
     }
 }
 

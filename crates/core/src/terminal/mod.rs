@@ -49,8 +49,8 @@ pub enum TerminalError {
     Audit(#[from] AuditError),
     #[error("This refund is above {}: a manager must approve it with their PIN.", .0.display())]
     NeedsApproval(crate::money::Money),
-    #[error("{0}")]
-    LimitReached(String),
+    #[error(transparent)]
+    LimitReached(Limit),
     #[error("Too many PIN attempts on this terminal: wait a minute.")]
     PinRateLimited,
     #[error(transparent)]
@@ -99,6 +99,18 @@ impl From<crate::store::StoreError> for TerminalError {
 }
 
 type Result<T> = std::result::Result<T, TerminalError>;
+
+/// A limit the owner set, reached.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Limit {
+    #[error("More than {0} charges a minute on this terminal: wait a moment.")]
+    ChargesPerMinute(u32),
+    #[error("You have reached your limit of {0} refunds in 24 hours: ask a manager.")]
+    RefundCount(u32),
+    #[error("This refund would take you over your 24-hour refund limit of {}: ask a manager.", .0.display())]
+    RefundAmount(crate::money::Money),
+}
 
 pub struct Terminal {
     home: Home,

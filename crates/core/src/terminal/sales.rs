@@ -5,10 +5,10 @@ use secrecy::SecretString;
 
 use super::audit::refusal_code;
 use super::reports::write_file;
-use super::{Result, Terminal, TerminalError};
+use super::{Limit, Result, Terminal, TerminalError};
 use crate::audit::{Action, Outcome};
 use crate::auth::{Actor, Permission, Role};
-use crate::counter::{ChargeInput, CounterError, RefundInput, SalesFilter};
+use crate::counter::{ChargeInput, CounterError, InputError, RefundInput, SalesFilter};
 use crate::gateway::{RefundReason, TestCard};
 use crate::money::{Currency, MinorUnits, Money};
 use crate::receipt::{self, ReceiptContext, ReceiptCopy};
@@ -26,9 +26,8 @@ impl Terminal {
             .take_rate_slot(RateKind::Charge, self.settings.charges_per_minute, now)?
         {
             self.record(Some(actor), Action::Charge, None, Outcome::RateLimited, None)?;
-            return Err(TerminalError::LimitReached(format!(
-                "More than {} charges a minute on this terminal: wait a moment.",
-                self.settings.charges_per_minute
+            return Err(TerminalError::LimitReached(Limit::ChargesPerMinute(
+                self.settings.charges_per_minute,
             )));
         }
         input.staff_id = Some(actor.staff_id.clone());
@@ -170,14 +169,14 @@ impl Terminal {
                 .any(|c| c.is_whitespace() || c.is_control() || c == ',' || c == ';')
             && !crate::pan::contains_card_number(email);
         if !plausible {
-            return Err(CounterError::InvalidInput("That does not look like an email address.".into()).into());
+            return Err(CounterError::from(InputError::NotAnEmail).into());
         }
         let counter = self.counter()?;
         let found = counter.store().get(sale)?.ok_or(CounterError::SaleNotFound)?;
         let payment = found
             .gateway_ref
             .filter(|_| found.status == crate::store::SaleStatus::Approved)
-            .ok_or_else(|| CounterError::InvalidInput("Only an approved sale has a receipt to email.".into()))?;
+            .ok_or(CounterError::Input(InputError::NoReceiptToEmail))?;
         let result = counter.gateway().email_receipt(&payment, email).await;
         let outcome = if result.is_ok() { Outcome::Ok } else { Outcome::Failed };
         self.record(
@@ -288,18 +287,14 @@ impl Terminal {
 
     /// The refusal of a refund over a cashier's limits, audited.
     fn refund_limit_reached(&self, actor: &Actor, reached: CapReached, currency: Currency) -> Result<TerminalError> {
-        let msg = match reached {
-            CapReached::Count => format!(
-                "You have reached your limit of {} refunds in 24 hours: ask a manager.",
-                self.settings.refund_limit_count
-            ),
-            CapReached::Amount => format!(
-                "This refund would take you over your 24-hour refund limit of {}: ask a manager.",
-                Money::new(major(self.settings.refund_limit_major, currency), currency).display()
-            ),
+        let limit = match reached {
+            CapReached::Count => Limit::RefundCount(self.settings.refund_limit_count),
+            CapReached::Amount => {
+                Limit::RefundAmount(Money::new(major(self.settings.refund_limit_major, currency), currency))
+            }
         };
         self.record(Some(actor), Action::Refund, None, Outcome::LimitReached, None)?;
-        Ok(TerminalError::LimitReached(msg))
+        Ok(TerminalError::LimitReached(limit))
     }
 
     /// Captures an authorisation: `amount` as typed, or all of it.

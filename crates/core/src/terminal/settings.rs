@@ -165,10 +165,7 @@ impl Terminal {
         let g = &mut settings.gateway;
         let typed = [change.base_url.as_deref(), change.reader_id.as_deref()];
         if typed.into_iter().flatten().any(url_holds_card_number) {
-            return Err(CounterError::InvalidInput(
-                "That looks like it holds a card number. Card numbers are never typed into the terminal.".into(),
-            )
-            .into());
+            return Err(CounterError::from(crate::counter::InputError::AddressHoldsCardNumber).into());
         }
         if let Some(url) = change.base_url.filter(|u| !u.trim().is_empty()) {
             g.base_url = url.trim().to_string();
