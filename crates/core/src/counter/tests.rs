@@ -236,6 +236,30 @@ async fn a_double_press_sends_one_charge() -> Result<(), CounterError> {
     Ok(())
 }
 
+/// Cancel stops the charge the reader is waiting on, and only that: with
+/// nothing in flight it says so, and a cancelled sale took nothing.
+#[tokio::test]
+async fn cancel_stops_the_charge_in_flight_and_nothing_else() -> Result<(), CounterError> {
+    let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
+    let c = counter(dir.path(), 5_000).await?;
+    assert!(matches!(c.cancel_charge(), Err(CounterError::NothingToCancel)));
+    let cancel = async {
+        // Once the charge is waiting on the reader.
+        for _ in 0..200 {
+            if c.cancel_charge().is_ok() {
+                return true;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        false
+    };
+    let (sale, cancelled) = tokio::join!(c.charge(input("5", SimulatedCard::SlowReader)), cancel);
+    assert!(cancelled, "the charge was never in flight");
+    assert_eq!(sale?.status, SaleStatus::Cancelled);
+    assert!(matches!(c.cancel_charge(), Err(CounterError::NothingToCancel)));
+    Ok(())
+}
+
 #[tokio::test]
 async fn an_interrupted_charge_is_settled_on_the_next_start() -> Result<(), CounterError> {
     let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
