@@ -491,6 +491,15 @@ mod tests {
         let jpy = Money::new(MinorUnits::new(1235), Currency::Jpy);
         assert_eq!(jpy.text(&En.numbers()), "¥1,235");
         assert_eq!(jpy.text(&De.numbers()), "1.235\u{a0}¥");
+        let krw = Money::new(MinorUnits::new(5000), Currency::Krw);
+        assert_eq!(krw.text(&En.numbers()), "₩5,000");
+        // Nothing owed is written without a sign: "-$0.00" on a receipt
+        // reads as a refund.
+        assert_eq!(
+            Money::new(MinorUnits::new(0), Currency::Usd).text(&En.numbers()),
+            "$0.00"
+        );
+        assert_eq!(eur(0).text(&Fr.numbers()), "0,00\u{a0}€");
     }
 
     #[test]

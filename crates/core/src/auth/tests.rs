@@ -366,3 +366,26 @@ fn a_check_cut_off_counts_as_a_failure() -> Result<(), AuthError> {
     assert_eq!(staff.list(&db, clock.now_ms())?[0].failed_attempts, 3);
     Ok(())
 }
+
+/// Each role has its own word in every language's catalog, never an id or a
+/// blank shown where a person's role belongs.
+#[test]
+fn each_role_is_named_by_the_catalog() {
+    use crate::locale::Language;
+    for language in [Language::En, Language::Fr, Language::De, Language::Es] {
+        let words = crate::messages::Catalog::of(language);
+        let names: Vec<String> = [Role::Cashier, Role::Manager, Role::Support]
+            .into_iter()
+            .map(|role| words.text(role.message_id()))
+            .collect();
+        for (role, name) in [Role::Cashier, Role::Manager, Role::Support].iter().zip(&names) {
+            assert!(
+                !name.trim().is_empty() && name != role.message_id(),
+                "{language:?} {role:?}: {name:?}"
+            );
+        }
+        let distinct: std::collections::BTreeSet<_> = names.iter().collect();
+        assert_eq!(distinct.len(), 3, "{language:?}: {names:?}");
+    }
+    assert_eq!(crate::messages::english().text(Role::Manager.message_id()), "manager");
+}
