@@ -447,7 +447,10 @@ async fn cancelling_at_the_reader_stops_it_and_cancels_the_payment() -> TestResu
     let request = ChargeRequest {
         sale_id: sale,
         journaled_at_ms: merchant_core::clock::now_ms(),
-        terminal_id: "t-cancel".into(),
+        by: merchant_core::gateway::Attribution {
+            terminal_id: "t-cancel".into(),
+            ..Default::default()
+        },
         money: Money::new(MinorUnits::new(900), Currency::Usd),
         idempotency_key: IdempotencyKey::generate(),
         source: PaymentSource::Reader {

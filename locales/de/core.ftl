@@ -82,6 +82,7 @@ risk-warning = { $concerns }: Ausweis prüfen oder um eine andere Karte bitten.
 
 shop-phone = Tel. { $phone }
 shop-tax-id = USt-IdNr. { $tax_id }
+shop-till = Kasse: { $till }
 
 ## Berichte (Tagesansicht, X und Z)
 
@@ -104,6 +105,9 @@ report-net-by-line = Netto je Zeile (Verkäufe/Erstattungen):
 report-by-brand = Nach Kartenmarke:
 report-by-staff = Nach Personal:
 report-by-hour = Nach Stunde:
+report-shop-title = TAG DES GESCHÄFTS (alle Kassen, laut Gateway)
+report-by-till = Nach Kasse:
+report-till-differs = ! { $till }: ihre eigenen Daten zeigen { $sales } Verkauf/Verkäufe { $gross }, { $refunds } Erstattung(en) { $refunded }
 report-z-closed = Abgeschlossen am { $at } von { $by }
 report-z-covers = Umfasst { $count ->
     [one] einen Verkauf oder eine Erstattung
@@ -113,6 +117,9 @@ report-z-hash = SHA-256 des Umfangs:
 report-no-card = ohne Karte
 report-unattributed = nicht zugeordnet
 report-staff-unknown = Personal { $id }
+shop-till-none = nicht von einer Kasse
+shop-till-unnamed = Kasse { $id }
+shop-staff-at-till = { $staff } ({ $till })
 
 ## CSV-Export: Spaltenüberschriften
 
@@ -127,6 +134,7 @@ csv-captured = Belastet
 csv-currency = Währung
 csv-card = Karte
 csv-staff = Personal
+csv-till = Kasse
 csv-refund-reason = Erstattungsgrund
 csv-card-ending = { $brand } endet auf { $last4 }
 
@@ -181,6 +189,8 @@ error-in-doubt = { $count ->
    *[other] { $count } Verkäufe sind unklar: erst klären, dann neu kassieren. Den Kunden nicht erneut belasten.
 }
 error-live-not-configured = Der Echtbetrieb hat noch keinen Gateway-Schlüssel. Der Inhaber muss einen hinterlegen.
+error-back-office = Dieses Terminal ist ein Büroplatz: Es nimmt keine Zahlungen an und erstattet nichts.
+error-back-office-not-fresh = Nur ein Terminal, das nie eine Zahlung angenommen hat, kann ein Büroplatz werden.
 error-sale-not-found = Diesen Verkauf gibt es auf diesem Terminal nicht.
 error-capture-expired = Die Autorisierung ist abgelaufen: Die Bank reserviert das Geld nicht mehr, es kann nicht gebucht werden. Stornieren und neu kassieren.
 error-wrong-pin = Name oder PIN falsch.
@@ -245,6 +255,7 @@ error-ca-unreadable = Die zusätzliche CA-Datei konnte nicht gelesen werden oder
 error-unknown-time-zone = Unbekannte Zeitzone: einen Namen wie Europe/Berlin oder America/New_York verwenden.
 error-in-doubt-in-period = Vor dem Tagesabschluss die { $count } unklaren Verkäufe oder Erstattungen klären.
 error-no-such-closing = Einen Z-Bon mit dieser Nummer gibt es nicht.
+error-shop-needs-live = Der Tag des ganzen Geschäfts wird beim Gateway gelesen: dafür braucht es den Echtbetrieb und den Gateway-Schlüssel des Geschäfts.
 error-terminal-data-missing = Die Personal- und Audit-Daten dieses Terminals (terminal.sqlite3) fehlen. Niemand kann sich anmelden, bis sie zurück sind: den ganzen Datenordner aus einer Sicherung wiederherstellen. Ohne Sicherung kann der Inhaber ein neues Audit-Protokoll beginnen, belegt durch den auf diesem Terminal hinterlegten Gateway-Schlüssel.
 error-terminal-data-replaced = Die Personal- und Audit-Daten dieses Terminals (terminal.sqlite3) wurden durch eine andere Datei ersetzt. Niemand kann sich anmelden, bis sie zurück sind: den ganzen Datenordner aus einer Sicherung wiederherstellen. Ohne Sicherung kann der Inhaber ein neues Audit-Protokoll beginnen, belegt durch den auf diesem Terminal hinterlegten Gateway-Schlüssel.
 error-nothing-to-recover = Die Daten dieses Terminals sind vorhanden: Es gibt nichts wiederherzustellen.
@@ -260,6 +271,7 @@ shop-field-name = Name
 shop-field-address = Adresse
 shop-field-phone = Telefon
 shop-field-tax-id = USt-IdNr.
+shop-field-till = Kassenname
 error-no-recipients = Kein Support-Empfänger eingerichtet (Einstellungen: support_recipients = ["age1…"]).
 error-bad-recipient = Empfänger { $number } ist kein öffentlicher age-X25519-Schlüssel (age1…).
 error-store-busy = Die Verkaufsdatenbank wird von einem anderen Programm benutzt.
@@ -286,6 +298,9 @@ cli-still-in-doubt = { $count ->
 cli-reconciled = { $local } lokale(r) Verkauf/Verkäufe, { $gateway } beim Gateway, { $matched } übereinstimmend, { $differences } Abweichung(en)
 cli-imported = { $count } Datensatz/Datensätze importiert
 cli-time-zone = Zeitzone: { $zone }
+cli-till-named = Kasse: { $till }
+cli-back-office-on = Dieses Terminal ist jetzt ein Büroplatz: Berichte und der Tag des Geschäfts, keine Kasse.
+cli-gateway-progress = Gateway wird gelesen: Tag { $done } von { $total }
 cli-mode-training = Modus: Schulung
 cli-mode-live = Modus: Echtbetrieb
 cli-staff-added = { $name } als { $role } angelegt

@@ -388,6 +388,7 @@ staff-shop-name = Name
 staff-shop-address = Adresse (je Zeile eine)
 staff-shop-phone = Telefon
 staff-shop-tax-id = USt-IdNr.
+staff-shop-till = Name dieser Kasse
 staff-shop-paper = Belegpapier
 staff-paper-a4 = A4
 staff-paper-80mm = 80-mm-Rolle

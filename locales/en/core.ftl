@@ -83,6 +83,7 @@ risk-warning = { $concerns }: check ID or ask for another card.
 
 shop-phone = Tel. { $phone }
 shop-tax-id = Tax ID { $tax_id }
+shop-till = Till: { $till }
 
 ## Reports (day view, X and Z)
 
@@ -105,6 +106,9 @@ report-net-by-line = Net by line (sales/refunds):
 report-by-brand = By card brand:
 report-by-staff = By staff:
 report-by-hour = By hour:
+report-shop-title = SHOP DAY (all tills, from the gateway)
+report-by-till = By till:
+report-till-differs = ! { $till }: its own records show { $sales } sale(s) { $gross }, { $refunds } refund(s) { $refunded }
 report-z-closed = Closed { $at } by { $by }
 report-z-covers = Covers { $count ->
     [one] one sale or refund
@@ -114,6 +118,9 @@ report-z-hash = SHA-256 of what it covers:
 report-no-card = no card
 report-unattributed = unattributed
 report-staff-unknown = staff { $id }
+shop-till-none = not from a till
+shop-till-unnamed = till { $id }
+shop-staff-at-till = { $staff } ({ $till })
 
 ## CSV export: column headings (kept machine-friendly in English)
 
@@ -128,6 +135,7 @@ csv-captured = captured
 csv-currency = currency
 csv-card = card
 csv-staff = staff
+csv-till = till
 csv-refund-reason = refund_reason
 csv-card-ending = { $brand } ending { $last4 }
 
@@ -182,6 +190,8 @@ error-in-doubt = { $count ->
    *[other] { $count } sales are in doubt: resolve them before taking a new charge. Do not charge the customer again.
 }
 error-live-not-configured = Live mode has no gateway key yet. An owner must set one.
+error-back-office = This terminal is a back office: it takes no payments and makes no refunds.
+error-back-office-not-fresh = Only a terminal that has never taken a payment can become a back office.
 error-sale-not-found = No such sale on this terminal.
 error-capture-expired = The authorisation has expired: the card issuer no longer holds the money, so it cannot be captured. Void it and take a new payment.
 error-wrong-pin = Wrong name or PIN.
@@ -246,6 +256,7 @@ error-ca-unreadable = The extra CA file could not be read, or is larger than a C
 error-unknown-time-zone = Unknown time zone: use a name such as Europe/Paris or America/New_York.
 error-in-doubt-in-period = Resolve the { $count } sale(s) or refund(s) in doubt before closing the day.
 error-no-such-closing = There is no Z report with that number.
+error-shop-needs-live = The shop's combined day is read from the gateway: it needs live mode and the shop's gateway key.
 error-terminal-data-missing = This terminal's staff and audit records (terminal.sqlite3) are missing. Nobody can sign in until they are back: restore the whole data folder from a backup. If there is no backup, the owner can start a new audit trail, proven by the gateway key kept on this terminal.
 error-terminal-data-replaced = This terminal's staff and audit records (terminal.sqlite3) were replaced by another file. Nobody can sign in until they are back: restore the whole data folder from a backup. If there is no backup, the owner can start a new audit trail, proven by the gateway key kept on this terminal.
 error-nothing-to-recover = This terminal's records are in place: there is nothing to recover.
@@ -261,6 +272,7 @@ shop-field-name = name
 shop-field-address = address
 shop-field-phone = phone
 shop-field-tax-id = tax id
+shop-field-till = till name
 error-no-recipients = No support recipient is configured (settings: support_recipients = ["age1…"]).
 error-bad-recipient = Recipient { $number } is not an age X25519 public key (age1…).
 error-store-busy = The sales database is in use by another program.
@@ -284,6 +296,9 @@ cli-still-in-doubt = { $count } sale(s) still in doubt
 cli-reconciled = { $local } local sale(s), { $gateway } at the gateway, { $matched } matched, { $differences } difference(s)
 cli-imported = imported { $count } record(s)
 cli-time-zone = time zone: { $zone }
+cli-till-named = till: { $till }
+cli-back-office-on = This terminal is now a back office: reports and the shop day, no counter.
+cli-gateway-progress = reading the gateway: day { $done } of { $total }
 cli-mode-training = mode: training
 cli-mode-live = mode: live
 cli-staff-added = { $name } added as { $role }

@@ -390,6 +390,7 @@ staff-shop-name = Name
 staff-shop-address = Address (one line each)
 staff-shop-phone = Phone
 staff-shop-tax-id = Tax ID
+staff-shop-till = This till's name
 staff-shop-paper = Receipt paper
 staff-paper-a4 = A4
 staff-paper-80mm = 80 mm roll

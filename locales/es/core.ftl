@@ -82,6 +82,7 @@ risk-warning = { $concerns }: compruebe un documento de identidad o pida otra ta
 
 shop-phone = Tel. { $phone }
 shop-tax-id = NIF { $tax_id }
+shop-till = Caja: { $till }
 
 ## Informes (día, X y Z)
 
@@ -104,6 +105,9 @@ report-net-by-line = Neto por línea (ventas/reembolsos):
 report-by-brand = Por marca de tarjeta:
 report-by-staff = Por empleado:
 report-by-hour = Por hora:
+report-shop-title = DÍA DE LA TIENDA (todas las cajas, según la pasarela)
+report-by-till = Por caja:
+report-till-differs = ! { $till }: sus propios datos muestran { $sales } venta(s) { $gross }, { $refunds } reembolso(s) { $refunded }
 report-z-closed = Cerrado el { $at } por { $by }
 report-z-covers = Abarca { $count ->
     [one] una venta o reembolso
@@ -113,6 +117,9 @@ report-z-hash = SHA-256 de lo que abarca:
 report-no-card = sin tarjeta
 report-unattributed = sin asignar
 report-staff-unknown = empleado { $id }
+shop-till-none = fuera de caja
+shop-till-unnamed = caja { $id }
+shop-staff-at-till = { $staff } ({ $till })
 
 ## Exportación CSV: cabeceras de columna
 
@@ -127,6 +134,7 @@ csv-captured = Cobrado
 csv-currency = Moneda
 csv-card = Tarjeta
 csv-staff = Empleado
+csv-till = caja
 csv-refund-reason = Motivo del reembolso
 csv-card-ending = { $brand } terminada en { $last4 }
 
@@ -181,6 +189,8 @@ error-in-doubt = { $count ->
    *[other] { $count } ventas están en duda: resuélvalas antes de un nuevo cobro. No vuelva a cobrar al cliente.
 }
 error-live-not-configured = El modo real aún no tiene clave de la pasarela. El propietario debe introducir una.
+error-back-office = Este terminal es un puesto de oficina: no cobra ni hace reembolsos.
+error-back-office-not-fresh = Solo un terminal que nunca ha cobrado puede ser un puesto de oficina.
 error-sale-not-found = Esa venta no existe en este terminal.
 error-capture-expired = La autorización ha caducado: el banco ya no retiene el dinero, así que no se puede cobrar. Anúlela y haga un nuevo cobro.
 error-wrong-pin = Nombre o PIN incorrecto.
@@ -245,6 +255,7 @@ error-ca-unreadable = No se pudo leer el archivo de la autoridad de certificaci�
 error-unknown-time-zone = Zona horaria desconocida: use un nombre como Europe/Madrid o America/New_York.
 error-in-doubt-in-period = Resuelva las { $count } ventas o reembolsos en duda antes de cerrar el día.
 error-no-such-closing = No hay ningún informe Z con ese número.
+error-shop-needs-live = El día de toda la tienda se lee en la pasarela: necesita el modo real y la clave de la pasarela de la tienda.
 error-terminal-data-missing = Faltan los registros de personal y de auditoría de este terminal (terminal.sqlite3). Nadie puede iniciar sesión hasta que vuelvan: restaure toda la carpeta de datos desde una copia de seguridad. Sin copia, el propietario puede iniciar un nuevo registro de auditoría, probado por la clave de la pasarela guardada en este terminal.
 error-terminal-data-replaced = Los registros de personal y de auditoría de este terminal (terminal.sqlite3) se sustituyeron por otro archivo. Nadie puede iniciar sesión hasta que vuelvan: restaure toda la carpeta de datos desde una copia de seguridad. Sin copia, el propietario puede iniciar un nuevo registro de auditoría, probado por la clave de la pasarela guardada en este terminal.
 error-nothing-to-recover = Los registros de este terminal están en su sitio: no hay nada que recuperar.
@@ -260,6 +271,7 @@ shop-field-name = nombre
 shop-field-address = dirección
 shop-field-phone = teléfono
 shop-field-tax-id = NIF
+shop-field-till = nombre de la caja
 error-no-recipients = No hay ningún destinatario de soporte configurado (ajustes: support_recipients = ["age1…"]).
 error-bad-recipient = El destinatario { $number } no es una clave pública age X25519 (age1…).
 error-store-busy = La base de datos de ventas la está usando otro programa.
@@ -286,6 +298,9 @@ cli-still-in-doubt = { $count ->
 cli-reconciled = { $local } venta(s) local(es), { $gateway } en la pasarela, { $matched } coincidente(s), { $differences } diferencia(s)
 cli-imported = { $count } registro(s) importado(s)
 cli-time-zone = zona horaria: { $zone }
+cli-till-named = caja: { $till }
+cli-back-office-on = Este terminal es ahora un puesto de oficina: informes y el día de la tienda, sin caja.
+cli-gateway-progress = leyendo la pasarela: día { $done } de { $total }
 cli-mode-training = modo: formación
 cli-mode-live = modo: real
 cli-staff-added = { $name } añadido como { $role }

@@ -392,6 +392,7 @@ staff-shop-name = Nombre
 staff-shop-address = Dirección (una línea cada una)
 staff-shop-phone = Teléfono
 staff-shop-tax-id = NIF
+staff-shop-till = Nombre de esta caja
 staff-shop-paper = Papel de los tiques
 staff-paper-a4 = A4
 staff-paper-80mm = Rollo de 80 mm

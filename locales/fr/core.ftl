@@ -82,6 +82,7 @@ risk-warning = { $concerns } : vérifiez une pièce d'identité ou demandez une 
 
 shop-phone = Tél. { $phone }
 shop-tax-id = N° TVA { $tax_id }
+shop-till = Caisse : { $till }
 
 ## Rapports (journée, X et Z)
 
@@ -104,6 +105,9 @@ report-net-by-line = Net par ligne (ventes/remboursements) :
 report-by-brand = Par réseau de carte :
 report-by-staff = Par employé :
 report-by-hour = Par heure :
+report-shop-title = JOURNÉE DE LA BOUTIQUE (toutes les caisses, selon la passerelle)
+report-by-till = Par caisse :
+report-till-differs = ! { $till } : ses propres données indiquent { $sales } vente(s) { $gross }, { $refunds } remboursement(s) { $refunded }
 report-z-closed = Clôturé le { $at } par { $by }
 report-z-covers = Couvre { $count ->
     [one] une vente ou un remboursement
@@ -113,6 +117,9 @@ report-z-hash = SHA-256 de ce qu'il couvre :
 report-no-card = sans carte
 report-unattributed = non attribué
 report-staff-unknown = employé { $id }
+shop-till-none = hors caisse
+shop-till-unnamed = caisse { $id }
+shop-staff-at-till = { $staff } ({ $till })
 
 ## Export CSV : en-têtes de colonnes
 
@@ -127,6 +134,7 @@ csv-captured = Débité
 csv-currency = Devise
 csv-card = Carte
 csv-staff = Employé
+csv-till = caisse
 csv-refund-reason = Motif du remboursement
 csv-card-ending = { $brand } se terminant par { $last4 }
 
@@ -181,6 +189,8 @@ error-in-doubt = { $count ->
    *[other] { $count } ventes sont incertaines : résolvez-les avant un nouvel encaissement. Ne débitez pas le client une seconde fois.
 }
 error-live-not-configured = Le mode réel n'a pas encore de clé de passerelle. Le propriétaire doit en saisir une.
+error-back-office = Ce terminal est un poste de bureau : il ne prend aucun paiement et ne fait aucun remboursement.
+error-back-office-not-fresh = Seul un terminal qui n'a jamais pris de paiement peut devenir un poste de bureau.
 error-sale-not-found = Cette vente n'existe pas sur ce terminal.
 error-capture-expired = L'autorisation a expiré : la banque ne bloque plus l'argent, il ne peut donc plus être débité. Annulez-la et encaissez un nouveau paiement.
 error-wrong-pin = Nom ou code PIN incorrect.
@@ -245,6 +255,7 @@ error-ca-unreadable = Le fichier d'autorité de certification supplémentaire es
 error-unknown-time-zone = Fuseau horaire inconnu : utilisez un nom comme Europe/Paris ou America/New_York.
 error-in-doubt-in-period = Résolvez les { $count } vente(s) ou remboursement(s) incertains avant de clôturer la journée.
 error-no-such-closing = Il n'existe pas de ticket Z portant ce numéro.
+error-shop-needs-live = La journée de toute la boutique est lue à la passerelle : il faut le mode réel et la clé de passerelle de la boutique.
 error-terminal-data-missing = Les fiches du personnel et le journal d'audit de ce terminal (terminal.sqlite3) sont absents. Personne ne peut se connecter tant qu'ils ne sont pas revenus : restaurez tout le dossier de données depuis une sauvegarde. Sans sauvegarde, le propriétaire peut ouvrir un nouveau journal d'audit, prouvé par la clé de passerelle gardée sur ce terminal.
 error-terminal-data-replaced = Les fiches du personnel et le journal d'audit de ce terminal (terminal.sqlite3) ont été remplacés par un autre fichier. Personne ne peut se connecter tant qu'ils ne sont pas revenus : restaurez tout le dossier de données depuis une sauvegarde. Sans sauvegarde, le propriétaire peut ouvrir un nouveau journal d'audit, prouvé par la clé de passerelle gardée sur ce terminal.
 error-nothing-to-recover = Les fiches de ce terminal sont en place : il n'y a rien à récupérer.
@@ -260,6 +271,7 @@ shop-field-name = nom
 shop-field-address = adresse
 shop-field-phone = téléphone
 shop-field-tax-id = n° de TVA
+shop-field-till = nom de la caisse
 error-no-recipients = Aucun destinataire d'assistance n'est configuré (réglages : support_recipients = ["age1…"]).
 error-bad-recipient = Le destinataire { $number } n'est pas une clé publique age X25519 (age1…).
 error-store-busy = La base des ventes est utilisée par un autre programme.
@@ -286,6 +298,9 @@ cli-still-in-doubt = { $count ->
 cli-reconciled = { $local } vente(s) locale(s), { $gateway } à la passerelle, { $matched } concordante(s), { $differences } écart(s)
 cli-imported = { $count } enregistrement(s) importé(s)
 cli-time-zone = fuseau horaire : { $zone }
+cli-till-named = caisse : { $till }
+cli-back-office-on = Ce terminal est désormais un poste de bureau : rapports et journée de la boutique, sans caisse.
+cli-gateway-progress = lecture de la passerelle : jour { $done } sur { $total }
 cli-mode-training = mode : formation
 cli-mode-live = mode : réel
 cli-staff-added = { $name } ajouté comme { $role }

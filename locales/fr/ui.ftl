@@ -392,6 +392,7 @@ staff-shop-name = Nom
 staff-shop-address = Adresse (une ligne chacune)
 staff-shop-phone = Téléphone
 staff-shop-tax-id = N° de TVA
+staff-shop-till = Nom de cette caisse
 staff-shop-paper = Papier des tickets
 staff-paper-a4 = A4
 staff-paper-80mm = Rouleau de 80 mm

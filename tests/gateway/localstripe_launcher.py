@@ -7,9 +7,10 @@ lacks, bound to 127.0.0.1 only, state in memory only, optionally over TLS.
   and replayed for later requests with the same key and parameters; the same
   key with other parameters is a 400 `idempotency_error`; a request while the
   first with that key is still running is a 409.
-- Listing PaymentIntents by `created` (https://docs.stripe.com/api/payment_intents/list):
-  localstripe's list refuses the filter; here it keeps `gt`/`gte`/`lt`/`lte`
-  (Unix seconds) and returns newest first, as Stripe does.
+- Listing PaymentIntents and refunds by `created` (https://docs.stripe.com/api/payment_intents/list,
+  https://docs.stripe.com/api/refunds/list): localstripe's lists refuse the
+  filter; here they keep `gt`/`gte`/`lt`/`lte` (Unix seconds) and return
+  newest first, as Stripe does.
 - Captured amounts (https://docs.stripe.com/api/payment_intents/object#payment_intent_object-amount_received):
   localstripe records a partial capture as a refund of the rest; Stripe
   keeps no such refund and reports `amount_received` on the PaymentIntent
@@ -76,21 +77,39 @@ resources.Store.try_load_from_disk = lambda self: None
 
 
 
-def _list_payment_intents(cls, url, created=None, limit=None, starting_after=None, **kwargs):
-    if kwargs:
-        raise resources.UserError(400, 'Unexpected ' + ', '.join(kwargs.keys()))
+def _created_bounds(created):
+    """The `created` filter of a Stripe list: `gt`/`gte`/`lt`/`lte`, Unix seconds."""
     bounds = created if isinstance(created, dict) else {}
     tests = {"gt": lambda c, v: c > v, "gte": lambda c, v: c >= v,
              "lt": lambda c, v: c < v, "lte": lambda c, v: c <= v}
     if set(bounds) - set(tests):
         raise resources.UserError(400, 'Bad request')
+    return lambda obj: all(tests[op](obj.created, int(val)) for op, val in bounds.items())
+
+
+def _list_payment_intents(cls, url, created=None, limit=None, starting_after=None, **kwargs):
+    if kwargs:
+        raise resources.UserError(400, 'Unexpected ' + ', '.join(kwargs.keys()))
+    within = _created_bounds(created)
     li = resources.List(url, limit=limit, starting_after=starting_after)
-    li._list = [v for k, v in resources.store.items() if k.startswith('payment_intent:')
-                and all(tests[op](v.created, int(val)) for op, val in bounds.items())]
+    li._list = [v for k, v in resources.store.items() if k.startswith('payment_intent:') and within(v)]
     li._list.sort(key=lambda pi: pi.created, reverse=True)
     return li
 
 
+_list_refunds = resources.Refund._api_list_all
+
+
+def _list_refunds_by_created(cls, url, created=None, **kwargs):
+    # Stripe lists refunds by `created` too (https://docs.stripe.com/api/refunds/list);
+    # localstripe does not.
+    within = _created_bounds(created)
+    li = _list_refunds.__func__(cls, url, **kwargs)
+    li._list = [r for r in li._list if within(r)]
+    return li
+
+
+resources.Refund._api_list_all = classmethod(_list_refunds_by_created)
 resources.PaymentIntent._api_list_all = classmethod(_list_payment_intents)
 
 _charge_capture = resources.Charge._capture

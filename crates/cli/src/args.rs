@@ -156,6 +156,31 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: SetupCommand,
     },
+    /// This till, among the shop's tills.
+    Till {
+        #[command(subcommand)]
+        command: TillCommand,
+    },
+    /// A back office: the shop's reports and combined day, no counter.
+    BackOffice {
+        #[command(subcommand)]
+        command: BackOfficeCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum BackOfficeCommand {
+    /// Make this terminal a back office (managers; a terminal that never
+    /// took a payment, with the shop's gateway key set: a restricted
+    /// read-only key is enough). It then takes no payments.
+    Enable,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum TillCommand {
+    /// Name this till (`Till 1`, `Bar`; empty to unname it): printed on
+    /// its receipts and Z reports and sent with its payments (managers).
+    Name { name: String },
 }
 
 #[derive(Subcommand)]
@@ -213,6 +238,9 @@ pub(crate) enum ShopCommand {
         /// What receipts are printed on: a4, 80mm or 58mm.
         #[arg(long, value_parser = paper)]
         paper: Option<Paper>,
+        /// This till's name (as `till name`).
+        #[arg(long)]
+        till: Option<String>,
     },
 }
 
@@ -240,6 +268,19 @@ pub(crate) enum ReportCommand {
     },
     /// Export sales and refunds as CSV.
     Csv {
+        #[command(flatten)]
+        range: RangeArgs,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The whole shop's figures, every till, from the gateway's records
+    /// (live mode; at most 92 days).
+    Shop {
+        #[command(flatten)]
+        range: RangeArgs,
+    },
+    /// Every till's sales and refunds from the gateway's records, as CSV.
+    ShopCsv {
         #[command(flatten)]
         range: RangeArgs,
         #[arg(long)]

@@ -30,6 +30,7 @@ use merchant_core::messages::count;
 use merchant_core::money::Currency;
 use merchant_core::receipt::ReceiptCopy;
 use merchant_core::reports::ShopZone;
+use merchant_core::shop::ShopDetails;
 use merchant_core::store::RefundStatus;
 use merchant_core::terminal::{RefundForm, Terminal, TerminalError};
 
@@ -326,7 +327,17 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
         }
         Command::Keys { command } => keys(&terminal, &actor, command),
         Command::Audit { command } => audit(&terminal, &actor, command).await,
-        Command::Report { command } => report(&terminal, &actor, command),
+        Command::Report { command } => report(&terminal, &actor, command).await,
+        Command::BackOffice {
+            command: BackOfficeCommand::Enable,
+        } => {
+            terminal.enable_back_office(&actor)?;
+            output(
+                serde_json::json!({ "back_office": true }),
+                terminal.words().text("cli-back-office-on"),
+                0,
+            )
+        }
         Command::Reconcile { range, fix } => {
             let range = range.range(&terminal)?;
             let imported = if fix {
@@ -386,6 +397,19 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
             output(serde_json::json!({ "language": language }), text, 0)
         }
         Command::Shop { command } => shop(&terminal, &actor, command),
+        Command::Till {
+            command: TillCommand::Name { name },
+        } => {
+            let details = ShopDetails {
+                till: name,
+                ..terminal.shop_details(&actor)?
+            };
+            let details = terminal.update_shop(&actor, &details)?;
+            let text = terminal
+                .words()
+                .say("cli-till-named", &[("till", details.till.as_str().into())]);
+            output(serde_json::json!({ "till": details.till }), text, 0)
+        }
         Command::Gateway { command } => gateway(&terminal, &actor, command, &mut stdin).await,
         Command::Mode { mode } => {
             terminal.switch_mode(&actor, mode)?;

@@ -65,6 +65,7 @@ pub(crate) fn shop(terminal: &Terminal, actor: &Actor, command: ShopCommand) -> 
             phone,
             tax_id,
             paper,
+            till,
         } => {
             let now = terminal.shop_details(actor)?;
             let address = if address.is_empty() { now.address } else { address };
@@ -76,6 +77,7 @@ pub(crate) fn shop(terminal: &Terminal, actor: &Actor, command: ShopCommand) -> 
                     phone: phone.unwrap_or(now.phone),
                     tax_id: tax_id.unwrap_or(now.tax_id),
                     receipt_paper: paper.unwrap_or(now.receipt_paper),
+                    till: till.unwrap_or(now.till),
                 },
             )?
         }
@@ -84,8 +86,22 @@ pub(crate) fn shop(terminal: &Terminal, actor: &Actor, command: ShopCommand) -> 
     output(serde_json::json!({ "shop": details }), text, 0)
 }
 
-pub(crate) fn report(terminal: &Terminal, actor: &Actor, command: ReportCommand) -> Result<Output, ErrorReport> {
+pub(crate) async fn report(terminal: &Terminal, actor: &Actor, command: ReportCommand) -> Result<Output, ErrorReport> {
     match command {
+        ReportCommand::Shop { range } => {
+            let range = range.range(terminal)?;
+            let day = terminal.shop_day(actor, &range, &progress(terminal)).await?;
+            let text = print::shop_lines(terminal.words(), &day).join("\n");
+            let exit = if day.differs { 4 } else { 0 };
+            output(serde_json::json!({ "shop": day }), text, exit)
+        }
+        ReportCommand::ShopCsv { range, out } => {
+            let range = range.range(terminal)?;
+            let rows = terminal
+                .export_shop_csv(actor, &range, &out, &progress(terminal))
+                .await?;
+            csv_written(terminal, rows, out)
+        }
         ReportCommand::Day { range } => {
             let range = range.range(terminal)?;
             let view = ReportView::new(
@@ -107,15 +123,34 @@ pub(crate) fn report(terminal: &Terminal, actor: &Actor, command: ReportCommand)
         ReportCommand::Csv { range, out } => {
             let range = range.range(terminal)?;
             let rows = terminal.export_csv(actor, &range, &out)?;
-            let text = terminal.words().say(
-                "cli-csv-written",
-                &[
-                    ("count", merchant_core::messages::count(rows)),
-                    ("path", out.display().to_string().into()),
-                ],
-            );
-            output(serde_json::json!({ "rows": rows, "path": out }), text, 0)
+            csv_written(terminal, rows, out)
         }
+    }
+}
+
+fn csv_written(terminal: &Terminal, rows: u64, out: PathBuf) -> Result<Output, ErrorReport> {
+    let text = terminal.words().say(
+        "cli-csv-written",
+        &[
+            ("count", merchant_core::messages::count(rows)),
+            ("path", out.display().to_string().into()),
+        ],
+    );
+    output(serde_json::json!({ "rows": rows, "path": out }), text, 0)
+}
+
+/// Long reads of the gateway say how far they are, on standard error (so
+/// standard output stays the report, or its JSON).
+fn progress(terminal: &Terminal) -> impl Fn(usize, usize) + Sync + '_ {
+    move |done, total| {
+        let line = terminal.words().say(
+            "cli-gateway-progress",
+            &[
+                ("done", merchant_core::messages::count(done)),
+                ("total", merchant_core::messages::count(total)),
+            ],
+        );
+        eprintln!("{line}");
     }
 }
 

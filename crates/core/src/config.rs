@@ -98,6 +98,12 @@ pub struct Settings {
     pub shop_address: Vec<String>,
     pub shop_phone: String,
     pub shop_tax_id: String,
+    /// This till's name ([`crate::shop::ShopDetails::till`]).
+    pub till_name: String,
+    /// A back office: no counter (it takes no payments), only the shop's
+    /// reports and its combined day from the gateway. Set once, on a fresh
+    /// data folder (`merchantctl back-office enable`).
+    pub back_office: bool,
     /// What receipts are printed on: `a4`, `80mm` or `58mm`.
     pub receipt_paper: crate::pdf::Paper,
     /// Thresholds of the owner's alerts.
@@ -182,6 +188,8 @@ impl Default for Settings {
             shop_address: Vec::new(),
             shop_phone: String::new(),
             shop_tax_id: String::new(),
+            till_name: String::new(),
+            back_office: false,
             receipt_paper: crate::pdf::Paper::A4,
             alerts: AlertSettings::default(),
         }

@@ -131,6 +131,8 @@ pub enum ErrorCode {
     TerminalDataMissing,
     /// The data folder is open in another window of the app.
     AlreadyOpen,
+    /// This terminal is a back office: it takes no payments.
+    BackOffice,
 }
 
 impl ErrorCode {
@@ -141,7 +143,7 @@ impl ErrorCode {
             Self::ChargeInProgress | Self::NothingToCancel | Self::InDoubt => 4,
             Self::KeychainLocked | Self::KeychainUnavailable | Self::KeyMissing => 5,
             Self::DiskFull | Self::StoreBusy | Self::StoreError | Self::DataTampered => 6,
-            Self::LiveNotConfigured | Self::ConfigError | Self::NotReady | Self::AlreadyOpen => 7,
+            Self::LiveNotConfigured | Self::ConfigError | Self::NotReady | Self::AlreadyOpen | Self::BackOffice => 7,
             Self::GatewayError
             | Self::GatewayUnreachable
             | Self::GatewayKeyRejected

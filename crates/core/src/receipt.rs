@@ -290,6 +290,7 @@ mod tests {
             phone: "+81 3 1234 5678".into(),
             tax_id: "T-8-0000-0001".into(),
             receipt_paper: Paper::A4,
+            till: "Till 2".into(),
         };
         let ctx = ReceiptContext {
             shop: &shop,
@@ -311,6 +312,7 @@ mod tests {
         );
         assert!(customer.starts_with(&heading), "the shop's details head it: {customer}");
         assert!(customer.contains("Tax ID T-8-0000-0001") && customer.contains("Tel. +81 3 1234 5678"));
+        assert!(customer.contains("\nTill: Till 2\n"), "the till is named: {customer}");
         assert!(
             !customer.contains("pi_123") && !customer.contains("Ana"),
             "gateway ids and staff: merchant copy only"
@@ -438,6 +440,7 @@ mod tests {
             phone: "+54 11 4321 5678".into(),
             tax_id: "CUIT 30-71234567-8".into(),
             receipt_paper: Paper::Roll58,
+            till: "Caja de la terraza del fondo".into(),
         };
         let mut s = sale(SaleStatus::Approved);
         let item = "two extraordinarily long-handled teapots, hand-painted in Kyoto";

@@ -31,6 +31,11 @@ pub struct ShopDetails {
     pub tax_id: String,
     /// What receipts are printed on, and so how wide they are.
     pub receipt_paper: Paper,
+    /// This till's name (`Till 1`, `Bar`): printed under the shop's details,
+    /// and sent with every payment so the shop's combined day
+    /// ([`crate::reports::shop`]) can tell its tills apart. Empty: unnamed.
+    #[serde(default)]
+    pub till: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -71,6 +76,7 @@ impl ShopDetails {
             phone: s.shop_phone.clone(),
             tax_id: s.shop_tax_id.clone(),
             receipt_paper: s.receipt_paper,
+            till: s.till_name.clone(),
         }
     }
 
@@ -96,6 +102,7 @@ impl ShopDetails {
             phone: check("phone", &self.phone, MAX_SHORT)?,
             tax_id: check("tax id", &self.tax_id, MAX_SHORT)?,
             receipt_paper: self.receipt_paper,
+            till: check("till", &self.till, MAX_SHORT)?,
         })
     }
 
@@ -106,6 +113,7 @@ impl ShopDetails {
         s.shop_phone.clone_from(&self.phone);
         s.shop_tax_id.clone_from(&self.tax_id);
         s.receipt_paper = self.receipt_paper;
+        s.till_name.clone_from(&self.till);
     }
 
     /// Which fields differ from `other`, by name (what the audit trail
@@ -117,6 +125,7 @@ impl ShopDetails {
             ("phone", self.phone != other.phone),
             ("tax id", self.tax_id != other.tax_id),
             ("receipt paper", self.receipt_paper != other.receipt_paper),
+            ("till", self.till != other.till),
         ]
         .into_iter()
         .filter_map(|(f, changed)| changed.then_some(f))
@@ -135,6 +144,9 @@ impl ShopDetails {
         if !self.tax_id.is_empty() {
             out.push(words.say("shop-tax-id", &[("tax_id", self.tax_id.as_str().into())]));
         }
+        if !self.till.is_empty() {
+            out.push(words.say("shop-till", &[("till", self.till.as_str().into())]));
+        }
         out.into_iter()
             .map(|l| l.chars().filter(|c| !c.is_control()).take(MAX_LINE).collect())
             .collect()
@@ -152,6 +164,7 @@ mod tests {
             phone: "+33 1 23 45 67 89".into(),
             tax_id: "FR 12 345678901".into(),
             receipt_paper: Paper::Roll58,
+            till: " Bar ".into(),
         }
     }
 
@@ -166,7 +179,8 @@ mod tests {
                 "12 Rue des Chats",
                 "75011 Paris",
                 "Tel. +33 1 23 45 67 89",
-                "Tax ID FR 12 345678901"
+                "Tax ID FR 12 345678901",
+                "Till: Bar"
             ]
         );
         let bare = ShopDetails {

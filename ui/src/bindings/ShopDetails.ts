@@ -20,4 +20,10 @@ tax_id: string,
 /**
  * What receipts are printed on, and so how wide they are.
  */
-receipt_paper: Paper, };
+receipt_paper: Paper, 
+/**
+ * This till's name (`Till 1`, `Bar`): printed under the shop's details,
+ * and sent with every payment so the shop's combined day
+ * ([`crate::reports::shop`]) can tell its tills apart. Empty: unnamed.
+ */
+till: string, };

@@ -72,6 +72,7 @@ export function staffScreen(host: StaffHost) {
     shopAddress: $<HTMLTextAreaElement>("shop-address"),
     shopPhone: $<HTMLInputElement>("shop-phone"),
     shopTaxId: $<HTMLInputElement>("shop-tax-id"),
+    shopTill: $<HTMLInputElement>("shop-till"),
     shopPaper: $<HTMLSelectElement>("shop-paper"),
     languageForm: $<HTMLFormElement>("staff-language"),
     language: $<HTMLSelectElement>("language"),
@@ -254,6 +255,7 @@ export function staffScreen(host: StaffHost) {
     el.shopPhone.value = s.phone;
     el.shopTaxId.value = s.tax_id;
     el.shopPaper.value = s.receipt_paper;
+    el.shopTill.value = s.till;
   }
   el.shop.addEventListener("submit", async (ev) => {
     ev.preventDefault();
@@ -263,6 +265,7 @@ export function staffScreen(host: StaffHost) {
       phone: el.shopPhone.value,
       tax_id: el.shopTaxId.value,
       receipt_paper: el.shopPaper.value as Paper,
+      till: el.shopTill.value,
     };
     try {
       renderShop(await withPin(() => call("update_shop", request)));

@@ -35,6 +35,7 @@ impl From<&CounterError> for ErrorReport {
             }
             CounterError::Config(ConfigError::Io { .. }) => ErrorCode::StoreError,
             CounterError::Config(ConfigError::AlreadyOpen) => ErrorCode::AlreadyOpen,
+            CounterError::BackOffice | CounterError::NotFresh => ErrorCode::BackOffice,
         };
         worded(code, e, counter_said(e))
     }
@@ -97,6 +98,7 @@ fn report_code(e: &ReportError) -> ErrorCode {
         ReportError::UnknownTimeZone | ReportError::InvalidRange(_) => ErrorCode::InvalidInput,
         ReportError::InDoubtInPeriod(_) => ErrorCode::InDoubt,
         ReportError::NoSuchClosing => ErrorCode::NotFound,
+        ReportError::ShopNeedsLive => ErrorCode::LiveNotConfigured,
         ReportError::Corrupt(_) => ErrorCode::DataTampered,
         ReportError::Write(_) => ErrorCode::ReportError,
         ReportError::Store(st) => store_code(st),
@@ -231,6 +233,7 @@ fn report_said(e: &ReportError) -> Option<Said> {
         ReportError::UnknownTimeZone => Said::new("error-unknown-time-zone"),
         ReportError::InDoubtInPeriod(n) => Said::new("error-in-doubt-in-period").number("count", *n),
         ReportError::NoSuchClosing => Said::new("error-no-such-closing"),
+        ReportError::ShopNeedsLive => Said::new("error-shop-needs-live"),
         ReportError::Store(st) => return store_said(st),
         ReportError::Gateway(g) => gateway_said(g),
         ReportError::InvalidRange(_) | ReportError::Corrupt(_) | ReportError::Write(_) => return None,
@@ -259,6 +262,7 @@ fn shop_said(e: &crate::shop::ShopError) -> Said {
         "name" => "shop-field-name",
         "address" => "shop-field-address",
         "phone" => "shop-field-phone",
+        "till" => "shop-field-till",
         _ => "shop-field-tax-id",
     };
     match e {
@@ -286,6 +290,8 @@ fn counter_said(e: &CounterError) -> Option<Said> {
         CounterError::Keychain(k) => return keychain_said(k),
         CounterError::Store(st) => return store_said(st),
         CounterError::Config(ConfigError::AlreadyOpen) => Said::new("error-already-open"),
+        CounterError::BackOffice => Said::new("error-back-office"),
+        CounterError::NotFresh => Said::new("error-back-office-not-fresh"),
         CounterError::Config(ConfigError::NoHome) => Said::new("error-no-home"),
         CounterError::Config(ConfigError::CaUnreadable) => Said::new("error-ca-unreadable"),
         CounterError::Input(i) => input_said(i),

@@ -85,6 +85,10 @@ pub enum CounterError {
     InDoubt(usize),
     #[error("Live mode has no gateway key yet. An owner must set one.")]
     LiveNotConfigured,
+    #[error("This terminal is a back office: it takes no payments and makes no refunds.")]
+    BackOffice,
+    #[error("Only a terminal that has never taken a payment can become a back office.")]
+    NotFresh,
     #[error(transparent)]
     GatewaySetup(#[from] HttpSetupError),
     #[error(transparent)]
@@ -254,6 +258,7 @@ impl Counter {
     /// Takes one payment. Declines and gateway failures are recorded outcomes
     /// (returned as a `Sale` with that status), not errors: the sale exists.
     pub async fn charge(&self, input: ChargeInput) -> Result<Sale, CounterError> {
+        self.till()?;
         let currency = input.currency.unwrap_or(self.settings.currency);
         let amount = crate::money::parse_amount(&input.amount, currency, &self.settings.parse_rules())?;
         let description = self.clean_text(input.description)?;
@@ -298,7 +303,7 @@ impl Counter {
         let request = ChargeRequest {
             sale_id: sale.id,
             journaled_at_ms: i64::try_from(sale.created_at.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX),
-            terminal_id: sale.terminal_id.clone(),
+            by: self.attribution(&sale.terminal_id, &input.staff_id),
             money: sale.money,
             idempotency_key: sale.idempotency_key.clone(),
             source: self.payment_source(input.payment_method, input.simulated_card),
@@ -374,6 +379,23 @@ impl Counter {
             .unwrap_or_else(std::sync::PoisonError::into_inner) = anchor;
     }
 
+    /// Refuses money on a back office.
+    fn till(&self) -> Result<(), CounterError> {
+        if self.settings.back_office {
+            return Err(CounterError::BackOffice);
+        }
+        Ok(())
+    }
+
+    /// This till, and who acted, as a payment's metadata names them.
+    fn attribution(&self, terminal_id: &str, staff_id: &Option<String>) -> crate::gateway::Attribution {
+        crate::gateway::Attribution {
+            terminal_id: terminal_id.to_string(),
+            till_name: self.settings.till_name.clone(),
+            staff_id: staff_id.clone(),
+        }
+    }
+
     fn audit_anchor(&self) -> Option<String> {
         self.audit_anchor
             .lock()
@@ -414,6 +436,7 @@ impl Counter {
     /// [`Counter::refund`] held to a staff member's limits, checked in the
     /// transaction that journals the refund.
     pub async fn refund_within(&self, input: RefundInput, cap: Option<RefundCap>) -> Result<Refund, CounterError> {
+        self.till()?;
         let sale = self.store.get(input.sale_id)?.ok_or(CounterError::SaleNotFound)?;
         let charge = match (&sale.status, &sale.gateway_ref) {
             (SaleStatus::Approved, Some(r)) => r.clone(),
@@ -449,6 +472,7 @@ impl Counter {
             money,
             reason: input.reason,
             idempotency_key: refund.idempotency_key.clone(),
+            by: self.attribution(&refund.terminal_id, &refund.staff_id),
             audit_anchor: self.audit_anchor(),
         };
         let result = self.gateway.refund(&request).instrument(span.clone()).await;

@@ -27,7 +27,7 @@ impl Counter {
             let request = ChargeRequest {
                 sale_id: sale.id,
                 journaled_at_ms: sale.created_at_ms,
-                terminal_id: sale.terminal_id.clone(),
+                by: self.attribution(&sale.terminal_id, &sale.staff_id),
                 money: sale.money,
                 idempotency_key: sale.idempotency_key.clone(),
                 source: self.payment_source(None, None),
@@ -142,6 +142,7 @@ impl Counter {
                 money: refund.money,
                 reason: refund.reason,
                 idempotency_key: refund.idempotency_key.clone(),
+                by: self.attribution(&self.terminal_id, &refund.staff_id),
                 audit_anchor: self.audit_anchor(),
             };
             let window_passed = crate::clock::now_ms().saturating_sub(refund.created_at_ms) > window_ms(&*self.gateway);

@@ -14,6 +14,7 @@
 //!   expiry and the provider's own ids ([`CardSummary`], [`GatewayRef`]).
 
 pub mod http;
+pub mod ledger;
 pub mod stripe;
 pub mod training;
 
@@ -101,6 +102,19 @@ pub enum PaymentSource {
     PaymentMethod { id: String },
 }
 
+/// Which till and which staff member a payment or refund belongs to, sent
+/// in its metadata: the gateway's records are the shop's shared ledger, so
+/// the combined day of every till ([`crate::reports::shop`]) is read from
+/// them alone. The staff member travels as their id (a random UUID), never
+/// their name: names resolve only where that till's staff list is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attribution {
+    pub terminal_id: String,
+    /// Empty when the till is unnamed.
+    pub till_name: String,
+    pub staff_id: Option<String>,
+}
+
 /// One charge, as the counter asks for it.
 #[derive(Debug, Clone)]
 pub struct ChargeRequest {
@@ -109,7 +123,7 @@ pub struct ChargeRequest {
     /// the gateway lookup of an interrupted charge to the PaymentIntents
     /// created around then.
     pub journaled_at_ms: i64,
-    pub terminal_id: String,
+    pub by: Attribution,
     pub money: Money,
     pub idempotency_key: IdempotencyKey,
     pub source: PaymentSource,
@@ -318,6 +332,7 @@ pub struct RefundRequest {
     pub money: Money,
     pub reason: RefundReason,
     pub idempotency_key: IdempotencyKey,
+    pub by: Attribution,
     /// The audit chain head (`seq:mac`), kept in the refund's metadata.
     pub audit_anchor: Option<String>,
 }
@@ -471,6 +486,14 @@ pub trait Gateway: Send + Sync {
     /// This terminal's payments created in `[since_ms, until_ms)`, each with
     /// its refunds, from the gateway's own records.
     async fn list_payments(&self, since_ms: i64, until_ms: i64) -> Result<Vec<ListedPayment>, GatewayError> {
+        let _ = (since_ms, until_ms);
+        Err(GatewayError::ListingUnsupported)
+    }
+
+    /// Every till's payments created in `[since_ms, until_ms)` and every
+    /// refund made in it, from the gateway's own records (the shop's
+    /// combined day). Bounded as any listing is ([`GatewayError::ListTooLong`]).
+    async fn ledger(&self, since_ms: i64, until_ms: i64) -> Result<ledger::Ledger, GatewayError> {
         let _ = (since_ms, until_ms);
         Err(GatewayError::ListingUnsupported)
     }

@@ -281,7 +281,10 @@ mod tests {
         ChargeRequest {
             sale_id: SaleId::new(),
             journaled_at_ms: crate::clock::now_ms(),
-            terminal_id: "t1".into(),
+            by: crate::gateway::Attribution {
+                terminal_id: "t1".into(),
+                ..Default::default()
+            },
             money: Money::new(MinorUnits::new(1250), Currency::Usd),
             idempotency_key: IdempotencyKey::generate(),
             source: PaymentSource::Reader {

@@ -16,6 +16,7 @@ pub mod closing;
 pub mod csv;
 pub mod print;
 pub mod reconcile;
+pub mod shop;
 #[cfg(test)]
 mod tests;
 
@@ -44,6 +45,8 @@ pub enum ReportError {
     InDoubtInPeriod(i64),
     #[error("There is no Z report with that number.")]
     NoSuchClosing,
+    #[error("The shop's combined day is read from the gateway: it needs live mode and the shop's gateway key.")]
+    ShopNeedsLive,
     #[error("A stored Z report is not readable ({0}).")]
     Corrupt(&'static str),
     #[error("The report could not be written: {0}.")]

@@ -175,6 +175,56 @@ fn figures_under(w: &Catalog, title: &str, f: &Figures) -> Vec<String> {
     out
 }
 
+/// The shop's combined day as print lines: the shop's figures per
+/// currency, then each till (flagged where its own cache differs), each
+/// staff member, brand and hour.
+pub fn shop_lines(w: &Catalog, d: &super::shop::ShopDay) -> Vec<String> {
+    let mut out = vec![w.text("report-shop-title")];
+    let from = local(w, &d.time_zone, d.period.from_ms, &d.from_local);
+    let to = local(w, &d.time_zone, d.period.to_ms, &d.to_local);
+    out.push(w.say("report-from", &[("from", from.into())]));
+    out.push(w.say("report-to", &[("to", to.into()), ("zone", d.time_zone.as_str().into())]));
+    if d.currencies.is_empty() {
+        out.push(rule());
+        out.push(w.text("report-empty"));
+    }
+    for f in &d.currencies {
+        let c = f.currency;
+        let money = |m| w.money(Money::new(m, c));
+        let counted = |id, n: u64| w.say(id, &[("count", n.into())]);
+        out.push(rule());
+        out.push(w.say("report-currency", &[("currency", c.code().into())]));
+        out.push(row(&counted("report-sales", f.sales), &money(f.gross)));
+        out.push(row(&counted("report-refunds", f.refund_count), &money(f.refunds)));
+        out.push(row(&w.text("report-net"), &money(f.net)));
+        out.push(row(&counted("report-held", f.held_count), ""));
+        out.push(row(&w.text("report-voided"), &f.voided_count.to_string()));
+        out.push(row(&w.text("report-declined"), &f.declined_count.to_string()));
+        out.push(w.text("report-net-by-line"));
+        let tills: Vec<Line> = f.by_till.iter().map(|t| t.line.clone()).collect();
+        breakdown(&mut out, w, "report-by-till", &tills, c, false);
+        for t in f.by_till.iter().filter(|t| t.differs) {
+            let cache = t.cache.clone().unwrap_or_default();
+            out.push(w.say(
+                "report-till-differs",
+                &[
+                    ("till", t.label.as_str().into()),
+                    ("sales", cache.sales.into()),
+                    ("gross", money(cache.gross).into()),
+                    ("refunds", cache.refund_count.into()),
+                    ("refunded", money(cache.refunds).into()),
+                ],
+            ));
+        }
+        let staff: Vec<Line> = f.by_staff.iter().map(|s| s.line.clone()).collect();
+        breakdown(&mut out, w, "report-by-staff", &staff, c, false);
+        breakdown(&mut out, w, "report-by-brand", &f.by_brand, c, false);
+        breakdown(&mut out, w, "report-by-hour", &f.by_hour, c, true);
+    }
+    out.push(rule());
+    out
+}
+
 /// A Z report as print lines.
 pub fn z_lines(w: &Catalog, z: &ZReport) -> Vec<String> {
     let title = w.say("report-z-title", &[("number", format!("{:04}", z.number).into())]);

@@ -32,11 +32,13 @@ mod sales;
 mod settings;
 mod staff;
 mod support;
+mod tills;
 
 pub use keys::{KeyView, KeysView};
 pub use sales::RefundForm;
 pub use settings::{GatewayChange, Limits};
 pub use support::{Diagnostics, GatewayHealth};
+pub use tills::MAX_SHOP_DAYS;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -13,9 +13,10 @@ use serde_json::Value;
 
 use super::wire::*;
 use crate::gateway::http::{Attempt, Sent};
+use crate::gateway::ledger::LedgerState;
 use crate::gateway::{
-    CardReceipt, CardSummary, CardholderVerification, DeclineReason, EntryMode, GatewayError, GatewayRef, ListedRefund,
-    PaymentState, RefundOutcome, RiskSignals,
+    Attribution, CardReceipt, CardSummary, CardholderVerification, DeclineReason, EntryMode, GatewayError, GatewayRef,
+    ListedRefund, PaymentState, RefundOutcome, RiskSignals,
 };
 use crate::money::{Currency, MinorUnits, Money};
 
@@ -35,6 +36,18 @@ fn gateway_ref(id: Option<&str>) -> Result<GatewayRef, GatewayError> {
 
 fn meta(metadata: &Option<Metadata>, field: impl Fn(&Metadata) -> &Option<String>) -> Option<&str> {
     metadata.as_ref().and_then(|m| field(m).as_deref())
+}
+
+/// The till and staff member a payment's or refund's metadata names
+/// (`None`: no till's). Values are cut to what a till writes: a gateway's
+/// answer decides nothing but a label.
+fn attribution(metadata: &Option<Metadata>) -> Option<Attribution> {
+    let cut = |v: Option<&str>, n: usize| v.map(|v| v.chars().filter(|c| !c.is_control()).take(n).collect::<String>());
+    Some(Attribution {
+        terminal_id: cut(meta(metadata, |m| &m.terminal_id), 64).filter(|t| !t.is_empty())?,
+        till_name: cut(meta(metadata, |m| &m.till_name), crate::shop::MAX_SHORT).unwrap_or_default(),
+        staff_id: cut(meta(metadata, |m| &m.staff_id), 64),
+    })
 }
 
 impl PaymentIntent {
@@ -135,6 +148,23 @@ impl PaymentIntent {
     pub(super) fn audit_head(&self) -> Option<&str> {
         meta(&self.metadata, |m| &m.audit_head)
     }
+
+    pub(super) fn attribution(&self) -> Option<Attribution> {
+        attribution(&self.metadata)
+    }
+
+    /// The payment as the combined day counts it.
+    pub(super) fn ledger_state(&self) -> Result<LedgerState, GatewayError> {
+        Ok(match self.state()? {
+            PaymentState::Captured { amount } => LedgerState::Captured(amount),
+            PaymentState::Authorized => LedgerState::Held,
+            // As a till settles its own sale: a PaymentIntent cancelled
+            // after its card was declined is a decline.
+            PaymentState::Voided | PaymentState::Other if self.last_payment_error.is_some() => LedgerState::Declined,
+            PaymentState::Voided => LedgerState::Voided,
+            PaymentState::Other => LedgerState::Unfinished,
+        })
+    }
 }
 
 impl Refund {
@@ -166,6 +196,10 @@ impl Refund {
 
     pub(super) fn refund_id(&self) -> Option<&str> {
         meta(&self.metadata, |m| &m.refund_id)
+    }
+
+    pub(super) fn attribution(&self) -> Option<Attribution> {
+        attribution(&self.metadata)
     }
 }
 

@@ -13,6 +13,7 @@
 //! Raw bodies never leave this module: failures become [`GatewayError`]s.
 
 mod answers;
+mod ledger;
 mod pages;
 mod reader;
 mod wire;
@@ -85,6 +86,18 @@ pub fn mask_key(key: &str) -> String {
     format!("{prefix}…{tail}")
 }
 
+/// The till and staff member, in the metadata of a payment or refund
+/// (keys left out when empty: Stripe drops empty metadata values anyway).
+fn attribute(form: &mut Vec<(String, String)>, by: &crate::gateway::Attribution) {
+    form.push(("metadata[terminal_id]".into(), by.terminal_id.clone()));
+    if !by.till_name.is_empty() {
+        form.push(("metadata[till_name]".into(), by.till_name.clone()));
+    }
+    if let Some(staff) = &by.staff_id {
+        form.push(("metadata[staff_id]".into(), staff.clone()));
+    }
+}
+
 impl StripeGateway {
     pub fn new(mut cfg: HttpConfig, key: SecretString, compat: StripeCompat) -> Result<Self, HttpSetupError> {
         cfg.retry_header = Some("stripe-should-retry");
@@ -114,8 +127,8 @@ impl StripeGateway {
             ("currency".into(), request.money.currency.code().to_ascii_lowercase()),
             ("capture_method".into(), request.capture.as_str().into()),
             ("metadata[sale_id]".into(), request.sale_id.to_string()),
-            ("metadata[terminal_id]".into(), request.terminal_id.clone()),
         ];
+        attribute(&mut form, &request.by);
         if let Some(a) = &request.audit_anchor {
             form.push(("metadata[audit_head]".into(), a.clone()));
         }
@@ -395,6 +408,7 @@ impl Gateway for StripeGateway {
             ("metadata[sale_id]".into(), request.sale_id.to_string()),
             ("metadata[reason]".into(), request.reason.code().into()),
         ];
+        attribute(&mut form, &request.by);
         if !self.compat.omit_refund_reason {
             form.push(("reason".into(), request.reason.code().into()));
         }
@@ -480,6 +494,10 @@ impl Gateway for StripeGateway {
             }
         }
         Ok(listed)
+    }
+
+    async fn ledger(&self, since_ms: i64, until_ms: i64) -> Result<super::ledger::Ledger, GatewayError> {
+        self.read_ledger(since_ms, until_ms).await
     }
 
     fn test_mode(&self) -> bool {

@@ -148,6 +148,8 @@ answer! {
     Metadata {
         sale_id: String,
         terminal_id: String,
+        till_name: String,
+        staff_id: String,
         audit_head: String,
         refund_id: String,
     }
@@ -231,6 +233,7 @@ answer! {
         status: RefundStatus,
         failure_reason: String,
         created: i64,
+        payment_intent: String,
         metadata: Metadata,
     }
 }
