@@ -234,6 +234,13 @@ reports-csv-done =
        *[other] { $count } Zeilen nach { $path } exportiert.
     }
 reports-asking = Gateway wird abgefragt …
+reports-shop = Geschäft (alle Kassen)
+reports-by-till = Nach Kasse
+reports-till-differs = Eigene Daten dieser Kasse: { $gross } ({ $count })
+reports-shop-reading = Verkäufe aller Kassen werden beim Gateway gelesen …
+reports-shop-title = Geschäft, alle Kassen · { $range }
+reports-shop-done = Zahlen aller Kassen für { $range }, laut Gateway.
+reports-shop-differs = Die eigenen Daten dieser Kasse weichen vom Gateway ab: siehe markierte Zeile, dann abgleichen.
 reports-reconciled =
     { $matched ->
         [one] Abgeglichen: { $matched } Zahlung stimmt mit dem Gateway überein.

@@ -236,6 +236,13 @@ reports-csv-done =
        *[other] { $count } rows exported to { $path }.
     }
 reports-asking = Asking the gateway…
+reports-shop = Shop (all tills)
+reports-by-till = By till
+reports-till-differs = This till’s own records: { $gross } ({ $count })
+reports-shop-reading = Reading every till’s sales from the gateway…
+reports-shop-title = Shop, all tills · { $range }
+reports-shop-done = Every till’s figures for { $range }, from the gateway.
+reports-shop-differs = This till’s own records differ from the gateway: see the marked line, and reconcile.
 reports-reconciled =
     { $matched ->
         [one] Reconciled: { $matched } payment matches the gateway.

@@ -238,6 +238,13 @@ reports-csv-done =
        *[other] { $count } filas exportadas a { $path }.
     }
 reports-asking = Consultando la pasarela…
+reports-shop = Tienda (todas las cajas)
+reports-by-till = Por caja
+reports-till-differs = Datos propios de esta caja: { $gross } ({ $count })
+reports-shop-reading = Leyendo las ventas de todas las cajas en la pasarela…
+reports-shop-title = Tienda, todas las cajas · { $range }
+reports-shop-done = Cifras de todas las cajas para { $range }, según la pasarela.
+reports-shop-differs = Los datos propios de esta caja difieren de la pasarela: vea la línea marcada y concilie.
 reports-reconciled =
     { $matched ->
         [one] Conciliado: { $matched } pago coincide con la pasarela.

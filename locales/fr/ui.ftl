@@ -238,6 +238,13 @@ reports-csv-done =
        *[other] { $count } lignes exportées vers { $path }.
     }
 reports-asking = Interrogation de la passerelle…
+reports-shop = Boutique (toutes les caisses)
+reports-by-till = Par caisse
+reports-till-differs = Données de cette caisse : { $gross } ({ $count })
+reports-shop-reading = Lecture des ventes de toutes les caisses à la passerelle…
+reports-shop-title = Boutique, toutes les caisses · { $range }
+reports-shop-done = Chiffres de toutes les caisses pour { $range }, selon la passerelle.
+reports-shop-differs = Les données de cette caisse diffèrent de la passerelle : voir la ligne marquée, puis rapprocher.
 reports-reconciled =
     { $matched ->
         [one] Rapproché : { $matched } paiement correspond à la passerelle.

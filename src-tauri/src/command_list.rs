@@ -28,6 +28,7 @@ commands! {
     list_z_reports: ListZReportsRequest => Vec<ZSummary>, ViewReports;
     export_csv: DateRangeRequest => ExportView, ViewReports;
     reconcile_day: DateRangeRequest => Reconciliation, ViewReports;
+    get_shop_day: DateRangeRequest => ShopDayView, ViewReports;
     close_day: OpenPeriodRequest => ZReportView, CloseDay;
     import_missing: DateRangeRequest => ImportView, CloseDay;
     get_gateway_setup: GatewaySetupRequest => GatewaySetupView, ConfigureGateway;

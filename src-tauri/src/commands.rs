@@ -12,9 +12,9 @@ use merchant_core::api::{
     CreateOwnerRequest, CurrencyOption, DateRangeRequest, EmailReceiptRequest, ErrorReport, ExportView,
     GatewaySetupRequest, GatewaySetupView, GetStatusRequest, GetZReportRequest, ImportView, ListSalesRequest,
     ListZReportsRequest, OpenPeriodRequest, ReceiptRequest, ReceiptView, RefundSaleRequest, RefundView, ReportView,
-    ResolveInDoubtRequest, ResolveView, SaleView, SessionView, SetGatewayKeyRequest, SetLanguageRequest, SignInRequest,
-    SignOutRequest, SimulatedCardOption, StatusView, SwitchModeRequest, TestCardOption, VoidSaleRequest, ZReportView,
-    ZSummary,
+    ResolveInDoubtRequest, ResolveView, SaleView, SessionView, SetGatewayKeyRequest, SetLanguageRequest, ShopDayView,
+    SignInRequest, SignOutRequest, SimulatedCardOption, StatusView, SwitchModeRequest, TestCardOption, VoidSaleRequest,
+    ZReportView, ZSummary,
 };
 use merchant_core::audit::{AuditEntry, Verification};
 use merchant_core::auth::{Actor, Permission, StaffEntry};
@@ -47,6 +47,7 @@ pub fn get_status(state: State<'_, AppState>, request: GetStatusRequest) -> Stat
     };
     StatusView {
         mode: settings.mode,
+        back_office: settings.back_office,
         startup_error: state.startup_error(),
         terminal_id: terminal.as_ref().map(|t| t.terminal_id().to_string()),
         needs_owner: terminal.as_ref().is_some_and(|t| !t.has_staff().unwrap_or(true)),
@@ -281,6 +282,14 @@ pub fn export_csv(state: State<'_, AppState>, request: DateRangeRequest) -> Resu
         path: path.display().to_string(),
         rows,
     })
+}
+
+#[tauri::command]
+pub async fn get_shop_day(state: State<'_, AppState>, request: DateRangeRequest) -> Result<ShopDayView, ErrorReport> {
+    let (terminal, actor) = state.signed_in()?;
+    // The window shows that the gateway is being read; the figures come at once.
+    let day = terminal.shop_day(&actor, &request.range()?, &|_, _| {}).await?;
+    Ok(ShopDayView::new(terminal.words(), day))
 }
 
 #[tauri::command]

@@ -10,8 +10,9 @@ use merchant_core::api::{
     EmailReceiptRequest, ExportView, GatewaySetupRequest, GatewaySetupView, GetStatusRequest, GetZReportRequest,
     ImportView, KeysRequest, KeysView, ListSalesRequest, ListZReportsRequest, OpenPeriodRequest, OwnerRequest,
     ReceiptRequest, ReceiptView, RefundSaleRequest, RefundView, ReportView, ResetPinRequest, ResolveInDoubtRequest,
-    ResolveView, SaleView, SessionView, SetGatewayKeyRequest, SetLanguageRequest, SetRecipientsRequest, SignInRequest,
-    SignOutRequest, StaffChangeRequest, StatusView, SwitchModeRequest, VoidSaleRequest, ZReportView, ZSummary,
+    ResolveView, SaleView, SessionView, SetGatewayKeyRequest, SetLanguageRequest, SetRecipientsRequest, ShopDayView,
+    SignInRequest, SignOutRequest, StaffChangeRequest, StatusView, SwitchModeRequest, VoidSaleRequest, ZReportView,
+    ZSummary,
 };
 #[allow(unused_imports)]
 use merchant_core::audit::{AuditEntry, Verification};

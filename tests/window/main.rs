@@ -15,3 +15,4 @@ mod reports;
 mod staff;
 mod steps;
 mod support;
+mod tills;

@@ -99,6 +99,7 @@ const reports = reportsScreen({
   locale: () => app.status?.language_tag ?? "en-US",
   signedOut: (message) => showSignIn(message),
   back: () => backToCounter(reports),
+  hasCounter: () => !app.status?.back_office,
 });
 
 const setup = setupScreen({
@@ -190,6 +191,11 @@ function showCounter(signedIn: SessionView): void {
   el.staffButton.hidden = !can("manage_staff");
   void showAlerts();
   armIdleLock();
+  // A back office has no counter: managers land on the reports, for good.
+  if (app.status?.back_office && can("view_reports")) {
+    hideScreens();
+    return reports.open();
+  }
   // Support staff (no counter) land on their own screen, with no way back.
   if (!canCharge) return showSupport(false);
   counter.open();

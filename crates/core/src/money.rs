@@ -493,6 +493,9 @@ mod tests {
         assert_eq!(jpy.text(&De.numbers()), "1.235\u{a0}¥");
         let krw = Money::new(MinorUnits::new(5000), Currency::Krw);
         assert_eq!(krw.text(&En.numbers()), "₩5,000");
+        let gbp = Money::new(MinorUnits::new(1250), Currency::Gbp);
+        assert_eq!(gbp.text(&En.numbers()), "£12.50");
+        assert_eq!(gbp.text(&Fr.numbers()), "12,50\u{a0}£");
         // Nothing owed is written without a sign: "-$0.00" on a receipt
         // reads as a refund.
         assert_eq!(

@@ -11,6 +11,10 @@ import type { TestCardOption } from "./TestCardOption";
 
 export type StatusView = { mode: Mode, 
 /**
+ * A back office: reports and the shop day, no counter.
+ */
+back_office: boolean, 
+/**
  * `Some` when the terminal could not start (keychain locked, say): the
  * screen shows it and takes no payments.
  */

@@ -41,6 +41,7 @@ import type { SessionView } from "./SessionView";
 import type { SetGatewayKeyRequest } from "./SetGatewayKeyRequest";
 import type { SetLanguageRequest } from "./SetLanguageRequest";
 import type { SetRecipientsRequest } from "./SetRecipientsRequest";
+import type { ShopDayView } from "./ShopDayView";
 import type { ShopDetails } from "./ShopDetails";
 import type { SignInRequest } from "./SignInRequest";
 import type { SignOutRequest } from "./SignOutRequest";
@@ -77,6 +78,7 @@ export type Commands = {
   list_z_reports: { request: ListZReportsRequest; response: Array<ZSummary> };
   export_csv: { request: DateRangeRequest; response: ExportView };
   reconcile_day: { request: DateRangeRequest; response: Reconciliation };
+  get_shop_day: { request: DateRangeRequest; response: ShopDayView };
   close_day: { request: OpenPeriodRequest; response: ZReportView };
   import_missing: { request: DateRangeRequest; response: ImportView };
   get_gateway_setup: { request: GatewaySetupRequest; response: GatewaySetupView };

@@ -8,6 +8,8 @@ import type { Line } from "../bindings/Line";
 import type { MismatchKind } from "../bindings/MismatchKind";
 import type { Reconciliation } from "../bindings/Reconciliation";
 import type { ReportView } from "../bindings/ReportView";
+import type { ShopCurrency } from "../bindings/ShopCurrency";
+import type { ShopDayView } from "../bindings/ShopDayView";
 import type { ZReportView } from "../bindings/ZReportView";
 import { $ } from "../kit/dom";
 import { dateText, dayText, parseDay } from "../kit/format";
@@ -34,6 +36,8 @@ export interface ReportsHost {
   /** Called when the session ended (idle lock, signed out elsewhere). */
   signedOut(message: string): void;
   back(): void;
+  /** False on a back office (reports only). */
+  hasCounter(): boolean;
 }
 
 function localDate(d = new Date()): string {
@@ -51,6 +55,7 @@ export function reportsScreen(host: ReportsHost) {
     close: $<HTMLButtonElement>("report-close-day"),
     csv: $<HTMLButtonElement>("report-csv"),
     reconcile: $<HTMLButtonElement>("report-reconcile"),
+    shop: $<HTMLButtonElement>("report-shop"),
     print: $<HTMLButtonElement>("report-print-button"),
     back: $<HTMLButtonElement>("reports-back"),
     message: $("report-message"),
@@ -96,12 +101,6 @@ export function reportsScreen(host: ReportsHost) {
   }
 
   function figureCard(c: CurrencyFigures): HTMLElement {
-    const card = document.createElement("section");
-    card.className = "figure-card";
-    card.dataset.currency = c.currency;
-    const h = document.createElement("h2");
-    h.textContent = c.currency;
-    const dl = document.createElement("dl");
     const rows: [string, string, string][] = [
       ["gross", t("reports-gross"), `${host.format(c.gross, c.currency)} (${count(c.sales)})`],
       ["refunds", t("reports-refunds"), `${host.format(c.refunds, c.currency)} (${count(c.refund_count)})`],
@@ -111,6 +110,26 @@ export function reportsScreen(host: ReportsHost) {
       ["voided", t("reports-voided-declined"), `${count(c.voided_count)} · ${count(c.declined_count)}`],
     ];
     if (c.in_doubt_count > 0) rows.push(["in-doubt", t("reports-in-doubt"), count(c.in_doubt_count)]);
+    return card(c.currency, rows);
+  }
+
+  /** The whole shop's figures for one currency (from the gateway: no averages or held amounts). */
+  function shopCard(c: ShopCurrency): HTMLElement {
+    return card(c.currency, [
+      ["gross", t("reports-gross"), `${host.format(c.gross, c.currency)} (${count(c.sales)})`],
+      ["refunds", t("reports-refunds"), `${host.format(c.refunds, c.currency)} (${count(c.refund_count)})`],
+      ["net", t("reports-net"), host.format(c.net, c.currency)],
+      ["voided", t("reports-voided-declined"), `${count(c.voided_count)} · ${count(c.declined_count)}`],
+    ]);
+  }
+
+  function card(currency: string, rows: [string, string, string][]): HTMLElement {
+    const card = document.createElement("section");
+    card.className = "figure-card";
+    card.dataset.currency = currency;
+    const h = document.createElement("h2");
+    h.textContent = currency;
+    const dl = document.createElement("dl");
     for (const [key, label, value] of rows) {
       const dt = document.createElement("dt");
       dt.textContent = label;
@@ -251,6 +270,56 @@ export function reportsScreen(host: ReportsHost) {
     }
   }
 
+  /** Every till's figures, read from the gateway; a till whose own records differ is marked. */
+  function renderShop(title: string, view: ShopDayView): void {
+    const day = view.day;
+    el.title.textContent = title;
+    el.figures.replaceChildren(...day.currencies.map(shopCard));
+    el.charts.replaceChildren();
+    el.chartsEmpty.hidden = day.currencies.length > 0;
+    el.breakdowns.replaceChildren(
+      ...day.currencies.flatMap((c) => {
+        const tills = table(t("reports-by-till"), c.by_till.map((l) => l.line), c.currency, "till");
+        c.by_till.forEach((l, i) => {
+          const row = tills.querySelectorAll("tr")[i + 1];
+          if (!row) return;
+          row.dataset.terminal = l.terminal_id;
+          if (l.differs && l.cache) {
+            row.dataset.differs = "true";
+            const note = document.createElement("td");
+            note.textContent = t("reports-till-differs", {
+              gross: host.format(l.cache.gross, c.currency),
+              count: l.cache.sales,
+            });
+            row.append(note);
+          }
+        });
+        return [
+          tills,
+          table(t("reports-by-staff"), c.by_staff.map((l) => l.line), c.currency, "staff"),
+          table(t("reports-by-brand"), c.by_brand, c.currency, "brand"),
+        ];
+      }),
+    );
+    el.printout.textContent = view.lines.join("\n");
+    el.discrepancies.replaceChildren();
+    el.reconcileList.replaceChildren();
+    el.importButton.hidden = true;
+  }
+
+  async function showShop(): Promise<void> {
+    say(t("reports-shop-reading"));
+    try {
+      const view = await call("get_shop_day", { from: el.from.value, to: el.to.value });
+      const [from, to] = [dayText(el.from.value, host.locale()), dayText(el.to.value, host.locale())];
+      const range = el.from.value === el.to.value ? from : t("reports-range", { from, to });
+      renderShop(t("reports-shop-title", { range }), view);
+      say(view.day.differs ? t("reports-shop-differs") : t("reports-shop-done", { range }), view.day.differs ? "warn" : "ok");
+    } catch (e) {
+      fail(e);
+    }
+  }
+
   async function showX(): Promise<void> {
     try {
       const view = await call("get_x_report", {});
@@ -344,19 +413,25 @@ export function reportsScreen(host: ReportsHost) {
   el.close.addEventListener("click", () => void closeDay());
   el.csv.addEventListener("click", () => void exportCsv());
   el.reconcile.addEventListener("click", () => void reconcile());
+  el.shop.addEventListener("click", () => void showShop());
   el.importButton.addEventListener("click", () => void importMissing());
   el.print.addEventListener("click", () => window.print());
   el.back.addEventListener("click", () => host.back());
 
   return {
     open(): void {
+      // A back office has no counter to go back to.
+      el.back.hidden = !host.hasCounter();
+      // Nor sales of its own to close, export or reconcile.
+      for (const b of [el.show, el.x, el.close, el.csv, el.reconcile]) b.hidden = !host.hasCounter();
       const today = localDate();
       if (!el.from.value) el.from.value = today;
       if (!el.to.value) el.to.value = today;
       // A close of day armed on an earlier visit would close on one press.
       disarmClose();
       el.root.hidden = false;
-      void showDays();
+      // A back office keeps no sales of its own: it opens on the whole shop.
+      void (host.hasCounter() ? showDays() : showShop());
       el.show.focus();
     },
     hide(): void {

@@ -54,6 +54,23 @@ impl ReportView {
     }
 }
 
+/// The shop's combined day (every till, from the gateway) and the same as
+/// print lines.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ShopDayView {
+    pub day: crate::reports::shop::ShopDay,
+    pub lines: Vec<String>,
+}
+
+impl ShopDayView {
+    pub fn new(words: &crate::messages::Catalog, day: crate::reports::shop::ShopDay) -> Self {
+        Self {
+            lines: crate::reports::print::shop_lines(words, &day),
+            day,
+        }
+    }
+}
+
 /// A Z report, its print lines (a reprint is identical), where its PDF is,
 /// and what changed since it was closed.
 #[derive(Debug, Clone, Serialize, TS)]

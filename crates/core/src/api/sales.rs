@@ -179,6 +179,8 @@ pub struct SimulatedCardOption {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct StatusView {
     pub mode: Mode,
+    /// A back office: reports and the shop day, no counter.
+    pub back_office: bool,
     /// `Some` when the terminal could not start (keychain locked, say): the
     /// screen shows it and takes no payments.
     pub startup_error: Option<ErrorReport>,

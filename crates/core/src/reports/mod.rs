@@ -142,6 +142,15 @@ impl ShopZone {
     }
 }
 
+/// An id as a person can tell it from its neighbours: its last 8
+/// characters. Staff and terminal ids are UUIDv7, which begin with their
+/// creation time, so ids made the same day share their first characters;
+/// their ends are random.
+pub fn short_id(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    chars[chars.len().saturating_sub(8)..].iter().collect()
+}
+
 /// How a report names its lines: staff members by id, and, in the shop's
 /// words, a sale with no card or no staff member.
 pub struct Names<'a> {

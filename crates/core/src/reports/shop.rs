@@ -104,7 +104,7 @@ impl ShopNames<'_> {
         if by.terminal_id.is_empty() {
             self.words.text("shop-till-none")
         } else if by.till_name.is_empty() {
-            let short: String = by.terminal_id.chars().take(8).collect();
+            let short = super::short_id(&by.terminal_id);
             self.words.say("shop-till-unnamed", &[("id", short.into())])
         } else {
             by.till_name.clone()
@@ -115,7 +115,7 @@ impl ShopNames<'_> {
     pub fn who(&self, staff_id: Option<&str>) -> String {
         match staff_id {
             Some(id) => (self.staff)(id).unwrap_or_else(|| {
-                let short: String = id.chars().take(8).collect();
+                let short = super::short_id(id);
                 self.words.say("report-staff-unknown", &[("id", short.into())])
             }),
             None => self.words.text("report-unattributed"),
@@ -345,5 +345,219 @@ fn finish(a: Acc, names: &ShopNames<'_>, own: Option<(&str, &Figures)>) -> ShopC
         by_staff,
         by_brand,
         by_hour: a.by_hour,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gateway::ledger::{LedgerPayment, LedgerRefund};
+    use crate::gateway::GatewayRef;
+    use crate::money::Money;
+
+    const HOUR: i64 = 3_600_000;
+
+    fn by(till: &str, name: &str, staff: Option<&str>) -> Attribution {
+        Attribution {
+            terminal_id: till.into(),
+            till_name: name.into(),
+            staff_id: staff.map(String::from),
+        }
+    }
+
+    fn pay(at: i64, minor: i64, state: LedgerState, who: Attribution) -> LedgerPayment {
+        LedgerPayment {
+            gateway_ref: GatewayRef(format!("pi_{at}")),
+            by: who,
+            money: Money::new(MinorUnits::new(minor), Currency::Usd),
+            state,
+            created_ms: at,
+            brand: Some("visa".into()),
+        }
+    }
+
+    fn refund(at: i64, minor: i64, succeeded: bool, who: Attribution) -> LedgerRefund {
+        LedgerRefund {
+            gateway_ref: GatewayRef(format!("re_{at}")),
+            payment: GatewayRef("pi_0".into()),
+            by: who,
+            money: Money::new(MinorUnits::new(minor), Currency::Usd),
+            succeeded,
+            created_ms: at,
+            brand: None,
+        }
+    }
+
+    fn figures(gross: i64, sales: u64, refunds: i64, refund_count: u64) -> Figures {
+        let json = serde_json::json!({
+            "period": {"from_ms": 0, "to_ms": 24 * HOUR}, "time_zone": "UTC", "from_local": "", "to_local": "",
+            "training": false, "shop": [],
+            "currencies": [{
+                "currency": "USD", "gross": gross, "refunds": refunds, "net": gross - refunds, "sales": sales,
+                "refund_count": refund_count, "average_ticket": 0, "held": 0, "held_count": 0, "voided_count": 0,
+                "declined_count": 0, "in_doubt_count": 0, "by_hour": [], "by_day": [], "by_brand": [], "by_staff": []
+            }]
+        });
+        serde_json::from_value(json).expect("figures")
+    }
+
+    fn day(ledger: &Ledger, own: Option<(&str, &Figures)>) -> ShopDay {
+        let zone = ShopZone::new(Some("UTC")).expect("UTC");
+        let known = |id: &str| (id == "ann").then(|| "Ann".to_string());
+        let words = Catalog::default();
+        let names = ShopNames {
+            staff: &known,
+            words: &words,
+        };
+        shop_day(
+            ledger,
+            Period {
+                from_ms: 0,
+                to_ms: 24 * HOUR,
+            },
+            &zone,
+            &names,
+            own,
+        )
+    }
+
+    /// Counted as a till counts its own day: captured amounts of sales made
+    /// in the period, succeeded refunds made in it, nothing else.
+    #[test]
+    fn only_money_taken_or_returned_in_the_period_counts() {
+        let till = by("t-0000000000000001", "Till 1", Some("ann"));
+        let ledger = Ledger {
+            payments: vec![
+                pay(HOUR, 1000, LedgerState::Captured(MinorUnits::new(1000)), till.clone()),
+                pay(
+                    2 * HOUR,
+                    5000,
+                    LedgerState::Captured(MinorUnits::new(3250)),
+                    till.clone(),
+                ),
+                pay(3 * HOUR, 700, LedgerState::Held, till.clone()),
+                pay(3 * HOUR, 800, LedgerState::Voided, till.clone()),
+                pay(3 * HOUR, 900, LedgerState::Declined, till.clone()),
+                pay(3 * HOUR, 600, LedgerState::Unfinished, till.clone()),
+                pay(
+                    25 * HOUR,
+                    9999,
+                    LedgerState::Captured(MinorUnits::new(9999)),
+                    till.clone(),
+                ),
+            ],
+            refunds: vec![
+                refund(4 * HOUR, 250, true, till.clone()),
+                refund(5 * HOUR, 100, false, till.clone()),
+                refund(-HOUR, 400, true, till.clone()),
+            ],
+        };
+        let d = day(&ledger, None);
+        let usd = &d.currencies[0];
+        assert_eq!(
+            (usd.sales, usd.gross.get(), usd.refund_count, usd.refunds.get()),
+            (2, 4250, 1, 250)
+        );
+        assert_eq!(usd.net.get(), 4000);
+        assert_eq!(
+            (
+                usd.held_count,
+                usd.voided_count,
+                usd.declined_count,
+                usd.pending_refunds
+            ),
+            (1, 1, 1, 1)
+        );
+        assert_eq!(usd.by_hour[1].gross.get(), 1000);
+        assert_eq!(usd.by_hour[2].gross.get(), 3250);
+        assert_eq!(usd.by_hour[4].refunds.get(), 250);
+        assert_eq!(usd.by_till.len(), 1);
+        assert_eq!(usd.by_till[0].label, "Till 1");
+        assert_eq!(usd.by_staff[0].line.label, "Ann (Till 1)");
+        assert!(!d.differs, "nothing to check against");
+    }
+
+    /// Tills are told apart by id, named by their newest name; staff by
+    /// till and id, named only where known.
+    #[test]
+    fn tills_and_staff_are_labelled_by_what_the_shop_knows() {
+        let old = by("t-aaaaaaaa11111111", "Front", Some("0191-x-11111111"));
+        let renamed = by("t-aaaaaaaa11111111", "Till 1", Some("0191-x-11111111"));
+        let unnamed = by("t-aaaaaaaa22222222", "", None);
+        let outside = by("", "", None);
+        let captured = |m| LedgerState::Captured(MinorUnits::new(m));
+        let ledger = Ledger {
+            payments: vec![
+                pay(HOUR, 100, captured(100), old),
+                pay(2 * HOUR, 200, captured(200), renamed),
+                pay(2 * HOUR, 300, captured(300), unnamed),
+                pay(2 * HOUR, 400, captured(400), outside),
+            ],
+            refunds: vec![],
+        };
+        let d = day(&ledger, None);
+        let labels: Vec<&str> = d.currencies[0].by_till.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(labels, ["Till 1", "not from a till", "till 22222222"]);
+        let staff: Vec<&str> = d.currencies[0].by_staff.iter().map(|s| s.line.label.as_str()).collect();
+        assert_eq!(
+            staff,
+            // By gross, largest first; equal ones by name.
+            [
+                "unattributed (not from a till)",
+                "staff 11111111 (Till 1)",
+                "unattributed (till 22222222)"
+            ]
+        );
+    }
+
+    /// This till's line carries its own cache, flagged when the two differ
+    /// in any count or amount; a till with no line at the gateway still
+    /// shows what its cache holds.
+    #[test]
+    fn this_tills_cache_is_checked_against_the_gateway() {
+        let me = by("t-me", "Till 1", None);
+        let other = by("t-other", "Bar", None);
+        let captured = LedgerState::Captured(MinorUnits::new(1000));
+        let ledger = Ledger {
+            payments: vec![pay(HOUR, 1000, captured, me.clone()), pay(HOUR, 1000, captured, other)],
+            refunds: vec![refund(2 * HOUR, 300, true, me)],
+        };
+        let same = figures(1000, 1, 300, 1);
+        let d = day(&ledger, Some(("t-me", &same)));
+        let mine = d.currencies[0].by_till.iter().find(|t| t.this_till).cloned();
+        assert!(
+            mine.as_ref().is_some_and(|t| !t.differs && t.cache.is_some()),
+            "{mine:?}"
+        );
+        assert!(!d.differs);
+        let bar = d.currencies[0].by_till.iter().find(|t| t.label == "Bar");
+        assert!(bar.is_some_and(|t| t.cache.is_none() && !t.this_till));
+        for wrong in [
+            figures(0, 0, 300, 1),
+            figures(1000, 1, 0, 0),
+            figures(1001, 1, 300, 1),
+            figures(1000, 2, 300, 1),
+        ] {
+            assert!(day(&ledger, Some(("t-me", &wrong))).differs);
+        }
+        // The gateway has nothing of this till's: its cache still shows.
+        let d = day(&ledger, Some(("t-new", &same)));
+        let new = d.currencies[0].by_till.iter().find(|t| t.terminal_id == "t-new");
+        assert!(new.is_some_and(|t| t.differs && t.line.sales == 0), "{new:?}");
+    }
+
+    #[test]
+    fn a_ledger_with_anything_unfinished_is_not_settled() {
+        let who = by("t", "", None);
+        let mut ledger = Ledger {
+            payments: vec![pay(HOUR, 100, LedgerState::Voided, who.clone())],
+            refunds: vec![refund(HOUR, 100, true, who.clone())],
+        };
+        assert!(ledger.settled());
+        ledger.payments.push(pay(HOUR, 100, LedgerState::Held, who.clone()));
+        assert!(!ledger.settled());
+        ledger.payments.pop();
+        ledger.refunds.push(refund(HOUR, 100, false, who));
+        assert!(!ledger.settled());
     }
 }

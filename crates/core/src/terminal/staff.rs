@@ -163,7 +163,7 @@ impl Terminal {
         let names = self.staff.names(&self.db)?;
         Ok(move |id: &str| {
             names.get(id).cloned().unwrap_or_else(|| {
-                let short: String = id.chars().take(8).collect();
+                let short = crate::reports::short_id(id);
                 self.words.say("report-staff-unknown", &[("id", short.into())])
             })
         })
