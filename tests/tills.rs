@@ -336,3 +336,85 @@ fn the_shop_day_is_read_from_the_live_gateway_only() -> TestResult {
     assert!(String::from_utf8_lossy(&out.stdout).contains("till name is too long"));
     Ok(())
 }
+
+/// `YYYY-MM-DD` of the UTC day `days` before today (Hinnant's civil date
+/// from a day count).
+fn utc_date(days_ago: i64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let z = now.div_euclid(86_400) - days_ago + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// A day that can no longer change is read from the gateway once, then
+/// from the sealed copy kept in the cache; today is read every time.
+#[test]
+fn a_settled_day_is_read_from_the_gateway_once() -> TestResult {
+    let pki = TestPki::new()?;
+    let gateway = Localstripe::start(&pki, "server")?;
+    let session = KeyringSession::unlocked()?;
+    let s = Some(&session);
+    let till = live_terminal_with(&session, &pki, &gateway, 5_000, 0)?;
+    ok(&merchantctl(s, &till, &["--json", "time-zone", "UTC"])?);
+    ok(&merchantctl(
+        s,
+        &till,
+        &["--json", "charge", "9.00", "--payment-method", "pm_card_visa"],
+    )?);
+    let (from, to, today) = (utc_date(6), utc_date(2), utc_date(0));
+    let past = ["--json", "report", "shop", "--from", &from, "--to", &to];
+    let first = ok(&merchantctl(s, &till, &past)?)["shop"].clone();
+    assert_eq!(
+        (first["days_from_gateway"].as_i64(), first["days_kept"].as_i64()),
+        (Some(5), Some(0))
+    );
+
+    // Every listing at the gateway now fails: the past days come from the
+    // copy, and no request was made for them.
+    let fail = |path: &str| serde_json::json!({"path": path, "method": "GET", "kind": "status_before", "status": 500, "repeat": true});
+    gateway.faults(
+        &pki,
+        serde_json::json!([fail("/v1/payment_intents"), fail("/v1/refunds")]),
+    )?;
+    let again = ok(&merchantctl(s, &till, &past)?)["shop"].clone();
+    assert_eq!(
+        (again["days_from_gateway"].as_i64(), again["days_kept"].as_i64()),
+        (Some(0), Some(5))
+    );
+    assert_eq!(again["currencies"], first["currencies"]);
+    let fired = gateway.get(&pki, "_faults")?;
+    assert_eq!(
+        fired["fired"]
+            .as_object()
+            .map(|f| f.values().filter_map(Value::as_u64).sum::<u64>()),
+        Some(0),
+        "{fired}"
+    );
+
+    // Today can still change: read from the gateway each time (and here
+    // refused, as the gateway is failing).
+    let now = merchantctl(s, &till, &["--json", "report", "shop", "--from", &today])?;
+    assert_eq!(
+        json(&now)["error"]["code"],
+        "gateway_unreachable",
+        "{}",
+        String::from_utf8_lossy(&now.stdout)
+    );
+    gateway.clear_faults(&pki)?;
+    let now = ok(&merchantctl(s, &till, &["--json", "report", "shop", "--from", &today])?)["shop"].clone();
+    assert_eq!(
+        (now["days_from_gateway"].as_i64(), now["days_kept"].as_i64()),
+        (Some(1), Some(0))
+    );
+    assert_eq!(usd(&now)["gross"], 900);
+    Ok(())
+}

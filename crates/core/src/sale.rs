@@ -61,7 +61,7 @@ impl IdempotencyKey {
 
 /// The provider's id for a payment (a Stripe PaymentIntent id, say).
 /// Sealed at rest; shown to nobody but support tools.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GatewayRef(pub String);
 
 /// What the terminal may keep about a card: nothing a thief can pay with.

@@ -9,4 +9,9 @@ export type ShopDay = { period: Period, time_zone: string, from_local: string, t
 /**
  * A till's cache disagrees with the gateway somewhere in the period.
  */
-differs: boolean, };
+differs: boolean, 
+/**
+ * Days read from the gateway for this view, and days read from the
+ * copy kept of days that can no longer change.
+ */
+days_from_gateway: number, days_kept: number, };

@@ -527,3 +527,34 @@ async fn a_sale_is_found_by_its_last_4_and_amount() -> Result<(), CounterError> 
     ));
     Ok(())
 }
+
+/// The gateway's test cards are charged only with a test key: with any
+/// other key, naming one is refused before anything is journaled, while a
+/// card the hosted fields tokenised goes through.
+#[tokio::test]
+async fn a_test_card_needs_a_test_key_and_a_tokenised_card_does_not() -> Result<(), CounterError> {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let c = counter(dir.path(), 1).await?;
+    assert!(!c.gateway().test_mode(), "the training gateway holds no test key");
+    for card in TestCard::ALL {
+        let refused = c
+            .charge(ChargeInput {
+                payment_method: Some(card.payment_method().into()),
+                ..input("5.00", SimulatedCard::Approve)
+            })
+            .await;
+        assert!(
+            matches!(refused, Err(CounterError::Input(InputError::TestCardNeedsTestKey))),
+            "{card:?}: {refused:?}"
+        );
+    }
+    assert!(c.list_sales(0, i64::MAX)?.is_empty(), "nothing journaled");
+    let keyed = c
+        .charge(ChargeInput {
+            payment_method: Some("pm_1QkZ2xExampleTokenised".into()),
+            ..input("5.00", SimulatedCard::Approve)
+        })
+        .await?;
+    assert_eq!(keyed.status, SaleStatus::Approved);
+    Ok(())
+}

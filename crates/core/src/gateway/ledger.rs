@@ -11,8 +11,12 @@
 use super::{Attribution, GatewayRef};
 use crate::money::{MinorUnits, Money};
 
+/// How long after its end a day is read again each time before it may be
+/// kept: a payment in flight at midnight has settled by then.
+pub const SETTLE_AFTER_MS: i64 = 24 * 60 * 60 * 1000;
+
 /// Where a payment stands, as the combined day counts it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LedgerState {
     /// Money taken: the amount captured.
     Captured(MinorUnits),
@@ -26,7 +30,7 @@ pub enum LedgerState {
 }
 
 /// One payment, as the gateway lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LedgerPayment {
     pub gateway_ref: GatewayRef,
     /// Empty `terminal_id`: a payment no till took (the gateway's
@@ -40,7 +44,7 @@ pub struct LedgerPayment {
 }
 
 /// One refund, as the gateway lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LedgerRefund {
     pub gateway_ref: GatewayRef,
     /// The payment refunded.
@@ -58,20 +62,20 @@ pub struct LedgerRefund {
 }
 
 /// The payments created and the refunds made in one period.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Ledger {
     pub payments: Vec<LedgerPayment>,
     pub refunds: Vec<LedgerRefund>,
 }
 
 impl Ledger {
-    /// Whether the period can still change at the gateway: an authorisation
-    /// not yet captured or voided, a payment not finished, a refund not yet
-    /// through. A settled period is final and may be kept.
+    /// Whether nothing in the period waits on the gateway: no authorisation
+    /// still to capture or void, no refund still on its way. Checked only
+    /// for a day that ended more than [`SETTLE_AFTER_MS`] ago, where a
+    /// payment left unfinished was abandoned (a cancelled reader payment:
+    /// the terminal never confirms an old PaymentIntent), so such a day is
+    /// final and may be kept.
     pub fn settled(&self) -> bool {
-        self.payments
-            .iter()
-            .all(|p| !matches!(p.state, LedgerState::Held | LedgerState::Unfinished))
-            && self.refunds.iter().all(|r| r.succeeded)
+        self.payments.iter().all(|p| p.state != LedgerState::Held) && self.refunds.iter().all(|r| r.succeeded)
     }
 }

@@ -107,7 +107,7 @@ pub enum PaymentSource {
 /// the combined day of every till ([`crate::reports::shop`]) is read from
 /// them alone. The staff member travels as their id (a random UUID), never
 /// their name: names resolve only where that till's staff list is.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attribution {
     pub terminal_id: String,
     /// Empty when the till is unnamed.

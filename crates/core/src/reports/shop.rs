@@ -89,6 +89,10 @@ pub struct ShopDay {
     pub currencies: Vec<ShopCurrency>,
     /// A till's cache disagrees with the gateway somewhere in the period.
     pub differs: bool,
+    /// Days read from the gateway for this view, and days read from the
+    /// copy kept of days that can no longer change.
+    pub days_from_gateway: u32,
+    pub days_kept: u32,
 }
 
 /// How the combined day names its lines.
@@ -242,6 +246,8 @@ pub fn shop_day(
         to_local: zone.format(period.to_ms),
         differs: currencies.iter().any(|c| c.by_till.iter().any(|t| t.differs)),
         currencies,
+        days_from_gateway: 0,
+        days_kept: 0,
     }
 }
 
@@ -547,13 +553,16 @@ mod tests {
     }
 
     #[test]
-    fn a_ledger_with_anything_unfinished_is_not_settled() {
+    fn a_ledger_waiting_on_the_gateway_is_not_settled() {
         let who = by("t", "", None);
         let mut ledger = Ledger {
             payments: vec![pay(HOUR, 100, LedgerState::Voided, who.clone())],
             refunds: vec![refund(HOUR, 100, true, who.clone())],
         };
-        assert!(ledger.settled());
+        ledger
+            .payments
+            .push(pay(HOUR, 100, LedgerState::Unfinished, who.clone()));
+        assert!(ledger.settled(), "abandoned a day later");
         ledger.payments.push(pay(HOUR, 100, LedgerState::Held, who.clone()));
         assert!(!ledger.settled());
         ledger.payments.pop();

@@ -161,6 +161,20 @@ pub fn migrations() -> Migrations<'static> {
         // The card networks' receipt fields of a payment (`CardReceipt` as
         // JSON), sealed like the card. Sales settled before have none.
         M::up("ALTER TABLE sales ADD COLUMN card_receipt BLOB;"),
+        // Days of the shop's combined ledger that can no longer change at the
+        // gateway, sealed whole (`store::shop_days`): a copy, dropped when
+        // the cache key rotates.
+        M::up(
+            r#"
+        CREATE TABLE shop_days (
+            zone        TEXT    NOT NULL,
+            day         TEXT    NOT NULL,
+            ledger      BLOB    NOT NULL,
+            kept_at_ms  INTEGER NOT NULL,
+            PRIMARY KEY (zone, day)
+        ) STRICT, WITHOUT ROWID;
+        "#,
+        ),
     ])
 }
 

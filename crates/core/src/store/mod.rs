@@ -257,6 +257,7 @@ mod db;
 mod in_flight;
 mod row;
 mod search;
+mod shop_days;
 
 use db::integrity_check;
 pub(crate) use db::open_connection;

@@ -254,6 +254,9 @@ impl Store {
             "UPDATE cache_keys SET state = 'retiring' WHERE version = ?1",
             params![current],
         )?;
+        // A copy of the gateway's records, read again on the next look
+        // rather than re-sealed (`store::shop_days`).
+        tx.execute("DELETE FROM shop_days", [])?;
         tx.execute(
             "INSERT INTO cache_keys (version, state, created_at_ms, index_key) VALUES (?1, 'current', ?2, 1)",
             params![next.0, now_ms()],
@@ -611,6 +614,7 @@ mod tests {
         let ids = fill(&store, 25)?;
         let before = view(&store, &ids)?;
         assert_eq!(header_versions(&store)?, vec![1]);
+        store.keep_day("UTC", "2026-11-30", b"a kept day")?;
         // A copy of the file as it was: what a stolen backup would hold.
         store.conn().pragma_update(None, "wal_checkpoint", "TRUNCATE")?;
         std::fs::copy(&path, dir.path().join("backup.sqlite3")).map_err(|e| StoreError::Database(e.to_string()))?;
@@ -628,6 +632,12 @@ mod tests {
         assert_eq!(header_versions(&store)?, vec![2]);
         assert_eq!(view(&store, &ids)?, before);
         assert_eq!(epochs.held(), vec![2], "the old epoch is destroyed");
+        // A kept day of the shop's ledger is a copy: dropped, read again later.
+        assert_eq!(store.kept_day("UTC", "2026-11-30")?, None);
+        let kept: i64 = store
+            .conn()
+            .query_row("SELECT COUNT(*) FROM shop_days", [], |r| r.get(0))?;
+        assert_eq!(kept, 0);
         let states: Vec<_> = store
             .key_states()?
             .into_iter()

@@ -15,6 +15,14 @@ use crate::reports::{DateRange, Period, ReportError};
 /// be slower, not wrong.
 pub const MAX_SHOP_DAYS: i32 = 92;
 
+/// A range's ledger, and where its days came from.
+#[derive(Default)]
+struct Reading {
+    ledger: Ledger,
+    from_gateway: u32,
+    kept: u32,
+}
+
 impl Terminal {
     /// Makes this terminal a back office: live mode, the shop's reports and
     /// combined day, no counter. Only on a terminal that has never taken a
@@ -53,12 +61,15 @@ impl Terminal {
     }
 
     /// Every till's payments and refunds over `range`, one local day at a
-    /// time (`progress(days done, days)` after each).
+    /// time (`progress(days done, days)` after each): a day kept from an
+    /// earlier look is read from the cache, any other from the gateway,
+    /// and kept once it can no longer change ([`Ledger::settled`], a day
+    /// after its end).
     async fn shop_ledger(
         &self,
         range: &DateRange,
         progress: &(dyn Fn(usize, usize) + Sync),
-    ) -> Result<(Period, Ledger)> {
+    ) -> Result<(Period, Reading)> {
         if self.training() {
             return Err(ReportError::ShopNeedsLive.into());
         }
@@ -67,19 +78,43 @@ impl Terminal {
             return Err(ReportError::InvalidRange(format!("choose at most {MAX_SHOP_DAYS} days")).into());
         }
         let zone = self.zone()?;
-        let gateway = self.counter()?.gateway();
-        let mut ledger = Ledger::default();
+        let counter = self.counter()?;
+        let mut read = Reading::default();
         let mut day = range.from;
         let total = usize::try_from(days).unwrap_or(0);
         for done in 1..=total {
-            let p = DateRange { from: day, to: day }.period(&zone)?;
-            let part = gateway.ledger(p.from_ms, p.to_ms).await.map_err(ReportError::from)?;
-            ledger.payments.extend(part.payments);
-            ledger.refunds.extend(part.refunds);
+            let name = day.to_string();
+            let kept = counter
+                .store()
+                .kept_day(zone.name(), &name)?
+                .and_then(|bytes| serde_json::from_slice::<Ledger>(&bytes).ok());
+            let part = match kept {
+                Some(part) => {
+                    read.kept += 1;
+                    part
+                }
+                None => {
+                    let p = DateRange { from: day, to: day }.period(&zone)?;
+                    let part = counter
+                        .gateway()
+                        .ledger(p.from_ms, p.to_ms)
+                        .await
+                        .map_err(ReportError::from)?;
+                    read.from_gateway += 1;
+                    let over = crate::clock::now_ms() - p.to_ms > crate::gateway::ledger::SETTLE_AFTER_MS;
+                    if over && part.settled() {
+                        let bytes = serde_json::to_vec(&part).map_err(|e| ReportError::Write(e.to_string()))?;
+                        counter.store().keep_day(zone.name(), &name, &bytes)?;
+                    }
+                    part
+                }
+            };
+            read.ledger.payments.extend(part.payments);
+            read.ledger.refunds.extend(part.refunds);
             progress(done, total);
             day = day.tomorrow().map_err(|e| ReportError::InvalidRange(e.to_string()))?;
         }
-        Ok((range.period(&zone)?, ledger))
+        Ok((range.period(&zone)?, read))
     }
 
     /// The shop's combined day over `range`: every till, by till, staff,
@@ -92,7 +127,7 @@ impl Terminal {
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<ShopDay> {
         self.require(actor, Permission::ViewReports)?;
-        let (period, ledger) = self.shop_ledger(range, progress).await?;
+        let (period, read) = self.shop_ledger(range, progress).await?;
         let zone = self.zone()?;
         let staff = self.staff.names(&self.db)?;
         let known = |id: &str| staff.get(id).cloned();
@@ -116,13 +151,18 @@ impl Terminal {
             )?;
             Some(figures)
         };
-        Ok(crate::reports::shop::shop_day(
-            &ledger,
+        let day = crate::reports::shop::shop_day(
+            &read.ledger,
             period,
             &zone,
             &names,
             own.as_ref().map(|f| (self.terminal_id.as_str(), f)),
-        ))
+        );
+        Ok(ShopDay {
+            days_from_gateway: read.from_gateway,
+            days_kept: read.kept,
+            ..day
+        })
     }
 
     /// Writes every till's sales and refunds over `range` as CSV into
@@ -136,7 +176,7 @@ impl Terminal {
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<u64> {
         self.require(actor, Permission::ViewReports)?;
-        let (period, ledger) = self.shop_ledger(range, progress).await?;
+        let (period, read) = self.shop_ledger(range, progress).await?;
         let staff = self.staff.names(&self.db)?;
         let known = |id: &str| staff.get(id).cloned();
         let names = ShopNames {
@@ -144,7 +184,7 @@ impl Terminal {
             words: &self.words,
         };
         let mut bytes = Vec::new();
-        let rows = crate::reports::csv::write_ledger(&ledger, period, &self.zone()?, &names, &mut bytes)?;
+        let rows = crate::reports::csv::write_ledger(&read.ledger, period, &self.zone()?, &names, &mut bytes)?;
         super::reports::write_file(out, &bytes)?;
         let detail = format!("from={} to={} rows={rows}", range.from, range.to);
         self.record(
