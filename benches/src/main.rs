@@ -6,7 +6,8 @@
 //! start-up figures, and `BENCHMARKS.md` rewritten). By hand:
 //! `cargo run --release -p merchant-bench -- [--write FILE] [NAME...]` with
 //! names `seal`, `commit`, `store` (load, reports, search, at 10k/100k/1M
-//! sales), `roundtrip`, `bundle`, `startup` (needs the release app builds
+//! sales), `roundtrip`, `shop` (the combined day of 5 tills over 31 days;
+//! `MERCHANT_BENCH_SHOP_SALES` sales a till a day, default 2,000), `bundle`, `startup` (needs the release app builds
 //! and a display). `MERCHANT_BENCH_ROWS` caps the sales (default
 //! 1,000,000), `MERCHANT_BENCH_BUNDLE_MB` the logs (default 1000).
 #![forbid(unsafe_code)]
@@ -16,6 +17,7 @@ mod figure;
 mod plot;
 mod roundtrip;
 mod seal;
+mod shop;
 mod startup;
 mod store;
 
@@ -23,7 +25,7 @@ use merchant_core::vault::Sealer;
 
 use figure::{ok, Report};
 
-const ALL: [&str; 6] = ["seal", "commit", "store", "roundtrip", "bundle", "startup"];
+const ALL: [&str; 7] = ["seal", "commit", "store", "roundtrip", "shop", "bundle", "startup"];
 
 pub fn sealer() -> Sealer {
     merchant_core::testing::sealer(7)
@@ -46,6 +48,10 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("roundtrip-child") {
         roundtrip::child(&args[1..]);
+        return;
+    }
+    if args.first().map(String::as_str) == Some("shop-child") {
+        shop::child(&args[1..]);
         return;
     }
     let mut names = Vec::new();
@@ -74,6 +80,7 @@ fn main() {
             "commit" => store::commit(&mut report),
             "store" => store::run(&mut report),
             "roundtrip" => roundtrip::run(&mut report),
+            "shop" => shop::run(&mut report),
             "bundle" => bundle::run(&mut report),
             "startup" => startup::run(&mut report),
             _ => unreachable!("checked above"),
