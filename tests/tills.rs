@@ -371,6 +371,16 @@ fn a_settled_day_is_read_from_the_gateway_once() -> TestResult {
         &["--json", "charge", "9.00", "--payment-method", "pm_card_visa"],
     )?);
     let (from, to, today) = (utc_date(6), utc_date(2), utc_date(0));
+    // At most 92 days a look; a reversed range is refused too.
+    let long = merchantctl(
+        s,
+        &till,
+        &["--json", "report", "shop", "--from", &utc_date(92), "--to", &today],
+    )?;
+    assert_eq!(json(&long)["error"]["code"], "invalid_input");
+    assert!(String::from_utf8_lossy(&long.stdout).contains("at most 92 days"));
+    let reversed = merchantctl(s, &till, &["--json", "report", "shop", "--from", &today, "--to", &from])?;
+    assert_eq!(json(&reversed)["error"]["code"], "invalid_input");
     let past = ["--json", "report", "shop", "--from", &from, "--to", &to];
     let first = ok(&merchantctl(s, &till, &past)?)["shop"].clone();
     assert_eq!(

@@ -42,8 +42,11 @@ impl Drop for Server {
 
 fn start(pki: &TestPki, per_day: u32, last_day_start: i64) -> Server {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let port = ok("a free port", std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()))
-        .port();
+    let port = ok(
+        "a free port",
+        std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()),
+    )
+    .port();
     let mut child = ok(
         "the ledger server (run scripts/setup)",
         Command::new(root.join(".venv/bin/python"))
@@ -51,7 +54,12 @@ fn start(pki: &TestPki, per_day: u32, last_day_start: i64) -> Server {
             .arg(port.to_string())
             .arg(pki.path("server.pem"))
             .arg(pki.path("server.key"))
-            .args([TILLS.to_string(), per_day.to_string(), DAYS.to_string(), last_day_start.to_string()])
+            .args([
+                TILLS.to_string(),
+                per_day.to_string(),
+                DAYS.to_string(),
+                last_day_start.to_string(),
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn(),
@@ -94,7 +102,10 @@ pub fn run(report: &mut Report) {
         (&["--json", "gateway", "set-key"][..], format!("{KEY}\n")),
         (&["--json", "back-office", "enable"][..], String::new()),
     ] {
-        let out = ok("merchantctl", merchant_tests::merchantctl_stdin(&session, &home, args, &stdin));
+        let out = ok(
+            "merchantctl",
+            merchant_tests::merchantctl_stdin(&session, &home, args, &stdin),
+        );
         if out.status.code() != Some(0) {
             fail("merchantctl", String::from_utf8_lossy(&out.stdout).into_owned());
         }
@@ -147,11 +158,20 @@ pub fn child(args: &[String]) {
     let [url, from, to, home, ca] = args else {
         fail("shop-child arguments", "url from to home ca")
     };
-    let rt = ok("runtime", tokio::runtime::Builder::new_multi_thread().enable_all().build());
+    let rt = ok(
+        "runtime",
+        tokio::runtime::Builder::new_multi_thread().enable_all().build(),
+    );
     let raw = std::fs::read(ca)
         .ok()
         .and_then(|pem| reqwest::Certificate::from_pem(&pem).ok())
-        .and_then(|ca| reqwest::Client::builder().use_rustls_tls().add_root_certificate(ca).build().ok());
+        .and_then(|ca| {
+            reqwest::Client::builder()
+                .use_rustls_tls()
+                .add_root_certificate(ca)
+                .build()
+                .ok()
+        });
     let Some(raw) = raw else {
         fail("raw client", "the test CA did not load")
     };
@@ -159,10 +179,19 @@ pub fn child(args: &[String]) {
         "the server's totals",
         rt.block_on(async { raw.get(format!("{url}_totals")).send().await?.json().await }),
     );
-    let want = (totals["sales"].as_i64().unwrap_or(-1), totals["gross"].as_i64().unwrap_or(-1));
-    let want_refunds = (totals["refunds"].as_i64().unwrap_or(-1), totals["refunded"].as_i64().unwrap_or(-1));
+    let want = (
+        totals["sales"].as_i64().unwrap_or(-1),
+        totals["gross"].as_i64().unwrap_or(-1),
+    );
+    let want_refunds = (
+        totals["refunds"].as_i64().unwrap_or(-1),
+        totals["refunded"].as_i64().unwrap_or(-1),
+    );
     let range = ok("the range", DateRange::parse(from, to));
-    let period = ok("the period", range.period(&ok("UTC", merchant_core::reports::ShopZone::new(Some("UTC")))));
+    let period = ok(
+        "the period",
+        range.period(&ok("UTC", merchant_core::reports::ShopZone::new(Some("UTC")))),
+    );
     let cache = std::path::Path::new(home).join("live/cache.sqlite3");
     let (first, second, base) = rt.block_on(async {
         let terminal = ok("open the terminal", Terminal::open(Home::at(home)).await);
@@ -174,9 +203,14 @@ pub fn child(args: &[String]) {
             let secs = t.elapsed().as_secs_f64();
             let usd = day.currencies.first();
             let got = usd.map(|c| (c.sales as i64, c.gross.get())).unwrap_or_default();
-            let refunds = usd.map(|c| (c.refund_count as i64, c.refunds.get())).unwrap_or_default();
+            let refunds = usd
+                .map(|c| (c.refund_count as i64, c.refunds.get()))
+                .unwrap_or_default();
             if (got, refunds) != (want, want_refunds) || usd.map(|c| c.by_till.len()) != Some(TILLS as usize) {
-                fail("the shop day's totals", format!("{got:?} {refunds:?}, the server holds {want:?} {want_refunds:?}"));
+                fail(
+                    "the shop day's totals",
+                    format!("{got:?} {refunds:?}, the server holds {want:?} {want_refunds:?}"),
+                );
             }
             (secs, day.days_from_gateway, day.days_kept)
         };
@@ -200,7 +234,10 @@ pub fn child(args: &[String]) {
             let (sales, gross) = raw_listing(&raw, url, period.from_ms / 1000, period.to_ms / 1000).await;
             base.push(t.elapsed().as_secs_f64());
             if (sales, gross) != want {
-                fail("the raw listing's totals", format!("{sales} {gross}, the server holds {want:?}"));
+                fail(
+                    "the raw listing's totals",
+                    format!("{sales} {gross}, the server holds {want:?}"),
+                );
             }
         }
         (median(first), median(second), median(base))

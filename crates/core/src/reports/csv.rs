@@ -171,52 +171,49 @@ pub fn write_ledger(
     w.write_record(header.map(|h| neutralise(&h).into_owned()))
         .map_err(err)?;
     let inside = |ms: i64| (period.from_ms..period.to_ms).contains(&ms);
+    // One row: what, when, by whom, its status and amounts, the brand.
+    let row = |kind: &str,
+               at: i64,
+               by: &crate::gateway::Attribution,
+               status: &str,
+               money: crate::money::Money,
+               captured: String,
+               brand: &Option<String>| {
+        let record: [String; 10] = [
+            kind.into(),
+            utc(at),
+            zone.rfc3339(at),
+            names.till(by),
+            names.who(by.staff_id.as_deref()),
+            status.into(),
+            format_minor(money.amount, money.currency),
+            captured,
+            money.currency.code().into(),
+            brand.clone().unwrap_or_default(),
+        ];
+        (at, record)
+    };
     let mut rows: Vec<(i64, [String; 10])> = Vec::new();
     for p in ledger.payments.iter().filter(|p| inside(p.created_ms)) {
-        let c = p.money.currency;
         let (status, captured) = match p.state {
-            LedgerState::Captured(m) => ("captured", format_minor(m, c)),
+            LedgerState::Captured(m) => ("captured", format_minor(m, p.money.currency)),
             LedgerState::Held => ("held", String::new()),
             LedgerState::Voided => ("voided", String::new()),
             LedgerState::Declined => ("declined", String::new()),
             LedgerState::Unfinished => ("unfinished", String::new()),
         };
-        let till = names.till(&p.by);
-        let staff = names.who(p.by.staff_id.as_deref());
-        rows.push((
-            p.created_ms,
-            [
-                "sale".into(),
-                utc(p.created_ms),
-                zone.rfc3339(p.created_ms),
-                till,
-                staff,
-                status.into(),
-                format_minor(p.money.amount, c),
-                captured,
-                c.code().into(),
-                p.brand.clone().unwrap_or_default(),
-            ],
-        ));
+        rows.push(row("sale", p.created_ms, &p.by, status, p.money, captured, &p.brand));
     }
     for r in ledger.refunds.iter().filter(|r| inside(r.created_ms)) {
-        let c = r.money.currency;
-        let till = names.till(&r.by);
-        let staff = names.who(r.by.staff_id.as_deref());
-        rows.push((
+        let status = if r.succeeded { "succeeded" } else { "pending" };
+        rows.push(row(
+            "refund",
             r.created_ms,
-            [
-                "refund".into(),
-                utc(r.created_ms),
-                zone.rfc3339(r.created_ms),
-                till,
-                staff,
-                if r.succeeded { "succeeded" } else { "pending" }.into(),
-                format_minor(r.money.amount, c),
-                String::new(),
-                c.code().into(),
-                r.brand.clone().unwrap_or_default(),
-            ],
+            &r.by,
+            status,
+            r.money,
+            String::new(),
+            &r.brand,
         ));
     }
     rows.sort_by_key(|(at, _)| *at);

@@ -148,6 +148,26 @@ fn local(w: &Catalog, zone: &str, ms: i64, kept: &str) -> String {
     ShopZone::new(Some(zone)).map_or_else(|_| kept.to_string(), |z| w.date_time(z.civil(ms)))
 }
 
+/// The period a report covers, in its own zone (`kept`: the local times
+/// kept with it, for a zone no longer known), and the word for nothing.
+fn period_lines(
+    out: &mut Vec<String>,
+    w: &Catalog,
+    zone: &str,
+    period: super::Period,
+    kept: (&str, &str),
+    empty: bool,
+) {
+    let from = local(w, zone, period.from_ms, kept.0);
+    let to = local(w, zone, period.to_ms, kept.1);
+    out.push(w.say("report-from", &[("from", from.into())]));
+    out.push(w.say("report-to", &[("to", to.into()), ("zone", zone.into())]));
+    if empty {
+        out.push(rule());
+        out.push(w.text("report-empty"));
+    }
+}
+
 /// The figures as print lines, under the title `title_id` (a message).
 pub fn figure_lines(w: &Catalog, title_id: &str, f: &Figures) -> Vec<String> {
     figures_under(w, &w.text(title_id), f)
@@ -160,14 +180,8 @@ fn figures_under(w: &Catalog, title: &str, f: &Figures) -> Vec<String> {
     }
     out.extend(f.shop.iter().cloned());
     out.push(title.to_string());
-    let from = local(w, &f.time_zone, f.period.from_ms, &f.from_local);
-    let to = local(w, &f.time_zone, f.period.to_ms, &f.to_local);
-    out.push(w.say("report-from", &[("from", from.into())]));
-    out.push(w.say("report-to", &[("to", to.into()), ("zone", f.time_zone.as_str().into())]));
-    if f.currencies.is_empty() {
-        out.push(rule());
-        out.push(w.text("report-empty"));
-    }
+    let kept = (f.from_local.as_str(), f.to_local.as_str());
+    period_lines(&mut out, w, &f.time_zone, f.period, kept, f.currencies.is_empty());
     for c in &f.currencies {
         currency_block(&mut out, w, c);
     }
@@ -180,14 +194,8 @@ fn figures_under(w: &Catalog, title: &str, f: &Figures) -> Vec<String> {
 /// staff member, brand and hour.
 pub fn shop_lines(w: &Catalog, d: &super::shop::ShopDay) -> Vec<String> {
     let mut out = vec![w.text("report-shop-title")];
-    let from = local(w, &d.time_zone, d.period.from_ms, &d.from_local);
-    let to = local(w, &d.time_zone, d.period.to_ms, &d.to_local);
-    out.push(w.say("report-from", &[("from", from.into())]));
-    out.push(w.say("report-to", &[("to", to.into()), ("zone", d.time_zone.as_str().into())]));
-    if d.currencies.is_empty() {
-        out.push(rule());
-        out.push(w.text("report-empty"));
-    }
+    let kept = (d.from_local.as_str(), d.to_local.as_str());
+    period_lines(&mut out, w, &d.time_zone, d.period, kept, d.currencies.is_empty());
     for f in &d.currencies {
         let c = f.currency;
         let money = |m| w.money(Money::new(m, c));
