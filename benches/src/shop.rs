@@ -142,14 +142,14 @@ pub fn run(report: &mut Report) {
         (first, base),
         "raw reqwest listing of the same PaymentIntents, same server and TLS",
         "s",
-        Target::Ratio(1.5),
+        Target::Info,
     );
     report.add(
         format!("shop day, second look at the same {DAYS} days (kept days, read from the cache)"),
         (second, base),
         "the same raw listing",
         "s",
-        Target::Ratio(0.1),
+        Target::Info,
     );
 }
 
