@@ -102,6 +102,7 @@ async fn a_thousand_operations_through_faults_reconcile_cleanly() -> TestResult 
         secrecy::SecretString::from("sk_test_merchantterminal01".to_string()),
         StripeCompat {
             omit_refund_reason: true,
+            ..StripeCompat::default()
         },
     )
     .map_err(|e| e.to_string())?;
@@ -164,6 +165,7 @@ async fn a_thousand_operations_through_faults_reconcile_cleanly() -> TestResult 
                     simulated_card: None,
                     payment_method: Some("pm_card_visa".into()),
                     capture: CaptureMode::Automatic,
+                    phone_order: false,
                     staff_id: None,
                     audit_anchor: None,
                 })

@@ -894,6 +894,7 @@ async fn run_seed(seed: u64, ops: u64) -> TestResult<Tally> {
                     } else {
                         CaptureMode::Automatic
                     },
+                    phone_order: false,
                     staff_id: Some("sim".into()),
                     audit_anchor: None,
                 };
@@ -915,6 +916,7 @@ async fn run_seed(seed: u64, ops: u64) -> TestResult<Tally> {
                     simulated_card: None,
                     payment_method: None,
                     capture: CaptureMode::Automatic,
+                    phone_order: false,
                     staff_id: Some("sim".into()),
                     audit_anchor: None,
                 };

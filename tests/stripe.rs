@@ -458,6 +458,7 @@ async fn cancelling_at_the_reader_stops_it_and_cancels_the_payment() -> TestResu
             test_card: None,
         },
         capture: CaptureMode::Automatic,
+        phone_order: false,
         audit_anchor: None,
     };
     let cancel = tokio_util::sync::CancellationToken::new();

@@ -168,6 +168,7 @@ fn charge_input() -> ChargeInput {
         simulated_card: None,
         payment_method: Some("pm_card_visa".into()),
         capture: CaptureMode::Automatic,
+        phone_order: false,
         staff_id: None,
         audit_anchor: None,
     }

@@ -243,6 +243,7 @@ error-not-an-email = Das sieht nicht wie eine E-Mail-Adresse aus.
 error-no-receipt-to-email = Nur ein genehmigter Verkauf hat einen Beleg zum Versenden.
 error-address-card-number = Das scheint eine Kartennummer zu enthalten. Kartennummern werden nie in das Terminal getippt.
 error-test-card-needs-test-key = Testkarten funktionieren nur mit dem Testschlüssel des Gateways.
+error-phone-order-needs-card = Eine Telefonbestellung braucht die Karte aus dem Kartenfenster des Gateways: Eine Karte kann dem Lesegerät nicht vorgelesen werden.
 error-cad-on-reader = Zahlungen in kanadischen Dollar am Lesegerät brauchen Interac, das dieses Terminal noch nicht unterstützt. Nichts wurde belastet: diese Zahlung manuell erfassen.
 error-last-four = Die letzten 4 sind vier Ziffern.
 error-description-too-long = Die Beschreibung ist zu lang: höchstens { $max } Zeichen.

@@ -244,6 +244,7 @@ error-not-an-email = That does not look like an email address.
 error-no-receipt-to-email = Only an approved sale has a receipt to email.
 error-address-card-number = That looks like it holds a card number. Card numbers are never typed into the terminal.
 error-test-card-needs-test-key = Test cards only work with the gateway's test-mode key.
+error-phone-order-needs-card = A phone order needs the card from the gateway's card window: a card cannot be read out to the reader.
 error-cad-on-reader = Canadian dollar payments on the card reader need Interac, which this terminal does not support yet. Nothing was charged: take this payment by keyed entry instead.
 error-last-four = The last 4 are four digits.
 error-description-too-long = The description is too long: at most { $max } characters.

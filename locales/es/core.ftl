@@ -243,6 +243,7 @@ error-not-an-email = Eso no parece una dirección de correo.
 error-no-receipt-to-email = Solo una venta aprobada tiene un tique que enviar por correo.
 error-address-card-number = Eso parece contener un número de tarjeta. Los números de tarjeta nunca se teclean en el terminal.
 error-test-card-needs-test-key = Las tarjetas de prueba solo funcionan con la clave de prueba de la pasarela.
+error-phone-order-needs-card = Un pedido telefónico necesita la tarjeta de la ventana de tarjeta de la pasarela: una tarjeta no se puede dictar al lector.
 error-cad-on-reader = Los pagos en dólares canadienses en el lector necesitan Interac, que este terminal aún no admite. No se ha cobrado nada: tome este pago tecleando la tarjeta.
 error-last-four = Los 4 últimos son cuatro cifras.
 error-description-too-long = La descripción es demasiado larga: como máximo { $max } caracteres.

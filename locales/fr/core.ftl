@@ -243,6 +243,7 @@ error-not-an-email = Cela ne ressemble pas à une adresse e-mail.
 error-no-receipt-to-email = Seule une vente acceptée a un ticket à envoyer par e-mail.
 error-address-card-number = Cela semble contenir un numéro de carte. On ne tape jamais un numéro de carte dans le terminal.
 error-test-card-needs-test-key = Les cartes de test ne fonctionnent qu'avec la clé de test de la passerelle.
+error-phone-order-needs-card = Une commande par téléphone nécessite la carte saisie dans la fenêtre de carte de la passerelle : une carte ne peut pas être dictée au lecteur.
 error-cad-on-reader = Les paiements en dollars canadiens sur le lecteur exigent Interac, que ce terminal ne prend pas encore en charge. Rien n'a été débité : prenez ce paiement par saisie manuelle.
 error-last-four = Les 4 derniers chiffres sont quatre chiffres.
 error-description-too-long = La description est trop longue : au plus { $max } caractères.

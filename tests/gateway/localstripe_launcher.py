@@ -289,11 +289,15 @@ def _reader_payment_export(obj):
 _init_before_reader = resources.PaymentIntent.__init__
 
 
-def _init_keeping_types(self, payment_method_types=None, **kwargs):
+def _init_keeping_types(self, payment_method_types=None, payment_method_options=None, **kwargs):
     # Stripe returns `payment_method_types` as created (card_present for a
     # reader payment); localstripe accepts the field and drops it.
     _init_before_reader(self, payment_method_types=payment_method_types, **kwargs)
     self.payment_method_types = list(payment_method_types or ["card"])
+    # The options asked for (e.g. `card[moto]` on a phone order), kept as
+    # sent so a test can read what the terminal asked; localstripe drops
+    # them, and Stripe answers with its own view of them.
+    self.payment_method_options = payment_method_options or {}
 
 
 resources.PaymentIntent.__init__ = _init_keeping_types

@@ -52,6 +52,10 @@ pub(crate) enum Command {
         /// Only authorise (deposits, tabs): capture or void it later.
         #[arg(long)]
         manual_capture: bool,
+        /// A phone or mail order: the card (--payment-method) was read out
+        /// over the phone into the gateway's card fields.
+        #[arg(long)]
+        phone_order: bool,
     },
     /// Capture all or part of an authorised sale.
     Capture {

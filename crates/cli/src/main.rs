@@ -153,6 +153,7 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
             card,
             payment_method,
             manual_capture,
+            phone_order,
         } => {
             let currency = currency
                 .map(|c| c.parse::<Currency>())
@@ -169,6 +170,7 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
                 } else {
                     CaptureMode::Automatic
                 },
+                phone_order,
                 staff_id: None,
                 audit_anchor: None,
             };

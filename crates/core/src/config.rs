@@ -133,6 +133,11 @@ pub struct GatewaySettings {
     pub max_retries: usize,
     /// For Stripe-compatible servers that reject the refund `reason` field.
     pub omit_refund_reason: bool,
+    /// The account may mark phone and mail orders as such
+    /// (`payment_method_options[card][moto]`, which Stripe enables per
+    /// account on request): they are then exempt from 3-D Secure. Off: a
+    /// phone order goes as an ordinary keyed payment.
+    pub moto: bool,
 }
 
 impl Default for GatewaySettings {
@@ -147,6 +152,7 @@ impl Default for GatewaySettings {
             request_timeout_ms: 30_000,
             max_retries: 3,
             omit_refund_reason: false,
+            moto: false,
         }
     }
 }

@@ -308,6 +308,7 @@ fn input_said(e: &crate::counter::InputError) -> Said {
         InputError::NoReceiptToEmail => Said::new("error-no-receipt-to-email"),
         InputError::AddressHoldsCardNumber => Said::new("error-address-card-number"),
         InputError::TestCardNeedsTestKey => Said::new("error-test-card-needs-test-key"),
+        InputError::PhoneOrderNeedsCard => Said::new("error-phone-order-needs-card"),
         InputError::CadOnReader => Said::new("error-cad-on-reader"),
         InputError::LastFour => Said::new("error-last-four"),
         InputError::DescriptionTooLong(max) => {

@@ -51,6 +51,8 @@ impl From<ChargeSaleRequest> for crate::counter::ChargeInput {
             } else {
                 crate::gateway::CaptureMode::Automatic
             },
+            // The counter window takes no phone orders: the card window does.
+            phone_order: false,
             staff_id: None,
             audit_anchor: None,
         }

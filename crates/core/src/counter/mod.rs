@@ -68,6 +68,8 @@ pub enum InputError {
     DescriptionCardNumber,
     #[error("That is not a payment method id (pm_…). Card numbers are never entered into the terminal.")]
     NotAPaymentMethod,
+    #[error("A phone order needs the card from the gateway's card window: a card cannot be read out to the reader.")]
+    PhoneOrderNeedsCard,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -120,6 +122,9 @@ pub struct ChargeInput {
     pub payment_method: Option<String>,
     /// `Manual` only authorises (deposits, tabs); capture or void later.
     pub capture: CaptureMode,
+    /// A phone or mail order: the card was read out over the phone and
+    /// tokenised by the gateway's hosted fields (`payment_method`).
+    pub phone_order: bool,
     /// Who takes the payment (recorded with the sale).
     pub staff_id: Option<String>,
     /// The audit chain's head, sent along in the gateway's metadata so the
@@ -268,6 +273,9 @@ impl Counter {
                 return Err(InputError::TestCardNeedsTestKey.into());
             }
         }
+        if input.phone_order && input.payment_method.is_none() {
+            return Err(InputError::PhoneOrderNeedsCard.into());
+        }
         // Stripe takes Canadian cards on the reader only with Interac
         // (`interac_present`, refunds in person on the reader), which the
         // terminal does not do: refused before anything is written or sent,
@@ -288,7 +296,7 @@ impl Counter {
             terminal_id: self.terminal_id.clone(),
             money: Money::new(amount, currency),
             idempotency_key: IdempotencyKey::generate(),
-            source: "reader",
+            source: if input.phone_order { "phone" } else { "reader" },
             capture: input.capture,
             staff_id: input.staff_id.clone(),
             description,
@@ -308,6 +316,7 @@ impl Counter {
             idempotency_key: sale.idempotency_key.clone(),
             source: self.payment_source(input.payment_method, input.simulated_card),
             capture: input.capture,
+            phone_order: input.phone_order,
             audit_anchor: input.audit_anchor,
         };
         let result = self.gateway.charge(&request, cancel).instrument(span.clone()).await;

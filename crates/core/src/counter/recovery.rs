@@ -32,6 +32,7 @@ impl Counter {
                 idempotency_key: sale.idempotency_key.clone(),
                 source: self.payment_source(None, None),
                 capture: sale.capture,
+                phone_order: sale.source == "phone",
                 audit_anchor: None,
             };
             let settled_window_passed =

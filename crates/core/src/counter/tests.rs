@@ -41,6 +41,7 @@ fn input(amount: &str, card: SimulatedCard) -> ChargeInput {
         simulated_card: Some(card),
         payment_method: None,
         capture: CaptureMode::Automatic,
+        phone_order: false,
         staff_id: None,
         audit_anchor: None,
     }

@@ -128,6 +128,8 @@ pub struct ChargeRequest {
     pub idempotency_key: IdempotencyKey,
     pub source: PaymentSource,
     pub capture: CaptureMode,
+    /// A phone or mail order: the card was read out, not presented.
+    pub phone_order: bool,
     /// The audit chain head (`seq:mac`), kept in the gateway's metadata.
     pub audit_anchor: Option<String>,
 }
@@ -438,6 +440,7 @@ pub fn connect(
     cfg.max_retries = settings.max_retries;
     let compat = stripe::StripeCompat {
         omit_refund_reason: settings.omit_refund_reason,
+        moto: settings.moto,
     };
     let gateway = stripe::StripeGateway::new(cfg, key, compat)?
         .with_reader_wait(std::time::Duration::from_millis(settings.reader_timeout_ms));

@@ -292,6 +292,7 @@ mod tests {
                 test_card: Some(card),
             },
             capture: CaptureMode::Automatic,
+            phone_order: false,
             audit_anchor: None,
         }
     }

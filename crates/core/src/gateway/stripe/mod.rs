@@ -38,6 +38,9 @@ pub struct StripeCompat {
     /// Some Stripe-compatible test servers reject `reason` on refunds; the
     /// reason is then sent in metadata only (it is always kept locally).
     pub omit_refund_reason: bool,
+    /// The account may mark card-not-present orders as MOTO
+    /// ([`crate::config::GatewaySettings::moto`]).
+    pub moto: bool,
 }
 
 pub struct StripeGateway {
@@ -321,6 +324,12 @@ impl Gateway for StripeGateway {
             PaymentSource::Reader { reader_id, .. } => return self.charge_on_reader(request, reader_id, cancel).await,
         };
         let mut form = Self::intent_form(request);
+        if request.phone_order {
+            form.push(("metadata[order]".into(), "phone".into()));
+            if self.compat.moto {
+                form.push(("payment_method_options[card][moto]".into(), "true".into()));
+            }
+        }
         form.extend([
             ("payment_method".to_string(), payment_method),
             ("payment_method_types[]".into(), "card".into()),

@@ -1,0 +1,122 @@
+//! Phone and mail orders through the real parts: `merchantctl` with a real
+//! keychain and SQLite file, against localstripe over TLS. What the terminal
+//! asked of the gateway is read in the gateway's raw records.
+
+use merchant_tests::{live_terminal_with, merchantctl, KeyringSession, Localstripe, TerminalHome, TestPki, TestResult};
+use serde_json::Value;
+
+fn json(out: &std::process::Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+}
+
+/// A live till whose account may mark phone orders as MOTO (or not).
+fn till(session: &KeyringSession, pki: &TestPki, gateway: &Localstripe, moto: bool) -> TestResult<TerminalHome> {
+    let home = live_terminal_with(session, pki, gateway, 5_000, 0)?;
+    let settings = std::fs::read_to_string(home.path().join("settings.toml"))?;
+    home.settings(&settings.replace("[gateway]\n", &format!("[gateway]\nmoto = {moto}\n")))?;
+    Ok(home)
+}
+
+fn phone_order(session: &KeyringSession, home: &TerminalHome, args: &[&str]) -> TestResult<Value> {
+    let mut full = vec!["--json", "charge"];
+    full.extend_from_slice(args);
+    full.push("--phone-order");
+    Ok(json(&merchantctl(Some(session), home, &full)?))
+}
+
+fn source_of(home: &TerminalHome, sale: &str) -> TestResult<String> {
+    let db = rusqlite::Connection::open(home.path().join("live/cache.sqlite3"))?;
+    Ok(db.query_row("SELECT source FROM sales WHERE id = ?1", [sale], |r| r.get(0))?)
+}
+
+#[test]
+fn a_phone_order_is_marked_as_one_at_the_gateway_and_in_the_cache() -> TestResult {
+    let pki = TestPki::new()?;
+    let gateway = Localstripe::start(&pki, "server")?;
+    let session = KeyringSession::unlocked()?;
+    let moto = till(&session, &pki, &gateway, true)?;
+
+    let sale = phone_order(&session, &moto, &["18.00", "--payment-method", "pm_card_visa"])?["sale"].clone();
+    assert_eq!(sale["status"], "approved", "{sale}");
+    let id = sale["id"].as_str().unwrap_or_default().to_string();
+    let pi = gateway.intents_for_sale(&pki, &id)?;
+    assert_eq!(pi.len(), 1);
+    assert_eq!(pi[0]["metadata"]["order"], "phone");
+    assert_eq!(pi[0]["payment_method_options"]["card"]["moto"], "true", "{}", pi[0]);
+    assert_eq!(source_of(&moto, &id)?, "phone");
+
+    // Authorise only, then capture: the same path as at the counter.
+    let held = phone_order(
+        &session,
+        &moto,
+        &["40.00", "--payment-method", "pm_card_visa", "--manual-capture"],
+    )?;
+    assert_eq!(held["sale"]["status"], "authorized", "{held}");
+    let held_id = held["sale"]["id"].as_str().unwrap_or_default().to_string();
+    let captured = json(&merchantctl(Some(&session), &moto, &["--json", "capture", &held_id])?);
+    assert_eq!(captured["sale"]["status"], "approved", "{captured}");
+    assert_eq!(
+        gateway.intents_for_sale(&pki, &held_id)?[0]["payment_method_options"]["card"]["moto"],
+        "true"
+    );
+
+    // A card read out over the phone cannot be presented to the reader.
+    let before = gateway.get(&pki, "v1/payment_intents?limit=100")?["data"]
+        .as_array()
+        .map(Vec::len);
+    let refused = merchantctl(Some(&session), &moto, &["--json", "charge", "9.00", "--phone-order"])?;
+    assert_eq!(
+        json(&refused)["error"]["code"],
+        "invalid_input",
+        "{}",
+        String::from_utf8_lossy(&refused.stdout)
+    );
+    assert!(String::from_utf8_lossy(&refused.stdout).contains("card window"));
+    let after = gateway.get(&pki, "v1/payment_intents?limit=100")?["data"]
+        .as_array()
+        .map(Vec::len);
+    assert_eq!(before, after, "nothing sent");
+
+    // An account without MOTO: an ordinary keyed payment, still marked as a
+    // phone order in its metadata.
+    let plain = till(&session, &pki, &gateway, false)?;
+    let sale = phone_order(&session, &plain, &["7.50", "--payment-method", "pm_card_visa"])?["sale"].clone();
+    assert_eq!(sale["status"], "approved", "{sale}");
+    let pi = gateway.intents_for_sale(&pki, sale["id"].as_str().unwrap_or_default())?;
+    assert_eq!(pi[0]["metadata"]["order"], "phone");
+    assert_eq!(
+        pi[0]["payment_method_options"]["card"]["moto"],
+        Value::Null,
+        "{}",
+        pi[0]
+    );
+
+    // A declined card is a declined phone order, recorded as such.
+    let pm = gateway.post(
+        &pki,
+        "v1/payment_methods",
+        &[
+            ("type", "card"),
+            ("card[number]", "4000000000000341"),
+            ("card[exp_month]", "12"),
+            ("card[exp_year]", "2034"),
+            ("card[cvc]", "123"),
+        ],
+    )?;
+    let pm = pm["id"].as_str().unwrap_or_default().to_string();
+    let declined = phone_order(&session, &moto, &["20.00", "--payment-method", &pm])?;
+    assert_eq!(declined["sale"]["status"], "declined", "{declined}");
+    // An ordinary sale is not a phone order.
+    let counter = json(&merchantctl(
+        Some(&session),
+        &moto,
+        &["--json", "charge", "3.00", "--payment-method", "pm_card_visa"],
+    )?);
+    let counter_id = counter["sale"]["id"].as_str().unwrap_or_default().to_string();
+    assert_eq!(source_of(&moto, &counter_id)?, "reader");
+    assert_eq!(
+        gateway.intents_for_sale(&pki, &counter_id)?[0]["metadata"]["order"],
+        Value::Null
+    );
+    Ok(())
+}
