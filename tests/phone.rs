@@ -106,6 +106,36 @@ fn a_phone_order_is_marked_as_one_at_the_gateway_and_in_the_cache() -> TestResul
     let pm = pm["id"].as_str().unwrap_or_default().to_string();
     let declined = phone_order(&session, &moto, &["20.00", "--payment-method", &pm])?;
     assert_eq!(declined["sale"]["status"], "declined", "{declined}");
+    // A card that asks for 3-D Secure cannot be confirmed over the phone:
+    // nothing charged, and the cashier is told to take it another way.
+    let pm = gateway.post(
+        &pki,
+        "v1/payment_methods",
+        &[
+            ("type", "card"),
+            ("card[number]", "4000002760003184"),
+            ("card[exp_month]", "12"),
+            ("card[exp_year]", "2034"),
+            ("card[cvc]", "123"),
+        ],
+    )?;
+    let pm = pm["id"].as_str().unwrap_or_default().to_string();
+    let secure = phone_order(&session, &plain, &["30.00", "--payment-method", &pm])?;
+    assert_eq!(
+        (
+            secure["sale"]["status"].as_str(),
+            secure["sale"]["outcome_code"].as_str()
+        ),
+        (Some("failed"), Some("authentication_required")),
+        "{secure}"
+    );
+    let said = secure["sale"]["message"].as_str().unwrap_or_default();
+    assert!(
+        said.contains("over the phone") && said.contains("Nothing was charged"),
+        "{said}"
+    );
+    let pi = gateway.intents_for_sale(&pki, secure["sale"]["id"].as_str().unwrap_or_default())?;
+    assert_ne!(pi[0]["status"], "succeeded", "no money moved: {}", pi[0]);
     // An ordinary sale is not a phone order.
     let counter = json(&merchantctl(
         Some(&session),

@@ -24,8 +24,7 @@ use crate::crashpoint;
 use crate::gateway::http::HttpSetupError;
 use crate::gateway::training::{SimulatedCard, TrainingGateway, TRAINING_READER_ID};
 use crate::gateway::{
-    CaptureMode, ChargeRequest, Gateway, GatewayError, IdempotencyKey, PaymentOp, PaymentSource, RefundReason,
-    RefundRequest, TestCard,
+    ChargeRequest, Gateway, GatewayError, IdempotencyKey, PaymentOp, PaymentSource, RefundRequest, TestCard,
 };
 use crate::money::{Currency, MinorUnits, Money, MoneyError};
 use crate::store::RefundCap;
@@ -34,43 +33,15 @@ use crate::store::{
 };
 use crate::vault::{Keychain, KeychainError, SubKeys};
 
+mod input;
 mod recovery;
 mod settlement;
 
+use input::check_payment_method_id;
+pub use input::{ChargeInput, InputError, RefundInput, SalesFilter};
+
 pub use settlement::gateway_error_code;
 use settlement::*;
-
-/// What was typed at the counter, other than an amount, and why it was
-/// refused. Each message names the rule, never what was typed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum InputError {
-    #[error("That does not look like an email address.")]
-    NotAnEmail,
-    #[error("Only an approved sale has a receipt to email.")]
-    NoReceiptToEmail,
-    #[error("That looks like it holds a card number. Card numbers are never typed into the terminal.")]
-    AddressHoldsCardNumber,
-    #[error("Test cards only work with the gateway's test-mode key.")]
-    TestCardNeedsTestKey,
-    #[error(
-        "Canadian dollar payments on the card reader need Interac, which this terminal does not support yet. \
-         Nothing was charged: take this payment by keyed entry instead."
-    )]
-    CadOnReader,
-    #[error("The last 4 are four digits.")]
-    LastFour,
-    #[error("The description is too long: at most {0} characters.")]
-    DescriptionTooLong(usize),
-    #[error("The description cannot contain line breaks or control characters.")]
-    DescriptionUnprintable,
-    #[error("The description looks like it holds a card number. Card numbers are never typed into the terminal.")]
-    DescriptionCardNumber,
-    #[error("That is not a payment method id (pm_…). Card numbers are never entered into the terminal.")]
-    NotAPaymentMethod,
-    #[error("A phone order needs the card from the gateway's card window: a card cannot be read out to the reader.")]
-    PhoneOrderNeedsCard,
-}
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -108,52 +79,6 @@ pub enum CounterError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Config(#[from] ConfigError),
-}
-
-/// What a cashier asks for at the counter.
-#[derive(Debug, Clone)]
-pub struct ChargeInput {
-    pub amount: String,
-    pub currency: Option<Currency>,
-    pub description: Option<String>,
-    pub simulated_card: Option<SimulatedCard>,
-    /// A card the gateway's hosted fields already tokenised (keyed entry),
-    /// or a gateway test payment method. Without it the reader is used.
-    pub payment_method: Option<String>,
-    /// `Manual` only authorises (deposits, tabs); capture or void later.
-    pub capture: CaptureMode,
-    /// A phone or mail order: the card was read out over the phone and
-    /// tokenised by the gateway's hosted fields (`payment_method`).
-    pub phone_order: bool,
-    /// Who takes the payment (recorded with the sale).
-    pub staff_id: Option<String>,
-    /// The audit chain's head, sent along in the gateway's metadata so the
-    /// trail is anchored off the machine.
-    pub audit_anchor: Option<String>,
-}
-
-/// A search of the sales list, as typed at the counter.
-#[derive(Debug, Clone, Default)]
-pub struct SalesFilter {
-    pub since_ms: i64,
-    pub until_ms: i64,
-    pub status: Option<SaleStatus>,
-    pub last4: Option<String>,
-    /// An amount as typed, in `currency` (the till's when `None`).
-    pub amount: Option<String>,
-    pub currency: Option<Currency>,
-    pub staff_id: Option<String>,
-}
-
-/// A refund as a cashier or manager asks for it.
-#[derive(Debug, Clone)]
-pub struct RefundInput {
-    pub sale_id: SaleId,
-    /// In the sale's currency; `None` refunds everything that is left.
-    pub amount: Option<MinorUnits>,
-    pub reason: RefundReason,
-    pub note: Option<String>,
-    pub staff_id: Option<String>,
 }
 
 /// The outcome of an authorisation the gateway cancelled because nobody
@@ -583,19 +508,6 @@ struct InFlight<'a>(&'a Mutex<Option<CancellationToken>>);
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
         *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
-    }
-}
-
-/// Payment method ids are the gateway's tokens, never card data.
-fn check_payment_method_id(id: &str) -> Result<(), CounterError> {
-    let ok = id.starts_with("pm_")
-        && (4..=100).contains(&id.len())
-        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !crate::pan::contains_card_number(id);
-    if ok {
-        Ok(())
-    } else {
-        Err(InputError::NotAPaymentMethod.into())
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::gateway::training::ReaderTiming;
+use crate::gateway::{CaptureMode, RefundReason};
 use crate::money::MinorUnits;
 use crate::store::{RefundStatus, Settlement};
 

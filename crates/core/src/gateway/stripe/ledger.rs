@@ -4,7 +4,8 @@
 //!
 //! Requests: one list of PaymentIntents (with `data.latest_charge` expanded,
 //! so the card's brand comes with it) and one of Refunds per period; then a
-//! PaymentIntent for each refunded payment created outside the period, and a
+//! PaymentIntent for each refunded payment created outside the period (at
+//! most [`MAX_PAYMENT_LOOKUPS`]), and a
 //! PaymentMethod only where a charge does not carry its card (some
 //! Stripe-compatible servers), once per payment method and at most
 //! [`MAX_CARD_LOOKUPS`] times per period. A restricted key with read access
@@ -22,6 +23,13 @@ use crate::gateway::{Attribution, GatewayError, GatewayRef};
 /// charge does not carry is left unknown rather than costing a request per
 /// sale.
 const MAX_CARD_LOOKUPS: usize = 1000;
+
+/// Most PaymentIntents read for refunds of payments made before the
+/// period: past it, such a refund keeps only what its own metadata says (a
+/// refund the terminal made names its till and staff member; its brand is
+/// left unknown), so a gateway cannot make one look cost a request per
+/// refund without end.
+const MAX_PAYMENT_LOOKUPS: usize = 1000;
 
 /// What one refunded payment contributes to its refunds.
 struct Payment {
@@ -63,6 +71,7 @@ impl StripeGateway {
                 (p.gateway_ref.0.clone(), payment)
             })
             .collect();
+        let mut lookups = 0;
         let mut pages = Pages::<Refund>::new(self, "v1/refunds", window);
         while let Some(page) = pages.next().await? {
             for r in &page {
@@ -72,7 +81,17 @@ impl StripeGateway {
                     continue;
                 }
                 let payment = r.payment_intent.clone().ok_or(GatewayError::MalformedResponse)?;
+                if !known.contains_key(&payment) && lookups >= MAX_PAYMENT_LOOKUPS {
+                    known.insert(
+                        payment.clone(),
+                        Payment {
+                            by: Attribution::default(),
+                            brand: None,
+                        },
+                    );
+                }
                 if !known.contains_key(&payment) {
+                    lookups += 1;
                     let pi: PaymentIntent = self
                         .call(
                             reqwest::Method::GET,
