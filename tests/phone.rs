@@ -2,7 +2,9 @@
 //! keychain and SQLite file, against localstripe over TLS. What the terminal
 //! asked of the gateway is read in the gateway's raw records.
 
-use merchant_tests::{live_terminal_with, merchantctl, KeyringSession, Localstripe, TerminalHome, TestPki, TestResult};
+use merchant_tests::{
+    live_terminal_with, merchantctl, merchantctl_as, KeyringSession, Localstripe, TerminalHome, TestPki, TestResult,
+};
 use serde_json::Value;
 
 fn json(out: &std::process::Output) -> Value {
@@ -148,5 +150,63 @@ fn a_phone_order_is_marked_as_one_at_the_gateway_and_in_the_cache() -> TestResul
         gateway.intents_for_sale(&pki, &counter_id)?[0]["metadata"]["order"],
         Value::Null
     );
+    Ok(())
+}
+
+/// Managers always take phone orders; cashiers only once the owner allows
+/// it. A refusal is audited and sends nothing.
+#[test]
+fn a_cashier_takes_phone_orders_only_when_the_owner_allows_it() -> TestResult {
+    let pki = TestPki::new()?;
+    let gateway = Localstripe::start(&pki, "server")?;
+    let session = KeyringSession::unlocked()?;
+    let s = Some(&session);
+    let home = till(&session, &pki, &gateway, true)?;
+    let add = merchantctl_as(
+        s,
+        &home,
+        "Owner",
+        "424242",
+        &["--json", "staff", "add", "--name=Cas", "--role", "cashier"],
+        "583920\n",
+    )?;
+    assert_eq!(add.status.code(), Some(0), "{}", String::from_utf8_lossy(&add.stdout));
+    let as_cashier = |home: &TerminalHome, phone: bool| {
+        let mut args = vec!["--json", "charge", "6.00", "--payment-method", "pm_card_visa"];
+        if phone {
+            args.push("--phone-order");
+        }
+        merchantctl_as(s, home, "Cas", "583920", &args, "")
+    };
+    let count = || -> TestResult<Option<usize>> {
+        Ok(gateway.get(&pki, "v1/payment_intents?limit=100")?["data"]
+            .as_array()
+            .map(Vec::len))
+    };
+    let before = count()?;
+    let refused = as_cashier(&home, true)?;
+    assert_eq!(
+        refused.status.code(),
+        Some(12),
+        "{}",
+        String::from_utf8_lossy(&refused.stdout)
+    );
+    assert_eq!(json(&refused)["error"]["code"], "forbidden");
+    assert_eq!(count()?, before, "nothing sent");
+    let denied = json(&merchantctl(
+        s,
+        &home,
+        &["--json", "audit", "show", "--action", "permission_denied"],
+    )?);
+    assert!(denied.to_string().contains("PhoneOrder"), "audited: {denied}");
+    // At the counter the same cashier charges as before.
+    assert_eq!(json(&as_cashier(&home, false)?)["sale"]["status"], "approved");
+    // The owner allows it: the cashier's phone order goes through.
+    let settings = std::fs::read_to_string(home.path().join("settings.toml"))?;
+    home.settings(&format!("cashier_phone_orders = true\n{settings}"))?;
+    let allowed = json(&as_cashier(&home, true)?);
+    assert_eq!(allowed["sale"]["status"], "approved", "{allowed}");
+    let id = allowed["sale"]["id"].as_str().unwrap_or_default().to_string();
+    assert_eq!(gateway.intents_for_sale(&pki, &id)?[0]["metadata"]["order"], "phone");
     Ok(())
 }

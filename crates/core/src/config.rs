@@ -80,6 +80,8 @@ pub struct Settings {
     pub refund_limit_major: u64,
     /// Charges per minute on this terminal.
     pub charges_per_minute: u32,
+    /// Cashiers may take phone and mail orders (managers always may).
+    pub cashier_phone_orders: bool,
     /// Lock the screen after this many idle minutes (at most 15).
     pub idle_lock_minutes: u32,
     /// The live gateway (used in live mode only).
@@ -185,6 +187,7 @@ impl Default for Settings {
             refund_limit_count: 20,
             refund_limit_major: 1_000,
             charges_per_minute: 30,
+            cashier_phone_orders: false,
             idle_lock_minutes: 15,
             gateway: GatewaySettings::default(),
             support_recipients: Vec::new(),

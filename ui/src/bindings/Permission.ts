@@ -3,4 +3,4 @@
 /**
  * Everything a signed-in person can ask the terminal to do.
  */
-export type Permission = "charge" | "cancel_charge" | "list_sales" | "refund" | "approve_refund" | "capture_void" | "resolve_in_doubt" | "configure_gateway" | "switch_mode" | "manage_staff" | "verify_audit" | "view_audit" | "export_bundle" | "view_reports" | "close_day" | "manage_keys";
+export type Permission = "charge" | "cancel_charge" | "list_sales" | "refund" | "approve_refund" | "capture_void" | "resolve_in_doubt" | "configure_gateway" | "switch_mode" | "manage_staff" | "verify_audit" | "view_audit" | "export_bundle" | "view_reports" | "close_day" | "manage_keys" | "phone_order";

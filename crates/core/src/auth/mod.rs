@@ -112,10 +112,14 @@ pub enum Permission {
     CloseDay,
     /// Rotating the cache key; choosing who support bundles are sealed to.
     ManageKeys,
+    /// Taking a phone or mail order (a card read out, not presented).
+    /// Managers always may; cashiers when the owner allows it
+    /// (`cashier_phone_orders` in the settings).
+    PhoneOrder,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 17] = [
         Self::Charge,
         Self::CancelCharge,
         Self::ListSales,
@@ -132,6 +136,7 @@ impl Permission {
         Self::ViewReports,
         Self::CloseDay,
         Self::ManageKeys,
+        Self::PhoneOrder,
     ];
 }
 

@@ -19,6 +19,10 @@ use crate::vault::GatewayKeys;
 impl Terminal {
     pub async fn charge(&self, actor: &Actor, mut input: ChargeInput) -> Result<Sale> {
         self.require(actor, Permission::Charge)?;
+        let cashier_may = self.settings.cashier_phone_orders && actor.role == crate::auth::Role::Cashier;
+        if input.phone_order && !cashier_may {
+            self.require(actor, Permission::PhoneOrder)?;
+        }
         // The budget is the terminal's, shared with every other process.
         let now = self.clock.now_ms();
         if !self
