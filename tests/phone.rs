@@ -94,34 +94,12 @@ fn a_phone_order_is_marked_as_one_at_the_gateway_and_in_the_cache() -> TestResul
     );
 
     // A declined card is a declined phone order, recorded as such.
-    let pm = gateway.post(
-        &pki,
-        "v1/payment_methods",
-        &[
-            ("type", "card"),
-            ("card[number]", "4000000000000341"),
-            ("card[exp_month]", "12"),
-            ("card[exp_year]", "2034"),
-            ("card[cvc]", "123"),
-        ],
-    )?;
-    let pm = pm["id"].as_str().unwrap_or_default().to_string();
+    let pm = gateway.card(&pki, "4000000000000341")?;
     let declined = phone_order(&session, &moto, &["20.00", "--payment-method", &pm])?;
     assert_eq!(declined["sale"]["status"], "declined", "{declined}");
     // A card that asks for 3-D Secure cannot be confirmed over the phone:
     // nothing charged, and the cashier is told to take it another way.
-    let pm = gateway.post(
-        &pki,
-        "v1/payment_methods",
-        &[
-            ("type", "card"),
-            ("card[number]", "4000002760003184"),
-            ("card[exp_month]", "12"),
-            ("card[exp_year]", "2034"),
-            ("card[cvc]", "123"),
-        ],
-    )?;
-    let pm = pm["id"].as_str().unwrap_or_default().to_string();
+    let pm = gateway.card(&pki, "4000002760003184")?;
     let secure = phone_order(&session, &plain, &["30.00", "--payment-method", &pm])?;
     assert_eq!(
         (

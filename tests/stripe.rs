@@ -144,18 +144,7 @@ fn a_declined_card_is_recorded_as_declined() -> TestResult {
     let home = live_terminal(&session, &pki, &gateway)?;
     // The one card localstripe declines on PaymentIntents (tokenised here,
     // as the gateway's hosted fields would; the terminal only sees the pm id).
-    let pm = gateway.post(
-        &pki,
-        "v1/payment_methods",
-        &[
-            ("type", "card"),
-            ("card[number]", "4000000000000341"),
-            ("card[exp_month]", "12"),
-            ("card[exp_year]", "2034"),
-            ("card[cvc]", "123"),
-        ],
-    )?;
-    let pm = pm["id"].as_str().unwrap_or_default().to_string();
+    let pm = gateway.card(&pki, "4000000000000341")?;
     let out = merchantctl(
         Some(&session),
         &home,

@@ -56,23 +56,6 @@ fn money(line: &Value) -> (i64, i64, i64, i64) {
     )
 }
 
-fn declined_card(gateway: &Localstripe, pki: &TestPki) -> TestResult<String> {
-    // The one card localstripe declines on PaymentIntents, tokenised as the
-    // gateway's hosted fields would.
-    let pm = gateway.post(
-        pki,
-        "v1/payment_methods",
-        &[
-            ("type", "card"),
-            ("card[number]", "4000000000000341"),
-            ("card[exp_month]", "12"),
-            ("card[exp_year]", "2034"),
-            ("card[cvc]", "123"),
-        ],
-    )?;
-    Ok(pm["id"].as_str().unwrap_or_default().to_string())
-}
-
 #[test]
 fn the_back_office_reads_the_whole_shop_day_and_it_adds_up_to_each_tills_own() -> TestResult {
     let pki = TestPki::new()?;
@@ -84,7 +67,8 @@ fn the_back_office_reads_the_whole_shop_day_and_it_adds_up_to_each_tills_own() -
         live_terminal_with(&session, &pki, &gateway, 5_000, 2)?,
     ];
     let office = live_terminal_with(&session, &pki, &gateway, 5_000, 2)?;
-    let declined = declined_card(&gateway, &pki)?;
+    // The one card localstripe declines on PaymentIntents.
+    let declined = gateway.card(&pki, "4000000000000341")?;
 
     let names = ["Till 1", "Bar"];
     let mut sales: Vec<Vec<(String, &str)>> = Vec::new();
@@ -229,6 +213,29 @@ fn the_back_office_reads_the_whole_shop_day_and_it_adds_up_to_each_tills_own() -
         assert_eq!(own["declined_count"], 1);
     }
     assert_eq!(money(&shop_usd), sum);
+    // And to the gateway's raw records, read without the product's parser.
+    let raw = gateway.get(&pki, "v1/payment_intents?limit=100")?;
+    let raw = raw["data"].as_array().cloned().unwrap_or_default();
+    let taken: Vec<i64> = raw
+        .iter()
+        .filter(|pi| pi["status"] == "succeeded")
+        .filter_map(|pi| pi["amount_received"].as_i64())
+        .collect();
+    let returned: Vec<i64> = refunds
+        .iter()
+        .filter(|r| r["status"] == "succeeded")
+        .filter_map(|r| r["amount"].as_i64())
+        .collect();
+    assert_eq!(
+        (
+            taken.len() as i64,
+            taken.iter().sum::<i64>(),
+            returned.len() as i64,
+            returned.iter().sum::<i64>()
+        ),
+        sum,
+        "the gateway's own records"
+    );
     assert_eq!(sum, (4, 2 * (1000 + 2550), 4, 2 * (525 + 400)));
     assert_eq!(shop_usd["net"], sum.1 - sum.3);
     assert_eq!(shop_usd["voided_count"], 2);

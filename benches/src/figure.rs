@@ -15,6 +15,24 @@ pub fn median(mut xs: Vec<f64>) -> f64 {
 }
 
 /// The value at quantile `q` (0..=1) of `xs`.
+/// A plain HTTPS client trusting the test CA at `ca` (a baseline's side).
+pub fn raw_client(ca: &str) -> reqwest::Client {
+    let client = std::fs::read(ca)
+        .ok()
+        .and_then(|pem| reqwest::Certificate::from_pem(&pem).ok())
+        .and_then(|ca| {
+            reqwest::Client::builder()
+                .use_rustls_tls()
+                .add_root_certificate(ca)
+                .build()
+                .ok()
+        });
+    match client {
+        Some(c) => c,
+        None => fail("raw client", "the test CA did not load"),
+    }
+}
+
 pub fn quantile(xs: &[f64], q: f64) -> f64 {
     let mut xs = xs.to_vec();
     xs.sort_by(f64::total_cmp);

@@ -109,19 +109,7 @@ pub fn child(args: &[String]) {
         "runtime",
         tokio::runtime::Builder::new_multi_thread().enable_all().build(),
     );
-    let raw = std::fs::read(ca)
-        .ok()
-        .and_then(|pem| reqwest::Certificate::from_pem(&pem).ok())
-        .and_then(|ca| {
-            reqwest::Client::builder()
-                .use_rustls_tls()
-                .add_root_certificate(ca)
-                .build()
-                .ok()
-        });
-    let Some(raw) = raw else {
-        fail("raw client", "the test CA did not load")
-    };
+    let raw = crate::figure::raw_client(ca);
     let endpoint = format!("{url}v1/payment_intents");
     let (ours, base) = rt.block_on(async {
         let terminal = ok("open the terminal", Terminal::open(Home::at(home)).await);

@@ -162,19 +162,7 @@ pub fn child(args: &[String]) {
         "runtime",
         tokio::runtime::Builder::new_multi_thread().enable_all().build(),
     );
-    let raw = std::fs::read(ca)
-        .ok()
-        .and_then(|pem| reqwest::Certificate::from_pem(&pem).ok())
-        .and_then(|ca| {
-            reqwest::Client::builder()
-                .use_rustls_tls()
-                .add_root_certificate(ca)
-                .build()
-                .ok()
-        });
-    let Some(raw) = raw else {
-        fail("raw client", "the test CA did not load")
-    };
+    let raw = crate::figure::raw_client(ca);
     let totals: serde_json::Value = ok(
         "the server's totals",
         rt.block_on(async { raw.get(format!("{url}_totals")).send().await?.json().await }),

@@ -123,15 +123,32 @@ fn breakdown(out: &mut Vec<String>, w: &Catalog, title: &str, lines: &[Line], c:
     }
 }
 
-fn currency_block(out: &mut Vec<String>, w: &Catalog, f: &CurrencyFigures) {
-    let c = f.currency;
+/// A currency's heading, then its sales, refunds and net.
+fn totals(out: &mut Vec<String>, w: &Catalog, c: Currency, t: &Line) {
     let money = |m| w.money(Money::new(m, c));
     let counted = |id, n: u64| w.say(id, &[("count", n.into())]);
     out.push(rule());
     out.push(w.say("report-currency", &[("currency", c.code().into())]));
-    out.push(row(&counted("report-sales", f.sales), &money(f.gross)));
-    out.push(row(&counted("report-refunds", f.refund_count), &money(f.refunds)));
-    out.push(row(&w.text("report-net"), &money(f.net)));
+    out.push(row(&counted("report-sales", t.sales), &money(t.gross)));
+    out.push(row(&counted("report-refunds", t.refund_count), &money(t.refunds)));
+    out.push(row(
+        &w.text("report-net"),
+        &money(MinorUnits::new(t.gross.get() - t.refunds.get())),
+    ));
+}
+
+fn currency_block(out: &mut Vec<String>, w: &Catalog, f: &CurrencyFigures) {
+    let c = f.currency;
+    let money = |m| w.money(Money::new(m, c));
+    let counted = |id, n: u64| w.say(id, &[("count", n.into())]);
+    let total = Line {
+        label: String::new(),
+        sales: f.sales,
+        gross: f.gross,
+        refund_count: f.refund_count,
+        refunds: f.refunds,
+    };
+    totals(out, w, c, &total);
     out.push(row(&w.text("report-average"), &money(f.average_ticket)));
     out.push(row(&counted("report-held", f.held_count), &money(f.held)));
     out.push(row(&w.text("report-voided"), &f.voided_count.to_string()));
@@ -200,11 +217,14 @@ pub fn shop_lines(w: &Catalog, d: &super::shop::ShopDay) -> Vec<String> {
         let c = f.currency;
         let money = |m| w.money(Money::new(m, c));
         let counted = |id, n: u64| w.say(id, &[("count", n.into())]);
-        out.push(rule());
-        out.push(w.say("report-currency", &[("currency", c.code().into())]));
-        out.push(row(&counted("report-sales", f.sales), &money(f.gross)));
-        out.push(row(&counted("report-refunds", f.refund_count), &money(f.refunds)));
-        out.push(row(&w.text("report-net"), &money(f.net)));
+        let total = Line {
+            label: String::new(),
+            sales: f.sales,
+            gross: f.gross,
+            refund_count: f.refund_count,
+            refunds: f.refunds,
+        };
+        totals(&mut out, w, c, &total);
         out.push(row(&counted("report-held", f.held_count), ""));
         out.push(row(&w.text("report-voided"), &f.voided_count.to_string()));
         out.push(row(&w.text("report-declined"), &f.declined_count.to_string()));
