@@ -1,32 +1,38 @@
-// The command list's names only: the build script sees the list's tokens,
-// not the core's types.
+// The command list's names and windows only: the build script sees the
+// list's tokens, not the core's types.
 macro_rules! commands {
+    (@window card_window) => { "card" };
+    (@window $p:ident) => { "main" };
     ($($name:ident : $req:ty => $resp:ty, $needs:ident;)*) => {
-        const COMMANDS: &[&str] = &[$(stringify!($name)),*];
+        const COMMANDS: &[(&str, &str)] = &[$((stringify!($name), commands!(@window $needs))),*];
     };
 }
 include!("src/command_list.rs");
 
-/// The counter window's capability: every command of the list, nothing
+/// Each window's capability: the commands of the list it may call, nothing
 /// else. Written when the list changes; under CI a stale file fails the
 /// build instead, so what is checked in is what runs.
-fn write_capability() {
+fn write_capability(identifier: &str, window: &str, description: &str) {
     let permissions: Vec<String> = COMMANDS
         .iter()
-        .map(|c| format!("    \"allow-{}\"", c.replace('_', "-")))
+        .filter(|(_, w)| *w == window)
+        .map(|(c, _)| format!("    \"allow-{}\"", c.replace('_', "-")))
         .collect();
     let json = format!(
-        "{{\n  \"identifier\": \"counter\",\n  \"description\": \"The counter window: sign in, take payments and refunds, owner's reports, the support bundle. Nothing else; every command also checks the signed-in role in the core. Written by build.rs from src/command_list.rs.\",\n  \"windows\": [\"main\"],\n  \"permissions\": [\n{}\n  ]\n}}\n",
+        "{{\n  \"identifier\": \"{identifier}\",\n  \"description\": \"{description} Written by build.rs from src/command_list.rs.\",\n  \"windows\": [\"{window}\"],\n  \"permissions\": [\n{}\n  ]\n}}\n",
         permissions.join(",\n")
     );
-    let path = std::path::Path::new("capabilities/counter.json");
-    if std::fs::read_to_string(path).ok().as_deref() == Some(json.as_str()) {
+    let path = std::path::PathBuf::from(format!("capabilities/{identifier}.json"));
+    if std::fs::read_to_string(&path).ok().as_deref() == Some(json.as_str()) {
         return;
     }
     if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("capabilities/counter.json does not match src/command_list.rs: build once outside CI and commit it");
+        panic!(
+            "{} does not match src/command_list.rs: build once outside CI and commit it",
+            path.display()
+        );
     }
-    if let Err(e) = std::fs::write(path, json) {
+    if let Err(e) = std::fs::write(&path, json) {
         panic!("writing {}: {e}", path.display());
     }
 }
@@ -41,8 +47,19 @@ fn main() {
     // command; the window gets only those its capability file lists. Both
     // come from the one command list (src/command_list.rs).
     println!("cargo:rerun-if-changed=src/command_list.rs");
-    write_capability();
-    let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
+    write_capability(
+        "counter",
+        "main",
+        "The counter window: sign in, take payments and refunds, owner's reports, the support bundle. Nothing else; every command also checks the signed-in role in the core.",
+    );
+    write_capability(
+        "card",
+        "card",
+        "The card window of a phone order: it hands back the payment method the gateway made from the typed card, and can do nothing else.",
+    );
+    // tauri-build keeps the names for the whole build.
+    let names: &'static [&'static str] = Vec::leak(COMMANDS.iter().map(|(c, _)| *c).collect());
+    let manifest = tauri_build::AppManifest::new().commands(names);
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")
         .app_manifest(manifest);

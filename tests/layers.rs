@@ -36,6 +36,7 @@ const ORDER: &[&str] = &[
     "reports",
     "receipt",
     "export",
+    "card_entry",
     "counter",
     "setup",
     "terminal",

@@ -15,5 +15,18 @@ await build({
   loader: { ".html": "text", ".ftl": "text" },
   logLevel: "warning",
 });
+// The card window's script (src-tauri/src/card_window.rs serves it): a
+// classic script, since its page is made by the core, not this build.
+await build({
+  entryPoints: ["src/card/card.ts"],
+  bundle: true,
+  format: "iife",
+  target: "es2021",
+  minify: true,
+  sourcemap: false,
+  outfile: "dist/card.js",
+  logLevel: "warning",
+});
+copyFileSync("src/card/card.css", "dist/card.css");
 copyFileSync("index.html", "dist/index.html");
 copyFileSync("src/styles.css", "dist/styles.css");

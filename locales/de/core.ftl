@@ -325,3 +325,18 @@ cli-gateway-key-advice = Ein vollständiger geheimer Schlüssel funktioniert, em
 role-cashier = Kassierer
 role-manager = Filialleiter
 role-support = Support
+
+## The card window (phone and mail orders)
+card-window-title = Telefonbestellung — Kartendaten
+card-window-hint = Geben Sie die Karte ein, die der Kunde vorliest. Die Kartennummer bleibt beim Zahlungsdienst: Dieses Terminal sieht sie nie.
+card-window-use = Diese Karte verwenden
+card-window-cancel = Abbrechen
+card-window-working = Die Karte wird beim Zahlungsdienst geprüft…
+error-card-entry-not-configured = Telefonbestellungen sind nicht eingerichtet: Der veröffentlichbare Schlüssel des Zahlungsdienstes fehlt.
+error-card-entry-mode-mismatch = Veröffentlichbarer und geheimer Schlüssel des Zahlungsdienstes gehören nicht zum selben Modus (Test oder Live).
+error-card-entry-bad-setting = Der veröffentlichbare Schlüssel oder die Adresse der Kartenfelder ist ungültig.
+error-card-entry-bad-hand-back = Das Kartenfenster hat etwas zurückgegeben, das keine Karte ist.
+error-card-entry-cancelled = Das Kartenfenster wurde geschlossen: Es wurde keine Karte eingegeben.
+error-card-entry-no-card = Geben Sie die Karte zuerst im Kartenfenster ein.
+error-card-entry-already-open = Das Kartenfenster ist schon offen.
+error-card-entry-unreachable = Die Kartenfelder des Zahlungsdienstes sind nicht erreichbar.

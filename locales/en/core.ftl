@@ -323,3 +323,18 @@ cli-gateway-key-advice = A full secret key works, but a restricted key (rk_) wit
 role-cashier = cashier
 role-manager = manager
 role-support = support
+
+## The card window (phone and mail orders)
+card-window-title = Phone order — card details
+card-window-hint = Type the card the customer reads out. The card number stays with the payment gateway: this terminal never sees it.
+card-window-use = Use this card
+card-window-cancel = Cancel
+card-window-working = Checking the card with the gateway…
+error-card-entry-not-configured = Phone orders are not set up: the gateway's publishable key is missing.
+error-card-entry-mode-mismatch = The gateway's publishable key and secret key are not of the same mode (test or live).
+error-card-entry-bad-setting = The gateway's publishable key or card-field address is not valid.
+error-card-entry-bad-hand-back = The card window handed back something that is not a card.
+error-card-entry-cancelled = The card window was closed: no card was entered.
+error-card-entry-no-card = Enter the card in the card window first.
+error-card-entry-already-open = The card window is already open.
+error-card-entry-unreachable = The gateway's card fields could not be reached.

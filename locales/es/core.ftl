@@ -325,3 +325,18 @@ cli-gateway-key-advice = Una clave secreta completa funciona, pero se recomienda
 role-cashier = cajero
 role-manager = encargado
 role-support = soporte
+
+## The card window (phone and mail orders)
+card-window-title = Pedido por teléfono — datos de la tarjeta
+card-window-hint = Escriba la tarjeta que le lee el cliente. El número se queda en la pasarela de pago: este terminal nunca lo ve.
+card-window-use = Usar esta tarjeta
+card-window-cancel = Cancelar
+card-window-working = Comprobando la tarjeta con la pasarela…
+error-card-entry-not-configured = Los pedidos por teléfono no están configurados: falta la clave publicable de la pasarela.
+error-card-entry-mode-mismatch = La clave publicable y la clave secreta de la pasarela no son del mismo modo (prueba o real).
+error-card-entry-bad-setting = La clave publicable o la dirección de los campos de tarjeta de la pasarela no es válida.
+error-card-entry-bad-hand-back = La ventana de tarjeta devolvió algo que no es una tarjeta.
+error-card-entry-cancelled = Se cerró la ventana de tarjeta: no se introdujo ninguna tarjeta.
+error-card-entry-no-card = Introduzca primero la tarjeta en la ventana de tarjeta.
+error-card-entry-already-open = La ventana de tarjeta ya está abierta.
+error-card-entry-unreachable = No se pudo llegar a los campos de tarjeta de la pasarela.

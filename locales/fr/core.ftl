@@ -325,3 +325,18 @@ cli-gateway-key-advice = Une clé secrète complète fonctionne, mais une clé r
 role-cashier = caissier
 role-manager = responsable
 role-support = assistance
+
+## The card window (phone and mail orders)
+card-window-title = Commande par téléphone — carte
+card-window-hint = Saisissez la carte que le client vous lit. Le numéro reste chez la passerelle de paiement : ce terminal ne le voit jamais.
+card-window-use = Utiliser cette carte
+card-window-cancel = Annuler
+card-window-working = Vérification de la carte auprès de la passerelle…
+error-card-entry-not-configured = Les commandes par téléphone ne sont pas configurées : la clé publiable de la passerelle manque.
+error-card-entry-mode-mismatch = La clé publiable et la clé secrète de la passerelle ne sont pas du même mode (test ou production).
+error-card-entry-bad-setting = La clé publiable ou l'adresse des champs de carte de la passerelle n'est pas valide.
+error-card-entry-bad-hand-back = La fenêtre de carte a rendu autre chose qu'une carte.
+error-card-entry-cancelled = La fenêtre de carte a été fermée : aucune carte saisie.
+error-card-entry-no-card = Saisissez d'abord la carte dans la fenêtre de carte.
+error-card-entry-already-open = La fenêtre de carte est déjà ouverte.
+error-card-entry-unreachable = Les champs de carte de la passerelle sont injoignables.

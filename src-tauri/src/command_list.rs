@@ -1,10 +1,12 @@
 // The one list of the app's IPC commands: name, request, response, and who
-// may call it (`open`: anyone, before sign-in too; otherwise the permission
-// the signed-in role needs). Everything else is made from it: the invoke
-// handler and the gate's rules (`registry.rs`), the window's capability
-// (`capabilities/counter.json`, written by `build.rs`) and the UI's typed
-// command map (`ui/src/bindings/commands.ts`, checked by a test). Adding a
-// command: a line here and its handler in `commands.rs`.
+// may call it (`open`: anyone, before sign-in too; `card_window`: the card
+// window, and nothing else; otherwise the permission the signed-in role
+// needs, from the counter window). Everything else is made from it: the
+// invoke handler and the gate's rules (`registry.rs`), the windows'
+// capabilities (`capabilities/counter.json` and `capabilities/card.json`,
+// written by `build.rs`) and the UI's typed command map
+// (`ui/src/bindings/commands.ts`, checked by a test). Adding a command: a
+// line here and its handler in `commands.rs`.
 commands! {
     get_status: GetStatusRequest => StatusView, open;
     create_owner: CreateOwnerRequest => SessionView, open;
@@ -12,6 +14,8 @@ commands! {
     sign_out: SignOutRequest => (), open;
     confirm_pin: ConfirmPinRequest => (), open;
     charge_sale: ChargeSaleRequest => SaleView, Charge;
+    take_phone_card: TakePhoneCardRequest => PhoneCardView, PhoneOrder;
+    hand_back_card: HandBackCardRequest => (), card_window;
     cancel_charge: CancelChargeRequest => (), CancelCharge;
     list_sales: ListSalesRequest => Vec<SaleView>, ListSales;
     print_receipt: ReceiptRequest => ReceiptView, ListSales;

@@ -10,11 +10,11 @@ use merchant_core::api::{
 use merchant_core::api::{
     BundleRequest, BundleView, CancelChargeRequest, CaptureSaleRequest, ChargeSaleRequest, ConfigureGatewayRequest,
     CreateOwnerRequest, CurrencyOption, DateRangeRequest, EmailReceiptRequest, ErrorReport, ExportView,
-    GatewaySetupRequest, GatewaySetupView, GetStatusRequest, GetZReportRequest, ImportView, ListSalesRequest,
-    ListZReportsRequest, OpenPeriodRequest, ReceiptRequest, ReceiptView, RefundSaleRequest, RefundView, ReportView,
-    ResolveInDoubtRequest, ResolveView, SaleView, SessionView, SetGatewayKeyRequest, SetLanguageRequest, ShopDayView,
-    SignInRequest, SignOutRequest, SimulatedCardOption, StatusView, SwitchModeRequest, TestCardOption, VoidSaleRequest,
-    ZReportView, ZSummary,
+    GatewaySetupRequest, GatewaySetupView, GetStatusRequest, GetZReportRequest, HandBackCardRequest, ImportView,
+    ListSalesRequest, ListZReportsRequest, OpenPeriodRequest, PhoneCardView, ReceiptRequest, ReceiptView,
+    RefundSaleRequest, RefundView, ReportView, ResolveInDoubtRequest, ResolveView, SaleView, SessionView,
+    SetGatewayKeyRequest, SetLanguageRequest, ShopDayView, SignInRequest, SignOutRequest, SimulatedCardOption,
+    StatusView, SwitchModeRequest, TakePhoneCardRequest, TestCardOption, VoidSaleRequest, ZReportView, ZSummary,
 };
 use merchant_core::audit::{AuditEntry, Verification};
 use merchant_core::auth::{Actor, Permission, StaffEntry};
@@ -29,6 +29,7 @@ use merchant_core::terminal::Terminal;
 use merchant_core::terminal::{Limits, TerminalError};
 use tauri::State;
 
+use crate::card_window::CardDesk;
 use crate::state::AppState;
 
 #[tauri::command]
@@ -69,6 +70,10 @@ pub fn get_status(state: State<'_, AppState>, request: GetStatusRequest) -> Stat
                     .collect()
             })
             .unwrap_or_default(),
+        phone_orders: match (&terminal, state.current()) {
+            (Some(t), Some(actor)) => t.offers_phone_orders(&actor),
+            _ => false,
+        },
     }
 }
 
@@ -91,8 +96,13 @@ pub fn sign_in(state: State<'_, AppState>, request: SignInRequest) -> Result<Ses
 }
 
 #[tauri::command]
-pub fn sign_out(state: State<'_, AppState>, request: SignOutRequest) -> Result<(), ErrorReport> {
+pub fn sign_out(
+    state: State<'_, AppState>,
+    desk: State<'_, CardDesk>,
+    request: SignOutRequest,
+) -> Result<(), ErrorReport> {
     let SignOutRequest {} = request;
+    desk.forget();
     if let Some(actor) = state.end() {
         state.terminal()?.sign_out(&actor)?;
     }
@@ -100,10 +110,42 @@ pub fn sign_out(state: State<'_, AppState>, request: SignOutRequest) -> Result<(
 }
 
 #[tauri::command]
-pub async fn charge_sale(state: State<'_, AppState>, request: ChargeSaleRequest) -> Result<SaleView, ErrorReport> {
+pub async fn charge_sale(
+    state: State<'_, AppState>,
+    desk: State<'_, CardDesk>,
+    request: ChargeSaleRequest,
+) -> Result<SaleView, ErrorReport> {
     let (terminal, actor) = state.signed_in()?;
-    let sale = terminal.charge(&actor, ChargeInput::from(request)).await?;
+    let mut input = ChargeInput::from(request);
+    if input.phone_order {
+        input.payment_method = Some(desk.take_held(&actor.staff_id)?.payment_method);
+    }
+    let sale = terminal.charge(&actor, input).await?;
     Ok(SaleView::new(&sale, terminal.mode(), terminal.words()))
+}
+
+/// Opens the card window and waits for the card typed into the gateway's
+/// fields there; the card is then held for this member's phone-order charge.
+#[tauri::command]
+pub async fn take_phone_card(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    desk: State<'_, CardDesk>,
+    request: TakePhoneCardRequest,
+) -> Result<PhoneCardView, ErrorReport> {
+    let TakePhoneCardRequest {} = request;
+    let (terminal, actor) = state.signed_in()?;
+    desk.take(&app, &terminal, &actor).await
+}
+
+/// The card window's one command.
+#[tauri::command]
+pub fn hand_back_card(
+    app: tauri::AppHandle,
+    desk: State<'_, CardDesk>,
+    request: HandBackCardRequest,
+) -> Result<(), ErrorReport> {
+    desk.hand_back(&app, request)
 }
 
 #[tauri::command]

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod card_window;
 mod commands;
 mod gate;
 mod registry;
@@ -21,7 +22,7 @@ fn gated(
     move |invoke| {
         use tauri::Manager;
         let verdict = match invoke.message.webview().try_state::<state::AppState>() {
-            Some(state) => gate::admit(&state, invoke.message.command()),
+            Some(state) => gate::admit(&state, invoke.message.webview().label(), invoke.message.command()),
             None => Ok(()),
         };
         match verdict {
@@ -58,6 +59,19 @@ fn main() {
                 tracing::info!(since_start_ms = started.elapsed().as_millis() as u64, "page loaded");
             }
         })
+        // The card window's page (see card_window.rs).
+        .register_uri_scheme_protocol(merchant_core::card_entry::PAGE_SCHEME, |ctx, request| {
+            use tauri::Manager;
+            let app = ctx.app_handle();
+            app.state::<card_window::CardDesk>().serve(app, request.uri().path())
+        })
+        .on_window_event(|window, event| {
+            use tauri::Manager;
+            if window.label() == registry::CARD_WINDOW && matches!(event, tauri::WindowEvent::Destroyed) {
+                window.state::<card_window::CardDesk>().closed();
+            }
+        })
+        .manage(card_window::CardDesk::default())
         .setup(move |app| {
             use tauri::Manager;
             let state = tauri::async_runtime::block_on(state::AppState::start(home.clone()));

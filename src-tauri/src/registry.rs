@@ -8,11 +8,11 @@ use merchant_core::api::{
     AddStaffRequest, AuditQueryRequest, BundleRequest, BundleView, CancelChargeRequest, CaptureSaleRequest,
     ChargeSaleRequest, ConfigureGatewayRequest, ConfirmPinRequest, CreateOwnerRequest, DateRangeRequest,
     EmailReceiptRequest, ExportView, GatewaySetupRequest, GatewaySetupView, GetStatusRequest, GetZReportRequest,
-    ImportView, KeysRequest, KeysView, ListSalesRequest, ListZReportsRequest, OpenPeriodRequest, OwnerRequest,
-    ReceiptRequest, ReceiptView, RefundSaleRequest, RefundView, ReportView, ResetPinRequest, ResolveInDoubtRequest,
-    ResolveView, SaleView, SessionView, SetGatewayKeyRequest, SetLanguageRequest, SetRecipientsRequest, ShopDayView,
-    SignInRequest, SignOutRequest, StaffChangeRequest, StatusView, SwitchModeRequest, VoidSaleRequest, ZReportView,
-    ZSummary,
+    HandBackCardRequest, ImportView, KeysRequest, KeysView, ListSalesRequest, ListZReportsRequest, OpenPeriodRequest,
+    OwnerRequest, PhoneCardView, ReceiptRequest, ReceiptView, RefundSaleRequest, RefundView, ReportView,
+    ResetPinRequest, ResolveInDoubtRequest, ResolveView, SaleView, SessionView, SetGatewayKeyRequest,
+    SetLanguageRequest, SetRecipientsRequest, ShopDayView, SignInRequest, SignOutRequest, StaffChangeRequest,
+    StatusView, SwitchModeRequest, TakePhoneCardRequest, VoidSaleRequest, ZReportView, ZSummary,
 };
 #[allow(unused_imports)]
 use merchant_core::audit::{AuditEntry, Verification};
@@ -30,11 +30,18 @@ use merchant_core::shop::ShopDetails;
 #[allow(unused_imports)]
 use merchant_core::terminal::Limits;
 
+/// The counter window's label (`tauri.conf.json`).
+pub const COUNTER_WINDOW: &str = "main";
+/// The card window's label (`card_window.rs`).
+pub const CARD_WINDOW: &str = "card";
+
 /// One command as the list gives it.
 pub struct Command {
     pub name: &'static str,
     /// `None`: open to anyone (sign-in, status).
     pub needs: Option<Permission>,
+    /// The one window that may call it.
+    pub window: &'static str,
     /// The request and response types as written in the list.
     #[cfg(test)]
     pub types: (&'static str, &'static str),
@@ -45,12 +52,16 @@ pub struct Command {
 
 macro_rules! commands {
     (@needs open) => { None };
+    (@needs card_window) => { None };
     (@needs $p:ident) => { Some(Permission::$p) };
+    (@window card_window) => { CARD_WINDOW };
+    (@window $p:ident) => { COUNTER_WINDOW };
     ($($name:ident : $req:ty => $resp:ty, $needs:ident;)*) => {
         /// Every command, in the list's order.
         pub const COMMANDS: &[Command] = &[$(Command {
             name: stringify!($name),
             needs: commands!(@needs $needs),
+            window: commands!(@window $needs),
             #[cfg(test)]
             types: (stringify!($req), stringify!($resp)),
             #[cfg(test)]

@@ -53,6 +53,13 @@ lacks, bound to 127.0.0.1 only, state in memory only, optionally over TLS.
   rate limiter and load balancers answer before the API runs.
   `GET /_faults` returns how many are still queued and how many fired;
   `DELETE /_faults` clears.
+- Stripe.js (https://docs.stripe.com/js): localstripe's own stand-in at
+  `/js.stripe.com/v3/` mounts plain inputs into the page and cannot create
+  a payment method. Here `/js.stripe.com/v3/` serves tests/gateway/stripe_js/
+  instead: the card element is an iframe of this origin, which itself posts
+  the card to `POST /v1/payment_methods` with the publishable key (Stripe
+  takes a publishable key there; localstripe takes only secret keys, so
+  that one route also takes `pk_` keys here).
 - Rolled keys (https://docs.stripe.com/keys#rolling-keys): `POST /_keys`
   {"revoke": KEY} makes every later request with KEY a 401
   `api_key_expired`, as Stripe answers once a rolled key's expiry passes.
@@ -361,7 +368,35 @@ _wrap_extra_api("/v1/payment_intents/{id}/cancel", _cancel_racing_a_tap)
 _wrap_extra_api("/v1/payment_intents/{id}/capture", _capture_before_deadline)
 
 from aiohttp import web  # noqa: E402
+from localstripe import server as _server  # noqa: E402
 from localstripe.server import app  # noqa: E402
+
+_secret_key_of = _server.get_api_key
+
+
+def _api_key(request):
+    """localstripe's key check, and a publishable key where Stripe takes one."""
+    key = _secret_key_of(request)
+    bearer = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if key is None and request.method == "POST" and request.path == "/v1/payment_methods" and bearer.startswith("pk_"):
+        return bearer
+    return key
+
+
+_server.get_api_key = _api_key
+
+STRIPE_JS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stripe_js")
+STRIPE_JS_FILES = {"": ("v3.js", "application/javascript"),
+                   "card-frame.html": ("card-frame.html", "text/html"),
+                   "card-frame.js": ("card-frame.js", "application/javascript")}
+
+
+def _stripe_js(request):
+    name, kind = STRIPE_JS_FILES.get(request.path.removeprefix("/js.stripe.com/v3/"), (None, None))
+    if name is None:
+        return web.Response(status=404)
+    with open(os.path.join(STRIPE_JS, name), encoding="utf-8") as f:
+        return web.Response(text=f.read(), content_type=kind)
 
 FAULTS = []
 FIRED = {}  # kind -> how many times a fault of that kind was applied
@@ -454,6 +489,8 @@ def _lapse_expired_authorisations():
 async def faults_and_idempotency(request, handler):
     if request.path.startswith(("/_faults", "/_readers", "/_keys")):
         return await handler(request)
+    if request.path.startswith("/js.stripe.com/v3/"):
+        return _stripe_js(request)
     _lapse_expired_authorisations()
     bearer = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     if bearer in REVOKED:

@@ -11,6 +11,7 @@ mod instance;
 mod ipc;
 mod languages;
 mod live;
+mod phone;
 mod reports;
 mod staff;
 mod steps;

@@ -72,10 +72,20 @@ async fn owner_manages_staff_limits_and_audit_then_a_cashier_is_held_to_their_ro
         .await?;
     field.clear().await?;
     field.send_keys("25").await?;
+    // Cashiers may take phone orders: off until the owner ticks it.
+    let phone_orders = app
+        .client
+        .find(fantoccini::Locator::Css(
+            "#staff-limits input[name=cashier_phone_orders]",
+        ))
+        .await?;
+    assert!(!phone_orders.is_selected().await?);
+    phone_orders.click().await?;
     app.by_id("staff-limits-save").await?.click().await?;
     wait_text(&app, "staff-message", "Limits saved").await?;
     let settings = std::fs::read_to_string(home.path().join("settings.toml"))?;
     assert!(settings.contains("refund_approval_above_major = 25"), "{settings}");
+    assert!(settings.contains("cashier_phone_orders = true"), "{settings}");
 
     // The shop's details: shown, changed, saved, and a bad one refused
     // without its text coming back.

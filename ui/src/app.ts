@@ -199,6 +199,8 @@ function showCounter(signedIn: SessionView): void {
   // Support staff (no counter) land on their own screen, with no way back.
   if (!canCharge) return showSupport(false);
   counter.open();
+  // What the counter offers depends on who signed in (phone orders).
+  void call("get_status", {}).then(applyTill, () => undefined);
 }
 
 /** Locks the screen after the owner's idle limit (the core enforces it too). */

@@ -412,6 +412,17 @@ pub(crate) enum GatewayCommand {
         /// For Stripe-compatible test servers that reject the refund reason.
         #[arg(long)]
         omit_refund_reason: Option<bool>,
+        /// The gateway's publishable key (`pk_…`), for phone orders in the
+        /// app's card window; "" removes it.
+        #[arg(long)]
+        publishable_key: Option<String>,
+        /// Where the card window loads the gateway's card fields from
+        /// (default https://js.stripe.com/v3/).
+        #[arg(long)]
+        card_fields_script: Option<String>,
+        /// The account may mark phone orders as MOTO (Stripe enables it on request).
+        #[arg(long)]
+        moto: Option<bool>,
     },
     /// Read the gateway key from standard input (after your PIN), check it
     /// with the gateway, and store it in the OS keychain. Never shown again.

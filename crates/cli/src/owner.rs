@@ -278,6 +278,9 @@ pub(crate) async fn gateway(
             extra_ca,
             reader_id,
             omit_refund_reason,
+            publishable_key,
+            card_fields_script,
+            moto,
         } => {
             let had_key = terminal.gateway_key(actor)?.is_some();
             let settings = terminal.configure_gateway(
@@ -287,6 +290,9 @@ pub(crate) async fn gateway(
                     extra_ca,
                     reader_id,
                     omit_refund_reason,
+                    publishable_key,
+                    card_fields_script,
+                    moto,
                 },
             )?;
             // A key checked against the old address or CA is never sent to

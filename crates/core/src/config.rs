@@ -140,6 +140,13 @@ pub struct GatewaySettings {
     /// account on request): they are then exempt from 3-D Secure. Off: a
     /// phone order goes as an ordinary keyed payment.
     pub moto: bool,
+    /// The gateway's publishable key (`pk_test_…` or `pk_live_…`) for the
+    /// card window's hosted fields ([`crate::card_entry`]). Public by
+    /// design (it can only turn a card into a payment method), so it lives
+    /// here and not in the keychain. Unset: the app takes no phone orders.
+    pub publishable_key: Option<String>,
+    /// Where the gateway's card-field script (Stripe.js) is loaded from.
+    pub card_fields_script: String,
 }
 
 impl Default for GatewaySettings {
@@ -155,6 +162,8 @@ impl Default for GatewaySettings {
             max_retries: 3,
             omit_refund_reason: false,
             moto: false,
+            publishable_key: None,
+            card_fields_script: "https://js.stripe.com/v3/".into(),
         }
     }
 }

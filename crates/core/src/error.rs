@@ -133,6 +133,8 @@ pub enum ErrorCode {
     AlreadyOpen,
     /// This terminal is a back office: it takes no payments.
     BackOffice,
+    /// The person stopped it (closed the card window, say): nothing happened.
+    Cancelled,
 }
 
 impl ErrorCode {
@@ -140,7 +142,7 @@ impl ErrorCode {
     pub fn exit_status(self) -> u8 {
         match self {
             Self::InvalidAmount | Self::InvalidInput => 3,
-            Self::ChargeInProgress | Self::NothingToCancel | Self::InDoubt => 4,
+            Self::ChargeInProgress | Self::NothingToCancel | Self::InDoubt | Self::Cancelled => 4,
             Self::KeychainLocked | Self::KeychainUnavailable | Self::KeyMissing => 5,
             Self::DiskFull | Self::StoreBusy | Self::StoreError | Self::DataTampered => 6,
             Self::LiveNotConfigured | Self::ConfigError | Self::NotReady | Self::AlreadyOpen | Self::BackOffice => 7,

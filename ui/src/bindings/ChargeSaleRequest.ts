@@ -26,4 +26,9 @@ test_card?: TestCard,
 /**
  * Only authorise (deposits, tabs): capture or void later.
  */
-authorize_only?: boolean, };
+authorize_only?: boolean, 
+/**
+ * A phone or mail order, paid with the card the card window handed
+ * back (`take_phone_card`); the card itself never passes through here.
+ */
+phone_order?: boolean, };

@@ -8,4 +8,12 @@ export type ConfigureGatewayRequest = { base_url?: string,
 /**
  * Path of a PEM file with an extra CA to trust.
  */
-extra_ca?: string, reader_id?: string, omit_refund_reason?: boolean, };
+extra_ca?: string, reader_id?: string, omit_refund_reason?: boolean, 
+/**
+ * The publishable key (`pk_…`) for phone orders; empty removes it.
+ */
+publishable_key?: string, 
+/**
+ * The account may mark phone orders as MOTO.
+ */
+moto?: boolean, };

@@ -5,4 +5,8 @@ import type { Mode } from "./Mode";
 /**
  * The owner's gateway screen. The key is only ever shown masked.
  */
-export type GatewaySetupView = { mode: Mode, provider: string, base_url: string, extra_ca: string | null, reader_id: string | null, omit_refund_reason: boolean, key: KeyView | null, };
+export type GatewaySetupView = { mode: Mode, provider: string, base_url: string, extra_ca: string | null, reader_id: string | null, omit_refund_reason: boolean, 
+/**
+ * Public by design: shown whole.
+ */
+publishable_key: string | null, moto: boolean, key: KeyView | null, };

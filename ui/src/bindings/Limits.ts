@@ -4,4 +4,8 @@ import type { AlertSettings } from "./AlertSettings";
 /**
  * The owner's limits: refund guardrails, charge rate, idle lock, alerts.
  */
-export type Limits = { refund_approval_above_major: number, refund_limit_count: number, refund_limit_major: number, charges_per_minute: number, idle_lock_minutes: number, alerts: AlertSettings, };
+export type Limits = { refund_approval_above_major: number, refund_limit_count: number, refund_limit_major: number, charges_per_minute: number, idle_lock_minutes: number, 
+/**
+ * Cashiers may take phone orders (managers always may).
+ */
+cashier_phone_orders: boolean, alerts: AlertSettings, };

@@ -39,4 +39,9 @@ numbers: NumberStyle, max_description_chars: number, simulated_cards: Array<Simu
 /**
  * Live mode with a test-mode key: the gateway's test cards.
  */
-test_cards: Array<TestCardOption>, };
+test_cards: Array<TestCardOption>, 
+/**
+ * The person signed in may take phone orders here (a live gateway
+ * with its publishable key): the counter offers the card window.
+ */
+phone_orders: boolean, };

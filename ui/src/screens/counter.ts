@@ -26,7 +26,7 @@ export interface CounterHost {
   signedOut(message: string): void;
 }
 
-type Step = "entry" | "waiting" | "result";
+type Step = "entry" | "waiting" | "phone" | "result";
 
 export function counterScreen(host: CounterHost) {
   const el = {
@@ -54,6 +54,10 @@ export function counterScreen(host: CounterHost) {
     searchStaff: $<HTMLInputElement>("search-staff"),
     holds: $("holds"),
     charge: $<HTMLButtonElement>("charge-button"),
+    phoneOrder: $<HTMLButtonElement>("phone-order-button"),
+    phoneWait: $("phone-wait"),
+    phoneWaitAmount: $("phone-wait-amount"),
+    phoneWaitCard: $("phone-wait-card"),
     keypad: $("keypad"),
     decimalKey: $("key-decimal"),
     wait: $("reader-wait"),
@@ -113,6 +117,8 @@ export function counterScreen(host: CounterHost) {
   function show(next: Step): void {
     screen = next;
     el.wait.hidden = next !== "waiting";
+    el.phoneWait.hidden = next !== "phone";
+    el.phoneOrder.disabled = next !== "entry";
     el.result.hidden = next !== "result";
     el.charge.disabled = next !== "entry";
     if (next === "entry") el.amount.focus();
@@ -361,6 +367,39 @@ export function counterScreen(host: CounterHost) {
     }
   }
 
+  /** A phone order: the card is typed into the gateway's fields in the
+   * card window; the counter only hears its brand and last 4, then charges
+   * it like any sale. Closing the card window cancels. */
+  async function phoneOrder(): Promise<void> {
+    if (screen !== "entry") return;
+    el.amountError.textContent = "";
+    const amount = el.amount.value;
+    const currency = el.currency.value as StatusView["currency"];
+    el.phoneWaitAmount.textContent = `${amount} ${currency}`;
+    el.phoneWaitCard.textContent = "";
+    show("phone");
+    try {
+      const card = await call("take_phone_card", {});
+      el.phoneWaitCard.textContent = card.label;
+      const sale = await call("charge_sale", {
+        amount,
+        currency,
+        description: el.description.value || undefined,
+        authorize_only: el.authorizeOnly.checked || undefined,
+        phone_order: true,
+      });
+      showResult(sale);
+      void refreshSales();
+    } catch (e) {
+      const err = asErrorReport(e);
+      show("entry");
+      if (err.code === "not_signed_in") return host.signedOut(err.message);
+      if (err.code === "cancelled") return;
+      el.amountError.textContent = err.message;
+      el.amountError.dataset.code = err.code;
+    }
+  }
+
   function newSale(): void {
     el.amount.value = "";
     el.description.value = "";
@@ -407,6 +446,7 @@ export function counterScreen(host: CounterHost) {
     el.cardRow.hidden = s.mode !== "training";
     el.card.replaceChildren(...s.simulated_cards.map((c) => option(c.card, c.label)));
     el.testCardRow.hidden = s.test_cards.length === 0;
+    el.phoneOrder.hidden = !s.phone_orders;
     el.testCard.replaceChildren(...s.test_cards.map((c) => option(c.card, c.label)));
   }
 
@@ -420,6 +460,7 @@ export function counterScreen(host: CounterHost) {
     if (key) onKeypad(key);
   });
   el.cancel.addEventListener("click", () => void cancel());
+  el.phoneOrder.addEventListener("click", () => void phoneOrder());
   el.resolve.addEventListener("click", () => void resolveInDoubt());
   el.refund.addEventListener("submit", (ev) => {
     ev.preventDefault();
@@ -485,9 +526,9 @@ export function counterScreen(host: CounterHost) {
     isOpen(): boolean {
       return !el.counter.hidden;
     },
-    /** A charge is waiting at the reader: the screen must not lock. */
+    /** A charge is waiting at the reader or a phone order for its card: the screen must not lock. */
     busy(): boolean {
-      return screen === "waiting";
+      return screen === "waiting" || screen === "phone";
     },
     applyTill,
     onKey,

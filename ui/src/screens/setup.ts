@@ -50,6 +50,8 @@ export function setupScreen(host: SetupHost) {
     findReaders: $<HTMLButtonElement>("setup-find-readers"),
     readers: $("setup-readers"),
     omitReason: $<HTMLInputElement>("setup-omit-reason"),
+    publishableKey: $<HTMLInputElement>("setup-publishable-key"),
+    moto: $<HTMLInputElement>("setup-moto"),
     keyState: $("setup-key-state"),
     keyForm: $<HTMLFormElement>("setup-key-form"),
     key: $<HTMLInputElement>("setup-key"),
@@ -86,6 +88,8 @@ export function setupScreen(host: SetupHost) {
     el.extraCa.value = v.extra_ca ?? "";
     el.reader.value = v.reader_id ?? "";
     el.omitReason.checked = v.omit_refund_reason;
+    el.publishableKey.value = v.publishable_key ?? "";
+    el.moto.checked = v.moto;
     if (!v.key) {
       el.keyState.textContent = t("setup-no-key");
     } else {
@@ -143,6 +147,8 @@ export function setupScreen(host: SetupHost) {
           extra_ca: el.extraCa.value,
           reader_id: el.reader.value,
           omit_refund_reason: el.omitReason.checked,
+          publishable_key: el.publishableKey.value,
+          moto: el.moto.checked,
         }),
       t("setup-gateway-saved"),
     );

@@ -170,6 +170,7 @@ export function staffScreen(host: StaffHost) {
   function renderLimits(l: Limits): void {
     for (const f of LIMIT_FIELDS) (el.limits.elements.namedItem(f) as HTMLInputElement).value = String(l[f]);
     for (const f of ALERT_FIELDS) (el.limits.elements.namedItem(f) as HTMLInputElement).value = String(l.alerts[f]);
+    (el.limits.elements.namedItem("cashier_phone_orders") as HTMLInputElement).checked = l.cashier_phone_orders;
   }
 
   function readLimits(): Limits {
@@ -180,6 +181,7 @@ export function staffScreen(host: StaffHost) {
       refund_limit_major: n("refund_limit_major"),
       charges_per_minute: n("charges_per_minute"),
       idle_lock_minutes: n("idle_lock_minutes"),
+      cashier_phone_orders: (el.limits.elements.namedItem("cashier_phone_orders") as HTMLInputElement).checked,
       alerts: Object.fromEntries(ALERT_FIELDS.map((f) => [f, n(f)])) as AlertSettings,
     };
   }

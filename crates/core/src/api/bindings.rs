@@ -74,6 +74,29 @@ fn no_card_number_or_cvc_field_anywhere() {
     }
 }
 
+/// The card window's one command carries a payment method id, a brand and
+/// a last 4, and nothing else: not even an expiry, which the card window
+/// has no business handing over (the gateway keeps it with the card).
+#[test]
+fn the_card_windows_command_carries_no_card_data() {
+    use ts_rs::{Config, TS};
+    let cfg = Config::default();
+    let fields = |text: &str| -> Vec<String> {
+        let re = regex::Regex::new(r"(\w+)\??: ").expect("the pattern compiles");
+        re.captures_iter(text).map(|c| c[1].to_string()).collect()
+    };
+    let request = HandBackCardRequest::export_to_string(&cfg).expect("exports");
+    let card = HandedBackCard::export_to_string(&cfg).expect("exports");
+    let view = PhoneCardView::export_to_string(&cfg).expect("exports");
+    assert_eq!(fields(&request), ["card"]);
+    assert_eq!(fields(&card), ["payment_method", "brand", "last4"]);
+    assert_eq!(fields(&view), ["brand", "last4", "label"]);
+    let forbidden = regex::Regex::new(r"(?i)(number|exp|cvc|cvv|pan\b|track)").expect("the pattern compiles");
+    for text in [&request, &card, &view] {
+        assert!(!forbidden.is_match(&fields(text).join(" ")), "{text}");
+    }
+}
+
 fn generated() -> Vec<(String, String)> {
     use ts_rs::{Config, TS};
     let cfg = Config::default();
@@ -84,6 +107,10 @@ fn generated() -> Vec<(String, String)> {
     }
     all![
         ChargeSaleRequest,
+        TakePhoneCardRequest,
+        PhoneCardView,
+        HandBackCardRequest,
+        HandedBackCard,
         CancelChargeRequest,
         KeysRequest,
         SetRecipientsRequest,

@@ -3,6 +3,7 @@
 //! must be given its code here before it compiles.
 
 use crate::auth::AuthError;
+use crate::card_entry::CardEntryError;
 use crate::config::ConfigError;
 use crate::counter::CounterError;
 use crate::error::{ErrorCode, ErrorReport, Said};
@@ -170,6 +171,7 @@ impl From<&TerminalError> for ErrorReport {
             ) => ErrorCode::NotSignedIn,
             TerminalError::Setup(s) => setup_code(s),
             TerminalError::Shop(_) => ErrorCode::InvalidInput,
+            TerminalError::CardEntry(c) => card_entry_code(c),
         };
         worded(code, e, terminal_said(e))
     }
@@ -208,6 +210,7 @@ fn terminal_said(e: &TerminalError) -> Option<Said> {
         TerminalError::Report(r) => report_said(r),
         TerminalError::Setup(s) => setup_said(s),
         TerminalError::Shop(s) => Some(shop_said(s)),
+        TerminalError::CardEntry(c) => Some(card_entry_said(c)),
         TerminalError::Export(crate::export::ExportError::NoRecipients) => Some(Said::new("error-no-recipients")),
         TerminalError::Export(crate::export::ExportError::BadRecipient(n)) => {
             Some(Said::new("error-bad-recipient").number("number", i64::try_from(*n).unwrap_or(i64::MAX)))
@@ -217,6 +220,31 @@ fn terminal_said(e: &TerminalError) -> Option<Said> {
         | TerminalError::Audit(_)
         | TerminalError::Export(crate::export::ExportError::Io(_)) => None,
     }
+}
+
+fn card_entry_code(e: &CardEntryError) -> ErrorCode {
+    match e {
+        CardEntryError::NotConfigured | CardEntryError::ModeMismatch | CardEntryError::BadSetting => {
+            ErrorCode::ConfigError
+        }
+        CardEntryError::BadHandBack | CardEntryError::NoCard => ErrorCode::InvalidInput,
+        CardEntryError::Cancelled => ErrorCode::Cancelled,
+        CardEntryError::AlreadyOpen => ErrorCode::ChargeInProgress,
+        CardEntryError::Unreachable => ErrorCode::GatewayUnreachable,
+    }
+}
+
+fn card_entry_said(e: &CardEntryError) -> Said {
+    Said::new(match e {
+        CardEntryError::NotConfigured => "error-card-entry-not-configured",
+        CardEntryError::ModeMismatch => "error-card-entry-mode-mismatch",
+        CardEntryError::BadSetting => "error-card-entry-bad-setting",
+        CardEntryError::BadHandBack => "error-card-entry-bad-hand-back",
+        CardEntryError::Cancelled => "error-card-entry-cancelled",
+        CardEntryError::NoCard => "error-card-entry-no-card",
+        CardEntryError::AlreadyOpen => "error-card-entry-already-open",
+        CardEntryError::Unreachable => "error-card-entry-unreachable",
+    })
 }
 
 fn limit_said(limit: &crate::terminal::Limit) -> Said {

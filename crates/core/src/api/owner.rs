@@ -38,6 +38,12 @@ pub struct ConfigureGatewayRequest {
     pub reader_id: Option<String>,
     #[ts(optional)]
     pub omit_refund_reason: Option<bool>,
+    /// The publishable key (`pk_…`) for phone orders; empty removes it.
+    #[ts(optional)]
+    pub publishable_key: Option<String>,
+    /// The account may mark phone orders as MOTO.
+    #[ts(optional)]
+    pub moto: Option<bool>,
 }
 
 impl From<ConfigureGatewayRequest> for crate::terminal::GatewayChange {
@@ -47,6 +53,9 @@ impl From<ConfigureGatewayRequest> for crate::terminal::GatewayChange {
             extra_ca: r.extra_ca.map(std::path::PathBuf::from),
             reader_id: r.reader_id,
             omit_refund_reason: r.omit_refund_reason,
+            publishable_key: r.publishable_key,
+            card_fields_script: None,
+            moto: r.moto,
         }
     }
 }
@@ -82,6 +91,9 @@ pub struct GatewaySetupView {
     pub extra_ca: Option<String>,
     pub reader_id: Option<String>,
     pub omit_refund_reason: bool,
+    /// Public by design: shown whole.
+    pub publishable_key: Option<String>,
+    pub moto: bool,
     pub key: Option<crate::terminal::KeyView>,
 }
 
@@ -95,6 +107,8 @@ impl GatewaySetupView {
             extra_ca: g.extra_ca.as_ref().map(|p| p.display().to_string()),
             reader_id: g.reader_id.clone(),
             omit_refund_reason: g.omit_refund_reason,
+            publishable_key: g.publishable_key.clone(),
+            moto: g.moto,
             key,
         }
     }

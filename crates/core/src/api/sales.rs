@@ -36,6 +36,10 @@ pub struct ChargeSaleRequest {
     /// Only authorise (deposits, tabs): capture or void later.
     #[ts(optional)]
     pub authorize_only: Option<bool>,
+    /// A phone or mail order, paid with the card the card window handed
+    /// back (`take_phone_card`); the card itself never passes through here.
+    #[ts(optional)]
+    pub phone_order: Option<bool>,
 }
 
 impl From<ChargeSaleRequest> for crate::counter::ChargeInput {
@@ -51,8 +55,9 @@ impl From<ChargeSaleRequest> for crate::counter::ChargeInput {
             } else {
                 crate::gateway::CaptureMode::Automatic
             },
-            // The counter window takes no phone orders: the card window does.
-            phone_order: false,
+            // The card is the one the card window handed back: the shell
+            // puts its payment method in.
+            phone_order: r.phone_order == Some(true),
             staff_id: None,
             audit_anchor: None,
         }
@@ -204,6 +209,9 @@ pub struct StatusView {
     pub simulated_cards: Vec<SimulatedCardOption>,
     /// Live mode with a test-mode key: the gateway's test cards.
     pub test_cards: Vec<TestCardOption>,
+    /// The person signed in may take phone orders here (a live gateway
+    /// with its publishable key): the counter offers the card window.
+    pub phone_orders: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

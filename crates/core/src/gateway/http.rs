@@ -33,6 +33,8 @@ pub struct HttpConfig {
     /// The header by which the provider says whether a failed request may
     /// be retried (`true`/`false`), when it has one.
     pub retry_header: Option<&'static str>,
+    /// Keep the server's certificate on each answer (`reqwest::tls::TlsInfo`).
+    pub keep_peer_certificate: bool,
 }
 
 impl HttpConfig {
@@ -47,6 +49,7 @@ impl HttpConfig {
             min_backoff: Duration::from_millis(250),
             max_backoff: Duration::from_secs(4),
             retry_header: None,
+            keep_peer_certificate: false,
         }
     }
 }
@@ -81,6 +84,7 @@ pub fn build_client(cfg: &HttpConfig) -> Result<(reqwest::Client, reqwest::Url),
         .timeout(cfg.request_timeout)
         .pool_max_idle_per_host(4)
         .redirect(reqwest::redirect::Policy::none())
+        .tls_info(cfg.keep_peer_certificate)
         .user_agent(concat!("merchant-terminal/", env!("CARGO_PKG_VERSION")));
     if let Some(path) = &cfg.extra_ca {
         let pem = std::fs::read(path).map_err(|_| HttpSetupError::BadCa)?;

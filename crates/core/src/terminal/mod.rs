@@ -67,6 +67,8 @@ pub enum TerminalError {
     Setup(crate::setup::SetupError),
     #[error(transparent)]
     Shop(#[from] crate::shop::ShopError),
+    #[error(transparent)]
+    CardEntry(#[from] crate::card_entry::CardEntryError),
 }
 
 impl From<crate::setup::SetupError> for TerminalError {
@@ -316,7 +318,7 @@ impl Terminal {
     /// The permission check every action starts with; refusals are audited.
     fn require(&self, actor: &Actor, p: Permission) -> Result<()> {
         tracing::info!(command = ?p, staff = %actor.staff_id, role = ?actor.role, "command");
-        if let Err(e) = actor.require(p) {
+        if !self.permits(actor, p) {
             self.record(
                 Some(actor),
                 Action::PermissionDenied,
@@ -324,8 +326,17 @@ impl Terminal {
                 Outcome::Denied,
                 Some(&format!("{p:?}")),
             )?;
-            return Err(e.into());
+            return Err(AuthError::Forbidden(p).into());
         }
         Ok(())
+    }
+
+    /// Whether `actor` may do `p` here: their role's rights, and phone
+    /// orders for cashiers where the owner allows them.
+    pub fn permits(&self, actor: &Actor, p: Permission) -> bool {
+        actor.role.allows(p)
+            || (p == Permission::PhoneOrder
+                && self.settings.cashier_phone_orders
+                && actor.role == crate::auth::Role::Cashier)
     }
 }

@@ -8,6 +8,7 @@ use super::reports::write_file;
 use super::{Limit, Result, Terminal, TerminalError};
 use crate::audit::{Action, Outcome};
 use crate::auth::{Actor, Permission, Role};
+use crate::card_entry::{CardEntryError, CardFields};
 use crate::counter::{ChargeInput, CounterError, InputError, RefundInput, SalesFilter};
 use crate::gateway::{RefundReason, TestCard};
 use crate::money::{Currency, MinorUnits, Money};
@@ -19,8 +20,7 @@ use crate::vault::GatewayKeys;
 impl Terminal {
     pub async fn charge(&self, actor: &Actor, mut input: ChargeInput) -> Result<Sale> {
         self.require(actor, Permission::Charge)?;
-        let cashier_may = self.settings.cashier_phone_orders && actor.role == crate::auth::Role::Cashier;
-        if input.phone_order && !cashier_may {
+        if input.phone_order {
             self.require(actor, Permission::PhoneOrder)?;
         }
         // The budget is the terminal's, shared with every other process.
@@ -91,6 +91,25 @@ impl Terminal {
     }
 
     /// The gateway's test cards, when its key is a test-mode key.
+    /// The gateway's hosted card fields for a phone order's card window
+    /// (see [`crate::card_entry`]): a live gateway and its publishable key.
+    pub fn card_fields(&self, actor: &Actor) -> Result<CardFields> {
+        self.require(actor, Permission::PhoneOrder)?;
+        let test_key = match &self.counter {
+            Ok(c) if self.settings.mode == crate::config::Mode::Live => c.gateway().test_mode(),
+            _ => return Err(CardEntryError::NotConfigured.into()),
+        };
+        Ok(CardFields::from_settings(&self.settings.gateway, test_key)?)
+    }
+
+    /// Whether `actor` may take a phone order here, now (the counter's
+    /// Phone order button), without auditing a refusal.
+    pub fn offers_phone_orders(&self, actor: &Actor) -> bool {
+        let may = self.permits(actor, Permission::PhoneOrder);
+        let live = self.counter.is_ok() && self.settings.mode == crate::config::Mode::Live;
+        may && live && self.settings.gateway.publishable_key.is_some() && !self.settings.back_office
+    }
+
     pub fn test_cards(&self) -> Vec<TestCard> {
         match &self.counter {
             Ok(c) if c.gateway().test_mode() => TestCard::ALL.to_vec(),

@@ -22,6 +22,9 @@ pub struct Limits {
     pub refund_limit_major: u64,
     pub charges_per_minute: u32,
     pub idle_lock_minutes: u32,
+    /// Cashiers may take phone orders (managers always may).
+    #[serde(default)]
+    pub cashier_phone_orders: bool,
     pub alerts: crate::config::AlertSettings,
 }
 
@@ -33,6 +36,7 @@ impl Limits {
             refund_limit_major: s.refund_limit_major,
             charges_per_minute: s.charges_per_minute,
             idle_lock_minutes: s.idle_lock_minutes,
+            cashier_phone_orders: s.cashier_phone_orders,
             alerts: s.alerts.clone(),
         }
     }
@@ -47,6 +51,12 @@ pub struct GatewayChange {
     /// Empty removes the reader.
     pub reader_id: Option<String>,
     pub omit_refund_reason: Option<bool>,
+    /// The publishable key for phone orders' card fields; empty removes it.
+    pub publishable_key: Option<String>,
+    /// Where the card fields' script is loaded from.
+    pub card_fields_script: Option<String>,
+    /// The account may mark phone orders as MOTO.
+    pub moto: Option<bool>,
 }
 
 impl Terminal {
@@ -59,15 +69,17 @@ impl Terminal {
         s.refund_limit_major = limits.refund_limit_major;
         s.charges_per_minute = limits.charges_per_minute.max(1);
         s.idle_lock_minutes = limits.idle_lock_minutes.clamp(1, 15);
+        s.cashier_phone_orders = limits.cashier_phone_orders;
         s.alerts = limits.alerts.clone();
         self.home.save_settings(&s)?;
         let detail = format!(
-            "approval_above={} refunds/day={} {} charges/min={} idle_lock={}",
+            "approval_above={} refunds/day={} {} charges/min={} idle_lock={} cashier_phone_orders={}",
             s.refund_approval_above_major,
             s.refund_limit_count,
             s.refund_limit_major,
             s.charges_per_minute,
-            s.idle_lock_minutes
+            s.idle_lock_minutes,
+            s.cashier_phone_orders
         );
         self.record(
             Some(actor),
@@ -163,7 +175,12 @@ impl Terminal {
         self.require(actor, Permission::ConfigureGateway)?;
         let mut settings = self.settings.clone();
         let g = &mut settings.gateway;
-        let typed = [change.base_url.as_deref(), change.reader_id.as_deref()];
+        let typed = [
+            change.base_url.as_deref(),
+            change.reader_id.as_deref(),
+            change.publishable_key.as_deref(),
+            change.card_fields_script.as_deref(),
+        ];
         if typed.into_iter().flatten().any(url_holds_card_number) {
             return Err(CounterError::from(crate::counter::InputError::AddressHoldsCardNumber).into());
         }
@@ -185,6 +202,22 @@ impl Terminal {
         }
         if let Some(v) = change.omit_refund_reason {
             g.omit_refund_reason = v;
+        }
+        if let Some(key) = change.publishable_key {
+            let key = key.trim();
+            g.publishable_key = if key.is_empty() {
+                None
+            } else {
+                crate::card_entry::check_publishable_key(key)?;
+                Some(key.to_string())
+            };
+        }
+        if let Some(script) = change.card_fields_script {
+            crate::card_entry::check_script_url(script.trim())?;
+            g.card_fields_script = script.trim().to_string();
+        }
+        if let Some(v) = change.moto {
+            g.moto = v;
         }
         if let Err(e) = crate::gateway::connect(&settings.gateway, SecretString::from(String::new())) {
             // A copy just made of a file that is not a CA is not kept.
