@@ -39,6 +39,8 @@ fn first_run_creates_the_master_key_and_later_runs_reuse_it() -> TestResult {
     assert!(
         names.iter().all(|n| n == "terminal-id"
             || n == "setup.lock"
+            // The master key sealed under the owner's recovery code (Argon2id).
+            || n == "recovery-kit.json"
             || n.starts_with("training/cache.sqlite3")
             || n.starts_with("terminal.sqlite3")
             || n.starts_with("logs/")),

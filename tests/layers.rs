@@ -37,6 +37,7 @@ const ORDER: &[&str] = &[
     "receipt",
     "export",
     "card_entry",
+    "backup",
     "counter",
     "setup",
     "terminal",

@@ -313,6 +313,11 @@ cli-staff-enabled = Aktiviert: Dieses Konto kann sich wieder anmelden.
 cli-csv-written = { $count } Zeile(n) in { $path } geschrieben
 cli-bundle-preview = Vorschau
 cli-bundle-sealed = versiegelt in { $path }
+cli-recovery-code = Wiederherstellungscode (jetzt aufschreiben: er wird nur dieses eine Mal gezeigt):
+    { $code }
+    Bewahren Sie ihn getrennt von der Kasse auf. Mit ihm und einer Sicherung lässt sich dieses Terminal auf einem neuen Computer wiederherstellen.
+cli-backup-made = Sicherung versiegelt in { $path } ({ $files } Dateien). Sie öffnet sich nur mit dem Wiederherstellungscode.
+cli-restored = { $files } Dateien wiederhergestellt; das Prüfprotokoll läuft weiter. Als Nächstes: den Schlüssel des Zahlungsdienstes erneut eingeben (merchantctl gateway set-key), dann holen, was seit der Sicherung geschah (merchantctl reconcile --fix).
 cli-key-rotated = Cache-Schlüssel v{ $from } -> v{ $to }: { $sales } Verkäufe und { $refunds } Erstattungen neu versiegelt; v{ $from } vernichtet
 cli-recipients = Support-Pakete werden jetzt für { $count } Empfänger versiegelt
 cli-gateway = Gateway: { $url }
@@ -340,3 +345,13 @@ error-card-entry-cancelled = Das Kartenfenster wurde geschlossen: Es wurde keine
 error-card-entry-no-card = Geben Sie die Karte zuerst im Kartenfenster ein.
 error-card-entry-already-open = Das Kartenfenster ist schon offen.
 error-card-entry-unreachable = Die Kartenfelder des Zahlungsdienstes sind nicht erreichbar.
+
+## Backups and the recovery kit
+error-backup-no-kit = Es gibt noch kein Wiederherstellungs-Kit: Erstellen Sie zuerst eines (merchantctl recovery-kit issue).
+error-backup-mistyped-code = Das ist kein Wiederherstellungscode: Prüfen Sie ihn auf dem Wiederherstellungsblatt.
+error-backup-wrong-code = Dieser Wiederherstellungscode öffnet diese Sicherung nicht. Es wurde nichts wiederhergestellt.
+error-backup-damaged = Die Sicherungsdatei ist beschädigt oder unvollständig. Es wurde nichts wiederhergestellt.
+error-backup-other-terminal = Diese Sicherung gehört zu einem anderen Terminal als dem in diesem Datenordner. Es wurde nichts wiederhergestellt.
+error-backup-not-empty = Dieser Datenordner enthält schon ein Terminal: Stellen Sie in einen leeren Ordner wieder her.
+error-backup-keychain-has-key = Der Schlüsselbund enthält schon einen anderen Schlüssel für dieses Terminal. Es wurde nichts wiederhergestellt.
+error-backup-interrupted = Eine Wiederherstellung in diesen Datenordner wurde unterbrochen: Führen Sie sie erneut aus.

@@ -463,6 +463,9 @@ audit-action-receipt-emailed = Beleg per E-Mail
 audit-action-cache-key-rotated = Cache-Schlüssel erneuert
 audit-action-support-recipients-changed = Support-Empfänger geändert
 audit-action-setup-recovered = Einrichtung wiederhergestellt
+audit-action-recovery-kit-issued = Wiederherstellungs-Kit ausgegeben
+audit-action-backup-made = Sicherung erstellt
+audit-action-restored = aus einer Sicherung wiederhergestellt
 
 ## Audit-Protokoll: Ergebnisse
 

@@ -311,6 +311,11 @@ cli-staff-enabled = Enabled: that account can sign in again.
 cli-csv-written = { $count } row(s) written to { $path }
 cli-bundle-preview = preview
 cli-bundle-sealed = sealed to { $path }
+cli-recovery-code = Recovery code (write it down now: it is shown only this once):
+    { $code }
+    Keep it away from the till. With it and a backup, this terminal can be restored on a new computer.
+cli-backup-made = Backup sealed to { $path } ({ $files } files). It opens only with the recovery code.
+cli-restored = Restored { $files } files; the audit trail continues. Next: enter the gateway key again (merchantctl gateway set-key), then bring in what happened since the backup (merchantctl reconcile --fix).
 cli-key-rotated = cache key v{ $from } -> v{ $to }: { $sales } sales and { $refunds } refunds re-sealed; v{ $from } destroyed
 cli-recipients = support bundles are now sealed to { $count } recipient(s)
 cli-gateway = gateway: { $url }
@@ -338,3 +343,13 @@ error-card-entry-cancelled = The card window was closed: no card was entered.
 error-card-entry-no-card = Enter the card in the card window first.
 error-card-entry-already-open = The card window is already open.
 error-card-entry-unreachable = The gateway's card fields could not be reached.
+
+## Backups and the recovery kit
+error-backup-no-kit = There is no recovery kit yet: create one first (merchantctl recovery-kit issue).
+error-backup-mistyped-code = That is not a recovery code: check it against the recovery sheet.
+error-backup-wrong-code = This recovery code does not open this backup. Nothing was restored.
+error-backup-damaged = The backup file is damaged or incomplete. Nothing was restored.
+error-backup-other-terminal = This backup is of another terminal than the one in this data folder. Nothing was restored.
+error-backup-not-empty = This data folder already holds a terminal: restore into an empty folder.
+error-backup-keychain-has-key = The keychain already holds another key for this terminal. Nothing was restored.
+error-backup-interrupted = A restore into this data folder was interrupted: run the restore again.

@@ -465,6 +465,9 @@ audit-action-receipt-emailed = receipt emailed
 audit-action-cache-key-rotated = cache key rotated
 audit-action-support-recipients-changed = support recipients changed
 audit-action-setup-recovered = setup recovered
+audit-action-recovery-kit-issued = recovery kit issued
+audit-action-backup-made = backup made
+audit-action-restored = restored from a backup
 
 ## Audit trail: outcomes
 

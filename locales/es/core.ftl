@@ -313,6 +313,11 @@ cli-staff-enabled = Activada: esa cuenta puede volver a iniciar sesión.
 cli-csv-written = { $count } fila(s) escrita(s) en { $path }
 cli-bundle-preview = vista previa
 cli-bundle-sealed = sellado en { $path }
+cli-recovery-code = Código de recuperación (anótelo ahora: solo se muestra esta vez):
+    { $code }
+    Guárdelo lejos de la caja. Con él y una copia de seguridad, este terminal se puede restaurar en un ordenador nuevo.
+cli-backup-made = Copia de seguridad sellada en { $path } ({ $files } archivos). Solo se abre con el código de recuperación.
+cli-restored = { $files } archivos restaurados; el registro de auditoría continúa. Después: introduzca de nuevo la clave de la pasarela (merchantctl gateway set-key) y recupere lo ocurrido desde la copia (merchantctl reconcile --fix).
 cli-key-rotated = clave de la caché v{ $from } -> v{ $to }: { $sales } ventas y { $refunds } reembolsos resellados; v{ $from } destruida
 cli-recipients = los paquetes de soporte se sellan ahora para { $count } destinatario(s)
 cli-gateway = pasarela: { $url }
@@ -340,3 +345,13 @@ error-card-entry-cancelled = Se cerró la ventana de tarjeta: no se introdujo ni
 error-card-entry-no-card = Introduzca primero la tarjeta en la ventana de tarjeta.
 error-card-entry-already-open = La ventana de tarjeta ya está abierta.
 error-card-entry-unreachable = No se pudo llegar a los campos de tarjeta de la pasarela.
+
+## Backups and the recovery kit
+error-backup-no-kit = Aún no hay kit de recuperación: cree uno primero (merchantctl recovery-kit issue).
+error-backup-mistyped-code = Eso no es un código de recuperación: compruébelo en la hoja de recuperación.
+error-backup-wrong-code = Este código de recuperación no abre esta copia de seguridad. No se restauró nada.
+error-backup-damaged = El archivo de copia de seguridad está dañado o incompleto. No se restauró nada.
+error-backup-other-terminal = Esta copia de seguridad es de otro terminal que el de esta carpeta de datos. No se restauró nada.
+error-backup-not-empty = Esta carpeta de datos ya contiene un terminal: restaure en una carpeta vacía.
+error-backup-keychain-has-key = El llavero ya tiene otra clave para este terminal. No se restauró nada.
+error-backup-interrupted = Se interrumpió una restauración en esta carpeta de datos: vuelva a ejecutarla.

@@ -467,6 +467,9 @@ audit-action-receipt-emailed = tique enviado por correo
 audit-action-cache-key-rotated = clave de la caché renovada
 audit-action-support-recipients-changed = destinatarios de soporte modificados
 audit-action-setup-recovered = instalación recuperada
+audit-action-recovery-kit-issued = kit de recuperación emitido
+audit-action-backup-made = copia de seguridad hecha
+audit-action-restored = restaurado desde una copia
 
 ## Registro de auditoría: resultados
 

@@ -313,6 +313,11 @@ cli-staff-enabled = Activé : ce compte peut à nouveau se connecter.
 cli-csv-written = { $count } ligne(s) écrite(s) dans { $path }
 cli-bundle-preview = aperçu
 cli-bundle-sealed = scellé dans { $path }
+cli-recovery-code = Code de récupération (notez-le maintenant : il n'est montré qu'une fois) :
+    { $code }
+    Gardez-le loin de la caisse. Avec lui et une sauvegarde, ce terminal peut être restauré sur un nouvel ordinateur.
+cli-backup-made = Sauvegarde scellée dans { $path } ({ $files } fichiers). Elle ne s'ouvre qu'avec le code de récupération.
+cli-restored = { $files } fichiers restaurés ; le journal d'audit continue. Ensuite : saisissez à nouveau la clé de la passerelle (merchantctl gateway set-key), puis récupérez ce qui s'est passé depuis la sauvegarde (merchantctl reconcile --fix).
 cli-key-rotated = clé du cache v{ $from } -> v{ $to } : { $sales } ventes et { $refunds } remboursements rescellés ; v{ $from } détruite
 cli-recipients = les dossiers d'assistance sont désormais scellés pour { $count } destinataire(s)
 cli-gateway = passerelle : { $url }
@@ -340,3 +345,13 @@ error-card-entry-cancelled = La fenêtre de carte a été fermée : aucune carte
 error-card-entry-no-card = Saisissez d'abord la carte dans la fenêtre de carte.
 error-card-entry-already-open = La fenêtre de carte est déjà ouverte.
 error-card-entry-unreachable = Les champs de carte de la passerelle sont injoignables.
+
+## Backups and the recovery kit
+error-backup-no-kit = Il n'y a pas encore de kit de récupération : créez-en un d'abord (merchantctl recovery-kit issue).
+error-backup-mistyped-code = Ce n'est pas un code de récupération : vérifiez-le sur la feuille de récupération.
+error-backup-wrong-code = Ce code de récupération n'ouvre pas cette sauvegarde. Rien n'a été restauré.
+error-backup-damaged = Le fichier de sauvegarde est endommagé ou incomplet. Rien n'a été restauré.
+error-backup-other-terminal = Cette sauvegarde est celle d'un autre terminal que celui de ce dossier de données. Rien n'a été restauré.
+error-backup-not-empty = Ce dossier de données contient déjà un terminal : restaurez dans un dossier vide.
+error-backup-keychain-has-key = Le trousseau contient déjà une autre clé pour ce terminal. Rien n'a été restauré.
+error-backup-interrupted = Une restauration dans ce dossier de données a été interrompue : relancez la restauration.

@@ -467,6 +467,9 @@ audit-action-receipt-emailed = ticket envoyé par e-mail
 audit-action-cache-key-rotated = clé du cache renouvelée
 audit-action-support-recipients-changed = destinataires d'assistance modifiés
 audit-action-setup-recovered = installation récupérée
+audit-action-recovery-kit-issued = kit de récupération émis
+audit-action-backup-made = sauvegarde faite
+audit-action-restored = restauré depuis une sauvegarde
 
 ## Journal d'audit : résultats
 

@@ -160,6 +160,22 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: SetupCommand,
     },
+    /// A new recovery kit: its code is printed once, and the code before it
+    /// no longer opens this terminal's kit (managers).
+    RecoveryKit {
+        #[command(subcommand)]
+        command: RecoveryKitCommand,
+    },
+    /// Write a sealed backup of the whole terminal to FILE (managers). It
+    /// opens only with the recovery code.
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into this (empty) data folder and this computer's
+    /// keychain; the recovery code is read from standard input. Needs no
+    /// sign-in: the code is the owner's.
+    Restore { file: PathBuf },
     /// This till, among the shop's tills.
     Till {
         #[command(subcommand)]
@@ -246,6 +262,12 @@ pub(crate) enum ShopCommand {
         #[arg(long)]
         till: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum RecoveryKitCommand {
+    /// Issue a new kit (the first, or instead of a lost one).
+    Issue,
 }
 
 #[derive(Subcommand)]

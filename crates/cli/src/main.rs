@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod backup;
 mod output;
 mod owner;
 
@@ -124,6 +125,9 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
         );
         return output(serde_json::json!({ "recovered": done }), text, 0);
     }
+    if let Command::Restore { file } = &cli.command {
+        return backup::restore(home, file, &mut stdin).await;
+    }
     let terminal = Terminal::open(home).await?;
 
     if let Command::Staff {
@@ -131,10 +135,21 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
     } = &cli.command
     {
         let owner = terminal.create_owner(name, &stdin.secret("the owner's PIN")?)?;
-        let text = terminal
-            .words()
-            .say("cli-owner-created", &[("name", owner.name.as_str().into())]);
-        return output(serde_json::json!({ "staff": SessionView::new(&owner) }), text, 0);
+        // The recovery kit comes with the owner: its code is shown now, once.
+        let code = terminal.issue_recovery_kit(&owner)?;
+        let text = format!(
+            "{}
+{}",
+            terminal
+                .words()
+                .say("cli-owner-created", &[("name", owner.name.as_str().into())]),
+            backup::code_text(&terminal, &code)
+        );
+        return output(
+            serde_json::json!({ "staff": SessionView::new(&owner), "recovery_code": code.expose() }),
+            text,
+            0,
+        );
     }
     let name = cli.staff.as_deref().ok_or_else(|| {
         ErrorReport::new(
@@ -328,6 +343,10 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
             )
         }
         Command::Keys { command } => keys(&terminal, &actor, command),
+        Command::RecoveryKit {
+            command: RecoveryKitCommand::Issue,
+        } => backup::issue_kit(&terminal, &actor),
+        Command::Backup { out } => backup::backup(&terminal, &actor, &out),
         Command::Audit { command } => audit(&terminal, &actor, command).await,
         Command::Report { command } => report(&terminal, &actor, command).await,
         Command::BackOffice {
@@ -380,6 +399,7 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
         }
         // Answered before the terminal opens (above).
         Command::Setup { .. } => Err(ErrorReport::new(ErrorCode::Internal, "setup runs without signing in")),
+        Command::Restore { .. } => Err(ErrorReport::new(ErrorCode::Internal, "restore runs without signing in")),
         Command::TimeZone { name } => {
             let mut settings = terminal.settings().clone();
             ShopZone::new(Some(&name))?;

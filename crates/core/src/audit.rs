@@ -62,6 +62,12 @@ pub enum Action {
     SupportRecipientsChanged,
     /// The owner started a new trail after the old one was lost.
     SetupRecovered,
+    /// A recovery kit was issued (or re-issued).
+    RecoveryKitIssued,
+    /// A sealed backup was written.
+    BackupMade,
+    /// This terminal was restored from a backup (on this machine or a new one).
+    Restored,
 }
 
 impl Action {
@@ -94,6 +100,9 @@ impl Action {
             Self::CacheKeyRotated => "cache_key_rotated",
             Self::SupportRecipientsChanged => "support_recipients_changed",
             Self::SetupRecovered => "setup_recovered",
+            Self::RecoveryKitIssued => "recovery_kit_issued",
+            Self::BackupMade => "backup_made",
+            Self::Restored => "restored",
         }
     }
 }

@@ -14,6 +14,13 @@
 //! In-process tests (the simulation) install a [`set_handler`] instead,
 //! which typically panics to unwind out of the operation like a crash.
 
+/// A backup file is half written (to its temporary name).
+pub const BACKUP_HALF_WRITTEN: &str = "backup.half_written";
+/// A restore's files are staged; the keychain is not yet written.
+pub const RESTORE_STAGED: &str = "restore.staged";
+/// A restore's keys are in the keychain; its files are not yet in place.
+pub const RESTORE_KEYCHAIN: &str = "restore.keychain";
+
 /// Every point the money path marks, for tests that want to cover them all.
 pub const POINTS: &[&str] = &[
     CHARGE_JOURNALED,

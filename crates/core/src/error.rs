@@ -135,6 +135,9 @@ pub enum ErrorCode {
     BackOffice,
     /// The person stopped it (closed the card window, say): nothing happened.
     Cancelled,
+    /// A restore (or a start after an interrupted one) was refused:
+    /// wrong code, damaged file, another terminal's folder.
+    RestoreRefused,
 }
 
 impl ErrorCode {
@@ -146,6 +149,7 @@ impl ErrorCode {
             Self::KeychainLocked | Self::KeychainUnavailable | Self::KeyMissing => 5,
             Self::DiskFull | Self::StoreBusy | Self::StoreError | Self::DataTampered => 6,
             Self::LiveNotConfigured | Self::ConfigError | Self::NotReady | Self::AlreadyOpen | Self::BackOffice => 7,
+            Self::RestoreRefused => 15,
             Self::GatewayError
             | Self::GatewayUnreachable
             | Self::GatewayKeyRejected

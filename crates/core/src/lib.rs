@@ -33,6 +33,7 @@
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod card_entry;
 pub mod clock;
 pub mod config;

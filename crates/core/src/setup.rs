@@ -172,6 +172,7 @@ impl SetupGuard {
                     head: audit.head(&db)?.map(|a| a.encode()),
                     owner: has_staff,
                     trail_since_ms: 0,
+                    restored_gaps: Vec::new(),
                 };
                 keychain.store_setup_record(&r)?;
                 tracing::info!(owner = has_staff, "setup record written");
@@ -251,6 +252,28 @@ impl SetupGuard {
     /// trail a recovery replaced.
     pub fn trail_since_ms(&self) -> i64 {
         self.lock().trail_since_ms
+    }
+
+    /// Records a restore of a backup made at `backup_made_ms`: what the
+    /// gateway was told between then and `now_ms` came from entries the
+    /// backup does not hold.
+    pub fn restored(&self, backup_made_ms: i64, now_ms: i64) -> Result<(), SetupError> {
+        let mut r = self.lock();
+        r.restored_gaps.push((backup_made_ms, now_ms));
+        self.shared.keychain.store_setup_record(&r)?;
+        Ok(())
+    }
+
+    /// Whether an anchor the gateway got at `created_ms` belongs to this
+    /// trail as it stands (not to one a recovery replaced, nor to entries
+    /// lost between a backup and its restore).
+    pub fn anchors_trail(&self, created_ms: i64) -> bool {
+        let r = self.lock();
+        created_ms >= r.trail_since_ms
+            && !r
+                .restored_gaps
+                .iter()
+                .any(|(from, to)| (*from..*to).contains(&created_ms))
     }
 }
 
@@ -416,6 +439,7 @@ pub fn recover(
         head: Some(anchor.encode()),
         owner: false,
         trail_since_ms: now,
+        restored_gaps: Vec::new(),
     })?;
     tracing::warn!(reason, "setup recovered: a new audit trail was started");
     Ok(Recovered {

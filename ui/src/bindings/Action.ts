@@ -3,4 +3,4 @@
 /**
  * What happened. Stored as its snake_case name.
  */
-export type Action = "sign_in" | "sign_out" | "pin_failed" | "lockout" | "unlock" | "charge" | "capture" | "void" | "refund" | "refund_approval" | "resolve_in_doubt" | "gateway_key_set" | "gateway_key_removed" | "gateway_configured" | "mode_switch" | "staff_created" | "staff_changed" | "settings_changed" | "export" | "permission_denied" | "close_day" | "report_export" | "reconcile_import" | "receipt_emailed" | "cache_key_rotated" | "support_recipients_changed" | "setup_recovered";
+export type Action = "sign_in" | "sign_out" | "pin_failed" | "lockout" | "unlock" | "charge" | "capture" | "void" | "refund" | "refund_approval" | "resolve_in_doubt" | "gateway_key_set" | "gateway_key_removed" | "gateway_configured" | "mode_switch" | "staff_created" | "staff_changed" | "settings_changed" | "export" | "permission_denied" | "close_day" | "report_export" | "reconcile_import" | "receipt_emailed" | "cache_key_rotated" | "support_recipients_changed" | "setup_recovered" | "recovery_kit_issued" | "backup_made" | "restored";

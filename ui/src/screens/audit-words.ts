@@ -35,6 +35,9 @@ const ACTIONS: Record<Action, string> = {
   cache_key_rotated: "audit-action-cache-key-rotated",
   support_recipients_changed: "audit-action-support-recipients-changed",
   setup_recovered: "audit-action-setup-recovered",
+  recovery_kit_issued: "audit-action-recovery-kit-issued",
+  backup_made: "audit-action-backup-made",
+  restored: "audit-action-restored",
 };
 
 const OUTCOMES: Record<Outcome, string> = {

@@ -3,6 +3,7 @@
 //! must be given its code here before it compiles.
 
 use crate::auth::AuthError;
+use crate::backup::BackupError;
 use crate::card_entry::CardEntryError;
 use crate::config::ConfigError;
 use crate::counter::CounterError;
@@ -13,6 +14,7 @@ use crate::reports::ReportError;
 use crate::setup::SetupError;
 use crate::store::StoreError;
 use crate::terminal::TerminalError;
+use crate::vault::recovery::RecoveryError;
 use crate::vault::{KeychainError, SealError};
 
 impl From<&CounterError> for ErrorReport {
@@ -172,6 +174,7 @@ impl From<&TerminalError> for ErrorReport {
             TerminalError::Setup(s) => setup_code(s),
             TerminalError::Shop(_) => ErrorCode::InvalidInput,
             TerminalError::CardEntry(c) => card_entry_code(c),
+            TerminalError::Backup(b) => backup_code(b),
         };
         worded(code, e, terminal_said(e))
     }
@@ -211,6 +214,7 @@ fn terminal_said(e: &TerminalError) -> Option<Said> {
         TerminalError::Setup(s) => setup_said(s),
         TerminalError::Shop(s) => Some(shop_said(s)),
         TerminalError::CardEntry(c) => Some(card_entry_said(c)),
+        TerminalError::Backup(b) => backup_said(b),
         TerminalError::Export(crate::export::ExportError::NoRecipients) => Some(Said::new("error-no-recipients")),
         TerminalError::Export(crate::export::ExportError::BadRecipient(n)) => {
             Some(Said::new("error-bad-recipient").number("number", i64::try_from(*n).unwrap_or(i64::MAX)))
@@ -220,6 +224,35 @@ fn terminal_said(e: &TerminalError) -> Option<Said> {
         | TerminalError::Audit(_)
         | TerminalError::Export(crate::export::ExportError::Io(_)) => None,
     }
+}
+
+fn backup_code(e: &BackupError) -> ErrorCode {
+    match e {
+        BackupError::NoKit => ErrorCode::ConfigError,
+        BackupError::Recovery(RecoveryError::Mistyped) => ErrorCode::InvalidInput,
+        BackupError::Recovery(RecoveryError::WrongCode | RecoveryError::Damaged)
+        | BackupError::Damaged
+        | BackupError::OtherTerminal
+        | BackupError::NotEmpty
+        | BackupError::KeychainHasKey
+        | BackupError::Interrupted => ErrorCode::RestoreRefused,
+        BackupError::Keychain(k) => keychain_code(k),
+        BackupError::Config(_) | BackupError::Snapshot => ErrorCode::StoreError,
+    }
+}
+
+fn backup_said(e: &BackupError) -> Option<Said> {
+    Some(Said::new(match e {
+        BackupError::NoKit => "error-backup-no-kit",
+        BackupError::Recovery(RecoveryError::Mistyped) => "error-backup-mistyped-code",
+        BackupError::Recovery(RecoveryError::WrongCode) => "error-backup-wrong-code",
+        BackupError::Recovery(RecoveryError::Damaged) | BackupError::Damaged => "error-backup-damaged",
+        BackupError::OtherTerminal => "error-backup-other-terminal",
+        BackupError::NotEmpty => "error-backup-not-empty",
+        BackupError::KeychainHasKey => "error-backup-keychain-has-key",
+        BackupError::Interrupted => "error-backup-interrupted",
+        BackupError::Keychain(_) | BackupError::Config(_) | BackupError::Snapshot => return None,
+    }))
 }
 
 fn card_entry_code(e: &CardEntryError) -> ErrorCode {

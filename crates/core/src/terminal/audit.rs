@@ -172,11 +172,10 @@ impl Terminal {
         let Ok(counter) = self.counter.as_ref() else {
             return Vec::new();
         };
-        let since = self.setup.trail_since_ms();
         match counter.gateway().recent_anchors(&self.terminal_id).await {
             Ok(found) => found
                 .into_iter()
-                .filter(|(created_ms, _)| *created_ms >= since)
+                .filter(|(created_ms, _)| self.setup.anchors_trail(*created_ms))
                 .filter_map(|(_, a)| Anchor::decode(&a))
                 .collect(),
             Err(e) => {

@@ -26,6 +26,7 @@ use crate::store::TerminalDb;
 use crate::vault::{BuildKind, GatewayKeys, Keychain, KeychainError, KeychainNamespace, SubKeys};
 
 mod audit;
+mod backup;
 mod keys;
 mod reports;
 mod sales;
@@ -69,6 +70,19 @@ pub enum TerminalError {
     Shop(#[from] crate::shop::ShopError),
     #[error(transparent)]
     CardEntry(#[from] crate::card_entry::CardEntryError),
+    #[error(transparent)]
+    Backup(crate::backup::BackupError),
+}
+
+impl From<crate::backup::BackupError> for TerminalError {
+    fn from(e: crate::backup::BackupError) -> Self {
+        use crate::backup::BackupError;
+        match e {
+            BackupError::Keychain(e) => e.into(),
+            BackupError::Config(e) => e.into(),
+            e => Self::Backup(e),
+        }
+    }
 }
 
 impl From<crate::setup::SetupError> for TerminalError {
@@ -148,6 +162,7 @@ impl Terminal {
     /// Opens the terminal in `home`. Fails closed without a usable keychain.
     pub async fn open(home: Home) -> Result<Self> {
         home.ensure()?;
+        crate::backup::check_not_interrupted(&home)?;
         // What a first start creates (the id, the master key, the database)
         // is read again and created under the folder's lock: processes
         // starting together on a fresh folder end up with one of each.

@@ -161,6 +161,21 @@ impl Keychain {
         Ok(key)
     }
 
+    /// Puts a restored master key into the keychain (and reads it back).
+    pub(crate) fn store_master_key(&self, key: &MasterKey) -> Result<(), KeychainError> {
+        self.store_verified(MASTER_KEY, key.expose_bytes())
+    }
+
+    /// Puts a restored cache epoch into the keychain (and reads it back).
+    pub(crate) fn store_cache_epoch(
+        &self,
+        scope: &str,
+        version: KeyVersion,
+        epoch: &CacheEpoch,
+    ) -> Result<(), KeychainError> {
+        self.store_verified(&format!("cache-key/{scope}/v{}", version.0), epoch.expose_bytes())
+    }
+
     /// The epochs of one cache's key versions (`scope` names the cache:
     /// `live`, `training`).
     pub fn cache_epochs(&self, scope: &'static str) -> CacheEpochs {
@@ -213,6 +228,11 @@ pub struct SetupRecord {
     /// When the current trail began (a recovery starts a new one); gateway
     /// anchors older than this belong to the trail before it.
     pub trail_since_ms: i64,
+    /// Restores from a backup: (when the backup was made, when it was
+    /// restored). Gateway anchors made between the two were written by
+    /// entries the backup does not hold (the old machine's, after it).
+    #[serde(default)]
+    pub restored_gaps: Vec<(i64, i64)>,
 }
 
 impl Keychain {

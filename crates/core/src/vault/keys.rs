@@ -141,6 +141,16 @@ impl SubKeys {
     pub fn pin_pepper(&self) -> SecretBox<[u8; 32]> {
         self.derive("merchant-terminal/pin-pepper/v1")
     }
+
+    /// Seals a backup file (see [`crate::backup`]).
+    pub(crate) fn backup_file(&self) -> Key32 {
+        self.derive("merchant-terminal/backup-file/v1")
+    }
+
+    /// The master key itself: for wrapping it under the recovery code.
+    pub(crate) fn master(&self) -> &MasterKey {
+        &self.master
+    }
 }
 
 #[cfg(test)]

@@ -8,12 +8,15 @@
 //!   a leak of one (say the blind-index key) says nothing about the others.
 //! - [`gateway_key`] keeps the live gateway's key bound to the address and
 //!   CA it was checked against; it is never handed out for another.
+//! - [`recovery`] wraps the master key under the owner's recovery code,
+//!   for backups that open on another machine.
 //! - [`seal`] encrypts single column values with XChaCha20-Poly1305, binding
 //!   each ciphertext to its table, column, row and key version.
 
 pub mod gateway_key;
 pub mod keychain;
 pub mod keys;
+pub mod recovery;
 pub mod seal;
 
 pub use gateway_key::{GatewayBinding, GatewayKeys};
