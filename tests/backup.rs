@@ -329,6 +329,19 @@ fn a_restore_refuses_a_damaged_file_and_another_terminals_folder_and_changes_not
     for (f, was) in before {
         assert_eq!(std::fs::read(other.path().join(&f))?, was, "{f} changed");
     }
+    // Not a way in: a copy of the whole data folder, wrapped key and all,
+    // opens nothing on a machine whose keychain lacks the master key.
+    let copy = tempfile::tempdir()?;
+    for f in merchant_tests::all_files(shop.path()) {
+        let to = copy.path().join(f.strip_prefix(shop.path())?);
+        std::fs::create_dir_all(to.parent().ok_or("no parent")?)?;
+        std::fs::copy(&f, &to)?;
+    }
+    assert!(copy.path().join("recovery-kit.json").exists());
+    let out = owner(&machine, copy.path(), &["sales", "list"], "")?;
+    assert_eq!(out.status.code(), Some(5), "{}", said(&out));
+    assert!(json(&out)["error"]["code"] == "key_missing", "{}", said(&out));
+
     // The shop's own folder, still in use: refused too.
     let out = restore(&session, shop.path(), &file, &code)?;
     assert_eq!(out.status.code(), Some(15), "{}", said(&out));

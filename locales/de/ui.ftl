@@ -394,6 +394,7 @@ staff-alert-decline-window = … innerhalb von Minuten
 staff-alert-refund-limit = Warnung: Erstattungslimit ausgeschöpft (%)
 staff-alert-wrong-pins = Warnung: falsche PINs pro Stunde
 staff-alert-quick-refund = Warnung: Erstattung innerhalb von Minuten nach der Zahlung
+staff-alert-backup-stale = Warnung: keine Sicherung seit Tagen
 staff-limits-save = Limits speichern
 staff-limits-saved = Limits gespeichert.
 staff-shop = Geschäft
@@ -518,3 +519,16 @@ support-previewed =
        *[other] { $recipients } Empfänger versiegelt.
     }
 support-sealed = Versiegelt und gespeichert unter { $path }. Diese Datei an den Support senden.
+
+backups-title = Sicherungen
+backups-issue-kit = Neues Wiederherstellungs-Kit
+backups-folder = In diesen Ordner sichern
+backups-now = Jetzt sichern
+backups-never = nie
+backups-last = Neueste Sicherung: { $when }.
+backups-kit-yes = Ein Wiederherstellungs-Kit ist vorhanden.
+backups-kit-no = Es gibt noch kein Wiederherstellungs-Kit: Erstellen Sie eines vor der Sicherung.
+backups-kit-code = Wiederherstellungscode (jetzt aufschreiben: er wird nur dieses eine Mal gezeigt): { $code }
+backups-folder-first = Geben Sie zuerst den Ordner für die Sicherung ein.
+backups-working = Sicherung läuft…
+backups-done = Sicherung geschrieben. Sie öffnet sich nur mit dem Wiederherstellungscode.

@@ -396,6 +396,7 @@ staff-alert-decline-window = … within minutes
 staff-alert-refund-limit = Alert: refund limit used (%)
 staff-alert-wrong-pins = Alert: wrong PINs per hour
 staff-alert-quick-refund = Alert: refund within minutes of its charge
+staff-alert-backup-stale = Alert: no backup for days
 staff-limits-save = Save limits
 staff-limits-saved = Limits saved.
 staff-shop = Shop
@@ -520,3 +521,16 @@ support-previewed =
        *[other] { $recipients } recipients.
     }
 support-sealed = Sealed and saved to { $path }. Send this file to support.
+
+backups-title = Backups
+backups-issue-kit = New recovery kit
+backups-folder = Back up into this folder
+backups-now = Back up now
+backups-never = never
+backups-last = Newest backup: { $when }.
+backups-kit-yes = A recovery kit exists.
+backups-kit-no = There is no recovery kit yet: create one before backing up.
+backups-kit-code = Recovery code (write it down now: it is shown only this once): { $code }
+backups-folder-first = Type the folder to back up into first.
+backups-working = Backing up…
+backups-done = Backup written. It opens only with the recovery code.

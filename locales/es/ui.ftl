@@ -398,6 +398,7 @@ staff-alert-decline-window = … en tantos minutos
 staff-alert-refund-limit = Alerta: límite de reembolsos usado (%)
 staff-alert-wrong-pins = Alerta: PIN erróneos por hora
 staff-alert-quick-refund = Alerta: reembolso a los pocos minutos del cobro
+staff-alert-backup-stale = Alerta: sin copia de seguridad desde hace días
 staff-limits-save = Guardar límites
 staff-limits-saved = Límites guardados.
 staff-shop = Tienda
@@ -522,3 +523,16 @@ support-previewed =
        *[other] { $recipients } destinatarios.
     }
 support-sealed = Sellado y guardado en { $path }. Envíe este archivo a soporte.
+
+backups-title = Copias de seguridad
+backups-issue-kit = Nuevo kit de recuperación
+backups-folder = Guardar la copia en esta carpeta
+backups-now = Hacer copia ahora
+backups-never = nunca
+backups-last = Copia más reciente: { $when }.
+backups-kit-yes = Existe un kit de recuperación.
+backups-kit-no = Aún no hay kit de recuperación: cree uno antes de hacer la copia.
+backups-kit-code = Código de recuperación (anótelo ahora: solo se muestra esta vez): { $code }
+backups-folder-first = Escriba primero la carpeta donde guardar la copia.
+backups-working = Haciendo la copia…
+backups-done = Copia escrita. Solo se abre con el código de recuperación.

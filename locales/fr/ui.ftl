@@ -398,6 +398,7 @@ staff-alert-decline-window = … en moins de (minutes)
 staff-alert-refund-limit = Alerte : limite de remboursement utilisée (%)
 staff-alert-wrong-pins = Alerte : codes PIN erronés par heure
 staff-alert-quick-refund = Alerte : remboursement dans les minutes suivant l'encaissement
+staff-alert-backup-stale = Alerte : pas de sauvegarde depuis (jours)
 staff-limits-save = Enregistrer les limites
 staff-limits-saved = Limites enregistrées.
 staff-shop = Magasin
@@ -522,3 +523,16 @@ support-previewed =
        *[other] { $recipients } destinataires.
     }
 support-sealed = Scellé et enregistré dans { $path }. Envoyez ce fichier à l'assistance.
+
+backups-title = Sauvegardes
+backups-issue-kit = Nouveau kit de récupération
+backups-folder = Sauvegarder dans ce dossier
+backups-now = Sauvegarder maintenant
+backups-never = jamais
+backups-last = Dernière sauvegarde : { $when }.
+backups-kit-yes = Un kit de récupération existe.
+backups-kit-no = Il n'y a pas encore de kit de récupération : créez-en un avant de sauvegarder.
+backups-kit-code = Code de récupération (notez-le maintenant : il n'est montré qu'une fois) : { $code }
+backups-folder-first = Saisissez d'abord le dossier où sauvegarder.
+backups-working = Sauvegarde en cours…
+backups-done = Sauvegarde écrite. Elle ne s'ouvre qu'avec le code de récupération.

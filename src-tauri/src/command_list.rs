@@ -55,6 +55,9 @@ commands! {
     list_audit: AuditQueryRequest => Vec<AuditEntry>, ViewAudit;
     verify_audit: OwnerRequest => Verification, VerifyAudit;
     get_keys: KeysRequest => KeysView, ManageKeys;
+    get_backups: OwnerRequest => BackupStateView, ManageKeys;
+    issue_recovery_kit: OwnerRequest => RecoveryKitView, ManageKeys;
+    back_up_now: BackUpRequest => BackupStateView, ManageKeys;
     rotate_cache_key: KeysRequest => KeysView, ManageKeys;
     set_support_recipients: SetRecipientsRequest => KeysView, ManageKeys;
 }

@@ -4,8 +4,8 @@
 //! permission first and audits), wrap the answer.
 
 use merchant_core::api::{
-    AddStaffRequest, AuditQueryRequest, ConfirmPinRequest, ErrorCode, KeysRequest, KeysView, OwnerRequest,
-    ResetPinRequest, SetRecipientsRequest, StaffChangeRequest,
+    AddStaffRequest, AuditQueryRequest, BackUpRequest, BackupStateView, ConfirmPinRequest, ErrorCode, KeysRequest,
+    KeysView, OwnerRequest, RecoveryKitView, ResetPinRequest, SetRecipientsRequest, StaffChangeRequest,
 };
 use merchant_core::api::{
     BundleRequest, BundleView, CancelChargeRequest, CaptureSaleRequest, ChargeSaleRequest, ConfigureGatewayRequest,
@@ -572,4 +572,29 @@ pub async fn set_support_recipients(
     state.reopen().await;
     let (terminal, actor) = state.signed_in()?;
     Ok(terminal.keys_view(&actor, None)?)
+}
+
+#[tauri::command]
+pub fn get_backups(state: State<'_, AppState>, request: OwnerRequest) -> Result<BackupStateView, ErrorReport> {
+    let OwnerRequest {} = request;
+    let (terminal, actor) = state.signed_in()?;
+    Ok(terminal.backup_state(&actor)?)
+}
+
+/// A new recovery kit: its code is in this answer and nowhere else.
+#[tauri::command]
+pub fn issue_recovery_kit(state: State<'_, AppState>, request: OwnerRequest) -> Result<RecoveryKitView, ErrorReport> {
+    let OwnerRequest {} = request;
+    let (terminal, actor) = state.signed_in_confirmed()?;
+    let code = terminal.issue_recovery_kit(&actor)?;
+    Ok(RecoveryKitView {
+        code: code.expose().to_string(),
+    })
+}
+
+#[tauri::command]
+pub fn back_up_now(state: State<'_, AppState>, request: BackUpRequest) -> Result<BackupStateView, ErrorReport> {
+    let (terminal, actor) = state.signed_in_confirmed()?;
+    terminal.backup_into(&actor, std::path::Path::new(&request.folder))?;
+    Ok(terminal.backup_state(&actor)?)
 }

@@ -5,14 +5,14 @@
 
 #[allow(unused_imports)]
 use merchant_core::api::{
-    AddStaffRequest, AuditQueryRequest, BundleRequest, BundleView, CancelChargeRequest, CaptureSaleRequest,
-    ChargeSaleRequest, ConfigureGatewayRequest, ConfirmPinRequest, CreateOwnerRequest, DateRangeRequest,
-    EmailReceiptRequest, ExportView, GatewaySetupRequest, GatewaySetupView, GetStatusRequest, GetZReportRequest,
-    HandBackCardRequest, ImportView, KeysRequest, KeysView, ListSalesRequest, ListZReportsRequest, OpenPeriodRequest,
-    OwnerRequest, PhoneCardView, ReceiptRequest, ReceiptView, RefundSaleRequest, RefundView, ReportView,
-    ResetPinRequest, ResolveInDoubtRequest, ResolveView, SaleView, SessionView, SetGatewayKeyRequest,
-    SetLanguageRequest, SetRecipientsRequest, ShopDayView, SignInRequest, SignOutRequest, StaffChangeRequest,
-    StatusView, SwitchModeRequest, TakePhoneCardRequest, VoidSaleRequest, ZReportView, ZSummary,
+    AddStaffRequest, AuditQueryRequest, BackUpRequest, BackupStateView, BundleRequest, BundleView, CancelChargeRequest,
+    CaptureSaleRequest, ChargeSaleRequest, ConfigureGatewayRequest, ConfirmPinRequest, CreateOwnerRequest,
+    DateRangeRequest, EmailReceiptRequest, ExportView, GatewaySetupRequest, GatewaySetupView, GetStatusRequest,
+    GetZReportRequest, HandBackCardRequest, ImportView, KeysRequest, KeysView, ListSalesRequest, ListZReportsRequest,
+    OpenPeriodRequest, OwnerRequest, PhoneCardView, ReceiptRequest, ReceiptView, RecoveryKitView, RefundSaleRequest,
+    RefundView, ReportView, ResetPinRequest, ResolveInDoubtRequest, ResolveView, SaleView, SessionView,
+    SetGatewayKeyRequest, SetLanguageRequest, SetRecipientsRequest, ShopDayView, SignInRequest, SignOutRequest,
+    StaffChangeRequest, StatusView, SwitchModeRequest, TakePhoneCardRequest, VoidSaleRequest, ZReportView, ZSummary,
 };
 #[allow(unused_imports)]
 use merchant_core::audit::{AuditEntry, Verification};

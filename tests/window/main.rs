@@ -5,6 +5,7 @@
 //! One file per flow; `steps` holds what the flows share.
 
 mod access;
+mod backups;
 mod counter;
 mod dialogs;
 mod instance;

@@ -100,6 +100,17 @@ struct KeychainCopy {
     cache_epochs: Vec<(String, u32, String)>,
 }
 
+/// `get_backups`, `back_up_now`: the recovery kit and the newest backup.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
+pub struct BackupStateView {
+    pub has_kit: bool,
+    #[ts(type = "number | null")]
+    pub last_backup_ms: Option<i64>,
+    /// The owner's limit: older than this, the backup is stale.
+    pub stale_days: u32,
+    pub stale: bool,
+}
+
 /// A backup written.
 #[derive(Debug, Clone, Serialize)]
 pub struct BackupMade {

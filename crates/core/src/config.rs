@@ -511,6 +511,8 @@ pub struct AlertSettings {
     pub failed_pins_per_hour: u32,
     /// A refund this soon after its charge is flagged.
     pub quick_refund_minutes: u32,
+    /// Warn when the newest backup is older than this many days.
+    pub backup_stale_days: u32,
 }
 
 impl Default for AlertSettings {
@@ -521,6 +523,7 @@ impl Default for AlertSettings {
             refund_limit_warn_percent: 80,
             failed_pins_per_hour: 5,
             quick_refund_minutes: 10,
+            backup_stale_days: 7,
         }
     }
 }

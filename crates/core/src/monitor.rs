@@ -8,7 +8,9 @@
 //! - a cashier near their daily refund limits;
 //! - repeated wrong PINs, or a lockout;
 //! - refunds soon after the charge they refund (a refund scam pattern);
-//! - the gateway key rejected (revoked or replaced elsewhere).
+//! - the gateway key rejected (revoked or replaced elsewhere);
+//! - no recovery kit, or no backup for longer than the owner allows (a dead
+//!   till would take its history with it).
 
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
@@ -29,6 +31,10 @@ pub enum AlertKind {
     Lockout,
     QuickRefund,
     GatewayKeyRejected,
+    /// No recovery kit: a dead till could not be restored.
+    NoRecoveryKit,
+    /// No backup for longer than the owner's setting.
+    BackupStale,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -163,6 +169,33 @@ pub fn alerts(
             message: "A gateway key was rejected today.".into(),
         });
     }
+    // Read from the trail, like the rest: a terminal set up before kits
+    // existed has never issued one, and is asked for one here.
+    if count("recovery_kit_issued", Some("ok"), 0)? == 0 {
+        out.push(Alert {
+            kind: AlertKind::NoRecoveryKit,
+            message:
+                "There is no recovery kit: create one (Staff & audit, Backups) and keep its code away from the till."
+                    .into(),
+        });
+    }
+    let stale_ms = i64::from(a.backup_stale_days.max(1)) * DAY_MS;
+    let first_entry: Option<i64> = conn.query_row("SELECT MIN(at_ms) FROM audit", [], |r| r.get(0))?;
+    let newest_backup: Option<i64> = conn.query_row(
+        "SELECT MAX(at_ms) FROM audit WHERE action = 'backup_made' AND outcome = 'ok'",
+        [],
+        |r| r.get(0),
+    )?;
+    let since = newest_backup.or(first_entry).unwrap_or(now_ms);
+    if now_ms - since > stale_ms {
+        out.push(Alert {
+            kind: AlertKind::BackupStale,
+            message: format!(
+                "No backup for more than {} days: back up now (Staff & audit, Backups).",
+                a.backup_stale_days
+            ),
+        });
+    }
     Ok(out)
 }
 
@@ -196,9 +229,12 @@ mod tests {
         let now = 1_800_000_000_000;
         let settings = Settings::default();
         let names = |id: &str| format!("name-of-{id}");
+        // The backup alerts read the audit trail (see the test below).
+        let of_the_cache = |a: &Alert| !matches!(a.kind, AlertKind::NoRecoveryKit | AlertKind::BackupStale);
         let kinds = |store: &Store| -> Result<Vec<AlertKind>, StoreError> {
             Ok(alerts(Some(store), &db, &settings, &names, now)?
                 .into_iter()
+                .filter(of_the_cache)
                 .map(|a| a.kind)
                 .collect())
         };
@@ -240,7 +276,10 @@ mod tests {
             })?;
             store.settle_refund(id, RefundStatus::Succeeded, None, None)?;
         }
-        let found = alerts(Some(&store), &db, &settings, &names, now)?;
+        let found: Vec<_> = alerts(Some(&store), &db, &settings, &names, now)?
+            .into_iter()
+            .filter(of_the_cache)
+            .collect();
         let kinds: Vec<_> = found.iter().map(|a| a.kind).collect();
         assert_eq!(
             kinds,
@@ -251,6 +290,41 @@ mod tests {
             ]
         );
         assert!(found[1].message.contains("name-of-cas") && found[1].message.contains("800.00 USD"));
+        Ok(())
+    }
+
+    /// No kit: asked for one. A kit and a backup: quiet until the backup is
+    /// older than the owner's setting (7 days by default).
+    #[test]
+    fn a_missing_kit_and_an_old_backup_raise_alerts() -> Result<(), Box<dyn std::error::Error>> {
+        use crate::audit::{Action, AuditLog, Event, Outcome};
+        let dir = tempfile::tempdir()?;
+        let db = TerminalDb::open(&dir.path().join("t.sqlite3"))?;
+        let audit = AuditLog::new(secrecy::SecretBox::new(Box::new([7u8; 32])), "t1".into());
+        let settings = Settings::default();
+        let names = |id: &str| id.to_string();
+        let kinds = |now: i64| -> Result<Vec<AlertKind>, StoreError> {
+            Ok(alerts(None, &db, &settings, &names, now)?
+                .into_iter()
+                .map(|a| a.kind)
+                .collect())
+        };
+        let at = crate::clock::now_ms();
+        assert_eq!(kinds(at)?, vec![AlertKind::NoRecoveryKit]);
+        let event = |action| Event {
+            actor: None,
+            action,
+            object: None,
+            outcome: Outcome::Ok,
+            detail: None,
+        };
+        audit.record(&db, &event(Action::RecoveryKitIssued))?;
+        assert!(kinds(at)?.is_empty());
+        // Never backed up: stale a week after the trail began.
+        assert_eq!(kinds(at + 8 * DAY_MS)?, vec![AlertKind::BackupStale]);
+        audit.record(&db, &event(Action::BackupMade))?;
+        assert!(kinds(at + 6 * DAY_MS)?.is_empty());
+        assert_eq!(kinds(at + 8 * DAY_MS)?, vec![AlertKind::BackupStale]);
         Ok(())
     }
 }

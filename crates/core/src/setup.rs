@@ -259,7 +259,9 @@ impl SetupGuard {
     /// backup does not hold.
     pub fn restored(&self, backup_made_ms: i64, now_ms: i64) -> Result<(), SetupError> {
         let mut r = self.lock();
-        r.restored_gaps.push((backup_made_ms, now_ms));
+        // The gateway dates its records to the second: one made in the
+        // backup's own second may already be the old machine's, after it.
+        r.restored_gaps.push((backup_made_ms - 1_000, now_ms));
         self.shared.keychain.store_setup_record(&r)?;
         Ok(())
     }

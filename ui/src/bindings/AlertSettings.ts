@@ -19,4 +19,8 @@ failed_pins_per_hour: number,
 /**
  * A refund this soon after its charge is flagged.
  */
-quick_refund_minutes: number, };
+quick_refund_minutes: number, 
+/**
+ * Warn when the newest backup is older than this many days.
+ */
+backup_stale_days: number, };

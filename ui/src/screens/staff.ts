@@ -13,6 +13,7 @@ import type { ShopDetails } from "../bindings/ShopDetails";
 import type { StaffEntry } from "../bindings/StaffEntry";
 import type { StatusView } from "../bindings/StatusView";
 import { withPin } from "../kit/reauth";
+import { backupsSection } from "./backups";
 import { $ } from "../kit/dom";
 import { ROLE_WORDS, dateText } from "../kit/format";
 import { t } from "../kit/l10n";
@@ -54,6 +55,7 @@ const ALERT_FIELD_SET: Record<keyof AlertSettings, true> = {
   refund_limit_warn_percent: true,
   failed_pins_per_hour: true,
   quick_refund_minutes: true,
+  backup_stale_days: true,
 };
 const ALERT_FIELDS = Object.keys(ALERT_FIELD_SET) as (keyof AlertSettings)[];
 
@@ -85,6 +87,11 @@ export function staffScreen(host: StaffHost) {
     message: $("staff-message"),
     back: $<HTMLButtonElement>("staff-back"),
   };
+  const backups = backupsSection({
+    locale: () => host.status()?.language_tag ?? "en-US",
+    say: (text) => say(text),
+    fail: (e) => fail(e),
+  });
   let names = new Map<string, string>();
   // What the lists last showed, to write them again in a new language.
   let shownStaff: StaffEntry[] = [];
@@ -334,6 +341,7 @@ export function staffScreen(host: StaffHost) {
           call("get_shop", {}),
           call("list_alerts", {}),
         ]);
+        void backups.open().catch(fail);
         renderStaff(staff);
         renderLimits(limits);
         renderShop(shop);

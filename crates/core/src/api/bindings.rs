@@ -108,6 +108,9 @@ fn generated() -> Vec<(String, String)> {
     all![
         ChargeSaleRequest,
         TakePhoneCardRequest,
+        BackupStateView,
+        RecoveryKitView,
+        BackUpRequest,
         PhoneCardView,
         HandBackCardRequest,
         HandedBackCard,

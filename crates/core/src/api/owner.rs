@@ -129,3 +129,17 @@ pub struct SetRecipientsRequest {
 }
 
 pub use crate::terminal::KeysView;
+
+/// `issue_recovery_kit`: the new code, shown once and never again.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RecoveryKitView {
+    pub code: String,
+}
+
+/// `back_up_now`: the folder to write the backup into (a USB stick, a
+/// network share); the file is named by the time it is made.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct BackUpRequest {
+    pub folder: String,
+}

@@ -56,6 +56,26 @@ impl Terminal {
         }
     }
 
+    /// Writes a sealed backup into `folder`, named by the time it is made.
+    pub fn backup_into(&self, actor: &Actor, folder: &Path) -> Result<BackupMade> {
+        let name = format!("merchant-terminal-{}.mtbackup", self.clock.now_ms());
+        self.backup(actor, &folder.join(name), &mut |step| tracing::info!(step, "backup"))
+    }
+
+    /// The recovery kit and the newest backup, for a manager.
+    pub fn backup_state(&self, actor: &Actor) -> Result<backup::BackupStateView> {
+        self.require(actor, Permission::ManageKeys)?;
+        let last_backup_ms = self.last_backup_ms()?;
+        let stale_days = self.settings.alerts.backup_stale_days.max(1);
+        let age_ms = last_backup_ms.map_or(i64::MAX, |at| self.clock.now_ms() - at);
+        Ok(backup::BackupStateView {
+            has_kit: self.has_recovery_kit()?,
+            last_backup_ms,
+            stale_days,
+            stale: age_ms > i64::from(stale_days) * 86_400_000,
+        })
+    }
+
     /// When the newest backup was made here, from the audit trail.
     pub fn last_backup_ms(&self) -> Result<Option<i64>> {
         let filter = crate::audit::AuditFilter {

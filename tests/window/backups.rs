@@ -1,0 +1,67 @@
+//! The owner's Backups section: a new recovery kit (its code shown once)
+//! and Back up now; the file it writes is then restored on a new machine
+//! with the code as the window showed it.
+
+use merchant_tests::{binary, AppDriver, KeyringSession, TerminalHome, TestResult};
+
+use crate::steps::*;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_owner_issues_a_recovery_kit_and_backs_up_from_the_window() -> TestResult {
+    let session = KeyringSession::unlocked()?;
+    let home = TerminalHome::new()?;
+    home.settings(FAST_READER)?;
+    home.ensure_owner(Some(&session))?;
+    let app = AppDriver::launch(&session, &home).await?;
+    sign_in_as_owner(&app).await?;
+    type_amount(&app, "4.20").await?;
+    app.by_id("charge-button").await?.click().await?;
+    assert_eq!(wait_result(&app).await?, "APPROVED");
+    app.by_id("new-sale-button").await?.click().await?;
+
+    app.by_id("staff-button").await?.click().await?;
+    wait_text(&app, "backups-state", "A recovery kit exists").await?;
+    assert!(app.text("backups-state").await?.contains("never"));
+    app.by_id("backups-issue-kit").await?.click().await?;
+    wait_text(&app, "backups-kit-code", "shown only this once").await?;
+    let shown = app.text("backups-kit-code").await?;
+    let code = shown.rsplit(": ").next().unwrap_or_default().trim().to_string();
+    assert_eq!(code.len(), 29, "{shown}");
+
+    let folder = tempfile::tempdir()?;
+    app.by_id("backups-folder")
+        .await?
+        .send_keys(&folder.path().display().to_string())
+        .await?;
+    app.by_id("backups-now").await?.click().await?;
+    wait_text(&app, "staff-message", "Backup written").await?;
+    assert!(!app.text("backups-state").await?.contains("never"));
+    app.screenshot("47-backups").await?;
+    let files: Vec<_> = std::fs::read_dir(folder.path())?.flatten().map(|e| e.path()).collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    app.close().await?;
+
+    // The code as the window showed it opens the file on a new machine.
+    let machine = KeyringSession::unlocked()?;
+    let fresh = tempfile::tempdir()?;
+    let mut cmd = std::process::Command::new(binary("merchantctl")?);
+    machine.envs(&mut cmd);
+    let mut child = cmd
+        .arg("--home")
+        .arg(fresh.path())
+        .args(["--json", "restore"])
+        .arg(&files[0])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write;
+        stdin.write_all(format!("{code}\n").as_bytes())?;
+    }
+    let out = child.wait_with_output()?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let restored: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(restored["audit"]["result"], "intact", "{restored}");
+    Ok(())
+}

@@ -1,0 +1,63 @@
+// The Backups section of the staff screen: the recovery kit (its code is
+// shown once, when issued) and "Back up now" into a folder the owner names
+// (a USB stick, a network share). See merchant_core::backup.
+import { call } from "../api";
+import type { BackupStateView } from "../bindings/BackupStateView";
+import { $ } from "../kit/dom";
+import { dateText } from "../kit/format";
+import { t } from "../kit/l10n";
+import { withPin } from "../kit/reauth";
+
+export interface BackupsHost {
+  locale(): string;
+  say(text: string): void;
+  fail(e: unknown): void;
+}
+
+export function backupsSection(host: BackupsHost) {
+  const el = {
+    state: $("backups-state"),
+    code: $("backups-kit-code"),
+    issue: $<HTMLButtonElement>("backups-issue-kit"),
+    folder: $<HTMLInputElement>("backups-folder"),
+    now: $<HTMLButtonElement>("backups-now"),
+  };
+
+  function render(s: BackupStateView): void {
+    const last = s.last_backup_ms === null ? t("backups-never") : dateText(s.last_backup_ms, host.locale(), "dateTime");
+    const kit = s.has_kit ? t("backups-kit-yes") : t("backups-kit-no");
+    el.state.textContent = `${t("backups-last", { when: last })} ${kit}`;
+    el.state.dataset.stale = String(s.stale);
+  }
+
+  el.issue.addEventListener("click", async () => {
+    try {
+      const kit = await withPin(() => call("issue_recovery_kit", {}));
+      el.code.textContent = t("backups-kit-code", { code: kit.code });
+      el.code.hidden = false;
+      render(await call("get_backups", {}));
+    } catch (e) {
+      host.fail(e);
+    }
+  });
+  el.now.addEventListener("click", async () => {
+    const folder = el.folder.value.trim();
+    if (!folder) return host.say(t("backups-folder-first"));
+    try {
+      host.say(t("backups-working"));
+      render(await withPin(() => call("back_up_now", { folder })));
+      host.say(t("backups-done"));
+    } catch (e) {
+      host.fail(e);
+    }
+  });
+
+  return {
+    async open(): Promise<void> {
+      // The code is shown once: leaving the screen forgets it.
+      el.code.textContent = "";
+      el.code.hidden = true;
+      render(await call("get_backups", {}));
+    },
+  };
+}
