@@ -462,6 +462,8 @@ async fn the_app_shows_a_stop_screen_without_its_database_and_verify_reports_dro
         .text("startup-error-message")
         .await?
         .contains("restore the whole data folder from a backup"));
+    // Its way out: restore from a backup with the recovery code.
+    assert!(app.text("startup-error-next").await?.contains("merchantctl restore"));
     app.screenshot("setup-record-stop").await?;
     app.close().await?;
     assert!(!home.path().join("terminal.sqlite3").exists());

@@ -44,7 +44,7 @@ startup-error-title = Das Terminal kann nicht starten
 startup-error-code = Code: { $code }
 startup-already-open = Dieses Terminal ist bereits geöffnet
 startup-data-missing = Die Aufzeichnungen dieses Terminals fehlen
-startup-data-missing-next = Um ohne Sicherung ein neues Protokoll zu beginnen, führt der Inhaber auf diesem Computer `merchantctl setup recover --confirm` aus; dabei wird der Gateway-Schlüssel abgefragt.
+startup-data-missing-next = Wenn Sie eine Sicherung und ihren Wiederherstellungscode haben: Verschieben Sie diesen Datenordner und führen Sie `merchantctl restore DATEI` aus (die Wiederherstellung erfolgt in einen leeren Ordner). Um ohne Sicherung ein neues Protokoll zu beginnen, führt der Inhaber auf diesem Computer `merchantctl setup recover --confirm` aus; dabei wird der Gateway-Schlüssel abgefragt.
 
 ## Anmelden
 
@@ -532,3 +532,4 @@ backups-kit-code = Wiederherstellungscode (jetzt aufschreiben: er wird nur diese
 backups-folder-first = Geben Sie zuerst den Ordner für die Sicherung ein.
 backups-working = Sicherung läuft…
 backups-done = Sicherung geschrieben. Sie öffnet sich nur mit dem Wiederherstellungscode.
+backups-daily = Dort auch täglich sichern

@@ -46,7 +46,7 @@ startup-error-title = The terminal cannot start
 startup-error-code = code: { $code }
 startup-already-open = This terminal is already open
 startup-data-missing = This terminal's records are missing
-startup-data-missing-next = To start a new trail without a backup, the owner runs `merchantctl setup recover --confirm` on this computer; it asks for the gateway key.
+startup-data-missing-next = If you have a backup and its recovery code: move this data folder aside and run `merchantctl restore FILE` (it restores into an empty folder). To start a new trail without a backup, the owner runs `merchantctl setup recover --confirm` on this computer; it asks for the gateway key.
 
 ## Sign in
 
@@ -534,3 +534,4 @@ backups-kit-code = Recovery code (write it down now: it is shown only this once)
 backups-folder-first = Type the folder to back up into first.
 backups-working = Backing up…
 backups-done = Backup written. It opens only with the recovery code.
+backups-daily = Also back up there every day

@@ -44,7 +44,7 @@ startup-error-title = El terminal no puede arrancar
 startup-error-code = código: { $code }
 startup-already-open = Este terminal ya está abierto
 startup-data-missing = Faltan los registros de este terminal
-startup-data-missing-next = Para empezar un nuevo registro sin copia de seguridad, el propietario ejecuta `merchantctl setup recover --confirm` en este ordenador; se le pedirá la clave de la pasarela.
+startup-data-missing-next = Si tiene una copia de seguridad y su código de recuperación: aparte esta carpeta de datos y ejecute `merchantctl restore ARCHIVO` (restaura en una carpeta vacía). Para empezar un nuevo registro sin copia de seguridad, el propietario ejecuta `merchantctl setup recover --confirm` en este ordenador; se le pedirá la clave de la pasarela.
 
 ## Inicio de sesión
 
@@ -536,3 +536,4 @@ backups-kit-code = Código de recuperación (anótelo ahora: solo se muestra est
 backups-folder-first = Escriba primero la carpeta donde guardar la copia.
 backups-working = Haciendo la copia…
 backups-done = Copia escrita. Solo se abre con el código de recuperación.
+backups-daily = Hacer también una copia allí cada día

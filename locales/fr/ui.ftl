@@ -44,7 +44,7 @@ startup-error-title = Le terminal ne peut pas démarrer
 startup-error-code = code : { $code }
 startup-already-open = Ce terminal est déjà ouvert
 startup-data-missing = Les registres de ce terminal sont introuvables
-startup-data-missing-next = Pour commencer un nouveau journal sans sauvegarde, le propriétaire exécute `merchantctl setup recover --confirm` sur cet ordinateur ; la clé de passerelle lui sera demandée.
+startup-data-missing-next = Si vous avez une sauvegarde et son code de récupération : mettez ce dossier de données de côté et lancez `merchantctl restore FICHIER` (la restauration se fait dans un dossier vide). Pour commencer un nouveau journal sans sauvegarde, le propriétaire exécute `merchantctl setup recover --confirm` sur cet ordinateur ; la clé de passerelle lui sera demandée.
 
 ## Connexion
 
@@ -536,3 +536,4 @@ backups-kit-code = Code de récupération (notez-le maintenant : il n'est montr�
 backups-folder-first = Saisissez d'abord le dossier où sauvegarder.
 backups-working = Sauvegarde en cours…
 backups-done = Sauvegarde écrite. Elle ne s'ouvre qu'avec le code de récupération.
+backups-daily = Sauvegarder aussi là chaque jour

@@ -593,8 +593,12 @@ pub fn issue_recovery_kit(state: State<'_, AppState>, request: OwnerRequest) -> 
 }
 
 #[tauri::command]
-pub fn back_up_now(state: State<'_, AppState>, request: BackUpRequest) -> Result<BackupStateView, ErrorReport> {
+pub async fn back_up_now(state: State<'_, AppState>, request: BackUpRequest) -> Result<BackupStateView, ErrorReport> {
     let (terminal, actor) = state.signed_in_confirmed()?;
-    terminal.backup_into(&actor, std::path::Path::new(&request.folder))?;
+    let (_, changed) = terminal.backup_into(&actor, std::path::Path::new(&request.folder), request.daily)?;
+    if changed {
+        state.reopen().await;
+    }
+    let (terminal, actor) = state.signed_in()?;
     Ok(terminal.backup_state(&actor)?)
 }

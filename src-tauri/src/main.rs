@@ -75,6 +75,17 @@ fn main() {
         .setup(move |app| {
             use tauri::Manager;
             let state = tauri::async_runtime::block_on(state::AppState::start(home.clone()));
+            // The daily backup, if the owner chose a folder and it is due:
+            // beside the window, which does not wait for it.
+            if let Ok(terminal) = state.terminal() {
+                std::thread::spawn(move || match terminal.backup_if_due() {
+                    Ok(Some(made)) => tracing::info!(files = made.files, bytes = made.bytes, "daily backup written"),
+                    Ok(None) => {}
+                    Err(e) => {
+                        tracing::warn!(code = ?merchant_core::api::ErrorReport::from(e).code, "the daily backup failed")
+                    }
+                });
+            }
             app.manage(state);
             if let Some(mut lock) = window_lock {
                 let handle = app.handle().clone();

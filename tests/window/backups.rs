@@ -33,12 +33,22 @@ async fn the_owner_issues_a_recovery_kit_and_backs_up_from_the_window() -> TestR
         .await?
         .send_keys(&folder.path().display().to_string())
         .await?;
+    app.by_id("backups-daily").await?.click().await?;
     app.by_id("backups-now").await?.click().await?;
     wait_text(&app, "staff-message", "Backup written").await?;
     assert!(!app.text("backups-state").await?.contains("never"));
+    assert!(
+        app.by_id("backups-daily").await?.is_selected().await?,
+        "the daily folder is kept"
+    );
     app.screenshot("47-backups").await?;
     let files: Vec<_> = std::fs::read_dir(folder.path())?.flatten().map(|e| e.path()).collect();
     assert_eq!(files.len(), 1, "{files:?}");
+    let settings = std::fs::read_to_string(home.path().join("settings.toml"))?;
+    assert!(
+        settings.contains(&format!("backup_folder = \"{}\"", folder.path().display())),
+        "{settings}"
+    );
     app.close().await?;
 
     // The code as the window showed it opens the file on a new machine.
@@ -63,5 +73,41 @@ async fn the_owner_issues_a_recovery_kit_and_backs_up_from_the_window() -> TestR
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
     let restored: serde_json::Value = serde_json::from_slice(&out.stdout)?;
     assert_eq!(restored["audit"]["result"], "intact", "{restored}");
+    Ok(())
+}
+
+/// A folder chosen for the daily backup, and no backup yet: the app writes
+/// one when it starts, on the trail as automatic.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_app_backs_up_into_the_owners_folder_when_a_day_has_passed() -> TestResult {
+    let session = KeyringSession::unlocked()?;
+    let home = TerminalHome::new()?;
+    let folder = tempfile::tempdir()?;
+    home.settings(&format!(
+        "backup_folder = \"{}\"\n{FAST_READER}",
+        folder.path().display()
+    ))?;
+    home.ensure_owner(Some(&session))?;
+    let app = AppDriver::launch(&session, &home).await?;
+    app.wait_until("the daily backup", std::time::Duration::from_secs(20), || async {
+        Ok(std::fs::read_dir(folder.path())?.flatten().count() == 1)
+    })
+    .await?;
+    app.close().await?;
+    let out = merchant_tests::merchantctl(
+        Some(&session),
+        &home,
+        &["--json", "audit", "show", "--action", "backup_made"],
+    )?;
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(shown["entries"][0]["outcome"], "ok", "{shown}");
+    assert!(
+        shown["entries"][0]["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("automatic"),
+        "{shown}"
+    );
+    assert!(shown["entries"][0]["actor"].is_null(), "{shown}");
     Ok(())
 }

@@ -103,6 +103,8 @@ struct KeychainCopy {
 /// `get_backups`, `back_up_now`: the recovery kit and the newest backup.
 #[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 pub struct BackupStateView {
+    /// Where the daily backup goes, if the owner chose a folder.
+    pub daily_folder: Option<String>,
     pub has_kit: bool,
     #[ts(type = "number | null")]
     pub last_backup_ms: Option<i64>,

@@ -108,6 +108,9 @@ pub struct Settings {
     pub back_office: bool,
     /// What receipts are printed on: `a4`, `80mm` or `58mm`.
     pub receipt_paper: crate::pdf::Paper,
+    /// A folder (a USB stick, a network share) the app backs up into once a
+    /// day, when it starts and the newest backup is a day old.
+    pub backup_folder: Option<PathBuf>,
     /// Thresholds of the owner's alerts.
     pub alerts: AlertSettings,
 }
@@ -209,6 +212,7 @@ impl Default for Settings {
             till_name: String::new(),
             back_office: false,
             receipt_paper: crate::pdf::Paper::A4,
+            backup_folder: None,
             alerts: AlertSettings::default(),
         }
     }

@@ -4,4 +4,8 @@
  * `back_up_now`: the folder to write the backup into (a USB stick, a
  * network share); the file is named by the time it is made.
  */
-export type BackUpRequest = { folder: string, };
+export type BackUpRequest = { folder: string, 
+/**
+ * Also back up there once a day (`false`: no longer).
+ */
+daily?: boolean, };

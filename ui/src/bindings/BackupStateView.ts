@@ -3,7 +3,11 @@
 /**
  * `get_backups`, `back_up_now`: the recovery kit and the newest backup.
  */
-export type BackupStateView = { has_kit: boolean, last_backup_ms: number | null, 
+export type BackupStateView = { 
+/**
+ * Where the daily backup goes, if the owner chose a folder.
+ */
+daily_folder: string | null, has_kit: boolean, last_backup_ms: number | null, 
 /**
  * The owner's limit: older than this, the backup is stale.
  */

@@ -20,6 +20,7 @@ export function backupsSection(host: BackupsHost) {
     code: $("backups-kit-code"),
     issue: $<HTMLButtonElement>("backups-issue-kit"),
     folder: $<HTMLInputElement>("backups-folder"),
+    daily: $<HTMLInputElement>("backups-daily"),
     now: $<HTMLButtonElement>("backups-now"),
   };
 
@@ -28,6 +29,8 @@ export function backupsSection(host: BackupsHost) {
     const kit = s.has_kit ? t("backups-kit-yes") : t("backups-kit-no");
     el.state.textContent = `${t("backups-last", { when: last })} ${kit}`;
     el.state.dataset.stale = String(s.stale);
+    el.daily.checked = s.daily_folder !== null;
+    if (s.daily_folder !== null && !el.folder.value) el.folder.value = s.daily_folder;
   }
 
   el.issue.addEventListener("click", async () => {
@@ -45,7 +48,7 @@ export function backupsSection(host: BackupsHost) {
     if (!folder) return host.say(t("backups-folder-first"));
     try {
       host.say(t("backups-working"));
-      render(await withPin(() => call("back_up_now", { folder })));
+      render(await withPin(() => call("back_up_now", { folder, daily: el.daily.checked })));
       host.say(t("backups-done"));
     } catch (e) {
       host.fail(e);

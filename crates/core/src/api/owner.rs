@@ -142,4 +142,7 @@ pub struct RecoveryKitView {
 #[serde(deny_unknown_fields)]
 pub struct BackUpRequest {
     pub folder: String,
+    /// Also back up there once a day (`false`: no longer).
+    #[ts(optional)]
+    pub daily: Option<bool>,
 }

@@ -11,6 +11,11 @@ use crate::config::Home;
 use crate::vault::recovery::{RecoveryCode, WrappedKey};
 use crate::vault::{BuildKind, Keychain, KeychainNamespace};
 
+/// A backup file's name in `folder`: the time it was made.
+fn backup_name(folder: &Path, now_ms: i64) -> std::path::PathBuf {
+    folder.join(format!("merchant-terminal-{now_ms}.mtbackup"))
+}
+
 impl Terminal {
     /// Issues the recovery kit, or a new one: a new code, to be shown once,
     /// wraps the master key. The old code no longer opens this folder's kit
@@ -36,30 +41,68 @@ impl Terminal {
     /// Writes a sealed backup to `out`. `progress` hears each step.
     pub fn backup(&self, actor: &Actor, out: &Path, progress: &mut dyn FnMut(&str)) -> Result<BackupMade> {
         self.require(actor, Permission::ManageKeys)?;
-        match backup::write(
-            &self.home,
-            &self.keychain,
-            &self.keys,
-            out,
-            self.clock.now_ms(),
-            progress,
-        ) {
+        self.write_backup(Some(actor), out, progress)
+    }
+
+    /// Writes it and puts it on the trail (`actor` `None`: the daily one).
+    fn write_backup(&self, actor: Option<&Actor>, out: &Path, progress: &mut dyn FnMut(&str)) -> Result<BackupMade> {
+        let now = self.clock.now_ms();
+        match backup::write(&self.home, &self.keychain, &self.keys, out, now, progress) {
             Ok(made) => {
-                let detail = format!("files={} bytes={}", made.files, made.bytes);
-                self.record(Some(actor), Action::BackupMade, None, Outcome::Ok, Some(&detail))?;
+                let how = if actor.is_some() { "" } else { "automatic " };
+                let detail = format!("{how}files={} bytes={}", made.files, made.bytes);
+                self.record(actor, Action::BackupMade, None, Outcome::Ok, Some(&detail))?;
                 Ok(made)
             }
             Err(e) => {
-                self.record(Some(actor), Action::BackupMade, None, Outcome::Failed, None)?;
+                self.record(actor, Action::BackupMade, None, Outcome::Failed, None)?;
                 Err(e.into())
             }
         }
     }
 
     /// Writes a sealed backup into `folder`, named by the time it is made.
-    pub fn backup_into(&self, actor: &Actor, folder: &Path) -> Result<BackupMade> {
-        let name = format!("merchant-terminal-{}.mtbackup", self.clock.now_ms());
-        self.backup(actor, &folder.join(name), &mut |step| tracing::info!(step, "backup"))
+    /// `daily`: also back up there once a day from now on (or no longer).
+    /// Says whether the settings changed (the caller opens them again).
+    pub fn backup_into(&self, actor: &Actor, folder: &Path, daily: Option<bool>) -> Result<(BackupMade, bool)> {
+        self.require(actor, Permission::ManageKeys)?;
+        let out = backup_name(folder, self.clock.now_ms());
+        let made = self.write_backup(Some(actor), &out, &mut |step| tracing::info!(step, "backup"))?;
+        let wanted = daily.map(|on| on.then(|| folder.to_path_buf()));
+        let changed = wanted.as_ref().is_some_and(|w| *w != self.settings.backup_folder);
+        if let (true, Some(daily)) = (changed, daily) {
+            let mut settings = self.settings.clone();
+            settings.backup_folder = daily.then(|| folder.to_path_buf());
+            // The folder was typed: the trail says that it changed, not what it is.
+            self.home.save_settings(&settings)?;
+            let detail = if daily { "daily_backup=on" } else { "daily_backup=off" };
+            self.record(
+                Some(actor),
+                Action::SettingsChanged,
+                Some("backups"),
+                Outcome::Ok,
+                Some(detail),
+            )?;
+        }
+        Ok((made, changed))
+    }
+
+    /// The daily backup into the owner's folder, when the newest backup is
+    /// a day old (or there is none) and a recovery kit exists. `None`: not due.
+    pub fn backup_if_due(&self) -> Result<Option<BackupMade>> {
+        let Some(folder) = self.settings.backup_folder.as_deref() else {
+            return Ok(None);
+        };
+        let day_old = self
+            .last_backup_ms()?
+            .is_none_or(|at| self.clock.now_ms() - at >= 86_400_000);
+        if !day_old || !self.has_recovery_kit()? {
+            return Ok(None);
+        }
+        let out = backup_name(folder, self.clock.now_ms());
+        Ok(Some(self.write_backup(None, &out, &mut |step| {
+            tracing::info!(step, "daily backup")
+        })?))
     }
 
     /// The recovery kit and the newest backup, for a manager.
@@ -69,6 +112,7 @@ impl Terminal {
         let stale_days = self.settings.alerts.backup_stale_days.max(1);
         let age_ms = last_backup_ms.map_or(i64::MAX, |at| self.clock.now_ms() - at);
         Ok(backup::BackupStateView {
+            daily_folder: self.settings.backup_folder.as_ref().map(|p| p.display().to_string()),
             has_kit: self.has_recovery_kit()?,
             last_backup_ms,
             stale_days,
