@@ -533,3 +533,6 @@ backups-folder-first = Geben Sie zuerst den Ordner für die Sicherung ein.
 backups-working = Sicherung läuft…
 backups-done = Sicherung geschrieben. Sie öffnet sich nur mit dem Wiederherstellungscode.
 backups-daily = Dort auch täglich sichern
+recovery-title = Ihr Wiederherstellungscode
+recovery-hint = Schreiben Sie ihn jetzt auf und bewahren Sie ihn getrennt von der Kasse auf: Er wird nur dieses eine Mal gezeigt. Mit ihm und einer Sicherung lässt sich dieses Terminal auf einem neuen Computer wiederherstellen.
+recovery-done = Ich habe ihn aufgeschrieben

@@ -535,3 +535,6 @@ backups-folder-first = Type the folder to back up into first.
 backups-working = Backing up…
 backups-done = Backup written. It opens only with the recovery code.
 backups-daily = Also back up there every day
+recovery-title = Your recovery code
+recovery-hint = Write it down now and keep it away from the till: it is shown only this once. With it and a backup, this terminal can be restored on a new computer.
+recovery-done = I have written it down

@@ -537,3 +537,6 @@ backups-folder-first = Escriba primero la carpeta donde guardar la copia.
 backups-working = Haciendo la copia…
 backups-done = Copia escrita. Solo se abre con el código de recuperación.
 backups-daily = Hacer también una copia allí cada día
+recovery-title = Su código de recuperación
+recovery-hint = Anótelo ahora y guárdelo lejos de la caja: solo se muestra esta vez. Con él y una copia de seguridad, este terminal se puede restaurar en un ordenador nuevo.
+recovery-done = Ya lo he anotado

@@ -537,3 +537,6 @@ backups-folder-first = Saisissez d'abord le dossier où sauvegarder.
 backups-working = Sauvegarde en cours…
 backups-done = Sauvegarde écrite. Elle ne s'ouvre qu'avec le code de récupération.
 backups-daily = Sauvegarder aussi là chaque jour
+recovery-title = Votre code de récupération
+recovery-hint = Notez-le maintenant et gardez-le loin de la caisse : il n'est montré qu'une fois. Avec lui et une sauvegarde, ce terminal peut être restauré sur un nouvel ordinateur.
+recovery-done = Je l'ai noté

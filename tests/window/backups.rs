@@ -111,3 +111,29 @@ async fn the_app_backs_up_into_the_owners_folder_when_a_day_has_passed() -> Test
     assert!(shown["entries"][0]["actor"].is_null(), "{shown}");
     Ok(())
 }
+
+/// The owner's account, created in the window, comes with its recovery
+/// kit: the code is shown once, and the terminal then has a kit.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_first_run_shows_the_recovery_code_once() -> TestResult {
+    let session = KeyringSession::unlocked()?;
+    let home = TerminalHome::new()?;
+    home.settings(FAST_READER)?;
+    let app = AppDriver::launch(&session, &home).await?;
+    sign_in(&app, merchant_tests::OWNER, merchant_tests::OWNER_PIN).await?;
+    app.wait_until("the recovery code", std::time::Duration::from_secs(15), || async {
+        app.is_shown("recovery").await
+    })
+    .await?;
+    let code = app.text("recovery-code").await?;
+    assert_eq!(code.len(), 29, "{code}");
+    assert!(home.path().join("recovery-kit.json").exists());
+    app.screenshot("48-first-run-recovery-code").await?;
+    app.by_id("recovery-done").await?.click().await?;
+    app.wait_until("the counter", std::time::Duration::from_secs(10), || async {
+        app.is_shown("counter").await
+    })
+    .await?;
+    assert_eq!(app.text("recovery-code").await?, "", "the code is not kept on the page");
+    app.close().await
+}

@@ -226,8 +226,10 @@ async function submitSignIn(): Promise<void> {
   const request = { name: el.staffName.value, pin: el.staffPin.value };
   el.staffPin.value = "";
   try {
-    const session = app.needsOwner ? await call("create_owner", request) : await call("sign_in", request);
+    const created = app.needsOwner;
+    const session = created ? await call("create_owner", request) : await call("sign_in", request);
     app.needsOwner = false;
+    if (created) await showRecoveryCode();
     showCounter(session);
   } catch (e) {
     const err = asErrorReport(e);
@@ -235,6 +237,25 @@ async function submitSignIn(): Promise<void> {
     el.signInError.dataset.code = err.code;
     el.staffPin.focus();
   }
+}
+
+/** The recovery kit comes with the owner's account: its code, shown once.
+ * If it cannot be issued now, the owner's alerts ask for one. */
+async function showRecoveryCode(): Promise<void> {
+  let code: string;
+  try {
+    code = (await call("issue_recovery_kit", {})).code;
+  } catch {
+    return;
+  }
+  const dialog = $("recovery");
+  const done = $<HTMLButtonElement>("recovery-done");
+  $("recovery-code").textContent = code;
+  dialog.hidden = false;
+  done.focus();
+  await new Promise<void>((resolve) => done.addEventListener("click", () => resolve(), { once: true }));
+  $("recovery-code").textContent = "";
+  dialog.hidden = true;
 }
 
 function wire(): void {
