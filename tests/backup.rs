@@ -276,15 +276,21 @@ fn an_owner_restores_a_backup_on_a_new_machine_with_nothing_lost() -> TestResult
     Ok(())
 }
 
-#[test]
-fn a_restore_refuses_a_damaged_file_and_another_terminals_folder_and_changes_nothing() -> TestResult {
-    let session = KeyringSession::unlocked()?;
+/// A training terminal with its owner and a recovery kit, and the kit's code.
+fn shop_with_kit(session: &KeyringSession) -> TestResult<(merchant_tests::TerminalHome, String)> {
     let shop = merchant_tests::TerminalHome::new()?;
-    shop.ensure_owner(Some(&session))?;
-    let code = ok(owner(&session, shop.path(), &["recovery-kit", "issue"], "")?)?["recovery_code"]
+    shop.ensure_owner(Some(session))?;
+    let code = ok(owner(session, shop.path(), &["recovery-kit", "issue"], "")?)?["recovery_code"]
         .as_str()
         .unwrap_or_default()
         .to_string();
+    Ok((shop, code))
+}
+
+#[test]
+fn a_restore_refuses_a_damaged_file_and_another_terminals_folder_and_changes_nothing() -> TestResult {
+    let session = KeyringSession::unlocked()?;
+    let (shop, code) = shop_with_kit(&session)?;
     let dir = tempfile::tempdir()?;
     let file = dir.path().join("shop.mtbackup");
     ok(owner(
@@ -390,12 +396,7 @@ fn kill_at(session: &KeyringSession, home: &Path, args: &[&str], stdin: &str, po
 #[test]
 fn a_kill_during_a_backup_or_a_restore_leaves_nothing_that_passes_for_a_good_one() -> TestResult {
     let session = KeyringSession::unlocked()?;
-    let shop = merchant_tests::TerminalHome::new()?;
-    shop.ensure_owner(Some(&session))?;
-    let code = ok(owner(&session, shop.path(), &["recovery-kit", "issue"], "")?)?["recovery_code"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let (shop, code) = shop_with_kit(&session)?;
     let dir = tempfile::tempdir()?;
     let file = dir.path().join("shop.mtbackup");
     let file_arg = file.display().to_string();

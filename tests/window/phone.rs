@@ -71,12 +71,21 @@ async fn use_card(app: &AppDriver, counter: &WindowHandle) -> TestResult {
     })
     .await?;
     app.by_id("card_use").await?.click().await?;
+    back_at_the_counter(app, counter).await
+}
+
+/// The card window has closed: back to the counter, which has left its
+/// "type the card" step.
+async fn back_at_the_counter(app: &AppDriver, counter: &WindowHandle) -> TestResult {
     app.wait_until("the card window to close", Duration::from_secs(15), || async {
         Ok(app.client.windows().await?.len() == 1)
     })
     .await?;
     app.client.switch_to_window(counter.clone()).await?;
-    Ok(())
+    app.wait_until("the counter", Duration::from_secs(10), || async {
+        Ok(!app.is_shown("phone-wait").await?)
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -204,15 +213,7 @@ async fn a_phone_order_is_typed_into_the_gateways_fields_in_a_window_that_can_do
         &format!("location.href = {}; return 0;", serde_json::json!(gateway_page)),
     )
     .await?;
-    app.wait_until("the card window to close", Duration::from_secs(15), || async {
-        Ok(app.client.windows().await?.len() == 1)
-    })
-    .await?;
-    app.client.switch_to_window(counter.clone()).await?;
-    app.wait_until("the counter", Duration::from_secs(10), || async {
-        Ok(!app.is_shown("phone-wait").await?)
-    })
-    .await?;
+    back_at_the_counter(&app, &counter).await?;
     assert_eq!(app.text("amount-error").await?, "", "a cancelled order is not an error");
 
     // 3. A declined card: the gateway makes the payment method, the charge
@@ -236,15 +237,7 @@ async fn a_phone_order_is_typed_into_the_gateways_fields_in_a_window_that_can_do
     assert!(!app.by_id("card_use").await?.is_enabled().await?);
     // The window closes under the click: its answer may be that it is gone.
     let _ = app.by_id("card_cancel").await?.click().await;
-    app.wait_until("the card window to close", Duration::from_secs(15), || async {
-        Ok(app.client.windows().await?.len() == 1)
-    })
-    .await?;
-    app.client.switch_to_window(counter.clone()).await?;
-    app.wait_until("the counter", Duration::from_secs(10), || async {
-        Ok(!app.is_shown("phone-wait").await?)
-    })
-    .await?;
+    back_at_the_counter(&app, &counter).await?;
     assert_eq!(app.by_id("amount").await?.prop("value").await?.as_deref(), Some("9.00"));
     let after = blocking(|| gateway.get(&pki, "v1/payment_intents?limit=100"))?;
     assert_eq!(
