@@ -5,7 +5,10 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use merchant_tests::{binary, live_terminal_with, merchantctl, KeyringSession, Localstripe, TestPki, TestResult};
+use merchant_tests::{
+    binary, live_terminal_with, merchantctl, run_merchantctl, KeyringSession, Localstripe, TerminalHome, TestPki,
+    TestResult,
+};
 use merchant_tests::{OWNER, OWNER_PIN};
 use serde_json::Value;
 
@@ -26,39 +29,12 @@ fn said(out: &Output) -> String {
 
 /// `merchantctl` on the data folder `home` of the machine `session`, with
 /// `stdin` fed in (a PIN, a code).
-fn ctl(session: &KeyringSession, home: &Path, args: &[&str], stdin: &str) -> TestResult<Output> {
-    ctl_with(session, home, args, stdin, &[])
-}
-
-fn ctl_with(
-    session: &KeyringSession,
-    home: &Path,
-    args: &[&str],
-    stdin: &str,
-    env: &[(&str, &str)],
-) -> TestResult<Output> {
-    let mut cmd = Command::new(binary("merchantctl")?);
-    session.envs(&mut cmd);
-    cmd.envs(env.iter().copied());
-    let mut child = cmd
-        .arg("--home")
-        .arg(home)
-        .args(args)
-        .env_remove("MERCHANT_TERMINAL_HOME")
-        .env("LANG", "en_US.UTF-8")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    if let Some(mut i) = child.stdin.take() {
-        use std::io::Write;
-        let _ = i.write_all(stdin.as_bytes());
-    }
-    Ok(child.wait_with_output()?)
+fn ctl(session: &KeyringSession, home: &TerminalHome, args: &[&str], stdin: &str) -> TestResult<Output> {
+    run_merchantctl(Some(session), home, args, stdin)
 }
 
 /// The owner's command on `home`: the PIN first, then `more`.
-fn owner(session: &KeyringSession, home: &Path, args: &[&str], more: &str) -> TestResult<Output> {
+fn owner(session: &KeyringSession, home: &TerminalHome, args: &[&str], more: &str) -> TestResult<Output> {
     let mut full = vec!["--json", "--staff", OWNER];
     full.extend_from_slice(args);
     ctl(session, home, &full, &format!("{OWNER_PIN}\n{more}"))
@@ -69,7 +45,7 @@ fn ok(out: Output) -> TestResult<Value> {
     Ok(json(&out))
 }
 
-fn restore(session: &KeyringSession, home: &Path, file: &Path, code: &str) -> TestResult<Output> {
+fn restore(session: &KeyringSession, home: &TerminalHome, file: &Path, code: &str) -> TestResult<Output> {
     ctl(
         session,
         home,
@@ -80,7 +56,7 @@ fn restore(session: &KeyringSession, home: &Path, file: &Path, code: &str) -> Te
 
 /// What the owner sees of the terminal: every sale with its refunds, Z
 /// report 1, and the audit trail, oldest entry first.
-fn seen(session: &KeyringSession, home: &Path) -> TestResult<(Value, Value, Vec<Value>)> {
+fn seen(session: &KeyringSession, home: &TerminalHome) -> TestResult<(Value, Value, Vec<Value>)> {
     let sales = ok(owner(session, home, &["sales", "list", "--since-ms", "0"], "")?)?["sales"].clone();
     let z = ok(owner(session, home, &["report", "z", "1"], "")?)?["report"].clone();
     let mut trail = ok(owner(session, home, &["audit", "show", "--limit", "1000"], "")?)?["entries"]
@@ -113,7 +89,7 @@ fn an_owner_restores_a_backup_on_a_new_machine_with_nothing_lost() -> TestResult
     let gateway = Localstripe::start(&pki, "server")?;
     let session = KeyringSession::unlocked()?;
     let home = live_terminal_with(&session, &pki, &gateway, 5_000, 0)?;
-    let shop = home.path();
+    let shop = &home;
     let canary = "CANARY-table-9-birthday-cake";
 
     // A day at the till: a cashier, sales, a refund, a close of day.
@@ -177,7 +153,7 @@ fn an_owner_restores_a_backup_on_a_new_machine_with_nothing_lost() -> TestResult
     assert!(made["backup"]["files"].as_u64().unwrap_or(0) >= 4, "{made}");
     assert!(stderr.contains("backup: sealing"), "progress is shown: {stderr}");
     let (sales, z, trail) = seen(&session, shop)?;
-    let staff = staff_rows(shop)?;
+    let staff = staff_rows(shop.path())?;
 
     // Sealed: no staff name, no description, no database page in the clear.
     let bytes = std::fs::read(&file)?;
@@ -200,8 +176,7 @@ fn an_owner_restores_a_backup_on_a_new_machine_with_nothing_lost() -> TestResult
 
     // A new machine: its own keychain, an empty data folder.
     let machine = KeyringSession::unlocked()?;
-    let new_home = tempfile::tempdir()?;
-    let fresh = new_home.path();
+    let fresh = &TerminalHome::new()?;
     let refused = restore(&machine, fresh, &file, &old_code)?;
     assert_eq!(refused.status.code(), Some(15), "{}", said(&refused));
     assert!(
@@ -219,7 +194,7 @@ fn an_owner_restores_a_backup_on_a_new_machine_with_nothing_lost() -> TestResult
     assert_eq!(mistyped.status.code(), Some(3), "{}", said(&mistyped));
     assert!(said(&mistyped).contains("not a recovery code"), "{}", said(&mistyped));
     assert!(
-        !fresh.join("terminal.sqlite3").exists(),
+        !fresh.path().join("terminal.sqlite3").exists(),
         "a refused restore writes nothing"
     );
 
@@ -243,7 +218,7 @@ fn an_owner_restores_a_backup_on_a_new_machine_with_nothing_lost() -> TestResult
     let (sales_after, z_after, trail_after) = seen(&machine, fresh)?;
     assert_eq!(sales_after, sales, "sales and refunds");
     assert_eq!(z_after, z, "Z report 1");
-    assert_eq!(staff_rows(fresh)?, staff, "staff");
+    assert_eq!(staff_rows(fresh.path())?, staff, "staff");
     // The snapshot was taken just before the backup's own entry.
     let cut = trail
         .iter()
@@ -277,10 +252,10 @@ fn an_owner_restores_a_backup_on_a_new_machine_with_nothing_lost() -> TestResult
 }
 
 /// A training terminal with its owner and a recovery kit, and the kit's code.
-fn shop_with_kit(session: &KeyringSession) -> TestResult<(merchant_tests::TerminalHome, String)> {
-    let shop = merchant_tests::TerminalHome::new()?;
+fn shop_with_kit(session: &KeyringSession) -> TestResult<(TerminalHome, String)> {
+    let shop = TerminalHome::new()?;
     shop.ensure_owner(Some(session))?;
-    let code = ok(owner(session, shop.path(), &["recovery-kit", "issue"], "")?)?["recovery_code"]
+    let code = ok(owner(session, &shop, &["recovery-kit", "issue"], "")?)?["recovery_code"]
         .as_str()
         .unwrap_or_default()
         .to_string();
@@ -295,14 +270,14 @@ fn a_restore_refuses_a_damaged_file_and_another_terminals_folder_and_changes_not
     let file = dir.path().join("shop.mtbackup");
     ok(owner(
         &session,
-        shop.path(),
+        &shop,
         &["backup", "--out", &file.display().to_string()],
         "",
     )?)?;
     let bytes = std::fs::read(&file)?;
 
     let machine = KeyringSession::unlocked()?;
-    let fresh = tempfile::tempdir()?;
+    let fresh = TerminalHome::new()?;
     // Truncated anywhere, or one byte changed: damaged, nothing written.
     for (name, damaged) in [
         ("truncated", bytes[..bytes.len() / 2].to_vec()),
@@ -316,20 +291,20 @@ fn a_restore_refuses_a_damaged_file_and_another_terminals_folder_and_changes_not
     ] {
         let bad = dir.path().join(format!("{name}.mtbackup"));
         std::fs::write(&bad, damaged)?;
-        let out = restore(&machine, fresh.path(), &bad, &code)?;
+        let out = restore(&machine, &fresh, &bad, &code)?;
         assert_eq!(out.status.code(), Some(15), "{name}: {}", said(&out));
         assert!(said(&out).contains("damaged"), "{name}: {}", said(&out));
         assert!(!fresh.path().join("terminal.sqlite3").exists(), "{name}");
     }
 
     // Another terminal's folder: refused, its files untouched.
-    let other = merchant_tests::TerminalHome::new()?;
+    let other = TerminalHome::new()?;
     other.ensure_owner(Some(&machine))?;
     let before: Vec<(String, Vec<u8>)> = ["terminal-id", "terminal.sqlite3"]
         .iter()
         .map(|f| Ok((f.to_string(), std::fs::read(other.path().join(f))?)))
         .collect::<TestResult<_>>()?;
-    let out = restore(&machine, other.path(), &file, &code)?;
+    let out = restore(&machine, &other, &file, &code)?;
     assert_eq!(out.status.code(), Some(15), "{}", said(&out));
     assert!(said(&out).contains("another terminal"), "{}", said(&out));
     for (f, was) in before {
@@ -337,19 +312,19 @@ fn a_restore_refuses_a_damaged_file_and_another_terminals_folder_and_changes_not
     }
     // Not a way in: a copy of the whole data folder, wrapped key and all,
     // opens nothing on a machine whose keychain lacks the master key.
-    let copy = tempfile::tempdir()?;
+    let copy = TerminalHome::new()?;
     for f in merchant_tests::all_files(shop.path()) {
         let to = copy.path().join(f.strip_prefix(shop.path())?);
         std::fs::create_dir_all(to.parent().ok_or("no parent")?)?;
         std::fs::copy(&f, &to)?;
     }
     assert!(copy.path().join("recovery-kit.json").exists());
-    let out = owner(&machine, copy.path(), &["sales", "list"], "")?;
+    let out = owner(&machine, &copy, &["sales", "list"], "")?;
     assert_eq!(out.status.code(), Some(5), "{}", said(&out));
     assert!(json(&out)["error"]["code"] == "key_missing", "{}", said(&out));
 
     // The shop's own folder, still in use: refused too.
-    let out = restore(&session, shop.path(), &file, &code)?;
+    let out = restore(&session, &shop, &file, &code)?;
     assert_eq!(out.status.code(), Some(15), "{}", said(&out));
     assert!(said(&out).contains("already holds a terminal"), "{}", said(&out));
     Ok(())
@@ -357,14 +332,14 @@ fn a_restore_refuses_a_damaged_file_and_another_terminals_folder_and_changes_not
 
 /// Runs `args` on `home` until the process reaches the crash point `point`,
 /// then kills it there (SIGKILL).
-fn kill_at(session: &KeyringSession, home: &Path, args: &[&str], stdin: &str, point: &str) -> TestResult {
+fn kill_at(session: &KeyringSession, home: &TerminalHome, args: &[&str], stdin: &str, point: &str) -> TestResult {
     let marks = tempfile::tempdir()?;
     let mark = marks.path().join("reached");
     let mut cmd = Command::new(binary("merchantctl")?);
     session.envs(&mut cmd);
     let mut child = cmd
         .arg("--home")
-        .arg(home)
+        .arg(home.path())
         .args(args)
         .env("MERCHANT_CRASH_POINT", point)
         .env("MERCHANT_CRASH_MARK", &mark)
@@ -404,34 +379,34 @@ fn a_kill_during_a_backup_or_a_restore_leaves_nothing_that_passes_for_a_good_one
     // Killed half-way through writing: no backup file at all.
     kill_at(
         &session,
-        shop.path(),
+        &shop,
         &["--staff", OWNER, "backup", "--out", &file_arg],
         &format!("{OWNER_PIN}\n"),
         "backup.half_written",
     )?;
     assert!(!file.exists(), "a half-written backup took the file's name");
-    ok(owner(&session, shop.path(), &["backup", "--out", &file_arg], "")?)?;
+    ok(owner(&session, &shop, &["backup", "--out", &file_arg], "")?)?;
 
     // Killed with the files staged, and again with the keys in the
     // keychain: the folder will not start, and says why; run again, the
     // restore finishes and the trail verifies.
     for point in ["restore.staged", "restore.keychain"] {
         let machine = KeyringSession::unlocked()?;
-        let fresh = tempfile::tempdir()?;
+        let fresh = TerminalHome::new()?;
         kill_at(
             &machine,
-            fresh.path(),
+            &fresh,
             &["--json", "restore", &file_arg],
             &format!("{code}\n"),
             point,
         )?;
-        let start = owner(&machine, fresh.path(), &["sales", "list"], "")?;
+        let start = owner(&machine, &fresh, &["sales", "list"], "")?;
         assert_eq!(start.status.code(), Some(15), "{point}: {}", said(&start));
         assert!(said(&start).contains("interrupted"), "{point}: {}", said(&start));
-        let again = restore(&machine, fresh.path(), &file, &code)?;
+        let again = restore(&machine, &fresh, &file, &code)?;
         let restored = ok(again)?;
         assert!(restored["audit"]["result"] == "intact", "{point}: {restored}");
-        ok(owner(&machine, fresh.path(), &["audit", "verify"], "")?)?;
+        ok(owner(&machine, &fresh, &["audit", "verify"], "")?)?;
     }
     Ok(())
 }

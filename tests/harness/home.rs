@@ -121,7 +121,8 @@ fn computer_locale<'a>(cmd: &'a mut Command, lang: &str) -> &'a mut Command {
     cmd.env("LANG", lang).env_remove("LC_ALL").env_remove("LC_MESSAGES")
 }
 
-pub(crate) fn run_merchantctl(
+/// Runs `merchantctl` on `home` as it is (no owner made first), with `stdin`.
+pub fn run_merchantctl(
     session: Option<&KeyringSession>,
     home: &TerminalHome,
     args: &[&str],

@@ -359,12 +359,19 @@ export function counterScreen(host: CounterHost) {
       showResult(sale);
       void refreshSales();
     } catch (e) {
-      const err = asErrorReport(e);
-      show("entry");
-      if (err.code === "not_signed_in") return host.signedOut(err.message);
-      el.amountError.textContent = err.message;
-      el.amountError.dataset.code = err.code;
+      notCharged(e);
     }
+  }
+
+  /** A charge that did not happen: back to the amount, saying why (a
+   * closed card window needs no words). */
+  function notCharged(e: unknown): void {
+    const err = asErrorReport(e);
+    show("entry");
+    if (err.code === "not_signed_in") return host.signedOut(err.message);
+    if (err.code === "cancelled") return;
+    el.amountError.textContent = err.message;
+    el.amountError.dataset.code = err.code;
   }
 
   /** A phone order: the card is typed into the gateway's fields in the
@@ -391,12 +398,7 @@ export function counterScreen(host: CounterHost) {
       showResult(sale);
       void refreshSales();
     } catch (e) {
-      const err = asErrorReport(e);
-      show("entry");
-      if (err.code === "not_signed_in") return host.signedOut(err.message);
-      if (err.code === "cancelled") return;
-      el.amountError.textContent = err.message;
-      el.amountError.dataset.code = err.code;
+      notCharged(e);
     }
   }
 
