@@ -92,6 +92,17 @@ fn an_owner_restores_a_backup_on_a_new_machine_with_nothing_lost() -> TestResult
     let shop = &home;
     let canary = "CANARY-table-9-birthday-cake";
 
+    // Some practice first: a training sale, kept in the training cache.
+    let training = |session: &KeyringSession, home: &TerminalHome| -> TestResult<Value> {
+        ok(owner(session, home, &["mode", "training"], "")?)?;
+        let sales = ok(owner(session, home, &["sales", "list", "--since-ms", "0"], "")?)?["sales"].clone();
+        ok(owner(session, home, &["mode", "live"], "")?)?;
+        Ok(sales)
+    };
+    ok(owner(&session, shop, &["mode", "training"], "")?)?;
+    ok(owner(&session, shop, &["charge", "3.00", "--description", canary], "")?)?;
+    ok(owner(&session, shop, &["mode", "live"], "")?)?;
+
     // A day at the till: a cashier, sales, a refund, a close of day.
     ok(owner(
         &session,
@@ -139,12 +150,25 @@ fn an_owner_restores_a_backup_on_a_new_machine_with_nothing_lost() -> TestResult
         .as_str()
         .unwrap_or_default()
         .to_string();
-    let code = ok(owner(&session, shop, &["recovery-kit", "issue"], "")?)?["recovery_code"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let sheets = tempfile::tempdir()?;
+    let sheet = sheets.path().join("recovery-sheet.pdf");
+    let issued = owner(
+        &session,
+        shop,
+        &["recovery-kit", "issue", "--pdf", &sheet.display().to_string()],
+        "",
+    )?;
+    let code = ok(issued)?["recovery_code"].as_str().unwrap_or_default().to_string();
     assert_eq!(code.len(), 29, "{code}");
     assert_ne!(code, old_code);
+    // The sheet to print holds the code, readable by the owner's user only.
+    let printed = merchant_tests::pdf_text(&std::fs::read(&sheet)?);
+    assert!(printed.contains(&code), "{printed}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&sheet)?.permissions().mode() & 0o777, 0o600);
+    }
     let dir = tempfile::tempdir()?;
     let file = dir.path().join("shop.mtbackup");
     let out = owner(&session, shop, &["backup", "--out", &file.display().to_string()], "")?;
@@ -152,6 +176,8 @@ fn an_owner_restores_a_backup_on_a_new_machine_with_nothing_lost() -> TestResult
     let made = ok(out)?;
     assert!(made["backup"]["files"].as_u64().unwrap_or(0) >= 4, "{made}");
     assert!(stderr.contains("backup: sealing"), "progress is shown: {stderr}");
+    let practice = training(&session, shop)?;
+    assert_eq!(practice.as_array().map(Vec::len), Some(1), "{practice}");
     let (sales, z, trail) = seen(&session, shop)?;
     let staff = staff_rows(shop.path())?;
 
@@ -212,6 +238,7 @@ fn an_owner_restores_a_backup_on_a_new_machine_with_nothing_lost() -> TestResult
         &["gateway", "set-key"],
         "sk_test_merchantterminal01\n",
     )?)?;
+    assert_eq!(training(&machine, fresh)?, practice, "the training sale");
 
     // Every sale, refund, staff member, Z report and audit entry up to the
     // backup is back; the restore is the trail's next entry.

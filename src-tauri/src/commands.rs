@@ -9,19 +9,18 @@ use merchant_core::api::{
 };
 use merchant_core::api::{
     BundleRequest, BundleView, CancelChargeRequest, CaptureSaleRequest, ChargeSaleRequest, ConfigureGatewayRequest,
-    CreateOwnerRequest, CurrencyOption, DateRangeRequest, EmailReceiptRequest, ErrorReport, ExportView,
-    GatewaySetupRequest, GatewaySetupView, GetStatusRequest, GetZReportRequest, HandBackCardRequest, ImportView,
-    ListSalesRequest, ListZReportsRequest, OpenPeriodRequest, PhoneCardView, ReceiptRequest, ReceiptView,
-    RefundSaleRequest, RefundView, ReportView, ResolveInDoubtRequest, ResolveView, SaleView, SessionView,
-    SetGatewayKeyRequest, SetLanguageRequest, ShopDayView, SignInRequest, SignOutRequest, SimulatedCardOption,
-    StatusView, SwitchModeRequest, TakePhoneCardRequest, TestCardOption, VoidSaleRequest, ZReportView, ZSummary,
+    CreateOwnerRequest, DateRangeRequest, EmailReceiptRequest, ErrorReport, ExportView, GatewaySetupRequest,
+    GatewaySetupView, GetStatusRequest, GetZReportRequest, HandBackCardRequest, ImportView, ListSalesRequest,
+    ListZReportsRequest, OpenPeriodRequest, PhoneCardView, ReceiptRequest, ReceiptView, RefundSaleRequest, RefundView,
+    ReportView, ResolveInDoubtRequest, ResolveView, SaleView, SessionView, SetGatewayKeyRequest, SetLanguageRequest,
+    ShopDayView, SignInRequest, SignOutRequest, StatusView, SwitchModeRequest, TakePhoneCardRequest, VoidSaleRequest,
+    ZReportView, ZSummary,
 };
 use merchant_core::audit::{AuditEntry, Verification};
 use merchant_core::auth::{Actor, Permission, StaffEntry};
 use merchant_core::clock::now_ms;
 use merchant_core::counter::ChargeInput;
 use merchant_core::gateway::ReaderInfo;
-use merchant_core::messages::Catalog;
 use merchant_core::monitor::Alert;
 use merchant_core::reports::reconcile::Reconciliation;
 use merchant_core::shop::ShopDetails;
@@ -35,46 +34,7 @@ use crate::state::AppState;
 #[tauri::command]
 pub fn get_status(state: State<'_, AppState>, request: GetStatusRequest) -> StatusView {
     let GetStatusRequest {} = request;
-    let settings = state.settings();
-    let terminal = state.terminal().ok();
-    // A terminal that could not start still speaks the shop's language.
-    let own;
-    let words = match &terminal {
-        Some(t) => t.words(),
-        None => {
-            own = Catalog::new(settings.language(), settings.numbers());
-            &own
-        }
-    };
-    StatusView {
-        mode: settings.mode,
-        back_office: settings.back_office,
-        startup_error: state.startup_error(),
-        terminal_id: terminal.as_ref().map(|t| t.terminal_id().to_string()),
-        needs_owner: terminal.as_ref().is_some_and(|t| !t.has_staff().unwrap_or(true)),
-        session: state.current().as_ref().map(SessionView::new),
-        idle_lock_minutes: settings.idle_lock_minutes.clamp(1, 15),
-        currency: settings.currency,
-        currencies: CurrencyOption::all(),
-        language: settings.language(),
-        language_tag: settings.language().tag().into(),
-        numbers: settings.numbers(),
-        max_description_chars: u32::try_from(settings.max_description_chars).unwrap_or(u32::MAX),
-        simulated_cards: SimulatedCardOption::all(words),
-        test_cards: terminal
-            .as_ref()
-            .map(|t| {
-                t.test_cards()
-                    .into_iter()
-                    .map(|c| TestCardOption::new(c, words))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        phone_orders: match (&terminal, state.current()) {
-            (Some(t), Some(actor)) => t.offers_phone_orders(&actor),
-            _ => false,
-        },
-    }
+    state.status()
 }
 
 #[tauri::command]

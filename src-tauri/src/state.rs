@@ -5,10 +5,13 @@
 
 use std::sync::{Arc, Mutex, RwLock};
 
-use merchant_core::api::{ConfirmPinRequest, ErrorReport};
+use merchant_core::api::{
+    ConfirmPinRequest, CurrencyOption, ErrorReport, SessionView, SimulatedCardOption, StatusView, TestCardOption,
+};
 use merchant_core::auth::Actor;
 use merchant_core::config::{ConfigError, Home, Settings};
 use merchant_core::counter::CounterError;
+use merchant_core::messages::Catalog;
 use merchant_core::session::{Need, Session};
 use merchant_core::terminal::{Terminal, TerminalError};
 
@@ -131,5 +134,50 @@ impl AppState {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .take()
             .map(|s| s.actor().clone())
+    }
+
+    /// What the window shows before and after sign-in: the mode, the
+    /// currencies, the cards on offer, who is signed in (`get_status`).
+    pub fn status(&self) -> StatusView {
+        let settings = self.settings();
+        let terminal = self.terminal().ok();
+        // A terminal that could not start still speaks the shop's language.
+        let own;
+        let words = match &terminal {
+            Some(t) => t.words(),
+            None => {
+                own = Catalog::new(settings.language(), settings.numbers());
+                &own
+            }
+        };
+        StatusView {
+            mode: settings.mode,
+            back_office: settings.back_office,
+            startup_error: self.startup_error(),
+            terminal_id: terminal.as_ref().map(|t| t.terminal_id().to_string()),
+            needs_owner: terminal.as_ref().is_some_and(|t| !t.has_staff().unwrap_or(true)),
+            session: self.current().as_ref().map(SessionView::new),
+            idle_lock_minutes: settings.idle_lock_minutes.clamp(1, 15),
+            currency: settings.currency,
+            currencies: CurrencyOption::all(),
+            language: settings.language(),
+            language_tag: settings.language().tag().into(),
+            numbers: settings.numbers(),
+            max_description_chars: u32::try_from(settings.max_description_chars).unwrap_or(u32::MAX),
+            simulated_cards: SimulatedCardOption::all(words),
+            test_cards: terminal
+                .as_ref()
+                .map(|t| {
+                    t.test_cards()
+                        .into_iter()
+                        .map(|c| TestCardOption::new(c, words))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            phone_orders: match (&terminal, self.current()) {
+                (Some(t), Some(actor)) => t.offers_phone_orders(&actor),
+                _ => false,
+            },
+        }
     }
 }

@@ -48,8 +48,17 @@ pub(crate) async fn sign_in_with_pad(app: &AppDriver, name: &str, pin: &str) -> 
     Ok(())
 }
 
+/// Signs the owner in; on a first run (the account is created here), past
+/// the recovery code, as the owner would once they have written it down.
 pub(crate) async fn sign_in_as_owner(app: &AppDriver) -> TestResult {
     sign_in(app, OWNER, OWNER_PIN).await?;
+    app.wait_until("the counter", Duration::from_secs(10), || async {
+        Ok(app.is_shown("counter").await? || app.is_shown("recovery").await?)
+    })
+    .await?;
+    if app.is_shown("recovery").await? {
+        app.by_id("recovery-done").await?.click().await?;
+    }
     app.wait_until("the counter", Duration::from_secs(10), || async {
         app.is_shown("counter").await
     })

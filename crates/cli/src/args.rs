@@ -267,7 +267,12 @@ pub(crate) enum ShopCommand {
 #[derive(Subcommand)]
 pub(crate) enum RecoveryKitCommand {
     /// Issue a new kit (the first, or instead of a lost one).
-    Issue,
+    Issue {
+        /// Also write the recovery sheet (the code, to print) as a PDF here.
+        /// Print it and delete the file: the code must not stay on this computer.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]

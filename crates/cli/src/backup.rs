@@ -23,8 +23,15 @@ pub(crate) fn code_text(terminal: &Terminal, code: &RecoveryCode) -> String {
         .say("cli-recovery-code", &[("code", code.expose().into())])
 }
 
-pub(crate) fn issue_kit(terminal: &Terminal, actor: &Actor) -> Result<Output, ErrorReport> {
+pub(crate) fn issue_kit(
+    terminal: &Terminal,
+    actor: &Actor,
+    sheet: Option<&std::path::Path>,
+) -> Result<Output, ErrorReport> {
     let code = terminal.issue_recovery_kit(actor)?;
+    if let Some(path) = sheet {
+        write_private(path, &terminal.recovery_sheet(&code))?;
+    }
     output(
         serde_json::json!({ "recovery_code": code.expose() }),
         code_text(terminal, &code),
@@ -59,4 +66,19 @@ pub(crate) async fn restore(home: Home, file: &std::path::Path, stdin: &mut Stdi
         text,
         if intact { 0 } else { 6 },
     )
+}
+
+/// Writes `bytes` readable by this user only.
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<(), ErrorReport> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).and_then(|mut f| f.write_all(bytes)).map_err(|e| {
+        ErrorReport::from(TerminalError::from(merchant_core::config::ConfigError::Io {
+            path: path.display().to_string(),
+            reason: e.kind().to_string(),
+        }))
+    })
 }

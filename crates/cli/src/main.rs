@@ -344,8 +344,8 @@ async fn run(cli: Cli) -> Result<Output, ErrorReport> {
         }
         Command::Keys { command } => keys(&terminal, &actor, command),
         Command::RecoveryKit {
-            command: RecoveryKitCommand::Issue,
-        } => backup::issue_kit(&terminal, &actor),
+            command: RecoveryKitCommand::Issue { pdf },
+        } => backup::issue_kit(&terminal, &actor, pdf.as_deref()),
         Command::Backup { out } => backup::backup(&terminal, &actor, &out),
         Command::Audit { command } => audit(&terminal, &actor, command).await,
         Command::Report { command } => report(&terminal, &actor, command).await,

@@ -11,6 +11,25 @@ use crate::config::Home;
 use crate::vault::recovery::{RecoveryCode, WrappedKey};
 use crate::vault::{BuildKind, Keychain, KeychainNamespace};
 
+/// `text` in lines of at most `width` characters, broken between words.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines
+            .last_mut()
+            .filter(|l| l.chars().count() + 1 + word.chars().count() <= width || l.is_empty());
+        match line {
+            Some(line) if !line.is_empty() => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            Some(line) => line.push_str(word),
+            None => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
 /// A backup file's name in `folder`: the time it was made.
 fn backup_name(folder: &Path, now_ms: i64) -> std::path::PathBuf {
     folder.join(format!("merchant-terminal-{now_ms}.mtbackup"))
@@ -30,6 +49,28 @@ impl Terminal {
         let detail = if replaced { "reissued" } else { "first" };
         self.record(Some(actor), Action::RecoveryKitIssued, None, Outcome::Ok, Some(detail))?;
         Ok(code)
+    }
+
+    /// The recovery sheet to print: the shop, this terminal, the code and
+    /// what to do with it, as a PDF. The terminal keeps no copy.
+    pub fn recovery_sheet(&self, code: &RecoveryCode) -> Vec<u8> {
+        let w = &self.words;
+        let mut lines = vec![
+            w.text("recovery-sheet-title"),
+            String::new(),
+            self.shop().name,
+            w.say("recovery-sheet-terminal", &[("id", self.terminal_id.as_str().into())]),
+            String::new(),
+            w.text("recovery-sheet-code"),
+            String::new(),
+            format!("    {}", code.expose()),
+            String::new(),
+        ];
+        for id in ["recovery-sheet-keep", "recovery-sheet-restore"] {
+            lines.extend(wrap(&w.text(id), 72));
+            lines.push(String::new());
+        }
+        crate::pdf::render(&lines)
     }
 
     /// Whether this folder has a recovery kit (a terminal set up before
