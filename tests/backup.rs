@@ -175,7 +175,17 @@ fn an_owner_restores_a_backup_on_a_new_machine_with_nothing_lost() -> TestResult
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     let made = ok(out)?;
     assert!(made["backup"]["files"].as_u64().unwrap_or(0) >= 4, "{made}");
-    assert!(stderr.contains("backup: sealing"), "progress is shown: {stderr}");
+    // Three databases (staff and audit, live, training), sealing, writing.
+    for step in [
+        "1/5 copying terminal.sqlite3",
+        "3/5 copying training/cache.sqlite3",
+        "5/5 writing",
+    ] {
+        assert!(
+            stderr.contains(&format!("backup: {step}")),
+            "progress is shown: {stderr}"
+        );
+    }
     let practice = training(&session, shop)?;
     assert_eq!(practice.as_array().map(Vec::len), Some(1), "{practice}");
     let (sales, z, trail) = seen(&session, shop)?;
@@ -228,7 +238,11 @@ fn an_owner_restores_a_backup_on_a_new_machine_with_nothing_lost() -> TestResult
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     let restored = ok(out)?;
     assert!(restored["audit"]["result"] == "intact", "{restored}");
-    assert!(stderr.contains("restore: staged"), "progress is shown: {stderr}");
+    assert!(stderr.contains("restore: 2/4 staged"), "progress is shown: {stderr}");
+    assert!(
+        stderr.contains("restore: 4/4 files in place"),
+        "progress is shown: {stderr}"
+    );
 
     // The gateway key is not in a backup: the owner enters it again (a
     // live terminal shows nothing of its cache without one).

@@ -167,7 +167,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), BackupError> {
 }
 
 /// A consistent copy of the database at `path`, made while it may be in use.
-fn snapshot(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<(Vec<u8>, Vec<u32>), BackupError> {
+fn snapshot(path: &Path) -> Result<(Vec<u8>, Vec<u32>), BackupError> {
     use rusqlite::{Connection, OpenFlags};
     let src = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(|_| BackupError::Snapshot)?;
@@ -179,7 +179,6 @@ fn snapshot(path: &Path, progress: &mut dyn FnMut(&str)) -> Result<(Vec<u8>, Vec
             .run_to_completion(256, std::time::Duration::from_millis(5), None)
             .map_err(|_| BackupError::Snapshot)?;
     }
-    progress(&path.display().to_string());
     // The cache key versions still in use (their epochs are in the keychain).
     let versions = Connection::open_with_flags(copy.path(), OpenFlags::SQLITE_OPEN_READ_ONLY)
         .and_then(|c| {
@@ -259,12 +258,16 @@ pub fn write(
         tar.append_data(&mut header, name, bytes)
             .map_err(|e| io(Path::new(name), &e))
     };
-    for name in DATABASES {
+    // Progress as done/total: each database, then sealing and writing.
+    let present: Vec<&str> = DATABASES
+        .into_iter()
+        .filter(|name| home.root().join(name).exists())
+        .collect();
+    let total = present.len() + 2;
+    for (done, name) in present.into_iter().enumerate() {
+        progress(&format!("{}/{total} copying {name}", done + 1));
         let path = home.root().join(name);
-        if !path.exists() {
-            continue;
-        }
-        let (bytes, versions) = snapshot(&path, progress)?;
+        let (bytes, versions) = snapshot(&path)?;
         if let Some(scope) = [Mode::Live, Mode::Training]
             .into_iter()
             .find(|m| name.starts_with(m.folder()))
@@ -294,7 +297,7 @@ pub fn write(
     let keychain_json = zeroize::Zeroizing::new(serde_json::to_vec(&copy).map_err(|_| BackupError::Snapshot)?);
     add(&mut tar, KEYCHAIN_ENTRY, &keychain_json)?;
     let plain = zeroize::Zeroizing::new(tar.into_inner().map_err(|e| io(out, &e))?);
-    progress("sealing");
+    progress(&format!("{}/{total} sealing", total - 1));
     let mut nonce = [0u8; 24];
     rand::rngs::OsRng.fill_bytes(&mut nonce);
     let header = Header {
@@ -320,7 +323,7 @@ pub fn write(
     file.extend_from_slice(&u32::try_from(header_bytes.len()).unwrap_or(u32::MAX).to_be_bytes());
     file.extend_from_slice(&header_bytes);
     file.extend_from_slice(&sealed);
-    progress("writing");
+    progress(&format!("{total}/{total} writing"));
     let dir = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -383,7 +386,7 @@ pub fn restore(
     if !resuming && (home.root().join(DATABASES[0]).exists() || home.has_encrypted_data()) {
         return Err(BackupError::NotEmpty);
     }
-    progress("opening");
+    progress("1/4 opening with the recovery code");
     let keys = SubKeys::new(header.kit.unwrap(code)?);
     let nonce = hex::decode(&header.nonce).map_err(|_| BackupError::Damaged)?;
     if nonce.len() != 24 {
@@ -445,7 +448,7 @@ pub fn restore(
         write_atomically(&path, data)?;
         files += 1;
     }
-    progress("staged");
+    progress(&format!("2/4 staged {files} files"));
     crate::crashpoint::reached(crate::crashpoint::RESTORE_STAGED);
     keychain.store_master_key(keys.master())?;
     for (scope, version, hex_epoch) in &copy.cache_epochs {
@@ -459,6 +462,7 @@ pub fn restore(
         keychain.store_setup_record(record)?;
     }
     crate::crashpoint::reached(crate::crashpoint::RESTORE_KEYCHAIN);
+    progress("3/4 keys in the keychain");
     for (name, _) in entries.iter().filter(|(n, _)| n != KEYCHAIN_ENTRY) {
         let to = home.root().join(name);
         if let Some(parent) = to.parent() {
@@ -469,7 +473,7 @@ pub fn restore(
     let _ = std::fs::remove_dir_all(&staging);
     adopt_restored_ca(home)?;
     std::fs::remove_file(&marker).map_err(|e| io(&marker, &e))?;
-    progress("restored");
+    progress("4/4 files in place");
     Ok(Restored {
         terminal_id: header.terminal_id,
         created_at_ms: header.created_at_ms,
