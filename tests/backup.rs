@@ -351,6 +351,22 @@ fn a_restore_refuses_a_damaged_file_and_another_terminals_folder_and_changes_not
     for (f, was) in before {
         assert_eq!(std::fs::read(other.path().join(&f))?, was, "{f} changed");
     }
+    // A path that cannot be used is named as "the backup file", never repeated.
+    let nowhere = dir.path().join("no-such-folder-CANARY-7731/shop.mtbackup");
+    let nowhere = nowhere.display().to_string();
+    let out = restore(&machine, &fresh, Path::new(&nowhere), &code)?;
+    assert!(
+        said(&out).contains("could not be read") && !said(&out).contains("CANARY-7731"),
+        "{}",
+        said(&out)
+    );
+    let out = owner(&session, &shop, &["backup", "--out", &nowhere], "")?;
+    assert!(
+        said(&out).contains("could not be written") && !said(&out).contains("CANARY-7731"),
+        "{}",
+        said(&out)
+    );
+
     // Not a way in: a copy of the whole data folder, wrapped key and all,
     // opens nothing on a machine whose keychain lacks the master key.
     let copy = TerminalHome::new()?;

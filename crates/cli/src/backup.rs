@@ -68,7 +68,8 @@ pub(crate) async fn restore(home: Home, file: &std::path::Path, stdin: &mut Stdi
     )
 }
 
-/// Writes `bytes` readable by this user only.
+/// Writes `bytes` readable by this user only. A failure names the sheet,
+/// not the path that was typed.
 fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<(), ErrorReport> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
@@ -76,9 +77,9 @@ fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<(), ErrorReport
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     options.open(path).and_then(|mut f| f.write_all(bytes)).map_err(|e| {
-        ErrorReport::from(TerminalError::from(merchant_core::config::ConfigError::Io {
-            path: path.display().to_string(),
-            reason: e.kind().to_string(),
-        }))
+        ErrorReport::new(
+            merchant_core::api::ErrorCode::ExportError,
+            format!("The recovery sheet could not be written ({}).", e.kind()),
+        )
     })
 }

@@ -74,6 +74,12 @@ pub enum BackupError {
     Keychain(#[from] KeychainError),
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// The file a person named could not be written or read; the path they
+    /// typed is not repeated, the system's reason is.
+    #[error("The backup file could not be written ({0}).")]
+    CannotWrite(String),
+    #[error("The backup file could not be read ({0}).")]
+    CannotRead(String),
     /// A database could not be copied.
     #[error("A database could not be copied for the backup.")]
     Snapshot,
@@ -136,6 +142,10 @@ fn io(path: &Path, e: &std::io::Error) -> BackupError {
         path: path.display().to_string(),
         reason: e.kind().to_string(),
     })
+}
+
+fn cannot_write(e: &std::io::Error) -> BackupError {
+    BackupError::CannotWrite(e.kind().to_string())
 }
 
 /// The data folder's recovery kit, if one was issued.
@@ -296,7 +306,7 @@ pub fn write(
     }
     let keychain_json = zeroize::Zeroizing::new(serde_json::to_vec(&copy).map_err(|_| BackupError::Snapshot)?);
     add(&mut tar, KEYCHAIN_ENTRY, &keychain_json)?;
-    let plain = zeroize::Zeroizing::new(tar.into_inner().map_err(|e| io(out, &e))?);
+    let plain = zeroize::Zeroizing::new(tar.into_inner().map_err(|_| BackupError::Snapshot)?);
     progress(&format!("{}/{total} sealing", total - 1));
     let mut nonce = [0u8; 24];
     rand::rngs::OsRng.fill_bytes(&mut nonce);
@@ -328,13 +338,13 @@ pub fn write(
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or_else(|| Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| io(dir, &e))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| cannot_write(&e))?;
     let half = file.len() / 2;
-    tmp.write_all(&file[..half]).map_err(|e| io(out, &e))?;
+    tmp.write_all(&file[..half]).map_err(|e| cannot_write(&e))?;
     crate::crashpoint::reached(crate::crashpoint::BACKUP_HALF_WRITTEN);
-    tmp.write_all(&file[half..]).map_err(|e| io(out, &e))?;
-    tmp.as_file().sync_all().map_err(|e| io(out, &e))?;
-    tmp.persist(out).map_err(|e| io(out, &e.error))?;
+    tmp.write_all(&file[half..]).map_err(|e| cannot_write(&e))?;
+    tmp.as_file().sync_all().map_err(|e| cannot_write(&e))?;
+    tmp.persist(out).map_err(|e| cannot_write(&e.error))?;
     Ok(BackupMade {
         path: out.to_path_buf(),
         bytes: file.len() as u64,
@@ -370,7 +380,7 @@ pub fn restore(
     code: &RecoveryCode,
     progress: &mut dyn FnMut(&str),
 ) -> Result<Restored, BackupError> {
-    let bytes = std::fs::read(file).map_err(|e| io(file, &e))?;
+    let bytes = std::fs::read(file).map_err(|e| BackupError::CannotRead(e.kind().to_string()))?;
     let (header, header_bytes, body) = read_header(&bytes)?;
     // Whose folder is this? Only an empty one (or one that only knows
     // this very terminal's id, from a start that found nothing) is taken.

@@ -238,6 +238,7 @@ fn backup_code(e: &BackupError) -> ErrorCode {
         | BackupError::Interrupted => ErrorCode::RestoreRefused,
         BackupError::Keychain(k) => keychain_code(k),
         BackupError::Config(_) | BackupError::Snapshot => ErrorCode::StoreError,
+        BackupError::CannotWrite(_) | BackupError::CannotRead(_) => ErrorCode::ExportError,
     }
 }
 
@@ -251,7 +252,11 @@ fn backup_said(e: &BackupError) -> Option<Said> {
         BackupError::NotEmpty => "error-backup-not-empty",
         BackupError::KeychainHasKey => "error-backup-keychain-has-key",
         BackupError::Interrupted => "error-backup-interrupted",
-        BackupError::Keychain(_) | BackupError::Config(_) | BackupError::Snapshot => return None,
+        BackupError::Keychain(_)
+        | BackupError::Config(_)
+        | BackupError::Snapshot
+        | BackupError::CannotWrite(_)
+        | BackupError::CannotRead(_) => return None,
     }))
 }
 
