@@ -24,7 +24,10 @@ export function backupsSection(host: BackupsHost) {
     now: $<HTMLButtonElement>("backups-now"),
   };
 
+  let shown: BackupStateView | null = null;
+
   function render(s: BackupStateView): void {
+    shown = s;
     const last = s.last_backup_ms === null ? t("backups-never") : dateText(s.last_backup_ms, host.locale(), "dateTime");
     const kit = s.has_kit ? t("backups-kit-yes") : t("backups-kit-no");
     el.state.textContent = `${t("backups-last", { when: last })} ${kit}`;
@@ -56,6 +59,10 @@ export function backupsSection(host: BackupsHost) {
   });
 
   return {
+    /** Writes the section again in the language now shown. */
+    rewrite(): void {
+      if (shown) render(shown);
+    },
     async open(): Promise<void> {
       // The code is shown once: leaving the screen forgets it.
       el.code.textContent = "";

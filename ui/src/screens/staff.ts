@@ -294,7 +294,7 @@ export function staffScreen(host: StaffHost) {
       fillAuditFilters(el.auditAction, el.auditOutcome);
       renderStaff(shownStaff);
       renderAudit(shownAudit);
-      await backups.open();
+      backups.rewrite();
       showLanguage();
       // Said in the new language, so the manager hears that it took.
       say(t("staff-language-saved"));
