@@ -136,6 +136,49 @@ fn a_5xx_after_acting_leaves_the_sale_in_doubt_until_resolved() -> TestResult {
     Ok(())
 }
 
+/// Once the gateway has taken the money, nothing that goes wrong afterwards
+/// makes the sale "not charged": not a failed lookup of the card's brand
+/// and last 4 (a second request on a new connection, which can be refused),
+/// not an acted-on answer the terminal cannot read (a status it does not
+/// know). Judged by the gateway's raw records.
+#[test]
+fn a_charge_the_gateway_took_is_never_recorded_as_not_charged() -> TestResult {
+    let pki = TestPki::new()?;
+    let gw = Localstripe::start(&pki, "server")?;
+    let session = KeyringSession::unlocked()?;
+    let retries = 2;
+    let home = live_terminal_with(&session, &pki, &gw, 3_000, retries)?;
+
+    // The charge succeeds; every attempt at reading its card fails.
+    let card_lookup_fails: Vec<Value> = (0..=retries)
+        .map(|_| json!({ "path": "/v1/payment_methods", "method": "GET", "kind": "status_before", "status": 503 }))
+        .collect();
+    let before = gw.faults_fired(&pki)?.get("status_before").copied().unwrap_or(0);
+    gw.faults(&pki, Value::Array(card_lookup_fails))?;
+    let out = charge(&session, &home, "14.00")?;
+    gw.clear_faults(&pki)?;
+    let fired = gw.faults_fired(&pki)?.get("status_before").copied().unwrap_or(0) - before;
+    assert_eq!(fired, retries as u64 + 1, "every card lookup failed");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(out_json(&out)["sale"]["status"], "approved");
+    assert_eq!(check_consistent(&home, &gw, &pki)?, (1, 0));
+
+    // The charge succeeds; its answer names a status the terminal does not
+    // know. Whether money moved is then unknown: in doubt, then settled from
+    // the gateway's own record.
+    gw.faults(
+        &pki,
+        json!([{ "path": "/v1/payment_intents", "kind": "patch_after", "patch": { "status": "settling_somehow" } }]),
+    )?;
+    let out = charge(&session, &home, "15.00")?;
+    assert_eq!(out.status.code(), Some(13), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(out_json(&out)["sale"]["status"], "in_doubt");
+    let out = merchantctl(Some(&session), &home, &["--json", "resolve"])?;
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(check_consistent(&home, &gw, &pki)?, (2, 0));
+    Ok(())
+}
+
 #[test]
 fn a_hanging_gateway_gives_a_clear_answer_and_no_double_charge() -> TestResult {
     let pki = TestPki::new()?;

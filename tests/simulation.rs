@@ -481,12 +481,12 @@ fn outcome_of(id: &str, status: PiStatus, card: CardSummary, capture_before_ms: 
     match status {
         PiStatus::Succeeded => ChargeOutcome::Approved {
             gateway_ref,
-            card,
+            card: Some(card),
             risk: None,
         },
         PiStatus::RequiresCapture => ChargeOutcome::Authorized {
             gateway_ref,
-            card,
+            card: Some(card),
             risk: None,
             capture_before_ms: Some(capture_before_ms),
         },

@@ -67,7 +67,7 @@ pub(super) fn settlement_for(result: Result<ChargeOutcome, GatewayError>, amount
             captured: Some(amount),
             outcome_code: None,
             gateway_ref: Some(gateway_ref),
-            card: Some(card),
+            card,
         },
         Ok(ChargeOutcome::Authorized {
             gateway_ref,
@@ -80,7 +80,7 @@ pub(super) fn settlement_for(result: Result<ChargeOutcome, GatewayError>, amount
             captured: None,
             outcome_code: None,
             gateway_ref: Some(gateway_ref),
-            card: Some(card),
+            card,
         },
         Ok(ChargeOutcome::Declined {
             gateway_ref,

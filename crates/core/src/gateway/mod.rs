@@ -158,15 +158,18 @@ pub enum PaymentState {
 /// A settled answer from the gateway about a charge.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChargeOutcome {
+    /// The money was taken. `card` is what the gateway says about the card,
+    /// when it could be read: a failed lookup of the card never makes a
+    /// taken payment look untaken.
     Approved {
         gateway_ref: GatewayRef,
-        card: CardSummary,
+        card: Option<CardSummary>,
         risk: Option<RiskSignals>,
     },
     /// Authorised only (manual capture): the money is held, not yet taken.
     Authorized {
         gateway_ref: GatewayRef,
-        card: CardSummary,
+        card: Option<CardSummary>,
         risk: Option<RiskSignals>,
         /// When the authorisation lapses (Unix ms), where the gateway says.
         capture_before_ms: Option<i64>,

@@ -337,7 +337,9 @@ pub(super) fn conclude<T: DeserializeOwned>(sent: Sent, mutation: bool) -> Resul
     match sent.last {
         Attempt::Answered { status, body, .. } => {
             let json: Value = serde_json::from_slice(&body.0).unwrap_or(Value::Null);
-            if (200..300).contains(&status) {
+            if (200..300).contains(&status) && mutation {
+                acted_on(read(json))
+            } else if (200..300).contains(&status) {
                 read(json)
             } else {
                 Err(map_error(status, &read(json).unwrap_or_default()))
@@ -347,6 +349,17 @@ pub(super) fn conclude<T: DeserializeOwned>(sent: Sent, mutation: bool) -> Resul
         Attempt::NotSent { tls: false } | Attempt::Lost => Err(GatewayError::Unreachable),
         Attempt::Oversized => Err(GatewayError::AnswerTooLarge),
     }
+}
+
+/// What an answer the gateway gave after acting on a money request comes
+/// to when the terminal cannot read it (a field missing, a status it does
+/// not know): the gateway took the request, so whether money moved is
+/// unknown, and the operation is looked up, never recorded as failed.
+pub(super) fn acted_on<T>(read: Result<T, GatewayError>) -> Result<T, GatewayError> {
+    read.map_err(|e| match e {
+        GatewayError::MalformedResponse => GatewayError::OutcomeUnknown,
+        e => e,
+    })
 }
 
 /// Maps an error answer to what the counter can act on.

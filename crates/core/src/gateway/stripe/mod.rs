@@ -185,6 +185,8 @@ impl StripeGateway {
         conclude(sent, idempotency.is_some())
     }
 
+    /// The card a payment was made with, as the gateway reports it; `None`
+    /// when it cannot be read, which says nothing about the money.
     async fn card_for(&self, pi: &PaymentIntent) -> Option<CardSummary> {
         if let Some(card) = pi.charged_card() {
             return Some(card);
@@ -198,6 +200,7 @@ impl StripeGateway {
                 None,
             )
             .await
+            .inspect_err(|e| tracing::warn!(error = %e, "the card of a payment could not be read"))
             .ok()?;
         pm.card?.summary()
     }
@@ -207,7 +210,7 @@ impl StripeGateway {
         pi.money()?;
         match pi.status()? {
             IntentStatus::Succeeded => Ok(Some(ChargeOutcome::Approved {
-                card: self.card_for(pi).await.ok_or(GatewayError::MalformedResponse)?,
+                card: self.card_for(pi).await,
                 risk: pi.risk(),
                 gateway_ref,
             })),
@@ -222,7 +225,7 @@ impl StripeGateway {
                 }))
             }
             IntentStatus::RequiresCapture => Ok(Some(ChargeOutcome::Authorized {
-                card: self.card_for(pi).await.ok_or(GatewayError::MalformedResponse)?,
+                card: self.card_for(pi).await,
                 risk: pi.risk(),
                 capture_before_ms: pi.capture_before_ms(),
                 gateway_ref,
@@ -231,10 +234,11 @@ impl StripeGateway {
             IntentStatus::Processing => Err(GatewayError::OutcomeUnknown),
             // Created but never confirmed, or cancelled before any attempt:
             // no money moved.
-            IntentStatus::RequiresPaymentMethod
-            | IntentStatus::RequiresConfirmation
-            | IntentStatus::Canceled
-            | IntentStatus::Other => Ok(None),
+            IntentStatus::RequiresPaymentMethod | IntentStatus::RequiresConfirmation | IntentStatus::Canceled => {
+                Ok(None)
+            }
+            // A status this terminal does not know says nothing either way.
+            IntentStatus::Other => Err(GatewayError::MalformedResponse),
         }
     }
 
@@ -349,7 +353,7 @@ impl Gateway for StripeGateway {
             () = cancel.cancelled() => return Err(GatewayError::OutcomeUnknown),
         };
         match result {
-            Ok(pi) => self.outcome_of(&pi).await?.ok_or(GatewayError::ProcessingError),
+            Ok(pi) => acted_on(self.outcome_of(&pi).await)?.ok_or(GatewayError::ProcessingError),
             Err(GatewayError::Declined { reason, payment_intent }) => Ok(ChargeOutcome::Declined {
                 gateway_ref: payment_intent.map(GatewayRef),
                 reason,
@@ -432,7 +436,7 @@ impl Gateway for StripeGateway {
                 Some(request.idempotency_key.as_str()),
             )
             .await?;
-        r.outcome()
+        acted_on(r.outcome())
     }
 
     async fn capture(&self, op: &PaymentOp) -> Result<MinorUnits, GatewayError> {
@@ -446,9 +450,9 @@ impl Gateway for StripeGateway {
         let pi: PaymentIntent = self
             .call(reqwest::Method::POST, &path, &form, Some(op.idempotency_key.as_str()))
             .await?;
-        match pi.state()? {
+        match acted_on(pi.state())? {
             PaymentState::Captured { amount } => Ok(amount),
-            _ => Err(GatewayError::MalformedResponse),
+            _ => Err(GatewayError::OutcomeUnknown),
         }
     }
 
@@ -457,9 +461,9 @@ impl Gateway for StripeGateway {
         let pi: PaymentIntent = self
             .call(reqwest::Method::POST, &path, &[], Some(op.idempotency_key.as_str()))
             .await?;
-        match pi.state()? {
+        match acted_on(pi.state())? {
             PaymentState::Voided => Ok(()),
-            _ => Err(GatewayError::MalformedResponse),
+            _ => Err(GatewayError::OutcomeUnknown),
         }
     }
 

@@ -335,6 +335,20 @@ fn only_a_definite_answer_ends_a_mutation_that_may_have_landed() {
         conclude::<Value>(sent(answered(500, "{}"), true), false),
         Err(GatewayError::Unreachable)
     );
+    // A success the terminal cannot read: the request was acted on, so a
+    // mutation is in doubt; a read is only malformed.
+    for body in ["", "not json", "42", r#""a string""#] {
+        assert_eq!(
+            conclude::<PaymentIntent>(sent(answered(200, body), false), true).err(),
+            Some(GatewayError::OutcomeUnknown),
+            "{body}"
+        );
+        assert_eq!(
+            conclude::<PaymentIntent>(sent(answered(200, body), false), false).err(),
+            Some(GatewayError::MalformedResponse),
+            "{body}"
+        );
+    }
 }
 
 #[test]
