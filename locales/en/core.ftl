@@ -351,6 +351,7 @@ error-backup-wrong-code = This recovery code does not open this backup. Nothing 
 error-backup-damaged = The backup file is damaged or incomplete. Nothing was restored.
 error-backup-other-terminal = This backup is of another terminal than the one in this data folder. Nothing was restored.
 error-backup-not-empty = This data folder already holds a terminal: restore into an empty folder.
+error-backup-in-use = This terminal is already in use: a backup is restored only on a new installation.
 error-backup-keychain-has-key = The keychain already holds another key for this terminal. Nothing was restored.
 error-backup-interrupted = A restore into this data folder was interrupted: run the restore again.
 recovery-sheet-title = Merchant Terminal - recovery sheet

@@ -353,6 +353,7 @@ error-backup-wrong-code = Este código de recuperación no abre esta copia de se
 error-backup-damaged = El archivo de copia de seguridad está dañado o incompleto. No se restauró nada.
 error-backup-other-terminal = Esta copia de seguridad es de otro terminal que el de esta carpeta de datos. No se restauró nada.
 error-backup-not-empty = Esta carpeta de datos ya contiene un terminal: restaure en una carpeta vacía.
+error-backup-in-use = Este terminal ya está en uso: una copia de seguridad solo se restaura en una instalación nueva.
 error-backup-keychain-has-key = El llavero ya tiene otra clave para este terminal. No se restauró nada.
 error-backup-interrupted = Se interrumpió una restauración en esta carpeta de datos: vuelva a ejecutarla.
 recovery-sheet-title = Merchant Terminal - hoja de recuperación

@@ -10,6 +10,7 @@
 commands! {
     get_status: GetStatusRequest => StatusView, open;
     create_owner: CreateOwnerRequest => SessionView, open;
+    restore_backup: RestoreBackupRequest => RestoredView, open;
     sign_in: SignInRequest => SessionView, open;
     sign_out: SignOutRequest => (), open;
     confirm_pin: ConfirmPinRequest => (), open;

@@ -5,7 +5,8 @@
 
 use merchant_core::api::{
     AddStaffRequest, AuditQueryRequest, BackUpRequest, BackupStateView, ConfirmPinRequest, ErrorCode, KeysRequest,
-    KeysView, OwnerRequest, RecoveryKitView, ResetPinRequest, SetRecipientsRequest, StaffChangeRequest,
+    KeysView, OwnerRequest, RecoveryKitView, ResetPinRequest, RestoreBackupRequest, RestoredView, SetRecipientsRequest,
+    StaffChangeRequest,
 };
 use merchant_core::api::{
     BundleRequest, BundleView, CancelChargeRequest, CaptureSaleRequest, ChargeSaleRequest, ConfigureGatewayRequest,
@@ -561,4 +562,16 @@ pub async fn back_up_now(state: State<'_, AppState>, request: BackUpRequest) -> 
     }
     let (terminal, actor) = state.signed_in()?;
     Ok(terminal.backup_state(&actor)?)
+}
+
+/// "Restore from a backup", before the first owner exists (the core
+/// refuses a terminal anyone has used). Open, like `create_owner`.
+#[tauri::command]
+pub async fn restore_backup(
+    state: State<'_, AppState>,
+    request: RestoreBackupRequest,
+) -> Result<RestoredView, ErrorReport> {
+    let code = merchant_core::vault::recovery::RecoveryCode::parse_secret(&request.code)
+        .map_err(|e| ErrorReport::from(&TerminalError::from(merchant_core::backup::BackupError::from(e))))?;
+    state.restore(std::path::Path::new(&request.file), &code).await
 }

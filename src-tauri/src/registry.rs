@@ -10,9 +10,10 @@ use merchant_core::api::{
     DateRangeRequest, EmailReceiptRequest, ExportView, GatewaySetupRequest, GatewaySetupView, GetStatusRequest,
     GetZReportRequest, HandBackCardRequest, ImportView, KeysRequest, KeysView, ListSalesRequest, ListZReportsRequest,
     OpenPeriodRequest, OwnerRequest, PhoneCardView, ReceiptRequest, ReceiptView, RecoveryKitView, RefundSaleRequest,
-    RefundView, ReportView, ResetPinRequest, ResolveInDoubtRequest, ResolveView, SaleView, SessionView,
-    SetGatewayKeyRequest, SetLanguageRequest, SetRecipientsRequest, ShopDayView, SignInRequest, SignOutRequest,
-    StaffChangeRequest, StatusView, SwitchModeRequest, TakePhoneCardRequest, VoidSaleRequest, ZReportView, ZSummary,
+    RefundView, ReportView, ResetPinRequest, ResolveInDoubtRequest, ResolveView, RestoreBackupRequest, RestoredView,
+    SaleView, SessionView, SetGatewayKeyRequest, SetLanguageRequest, SetRecipientsRequest, ShopDayView, SignInRequest,
+    SignOutRequest, StaffChangeRequest, StatusView, SwitchModeRequest, TakePhoneCardRequest, VoidSaleRequest,
+    ZReportView, ZSummary,
 };
 #[allow(unused_imports)]
 use merchant_core::audit::{AuditEntry, Verification};

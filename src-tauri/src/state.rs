@@ -3,17 +3,22 @@
 //! session's rules (idle lock, PIN re-entry, the member's current role and
 //! active flag) are the core's: every command resumes it through `Terminal`.
 
-use std::sync::{Arc, Mutex, RwLock};
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use merchant_core::api::{
-    ConfirmPinRequest, CurrencyOption, ErrorReport, SessionView, SimulatedCardOption, StatusView, TestCardOption,
+    ConfirmPinRequest, CurrencyOption, ErrorReport, RestoredView, SessionView, SimulatedCardOption, StatusView, Step,
+    TestCardOption,
 };
+use merchant_core::audit::Verification;
 use merchant_core::auth::Actor;
+use merchant_core::backup::BackupError;
 use merchant_core::config::{ConfigError, Home, Settings};
 use merchant_core::counter::CounterError;
 use merchant_core::messages::Catalog;
 use merchant_core::session::{Need, Session};
 use merchant_core::terminal::{Terminal, TerminalError};
+use merchant_core::vault::recovery::RecoveryCode;
 
 /// The open terminal and the settings it was opened with; replaced whole
 /// when an owner changes the gateway or the mode.
@@ -26,6 +31,8 @@ pub struct AppState {
     home: Result<Home, ConfigError>,
     opened: RwLock<Opened>,
     session: Mutex<Option<Session>>,
+    /// The step a restore from a backup has reached, while one runs.
+    restoring: Mutex<Option<Step>>,
 }
 
 impl AppState {
@@ -35,6 +42,7 @@ impl AppState {
             home,
             opened: RwLock::new(opened),
             session: Mutex::new(None),
+            restoring: Mutex::new(None),
         }
     }
 
@@ -69,6 +77,57 @@ impl AppState {
     pub async fn reopen(&self) {
         let opened = Self::open(&self.home).await;
         *self.opened.write().unwrap_or_else(std::sync::PoisonError::into_inner) = opened;
+    }
+
+    /// "Restore from a backup" on a new installation: the unused terminal
+    /// the first start made is replaced by the backup's (the core refuses
+    /// any other). Whatever happens, a terminal is open again afterwards.
+    pub async fn restore(&self, file: &Path, code: &RecoveryCode) -> Result<RestoredView, ErrorReport> {
+        let unused = self.take_terminal().await?;
+        let mut set_step = |step: &Step| *lock(&self.restoring) = Some(step.clone());
+        let result = unused.restore_over(file, code, &mut set_step).await;
+        *lock(&self.restoring) = None;
+        match result {
+            Ok((terminal, restored, audit)) => {
+                tracing::info!(files = restored.files, "restored from a backup");
+                *self.opened.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Opened {
+                    settings: terminal.settings().clone(),
+                    terminal: Ok(Arc::new(terminal.with_webview_version(tauri::webview_version().ok()))),
+                };
+                Ok(RestoredView {
+                    backup_made_ms: restored.created_at_ms,
+                    files: u32::try_from(restored.files).unwrap_or(u32::MAX),
+                    audit_intact: matches!(audit, Verification::Intact { .. }),
+                })
+            }
+            Err(e) => {
+                self.reopen().await;
+                Err(ErrorReport::from(&e))
+            }
+        }
+    }
+
+    /// The open terminal, out of the state and owned (no command holds it),
+    /// for a restore; commands meanwhile hear that a restore is under way.
+    async fn take_terminal(&self) -> Result<Terminal, ErrorReport> {
+        let under_way = || ErrorReport::from(&TerminalError::from(BackupError::Interrupted));
+        let mut shared = {
+            let mut opened = self.opened.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+            std::mem::replace(&mut opened.terminal, Err(under_way()))?
+        };
+        // A command that began just before may still hold it for a moment.
+        for _ in 0..20 {
+            match Arc::try_unwrap(shared) {
+                Ok(terminal) => return Ok(terminal),
+                Err(still_shared) => shared = still_shared,
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        self.opened
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .terminal = Ok(shared);
+        Err(ErrorReport::from(&TerminalError::from(BackupError::InUse)))
     }
 
     /// Before the process exits (the window's event loop never returns):
@@ -151,6 +210,7 @@ impl AppState {
             }
         };
         StatusView {
+            restoring: lock(&self.restoring).clone(),
             mode: settings.mode,
             back_office: settings.back_office,
             startup_error: self.startup_error(),
@@ -180,4 +240,8 @@ impl AppState {
             },
         }
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

@@ -1,8 +1,8 @@
 //! The owner's Backups section: a new recovery kit (its code shown once)
-//! and Back up now; the file it writes is then restored on a new machine
-//! with the code as the window showed it.
+//! and Back up now; the file it writes is then restored on a new machine's
+//! first screen with the code as the window showed it.
 
-use merchant_tests::{binary, AppDriver, KeyringSession, TerminalHome, TestResult};
+use merchant_tests::{AppDriver, KeyringSession, TerminalHome, TestResult};
 
 use crate::steps::*;
 
@@ -51,28 +51,68 @@ async fn the_owner_issues_a_recovery_kit_and_backs_up_from_the_window() -> TestR
     );
     app.close().await?;
 
-    // The code as the window showed it opens the file on a new machine.
+    // On a new machine, the app's first screen restores the file with the
+    // code as the window showed it.
     let machine = KeyringSession::unlocked()?;
-    let fresh = tempfile::tempdir()?;
-    let mut cmd = std::process::Command::new(binary("merchantctl")?);
-    machine.envs(&mut cmd);
-    let mut child = cmd
-        .arg("--home")
-        .arg(fresh.path())
-        .args(["--json", "restore"])
-        .arg(&files[0])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()?;
-    if let Some(mut stdin) = child.stdin.take() {
-        use std::io::Write;
-        stdin.write_all(format!("{code}\n").as_bytes())?;
-    }
-    let out = child.wait_with_output()?;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
-    let restored: serde_json::Value = serde_json::from_slice(&out.stdout)?;
-    assert_eq!(restored["audit"]["result"], "intact", "{restored}");
+    let fresh = TerminalHome::new()?;
+    let app = AppDriver::launch(&machine, &fresh).await?;
+    app.wait_until(
+        "the owner's first screen",
+        std::time::Duration::from_secs(10),
+        || async { app.is_shown("restore_open").await },
+    )
+    .await?;
+    let unused_id = std::fs::read_to_string(fresh.path().join("terminal-id"))?;
+    app.by_id("restore_open").await?.click().await?;
+    app.by_id("restore_file")
+        .await?
+        .send_keys(&files[0].display().to_string())
+        .await?;
+    // One symbol wrong: caught by the check symbols, and the new terminal
+    // stays as it was.
+    let mistyped = format!("{}{}", if code.starts_with('Z') { "Y" } else { "Z" }, &code[1..]);
+    app.by_id("restore_code").await?.send_keys(&mistyped).await?;
+    app.by_id("restore_go").await?.click().await?;
+    wait_text(&app, "restore_error", "not a recovery code").await?;
+    assert_eq!(std::fs::read_to_string(fresh.path().join("terminal-id"))?, unused_id);
+    let typed = app.by_id("restore_code").await?;
+    typed.clear().await?;
+    typed.send_keys(&code).await?;
+    app.screenshot("49-restore-from-a-backup").await?;
+    app.by_id("restore_go").await?.click().await?;
+    wait_text(&app, "sign-in-error", "is restored").await?;
+    assert!(
+        !app.is_shown("restore_open").await?,
+        "offered only on a new installation"
+    );
+    sign_in_as_owner(&app).await?;
+    wait_text(&app, "sales-list", "4.20").await?;
+
+    // The restored terminal is in use: a second restore over IPC is refused.
+    let refused = app
+        .client
+        .execute_async(
+            &format!(
+                r#"const done = arguments[arguments.length - 1];
+                   window.__TAURI_INTERNALS__.invoke('restore_backup', {{ request: {{ file: {file:?}, code: {code:?} }} }})
+                     .then(() => done('restored'), (e) => done(e.code));"#,
+                file = files[0].display().to_string(),
+            ),
+            vec![],
+        )
+        .await?;
+    assert_eq!(refused, "restore_refused");
+    app.close().await?;
+    assert_ne!(std::fs::read_to_string(fresh.path().join("terminal-id"))?, unused_id);
+    let out = merchant_tests::merchantctl(Some(&machine), &fresh, &["audit", "verify"])?;
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = merchant_tests::merchantctl(
+        Some(&machine),
+        &fresh,
+        &["--json", "audit", "show", "--action", "restored"],
+    )?;
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(shown["entries"][0]["outcome"], "ok", "{shown}");
     Ok(())
 }
 

@@ -11,6 +11,7 @@ import { ROLE_WORDS, minorAsTyped, moneyText } from "./kit/format";
 import { currentLanguage, localize, reportText, setAmountWriter, setLanguage, t } from "./kit/l10n";
 import { counterScreen } from "./screens/counter";
 import { reportsScreen } from "./screens/reports";
+import { restoreDialog } from "./screens/restore";
 import { setupScreen } from "./screens/setup";
 import { staffScreen } from "./screens/staff";
 import { supportScreen } from "./screens/support";
@@ -88,6 +89,17 @@ const counter = counterScreen({
   signedOut: (message) => showSignIn(message),
 });
 
+const restore = restoreDialog({
+  locale: () => app.status?.language_tag ?? "en-US",
+  restored: async (message) => {
+    const s = await call("get_status", {});
+    applyLanguage(s);
+    applyTill(s);
+    app.needsOwner = s.needs_owner;
+    showSignIn(message);
+  },
+});
+
 /** Every screen's way back: the counter, ready for the next sale. */
 function backToCounter(screen: { hide(): void }): void {
   screen.hide();
@@ -144,6 +156,7 @@ function showSignIn(message = ""): void {
   el.signInTitle.textContent = app.needsOwner ? t("sign-in-owner-title") : t("sign-in-title");
   el.signInHint.textContent = app.needsOwner ? t("sign-in-owner-hint") : t("sign-in-hint");
   el.signInButton.textContent = app.needsOwner ? t("sign-in-owner-button") : t("sign-in-button");
+  restore.offer(app.needsOwner);
   el.signInError.textContent = message;
   el.staffPin.value = "";
   (el.staffName.value ? el.staffPin : el.staffName).focus();

@@ -4,6 +4,7 @@
 
 use merchant_core::api::ErrorReport;
 use merchant_core::auth::Actor;
+use merchant_core::backup::Step;
 use merchant_core::config::Home;
 use merchant_core::messages::count;
 use merchant_core::terminal::{Terminal, TerminalError};
@@ -12,8 +13,14 @@ use secrecy::ExposeSecret;
 
 use crate::output::*;
 
-fn progress(what: &'static str) -> impl FnMut(&str) {
-    move |step: &str| eprintln!("{what}: {step}")
+/// Each step on stderr, with the time the rest should take once a step
+/// has finished (`restore: 3/4 keys in the keychain (about 2 s left)`).
+fn progress(what: &'static str) -> impl FnMut(&Step) {
+    let started = std::time::Instant::now();
+    move |step: &Step| match step.left(started.elapsed()) {
+        Some(left) => eprintln!("{what}: {step} (about {} s left)", left.as_secs_f64().ceil()),
+        None => eprintln!("{what}: {step}"),
+    }
 }
 
 /// The code, shown once, with what to do with it.

@@ -7,13 +7,15 @@ import type { Mode } from "./Mode";
 import type { NumberStyle } from "./NumberStyle";
 import type { SessionView } from "./SessionView";
 import type { SimulatedCardOption } from "./SimulatedCardOption";
+import type { Step } from "./Step";
 import type { TestCardOption } from "./TestCardOption";
 
 export type StatusView = { mode: Mode, 
 /**
  * A back office: reports and the shop day, no counter.
+ * `Some` while a backup is being restored: the step it has reached.
  */
-back_office: boolean, 
+restoring: Step | null, back_office: boolean, 
 /**
  * `Some` when the terminal could not start (keychain locked, say): the
  * screen shows it and takes no payments.

@@ -41,6 +41,8 @@ import type { ReportView } from "./ReportView";
 import type { ResetPinRequest } from "./ResetPinRequest";
 import type { ResolveInDoubtRequest } from "./ResolveInDoubtRequest";
 import type { ResolveView } from "./ResolveView";
+import type { RestoreBackupRequest } from "./RestoreBackupRequest";
+import type { RestoredView } from "./RestoredView";
 import type { SaleView } from "./SaleView";
 import type { SessionView } from "./SessionView";
 import type { SetGatewayKeyRequest } from "./SetGatewayKeyRequest";
@@ -64,6 +66,7 @@ import type { ZSummary } from "./ZSummary";
 export type Commands = {
   get_status: { request: GetStatusRequest; response: StatusView };
   create_owner: { request: CreateOwnerRequest; response: SessionView };
+  restore_backup: { request: RestoreBackupRequest; response: RestoredView };
   sign_in: { request: SignInRequest; response: SessionView };
   sign_out: { request: SignOutRequest; response: null };
   confirm_pin: { request: ConfirmPinRequest; response: null };

@@ -235,6 +235,7 @@ fn backup_code(e: &BackupError) -> ErrorCode {
         | BackupError::OtherTerminal
         | BackupError::NotEmpty
         | BackupError::KeychainHasKey
+        | BackupError::InUse
         | BackupError::Interrupted => ErrorCode::RestoreRefused,
         BackupError::Keychain(k) => keychain_code(k),
         BackupError::Config(_) | BackupError::Snapshot => ErrorCode::StoreError,
@@ -251,6 +252,7 @@ fn backup_said(e: &BackupError) -> Option<Said> {
         BackupError::OtherTerminal => "error-backup-other-terminal",
         BackupError::NotEmpty => "error-backup-not-empty",
         BackupError::KeychainHasKey => "error-backup-keychain-has-key",
+        BackupError::InUse => "error-backup-in-use",
         BackupError::Interrupted => "error-backup-interrupted",
         BackupError::Keychain(_)
         | BackupError::Config(_)

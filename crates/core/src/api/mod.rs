@@ -19,7 +19,7 @@ mod reports;
 mod sales;
 mod staff;
 
-pub use crate::backup::BackupStateView;
+pub use crate::backup::{BackupStateView, Step};
 pub use crate::card_entry::{HandBackCardRequest, HandedBackCard, PhoneCardView, TakePhoneCardRequest};
 pub use crate::error::{ErrorCode, ErrorReport};
 pub use owner::*;

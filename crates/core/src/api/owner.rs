@@ -136,6 +136,27 @@ pub struct RecoveryKitView {
     pub code: String,
 }
 
+/// `restore_backup`: on a new installation, before the first owner exists,
+/// the backup file and its recovery code (as typed: spaces and dashes
+/// anywhere, either case).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct RestoreBackupRequest {
+    pub file: String,
+    #[ts(type = "string")]
+    pub code: SecretString,
+}
+
+/// `restore_backup`: when the restored backup was made, and whether the
+/// restored audit trail verified.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RestoredView {
+    #[ts(type = "number")]
+    pub backup_made_ms: i64,
+    pub files: u32,
+    pub audit_intact: bool,
+}
+
 /// `back_up_now`: the folder to write the backup into (a USB stick, a
 /// network share); the file is named by the time it is made.
 #[derive(Debug, Clone, Deserialize, TS)]

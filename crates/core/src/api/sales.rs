@@ -187,6 +187,8 @@ pub struct SimulatedCardOption {
 pub struct StatusView {
     pub mode: Mode,
     /// A back office: reports and the shop day, no counter.
+    /// `Some` while a backup is being restored: the step it has reached.
+    pub restoring: Option<crate::backup::Step>,
     pub back_office: bool,
     /// `Some` when the terminal could not start (keychain locked, say): the
     /// screen shows it and takes no payments.

@@ -80,13 +80,18 @@ impl Terminal {
     }
 
     /// Writes a sealed backup to `out`. `progress` hears each step.
-    pub fn backup(&self, actor: &Actor, out: &Path, progress: &mut dyn FnMut(&str)) -> Result<BackupMade> {
+    pub fn backup(&self, actor: &Actor, out: &Path, progress: &mut dyn FnMut(&backup::Step)) -> Result<BackupMade> {
         self.require(actor, Permission::ManageKeys)?;
         self.write_backup(Some(actor), out, progress)
     }
 
     /// Writes it and puts it on the trail (`actor` `None`: the daily one).
-    fn write_backup(&self, actor: Option<&Actor>, out: &Path, progress: &mut dyn FnMut(&str)) -> Result<BackupMade> {
+    fn write_backup(
+        &self,
+        actor: Option<&Actor>,
+        out: &Path,
+        progress: &mut dyn FnMut(&backup::Step),
+    ) -> Result<BackupMade> {
         let now = self.clock.now_ms();
         match backup::write(&self.home, &self.keychain, &self.keys, out, now, progress) {
             Ok(made) => {
@@ -108,7 +113,7 @@ impl Terminal {
     pub fn backup_into(&self, actor: &Actor, folder: &Path, daily: Option<bool>) -> Result<(BackupMade, bool)> {
         self.require(actor, Permission::ManageKeys)?;
         let out = backup_name(folder, self.clock.now_ms());
-        let made = self.write_backup(Some(actor), &out, &mut |step| tracing::info!(step, "backup"))?;
+        let made = self.write_backup(Some(actor), &out, &mut |step| tracing::info!(%step, "backup"))?;
         let wanted = daily.map(|on| on.then(|| folder.to_path_buf()));
         let changed = wanted.as_ref().is_some_and(|w| *w != self.settings.backup_folder);
         if let (true, Some(daily)) = (changed, daily) {
@@ -141,9 +146,11 @@ impl Terminal {
             return Ok(None);
         }
         let out = backup_name(folder, self.clock.now_ms());
-        Ok(Some(self.write_backup(None, &out, &mut |step| {
-            tracing::info!(step, "daily backup")
-        })?))
+        Ok(Some(self.write_backup(
+            None,
+            &out,
+            &mut |step| tracing::info!(%step, "daily backup"),
+        )?))
     }
 
     /// The recovery kit and the newest backup, for a manager.
@@ -181,10 +188,53 @@ impl Terminal {
         home: Home,
         file: &Path,
         code: &RecoveryCode,
-        progress: &mut dyn FnMut(&str),
+        progress: &mut (dyn FnMut(&backup::Step) + Send),
     ) -> Result<(Self, Restored, Verification)> {
-        let keychain_of = |id: &str| Keychain::new(KeychainNamespace::new(BuildKind::current(), id));
         let restored = backup::restore(&home, keychain_of, file, code, progress)?;
+        Self::open_restored(home, restored).await
+    }
+
+    /// Whether nobody has used this terminal yet: no owner was ever
+    /// created, and no sale is on it. Only such a terminal (what a first
+    /// start of the app leaves) may be replaced by a restore.
+    pub fn is_unused(&self) -> Result<bool> {
+        if self.setup.has_owner() || self.has_staff()? {
+            return Ok(false);
+        }
+        match self.counter.as_ref() {
+            Ok(counter) => Ok(counter.store().sales_page(0, i64::MAX, None, 1)?.is_empty()),
+            Err(_) => Ok(false),
+        }
+    }
+
+    /// "Restore from a backup" on a new installation: replaces this unused
+    /// terminal with the one in `file`. The backup is opened with the code
+    /// and checked whole, and the new keychain checked, before the unused
+    /// terminal is removed: a wrong code or a damaged file leaves it as it
+    /// was.
+    pub async fn restore_over(
+        self,
+        file: &Path,
+        code: &RecoveryCode,
+        progress: &mut (dyn FnMut(&backup::Step) + Send),
+    ) -> Result<(Self, Restored, Verification)> {
+        if !self.is_unused()? {
+            return Err(backup::BackupError::InUse.into());
+        }
+        progress(&backup::Step::new(1, 4, "opening with the recovery code"));
+        let unsealed = backup::unseal(file, code)?;
+        let keychain = keychain_of(unsealed.terminal_id());
+        backup::check_keychain(&keychain, &unsealed)?;
+        let home = self.home.clone();
+        let unused = self.keychain.clone();
+        // Closes its databases and writes its last audit head first.
+        drop(self);
+        backup::discard_unused(&home, &unused)?;
+        let restored = backup::put_in_place(&home, &keychain, unsealed, progress)?;
+        Self::open_restored(home, restored).await
+    }
+
+    async fn open_restored(home: Home, restored: Restored) -> Result<(Self, Restored, Verification)> {
         let terminal = Self::open(home).await?;
         let verdict = terminal.audit.verify(&terminal.db, None)?;
         terminal
@@ -194,4 +244,8 @@ impl Terminal {
         terminal.record(None, Action::Restored, None, Outcome::Ok, Some(&detail))?;
         Ok((terminal, restored, verdict))
     }
+}
+
+fn keychain_of(terminal_id: &str) -> Keychain {
+    Keychain::new(KeychainNamespace::new(BuildKind::current(), terminal_id))
 }

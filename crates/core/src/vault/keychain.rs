@@ -200,6 +200,26 @@ impl Keychain {
         }
     }
 
+    /// Deletes every entry a terminal writes before anyone uses it (its
+    /// master key, set-up record and first cache epochs), and a gateway
+    /// key, which an unused terminal cannot have. Only for a terminal
+    /// replaced by a restore before its first use.
+    pub(crate) fn forget_unused_terminal(&self) -> Result<(), KeychainError> {
+        let epochs = ["live", "training"].map(|scope| format!("cache-key/{scope}/v1"));
+        for name in [
+            MASTER_KEY,
+            SETUP_RECORD,
+            super::gateway_key::GATEWAY_KEY,
+            super::gateway_key::GATEWAY_KEY_BINDING,
+        ]
+        .into_iter()
+        .chain(epochs.iter().map(String::as_str))
+        {
+            self.delete(name)?;
+        }
+        Ok(())
+    }
+
     pub fn delete(&self, name: &str) -> Result<(), KeychainError> {
         let entry = self.entry(name)?;
         match self.call(|| entry.delete_credential()) {

@@ -86,6 +86,11 @@ impl RecoveryCode {
         Self(SecretString::from(groups.join("-")))
     }
 
+    /// [`Self::parse`] of a code that arrived as a secret (over IPC).
+    pub fn parse_secret(typed: &SecretString) -> Result<Self, RecoveryError> {
+        Self::parse(typed.expose_secret())
+    }
+
     /// Reads a code as a person types it: any case, with or without the
     /// dashes and spaces, `O` for zero and `I`/`L` for one.
     pub fn parse(typed: &str) -> Result<Self, RecoveryError> {

@@ -23,7 +23,7 @@
 //! The gateway key is not in a backup: after a restore the owner enters it
 //! again (a new restricted key is the better habit).
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -32,9 +32,12 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{ConfigError, Home, Mode};
-use crate::vault::recovery::{RecoveryCode, RecoveryError, WrappedKey};
-use crate::vault::{CacheEpoch, EpochStore, KeyVersion, Keychain, KeychainError, SubKeys};
+use crate::vault::recovery::{RecoveryError, WrappedKey};
+use crate::vault::{EpochStore, KeyVersion, Keychain, KeychainError, SubKeys};
 use secrecy::ExposeSecret;
+
+mod restore;
+pub use restore::*;
 
 /// The first bytes of every backup file.
 const MAGIC: &[u8; 9] = b"MTBACKUP\n";
@@ -68,6 +71,9 @@ pub enum BackupError {
     NotEmpty,
     #[error("The keychain already holds another key for this terminal: nothing was restored.")]
     KeychainHasKey,
+    /// Restoring over a terminal is allowed only before anyone used it.
+    #[error("This terminal is already in use: a backup is restored only on a new installation.")]
+    InUse,
     #[error("A restore into this data folder was interrupted: run the restore again.")]
     Interrupted,
     #[error(transparent)]
@@ -117,6 +123,42 @@ pub struct BackupStateView {
     /// The owner's limit: older than this, the backup is stale.
     pub stale_days: u32,
     pub stale: bool,
+}
+
+/// Where a backup or a restore is: step `done` of `total` has begun.
+/// Shown as `3/5 copying live/cache.sqlite3`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct Step {
+    pub done: u32,
+    pub total: u32,
+    /// What the step does, in words for support (not translated).
+    pub what: String,
+}
+
+impl Step {
+    pub fn new(done: usize, total: usize, what: impl Into<String>) -> Self {
+        let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+        Self {
+            done: n(done),
+            total: n(total),
+            what: what.into(),
+        }
+    }
+
+    /// The time the steps still to come should take, at the pace of those
+    /// already finished (`elapsed` since the first began); `None` before
+    /// one has finished.
+    pub fn left(&self, elapsed: std::time::Duration) -> Option<std::time::Duration> {
+        let finished = self.done.checked_sub(1).filter(|f| *f > 0)?;
+        let to_come = self.total.saturating_sub(finished);
+        Some(elapsed / finished * to_come)
+    }
+}
+
+impl std::fmt::Display for Step {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{} {}", self.done, self.total, self.what)
+    }
 }
 
 /// A backup written.
@@ -250,7 +292,7 @@ pub fn write(
     keys: &SubKeys,
     out: &Path,
     now_ms: i64,
-    progress: &mut dyn FnMut(&str),
+    progress: &mut dyn FnMut(&Step),
 ) -> Result<BackupMade, BackupError> {
     let kit = kit(home)?.ok_or(BackupError::NoKit)?;
     let terminal_id = home.terminal_id()?;
@@ -275,7 +317,7 @@ pub fn write(
         .collect();
     let total = present.len() + 2;
     for (done, name) in present.into_iter().enumerate() {
-        progress(&format!("{}/{total} copying {name}", done + 1));
+        progress(&Step::new(done + 1, total, format!("copying {name}")));
         let path = home.root().join(name);
         let (bytes, versions) = snapshot(&path)?;
         if let Some(scope) = [Mode::Live, Mode::Training]
@@ -307,7 +349,7 @@ pub fn write(
     let keychain_json = zeroize::Zeroizing::new(serde_json::to_vec(&copy).map_err(|_| BackupError::Snapshot)?);
     add(&mut tar, KEYCHAIN_ENTRY, &keychain_json)?;
     let plain = zeroize::Zeroizing::new(tar.into_inner().map_err(|_| BackupError::Snapshot)?);
-    progress(&format!("{}/{total} sealing", total - 1));
+    progress(&Step::new(total - 1, total, "sealing"));
     let mut nonce = [0u8; 24];
     rand::rngs::OsRng.fill_bytes(&mut nonce);
     let header = Header {
@@ -333,7 +375,7 @@ pub fn write(
     file.extend_from_slice(&u32::try_from(header_bytes.len()).unwrap_or(u32::MAX).to_be_bytes());
     file.extend_from_slice(&header_bytes);
     file.extend_from_slice(&sealed);
-    progress(&format!("{total}/{total} writing"));
+    progress(&Step::new(total, total, "writing"));
     let dir = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -353,169 +395,20 @@ pub fn write(
     })
 }
 
-/// Reads a backup file's header, and the sealed body after it.
-pub fn read_header(file: &[u8]) -> Result<(Header, &[u8], &[u8]), BackupError> {
-    let rest = file.strip_prefix(MAGIC.as_slice()).ok_or(BackupError::Damaged)?;
-    let (len, rest) = rest.split_at_checked(4).ok_or(BackupError::Damaged)?;
-    let len = u32::from_be_bytes(len.try_into().map_err(|_| BackupError::Damaged)?);
-    if len > MAX_HEADER {
-        return Err(BackupError::Damaged);
-    }
-    let (header_bytes, body) = rest.split_at_checked(len as usize).ok_or(BackupError::Damaged)?;
-    let header: Header = serde_json::from_slice(header_bytes).map_err(|_| BackupError::Damaged)?;
-    if header.format != FORMAT || header.kit.terminal_id != header.terminal_id {
-        return Err(BackupError::Damaged);
-    }
-    Ok((header, header_bytes, body))
-}
+#[cfg(test)]
+mod tests {
+    use super::Step;
+    use std::time::Duration;
 
-/// Restores the backup `file` into `home` (an empty data folder, or one
-/// that holds nothing but this terminal's id) and the keychain of its
-/// terminal, opened with `code`. The caller then opens the terminal, which
-/// checks the audit chain and records the restore.
-pub fn restore(
-    home: &Home,
-    keychain_of: impl Fn(&str) -> Keychain,
-    file: &Path,
-    code: &RecoveryCode,
-    progress: &mut dyn FnMut(&str),
-) -> Result<Restored, BackupError> {
-    let bytes = std::fs::read(file).map_err(|e| BackupError::CannotRead(e.kind().to_string()))?;
-    let (header, header_bytes, body) = read_header(&bytes)?;
-    // Whose folder is this? Only an empty one (or one that only knows
-    // this very terminal's id, from a start that found nothing) is taken.
-    let id_path = home.root().join("terminal-id");
-    match std::fs::read_to_string(&id_path) {
-        Ok(id) if id.trim() != header.terminal_id => return Err(BackupError::OtherTerminal),
-        Ok(_) | Err(_) => {}
+    /// The time left follows the pace of the finished steps, and is not
+    /// guessed before one has finished.
+    #[test]
+    fn the_time_left_is_the_pace_so_far_times_the_steps_to_come() {
+        let at = |done| Step::new(done, 5, "copying");
+        assert_eq!(at(1).left(Duration::from_secs(9)), None);
+        assert_eq!(at(2).left(Duration::from_secs(3)), Some(Duration::from_secs(12)));
+        assert_eq!(at(4).left(Duration::from_secs(6)), Some(Duration::from_secs(4)));
+        assert_eq!(at(5).left(Duration::from_secs(8)), Some(Duration::from_secs(2)));
+        assert_eq!(at(3).to_string(), "3/5 copying");
     }
-    // A restore of this very backup's terminal that was interrupted is run
-    // again to its end; anything else already here is not overwritten.
-    let marker = home.root().join(RESTORE_MARKER);
-    let resuming = std::fs::read_to_string(&marker).is_ok_and(|id| id.trim() == header.terminal_id);
-    if !resuming && (home.root().join(DATABASES[0]).exists() || home.has_encrypted_data()) {
-        return Err(BackupError::NotEmpty);
-    }
-    progress("1/4 opening with the recovery code");
-    let keys = SubKeys::new(header.kit.unwrap(code)?);
-    let nonce = hex::decode(&header.nonce).map_err(|_| BackupError::Damaged)?;
-    if nonce.len() != 24 {
-        return Err(BackupError::Damaged);
-    }
-    let key = keys.backup_file();
-    let plain = zeroize::Zeroizing::new(
-        XChaCha20Poly1305::new(key.expose_secret().into())
-            .decrypt(
-                XNonce::from_slice(&nonce),
-                Payload {
-                    msg: body,
-                    aad: header_bytes,
-                },
-            )
-            .map_err(|_| BackupError::Damaged)?,
-    );
-    // Every entry, checked before anything is written.
-    let mut entries = Vec::new();
-    let mut archive = tar::Archive::new(plain.as_slice());
-    for entry in archive.entries().map_err(|_| BackupError::Damaged)? {
-        let mut entry = entry.map_err(|_| BackupError::Damaged)?;
-        let name = entry
-            .path()
-            .map_err(|_| BackupError::Damaged)?
-            .to_string_lossy()
-            .into_owned();
-        if !allowed(&name) {
-            return Err(BackupError::Damaged);
-        }
-        let mut data = Vec::new();
-        entry.read_to_end(&mut data).map_err(|_| BackupError::Damaged)?;
-        entries.push((name, data));
-    }
-    let copy: KeychainCopy = entries
-        .iter()
-        .find(|(n, _)| n == KEYCHAIN_ENTRY)
-        .and_then(|(_, d)| serde_json::from_slice(d).ok())
-        .ok_or(BackupError::Damaged)?;
-    let keychain = keychain_of(&header.terminal_id);
-    if let Some(existing) = keychain.master_key()? {
-        if existing.expose_bytes() != keys.master().expose_bytes() {
-            return Err(BackupError::KeychainHasKey);
-        }
-    }
-
-    // From here on the folder is marked: a terminal will not start on it
-    // until the restore has been run to its end.
-    home.ensure()?;
-    write_atomically(&marker, header.terminal_id.as_bytes())?;
-    let staging = home.root().join(STAGING);
-    let _ = std::fs::remove_dir_all(&staging);
-    let mut files = 0;
-    for (name, data) in entries.iter().filter(|(n, _)| n != KEYCHAIN_ENTRY) {
-        let path = staging.join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io(parent, &e))?;
-        }
-        write_atomically(&path, data)?;
-        files += 1;
-    }
-    progress(&format!("2/4 staged {files} files"));
-    crate::crashpoint::reached(crate::crashpoint::RESTORE_STAGED);
-    keychain.store_master_key(keys.master())?;
-    for (scope, version, hex_epoch) in &copy.cache_epochs {
-        let epoch = hex::decode(hex_epoch)
-            .ok()
-            .and_then(|b| CacheEpoch::from_slice(&b))
-            .ok_or(BackupError::Damaged)?;
-        keychain.store_cache_epoch(scope, KeyVersion(*version), &epoch)?;
-    }
-    if let Some(record) = &copy.setup_record {
-        keychain.store_setup_record(record)?;
-    }
-    crate::crashpoint::reached(crate::crashpoint::RESTORE_KEYCHAIN);
-    progress("3/4 keys in the keychain");
-    for (name, _) in entries.iter().filter(|(n, _)| n != KEYCHAIN_ENTRY) {
-        let to = home.root().join(name);
-        if let Some(parent) = to.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io(parent, &e))?;
-        }
-        std::fs::rename(staging.join(name), &to).map_err(|e| io(&to, &e))?;
-    }
-    let _ = std::fs::remove_dir_all(&staging);
-    adopt_restored_ca(home)?;
-    std::fs::remove_file(&marker).map_err(|e| io(&marker, &e))?;
-    progress("4/4 files in place");
-    Ok(Restored {
-        terminal_id: header.terminal_id,
-        created_at_ms: header.created_at_ms,
-        files,
-    })
-}
-
-/// The settings name the gateway's extra CA by its copy in the data folder
-/// it was made in; on a new machine that folder is elsewhere, so the
-/// setting is pointed at the copy that was restored here.
-fn adopt_restored_ca(home: &Home) -> Result<(), BackupError> {
-    let mut settings = home.settings()?;
-    let restored = settings
-        .gateway
-        .extra_ca
-        .as_ref()
-        .and_then(|p| p.file_name())
-        .map(|name| home.root().join(name))
-        .filter(|p| p.exists());
-    if let Some(copy) = restored {
-        if settings.gateway.extra_ca.as_ref() != Some(&copy) {
-            settings.gateway.extra_ca = Some(copy);
-            home.save_settings(&settings)?;
-        }
-    }
-    Ok(())
-}
-
-/// Refuses to start on a folder whose restore was interrupted.
-pub fn check_not_interrupted(home: &Home) -> Result<(), BackupError> {
-    if home.root().join(RESTORE_MARKER).exists() {
-        return Err(BackupError::Interrupted);
-    }
-    Ok(())
 }
