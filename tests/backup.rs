@@ -150,6 +150,24 @@ fn an_owner_restores_a_backup_on_a_new_machine_with_nothing_lost() -> TestResult
         .as_str()
         .unwrap_or_default()
         .to_string();
+    // The sheet is never written into the data folder, and the kit is not
+    // replaced when it cannot be written.
+    let kit_before = std::fs::read(shop.path().join("recovery-kit.json"))?;
+    let inside = shop.path().join("recovery-sheet.pdf");
+    let refused = owner(
+        &session,
+        shop,
+        &["recovery-kit", "issue", "--pdf", &inside.display().to_string()],
+        "",
+    )?;
+    assert_eq!(
+        refused.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&refused.stdout)
+    );
+    assert!(!inside.exists());
+    assert_eq!(std::fs::read(shop.path().join("recovery-kit.json"))?, kit_before);
     let sheets = tempfile::tempdir()?;
     let sheet = sheets.path().join("recovery-sheet.pdf");
     let issued = owner(

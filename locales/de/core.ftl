@@ -354,6 +354,7 @@ error-backup-damaged = Die Sicherungsdatei ist beschädigt oder unvollständig. 
 error-backup-other-terminal = Diese Sicherung gehört zu einem anderen Terminal als dem in diesem Datenordner. Es wurde nichts wiederhergestellt.
 error-backup-not-empty = Dieser Datenordner enthält schon ein Terminal: Stellen Sie in einen leeren Ordner wieder her.
 error-backup-in-use = Dieses Terminal wird bereits benutzt: Eine Sicherung wird nur auf einer neuen Installation wiederhergestellt.
+error-backup-sheet-in-data-folder = Legen Sie das Wiederherstellungsblatt nicht im Datenordner des Terminals ab: Wählen Sie einen anderen Ort.
 error-backup-keychain-has-key = Der Schlüsselbund enthält schon einen anderen Schlüssel für dieses Terminal. Es wurde nichts wiederhergestellt.
 error-backup-interrupted = Eine Wiederherstellung in diesen Datenordner wurde unterbrochen: Führen Sie sie erneut aus.
 recovery-sheet-title = Merchant Terminal - Wiederherstellungsblatt

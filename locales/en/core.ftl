@@ -352,6 +352,7 @@ error-backup-damaged = The backup file is damaged or incomplete. Nothing was res
 error-backup-other-terminal = This backup is of another terminal than the one in this data folder. Nothing was restored.
 error-backup-not-empty = This data folder already holds a terminal: restore into an empty folder.
 error-backup-in-use = This terminal is already in use: a backup is restored only on a new installation.
+error-backup-sheet-in-data-folder = Keep the recovery sheet out of the terminal's data folder: choose another place.
 error-backup-keychain-has-key = The keychain already holds another key for this terminal. Nothing was restored.
 error-backup-interrupted = A restore into this data folder was interrupted: run the restore again.
 recovery-sheet-title = Merchant Terminal - recovery sheet

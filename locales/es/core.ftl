@@ -354,6 +354,7 @@ error-backup-damaged = El archivo de copia de seguridad está dañado o incomple
 error-backup-other-terminal = Esta copia de seguridad es de otro terminal que el de esta carpeta de datos. No se restauró nada.
 error-backup-not-empty = Esta carpeta de datos ya contiene un terminal: restaure en una carpeta vacía.
 error-backup-in-use = Este terminal ya está en uso: una copia de seguridad solo se restaura en una instalación nueva.
+error-backup-sheet-in-data-folder = No guarde la hoja de recuperación en la carpeta de datos del terminal: elija otro lugar.
 error-backup-keychain-has-key = El llavero ya tiene otra clave para este terminal. No se restauró nada.
 error-backup-interrupted = Se interrumpió una restauración en esta carpeta de datos: vuelva a ejecutarla.
 recovery-sheet-title = Merchant Terminal - hoja de recuperación

@@ -354,6 +354,7 @@ error-backup-damaged = Le fichier de sauvegarde est endommagé ou incomplet. Rie
 error-backup-other-terminal = Cette sauvegarde est celle d'un autre terminal que celui de ce dossier de données. Rien n'a été restauré.
 error-backup-not-empty = Ce dossier de données contient déjà un terminal : restaurez dans un dossier vide.
 error-backup-in-use = Ce terminal est déjà utilisé : une sauvegarde ne se restaure que sur une nouvelle installation.
+error-backup-sheet-in-data-folder = Ne gardez pas la fiche de récupération dans le dossier de données du terminal : choisissez un autre emplacement.
 error-backup-keychain-has-key = Le trousseau contient déjà une autre clé pour ce terminal. Rien n'a été restauré.
 error-backup-interrupted = Une restauration dans ce dossier de données a été interrompue : relancez la restauration.
 recovery-sheet-title = Merchant Terminal - feuille de récupération

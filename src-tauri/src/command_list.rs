@@ -58,6 +58,7 @@ commands! {
     get_keys: KeysRequest => KeysView, ManageKeys;
     get_backups: OwnerRequest => BackupStateView, ManageKeys;
     issue_recovery_kit: OwnerRequest => RecoveryKitView, ManageKeys;
+    save_recovery_sheet: SaveRecoverySheetRequest => (), ManageKeys;
     back_up_now: BackUpRequest => BackupStateView, ManageKeys;
     rotate_cache_key: KeysRequest => KeysView, ManageKeys;
     set_support_recipients: SetRecipientsRequest => KeysView, ManageKeys;

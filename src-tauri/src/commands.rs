@@ -5,8 +5,8 @@
 
 use merchant_core::api::{
     AddStaffRequest, AuditQueryRequest, BackUpRequest, BackupStateView, ConfirmPinRequest, ErrorCode, KeysRequest,
-    KeysView, OwnerRequest, RecoveryKitView, ResetPinRequest, RestoreBackupRequest, RestoredView, SetRecipientsRequest,
-    StaffChangeRequest,
+    KeysView, OwnerRequest, RecoveryKitView, ResetPinRequest, RestoreBackupRequest, RestoredView,
+    SaveRecoverySheetRequest, SetRecipientsRequest, StaffChangeRequest,
 };
 use merchant_core::api::{
     BundleRequest, BundleView, CancelChargeRequest, CaptureSaleRequest, ChargeSaleRequest, ConfigureGatewayRequest,
@@ -27,6 +27,7 @@ use merchant_core::reports::reconcile::Reconciliation;
 use merchant_core::shop::ShopDetails;
 use merchant_core::terminal::Terminal;
 use merchant_core::terminal::{Limits, TerminalError};
+use merchant_core::vault::recovery::RecoveryCode;
 use tauri::State;
 
 use crate::card_window::CardDesk;
@@ -553,6 +554,14 @@ pub fn issue_recovery_kit(state: State<'_, AppState>, request: OwnerRequest) -> 
     })
 }
 
+/// The recovery sheet of the code just shown, to print.
+#[tauri::command]
+pub fn save_recovery_sheet(state: State<'_, AppState>, request: SaveRecoverySheetRequest) -> Result<(), ErrorReport> {
+    let (terminal, actor) = state.signed_in_confirmed()?;
+    let code = recovery_code(&request.code)?;
+    Ok(terminal.save_recovery_sheet(&actor, &code, std::path::Path::new(&request.file))?)
+}
+
 #[tauri::command]
 pub async fn back_up_now(state: State<'_, AppState>, request: BackUpRequest) -> Result<BackupStateView, ErrorReport> {
     let (terminal, actor) = state.signed_in_confirmed()?;
@@ -571,7 +580,12 @@ pub async fn restore_backup(
     state: State<'_, AppState>,
     request: RestoreBackupRequest,
 ) -> Result<RestoredView, ErrorReport> {
-    let code = merchant_core::vault::recovery::RecoveryCode::parse_secret(&request.code)
-        .map_err(|e| ErrorReport::from(&TerminalError::from(merchant_core::backup::BackupError::from(e))))?;
+    let code = recovery_code(&request.code)?;
     state.restore(std::path::Path::new(&request.file), &code).await
+}
+
+/// A recovery code as typed; a slip in it is named, never repeated.
+fn recovery_code(typed: &merchant_core::vault::SecretString) -> Result<RecoveryCode, ErrorReport> {
+    RecoveryCode::parse_secret(typed)
+        .map_err(|e| ErrorReport::from(&TerminalError::from(merchant_core::backup::BackupError::from(e))))
 }

@@ -11,9 +11,9 @@ use merchant_core::api::{
     GetZReportRequest, HandBackCardRequest, ImportView, KeysRequest, KeysView, ListSalesRequest, ListZReportsRequest,
     OpenPeriodRequest, OwnerRequest, PhoneCardView, ReceiptRequest, ReceiptView, RecoveryKitView, RefundSaleRequest,
     RefundView, ReportView, ResetPinRequest, ResolveInDoubtRequest, ResolveView, RestoreBackupRequest, RestoredView,
-    SaleView, SessionView, SetGatewayKeyRequest, SetLanguageRequest, SetRecipientsRequest, ShopDayView, SignInRequest,
-    SignOutRequest, StaffChangeRequest, StatusView, SwitchModeRequest, TakePhoneCardRequest, VoidSaleRequest,
-    ZReportView, ZSummary,
+    SaleView, SaveRecoverySheetRequest, SessionView, SetGatewayKeyRequest, SetLanguageRequest, SetRecipientsRequest,
+    ShopDayView, SignInRequest, SignOutRequest, StaffChangeRequest, StatusView, SwitchModeRequest,
+    TakePhoneCardRequest, VoidSaleRequest, ZReportView, ZSummary,
 };
 #[allow(unused_imports)]
 use merchant_core::audit::{AuditEntry, Verification};

@@ -27,6 +27,15 @@ async fn the_owner_issues_a_recovery_kit_and_backs_up_from_the_window() -> TestR
     let shown = app.text("backups-kit-code").await?;
     let code = shown.rsplit(": ").next().unwrap_or_default().trim().to_string();
     assert_eq!(code.len(), 29, "{shown}");
+    let printed = tempfile::tempdir()?;
+    let sheet = printed.path().join("sheet.pdf");
+    app.by_id("backups_sheet_file")
+        .await?
+        .send_keys(&sheet.display().to_string())
+        .await?;
+    app.by_id("backups_sheet_save").await?.click().await?;
+    wait_text(&app, "backups_sheet_said", "Print it").await?;
+    assert!(merchant_tests::pdf_text(&std::fs::read(&sheet)?).contains(&code));
 
     let folder = tempfile::tempdir()?;
     app.by_id("backups-folder")
@@ -168,6 +177,26 @@ async fn the_first_run_shows_the_recovery_code_once() -> TestResult {
     let code = app.text("recovery-code").await?;
     assert_eq!(code.len(), 29, "{code}");
     assert!(home.path().join("recovery-kit.json").exists());
+    // The sheet to print: never into the data folder; elsewhere, readable
+    // by this user only, holding the code as shown.
+    let file = app.by_id("recovery_sheet_file").await?;
+    file.send_keys(&home.path().join("sheet.pdf").display().to_string())
+        .await?;
+    app.by_id("recovery_sheet_save").await?.click().await?;
+    wait_text(&app, "recovery_sheet_said", "out of the terminal's data folder").await?;
+    assert!(!home.path().join("sheet.pdf").exists());
+    let printed = tempfile::tempdir()?;
+    let sheet = printed.path().join("recovery-sheet.pdf");
+    file.clear().await?;
+    file.send_keys(&sheet.display().to_string()).await?;
+    app.by_id("recovery_sheet_save").await?.click().await?;
+    wait_text(&app, "recovery_sheet_said", "Print it, then delete").await?;
+    assert!(merchant_tests::pdf_text(&std::fs::read(&sheet)?).contains(&code));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&sheet)?.permissions().mode() & 0o777, 0o600);
+    }
     app.screenshot("48-first-run-recovery-code").await?;
     app.by_id("recovery-done").await?.click().await?;
     app.wait_until("the counter", std::time::Duration::from_secs(10), || async {

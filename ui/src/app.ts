@@ -12,6 +12,7 @@ import { currentLanguage, localize, reportText, setAmountWriter, setLanguage, t 
 import { counterScreen } from "./screens/counter";
 import { reportsScreen } from "./screens/reports";
 import { restoreDialog } from "./screens/restore";
+import { sheetSaver } from "./kit/sheet";
 import { setupScreen } from "./screens/setup";
 import { staffScreen } from "./screens/staff";
 import { supportScreen } from "./screens/support";
@@ -252,6 +253,10 @@ async function submitSignIn(): Promise<void> {
   }
 }
 
+/** The code the first-run dialog shows, while it is shown (for its sheet). */
+let firstCode = "";
+const firstSheet = sheetSaver("recovery", () => firstCode);
+
 /** The recovery kit comes with the owner's account: its code, shown once.
  * If it cannot be issued now, the owner's alerts ask for one. */
 async function showRecoveryCode(): Promise<void> {
@@ -263,11 +268,12 @@ async function showRecoveryCode(): Promise<void> {
   }
   const dialog = $("recovery");
   const done = $<HTMLButtonElement>("recovery-done");
-  $("recovery-code").textContent = code;
+  $("recovery-code").textContent = firstCode = code;
+  firstSheet.reset();
   dialog.hidden = false;
   done.focus();
   await new Promise<void>((resolve) => done.addEventListener("click", () => resolve(), { once: true }));
-  $("recovery-code").textContent = "";
+  $("recovery-code").textContent = firstCode = "";
   dialog.hidden = true;
 }
 

@@ -35,14 +35,22 @@ pub(crate) fn issue_kit(
     actor: &Actor,
     sheet: Option<&std::path::Path>,
 ) -> Result<Output, ErrorReport> {
-    let code = terminal.issue_recovery_kit(actor)?;
     if let Some(path) = sheet {
-        write_private(path, &terminal.recovery_sheet(&code))?;
+        terminal.check_sheet_place(path)?;
+    }
+    let code = terminal.issue_recovery_kit(actor)?;
+    // The old code no longer opens the kit: whatever becomes of the sheet,
+    // the new code is shown.
+    let sheet_error = sheet.and_then(|path| terminal.save_recovery_sheet(actor, &code, path).err());
+    let sheet_error = sheet_error.map(|e| ErrorReport::from(&e));
+    let mut text = code_text(terminal, &code);
+    if let Some(e) = &sheet_error {
+        text = format!("{text}\n{}", e.message);
     }
     output(
-        serde_json::json!({ "recovery_code": code.expose() }),
-        code_text(terminal, &code),
-        0,
+        serde_json::json!({ "recovery_code": code.expose(), "sheet_error": sheet_error }),
+        text,
+        sheet_error.as_ref().map_or(0, |e| e.code.exit_status()),
     )
 }
 
@@ -73,20 +81,4 @@ pub(crate) async fn restore(home: Home, file: &std::path::Path, stdin: &mut Stdi
         text,
         if intact { 0 } else { 6 },
     )
-}
-
-/// Writes `bytes` readable by this user only. A failure names the sheet,
-/// not the path that was typed.
-fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<(), ErrorReport> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path).and_then(|mut f| f.write_all(bytes)).map_err(|e| {
-        ErrorReport::new(
-            merchant_core::api::ErrorCode::ExportError,
-            format!("The recovery sheet could not be written ({}).", e.kind()),
-        )
-    })
 }

@@ -44,6 +44,7 @@ import type { ResolveView } from "./ResolveView";
 import type { RestoreBackupRequest } from "./RestoreBackupRequest";
 import type { RestoredView } from "./RestoredView";
 import type { SaleView } from "./SaleView";
+import type { SaveRecoverySheetRequest } from "./SaveRecoverySheetRequest";
 import type { SessionView } from "./SessionView";
 import type { SetGatewayKeyRequest } from "./SetGatewayKeyRequest";
 import type { SetLanguageRequest } from "./SetLanguageRequest";
@@ -114,6 +115,7 @@ export type Commands = {
   get_keys: { request: KeysRequest; response: KeysView };
   get_backups: { request: OwnerRequest; response: BackupStateView };
   issue_recovery_kit: { request: OwnerRequest; response: RecoveryKitView };
+  save_recovery_sheet: { request: SaveRecoverySheetRequest; response: null };
   back_up_now: { request: BackUpRequest; response: BackupStateView };
   rotate_cache_key: { request: KeysRequest; response: KeysView };
   set_support_recipients: { request: SetRecipientsRequest; response: KeysView };

@@ -7,6 +7,7 @@ import { $ } from "../kit/dom";
 import { dateText } from "../kit/format";
 import { t } from "../kit/l10n";
 import { withPin } from "../kit/reauth";
+import { sheetSaver } from "../kit/sheet";
 
 export interface BackupsHost {
   locale(): string;
@@ -22,7 +23,11 @@ export function backupsSection(host: BackupsHost) {
     folder: $<HTMLInputElement>("backups-folder"),
     daily: $<HTMLInputElement>("backups-daily"),
     now: $<HTMLButtonElement>("backups-now"),
+    sheet: $("backups_sheet"),
   };
+  /** The code just issued, while it is on screen (for its sheet). */
+  let code = "";
+  const sheet = sheetSaver("backups", () => code);
 
   let shown: BackupStateView | null = null;
 
@@ -39,8 +44,10 @@ export function backupsSection(host: BackupsHost) {
   el.issue.addEventListener("click", async () => {
     try {
       const kit = await withPin(() => call("issue_recovery_kit", {}));
+      code = kit.code;
       el.code.textContent = t("backups-kit-code", { code: kit.code });
-      el.code.hidden = false;
+      el.code.hidden = el.sheet.hidden = false;
+      sheet.reset();
       render(await call("get_backups", {}));
     } catch (e) {
       host.fail(e);
@@ -65,8 +72,9 @@ export function backupsSection(host: BackupsHost) {
     },
     async open(): Promise<void> {
       // The code is shown once: leaving the screen forgets it.
+      code = "";
       el.code.textContent = "";
-      el.code.hidden = true;
+      el.code.hidden = el.sheet.hidden = true;
       render(await call("get_backups", {}));
     },
   };

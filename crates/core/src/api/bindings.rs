@@ -111,6 +111,7 @@ fn generated() -> Vec<(String, String)> {
         BackupStateView,
         RecoveryKitView,
         RestoreBackupRequest,
+        SaveRecoverySheetRequest,
         RestoredView,
         Step,
         BackUpRequest,

@@ -239,7 +239,10 @@ fn backup_code(e: &BackupError) -> ErrorCode {
         | BackupError::Interrupted => ErrorCode::RestoreRefused,
         BackupError::Keychain(k) => keychain_code(k),
         BackupError::Config(_) | BackupError::Snapshot => ErrorCode::StoreError,
-        BackupError::CannotWrite(_) | BackupError::CannotRead(_) => ErrorCode::ExportError,
+        BackupError::CannotWrite(_) | BackupError::CannotRead(_) | BackupError::SheetNotWritten(_) => {
+            ErrorCode::ExportError
+        }
+        BackupError::SheetInDataFolder => ErrorCode::InvalidInput,
     }
 }
 
@@ -254,11 +257,13 @@ fn backup_said(e: &BackupError) -> Option<Said> {
         BackupError::KeychainHasKey => "error-backup-keychain-has-key",
         BackupError::InUse => "error-backup-in-use",
         BackupError::Interrupted => "error-backup-interrupted",
+        BackupError::SheetInDataFolder => "error-backup-sheet-in-data-folder",
         BackupError::Keychain(_)
         | BackupError::Config(_)
         | BackupError::Snapshot
         | BackupError::CannotWrite(_)
-        | BackupError::CannotRead(_) => return None,
+        | BackupError::CannotRead(_)
+        | BackupError::SheetNotWritten(_) => return None,
     }))
 }
 

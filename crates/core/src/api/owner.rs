@@ -136,6 +136,16 @@ pub struct RecoveryKitView {
     pub code: String,
 }
 
+/// `save_recovery_sheet`: the code just shown, and where to write its sheet
+/// to print (a USB stick, the desktop; never the data folder).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct SaveRecoverySheetRequest {
+    #[ts(type = "string")]
+    pub code: SecretString,
+    pub file: String,
+}
+
 /// `restore_backup`: on a new installation, before the first owner exists,
 /// the backup file and its recovery code (as typed: spaces and dashes
 /// anywhere, either case).

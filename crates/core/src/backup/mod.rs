@@ -86,6 +86,10 @@ pub enum BackupError {
     CannotWrite(String),
     #[error("The backup file could not be read ({0}).")]
     CannotRead(String),
+    #[error("The recovery sheet could not be written ({0}).")]
+    SheetNotWritten(String),
+    #[error("Keep the recovery sheet out of the terminal's data folder: choose another place.")]
+    SheetInDataFolder,
     /// A database could not be copied.
     #[error("A database could not be copied for the backup.")]
     Snapshot,
@@ -207,6 +211,38 @@ pub fn keep_kit(home: &Home, kit: &WrappedKey) -> Result<(), BackupError> {
     let path = home.root().join(KIT_FILE);
     let json = serde_json::to_vec_pretty(kit).map_err(|_| RecoveryError::Damaged)?;
     write_atomically(&path, &json)
+}
+
+/// Where the recovery sheet named `file` would be written: a folder that
+/// exists, never the data folder (the code must not sit beside the kit it
+/// opens).
+pub fn sheet_place(home: &Home, file: &Path) -> Result<PathBuf, BackupError> {
+    let parent = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let folder = parent
+        .canonicalize()
+        .map_err(|e| BackupError::SheetNotWritten(e.kind().to_string()))?;
+    if home.root().canonicalize().is_ok_and(|root| folder.starts_with(root)) {
+        return Err(BackupError::SheetInDataFolder);
+    }
+    let name = file
+        .file_name()
+        .ok_or_else(|| BackupError::SheetNotWritten("not a file".into()))?;
+    Ok(folder.join(name))
+}
+
+/// Writes the recovery sheet `pdf` to `file`, readable by its owner only.
+pub fn write_sheet(home: &Home, file: &Path, pdf: &[u8]) -> Result<(), BackupError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(sheet_place(home, file)?)
+        .and_then(|mut f| f.write_all(pdf))
+        .map_err(|e| BackupError::SheetNotWritten(e.kind().to_string()))
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), BackupError> {

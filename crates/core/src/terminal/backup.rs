@@ -75,6 +75,22 @@ impl Terminal {
 
     /// Whether this folder has a recovery kit (a terminal set up before
     /// kits existed asks its owner for one).
+    /// Writes the recovery sheet for `code` to `file` (print it, then
+    /// delete it). The code must open this folder's kit: a sheet with a
+    /// slip in it would be worse than none.
+    pub fn save_recovery_sheet(&self, actor: &Actor, code: &RecoveryCode, file: &Path) -> Result<()> {
+        self.require(actor, Permission::ManageKeys)?;
+        let kit = backup::kit(&self.home)?.ok_or(backup::BackupError::NoKit)?;
+        kit.unwrap(code).map_err(backup::BackupError::from)?;
+        Ok(backup::write_sheet(&self.home, file, &self.recovery_sheet(code))?)
+    }
+
+    /// Checks, before a kit is issued, that its sheet can go to `file`.
+    pub fn check_sheet_place(&self, file: &Path) -> Result<()> {
+        backup::sheet_place(&self.home, file)?;
+        Ok(())
+    }
+
     pub fn has_recovery_kit(&self) -> Result<bool> {
         Ok(backup::kit(&self.home)?.is_some())
     }

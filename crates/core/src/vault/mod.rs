@@ -23,3 +23,5 @@ pub use gateway_key::{GatewayBinding, GatewayKeys};
 pub use keychain::{BuildKind, CacheEpochs, EpochStore, Keychain, KeychainError, KeychainNamespace};
 pub use keys::{CacheEpoch, KeyVersion, MasterKey, SubKeys};
 pub use seal::{sealed_version, BlindIndex, Cell, SealError, Sealer};
+/// Secrets as they arrive (a PIN, a key, a recovery code typed by a person).
+pub use secrecy::SecretString;
