@@ -221,6 +221,42 @@ fn failed_and_slow_reads_during_the_wait_keep_waiting() -> TestResult {
     Ok(())
 }
 
+/// The tapped payment, read back with a status this terminal does not
+/// know: whether money moved is unknown, so the sale is in doubt (never
+/// "not charged") until the gateway's own record settles it.
+#[test]
+fn a_tapped_payment_whose_record_cannot_be_read_is_in_doubt_never_not_charged() -> TestResult {
+    let pki = TestPki::new()?;
+    let gw = Localstripe::start(&pki, "server")?;
+    let session = KeyringSession::unlocked()?;
+    let home = reader_till(&session, &pki, &gw, 20_000, 1)?;
+    let unreadable = json!({
+        "path": "/v1/payment_intents/pi_", "method": "GET", "kind": "patch_after",
+        "patch": { "status": "settling_somehow" }, "repeat": true,
+    });
+    gw.faults(&pki, json!([unreadable]))?;
+    let out = charge(&session, &home, &["32.00"])?;
+    let fired = gw.faults_fired(&pki)?.get("patch_after").copied().unwrap_or(0);
+    gw.clear_faults(&pki)?;
+    assert!(fired > 0, "the payment was read back");
+    let sale = out_json(&out)["sale"].clone();
+    assert_eq!(sale["status"], "in_doubt", "{}", text(&out));
+    assert_eq!(only_intent(&gw, &pki, &sale)?["status"], "succeeded");
+    let out = merchantctl(Some(&session), &home, &["--json", "resolve"])?;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let id = sale["id"].as_str().unwrap_or_default();
+    let out = merchantctl(Some(&session), &home, &["--json", "sales", "list"])?;
+    let listed = out_json(&out)["sales"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|s| s["id"] == id)
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(listed["status"], "approved", "{}", text(&out));
+    Ok(())
+}
+
 /// A card read while the terminal cancels wins, and is recorded.
 #[test]
 fn a_tap_racing_the_cancel_is_recorded_approved() -> TestResult {

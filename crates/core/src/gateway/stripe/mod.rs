@@ -205,10 +205,14 @@ impl StripeGateway {
         pm.card?.summary()
     }
 
+    /// What one of this terminal's payments came to. A PaymentIntent that
+    /// cannot be read (a field missing, a status this terminal does not
+    /// know) says nothing either way: whether money moved is unknown, never
+    /// "not charged".
     async fn outcome_of(&self, pi: &PaymentIntent) -> Result<Option<ChargeOutcome>, GatewayError> {
-        let gateway_ref = pi.gateway_ref()?;
-        pi.money()?;
-        match pi.status()? {
+        let gateway_ref = acted_on(pi.gateway_ref())?;
+        acted_on(pi.money())?;
+        match acted_on(pi.status())? {
             IntentStatus::Succeeded => Ok(Some(ChargeOutcome::Approved {
                 card: self.card_for(pi).await,
                 risk: pi.risk(),
@@ -237,8 +241,7 @@ impl StripeGateway {
             IntentStatus::RequiresPaymentMethod | IntentStatus::RequiresConfirmation | IntentStatus::Canceled => {
                 Ok(None)
             }
-            // A status this terminal does not know says nothing either way.
-            IntentStatus::Other => Err(GatewayError::MalformedResponse),
+            IntentStatus::Other => Err(GatewayError::OutcomeUnknown),
         }
     }
 
@@ -353,7 +356,7 @@ impl Gateway for StripeGateway {
             () = cancel.cancelled() => return Err(GatewayError::OutcomeUnknown),
         };
         match result {
-            Ok(pi) => acted_on(self.outcome_of(&pi).await)?.ok_or(GatewayError::ProcessingError),
+            Ok(pi) => self.outcome_of(&pi).await?.ok_or(GatewayError::ProcessingError),
             Err(GatewayError::Declined { reason, payment_intent }) => Ok(ChargeOutcome::Declined {
                 gateway_ref: payment_intent.map(GatewayRef),
                 reason,

@@ -42,6 +42,34 @@ async fn a_declined_payment_intent_is_a_decline_with_its_reason() {
     }
 }
 
+/// One of this terminal's payments that cannot be read (a status it does
+/// not know, a field missing) is an unknown outcome, never "not charged".
+#[tokio::test]
+async fn a_payment_that_cannot_be_read_is_an_unknown_outcome() {
+    let gw = StripeGateway::new(
+        HttpConfig::new("https://127.0.0.1:1"),
+        SecretString::from("sk_test_x".to_string()),
+        StripeCompat::default(),
+    )
+    .unwrap();
+    let whole = serde_json::json!({ "id": "pi_1", "amount": 1250, "currency": "usd", "status": "succeeded" });
+    for (field, value) in [
+        ("status", serde_json::json!("settling_somehow")),
+        ("status", Value::Null),
+        ("amount", Value::Null),
+        ("currency", serde_json::json!("not money")),
+        ("id", Value::Null),
+    ] {
+        let mut pi = whole.clone();
+        pi[field] = value.clone();
+        assert_eq!(
+            gw.outcome_of(&intent(&pi)).await.err(),
+            Some(GatewayError::OutcomeUnknown),
+            "{field}: {value}"
+        );
+    }
+}
+
 fn intent(v: &Value) -> PaymentIntent {
     read(v.clone()).unwrap()
 }
