@@ -83,6 +83,10 @@ impl AppState {
     /// the first start made is replaced by the backup's (the core refuses
     /// any other). Whatever happens, a terminal is open again afterwards.
     pub async fn restore(&self, file: &Path, code: &RecoveryCode) -> Result<RestoredView, ErrorReport> {
+        // A terminal in use is refused before it is touched.
+        if !self.terminal()?.is_unused()? {
+            return Err(ErrorReport::from(&TerminalError::from(BackupError::InUse)));
+        }
         let unused = self.take_terminal().await?;
         let mut set_step = |step: &Step| *lock(&self.restoring) = Some(step.clone());
         let result = unused.restore_over(file, code, &mut set_step).await;
@@ -113,7 +117,9 @@ impl AppState {
         let under_way = || ErrorReport::from(&TerminalError::from(BackupError::Interrupted));
         let mut shared = {
             let mut opened = self.opened.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-            std::mem::replace(&mut opened.terminal, Err(under_way()))?
+            let shared = opened.terminal.clone()?;
+            opened.terminal = Err(under_way());
+            shared
         };
         // A command that began just before may still hold it for a moment.
         for _ in 0..20 {

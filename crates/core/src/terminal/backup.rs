@@ -73,8 +73,6 @@ impl Terminal {
         crate::pdf::render(&lines)
     }
 
-    /// Whether this folder has a recovery kit (a terminal set up before
-    /// kits existed asks its owner for one).
     /// Writes the recovery sheet for `code` to `file` (print it, then
     /// delete it). The code must open this folder's kit: a sheet with a
     /// slip in it would be worse than none.
@@ -91,6 +89,8 @@ impl Terminal {
         Ok(())
     }
 
+    /// Whether this folder has a recovery kit (a terminal set up before
+    /// kits existed asks its owner for one).
     pub fn has_recovery_kit(&self) -> Result<bool> {
         Ok(backup::kit(&self.home)?.is_some())
     }
