@@ -11,8 +11,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use merchant_tests::{
-    binary, fail, live_terminal_with, merchantctl, pdf_text, KeyringSession, Localstripe, TerminalHome, TestPki,
-    TestResult, OWNER, OWNER_PIN,
+    binary, fail, live_terminal_with, merchantctl, oracle, pdf_text, KeyringSession, Localstripe, TerminalHome,
+    TestPki, TestResult, OWNER, OWNER_PIN,
 };
 use serde_json::{json, Value};
 
@@ -244,16 +244,14 @@ fn a_tapped_payment_whose_record_cannot_be_read_is_in_doubt_never_not_charged() 
     assert_eq!(only_intent(&gw, &pki, &sale)?["status"], "succeeded");
     let out = merchantctl(Some(&session), &home, &["--json", "resolve"])?;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let id = sale["id"].as_str().unwrap_or_default();
-    let out = merchantctl(Some(&session), &home, &["--json", "sales", "list"])?;
-    let listed = out_json(&out)["sales"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|s| s["id"] == id)
-        .cloned()
-        .unwrap_or_default();
-    assert_eq!(listed["status"], "approved", "{}", text(&out));
+    // The gateway's raw records against the cache file: charged on both.
+    let check = oracle::compare(
+        &gw.records(&pki)?,
+        &oracle::local_records(&home.path().join("live/cache.sqlite3"))?,
+        None,
+    );
+    assert!(check.violations.is_empty(), "{:#?}", check.violations);
+    assert_eq!((check.charged, check.not_charged), (1, 0));
     Ok(())
 }
 
