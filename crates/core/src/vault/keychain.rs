@@ -173,7 +173,7 @@ impl Keychain {
         version: KeyVersion,
         epoch: &CacheEpoch,
     ) -> Result<(), KeychainError> {
-        self.store_verified(&format!("cache-key/{scope}/v{}", version.0), epoch.expose_bytes())
+        self.store_verified(&epoch_entry(scope, version), epoch.expose_bytes())
     }
 
     /// The epochs of one cache's key versions (`scope` names the cache:
@@ -205,7 +205,7 @@ impl Keychain {
     /// key, which an unused terminal cannot have. Only for a terminal
     /// replaced by a restore before its first use.
     pub(crate) fn forget_unused_terminal(&self) -> Result<(), KeychainError> {
-        let epochs = ["live", "training"].map(|scope| format!("cache-key/{scope}/v1"));
+        let epochs = ["live", "training"].map(|scope| epoch_entry(scope, KeyVersion(1)));
         for name in [
             MASTER_KEY,
             SETUP_RECORD,
@@ -292,6 +292,11 @@ pub trait EpochStore: Send + Sync {
     fn name(&self, version: KeyVersion) -> String;
 }
 
+/// The keychain entry of one cache key version's epoch.
+fn epoch_entry(scope: &str, version: KeyVersion) -> String {
+    format!("cache-key/{scope}/v{}", version.0)
+}
+
 /// One cache's epochs in the OS keychain: `cache-key/<scope>/v<N>`.
 #[derive(Debug, Clone)]
 pub struct CacheEpochs {
@@ -320,7 +325,7 @@ impl EpochStore for CacheEpochs {
     }
 
     fn name(&self, version: KeyVersion) -> String {
-        format!("cache-key/{}/v{}", self.scope, version.0)
+        epoch_entry(self.scope, version)
     }
 }
 
