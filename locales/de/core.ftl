@@ -56,6 +56,7 @@ entry-contactless-magstripe = Kontaktlos (Magnetstreifen)
 entry-swipe = Magnetstreifen
 entry-swipe-fallback = Magnetstreifen (Chip-Ausweich)
 entry-keyed = Manuell eingegeben
+entry-phone = Telefonbestellung (Karte nicht vorgelegt)
 entry-simulated = Simuliert (Schulung)
 verification-pin = PIN geprüft
 verification-signature = Unterschrift

@@ -57,6 +57,7 @@ entry-contactless-magstripe = Contactless (magstripe)
 entry-swipe = Swiped
 entry-swipe-fallback = Swiped (chip fallback)
 entry-keyed = Keyed
+entry-phone = Phone order (card not present)
 entry-simulated = Simulated (training)
 verification-pin = PIN verified
 verification-signature = Signature

@@ -56,6 +56,7 @@ entry-contactless-magstripe = Sin contacto (banda)
 entry-swipe = Banda magnética
 entry-swipe-fallback = Banda (sustituye al chip)
 entry-keyed = Tecleada
+entry-phone = Pedido telefónico (tarjeta no presente)
 entry-simulated = Simulada (formación)
 verification-pin = PIN verificado
 verification-signature = Firma

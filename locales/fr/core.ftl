@@ -56,6 +56,7 @@ entry-contactless-magstripe = Sans contact (piste)
 entry-swipe = Piste magnétique
 entry-swipe-fallback = Piste (repli puce)
 entry-keyed = Saisie manuelle
+entry-phone = Commande par téléphone (carte absente)
 entry-simulated = Simulée (formation)
 verification-pin = Code PIN vérifié
 verification-signature = Signature

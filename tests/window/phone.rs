@@ -13,6 +13,8 @@ use crate::steps::*;
 const GOOD_CARD: &str = "4242424242424242";
 // Stripe's "attaches, then every charge is declined" test card.
 const DECLINED_CARD: &str = "4000000000000341";
+// localstripe's "always asks for 3-D Secure" test card.
+const THREE_D_SECURE_CARD: &str = "4000002760003184";
 
 /// A live terminal whose gateway is `gateway`, with phone orders set up.
 async fn phone_app(
@@ -139,9 +141,53 @@ async fn a_phone_order_is_typed_into_the_gateways_fields_in_a_window_that_can_do
     let pm = blocking(|| gateway.get(&pki, &format!("v1/payment_methods/{pm_id}")))?;
     assert_eq!(pm["card"]["last4"], "4242", "{pm}");
     assert_eq!(pm["card"]["exp_year"], 2034, "{pm}");
-    app.by_id("new-sale-button").await?.click().await?;
+    // Its receipt says the card was not present, asks no signature, and is
+    // emailed by the gateway.
+    app.by_id("result-receipt").await?.click().await?;
+    wait_text(&app, "receipt-message", "Saved as").await?;
+    app.select("receipt-copy", "merchant").await?;
+    wait_text(&app, "receipt-lines", "Gateway ref").await?;
+    let lines = app.text("receipt-lines").await?;
+    assert!(
+        lines.contains("Phone order (card not present)") && lines.contains("VISA •••• 4242"),
+        "{lines}"
+    );
+    assert!(!lines.contains("signature"), "{lines}");
+    app.by_id("receipt-email")
+        .await?
+        .send_keys("caller@example.com")
+        .await?;
+    app.by_id("receipt-send").await?.click().await?;
+    wait_text(&app, "receipt-message", "will email").await?;
+    let pi = blocking(|| gateway.intents_for_sale(&pki, &sale))?;
+    assert_eq!(pi[0]["receipt_email"], "caller@example.com", "{pi:?}");
+    // Closing the receipt starts the next sale.
+    app.by_id("receipt-close").await?.click().await?;
 
-    // 2. The card window can call no command of the counter's, and go
+    // 2. Authorise only: the card is held for the amount, as a phone order.
+    type_amount(&app, "30.00").await?;
+    app.by_id("authorize-only").await?.click().await?;
+    open_card_window(&app, &counter).await?;
+    type_card(&app, GOOD_CARD, "12/34", "123").await?;
+    use_card(&app, &counter).await?;
+    assert_eq!(wait_result(&app).await?, "AUTHORISED");
+    let held = newest_sale(&app).await?;
+    let intents = blocking(|| gateway.intents_for_sale(&pki, &held))?;
+    assert_eq!(intents.len(), 1, "{intents:?}");
+    let pi = &intents[0];
+    assert_eq!(
+        (
+            pi["status"].as_str(),
+            pi["capture_method"].as_str(),
+            pi["amount"].as_i64()
+        ),
+        (Some("requires_capture"), Some("manual"), Some(3000)),
+        "{pi}"
+    );
+    assert_eq!(pi["metadata"]["order"], "phone", "{pi}");
+    new_sale(&app).await?;
+
+    // 3. The card window can call no command of the counter's, and go
     // nowhere but its page and the gateway's frames.
     type_amount(&app, "7.00").await?;
     open_card_window(&app, &counter).await?;
@@ -216,7 +262,7 @@ async fn a_phone_order_is_typed_into_the_gateways_fields_in_a_window_that_can_do
     back_at_the_counter(&app, &counter).await?;
     assert_eq!(app.text("amount-error").await?, "", "a cancelled order is not an error");
 
-    // 3. A declined card: the gateway makes the payment method, the charge
+    // 4. A declined card: the gateway makes the payment method, the charge
     // is declined.
     open_card_window(&app, &counter).await?;
     type_card(&app, DECLINED_CARD, "12/34", "123").await?;
@@ -227,7 +273,21 @@ async fn a_phone_order_is_typed_into_the_gateways_fields_in_a_window_that_can_do
     assert!(intents.iter().all(|pi| pi["status"] != "succeeded"), "{intents:?}");
     app.by_id("new-sale-button").await?.click().await?;
 
-    // 4. An expired card is refused in the gateway's fields: nothing is
+    // A card that asks for 3-D Secure cannot be taken on the phone: nothing
+    // is charged, and the cashier is told to take the payment another way.
+    type_amount(&app, "7.00").await?;
+    open_card_window(&app, &counter).await?;
+    type_card(&app, THREE_D_SECURE_CARD, "12/34", "123").await?;
+    use_card(&app, &counter).await?;
+    assert_eq!(wait_result(&app).await?, "NOT CHARGED");
+    let message = app.text("result-message").await?;
+    assert!(message.contains("cannot be done over the phone"), "{message}");
+    let asked = newest_sale(&app).await?;
+    let intents = blocking(|| gateway.intents_for_sale(&pki, &asked))?;
+    assert!(intents.iter().all(|pi| pi["status"] != "succeeded"), "{intents:?}");
+    new_sale(&app).await?;
+
+    // 5. An expired card is refused in the gateway's fields: nothing is
     // sent, and closing the window leaves the counter as it was.
     let before = blocking(|| gateway.get(&pki, "v1/payment_intents?limit=100"))?;
     type_amount(&app, "9.00").await?;
@@ -246,7 +306,7 @@ async fn a_phone_order_is_typed_into_the_gateways_fields_in_a_window_that_can_do
         "a cancelled phone order sends nothing"
     );
 
-    // 5. No card number anywhere the terminal writes or shows: its data
+    // 6. No card number anywhere the terminal writes or shows: its data
     // folder (databases, logs, receipts, settings) and the counter window's
     // page as it stands. (The card window's screenshot shows the digits:
     // they are on screen inside the gateway's frame while the cashier types.)
@@ -255,7 +315,7 @@ async fn a_phone_order_is_typed_into_the_gateways_fields_in_a_window_that_can_do
     std::fs::write(&page_file, page.as_str().unwrap_or_default())?;
     let mut files = merchant_tests::all_files(home.path());
     files.push(page_file);
-    let numbers = [GOOD_CARD.to_string(), DECLINED_CARD.to_string()];
+    let numbers = [GOOD_CARD, DECLINED_CARD, THREE_D_SECURE_CARD].map(String::from);
     let mut found = Vec::new();
     for f in &files {
         for card in &numbers {
@@ -264,5 +324,14 @@ async fn a_phone_order_is_typed_into_the_gateways_fields_in_a_window_that_can_do
     }
     assert!(files.len() > 5, "{files:?}");
     assert!(found.is_empty(), "card digits found: {found:?}");
+    // Nor the customer's email: the gateway sends the receipt, the terminal
+    // keeps no address.
+    for f in &files {
+        let bytes = std::fs::read(f)?;
+        assert!(
+            !bytes.windows(18).any(|w| w == b"caller@example.com"),
+            "the email is kept in {f:?}"
+        );
+    }
     app.close().await
 }

@@ -172,6 +172,11 @@ pub fn sale_lines(sale: &Sale, copy: ReceiptCopy, ctx: &ReceiptContext<'_>) -> V
     out.row(&w("receipt-date"), &ctx.when(sale.created_at_ms));
     out.row(&w("receipt-sale"), &sale.id.to_string());
     out.row(&w("receipt-card"), &card(sale));
+    // The card was not here: the cardholder's bank may ask for this line
+    // in a dispute, and no signature is asked for.
+    if sale.is_phone_order() {
+        out.row(&w("receipt-entry"), &w("entry-phone"));
+    }
     network_lines(&mut out, sale, ctx);
     if let Some(d) = &sale.description {
         out.row(&w("receipt-item"), d);
@@ -428,6 +433,42 @@ mod tests {
         }
         let signs = |lines: &[String]| lines.iter().any(|l| l == "Merchant signature");
         assert!(signs(&merchant) && !signs(&customer));
+        Ok(())
+    }
+
+    #[test]
+    fn a_phone_order_says_the_card_was_not_present_and_asks_no_signature() -> Result<(), Box<dyn std::error::Error>> {
+        let zone = ShopZone::new(Some("Europe/Paris"))?;
+        let shop = ShopDetails::default();
+        let mut s = sale(SaleStatus::Approved);
+        s.source = crate::store::PHONE_ORDER.into();
+        for paper in [Paper::A4, Paper::Roll58] {
+            let ctx = ReceiptContext {
+                shop: &shop,
+                zone: &zone,
+                training: false,
+                staff: None,
+                paper,
+                words: &Catalog::default(),
+            };
+            for copy in [ReceiptCopy::Customer, ReceiptCopy::Merchant] {
+                let lines = sale_lines(&s, copy, &ctx);
+                let text = lines.join("\n");
+                assert!(text.contains("Phone order (card not present)"), "{paper:?}: {text}");
+                assert!(!text.contains("signature"), "{text}");
+                assert!(lines.iter().all(|l| l.chars().count() <= paper.columns()), "{text}");
+            }
+        }
+        let ctx = ReceiptContext {
+            shop: &shop,
+            zone: &zone,
+            training: false,
+            staff: None,
+            paper: Paper::A4,
+            words: &Catalog::default(),
+        };
+        let at_the_counter = sale_lines(&sale(SaleStatus::Approved), ReceiptCopy::Customer, &ctx).join("\n");
+        assert!(!at_the_counter.contains("Phone order"), "{at_the_counter}");
         Ok(())
     }
 

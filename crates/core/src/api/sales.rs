@@ -344,7 +344,7 @@ fn cashier_message(sale: &Sale) -> &'static str {
         SaleStatus::Cancelled => "sale-cancelled",
         SaleStatus::Failed => match code {
             // 3-D Secure needs the customer at their bank's screen.
-            "authentication_required" if sale.source == "phone" => "sale-phone-needs-authentication",
+            "authentication_required" if sale.is_phone_order() => "sale-phone-needs-authentication",
             "authentication_required" => "sale-needs-authentication",
             "processing_error" => "sale-processing-error",
             "reader_timeout" => "sale-reader-timeout",

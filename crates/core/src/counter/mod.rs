@@ -221,7 +221,11 @@ impl Counter {
             terminal_id: self.terminal_id.clone(),
             money: Money::new(amount, currency),
             idempotency_key: IdempotencyKey::generate(),
-            source: if input.phone_order { "phone" } else { "reader" },
+            source: if input.phone_order {
+                crate::store::PHONE_ORDER
+            } else {
+                "reader"
+            },
             capture: input.capture,
             staff_id: input.staff_id.clone(),
             description,

@@ -32,7 +32,7 @@ impl Counter {
                 idempotency_key: sale.idempotency_key.clone(),
                 source: self.payment_source(None, None),
                 capture: sale.capture,
-                phone_order: sale.source == "phone",
+                phone_order: sale.is_phone_order(),
                 audit_anchor: None,
             };
             let settled_window_passed =

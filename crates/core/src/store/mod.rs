@@ -129,6 +129,10 @@ pub struct Settlement {
     pub card: Option<CardSummary>,
 }
 
+/// The source of a phone or mail order: a card the customer read out,
+/// typed into the gateway's fields (card not present).
+pub const PHONE_ORDER: &str = "phone";
+
 /// A sale read back from the cache, opened.
 #[derive(Debug, Clone)]
 pub struct Sale {
@@ -154,6 +158,13 @@ pub struct Sale {
     /// When the gateway stops honouring an authorisation (Unix ms): a
     /// capture after it is refused. Reader authorisations carry one.
     pub capture_before_ms: Option<i64>,
+}
+
+impl Sale {
+    /// A phone or mail order: the card was not present.
+    pub fn is_phone_order(&self) -> bool {
+        self.source == PHONE_ORDER
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
