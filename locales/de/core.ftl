@@ -345,6 +345,7 @@ error-card-entry-bad-hand-back = Das Kartenfenster hat etwas zurückgegeben, das
 error-card-entry-cancelled = Das Kartenfenster wurde geschlossen: Es wurde keine Karte eingegeben.
 error-card-entry-no-card = Geben Sie die Karte zuerst im Kartenfenster ein.
 error-card-entry-already-open = Das Kartenfenster ist schon offen.
+error-card-entry-timed-out = Das Kartenfenster wurde geschlossen: Es war länger offen, als die Inaktivitätssperre erlaubt. Es wurde nichts belastet.
 error-card-entry-unreachable = Die Kartenfelder des Zahlungsdienstes sind nicht erreichbar.
 
 ## Backups and the recovery kit

@@ -343,6 +343,7 @@ error-card-entry-bad-hand-back = The card window handed back something that is n
 error-card-entry-cancelled = The card window was closed: no card was entered.
 error-card-entry-no-card = Enter the card in the card window first.
 error-card-entry-already-open = The card window is already open.
+error-card-entry-timed-out = The card window was closed: it was open longer than the idle lock allows. Nothing was charged.
 error-card-entry-unreachable = The gateway's card fields could not be reached.
 
 ## Backups and the recovery kit

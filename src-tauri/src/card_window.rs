@@ -4,19 +4,26 @@
 //! own, served here (the `card:` scheme) under its own CSP, that loads the
 //! gateway's hosted card fields. It may call one command
 //! (`hand_back_card`, see `capabilities/card.json` and the gate) and load
-//! nothing but its page and the gateway's frames. The counter window waits
-//! for it in `take_phone_card`; the card it hands back is held here for the
-//! same staff member's next phone-order charge, and for nothing else.
+//! nothing but its page and the gateway's frames.
+//!
+//! A phone order's `charge_sale` waits here for the card, then charges it
+//! in the same call: the card is never held between commands, so it cannot
+//! outlive the order, the session, or be used by anyone else. One card
+//! window at a time; it closes when the card is handed back, when the
+//! session ends (sign-out, another sign-in) and after the idle-lock time.
 //!
 //! The counter window's CSP (`tauri.conf.json`) is untouched by all this:
 //! it never loads a remote script.
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 use merchant_core::api::ErrorReport;
 use merchant_core::auth::Actor;
-use merchant_core::card_entry::{self, CardEntryError, HandBackCardRequest, PhoneCard, PhoneCardView};
+use merchant_core::card_entry::{self, CardEntryError, HandBackCardRequest, PhoneCard};
+use merchant_core::counter::ChargeInput;
 use merchant_core::terminal::{Terminal, TerminalError};
 use tauri::http::{header, Response, StatusCode};
 use tauri::{AppHandle, Manager, Runtime};
@@ -26,8 +33,11 @@ use crate::registry::{CARD_WINDOW, COUNTER_WINDOW};
 
 type Answer = Result<PhoneCard, CardEntryError>;
 
-/// A card window open for a staff member, and its page.
+/// The one card window open, and who waits for its card.
 struct Waiting {
+    /// This wait's own number: a late event of an earlier window (its
+    /// close, its failure to open) ends only its own wait.
+    id: u64,
     page: String,
     csp: String,
     answer: oneshot::Sender<Answer>,
@@ -36,8 +46,7 @@ struct Waiting {
 #[derive(Default)]
 pub struct CardDesk {
     waiting: Mutex<Option<Waiting>>,
-    /// The card handed back, with the staff id of who asked for it.
-    held: Mutex<Option<(String, PhoneCard)>>,
+    next: AtomicU64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -49,37 +58,48 @@ fn refused(e: CardEntryError) -> ErrorReport {
 }
 
 impl CardDesk {
-    /// Opens the card window for `actor` and waits until it hands back a
-    /// card or is closed.
+    /// Opens the card window for `actor`'s phone order, once the order has
+    /// passed the charge's checks, and waits until it hands back a card, is
+    /// closed, the session ends, or the idle-lock time has passed.
     pub async fn take<R: Runtime>(
         &self,
         app: &AppHandle<R>,
         terminal: &Terminal,
         actor: &Actor,
-    ) -> Result<PhoneCardView, ErrorReport> {
-        let fields = terminal.card_fields(actor)?;
+        order: &ChargeInput,
+    ) -> Result<PhoneCard, ErrorReport> {
+        let fields = terminal.card_fields(actor, order)?;
         let (answer, card) = oneshot::channel();
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
         {
             let mut waiting = lock(&self.waiting);
             if let Some(window) = app.get_webview_window(CARD_WINDOW) {
                 let _ = window.set_focus();
                 return Err(refused(CardEntryError::AlreadyOpen));
             }
+            if waiting.is_some() {
+                return Err(refused(CardEntryError::AlreadyOpen));
+            }
             *waiting = Some(Waiting {
+                id,
                 page: fields.page(terminal.words()),
                 csp: fields.csp(),
                 answer,
             });
         }
-        *lock(&self.held) = None;
-        if let Err(e) = self.open(app, terminal, &fields).await {
-            *lock(&self.waiting) = None;
+        if let Err(e) = self.open(app, terminal, &fields, id).await {
+            self.end(id);
             return Err(refused(e));
         }
-        let card = card.await.unwrap_or(Err(CardEntryError::Cancelled)).map_err(refused)?;
-        let view = PhoneCardView::from(&card);
-        *lock(&self.held) = Some((actor.staff_id.clone(), card));
-        Ok(view)
+        let minutes = terminal.settings().idle_lock_minutes.clamp(1, 15);
+        match tokio::time::timeout(Duration::from_secs(u64::from(minutes) * 60), card).await {
+            Ok(answer) => answer.unwrap_or(Err(CardEntryError::Cancelled)).map_err(refused),
+            Err(_) => {
+                self.end(id);
+                close(app);
+                Err(refused(CardEntryError::TimedOut))
+            }
+        }
     }
 
     async fn open<R: Runtime>(
@@ -87,6 +107,7 @@ impl CardDesk {
         app: &AppHandle<R>,
         terminal: &Terminal,
         fields: &card_entry::CardFields,
+        id: u64,
     ) -> Result<(), CardEntryError> {
         if let Some(certificate) = card_entry::certificate_to_trust(&terminal.settings().gateway, fields).await? {
             trust(app, certificate).await?;
@@ -106,6 +127,8 @@ impl CardDesk {
                 ok
             })
             .on_new_window(|_, _| tauri::webview::NewWindowResponse::Deny)
+            // No file of any kind: a download is refused before it starts.
+            .on_download(|_, _| false)
             // WebKit asks the same question for the page and its frames, so
             // the gateway's frame host passes the check above even for the
             // page itself. A page that starts loading anything but the card
@@ -120,10 +143,18 @@ impl CardDesk {
         if let Some(counter) = app.get_webview_window(COUNTER_WINDOW) {
             builder = builder.parent(&counter).map_err(|_| CardEntryError::Unreachable)?;
         }
-        builder.build().map_err(|e| {
+        let window = builder.build().map_err(|e| {
             tracing::error!(error = %e, "the card window could not be opened");
             CardEntryError::Unreachable
         })?;
+        // However it closes, whoever waits for this window's card hears
+        // that it was cancelled (if nothing was handed back first).
+        let handle = app.clone();
+        window.on_window_event(move |event| {
+            if matches!(event, tauri::WindowEvent::Destroyed) {
+                handle.state::<CardDesk>().end(id);
+            }
+        });
         Ok(())
     }
 
@@ -139,30 +170,28 @@ impl CardDesk {
             .take()
             .ok_or_else(|| refused(CardEntryError::BadHandBack))?;
         let _ = waiting.answer.send(answer);
-        if let Some(window) = app.get_webview_window(CARD_WINDOW) {
-            let _ = window.destroy();
-        }
+        close(app);
         Ok(())
     }
 
-    /// The card window closed: whoever waits for it hears it was cancelled.
-    pub fn closed(&self) {
-        if let Some(waiting) = lock(&self.waiting).take() {
-            let _ = waiting.answer.send(Err(CardEntryError::Cancelled));
+    /// Wait `id` is over (its window closed, or could not open): if it is
+    /// still the one waiting, it hears it was cancelled.
+    fn end(&self, id: u64) {
+        let mut waiting = lock(&self.waiting);
+        if waiting.as_ref().is_some_and(|w| w.id == id) {
+            if let Some(w) = waiting.take() {
+                let _ = w.answer.send(Err(CardEntryError::Cancelled));
+            }
         }
     }
 
-    /// The card for `staff_id`'s phone-order charge, once.
-    pub fn take_held(&self, staff_id: &str) -> Result<PhoneCard, ErrorReport> {
-        match lock(&self.held).take() {
-            Some((by, card)) if by == staff_id => Ok(card),
-            _ => Err(refused(CardEntryError::NoCard)),
+    /// The session ended (sign-out, or someone else signed in): the card
+    /// window closes and its order is cancelled; no card outlives it.
+    pub fn session_ended<R: Runtime>(&self, app: &AppHandle<R>) {
+        if let Some(w) = lock(&self.waiting).take() {
+            let _ = w.answer.send(Err(CardEntryError::Cancelled));
         }
-    }
-
-    /// Sign-out: a card handed back is not kept for the next person.
-    pub fn forget(&self) {
-        *lock(&self.held) = None;
+        close(app);
     }
 
     /// The `card:` scheme: the page while a card window is waiting, its
@@ -198,6 +227,12 @@ impl CardDesk {
             answer = answer.header(header::CONTENT_SECURITY_POLICY, csp);
         }
         answer.body(Cow::Owned(body)).unwrap_or_else(|_| not_found())
+    }
+}
+
+fn close<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(window) = app.get_webview_window(CARD_WINDOW) {
+        let _ = window.destroy();
     }
 }
 

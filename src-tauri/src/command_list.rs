@@ -15,7 +15,6 @@ commands! {
     sign_out: SignOutRequest => (), open;
     confirm_pin: ConfirmPinRequest => (), open;
     charge_sale: ChargeSaleRequest => SaleView, Charge;
-    take_phone_card: TakePhoneCardRequest => PhoneCardView, PhoneOrder;
     hand_back_card: HandBackCardRequest => (), card_window;
     cancel_charge: CancelChargeRequest => (), CancelCharge;
     list_sales: ListSalesRequest => Vec<SaleView>, ListSales;

@@ -12,10 +12,9 @@ use merchant_core::api::{
     BundleRequest, BundleView, CancelChargeRequest, CaptureSaleRequest, ChargeSaleRequest, ConfigureGatewayRequest,
     CreateOwnerRequest, DateRangeRequest, EmailReceiptRequest, ErrorReport, ExportView, GatewaySetupRequest,
     GatewaySetupView, GetStatusRequest, GetZReportRequest, HandBackCardRequest, ImportView, ListSalesRequest,
-    ListZReportsRequest, OpenPeriodRequest, PhoneCardView, ReceiptRequest, ReceiptView, RefundSaleRequest, RefundView,
-    ReportView, ResolveInDoubtRequest, ResolveView, SaleView, SessionView, SetGatewayKeyRequest, SetLanguageRequest,
-    ShopDayView, SignInRequest, SignOutRequest, StatusView, SwitchModeRequest, TakePhoneCardRequest, VoidSaleRequest,
-    ZReportView, ZSummary,
+    ListZReportsRequest, OpenPeriodRequest, ReceiptRequest, ReceiptView, RefundSaleRequest, RefundView, ReportView,
+    ResolveInDoubtRequest, ResolveView, SaleView, SessionView, SetGatewayKeyRequest, SetLanguageRequest, ShopDayView,
+    SignInRequest, SignOutRequest, StatusView, SwitchModeRequest, VoidSaleRequest, ZReportView, ZSummary,
 };
 use merchant_core::audit::{AuditEntry, Verification};
 use merchant_core::auth::{Actor, Permission, StaffEntry};
@@ -40,39 +39,55 @@ pub fn get_status(state: State<'_, AppState>, request: GetStatusRequest) -> Stat
 }
 
 #[tauri::command]
-pub fn create_owner(state: State<'_, AppState>, request: CreateOwnerRequest) -> Result<SessionView, ErrorReport> {
+pub fn create_owner(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    desk: State<'_, CardDesk>,
+    request: CreateOwnerRequest,
+) -> Result<SessionView, ErrorReport> {
     let terminal = state.terminal()?;
     let owner = terminal.create_owner(&request.name, &request.pin)?;
     let view = SessionView::new(&owner);
+    desk.session_ended(&app);
     state.begin(&terminal, owner);
     Ok(view)
 }
 
 #[tauri::command]
-pub fn sign_in(state: State<'_, AppState>, request: SignInRequest) -> Result<SessionView, ErrorReport> {
+pub fn sign_in(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    desk: State<'_, CardDesk>,
+    request: SignInRequest,
+) -> Result<SessionView, ErrorReport> {
     let terminal = state.terminal()?;
     let actor = terminal.sign_in(&request.name, &request.pin)?;
     let view = SessionView::new(&actor);
+    desk.session_ended(&app);
     state.begin(&terminal, actor);
     Ok(view)
 }
 
 #[tauri::command]
 pub fn sign_out(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     desk: State<'_, CardDesk>,
     request: SignOutRequest,
 ) -> Result<(), ErrorReport> {
     let SignOutRequest {} = request;
-    desk.forget();
+    desk.session_ended(&app);
     if let Some(actor) = state.end() {
         state.terminal()?.sign_out(&actor)?;
     }
     Ok(())
 }
 
+/// A sale. A phone order first waits for its card in the card window; the
+/// member who asked must still be signed in when it comes.
 #[tauri::command]
 pub async fn charge_sale(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     desk: State<'_, CardDesk>,
     request: ChargeSaleRequest,
@@ -80,27 +95,14 @@ pub async fn charge_sale(
     let (terminal, actor) = state.signed_in()?;
     let mut input = ChargeInput::from(request);
     if input.phone_order {
-        input.payment_method = Some(desk.take_held(&actor.staff_id)?.payment_method);
+        let card = desk.take(&app, &terminal, &actor, &input).await?;
+        state.still_signed_in(&actor)?;
+        input.payment_method = Some(card.payment_method);
     }
     let sale = terminal.charge(&actor, input).await?;
     Ok(SaleView::new(&sale, terminal.mode(), terminal.words()))
 }
 
-/// Opens the card window and waits for the card typed into the gateway's
-/// fields there; the card is then held for this member's phone-order charge.
-#[tauri::command]
-pub async fn take_phone_card(
-    app: tauri::AppHandle,
-    state: State<'_, AppState>,
-    desk: State<'_, CardDesk>,
-    request: TakePhoneCardRequest,
-) -> Result<PhoneCardView, ErrorReport> {
-    let TakePhoneCardRequest {} = request;
-    let (terminal, actor) = state.signed_in()?;
-    desk.take(&app, &terminal, &actor).await
-}
-
-/// The card window's one command.
 #[tauri::command]
 pub fn hand_back_card(
     app: tauri::AppHandle,

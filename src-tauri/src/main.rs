@@ -22,7 +22,11 @@ fn gated(
     move |invoke| {
         use tauri::Manager;
         let verdict = match invoke.message.webview().try_state::<state::AppState>() {
-            Some(state) => gate::admit(&state, invoke.message.webview().label(), invoke.message.command()),
+            Some(state) => {
+                let webview = invoke.message.webview();
+                let page = webview.url().ok();
+                gate::admit(&state, webview.label(), page.as_ref(), invoke.message.command())
+            }
             None => Ok(()),
         };
         match verdict {
@@ -64,12 +68,6 @@ fn main() {
             use tauri::Manager;
             let app = ctx.app_handle();
             app.state::<card_window::CardDesk>().serve(app, request.uri().path())
-        })
-        .on_window_event(|window, event| {
-            use tauri::Manager;
-            if window.label() == registry::CARD_WINDOW && matches!(event, tauri::WindowEvent::Destroyed) {
-                window.state::<card_window::CardDesk>().closed();
-            }
         })
         .manage(card_window::CardDesk::default())
         .setup(move |app| {

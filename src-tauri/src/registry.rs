@@ -9,11 +9,11 @@ use merchant_core::api::{
     CaptureSaleRequest, ChargeSaleRequest, ConfigureGatewayRequest, ConfirmPinRequest, CreateOwnerRequest,
     DateRangeRequest, EmailReceiptRequest, ExportView, GatewaySetupRequest, GatewaySetupView, GetStatusRequest,
     GetZReportRequest, HandBackCardRequest, ImportView, KeysRequest, KeysView, ListSalesRequest, ListZReportsRequest,
-    OpenPeriodRequest, OwnerRequest, PhoneCardView, ReceiptRequest, ReceiptView, RecoveryKitView, RefundSaleRequest,
-    RefundView, ReportView, ResetPinRequest, ResolveInDoubtRequest, ResolveView, RestoreBackupRequest, RestoredView,
-    SaleView, SaveRecoverySheetRequest, SessionView, SetGatewayKeyRequest, SetLanguageRequest, SetRecipientsRequest,
-    ShopDayView, SignInRequest, SignOutRequest, StaffChangeRequest, StatusView, SwitchModeRequest,
-    TakePhoneCardRequest, VoidSaleRequest, ZReportView, ZSummary,
+    OpenPeriodRequest, OwnerRequest, ReceiptRequest, ReceiptView, RecoveryKitView, RefundSaleRequest, RefundView,
+    ReportView, ResetPinRequest, ResolveInDoubtRequest, ResolveView, RestoreBackupRequest, RestoredView, SaleView,
+    SaveRecoverySheetRequest, SessionView, SetGatewayKeyRequest, SetLanguageRequest, SetRecipientsRequest, ShopDayView,
+    SignInRequest, SignOutRequest, StaffChangeRequest, StatusView, SwitchModeRequest, VoidSaleRequest, ZReportView,
+    ZSummary,
 };
 #[allow(unused_imports)]
 use merchant_core::audit::{AuditEntry, Verification};

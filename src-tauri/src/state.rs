@@ -16,7 +16,7 @@ use merchant_core::backup::BackupError;
 use merchant_core::config::{ConfigError, Home, Settings};
 use merchant_core::counter::CounterError;
 use merchant_core::messages::Catalog;
-use merchant_core::session::{Need, Session};
+use merchant_core::session::{Need, Session, SessionError};
 use merchant_core::terminal::{Terminal, TerminalError};
 use merchant_core::vault::recovery::RecoveryCode;
 
@@ -170,6 +170,17 @@ impl AppState {
     /// The signed-in member for one command, as the core resumes them.
     pub fn signed_in(&self) -> Result<(Arc<Terminal>, Actor), ErrorReport> {
         self.resume(Need::SignedIn)
+    }
+
+    /// `actor` is still the one signed in (after a wait on someone else,
+    /// such as a phone order's card window).
+    pub fn still_signed_in(&self, actor: &Actor) -> Result<(), ErrorReport> {
+        let (_, now) = self.signed_in()?;
+        if now.staff_id == actor.staff_id {
+            Ok(())
+        } else {
+            Err(TerminalError::from(SessionError::NotSignedIn).into())
+        }
     }
 
     /// Like `signed_in`, for a manager's sensitive action: the PIN must

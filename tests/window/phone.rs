@@ -306,7 +306,65 @@ async fn a_phone_order_is_typed_into_the_gateways_fields_in_a_window_that_can_do
         "a cancelled phone order sends nothing"
     );
 
-    // 6. No card number anywhere the terminal writes or shows: its data
+    // 6. The order is checked before the card is asked for: an amount the
+    // terminal would refuse is said at once, and no card window opens.
+    type_amount(&app, "-1").await?;
+    app.by_id("phone-order-button").await?.click().await?;
+    app.wait_until("the amount's refusal", Duration::from_secs(10), || async {
+        Ok(app.text("amount-error").await?.contains("negative"))
+    })
+    .await?;
+    assert_eq!(
+        app.client.windows().await?.len(),
+        1,
+        "a card window for a refused order"
+    );
+
+    // 7. One card window at a time, and it does not outlive the session:
+    // two phone orders at once (over IPC, as a second click would send)
+    // open one window and refuse the other; signing out closes the window
+    // and cancels the order, and nothing reaches the gateway.
+    let before = blocking(|| gateway.get(&pki, "v1/payment_intents?limit=100"))?;
+    let first = js(
+        &app,
+        r#"const ask = () => window.__TAURI_INTERNALS__
+               .invoke("charge_sale", { request: { amount: "5.00", phone_order: true } })
+               .then(() => "charged", (e) => e.code);
+           window.__orders = Promise.all([ask(), ask()]);
+           return 0;"#,
+    )
+    .await?;
+    assert_eq!(first, 0);
+    app.wait_until("one card window", Duration::from_secs(15), || async {
+        Ok(app.client.windows().await?.len() == 2)
+    })
+    .await?;
+    let signed_out = app
+        .client
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               window.__TAURI_INTERNALS__.invoke("sign_out", { request: {} })
+                 .then(() => window.__orders).then(done, (e) => done(String(e)));"#,
+            vec![],
+        )
+        .await?;
+    let mut answers: Vec<String> = serde_json::from_value(signed_out.clone()).map_err(|_| signed_out.to_string())?;
+    answers.sort();
+    assert_eq!(answers, ["cancelled", "charge_in_progress"]);
+    app.wait_until(
+        "the card window to close at sign-out",
+        Duration::from_secs(10),
+        || async { Ok(app.client.windows().await?.len() == 1) },
+    )
+    .await?;
+    let after = blocking(|| gateway.get(&pki, "v1/payment_intents?limit=100"))?;
+    assert_eq!(
+        before["data"].as_array().map(Vec::len),
+        after["data"].as_array().map(Vec::len),
+        "an order cancelled at sign-out sends nothing"
+    );
+
+    // 8. No card number anywhere the terminal writes or shows: its data
     // folder (databases, logs, receipts, settings) and the counter window's
     // page as it stands. (The card window's screenshot shows the digits:
     // they are on screen inside the gateway's frame while the cashier types.)

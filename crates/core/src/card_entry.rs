@@ -30,8 +30,13 @@ use crate::messages::Catalog;
 
 /// Where the card window's page is served from (a scheme of the app's own).
 pub const PAGE_SCHEME: &str = "card";
-/// The page's address.
+/// The page's address. Linux's and macOS's web views serve an app's own
+/// scheme as itself; Windows' WebView2 serves it as a local host over
+/// `http`, as Tauri registers it there.
+#[cfg(not(windows))]
 pub const PAGE_URL: &str = "card://localhost/";
+#[cfg(windows)]
+pub const PAGE_URL: &str = "http://card.localhost/";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -57,6 +62,9 @@ pub enum CardEntryError {
     /// The card window is already open.
     #[error("The card window is already open.")]
     AlreadyOpen,
+    /// The card window stayed open longer than the idle lock allows.
+    #[error("The card window was closed: it was open longer than the idle lock allows. Nothing was charged.")]
+    TimedOut,
     /// The gateway's script host could not be reached to trust its certificate.
     #[error("The gateway's card fields could not be reached.")]
     Unreachable,
@@ -90,7 +98,9 @@ pub fn check_script_url(address: &str) -> Result<Url, CardEntryError> {
 
 /// Whether `url` is the card window's own page.
 pub fn is_page(url: &Url) -> bool {
-    url.scheme() == PAGE_SCHEME && url.host_str() == Some("localhost")
+    Url::parse(PAGE_URL).is_ok_and(|page| {
+        page.scheme() == url.scheme() && page.host_str() == url.host_str() && page.port() == url.port()
+    })
 }
 
 /// The gateway's hosted card fields as the settings name them.
@@ -237,7 +247,7 @@ pub struct HandedBackCard {
     pub last4: String,
 }
 
-/// A checked card from the card window, held for the next phone-order charge.
+/// A checked card from the card window, for the phone order that asked for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhoneCard {
     pub payment_method: String,
@@ -261,9 +271,9 @@ const BRANDS: [&str; 9] = [
 impl PhoneCard {
     /// Checks what the card window handed back. Nothing of it is echoed.
     pub fn check(card: HandedBackCard) -> Result<Self, CardEntryError> {
-        let id_ok = card.payment_method.strip_prefix("pm_").is_some_and(|rest| {
-            (1..=200).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        });
+        // The same rule as the charge's, so a card the window hands back is
+        // one the charge takes.
+        let id_ok = crate::gateway::is_payment_method_id(&card.payment_method);
         let brand = if BRANDS.contains(&card.brand.as_str()) {
             card.brand
         } else {
@@ -278,36 +288,6 @@ impl PhoneCard {
             brand,
             last4: card.last4,
         })
-    }
-
-    /// The card as the counter shows it: `VISA •••• 4242`.
-    pub fn label(&self) -> String {
-        format!("{} •••• {}", self.brand.to_uppercase(), self.last4)
-    }
-}
-
-/// `take_phone_card`: open the card window and wait for the card.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
-#[serde(deny_unknown_fields)]
-pub struct TakePhoneCardRequest {}
-
-/// The card the card window handed back, as the counter shows it. The
-/// payment method stays with the terminal for the charge that follows.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
-pub struct PhoneCardView {
-    pub brand: String,
-    pub last4: String,
-    /// `VISA •••• 4242`
-    pub label: String,
-}
-
-impl From<&PhoneCard> for PhoneCardView {
-    fn from(card: &PhoneCard) -> Self {
-        Self {
-            brand: card.brand.clone(),
-            last4: card.last4.clone(),
-            label: card.label(),
-        }
     }
 }
 
@@ -445,7 +425,7 @@ mod tests {
     fn the_window_loads_its_page_and_the_gateways_frames_only() {
         let f = CardFields::from_settings(&gateway(&key("pk", "live"), "https://js.stripe.com/v3/"), false).unwrap();
         let ok = |u: &str| f.may_load(&Url::parse(u).unwrap());
-        assert!(ok("card://localhost/"));
+        assert!(ok(PAGE_URL));
         assert!(ok("https://js.stripe.com/v3/elements-inner-card.html#x"));
         assert!(ok("https://hooks.stripe.com/3d_secure"));
         assert!(ok("about:blank"));
@@ -455,6 +435,9 @@ mod tests {
             "http://js.stripe.com/",
             "https://js.stripe.com.example.com/",
             "card://elsewhere/",
+            "card://localhost:8/",
+            "http://card.localhost:8/",
+            "http://card.localhost.example.com/",
             "file:///etc/passwd",
         ] {
             assert!(!ok(no), "{no}");
@@ -469,7 +452,10 @@ mod tests {
             last4: last4.into(),
         };
         let good = PhoneCard::check(card("pm_1Abc", "visa", "4242")).unwrap();
-        assert_eq!(good.label(), "VISA •••• 4242");
+        assert_eq!((good.payment_method.as_str(), good.last4.as_str()), ("pm_1Abc", "4242"));
+        // What the window hands back is what a charge takes: no id the
+        // charge would refuse (too long, a card-like digit run) gets in.
+        let long = format!("pm_{}", "a".repeat(150));
         assert_eq!(
             PhoneCard::check(card("pm_1Abc", "Visa<b>", "4242")).unwrap().brand,
             "unknown"
@@ -481,6 +467,8 @@ mod tests {
             ("pm_1Abc", "424"),
             ("pm_1Abc", "4242424242424242"),
             ("pm_1Abc", "42a2"),
+            (long.as_str(), "4242"),
+            ("pm_4242424242424242", "4242"),
         ] {
             assert_eq!(
                 PhoneCard::check(card(pm, "visa", last4)),

@@ -28,7 +28,8 @@ test_card?: TestCard,
  */
 authorize_only?: boolean, 
 /**
- * A phone or mail order, paid with the card the card window handed
- * back (`take_phone_card`); the card itself never passes through here.
+ * A phone or mail order: the card window opens for the card, which is
+ * typed into the gateway's fields there, and the payment method it
+ * hands back is charged; the card itself never passes through here.
  */
 phone_order?: boolean, };

@@ -57,7 +57,6 @@ export function counterScreen(host: CounterHost) {
     phoneOrder: $<HTMLButtonElement>("phone-order-button"),
     phoneWait: $("phone-wait"),
     phoneWaitAmount: $("phone-wait-amount"),
-    phoneWaitCard: $("phone-wait-card"),
     keypad: $("keypad"),
     decimalKey: $("key-decimal"),
     wait: $("reader-wait"),
@@ -375,19 +374,16 @@ export function counterScreen(host: CounterHost) {
   }
 
   /** A phone order: the card is typed into the gateway's fields in the
-   * card window; the counter only hears its brand and last 4, then charges
-   * it like any sale. Closing the card window cancels. */
+   * card window, and the same call charges it like any sale. Closing the
+   * card window cancels. */
   async function phoneOrder(): Promise<void> {
     if (screen !== "entry") return;
     el.amountError.textContent = "";
     const amount = el.amount.value;
     const currency = el.currency.value as StatusView["currency"];
     el.phoneWaitAmount.textContent = `${amount} ${currency}`;
-    el.phoneWaitCard.textContent = "";
     show("phone");
     try {
-      const card = await call("take_phone_card", {});
-      el.phoneWaitCard.textContent = card.label;
       const sale = await call("charge_sale", {
         amount,
         currency,

@@ -275,6 +275,7 @@ fn card_entry_code(e: &CardEntryError) -> ErrorCode {
         CardEntryError::BadHandBack | CardEntryError::NoCard => ErrorCode::InvalidInput,
         CardEntryError::Cancelled => ErrorCode::Cancelled,
         CardEntryError::AlreadyOpen => ErrorCode::ChargeInProgress,
+        CardEntryError::TimedOut => ErrorCode::LimitReached,
         CardEntryError::Unreachable => ErrorCode::GatewayUnreachable,
     }
 }
@@ -288,6 +289,7 @@ fn card_entry_said(e: &CardEntryError) -> Said {
         CardEntryError::Cancelled => "error-card-entry-cancelled",
         CardEntryError::NoCard => "error-card-entry-no-card",
         CardEntryError::AlreadyOpen => "error-card-entry-already-open",
+        CardEntryError::TimedOut => "error-card-entry-timed-out",
         CardEntryError::Unreachable => "error-card-entry-unreachable",
     })
 }

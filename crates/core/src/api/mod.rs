@@ -20,7 +20,7 @@ mod sales;
 mod staff;
 
 pub use crate::backup::{BackupStateView, Step};
-pub use crate::card_entry::{HandBackCardRequest, HandedBackCard, PhoneCardView, TakePhoneCardRequest};
+pub use crate::card_entry::{HandBackCardRequest, HandedBackCard};
 pub use crate::error::{ErrorCode, ErrorReport};
 pub use owner::*;
 pub use reports::*;

@@ -36,8 +36,9 @@ pub struct ChargeSaleRequest {
     /// Only authorise (deposits, tabs): capture or void later.
     #[ts(optional)]
     pub authorize_only: Option<bool>,
-    /// A phone or mail order, paid with the card the card window handed
-    /// back (`take_phone_card`); the card itself never passes through here.
+    /// A phone or mail order: the card window opens for the card, which is
+    /// typed into the gateway's fields there, and the payment method it
+    /// hands back is charged; the card itself never passes through here.
     #[ts(optional)]
     pub phone_order: Option<bool>,
 }

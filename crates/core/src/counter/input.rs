@@ -89,11 +89,7 @@ pub struct RefundInput {
 
 /// Payment method ids are the gateway's tokens, never card data.
 pub(super) fn check_payment_method_id(id: &str) -> Result<(), CounterError> {
-    let ok = id.starts_with("pm_")
-        && (4..=100).contains(&id.len())
-        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !crate::pan::contains_card_number(id);
-    if ok {
+    if crate::gateway::is_payment_method_id(id) {
         Ok(())
     } else {
         Err(InputError::NotAPaymentMethod.into())

@@ -185,41 +185,58 @@ impl Counter {
         &*self.gateway
     }
 
-    /// Takes one payment. Declines and gateway failures are recorded outcomes
-    /// (returned as a `Sale` with that status), not errors: the sale exists.
-    pub async fn charge(&self, input: ChargeInput) -> Result<Sale, CounterError> {
+    /// Checks a charge as `charge` does before anything is written or sent.
+    /// A phone order is checked before its card is asked for: the card comes
+    /// later, from the gateway's fields.
+    pub fn check(&self, input: &ChargeInput) -> Result<(), CounterError> {
+        self.checked(input)?;
+        self.refuse_in_doubt()
+    }
+
+    fn checked(&self, input: &ChargeInput) -> Result<(Money, Option<String>), CounterError> {
         self.till()?;
         let currency = input.currency.unwrap_or(self.settings.currency);
         let amount = crate::money::parse_amount(&input.amount, currency, &self.settings.parse_rules())?;
-        let description = self.clean_text(input.description)?;
+        let description = self.clean_text(input.description.as_deref())?;
         if let Some(pm) = &input.payment_method {
             check_payment_method_id(pm)?;
             if TestCard::ALL.iter().any(|t| t.payment_method() == pm) && !self.gateway.test_mode() {
                 return Err(InputError::TestCardNeedsTestKey.into());
             }
         }
-        if input.phone_order && input.payment_method.is_none() {
-            return Err(InputError::PhoneOrderNeedsCard.into());
-        }
         // Stripe takes Canadian cards on the reader only with Interac
         // (`interac_present`, refunds in person on the reader), which the
         // terminal does not do: refused before anything is written or sent,
         // in training too, so that practice matches the shop's live till.
-        if currency == Currency::Cad && input.payment_method.is_none() {
+        if currency == Currency::Cad && input.payment_method.is_none() && !input.phone_order {
             return Err(InputError::CadOnReader.into());
+        }
+        Ok((Money::new(amount, currency), description))
+    }
+
+    /// No new charge while an earlier one's outcome is unknown.
+    fn refuse_in_doubt(&self) -> Result<(), CounterError> {
+        match self.store.unsettled()?.len() {
+            0 => Ok(()),
+            in_doubt => Err(CounterError::InDoubt(in_doubt)),
+        }
+    }
+
+    /// Takes one payment. Declines and gateway failures are recorded outcomes
+    /// (returned as a `Sale` with that status), not errors: the sale exists.
+    pub async fn charge(&self, input: ChargeInput) -> Result<Sale, CounterError> {
+        let (money, description) = self.checked(&input)?;
+        if input.phone_order && input.payment_method.is_none() {
+            return Err(InputError::PhoneOrderNeedsCard.into());
         }
         let cancel = self.begin_charge()?;
         let _done = InFlight(&self.in_flight);
-
-        let in_doubt = self.store.unsettled()?.len();
-        if in_doubt > 0 {
-            return Err(CounterError::InDoubt(in_doubt));
-        }
+        self.refuse_in_doubt()?;
 
         let sale = NewSale {
             id: SaleId::new(),
             terminal_id: self.terminal_id.clone(),
-            money: Money::new(amount, currency),
+            money,
             idempotency_key: IdempotencyKey::generate(),
             source: if input.phone_order {
                 crate::store::PHONE_ORDER
@@ -234,7 +251,8 @@ impl Counter {
         let _held = self.store.hold_in_flight(&sale.id.to_string())?;
         self.store.insert_pending(&sale)?;
         crashpoint::reached(crashpoint::CHARGE_JOURNALED);
-        let span = tracing::info_span!("charge", sale = %sale.id, amount = amount.get(), currency = %currency);
+        let span =
+            tracing::info_span!("charge", sale = %sale.id, amount = money.amount.get(), currency = %money.currency);
         span.in_scope(|| tracing::info!("journaled; asking gateway"));
 
         let request = ChargeRequest {
@@ -387,7 +405,7 @@ impl Counter {
         if money.amount.get() <= 0 {
             return Err(StoreError::ExceedsRefundable(money).into());
         }
-        let note = self.clean_text(input.note)?;
+        let note = self.clean_text(input.note.as_deref())?;
         let refund = NewRefund {
             id: uuid::Uuid::now_v7().to_string(),
             sale_id: sale.id,
@@ -488,7 +506,7 @@ impl Counter {
         self.store.get(sale.id)?.ok_or(CounterError::SaleNotFound)
     }
 
-    fn clean_text(&self, text: Option<String>) -> Result<Option<String>, CounterError> {
+    fn clean_text(&self, text: Option<&str>) -> Result<Option<String>, CounterError> {
         let Some(text) = text else { return Ok(None) };
         let max = self.settings.max_description_chars;
         // Count only up to the limit: a 10 MB paste is refused without a full scan.

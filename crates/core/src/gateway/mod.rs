@@ -102,6 +102,17 @@ pub enum PaymentSource {
     PaymentMethod { id: String },
 }
 
+/// Whether `id` has the form of the gateway's payment method id (`pm_…`):
+/// its token for a card, never card data. Whatever hands the terminal a
+/// payment method (the card window, the command line) is held to this one
+/// rule, so what one accepts the charge takes.
+pub fn is_payment_method_id(id: &str) -> bool {
+    id.starts_with("pm_")
+        && (4..=100).contains(&id.len())
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !crate::pan::contains_card_number(id)
+}
+
 /// Which till and which staff member a payment or refund belongs to, sent
 /// in its metadata: the gateway's records are the shop's shared ledger, so
 /// the combined day of every till ([`crate::reports::shop`]) is read from

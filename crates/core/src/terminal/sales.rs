@@ -90,16 +90,20 @@ impl Terminal {
         Ok(gateway.list_readers().await.map_err(CounterError::Gateway)?)
     }
 
-    /// The gateway's test cards, when its key is a test-mode key.
     /// The gateway's hosted card fields for a phone order's card window
     /// (see [`crate::card_entry`]): a live gateway and its publishable key.
-    pub fn card_fields(&self, actor: &Actor) -> Result<CardFields> {
+    /// The order is checked first, as its charge will be, so that a card
+    /// is never read out for an order the terminal would refuse.
+    pub fn card_fields(&self, actor: &Actor, order: &ChargeInput) -> Result<CardFields> {
+        self.require(actor, Permission::Charge)?;
         self.require(actor, Permission::PhoneOrder)?;
         let test_key = match &self.counter {
             Ok(c) if self.settings.mode == crate::config::Mode::Live => c.gateway().test_mode(),
             _ => return Err(CardEntryError::NotConfigured.into()),
         };
-        Ok(CardFields::from_settings(&self.settings.gateway, test_key)?)
+        let fields = CardFields::from_settings(&self.settings.gateway, test_key)?;
+        self.counter()?.check(order)?;
+        Ok(fields)
     }
 
     /// Whether `actor` may take a phone order here, now (the counter's
@@ -110,6 +114,7 @@ impl Terminal {
         may && live && self.settings.gateway.publishable_key.is_some() && !self.settings.back_office
     }
 
+    /// The gateway's test cards, when its key is a test-mode key.
     pub fn test_cards(&self) -> Vec<TestCard> {
         match &self.counter {
             Ok(c) if c.gateway().test_mode() => TestCard::ALL.to_vec(),

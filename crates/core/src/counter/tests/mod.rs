@@ -7,7 +7,7 @@ use crate::gateway::{CaptureMode, RefundReason};
 use crate::money::MinorUnits;
 use crate::store::{RefundStatus, Settlement};
 
-async fn counter(dir: &std::path::Path, slow_ms: u64) -> Result<Counter, CounterError> {
+pub(super) async fn counter(dir: &std::path::Path, slow_ms: u64) -> Result<Counter, CounterError> {
     let settings = Settings {
         training_reader: ReaderTiming {
             tap_ms: 1,
@@ -22,7 +22,7 @@ async fn counter(dir: &std::path::Path, slow_ms: u64) -> Result<Counter, Counter
 }
 
 /// A $9.00 reader sale as the journal writes it before asking the gateway.
-fn journaled_sale() -> NewSale {
+pub(super) fn journaled_sale() -> NewSale {
     crate::testing::journaled(crate::testing::usd(900))
 }
 
@@ -34,7 +34,7 @@ fn hold(amount: &str) -> ChargeInput {
     }
 }
 
-fn input(amount: &str, card: SimulatedCard) -> ChargeInput {
+pub(super) fn input(amount: &str, card: SimulatedCard) -> ChargeInput {
     ChargeInput {
         amount: amount.into(),
         currency: None,
@@ -88,21 +88,6 @@ fn gateway_failures_have_stable_distinct_codes() {
         (failed.status, failed.outcome_code.as_deref()),
         (SaleStatus::Failed, Some("key_rejected"))
     );
-}
-
-#[tokio::test]
-async fn cad_on_the_reader_is_refused_in_training_as_in_live() -> Result<(), CounterError> {
-    let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
-    let c = counter(dir.path(), 1).await?;
-    let r = c
-        .charge(ChargeInput {
-            currency: Some(Currency::Cad),
-            ..input("10.00", SimulatedCard::Approve)
-        })
-        .await;
-    assert!(matches!(&r, Err(CounterError::Input(InputError::CadOnReader))), "{r:?}");
-    assert!(c.list_sales(0, i64::MAX)?.is_empty(), "nothing written");
-    Ok(())
 }
 
 /// While a sale's outcome is unknown no new charge is taken: the
@@ -283,56 +268,6 @@ async fn an_interrupted_charge_is_settled_on_the_next_start() -> Result<(), Coun
     Ok(())
 }
 
-#[tokio::test]
-async fn bad_text_is_refused_before_anything_is_written() -> Result<(), CounterError> {
-    let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
-    let c = counter(dir.path(), 1).await?;
-    let card_like = format!("{}{}", "4242".repeat(3), "4242");
-    let groups = |sep: &str| {
-        let g: Vec<&str> = (0..4).map(|i| &card_like[i * 4..i * 4 + 4]).collect();
-        g.join(sep)
-    };
-    let full_width: String = groups(" ")
-        .chars()
-        .map(|c| c.to_digit(10).and_then(|d| char::from_u32(0xFF10 + d)).unwrap_or(c))
-        .collect();
-    let cases = [
-        Some("x".repeat(10 * 1024 * 1024)),
-        Some("line\nbreak".to_string()),
-        Some(format!("card {card_like}")),
-        // The same number however it is spelled (the detector's rule).
-        Some(format!("Table 7 {}", groups(" "))),
-        Some(groups(".")),
-        Some(groups("  ")),
-        Some(groups("\u{a0}")),
-        Some(full_width),
-        Some(format!("9{card_like}12")),
-    ];
-    for description in cases {
-        let r = c
-            .charge(ChargeInput {
-                description,
-                ..input("2", SimulatedCard::Approve)
-            })
-            .await;
-        assert!(matches!(r, Err(CounterError::Input(_))), "{r:?}");
-    }
-    assert!(matches!(
-        c.charge(input("-1", SimulatedCard::Approve)).await,
-        Err(CounterError::Money(MoneyError::Negative))
-    ));
-    assert!(c.list_sales(0, i64::MAX)?.is_empty(), "refusals leave no rows");
-    let sql = "'); DROP TABLE sales; --";
-    let ok = c
-        .charge(ChargeInput {
-            description: Some(sql.into()),
-            ..input("2", SimulatedCard::Approve)
-        })
-        .await?;
-    assert_eq!(ok.description.as_deref(), Some(sql));
-    Ok(())
-}
-
 /// Once the gateway has cancelled an authorisation for lateness the
 /// cashier is told so (the UI branches on it), not "not capturable".
 #[tokio::test]
@@ -484,25 +419,6 @@ async fn authorise_then_capture_part_or_void() -> Result<(), CounterError> {
     Ok(())
 }
 
-/// A payment method id is the gateway's token and nothing else.
-#[test]
-fn only_payment_method_ids_are_taken() {
-    assert!(check_payment_method_id("pm_card_visa").is_ok());
-    for bad in [
-        "tok_visa",
-        "pm_card visa",
-        "pm_",
-        "card_4242",
-        &format!("pm_{}", "a".repeat(100)),
-    ] {
-        assert!(check_payment_method_id(bad).is_err(), "{bad}");
-    }
-    assert!(
-        check_payment_method_id(&format!("pm_{}", "4242".repeat(4))).is_err(),
-        "a card number"
-    );
-}
-
 #[tokio::test]
 async fn a_sale_is_found_by_its_last_4_and_amount() -> Result<(), CounterError> {
     let dir = tempfile::tempdir().map_err(|_| CounterError::NothingToCancel)?;
@@ -530,33 +446,4 @@ async fn a_sale_is_found_by_its_last_4_and_amount() -> Result<(), CounterError> 
     Ok(())
 }
 
-/// The gateway's test cards are charged only with a test key: with any
-/// other key, naming one is refused before anything is journaled, while a
-/// card the hosted fields tokenised goes through.
-#[tokio::test]
-async fn a_test_card_needs_a_test_key_and_a_tokenised_card_does_not() -> Result<(), CounterError> {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let c = counter(dir.path(), 1).await?;
-    assert!(!c.gateway().test_mode(), "the training gateway holds no test key");
-    for card in TestCard::ALL {
-        let refused = c
-            .charge(ChargeInput {
-                payment_method: Some(card.payment_method().into()),
-                ..input("5.00", SimulatedCard::Approve)
-            })
-            .await;
-        assert!(
-            matches!(refused, Err(CounterError::Input(InputError::TestCardNeedsTestKey))),
-            "{card:?}: {refused:?}"
-        );
-    }
-    assert!(c.list_sales(0, i64::MAX)?.is_empty(), "nothing journaled");
-    let keyed = c
-        .charge(ChargeInput {
-            payment_method: Some("pm_1QkZ2xExampleTokenised".into()),
-            ..input("5.00", SimulatedCard::Approve)
-        })
-        .await?;
-    assert_eq!(keyed.status, SaleStatus::Approved);
-    Ok(())
-}
+mod input;
