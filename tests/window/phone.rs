@@ -76,6 +76,15 @@ async fn use_card(app: &AppDriver, counter: &WindowHandle) -> TestResult {
     back_at_the_counter(app, counter).await
 }
 
+/// A phone order paid with `card` (expiry 12/34): the counter's answer and
+/// the sale's id.
+async fn phone_order(app: &AppDriver, counter: &WindowHandle, card: &str) -> TestResult<(String, String)> {
+    open_card_window(app, counter).await?;
+    type_card(app, card, "12/34", "123").await?;
+    use_card(app, counter).await?;
+    Ok((wait_result(app).await?, newest_sale(app).await?))
+}
+
 /// The card window has closed: back to the counter, which has left its
 /// "type the card" step.
 async fn back_at_the_counter(app: &AppDriver, counter: &WindowHandle) -> TestResult {
@@ -167,11 +176,8 @@ async fn a_phone_order_is_typed_into_the_gateways_fields_in_a_window_that_can_do
     // 2. Authorise only: the card is held for the amount, as a phone order.
     type_amount(&app, "30.00").await?;
     app.by_id("authorize-only").await?.click().await?;
-    open_card_window(&app, &counter).await?;
-    type_card(&app, GOOD_CARD, "12/34", "123").await?;
-    use_card(&app, &counter).await?;
-    assert_eq!(wait_result(&app).await?, "AUTHORISED");
-    let held = newest_sale(&app).await?;
+    let (word, held) = phone_order(&app, &counter, GOOD_CARD).await?;
+    assert_eq!(word, "AUTHORISED");
     let intents = blocking(|| gateway.intents_for_sale(&pki, &held))?;
     assert_eq!(intents.len(), 1, "{intents:?}");
     let pi = &intents[0];
@@ -264,11 +270,8 @@ async fn a_phone_order_is_typed_into_the_gateways_fields_in_a_window_that_can_do
 
     // 4. A declined card: the gateway makes the payment method, the charge
     // is declined.
-    open_card_window(&app, &counter).await?;
-    type_card(&app, DECLINED_CARD, "12/34", "123").await?;
-    use_card(&app, &counter).await?;
-    assert_eq!(wait_result(&app).await?, "DECLINED");
-    let declined = newest_sale(&app).await?;
+    let (word, declined) = phone_order(&app, &counter, DECLINED_CARD).await?;
+    assert_eq!(word, "DECLINED");
     let intents = blocking(|| gateway.intents_for_sale(&pki, &declined))?;
     assert!(intents.iter().all(|pi| pi["status"] != "succeeded"), "{intents:?}");
     app.by_id("new-sale-button").await?.click().await?;
@@ -276,13 +279,10 @@ async fn a_phone_order_is_typed_into_the_gateways_fields_in_a_window_that_can_do
     // A card that asks for 3-D Secure cannot be taken on the phone: nothing
     // is charged, and the cashier is told to take the payment another way.
     type_amount(&app, "7.00").await?;
-    open_card_window(&app, &counter).await?;
-    type_card(&app, THREE_D_SECURE_CARD, "12/34", "123").await?;
-    use_card(&app, &counter).await?;
-    assert_eq!(wait_result(&app).await?, "NOT CHARGED");
+    let (word, asked) = phone_order(&app, &counter, THREE_D_SECURE_CARD).await?;
+    assert_eq!(word, "NOT CHARGED");
     let message = app.text("result-message").await?;
     assert!(message.contains("cannot be done over the phone"), "{message}");
-    let asked = newest_sale(&app).await?;
     let intents = blocking(|| gateway.intents_for_sale(&pki, &asked))?;
     assert!(intents.iter().all(|pi| pi["status"] != "succeeded"), "{intents:?}");
     new_sale(&app).await?;

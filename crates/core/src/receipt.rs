@@ -286,6 +286,18 @@ mod tests {
         }
     }
 
+    /// The shop's receipt in English, not training, with nobody named.
+    fn plain<'a>(shop: &'a ShopDetails, zone: &'a ShopZone, paper: Paper, words: &'a Catalog) -> ReceiptContext<'a> {
+        ReceiptContext {
+            shop,
+            zone,
+            training: false,
+            staff: None,
+            paper,
+            words,
+        }
+    }
+
     #[test]
     fn receipts_show_brand_and_last4_only_and_mark_training() -> Result<(), Box<dyn std::error::Error>> {
         let zone = ShopZone::new(Some("Asia/Tokyo"))?;
@@ -353,19 +365,13 @@ mod tests {
     fn card_network_fields_signature_refund_and_void_lines() -> Result<(), Box<dyn std::error::Error>> {
         let zone = ShopZone::new(Some("Europe/Paris"))?;
         let shop = ShopDetails::default();
+        let words = Catalog::default();
         let mut s = sale(SaleStatus::Approved);
         if let Some(c) = s.card.as_mut() {
             c.receipt = Some(emv_receipt());
         }
         for paper in [Paper::A4, Paper::Roll58] {
-            let ctx = ReceiptContext {
-                shop: &shop,
-                zone: &zone,
-                training: false,
-                staff: None,
-                paper,
-                words: &Catalog::default(),
-            };
+            let ctx = plain(&shop, &zone, paper, &words);
             let customer = sale_lines(&s, ReceiptCopy::Customer, &ctx);
             let merchant = sale_lines(&s, ReceiptCopy::Merchant, &ctx);
             for lines in [&customer, &merchant] {
@@ -390,14 +396,7 @@ mod tests {
             let signs = |lines: &[String]| lines.iter().any(|l| l == "Cardholder signature");
             assert!(signs(&merchant) && !signs(&customer), "the merchant copy is signed");
         }
-        let ctx = ReceiptContext {
-            shop: &shop,
-            zone: &zone,
-            training: false,
-            staff: None,
-            paper: Paper::Roll80,
-            words: &Catalog::default(),
-        };
+        let ctx = plain(&shop, &zone, Paper::Roll80, &words);
         // No signature asked for a PIN, nor on a sale that took nothing.
         if let Some(r) = s.card.as_mut().and_then(|c| c.receipt.as_mut()) {
             r.verification = Some(crate::gateway::CardholderVerification::OnlinePin);
@@ -440,17 +439,11 @@ mod tests {
     fn a_phone_order_says_the_card_was_not_present_and_asks_no_signature() -> Result<(), Box<dyn std::error::Error>> {
         let zone = ShopZone::new(Some("Europe/Paris"))?;
         let shop = ShopDetails::default();
+        let words = Catalog::default();
         let mut s = sale(SaleStatus::Approved);
         s.source = crate::store::PHONE_ORDER.into();
         for paper in [Paper::A4, Paper::Roll58] {
-            let ctx = ReceiptContext {
-                shop: &shop,
-                zone: &zone,
-                training: false,
-                staff: None,
-                paper,
-                words: &Catalog::default(),
-            };
+            let ctx = plain(&shop, &zone, paper, &words);
             for copy in [ReceiptCopy::Customer, ReceiptCopy::Merchant] {
                 let lines = sale_lines(&s, copy, &ctx);
                 let text = lines.join("\n");
@@ -459,14 +452,7 @@ mod tests {
                 assert!(lines.iter().all(|l| l.chars().count() <= paper.columns()), "{text}");
             }
         }
-        let ctx = ReceiptContext {
-            shop: &shop,
-            zone: &zone,
-            training: false,
-            staff: None,
-            paper: Paper::A4,
-            words: &Catalog::default(),
-        };
+        let ctx = plain(&shop, &zone, Paper::A4, &words);
         let at_the_counter = sale_lines(&sale(SaleStatus::Approved), ReceiptCopy::Customer, &ctx).join("\n");
         assert!(!at_the_counter.contains("Phone order"), "{at_the_counter}");
         Ok(())
