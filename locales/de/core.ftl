@@ -343,7 +343,6 @@ error-card-entry-mode-mismatch = Veröffentlichbarer und geheimer Schlüssel des
 error-card-entry-bad-setting = Der veröffentlichbare Schlüssel oder die Adresse der Kartenfelder ist ungültig.
 error-card-entry-bad-hand-back = Das Kartenfenster hat etwas zurückgegeben, das keine Karte ist.
 error-card-entry-cancelled = Das Kartenfenster wurde geschlossen: Es wurde keine Karte eingegeben.
-error-card-entry-no-card = Geben Sie die Karte zuerst im Kartenfenster ein.
 error-card-entry-already-open = Das Kartenfenster ist schon offen.
 error-card-entry-timed-out = Das Kartenfenster wurde geschlossen: Es war länger offen, als die Inaktivitätssperre erlaubt. Es wurde nichts belastet.
 error-card-entry-unreachable = Die Kartenfelder des Zahlungsdienstes sind nicht erreichbar.

@@ -341,7 +341,6 @@ error-card-entry-mode-mismatch = The gateway's publishable key and secret key ar
 error-card-entry-bad-setting = The gateway's publishable key or card-field address is not valid.
 error-card-entry-bad-hand-back = The card window handed back something that is not a card.
 error-card-entry-cancelled = The card window was closed: no card was entered.
-error-card-entry-no-card = Enter the card in the card window first.
 error-card-entry-already-open = The card window is already open.
 error-card-entry-timed-out = The card window was closed: it was open longer than the idle lock allows. Nothing was charged.
 error-card-entry-unreachable = The gateway's card fields could not be reached.

@@ -343,7 +343,6 @@ error-card-entry-mode-mismatch = La clave publicable y la clave secreta de la pa
 error-card-entry-bad-setting = La clave publicable o la dirección de los campos de tarjeta de la pasarela no es válida.
 error-card-entry-bad-hand-back = La ventana de tarjeta devolvió algo que no es una tarjeta.
 error-card-entry-cancelled = Se cerró la ventana de tarjeta: no se introdujo ninguna tarjeta.
-error-card-entry-no-card = Introduzca primero la tarjeta en la ventana de tarjeta.
 error-card-entry-already-open = La ventana de tarjeta ya está abierta.
 error-card-entry-timed-out = La ventana de la tarjeta se cerró: estuvo abierta más tiempo del que permite el bloqueo por inactividad. No se cobró nada.
 error-card-entry-unreachable = No se pudo llegar a los campos de tarjeta de la pasarela.

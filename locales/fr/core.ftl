@@ -343,7 +343,6 @@ error-card-entry-mode-mismatch = La clé publiable et la clé secrète de la pas
 error-card-entry-bad-setting = La clé publiable ou l'adresse des champs de carte de la passerelle n'est pas valide.
 error-card-entry-bad-hand-back = La fenêtre de carte a rendu autre chose qu'une carte.
 error-card-entry-cancelled = La fenêtre de carte a été fermée : aucune carte saisie.
-error-card-entry-no-card = Saisissez d'abord la carte dans la fenêtre de carte.
 error-card-entry-already-open = La fenêtre de carte est déjà ouverte.
 error-card-entry-timed-out = La fenêtre de carte a été fermée : elle est restée ouverte plus longtemps que le verrouillage d'inactivité ne le permet. Rien n'a été débité.
 error-card-entry-unreachable = Les champs de carte de la passerelle sont injoignables.

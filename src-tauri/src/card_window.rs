@@ -91,7 +91,12 @@ impl CardDesk {
             self.end(id);
             return Err(refused(e));
         }
-        let minutes = terminal.settings().idle_lock_minutes.clamp(1, 15);
+        // The counter does not lock while it waits: the window does not wait
+        // longer than the session would have stayed open.
+        let minutes = terminal
+            .settings()
+            .idle_lock_minutes
+            .clamp(1, merchant_core::session::MAX_IDLE_MINUTES);
         match tokio::time::timeout(Duration::from_secs(u64::from(minutes) * 60), card).await {
             Ok(answer) => answer.unwrap_or(Err(CardEntryError::Cancelled)).map_err(refused),
             Err(_) => {

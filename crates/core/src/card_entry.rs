@@ -56,9 +56,6 @@ pub enum CardEntryError {
     /// The cashier closed the card window.
     #[error("The card window was closed: no card was entered.")]
     Cancelled,
-    /// A phone order was charged without a card from the card window.
-    #[error("Enter the card in the card window first.")]
-    NoCard,
     /// The card window is already open.
     #[error("The card window is already open.")]
     AlreadyOpen,

@@ -272,7 +272,7 @@ fn card_entry_code(e: &CardEntryError) -> ErrorCode {
         CardEntryError::NotConfigured | CardEntryError::ModeMismatch | CardEntryError::BadSetting => {
             ErrorCode::ConfigError
         }
-        CardEntryError::BadHandBack | CardEntryError::NoCard => ErrorCode::InvalidInput,
+        CardEntryError::BadHandBack => ErrorCode::InvalidInput,
         CardEntryError::Cancelled => ErrorCode::Cancelled,
         CardEntryError::AlreadyOpen => ErrorCode::ChargeInProgress,
         CardEntryError::TimedOut => ErrorCode::LimitReached,
@@ -287,7 +287,6 @@ fn card_entry_said(e: &CardEntryError) -> Said {
         CardEntryError::BadSetting => "error-card-entry-bad-setting",
         CardEntryError::BadHandBack => "error-card-entry-bad-hand-back",
         CardEntryError::Cancelled => "error-card-entry-cancelled",
-        CardEntryError::NoCard => "error-card-entry-no-card",
         CardEntryError::AlreadyOpen => "error-card-entry-already-open",
         CardEntryError::TimedOut => "error-card-entry-timed-out",
         CardEntryError::Unreachable => "error-card-entry-unreachable",
