@@ -16,17 +16,19 @@ const DECLINED_CARD: &str = "4000000000000341";
 // localstripe's "always asks for 3-D Secure" test card.
 const THREE_D_SECURE_CARD: &str = "4000002760003184";
 
-/// A live terminal whose gateway is `gateway`, with phone orders set up.
+/// A live terminal whose gateway is `gateway`, with phone orders set up
+/// and the shop's own settings `shop` (top-level lines).
 async fn phone_app(
     session: &KeyringSession,
     pki: &TestPki,
     gateway: &Localstripe,
+    shop: &str,
 ) -> TestResult<(merchant_tests::TerminalHome, AppDriver)> {
     let home = merchant_tests::live_terminal_with(session, pki, gateway, 10_000, 0)?;
     let settings = std::fs::read_to_string(home.path().join("settings.toml"))?;
     // The [gateway] table is the file's last.
     home.settings(&format!(
-        "{settings}publishable_key = \"pk_test_merchantterminal01\"\ncard_fields_script = \"{}js.stripe.com/v3/\"\n",
+        "{shop}{settings}publishable_key = \"pk_test_merchantterminal01\"\ncard_fields_script = \"{}js.stripe.com/v3/\"\n",
         gateway.url()
     ))?;
     let app = AppDriver::launch(session, &home).await?;
@@ -104,7 +106,7 @@ async fn a_phone_order_is_typed_into_the_gateways_fields_in_a_window_that_can_do
     let pki = TestPki::new()?;
     let gateway = blocking(|| Localstripe::start(&pki, "server"))?;
     let session = KeyringSession::unlocked()?;
-    let (home, app) = phone_app(&session, &pki, &gateway).await?;
+    let (home, app) = phone_app(&session, &pki, &gateway, "").await?;
     sign_in_as_owner(&app).await?;
     app.wait_until("the Phone order button", Duration::from_secs(10), || async {
         app.is_shown("phone-order-button").await
@@ -391,5 +393,36 @@ async fn a_phone_order_is_typed_into_the_gateways_fields_in_a_window_that_can_do
             "the email is kept in {f:?}"
         );
     }
+    app.close().await
+}
+
+/// A card window left open closes by itself when the session's idle limit
+/// (here the shortest, one minute) has passed: the counter does not lock
+/// while it waits, so the window must not wait for ever. The order is
+/// cancelled, the counter says why, and nothing reaches the gateway.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_card_window_left_open_closes_at_the_idle_limit() -> TestResult {
+    let pki = TestPki::new()?;
+    let gateway = blocking(|| Localstripe::start(&pki, "server"))?;
+    let session = KeyringSession::unlocked()?;
+    let (_home, app) = phone_app(&session, &pki, &gateway, "idle_lock_minutes = 1\n").await?;
+    sign_in_as_owner(&app).await?;
+    app.wait_until("the Phone order button", Duration::from_secs(10), || async {
+        app.is_shown("phone-order-button").await
+    })
+    .await?;
+    let counter = app.client.window().await?;
+    type_amount(&app, "3.00").await?;
+    open_card_window(&app, &counter).await?;
+    app.client.switch_to_window(counter.clone()).await?;
+    app.wait_until(
+        "the card window to close by itself",
+        Duration::from_secs(80),
+        || async { Ok(app.client.windows().await?.len() == 1) },
+    )
+    .await?;
+    wait_text(&app, "amount-error", "longer than the idle lock").await?;
+    let intents = blocking(|| gateway.get(&pki, "v1/payment_intents?limit=100"))?;
+    assert_eq!(intents["data"].as_array().map(Vec::len), Some(0), "{intents}");
     app.close().await
 }
