@@ -136,6 +136,30 @@ fn training_day_view_close_of_day_and_csv() -> TestResult {
     assert!(!csv.contains("canary-report-desc"), "descriptions stay out of exports");
     assert!(!shows_card_number(&csv));
     assert!(!shows_card_number(&String::from_utf8_lossy(&pdf)));
+    // A place that cannot be written is named by the system's reason, and
+    // the place typed is not repeated: a folder where the file should be, a
+    // file where a folder should be, and a folder that holds no new file
+    // even for root (the temporary file's error names its path).
+    let folder = home.path().join("Jane Doe canary");
+    std::fs::create_dir_all(&folder)?;
+    let under_a_file = csv_path.join("Jane Doe canary.csv");
+    let no_files = home.path().join("Jane Doe canary proc");
+    std::os::unix::fs::symlink("/proc/self", &no_files)?;
+    let in_proc = no_files.join("day.csv");
+    for place in [&folder, &under_a_file, &in_proc] {
+        let out = merchantctl(
+            s,
+            &home,
+            &["--json", "report", "csv", "--out", &place.display().to_string()],
+        )?;
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_ne!(out.status.code(), Some(0), "{said}");
+        assert!(!said.contains("Jane Doe"), "{said}");
+    }
 
     // Audited, and a cashier sees none of it.
     let audit = String::from_utf8_lossy(&merchantctl(s, &home, &["audit", "show"])?.stdout).to_string();

@@ -172,6 +172,17 @@ impl Default for GatewaySettings {
 }
 
 impl GatewaySettings {
+    /// The gateway as the audit trail names it: its host and port only,
+    /// since the address as typed may carry a user, a password or a token.
+    pub fn host_for_the_record(&self) -> String {
+        let url = reqwest::Url::parse(&self.base_url).ok();
+        match url.as_ref().and_then(|u| u.host_str().map(|h| (h, u.port()))) {
+            Some((host, Some(port))) => format!("{host}:{port}"),
+            Some((host, None)) => host.to_string(),
+            None => "unreadable address".into(),
+        }
+    }
+
     /// What the gateway key is bound to: this address and this CA.
     pub fn binding(&self) -> crate::vault::GatewayBinding {
         let ca = self.extra_ca.as_ref().and(self.extra_ca_sha256.as_deref());
@@ -441,7 +452,7 @@ impl Home {
     pub fn settings(&self) -> Result<Settings, ConfigError> {
         let path = self.root.join("settings.toml");
         match fs::read_to_string(&path) {
-            Ok(text) => toml::from_str(&text).map_err(|e| ConfigError::Settings(e.message().to_string())),
+            Ok(text) => toml::from_str(&text).map_err(|e| settings_problem(&text, &e)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
             Err(e) => Err(self.io(&path, &e)),
         }
@@ -532,6 +543,32 @@ impl Default for AlertSettings {
     }
 }
 
+/// What is wrong with settings.toml, by line, without repeating its text:
+/// a value there is whatever the owner typed (a phone number, a tax id, a
+/// card number by mistake), and the parser's own message quotes it.
+fn settings_problem(text: &str, e: &toml::de::Error) -> ConfigError {
+    let message = e.message();
+    let problem = [
+        ("invalid type", "a value has the wrong type"),
+        ("invalid value", "a value is out of range"),
+        ("unknown field", "a setting this version does not know"),
+        ("unknown variant", "a value is not one of those allowed"),
+        ("missing field", "a required setting is missing"),
+        ("duplicate", "a setting is given twice"),
+    ]
+    .iter()
+    .find(|(start, _)| message.starts_with(start))
+    .map_or("a line cannot be read as TOML", |(_, problem)| problem);
+    let line = e
+        .span()
+        .and_then(|span| text.as_bytes().get(..span.start))
+        .map(|before| before.iter().filter(|&&b| b == b'\n').count() + 1);
+    ConfigError::Settings(match line {
+        Some(n) => format!("line {n}: {problem}"),
+        None => problem.to_string(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -555,6 +592,48 @@ mod tests {
             matches!(home.settings(), Err(ConfigError::Settings(_))),
             "a typo is an error, not a default"
         );
+        Ok(())
+    }
+
+    /// A bad settings file is named by line and kind of problem, never by
+    /// what the line holds: the toml parser quotes the value it refused.
+    #[test]
+    fn a_bad_setting_is_named_by_line_without_its_value() -> Result<(), ConfigError> {
+        let dir = tempfile::tempdir().map_err(|_| ConfigError::NoHome)?;
+        let home = Home::at(dir.path());
+        for (file, said, value) in [
+            (
+                "mode = \"training\"\nshop_tax_id = 4242424242424242\n",
+                "line 2: a value has the wrong type",
+                "4242",
+            ),
+            (
+                "currency = \"eur\"\n",
+                "line 1: a value is not one of those allowed",
+                "eur",
+            ),
+            // A leading zero is not a TOML number at all.
+            (
+                "\n\nshop_phone = 0612345678\n",
+                "line 3: a line cannot be read",
+                "0612345678",
+            ),
+            (
+                "pin_secret_word = \"Hunter2\"\n",
+                "a setting this version does not know",
+                "Hunter2",
+            ),
+            ("max_charge_major = -5\n", "line 1: a value is out of range", "-5"),
+            ("shop_name = \"Kissa Neko\n", "cannot be read as TOML", "Kissa"),
+        ] {
+            fs::write(dir.path().join("settings.toml"), file).map_err(|_| ConfigError::NoHome)?;
+            let shown = match home.settings() {
+                Err(e @ ConfigError::Settings(_)) => e.to_string(),
+                other => panic!("{file:?}: {other:?}"),
+            };
+            assert!(shown.contains(said), "{file:?}: {shown}");
+            assert!(!shown.contains(value), "{file:?}: {shown}");
+        }
         Ok(())
     }
 }

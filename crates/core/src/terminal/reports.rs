@@ -189,11 +189,14 @@ pub(super) fn write_file(out: &std::path::Path, bytes: &[u8]) -> std::result::Re
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(std::path::Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| ReportError::Write(e.to_string()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| ReportError::Write(e.to_string()))?;
+    // The system's reason only: an I/O error's text (tempfile's adds the
+    // path) would repeat the place the person typed.
+    let cannot = |e: &std::io::Error| ReportError::Write(e.kind().to_string());
+    std::fs::create_dir_all(dir).map_err(|e| cannot(&e))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| cannot(&e))?;
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| ReportError::Write(e.to_string()))?;
-    tmp.persist(out).map_err(|e| ReportError::Write(e.error.to_string()))?;
+        .map_err(|e| cannot(&e))?;
+    tmp.persist(out).map_err(|e| cannot(&e.error))?;
     Ok(())
 }
