@@ -409,3 +409,86 @@ fn hostile_answers_stop_with_a_clear_error() -> TestResult {
     assert_eq!(sale(&session, &home, &id)?["status"], "approved");
     Ok(())
 }
+
+/// An interrupted charge is looked up among the PaymentIntents created
+/// around the time the till journaled it, by the till's clock; the gateway
+/// stamps them by its own. A till whose clock was most of a day off when
+/// it journaled (a clock set to local time, a lost battery) must still
+/// find a payment the gateway took, or the cashier would be told "not
+/// charged" and charge the customer again.
+#[test]
+fn an_interrupted_charge_is_found_when_the_tills_clock_was_a_day_off() -> TestResult {
+    use merchant_core::gateway::{
+        Attribution, CaptureMode, ChargeOutcome, ChargeRequest, IdempotencyKey, PaymentSource,
+    };
+    use merchant_core::money::{Currency, MinorUnits, Money};
+
+    let pki = TestPki::new()?;
+    let gateway = Localstripe::start(&pki, "server")?;
+    let mut settings = merchant_core::config::Settings::default().gateway;
+    settings.base_url = gateway.url();
+    settings.extra_ca = Some(pki.ca().to_path_buf());
+    let stripe = merchant_core::gateway::connect(&settings, "sk_test_merchantterminal01".to_string().into())
+        .map_err(|e| e.to_string())?;
+    let now_ms = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_millis(),
+    )?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    for hours_off in [-20_i64, 20] {
+        let request = ChargeRequest {
+            sale_id: merchant_core::sale::SaleId::new(),
+            journaled_at_ms: now_ms + hours_off * 3_600_000,
+            by: Attribution::default(),
+            money: Money::new(MinorUnits::new(1234), Currency::Usd),
+            idempotency_key: IdempotencyKey::generate(),
+            source: PaymentSource::PaymentMethod {
+                id: "pm_card_visa".into(),
+            },
+            capture: CaptureMode::Automatic,
+            phone_order: false,
+            audit_anchor: None,
+        };
+        let charged = runtime.block_on(stripe.charge(&request, tokio_util::sync::CancellationToken::new()));
+        assert!(matches!(charged, Ok(ChargeOutcome::Approved { .. })), "{charged:?}");
+        // The gateway's own record: the payment was taken.
+        let raw = gateway.intents_for_sale(&pki, &request.sale_id.to_string())?;
+        assert_eq!(raw.len(), 1, "{raw:?}");
+        assert_eq!(raw[0]["status"], "succeeded", "{raw:?}");
+        let found = runtime.block_on(stripe.find_charge(&request));
+        assert!(
+            matches!(found, Ok(Some(ChargeOutcome::Approved { .. }))),
+            "clock {hours_off} h off: {found:?}"
+        );
+    }
+    // A listing page that does not say whether more pages follow is an
+    // unreadable answer, not the end of the list: a charge never sent is
+    // then not "not found" (which would read as not charged) but an error,
+    // and stays in doubt.
+    let never_sent = ChargeRequest {
+        sale_id: merchant_core::sale::SaleId::new(),
+        journaled_at_ms: now_ms,
+        by: Attribution::default(),
+        money: Money::new(MinorUnits::new(500), Currency::Usd),
+        idempotency_key: IdempotencyKey::generate(),
+        source: PaymentSource::PaymentMethod {
+            id: "pm_card_visa".into(),
+        },
+        capture: CaptureMode::Automatic,
+        phone_order: false,
+        audit_anchor: None,
+    };
+    assert!(matches!(runtime.block_on(stripe.find_charge(&never_sent)), Ok(None)));
+    gateway.faults(
+        &pki,
+        json!([{ "path": "/v1/payment_intents", "method": "GET", "kind": "patch_after",
+                 "patch": { "has_more": null }, "repeat": true }]),
+    )?;
+    let found = runtime.block_on(stripe.find_charge(&never_sent));
+    let fired = gateway.faults_fired(&pki)?.get("patch_after").copied().unwrap_or(0);
+    gateway.clear_faults(&pki)?;
+    assert!(fired > 0, "the listing was read");
+    assert!(found.is_err(), "{found:?}");
+    Ok(())
+}

@@ -571,9 +571,13 @@ impl StripeGateway {
     }
 }
 
-/// How far the terminal's clock may be from the gateway's when an
-/// interrupted charge is looked up by its creation time.
-const LOOKUP_CLOCK_SLACK: std::time::Duration = std::time::Duration::from_secs(3600);
+/// How far the terminal's clock may have been from the gateway's when an
+/// interrupted charge is looked up by its creation time. A till's clock
+/// can be hours off (set to local time instead of UTC, a lost battery)
+/// while TLS still works; a payment outside the window would read as "not
+/// charged". A day and two hours covers every time zone either way; the
+/// cost is more pages to read in a rare lookup.
+const LOOKUP_CLOCK_SLACK: std::time::Duration = std::time::Duration::from_secs(26 * 3600);
 
 #[cfg(test)]
 mod tests;

@@ -53,15 +53,18 @@ impl<'a, T: StripeObject + DeserializeOwned> Pages<'a, T> {
         let list: List<T> = self.gateway.call(reqwest::Method::GET, self.path, &q, None).await?;
         let data = list.data.ok_or(GatewayError::MalformedResponse)?;
         self.read += 1;
-        if list.has_more == Some(true) {
-            // A page that says "more" must say where it ended.
-            let last = data
-                .last()
-                .and_then(StripeObject::id)
-                .ok_or(GatewayError::MalformedResponse)?;
-            self.after = Some(last.to_string());
-        } else {
-            self.done = true;
+        // A page that does not say whether more follow is unreadable, not
+        // the end: a lookup that stopped there would read "not found".
+        match list.has_more.ok_or(GatewayError::MalformedResponse)? {
+            true => {
+                // A page that says "more" must say where it ended.
+                let last = data
+                    .last()
+                    .and_then(StripeObject::id)
+                    .ok_or(GatewayError::MalformedResponse)?;
+                self.after = Some(last.to_string());
+            }
+            false => self.done = true,
         }
         Ok(Some(data))
     }
