@@ -52,6 +52,36 @@ impl HttpConfig {
             keep_peer_certificate: false,
         }
     }
+
+    /// The waits between attempts, as `send_with_retries` makes them.
+    fn backoff(&self) -> ExponentialBuilder {
+        ExponentialBuilder::default()
+            .with_min_delay(self.min_backoff)
+            .with_max_delay(self.max_backoff)
+            .with_max_times(self.max_retries)
+            .with_jitter()
+    }
+
+    /// The longest an operation's attempts can take from the first being
+    /// sent until the gateway has surely done with the last: every attempt
+    /// may run its whole timeout, every wait between two its longest
+    /// (jitter adds up to the delay again), and the last attempt may still
+    /// be processed for one timeout more. Until then, "not found" at the
+    /// gateway does not mean "never arrived".
+    pub fn worst_case_span(&self) -> Duration {
+        let mut waits = Duration::ZERO;
+        let mut delay = self.min_backoff;
+        let mut left = self.max_retries;
+        while left > 0 && delay < self.max_backoff {
+            waits = waits.saturating_add(delay.saturating_mul(2));
+            delay = delay.saturating_mul(2);
+            left -= 1;
+        }
+        let capped = u32::try_from(left).unwrap_or(u32::MAX);
+        waits = waits.saturating_add(self.max_backoff.saturating_mul(2).saturating_mul(capped));
+        let attempts = u32::try_from(self.max_retries).unwrap_or(u32::MAX).saturating_add(2);
+        self.request_timeout.saturating_mul(attempts).saturating_add(waits)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -250,11 +280,7 @@ pub async fn send_with_retries<F>(cfg: &HttpConfig, mut make_request: F) -> Sent
 where
     F: FnMut() -> reqwest::RequestBuilder,
 {
-    let backoff = ExponentialBuilder::default()
-        .with_min_delay(cfg.min_backoff)
-        .with_max_delay(cfg.max_backoff)
-        .with_max_times(cfg.max_retries)
-        .with_jitter();
+    let backoff = cfg.backoff();
     let landed = std::sync::atomic::AtomicBool::new(false);
     let attempt = || {
         let req = make_request();
@@ -561,5 +587,42 @@ mod tests {
             attempts.push(served.load(std::sync::atomic::Ordering::SeqCst) - before);
         }
         assert_eq!(attempts, [1, 1 + cfg.max_retries]);
+    }
+
+    /// The in-flight window holds every wait backon really makes: for many
+    /// settings and many draws of its jitter, the waits never add up to
+    /// more than the span allows beyond the attempts' own timeouts.
+    #[test]
+    fn the_worst_case_span_holds_every_jittered_wait() {
+        use backon::BackoffBuilder;
+        for (timeout_ms, retries, min_ms, max_ms) in [
+            (30_000, 3, 250, 4_000),
+            (5_000, 5, 250, 4_000),
+            (30_000, 12, 250, 4_000),
+            (1_000, 0, 1, 1),
+            (2_000, 7, 100, 60_000),
+        ] {
+            let mut cfg = HttpConfig::new("https://example.test/");
+            cfg.request_timeout = Duration::from_millis(timeout_ms);
+            cfg.max_retries = retries;
+            cfg.min_backoff = Duration::from_millis(min_ms);
+            cfg.max_backoff = Duration::from_millis(max_ms);
+            let attempts = u32::try_from(retries + 2).unwrap_or(u32::MAX);
+            let allowed_waits = cfg.worst_case_span() - cfg.request_timeout * attempts;
+            let mut longest = Duration::ZERO;
+            for _ in 0..2_000 {
+                let waits: Vec<Duration> = cfg.backoff().build().collect();
+                assert_eq!(waits.len(), retries);
+                longest = longest.max(waits.iter().sum());
+            }
+            assert!(
+                longest <= allowed_waits,
+                "{timeout_ms} ms × {retries}: {longest:?} > {allowed_waits:?}"
+            );
+            assert!(
+                longest * 2 >= allowed_waits,
+                "the bound is not loose: {longest:?} vs {allowed_waits:?}"
+            );
+        }
     }
 }

@@ -367,13 +367,7 @@ impl Gateway for StripeGateway {
     }
 
     fn in_flight_window(&self) -> std::time::Duration {
-        // Every attempt (first + retries) may still be processed up to one
-        // request timeout after it was sent, plus one more for the gateway's
-        // own processing.
-        let attempts = u32::try_from(self.cfg.max_retries)
-            .unwrap_or(u32::MAX)
-            .saturating_add(2);
-        self.cfg.request_timeout.saturating_mul(attempts) + self.cfg.max_backoff
+        self.cfg.worst_case_span()
     }
 
     async fn find_charge(&self, request: &ChargeRequest) -> Result<Option<ChargeOutcome>, GatewayError> {
