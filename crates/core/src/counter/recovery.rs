@@ -3,27 +3,36 @@
 //!
 //! Nothing is called "not charged" or "not refunded" until the gateway's
 //! in-flight window has passed with no record of it, and nothing another
-//! process still waits on is touched.
+//! process still waits on is touched: recovery holds each operation in
+//! flight itself while it settles it, and reads it again under that hold,
+//! so a settlement another process wrote meanwhile is never overwritten.
 
 use super::settlement::*;
 use super::{Counter, CounterError, Settled, AUTHORISATION_EXPIRED};
 use crate::audit::Outcome;
 use crate::gateway::{ChargeRequest, GatewayError, PaymentState, RefundRequest};
-use crate::store::{OpKind, RefundStatus, SaleId, SaleStatus, Settlement};
+use crate::store::{InFlight, OpKind, RefundStatus, SaleId, SaleStatus, Settlement};
 
 impl Counter {
     /// Settles every pending or in-doubt sale with the gateway. Returns how
     /// many are still in doubt (the gateway could not be asked).
     pub async fn resolve_in_doubt(&self) -> Result<usize, CounterError> {
         let mut unresolved = 0;
-        for sale in self.store.unsettled()? {
+        for listed in self.store.unsettled()? {
             // Another process (or this one) is still waiting for its answer:
             // slow, not interrupted. Settling it now could call a card that
             // is being charged "not charged", or stop a reader mid-payment.
-            if self.store.in_flight_elsewhere(&sale.id.to_string()) {
+            let Some(_held) = self.claim(&listed.id.to_string()) else {
                 unresolved += 1;
                 continue;
-            }
+            };
+            let Some(sale) = self
+                .store
+                .get(listed.id)?
+                .filter(|s| matches!(s.status, SaleStatus::Pending | SaleStatus::InDoubt))
+            else {
+                continue; // settled meanwhile by whoever held it
+            };
             let request = ChargeRequest {
                 sale_id: sale.id,
                 journaled_at_ms: sale.created_at_ms,
@@ -70,14 +79,17 @@ impl Counter {
             self.store.settle(sale.id, &settlement)?;
             self.note_settled(sale.id, None, settlement.status.into());
         }
-        for sale in self.store.pending_ops()? {
-            let (Some(op), Some(payment)) = (&sale.pending_op, &sale.gateway_ref) else {
-                continue;
-            };
-            if self.store.in_flight_elsewhere(&sale.id.to_string()) {
+        for listed in self.store.pending_ops()? {
+            let Some(_held) = self.claim(&listed.id.to_string()) else {
                 unresolved += 1;
                 continue;
-            }
+            };
+            let Some(sale) = self.store.get(listed.id)? else {
+                continue;
+            };
+            let (Some(op), Some(payment)) = (&sale.pending_op, &sale.gateway_ref) else {
+                continue; // settled meanwhile by whoever held it
+            };
             match self.gateway.payment_state(payment).await {
                 Ok(PaymentState::Captured { amount }) => {
                     self.store
@@ -129,9 +141,12 @@ impl Counter {
             self.note_settled(sale.id, None, outcome);
         }
         for refund in self.store.unsettled_refunds()? {
-            if self.store.in_flight_elsewhere(&refund.id) {
+            let Some(_held) = self.claim(&refund.id) else {
                 unresolved += 1;
                 continue;
+            };
+            if !self.store.unsettled_refunds()?.iter().any(|r| r.id == refund.id) {
+                continue; // settled meanwhile by whoever held it
             }
             let Some(charge) = self.store.get(refund.sale_id)?.and_then(|s| s.gateway_ref) else {
                 continue;
@@ -166,6 +181,12 @@ impl Counter {
             }
         }
         Ok(unresolved)
+    }
+
+    /// Holds operation `id` in flight for recovery, or `None` while some
+    /// process (this one included) holds it, or the hold cannot be taken.
+    fn claim(&self, id: &str) -> Option<InFlight> {
+        self.store.hold_in_flight(id).ok()
     }
 
     /// What recovery settled since the last call, oldest first.

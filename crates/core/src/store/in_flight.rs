@@ -8,7 +8,7 @@ use super::{Result, Store, StoreError};
 
 /// Proof that this process has an operation (a sale, refund, capture or
 /// void, by id) in flight: an exclusive OS lock on a file named for it.
-/// Recovery in any process ([`Store::in_flight_elsewhere`]) leaves such an
+/// Recovery in any process (which takes the same hold first) leaves such an
 /// operation alone: it is not interrupted, only slow. The OS drops the lock
 /// when the process dies, so a crash hands the operation to recovery.
 #[derive(Debug)]
@@ -43,14 +43,5 @@ impl Store {
             )),
             Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Database(format!("in-flight lock: {}", e.kind()))),
         }
-    }
-
-    /// True while some process (this one included) holds operation `id` in
-    /// flight: recovery must wait for its answer, not settle it.
-    pub fn in_flight_elsewhere(&self, id: &str) -> bool {
-        let Ok(file) = std::fs::File::options().write(true).open(self.inflight_dir.join(id)) else {
-            return false; // no lock file: nobody holds it
-        };
-        matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock))
     }
 }
