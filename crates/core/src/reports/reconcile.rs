@@ -233,6 +233,16 @@ fn compare_refunds(store: &Store, sale: &Sale, p: &ListedPayment, out: &mut Vec<
     let local = store.refunds_for_sale(sale.id)?;
     for r in p.refunds.iter().filter(|r| r.counts) {
         match local.iter().find(|l| same_refund(l, r)) {
+            // Recorded as not refunded, yet the gateway counts it: the
+            // customer has the money back and the till's day says not.
+            Some(l) if l.status == RefundStatus::Failed => out.push(Mismatch {
+                kind: MismatchKind::StatusDiffers,
+                sale_id: Some(sale.id.to_string()),
+                gateway_id: Some(r.gateway_ref.0.clone()),
+                local: Some(format!("refund {} failed", l.money.display())),
+                gateway: Some(format!("refund {}", r.money.display())),
+                importable: false,
+            }),
             Some(l) if l.money == r.money => {}
             Some(l) => out.push(Mismatch {
                 kind: MismatchKind::AmountDiffers,
@@ -537,6 +547,54 @@ mod tests {
         );
         let again = reconcile(&store, &gateway, "t1", period).await?;
         assert_eq!(again.mismatches.len(), 2);
+        Ok(())
+    }
+
+    /// A refund the till recorded as failed that the gateway counts (money
+    /// back to the customer) is a difference, not a match: it is the very
+    /// case reconciliation is there to show.
+    #[tokio::test]
+    async fn a_refund_recorded_failed_that_the_gateway_made_is_a_difference() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let store = Store::open(&dir.path().join("c.sqlite3"), crate::testing::sealer(8))?;
+        let t0 = 1_800_000_000_000;
+        let period = Period {
+            from_ms: t0,
+            to_ms: t0 + 86_400_000,
+        };
+        let paid = sale(&store, t0 + 1_000, 500, SaleStatus::Approved)?;
+        let money = Money::new(MinorUnits::new(200), Currency::Eur);
+        store.insert_pending_refund(&crate::store::NewRefund {
+            id: "rf-1".into(),
+            sale_id: paid,
+            terminal_id: "t1".into(),
+            money,
+            reason: crate::gateway::RefundReason::RequestedByCustomer,
+            idempotency_key: IdempotencyKey::generate(),
+            note: None,
+            staff_id: None,
+            created_at: at(t0 + 2_000),
+        })?;
+        store.settle_refund("rf-1", RefundStatus::Failed, Some("interrupted_not_refunded"), None)?;
+        let mut payment = listed(
+            Some(paid),
+            "t1",
+            t0 + 1_000,
+            500,
+            PaymentState::Captured {
+                amount: MinorUnits::new(500),
+            },
+        );
+        payment.refunds.push(ListedRefund {
+            gateway_ref: GatewayRef("re_1".into()),
+            refund_id: Some("rf-1".into()),
+            money,
+            counts: true,
+            created_ms: t0 + 2_000,
+        });
+        let r = reconcile(&store, &Listed(vec![payment]), "t1", period).await?;
+        let found: Vec<_> = r.mismatches.iter().map(|m| (m.kind, m.gateway_id.clone())).collect();
+        assert_eq!(found, [(MismatchKind::StatusDiffers, Some("re_1".to_string()))]);
         Ok(())
     }
 }
