@@ -41,9 +41,17 @@ impl std::fmt::Display for SaleId {
 }
 
 /// The key that makes a charge safe to repeat. Written to the journal before
-/// the request leaves the terminal and reused on every retry.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// the request leaves the terminal and reused on every retry. Anyone holding
+/// it could replay the request's answer, so `Debug` (logs, panics) never
+/// shows it.
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct IdempotencyKey(String);
+
+impl std::fmt::Debug for IdempotencyKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IdempotencyKey(…)")
+    }
+}
 
 impl IdempotencyKey {
     pub fn generate() -> Self {
@@ -248,5 +256,18 @@ impl RefundReason {
         [Self::RequestedByCustomer, Self::Duplicate, Self::Fraudulent]
             .into_iter()
             .find(|r| r.code() == s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A key in a log line or a panic could replay its request's answer.
+    #[test]
+    fn an_idempotency_key_is_not_shown_by_debug() {
+        let key = IdempotencyKey::generate();
+        let shown = format!("{key:?}");
+        assert!(!shown.contains(key.as_str()) && !shown.contains("mt-"), "{shown}");
     }
 }

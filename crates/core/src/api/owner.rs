@@ -131,9 +131,16 @@ pub struct SetRecipientsRequest {
 pub use crate::terminal::KeysView;
 
 /// `issue_recovery_kit`: the new code, shown once and never again.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Clone, Serialize, Deserialize, TS)]
 pub struct RecoveryKitView {
     pub code: String,
+}
+
+// Never by `Debug` either: logs and panics.
+impl std::fmt::Debug for RecoveryKitView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RecoveryKitView { code: … }")
+    }
 }
 
 /// `save_recovery_sheet`: the code just shown, and where to write its sheet
