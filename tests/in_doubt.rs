@@ -410,6 +410,26 @@ fn hostile_answers_stop_with_a_clear_error() -> TestResult {
     Ok(())
 }
 
+/// A keyed charge of 12.34 USD on a new sale, journaled at `journaled_at_ms`
+/// by the till's clock.
+fn keyed_charge(journaled_at_ms: i64) -> merchant_core::gateway::ChargeRequest {
+    use merchant_core::gateway::{Attribution, CaptureMode, ChargeRequest, IdempotencyKey, PaymentSource};
+    use merchant_core::money::{Currency, MinorUnits, Money};
+    ChargeRequest {
+        sale_id: merchant_core::sale::SaleId::new(),
+        journaled_at_ms,
+        by: Attribution::default(),
+        money: Money::new(MinorUnits::new(1234), Currency::Usd),
+        idempotency_key: IdempotencyKey::generate(),
+        source: PaymentSource::PaymentMethod {
+            id: "pm_card_visa".into(),
+        },
+        capture: CaptureMode::Automatic,
+        phone_order: false,
+        audit_anchor: None,
+    }
+}
+
 /// An interrupted charge is looked up among the PaymentIntents created
 /// around the time the till journaled it, by the till's clock; the gateway
 /// stamps them by its own. A till whose clock was most of a day off when
@@ -418,10 +438,7 @@ fn hostile_answers_stop_with_a_clear_error() -> TestResult {
 /// charged" and charge the customer again.
 #[test]
 fn an_interrupted_charge_is_found_when_the_tills_clock_was_a_day_off() -> TestResult {
-    use merchant_core::gateway::{
-        Attribution, CaptureMode, ChargeOutcome, ChargeRequest, IdempotencyKey, PaymentSource,
-    };
-    use merchant_core::money::{Currency, MinorUnits, Money};
+    use merchant_core::gateway::ChargeOutcome;
 
     let pki = TestPki::new()?;
     let gateway = Localstripe::start(&pki, "server")?;
@@ -437,19 +454,7 @@ fn an_interrupted_charge_is_found_when_the_tills_clock_was_a_day_off() -> TestRe
     )?;
     let runtime = tokio::runtime::Runtime::new()?;
     for hours_off in [-20_i64, 20] {
-        let request = ChargeRequest {
-            sale_id: merchant_core::sale::SaleId::new(),
-            journaled_at_ms: now_ms + hours_off * 3_600_000,
-            by: Attribution::default(),
-            money: Money::new(MinorUnits::new(1234), Currency::Usd),
-            idempotency_key: IdempotencyKey::generate(),
-            source: PaymentSource::PaymentMethod {
-                id: "pm_card_visa".into(),
-            },
-            capture: CaptureMode::Automatic,
-            phone_order: false,
-            audit_anchor: None,
-        };
+        let request = keyed_charge(now_ms + hours_off * 3_600_000);
         let charged = runtime.block_on(stripe.charge(&request, tokio_util::sync::CancellationToken::new()));
         assert!(matches!(charged, Ok(ChargeOutcome::Approved { .. })), "{charged:?}");
         // The gateway's own record: the payment was taken.
@@ -466,19 +471,7 @@ fn an_interrupted_charge_is_found_when_the_tills_clock_was_a_day_off() -> TestRe
     // unreadable answer, not the end of the list: a charge never sent is
     // then not "not found" (which would read as not charged) but an error,
     // and stays in doubt.
-    let never_sent = ChargeRequest {
-        sale_id: merchant_core::sale::SaleId::new(),
-        journaled_at_ms: now_ms,
-        by: Attribution::default(),
-        money: Money::new(MinorUnits::new(500), Currency::Usd),
-        idempotency_key: IdempotencyKey::generate(),
-        source: PaymentSource::PaymentMethod {
-            id: "pm_card_visa".into(),
-        },
-        capture: CaptureMode::Automatic,
-        phone_order: false,
-        audit_anchor: None,
-    };
+    let never_sent = keyed_charge(now_ms);
     assert!(matches!(runtime.block_on(stripe.find_charge(&never_sent)), Ok(None)));
     gateway.faults(
         &pki,

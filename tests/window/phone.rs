@@ -35,6 +35,24 @@ async fn phone_app(
     Ok((home, app))
 }
 
+/// `phone_app`, with the owner signed in at the counter and its Phone
+/// order button shown; the counter window's handle.
+async fn owner_at_the_counter(
+    session: &KeyringSession,
+    pki: &TestPki,
+    gateway: &Localstripe,
+    shop: &str,
+) -> TestResult<(merchant_tests::TerminalHome, AppDriver, WindowHandle)> {
+    let (home, app) = phone_app(session, pki, gateway, shop).await?;
+    sign_in_as_owner(&app).await?;
+    app.wait_until("the Phone order button", Duration::from_secs(10), || async {
+        app.is_shown("phone-order-button").await
+    })
+    .await?;
+    let counter = app.client.window().await?;
+    Ok((home, app, counter))
+}
+
 /// Clicks Phone order and switches to the card window once it is open.
 async fn open_card_window(app: &AppDriver, counter: &WindowHandle) -> TestResult<WindowHandle> {
     app.by_id("phone-order-button").await?.click().await?;
@@ -106,13 +124,7 @@ async fn a_phone_order_is_typed_into_the_gateways_fields_in_a_window_that_can_do
     let pki = TestPki::new()?;
     let gateway = blocking(|| Localstripe::start(&pki, "server"))?;
     let session = KeyringSession::unlocked()?;
-    let (home, app) = phone_app(&session, &pki, &gateway, "").await?;
-    sign_in_as_owner(&app).await?;
-    app.wait_until("the Phone order button", Duration::from_secs(10), || async {
-        app.is_shown("phone-order-button").await
-    })
-    .await?;
-    let counter = app.client.window().await?;
+    let (home, app, counter) = owner_at_the_counter(&session, &pki, &gateway, "").await?;
 
     // 1. A good card: typed in the gateway's frame, charged as a phone order.
     type_amount(&app, "18.00").await?;
@@ -405,13 +417,7 @@ async fn a_card_window_left_open_closes_at_the_idle_limit() -> TestResult {
     let pki = TestPki::new()?;
     let gateway = blocking(|| Localstripe::start(&pki, "server"))?;
     let session = KeyringSession::unlocked()?;
-    let (_home, app) = phone_app(&session, &pki, &gateway, "idle_lock_minutes = 1\n").await?;
-    sign_in_as_owner(&app).await?;
-    app.wait_until("the Phone order button", Duration::from_secs(10), || async {
-        app.is_shown("phone-order-button").await
-    })
-    .await?;
-    let counter = app.client.window().await?;
+    let (_home, app, counter) = owner_at_the_counter(&session, &pki, &gateway, "idle_lock_minutes = 1\n").await?;
     type_amount(&app, "3.00").await?;
     open_card_window(&app, &counter).await?;
     app.client.switch_to_window(counter.clone()).await?;

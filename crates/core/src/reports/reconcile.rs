@@ -469,15 +469,21 @@ mod tests {
         }
     }
 
+    /// The day the tests reconcile, from `T0`.
+    const T0: i64 = 1_800_000_000_000;
+
+    fn day() -> Period {
+        Period {
+            from_ms: T0,
+            to_ms: T0 + 86_400_000,
+        }
+    }
+
     #[tokio::test]
     async fn every_kind_of_difference_is_found_and_only_imports_are_offered() -> TestResult {
         let dir = tempfile::tempdir()?;
         let store = Store::open(&dir.path().join("c.sqlite3"), crate::testing::sealer(8))?;
-        let t0 = 1_800_000_000_000;
-        let period = Period {
-            from_ms: t0,
-            to_ms: t0 + 86_400_000,
-        };
+        let (t0, period) = (T0, day());
         let matched = sale(&store, t0 + 1_000, 500, SaleStatus::Approved)?;
         let lost_at_gateway = sale(&store, t0 + 2_000, 600, SaleStatus::Approved)?;
         let captured_elsewhere = sale(&store, t0 + 3_000, 700, SaleStatus::Authorized)?;
@@ -557,11 +563,7 @@ mod tests {
     async fn a_refund_recorded_failed_that_the_gateway_made_is_a_difference() -> TestResult {
         let dir = tempfile::tempdir()?;
         let store = Store::open(&dir.path().join("c.sqlite3"), crate::testing::sealer(8))?;
-        let t0 = 1_800_000_000_000;
-        let period = Period {
-            from_ms: t0,
-            to_ms: t0 + 86_400_000,
-        };
+        let (t0, period) = (T0, day());
         let paid = sale(&store, t0 + 1_000, 500, SaleStatus::Approved)?;
         let money = Money::new(MinorUnits::new(200), Currency::Eur);
         store.insert_pending_refund(&crate::store::NewRefund {
