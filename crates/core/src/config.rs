@@ -172,15 +172,22 @@ impl Default for GatewaySettings {
 }
 
 impl GatewaySettings {
-    /// The gateway as the audit trail names it: its host and port only,
-    /// since the address as typed may carry a user, a password or a token.
-    pub fn host_for_the_record(&self) -> String {
-        let url = reqwest::Url::parse(&self.base_url).ok();
-        match url.as_ref().and_then(|u| u.host_str().map(|h| (h, u.port()))) {
-            Some((host, Some(port))) => format!("{host}:{port}"),
-            Some((host, None)) => host.to_string(),
-            None => "unreadable address".into(),
+    /// The gateway as the audit trail names it, never the address as typed
+    /// (it may carry a user, a password or a token): `stripe` for Stripe's
+    /// own API, else a fingerprint of the address, so that a change of
+    /// gateway still shows in the trail.
+    pub fn for_the_record(&self) -> String {
+        use sha2::Digest;
+        let url = reqwest::Url::parse(self.base_url.trim()).ok();
+        if url
+            .as_ref()
+            .is_some_and(|u| u.host_str() == Some("api.stripe.com") && u.port().is_none())
+        {
+            return "stripe".into();
         }
+        let normalised = url.map_or_else(|| self.base_url.trim().to_string(), |u| u.to_string());
+        let digest = hex::encode(sha2::Sha256::digest(normalised.as_bytes()));
+        format!("other address #{}", digest.get(..12).unwrap_or_default())
     }
 
     /// What the gateway key is bound to: this address and this CA.
@@ -593,6 +600,28 @@ mod tests {
             "a typo is an error, not a default"
         );
         Ok(())
+    }
+
+    /// The audit trail names Stripe as such and any other gateway by a
+    /// fingerprint of its address, never by what was typed.
+    #[test]
+    fn the_gateway_is_recorded_without_its_address() {
+        let named = |url: &str| {
+            let mut g = Settings::default().gateway;
+            g.base_url = url.into();
+            g.for_the_record()
+        };
+        assert_eq!(named("https://api.stripe.com/"), "stripe");
+        let proxy = named("https://svc:Hunter2@proxy.corp:8443/v1?token=abc");
+        for typed in ["svc", "Hunter2", "proxy", "8443", "token", "abc"] {
+            assert!(!proxy.contains(typed), "{proxy}");
+        }
+        assert_eq!(
+            proxy,
+            named("https://svc:Hunter2@PROXY.corp:8443/v1?token=abc"),
+            "same address, same name"
+        );
+        assert_ne!(proxy, named("https://other.corp/"), "another address shows as a change");
     }
 
     /// A bad settings file is named by line and kind of problem, never by

@@ -228,7 +228,7 @@ impl Terminal {
         if key_bound {
             let detail = format!(
                 "key from an earlier version bound to {}",
-                terminal.settings.gateway.host_for_the_record()
+                terminal.settings.gateway.for_the_record()
             );
             terminal.record(None, Action::GatewayKeySet, None, Outcome::Bound, Some(&detail))?;
         }

@@ -158,11 +158,7 @@ impl Terminal {
         };
         self.require(actor, p)?;
         self.home.save_settings(settings)?;
-        let detail = format!(
-            "mode={:?} gateway={}",
-            settings.mode,
-            settings.gateway.host_for_the_record()
-        );
+        let detail = format!("mode={:?} gateway={}", settings.mode, settings.gateway.for_the_record());
         self.record(Some(actor), action, None, Outcome::Ok, Some(&detail))?;
         Ok(())
     }
